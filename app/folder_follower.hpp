@@ -1,0 +1,118 @@
+#pragma once
+
+#include "file_follower.hpp"
+#include "line_chunk.hpp"
+
+#include <QHash>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <map>
+#include <utility>
+
+class QFileSystemWatcher;
+class QTimer;
+
+namespace viewer {
+
+// Follows a folder of `*.jsonl` files (e.g. one per rank): one FileFollower per file, all sharing
+// one QFileSystemWatcher (one inotify instance, not one per file), and files that appear later
+// join (fileAdded, then their lines from offset 0). Lives on one worker thread like FileFollower:
+// configure, moveToThread, invoke start() there; consumers connect with queued connections.
+// Every chunk carries its file's path (LineChunk::path); per-file signals name the file. Files
+// are not followed into subfolders; a file that disappears stays followed (Waiting) and starts
+// over (fileReset) if it reappears; a followed file renamed to another matching name (rotation,
+// `mv rank0.jsonl rank0.1.jsonl`) is not followed again under that name.
+class FolderFollower : public QObject
+{
+    Q_OBJECT
+public:
+    explicit FolderFollower(const QString& folder, QObject* parent = nullptr);
+    ~FolderFollower() override;
+
+    FolderFollower(const FolderFollower&) = delete;
+    FolderFollower& operator=(const FolderFollower&) = delete;
+
+    // Settings; call before start(). They apply to every file's follower.
+    void setNameFilters(const QStringList& filters); // default {"*.jsonl"}
+    void setPollingOnly(bool pollingOnly);
+    void setPollInterval(int msecs);
+    void setSafetyPollInterval(int msecs);
+    void setCoalesceInterval(int msecs);
+    void setIdleTailTimeout(int msecs);
+    void setMaxLineBytes(qsizetype bytes);
+    void setMaxReadBytes(qsizetype bytes);
+
+    QString folder() const
+    {
+        return m_folder;
+    }
+    // Absolute paths of the files followed, sorted.
+    QStringList files() const;
+    FileFollower::State state() const
+    {
+        return m_state;
+    }
+    QString message() const
+    {
+        return m_message;
+    }
+    bool isNotifying() const
+    {
+        return m_notifying;
+    }
+
+public slots:
+    // resumeAt: files the bulk loader already read (absolute path -> position after its last
+    // complete line). Those are followed from there without fileAdded; every other matching file,
+    // now or later, is announced by fileAdded and read from its start.
+    void start(const QHash<QString, viewer::LinePosition>& resumeAt = {});
+    void stop();
+    // Looks for new files and checks every file now (as a poll would).
+    void checkNow();
+
+signals:
+    void fileAdded(const QString& path);
+    void linesRead(const viewer::LineChunk& chunk);
+    void fileReset(const QString& path, const QString& reason);
+    void fileRotated(const QString& path, const QString& reason);
+    void fileStateChanged(
+        const QString& path, viewer::FileFollower::State state, const QString& message);
+    void incompleteLineFound(
+        const QString& path, qint64 lineNumber, qint64 offset, const QByteArray& bytes);
+    // The folder itself: Waiting while it does not exist, Failed when it cannot be listed.
+    void stateChanged(viewer::FileFollower::State state, const QString& message);
+
+private:
+    void rescan();
+    void scheduleRescan(int msecs);
+    bool isRenamedFollowedFile(const QString& path);
+    void addFile(const QString& path, LinePosition from, bool announce);
+    void updateWatch();
+    void setState(FileFollower::State state, const QString& message);
+
+    QString m_folder; // absolute, as watched
+    QStringList m_nameFilters { QStringLiteral("*.jsonl") };
+    bool m_pollingOnly = false;
+    int m_pollIntervalMs = FileFollower::DefaultPollIntervalMs;
+    int m_safetyPollIntervalMs = FileFollower::DefaultSafetyPollIntervalMs;
+    int m_coalesceMs = FileFollower::DefaultCoalesceMs;
+    int m_idleTailMs = FileFollower::DefaultIdleTailMs;
+    qsizetype m_maxLineBytes = LineAssembler::DefaultMaxLineBytes;
+    qsizetype m_maxReadBytes = FileFollower::DefaultMaxReadBytes;
+
+    QFileSystemWatcher* m_watcher = nullptr;
+    QTimer* m_rescanTimer = nullptr;
+    QTimer* m_pollTimer = nullptr;
+    std::map<QString, FileFollower*> m_followers; // by absolute path; children of this
+    // Names under which an already followed file reappeared (rotation inside the folder), with
+    // that file's (device, inode): not followed a second time.
+    QHash<QString, std::pair<quint64, quint64>> m_renamedFiles;
+    bool m_started = false;
+    bool m_notifying = false;
+    FileFollower::State m_state = FileFollower::State::Stopped;
+    QString m_message;
+};
+
+} // namespace viewer

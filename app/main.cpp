@@ -1,0 +1,150 @@
+// telemetry-viewer: parses the command line and wires the engine to the window, nothing else.
+// The command line is parsed before any application object exists, so that --help, --version,
+// option errors and --summary work without a display (--summary runs on a QCoreApplication).
+
+#include "command_line_options.hpp"
+#include "main_window.hpp"
+#include "settings.hpp"
+#include "summary_command.hpp"
+
+#include <QApplication>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QIcon>
+#include <QTimer>
+
+#include <cstdio>
+#include <memory>
+
+namespace {
+
+constexpr int BatchTimeoutMs = 300000; // --screenshot/--export-csv give up waiting after this
+constexpr int SettleMs = 150; // after loading: let coalesced redraws and layouts run
+
+void printTo(FILE* stream, const QString& text)
+{
+    const QByteArray bytes = text.toLocal8Bit();
+    std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stream);
+    std::fflush(stream);
+}
+
+bool hasDisplay()
+{
+#if defined(Q_OS_LINUX) || defined(Q_OS_FREEBSD)
+    return !qEnvironmentVariableIsEmpty("DISPLAY")
+        || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+#else
+    return true;
+#endif
+}
+
+// --screenshot / --export-csv: load, wait until settled, write, exit.
+int runBatch(viewer::MainWindow& window, const viewer::CommandLineOptions& options)
+{
+    window.setAttribute(Qt::WA_DontShowOnScreen);
+    window.resize(options.screenshotSize);
+    window.show();
+    window.openPaths(options.paths);
+
+    QElapsedTimer waited;
+    waited.start();
+    while (!window.isSettled() && waited.elapsed() < BatchTimeoutMs) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 50);
+    }
+    if (!window.isSettled())
+        printTo(stderr,
+            QStringLiteral("telemetry-viewer: still loading after %1 s; writing what "
+                           "was read so far\n")
+                .arg(BatchTimeoutMs / 1000));
+    QElapsedTimer settle;
+    settle.start();
+    while (settle.elapsed() < SettleMs)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    window.flushPendingUpdates();
+
+    int status = window.problems().isEmpty() ? 0 : 1;
+    QString error;
+    if (!options.exportCsvPath.isEmpty()) {
+        if (!window.exportCsv(options.exportCsvPath, &error)) {
+            printTo(stderr, QStringLiteral("telemetry-viewer: %1\n").arg(error));
+            status = 1;
+        }
+    }
+    if (!options.screenshotPath.isEmpty()) {
+        if (!window.saveScreenshot(options.screenshotPath, &error)) {
+            printTo(stderr, QStringLiteral("telemetry-viewer: %1\n").arg(error));
+            status = 1;
+        }
+    }
+    return status;
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    const viewer::CommandLineOptions options = viewer::CommandLineOptions::parse(arguments);
+
+    switch (options.action) {
+    case viewer::CommandLineOptions::Action::Help:
+        printTo(stdout, viewer::CommandLineOptions::helpText());
+        return 0;
+    case viewer::CommandLineOptions::Action::Version:
+        printTo(stdout,
+            viewer::CommandLineOptions::versionText(QStringLiteral(TELEMETRY_VIEWER_VERSION)));
+        return 0;
+    case viewer::CommandLineOptions::Action::Error:
+        printTo(stderr,
+            QStringLiteral("telemetry-viewer: %1\nTry 'telemetry-viewer --help'.\n")
+                .arg(options.error));
+        return viewer::CommandLineOptions::UsageExitCode;
+    case viewer::CommandLineOptions::Action::Summary: {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("telemetry-viewer"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(TELEMETRY_VIEWER_VERSION));
+        return viewer::runSummaryCommand(options.paths);
+    }
+    case viewer::CommandLineOptions::Action::Run:
+        break;
+    }
+
+    if (!hasDisplay()) {
+        if (options.isBatch()) {
+            qputenv("QT_QPA_PLATFORM", "offscreen"); // a screenshot needs no screen
+        } else {
+            printTo(stderr,
+                QStringLiteral("telemetry-viewer: no display (DISPLAY and WAYLAND_DISPLAY are "
+                               "unset).\nUse --screenshot OUT.png to render the window to an "
+                               "image, or --summary for a JSON summary.\n"));
+            return 1;
+        }
+    }
+
+    QApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("telemetry-viewer"));
+    QCoreApplication::setApplicationName(QStringLiteral("telemetry-viewer"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TELEMETRY_VIEWER_VERSION));
+    QGuiApplication::setDesktopFileName(QStringLiteral("telemetry-viewer"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/telemetry-viewer.svg")));
+
+    // A batch run is reproducible: it starts from the defaults and leaves the user's settings
+    // alone.
+    std::unique_ptr<viewer::Settings> settings =
+        options.isBatch() ? viewer::Settings::ephemeral() : std::make_unique<viewer::Settings>();
+    viewer::MainWindow window(settings.get());
+    QObject::connect(&window, &viewer::MainWindow::problemFound, [](const QString& message) {
+        printTo(stderr, QStringLiteral("telemetry-viewer: %1\n").arg(message));
+    });
+    window.applyCommandLine(options);
+
+    if (options.isBatch())
+        return runBatch(window, options);
+
+    window.show();
+    window.openPaths(options.paths);
+    return app.exec();
+}

@@ -1,0 +1,421 @@
+#include "min_max_pyramid.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace viewer {
+
+namespace {
+
+constexpr double Inf = std::numeric_limits<double>::infinity();
+constexpr std::size_t B = MinMaxPyramid::BlockSize;
+
+// Branch-free: the first argument wins unless the second is strictly better (NaN never is).
+inline double lower(double a, double b)
+{
+    return b < a ? b : a;
+}
+inline double higher(double a, double b)
+{
+    return b > a ? b : a;
+}
+
+} // namespace
+
+void MinMaxPyramid::appended(const std::vector<double>& y)
+{
+    if (y.size() < m_size) {
+        rebuild(y);
+        return;
+    }
+    for (std::size_t i = m_size; i < y.size(); ++i)
+        addPoint(i, y[i]);
+    m_size = y.size();
+}
+
+void MinMaxPyramid::addPoint(std::size_t i, double v)
+{
+    const unsigned kind = kindOf(v);
+    if (m_levels.empty()) {
+        m_levels.emplace_back();
+        m_info.emplace_back();
+    }
+    std::size_t b = i / B;
+    auto child = static_cast<std::uint8_t>(i % B);
+    for (std::size_t k = 0;; ++k) {
+        std::vector<MinMax>& level = m_levels[k];
+        std::vector<BlockInfo>& info = m_info[k];
+        if (b == level.size()) {
+            level.push_back({ Inf, -Inf });
+            info.push_back({ 0, 0, 0 });
+        }
+        MinMax& m = level[b];
+        BlockInfo& f = info[b];
+        bool changed = false;
+        if (kind == 0) {
+            // Strict comparisons: an equal value later on leaves the first occurrence in place.
+            if (v < m.min) {
+                m.min = v;
+                f.minAt = child;
+                changed = true;
+            }
+            if (v > m.max) {
+                m.max = v;
+                f.maxAt = child;
+                changed = true;
+            }
+        } else if ((f.kinds & kind) == 0) {
+            f.kinds = static_cast<std::uint8_t>(f.kinds | kind);
+            changed = true;
+        }
+        if (k + 1 == m_levels.size()) {
+            if (level.size() > 1)
+                addLevelAbove(); // the top level just got its second block
+            return;
+        }
+        // A parent always covers its children's range, so an unchanged block leaves it unchanged.
+        if (!changed)
+            return;
+        child = static_cast<std::uint8_t>(b % B);
+        b /= B;
+    }
+}
+
+// A new top level of one block over the current top level (which has at most 32 blocks).
+void MinMaxPyramid::addLevelAbove()
+{
+    const std::vector<MinMax>& below = m_levels.back();
+    const std::vector<BlockInfo>& belowInfo = m_info.back();
+    MinMax top { Inf, -Inf };
+    BlockInfo info { 0, 0, 0 };
+    for (std::size_t j = 0; j < below.size(); ++j) {
+        if (below[j].min < top.min) {
+            top.min = below[j].min;
+            info.minAt = static_cast<std::uint8_t>(j);
+        }
+        if (below[j].max > top.max) {
+            top.max = below[j].max;
+            info.maxAt = static_cast<std::uint8_t>(j);
+        }
+        info.kinds = static_cast<std::uint8_t>(info.kinds | belowInfo[j].kinds);
+    }
+    m_levels.push_back({ top });
+    m_info.push_back({ info });
+}
+
+void MinMaxPyramid::rebuild(const std::vector<double>& y)
+{
+    clear();
+    m_size = y.size();
+    if (y.empty())
+        return;
+    const std::size_t blocks = (y.size() + B - 1) / B;
+    std::vector<MinMax> level(blocks);
+    std::vector<BlockInfo> info(blocks);
+    for (std::size_t b = 0; b < blocks; ++b) {
+        MinMax m { Inf, -Inf };
+        BlockInfo f { 0, 0, 0 };
+        const std::size_t begin = b * B;
+        const std::size_t end = std::min(y.size(), begin + B);
+        for (std::size_t i = begin; i < end; ++i) {
+            const double v = y[i];
+            if (!std::isfinite(v)) {
+                f.kinds = static_cast<std::uint8_t>(f.kinds | kindOf(v));
+                continue;
+            }
+            if (v < m.min) {
+                m.min = v;
+                f.minAt = static_cast<std::uint8_t>(i - begin);
+            }
+            if (v > m.max) {
+                m.max = v;
+                f.maxAt = static_cast<std::uint8_t>(i - begin);
+            }
+        }
+        level[b] = m;
+        info[b] = f;
+    }
+    m_levels.push_back(std::move(level));
+    m_info.push_back(std::move(info));
+    while (m_levels.back().size() > 1) {
+        const std::vector<MinMax>& below = m_levels.back();
+        const std::vector<BlockInfo>& belowInfo = m_info.back();
+        const std::size_t n = (below.size() + B - 1) / B;
+        std::vector<MinMax> up(n, MinMax { Inf, -Inf });
+        std::vector<BlockInfo> upInfo(n, BlockInfo { 0, 0, 0 });
+        for (std::size_t j = 0; j < below.size(); ++j) {
+            MinMax& m = up[j / B];
+            BlockInfo& f = upInfo[j / B];
+            if (below[j].min < m.min) {
+                m.min = below[j].min;
+                f.minAt = static_cast<std::uint8_t>(j % B);
+            }
+            if (below[j].max > m.max) {
+                m.max = below[j].max;
+                f.maxAt = static_cast<std::uint8_t>(j % B);
+            }
+            f.kinds = static_cast<std::uint8_t>(f.kinds | belowInfo[j].kinds);
+        }
+        m_levels.push_back(std::move(up));
+        m_info.push_back(std::move(upInfo));
+    }
+}
+
+void MinMaxPyramid::clear()
+{
+    m_levels.clear();
+    m_info.clear();
+    m_size = 0;
+}
+
+// Splits [first, last) into at most two pieces per level, in index order: the raw points up to
+// the first whole block, whole blocks up to the first whole block of the level above, ..., the
+// widest blocks in the middle, then the same on the way down on the right.
+int MinMaxPyramid::decompose(std::size_t first, std::size_t last, Piece* pieces) const
+{
+    Piece right[MaxPieces / 2];
+    int nLeft = 0;
+    int nRight = 0;
+    int level = -1;
+    std::size_t f = first;
+    std::size_t l = last;
+    for (;;) {
+        const std::size_t pf = (f + B - 1) / B;
+        const std::size_t pl = l / B;
+        if (static_cast<std::size_t>(level + 1) >= m_levels.size() || pf >= pl) {
+            pieces[nLeft++] = { level, f, l };
+            break;
+        }
+        if (f < pf * B)
+            pieces[nLeft++] = { level, f, pf * B };
+        if (pl * B < l)
+            right[nRight++] = { level, pl * B, l };
+        ++level;
+        f = pf;
+        l = pl;
+    }
+    while (nRight > 0)
+        pieces[nLeft++] = right[--nRight];
+    return nLeft;
+}
+
+// Min and max of each piece. Raw points of blocks known to hold only finite values take a loop
+// without the finiteness test (the common case, and one the compiler keeps branch-free).
+void MinMaxPyramid::scanPieces(const std::vector<double>& y, const Piece* pieces, int n,
+    double* pieceMin, double* pieceMax) const
+{
+    for (int p = 0; p < n; ++p) {
+        const Piece& piece = pieces[p];
+        double lo = Inf;
+        double hi = -Inf;
+        if (piece.level < 0) {
+            bool allFinite = true;
+            for (std::size_t b = piece.first / B; b <= (piece.last - 1) / B; ++b)
+                allFinite = allFinite && m_info[0][b].kinds == 0;
+            const double* v = y.data();
+            if (allFinite) {
+                for (std::size_t i = piece.first; i < piece.last; ++i) {
+                    lo = lower(lo, v[i]);
+                    hi = higher(hi, v[i]);
+                }
+            } else {
+                for (std::size_t i = piece.first; i < piece.last; ++i) {
+                    if (std::isfinite(v[i])) {
+                        lo = lower(lo, v[i]);
+                        hi = higher(hi, v[i]);
+                    }
+                }
+            }
+        } else {
+            const MinMax* m = m_levels[static_cast<std::size_t>(piece.level)].data();
+            for (std::size_t j = piece.first; j < piece.last; ++j) {
+                lo = lower(lo, m[j].min);
+                hi = higher(hi, m[j].max);
+            }
+        }
+        pieceMin[p] = lo;
+        pieceMax[p] = hi;
+    }
+}
+
+bool MinMaxPyramid::range(const std::vector<double>& y, std::size_t first, std::size_t last,
+    double& min, double& max) const
+{
+    last = std::min({ last, m_size, y.size() });
+    if (first >= last)
+        return false;
+    Piece pieces[MaxPieces];
+    double pieceMin[MaxPieces];
+    double pieceMax[MaxPieces];
+    const int n = decompose(first, last, pieces);
+    scanPieces(y, pieces, n, pieceMin, pieceMax);
+    double lo = Inf;
+    double hi = -Inf;
+    for (int p = 0; p < n; ++p) {
+        lo = lower(lo, pieceMin[p]);
+        hi = higher(hi, pieceMax[p]);
+    }
+    if (lo > hi)
+        return false;
+    min = lo;
+    max = hi;
+    return true;
+}
+
+// From a block down to the point holding its first min (or max): one byte per level.
+std::size_t MinMaxPyramid::descend(int level, std::size_t block, bool wantMin) const
+{
+    for (int k = level; k >= 0; --k) {
+        const BlockInfo& f = m_info[static_cast<std::size_t>(k)][block];
+        block = block * B + (wantMin ? f.minAt : f.maxAt);
+    }
+    return block;
+}
+
+bool MinMaxPyramid::extremes(
+    const std::vector<double>& y, std::size_t first, std::size_t last, Extremes& out) const
+{
+    last = std::min({ last, m_size, y.size() });
+    if (first >= last)
+        return false;
+    Piece pieces[MaxPieces];
+    double pieceMin[MaxPieces];
+    double pieceMax[MaxPieces];
+    const int n = decompose(first, last, pieces);
+    scanPieces(y, pieces, n, pieceMin, pieceMax);
+    double lo = Inf;
+    double hi = -Inf;
+    for (int p = 0; p < n; ++p) {
+        lo = lower(lo, pieceMin[p]);
+        hi = higher(hi, pieceMax[p]);
+    }
+    if (lo > hi)
+        return false;
+    // The first piece holding the value, its first element holding it (pieces are in index
+    // order), then down the stored offsets: the first occurrence in the range.
+    const auto locate = [&](double value, bool wantMin) -> std::size_t {
+        const double* pieceValue = wantMin ? pieceMin : pieceMax;
+        for (int p = 0; p < n; ++p) {
+            if (pieceValue[p] != value)
+                continue;
+            const Piece& piece = pieces[p];
+            if (piece.level < 0) {
+                for (std::size_t i = piece.first; i < piece.last; ++i) {
+                    if (y[i] == value)
+                        return i;
+                }
+            } else {
+                const MinMax* m = m_levels[static_cast<std::size_t>(piece.level)].data();
+                for (std::size_t j = piece.first; j < piece.last; ++j) {
+                    if ((wantMin ? m[j].min : m[j].max) == value)
+                        return descend(piece.level, j, wantMin);
+                }
+            }
+        }
+        return NotFound; // unreachable while the pyramid matches y
+    };
+    out.min = lo;
+    out.max = hi;
+    out.minIndex = locate(lo, true);
+    out.maxIndex = locate(hi, false);
+    return true;
+}
+
+unsigned MinMaxPyramid::nonFiniteKinds(
+    const std::vector<double>& y, std::size_t first, std::size_t last) const
+{
+    last = std::min({ last, m_size, y.size() });
+    if (first >= last)
+        return 0;
+    Piece pieces[MaxPieces];
+    const int n = decompose(first, last, pieces);
+    unsigned kinds = 0;
+    for (int p = 0; p < n; ++p) {
+        const Piece& piece = pieces[p];
+        if (piece.level < 0) {
+            for (std::size_t i = piece.first; i < piece.last; ++i)
+                kinds |= kindOf(y[i]);
+        } else {
+            const BlockInfo* f = m_info[static_cast<std::size_t>(piece.level)].data();
+            for (std::size_t j = piece.first; j < piece.last; ++j)
+                kinds |= f[j].kinds;
+        }
+    }
+    return kinds;
+}
+
+std::size_t MinMaxPyramid::findNonFinite(
+    const std::vector<double>& y, std::size_t first, std::size_t last, unsigned kinds) const
+{
+    last = std::min({ last, m_size, y.size() });
+    if (first >= last || kinds == 0)
+        return NotFound;
+    Piece pieces[MaxPieces];
+    const int n = decompose(first, last, pieces);
+    for (int p = 0; p < n; ++p) {
+        const Piece& piece = pieces[p];
+        if (piece.level < 0) {
+            for (std::size_t i = piece.first; i < piece.last; ++i) {
+                if (kindOf(y[i]) & kinds)
+                    return i;
+            }
+            continue;
+        }
+        const BlockInfo* f = m_info[static_cast<std::size_t>(piece.level)].data();
+        for (std::size_t j = piece.first; j < piece.last; ++j) {
+            if ((f[j].kinds & kinds) == 0)
+                continue;
+            // Descend to the first child holding one of the kinds, down to the raw points.
+            std::size_t block = j;
+            for (int level = piece.level; level > 0; --level) {
+                const std::vector<BlockInfo>& below = m_info[static_cast<std::size_t>(level - 1)];
+                const std::size_t end = std::min(below.size(), (block + 1) * B);
+                std::size_t child = block * B;
+                while (child < end && (below[child].kinds & kinds) == 0)
+                    ++child;
+                block = child;
+            }
+            const std::size_t end = std::min(m_size, (block + 1) * B);
+            for (std::size_t i = block * B; i < end; ++i) {
+                if (kindOf(y[i]) & kinds)
+                    return i;
+            }
+            return NotFound; // unreachable while the pyramid matches y
+        }
+    }
+    return NotFound;
+}
+
+void MinMaxPyramid::prefetch(const std::vector<double>& y, std::size_t i) const
+{
+    if (i >= m_size || i >= y.size())
+        return;
+    constexpr std::size_t Line = 64;
+    const auto lines = [](const void* p, std::size_t bytes) {
+        const char* c = static_cast<const char*>(p);
+        for (std::size_t off = 0; off < bytes; off += Line)
+            __builtin_prefetch(c + off);
+    };
+    lines(y.data() + i / B * B, B * sizeof(double));
+    std::size_t block = i / B;
+    for (std::size_t k = 0; k < 2 && k < m_levels.size(); ++k) {
+        const std::size_t first = block / B * B;
+        const std::size_t count = std::min(B, m_levels[k].size() - first);
+        lines(m_levels[k].data() + first, count * sizeof(MinMax));
+        lines(m_info[k].data() + first, count * sizeof(BlockInfo));
+        block /= B;
+    }
+}
+
+std::size_t MinMaxPyramid::bytesUsed() const
+{
+    std::size_t bytes = (m_levels.capacity() + m_info.capacity()) * sizeof(std::vector<int>);
+    for (const std::vector<MinMax>& level : m_levels)
+        bytes += level.capacity() * sizeof(MinMax);
+    for (const std::vector<BlockInfo>& info : m_info)
+        bytes += info.capacity() * sizeof(BlockInfo);
+    return bytes;
+}
+
+} // namespace viewer

@@ -1,0 +1,118 @@
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace viewer {
+
+// Min/max of the finite values of an append-only array, per block of points and per block of
+// blocks, so that the min and max of any index range cost O(block + log n) instead of a scan. Owned
+// by one Series; not thread-safe. Non-finite values (NaN, +/-Inf) never enter min or max; each
+// block also records which kinds of non-finite values it holds, so they are found without a scan.
+// Memory: 19 bytes per 32 points, and 1/32 of that per level above: ~0.61 bytes per point.
+class MinMaxPyramid
+{
+public:
+    static constexpr std::size_t BlockSize =
+        32; // points per level-0 block (also the fan-out above)
+    static constexpr std::size_t NotFound = static_cast<std::size_t>(-1);
+
+    // Bits of a non-finite kind mask.
+    enum Kind : unsigned
+    {
+        NaNKind = 1,
+        PosInfKind = 2,
+        NegInfKind = 4,
+        AnyNonFinite = NaNKind | PosInfKind | NegInfKind,
+    };
+    // The kind bit of a value, 0 for a finite one.
+    static unsigned kindOf(double v)
+    {
+        if (std::isfinite(v))
+            return 0;
+        return std::isnan(v) ? NaNKind : v > 0 ? PosInfKind : NegInfKind;
+    }
+
+    // Call after y.push_back(): y is the full array the pyramid describes. Amortized O(1): an
+    // update climbs only while it changes a block (a point inside its block's range stops at once).
+    void appended(const std::vector<double>& y);
+    // Rebuild over a whole array (after a bulk load). O(n).
+    void rebuild(const std::vector<double>& y);
+    void clear();
+
+    // Number of points described (y.size() at the last appended()/rebuild()).
+    std::size_t size() const
+    {
+        return m_size;
+    }
+
+    // Min and max of the finite values in y[first, last). False when there is none.
+    bool range(const std::vector<double>& y, std::size_t first, std::size_t last, double& min,
+        double& max) const;
+
+    // Like range(), plus the index of the first occurrence of each (for M4 decimation).
+    struct Extremes
+    {
+        double min = 0.0;
+        double max = 0.0;
+        std::size_t minIndex = NotFound;
+        std::size_t maxIndex = NotFound;
+    };
+    bool extremes(
+        const std::vector<double>& y, std::size_t first, std::size_t last, Extremes& out) const;
+
+    // Kinds (mask of Kind bits) of the non-finite values in y[first, last).
+    unsigned nonFiniteKinds(
+        const std::vector<double>& y, std::size_t first, std::size_t last) const;
+    // First index in [first, last) whose value is of a kind in `kinds`; NotFound when none.
+    std::size_t findNonFinite(
+        const std::vector<double>& y, std::size_t first, std::size_t last, unsigned kinds) const;
+
+    // Starts loading what a query with a bound at index i reads (the points of its block and the
+    // blocks around it on the two lowest levels), so that a caller knowing its next bounds early
+    // overlaps the cache misses instead of taking them one after the other.
+    void prefetch(const std::vector<double>& y, std::size_t i) const;
+
+    std::size_t bytesUsed() const;
+
+private:
+    // m_levels[0][b] covers y[b*32, b*32+32); m_levels[k][b] covers 32 blocks of level k-1.
+    // min > max (+inf, -inf) marks a block without a finite value. A level above k exists exactly
+    // when level k has more than one block, so the top level has one block.
+    struct MinMax
+    {
+        double min;
+        double max;
+    };
+    // Parallel to m_levels: which child (point or block below, 0..31) holds the first occurrence of
+    // the block's min and max, so that finding a min's index costs one byte per level, not a scan
+    // of 32 children; and the kinds of non-finite values below.
+    struct BlockInfo
+    {
+        std::uint8_t kinds;
+        std::uint8_t minAt;
+        std::uint8_t maxAt;
+    };
+    // A piece of a query range: elements [first, last) of level `level` (-1: the raw points).
+    struct Piece
+    {
+        int level;
+        std::size_t first;
+        std::size_t last;
+    };
+    static constexpr int MaxPieces = 64;
+    int decompose(std::size_t first, std::size_t last, Piece* pieces) const;
+    void scanPieces(const std::vector<double>& y, const Piece* pieces, int n, double* pieceMin,
+        double* pieceMax) const;
+    std::size_t descend(int level, std::size_t block, bool wantMin) const;
+    void addPoint(std::size_t i, double v);
+    void addLevelAbove();
+
+    std::vector<std::vector<MinMax>> m_levels;
+    std::vector<std::vector<BlockInfo>> m_info;
+    std::size_t m_size = 0;
+};
+
+} // namespace viewer

@@ -1,0 +1,67 @@
+#include "record_table.hpp"
+
+#include <cmath>
+
+namespace viewer {
+
+std::uint32_t RecordTable::append(double ts, double step, double epoch, std::uint64_t offset,
+                                  std::uint16_t tag)
+{
+    const bool first = m_time.empty();
+    // A missing or backwards ts holds the clock still, so that time x stays non-decreasing.
+    double time = ts;
+    if (!first && !(ts >= m_time.back()))
+        time = m_time.back();
+    else if (first && !std::isfinite(ts))
+        time = 0.0;
+    if (!first && std::isnan(step))
+        step = m_step.back();
+    if (!first && std::isnan(epoch))
+        epoch = m_epoch.back();
+    m_time.push_back(time);
+    m_step.push_back(step);
+    m_epoch.push_back(epoch);
+    m_offset.push_back(offset);
+    m_tag.push_back(tag);
+    return static_cast<std::uint32_t>(m_time.size() - 1);
+}
+
+void RecordTable::reserve(std::size_t n)
+{
+    m_time.reserve(n);
+    m_step.reserve(n);
+    m_epoch.reserve(n);
+    m_offset.reserve(n);
+    m_tag.reserve(n);
+}
+
+RecordTable::XColumn RecordTable::xColumn(XAxisMode mode) const
+{
+    switch (mode) {
+    case XAxisMode::Step:
+        return { m_step.data(), 0.0 };
+    case XAxisMode::Epoch:
+        return { m_epoch.data(), 0.0 };
+    case XAxisMode::Wall:
+        return { m_time.data(), 0.0 };
+    case XAxisMode::Relative:
+        return { m_time.data(), firstTime() };
+    case XAxisMode::Sequence:
+        break;
+    }
+    return {};
+}
+
+double RecordTable::x(XAxisMode mode, std::uint32_t r) const
+{
+    const XColumn column = xColumn(mode);
+    return column.values ? column.values[r] - column.offset : static_cast<double>(r);
+}
+
+std::size_t RecordTable::bytesUsed() const
+{
+    return (m_time.capacity() + m_step.capacity() + m_epoch.capacity()) * sizeof(double)
+        + m_offset.capacity() * sizeof(std::uint64_t) + m_tag.capacity() * sizeof(std::uint16_t);
+}
+
+} // namespace viewer

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "line_chunk.hpp"
+
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace viewer {
+
+class RunBuilder;
+
+// Reads the complete lines of one file into a RunBuilder, as fast as the machine allows: the file
+// is mapped, cut into blocks at line boundaries, the blocks are parsed on `threads` threads (the
+// calling one and threads - 1 more) and merged into the builder strictly in file order by
+// whichever thread holds the next block. A last line without '\n' is left for the follower.
+// Call it on a worker thread: it blocks until done or cancelled (what was merged is kept).
+class RunLoader
+{
+public:
+    struct Result
+    {
+        LinePosition end; // just past the last complete line merged: where following resumes
+        qint64 fileSize = 0;
+        bool cancelled = false;
+        QString error; // plain text; empty on success
+    };
+    // Called from the loading threads, at most once per merged block.
+    using Progress = std::function<void(qint64 bytesDone, qint64 bytesTotal)>;
+
+    static constexpr qint64 DefaultBlockBytes = qint64(4) * 1024 * 1024;
+
+    static Result load(const QString& path, RunBuilder& builder, const std::atomic<bool>& cancel,
+                       const Progress& progress = {}, int threads = 2,
+                       qint64 blockBytes = DefaultBlockBytes);
+};
+
+} // namespace viewer

@@ -1,0 +1,103 @@
+#include "run_summary.hpp"
+
+#include "run.hpp"
+
+#include <QJsonArray>
+
+#include <cmath>
+
+namespace viewer {
+
+namespace {
+
+// JSON has no NaN: a value that is not finite (no finite point at all) is null.
+QJsonValue number(double value)
+{
+    return std::isfinite(value) ? QJsonValue(value) : QJsonValue(QJsonValue::Null);
+}
+
+QString eventKindName(RunEvent::Kind kind)
+{
+    switch (kind) {
+    case RunEvent::Kind::Error:
+        return QStringLiteral("error");
+    case RunEvent::Kind::EpochBegin:
+        return QStringLiteral("epoch_begin");
+    case RunEvent::Kind::EpochEnd:
+        return QStringLiteral("epoch_end");
+    case RunEvent::Kind::Restart:
+        return QStringLiteral("restart");
+    }
+    return {};
+}
+
+QJsonObject seriesSummary(const Run& run, const Series& series)
+{
+    QJsonObject object;
+    object[QStringLiteral("name")] = series.path();
+    object[QStringLiteral("tag")] = series.tag();
+    object[QStringLiteral("points")] = static_cast<qint64>(series.size());
+    object[QStringLiteral("nan")] = static_cast<qint64>(series.nanCount());
+    object[QStringLiteral("posinf")] = static_cast<qint64>(series.posInfCount());
+    object[QStringLiteral("neginf")] = static_cast<qint64>(series.negInfCount());
+    object[QStringLiteral("min")] = number(series.min());
+    object[QStringLiteral("max")] = number(series.max());
+    if (series.size() > 0) {
+        object[QStringLiteral("first_x")] = number(run.records.step(series.records().front()));
+        object[QStringLiteral("last_x")] = number(run.records.step(series.records().back()));
+    }
+    object[QStringLiteral("segments")] = static_cast<qint64>(series.segmentStarts().size() + 1);
+    return object;
+}
+
+} // namespace
+
+QJsonObject runSummary(const Run& run)
+{
+    QJsonObject object;
+    object[QStringLiteral("id")] = run.id;
+    object[QStringLiteral("source")] = run.sourcePath;
+    object[QStringLiteral("name")] = run.displayName;
+    if (!run.info.isEmpty())
+        object[QStringLiteral("info")] = QJsonObject::fromVariantMap(run.info);
+    object[QStringLiteral("records")] = static_cast<qint64>(run.records.size());
+    object[QStringLiteral("blank_lines")] = static_cast<qint64>(run.blankLines);
+
+    QJsonObject tags;
+    for (qsizetype i = 0; i < run.tags.size(); ++i)
+        tags[run.tags[i]] = static_cast<qint64>(run.tagCounts[static_cast<std::size_t>(i)]);
+    object[QStringLiteral("tags")] = tags;
+
+    QJsonArray series;
+    for (const Series& s : run.series)
+        series.append(seriesSummary(run, s));
+    object[QStringLiteral("series")] = series;
+
+    QJsonArray events;
+    for (const RunEvent& e : run.events) {
+        QJsonObject event;
+        event[QStringLiteral("kind")] = eventKindName(e.kind);
+        event[QStringLiteral("record")] = static_cast<qint64>(e.record);
+        event[QStringLiteral("ts")] = number(e.time);
+        event[QStringLiteral("step")] = number(e.step);
+        event[QStringLiteral("epoch")] = number(e.epoch);
+        if (e.kind == RunEvent::Kind::Error) {
+            event[QStringLiteral("type")] = e.type;
+            event[QStringLiteral("message")] = e.message;
+        }
+        events.append(event);
+    }
+    object[QStringLiteral("events")] = events;
+
+    QJsonArray malformed;
+    for (const MalformedLine& m : run.malformed) {
+        QJsonObject line;
+        line[QStringLiteral("line")] = static_cast<qint64>(m.line);
+        line[QStringLiteral("reason")] = m.reason;
+        malformed.append(line);
+    }
+    object[QStringLiteral("malformed")] = malformed;
+    return object;
+}
+
+} // namespace viewer

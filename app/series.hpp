@@ -1,0 +1,65 @@
+#pragma once
+
+#include "min_max_pyramid.hpp"
+
+#include <QString>
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace viewer {
+
+// One metric of one run, e.g. tag "step_end", path "metrics/acc" (nested context groups joined by '/').
+// Columnar and append-only: a point is its value, the index of the record it came from (x values of
+// every mode, ts and epoch live once per record in the run's RecordTable) and its share of the
+// min/max pyramid: 8 + 4 + ~0.55 bytes. Lives on the thread that owns its Run.
+class Series
+{
+public:
+    Series(QString tag, QString path);
+
+    const QString& tag() const { return m_tag; }
+    const QString& path() const { return m_path; }
+    // "step_end/loss": unique within a run.
+    QString key() const { return m_tag + QLatin1Char('/') + m_path; }
+
+    // Appends one point. restart: the step went backwards here (a resumed run): a new segment
+    // starts and no line is drawn back across it.
+    void append(double value, std::uint32_t record, bool restart = false);
+    void reserve(std::size_t n);
+
+    std::size_t size() const { return m_values.size(); }
+    const std::vector<double>& values() const { return m_values; }
+    const std::vector<std::uint32_t>& records() const { return m_records; }
+    const MinMaxPyramid& pyramid() const { return m_pyramid; }
+    // Point indices at which a new segment starts (never contains 0).
+    const std::vector<std::uint32_t>& segmentStarts() const { return m_segmentStarts; }
+    // Point indices of NaN, +Inf, -Inf values, ascending (markers; they break the line).
+    const std::vector<std::uint32_t>& nonFinite() const { return m_nonFinite; }
+
+    std::size_t nanCount() const { return m_nanCount; }
+    std::size_t posInfCount() const { return m_posInfCount; }
+    std::size_t negInfCount() const { return m_negInfCount; }
+    // Over finite values; NaN when there is none.
+    double min() const { return m_min; }
+    double max() const { return m_max; }
+
+    std::size_t bytesUsed() const;
+
+private:
+    QString m_tag;
+    QString m_path;
+    std::vector<double> m_values;
+    std::vector<std::uint32_t> m_records;
+    std::vector<std::uint32_t> m_segmentStarts;
+    std::vector<std::uint32_t> m_nonFinite;
+    MinMaxPyramid m_pyramid;
+    std::size_t m_nanCount = 0;
+    std::size_t m_posInfCount = 0;
+    std::size_t m_negInfCount = 0;
+    double m_min = std::numeric_limits<double>::quiet_NaN();
+    double m_max = std::numeric_limits<double>::quiet_NaN();
+};
+
+} // namespace viewer

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "line_assembler.hpp"
+#include "line_chunk.hpp"
+
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+
+class QThread;
+
+namespace viewer {
+
+// Reads standard input ("-": `ssh host tail -f run.jsonl | telemetry-viewer -`) into the same
+// LineChunk stream as FileFollower, with path "-". The object lives on its creator's thread; the
+// reading runs on its own internal thread (blocking poll/read), which emits the signals: connect
+// with automatic or queued connections, never Qt::DirectConnection. Reads are batched (one chunk
+// per batchInterval or maxChunkBytes) so a fast writer does not flood the receiver. End of input
+// -> Finished; a partial last line then is reported by incompleteLineFound, not as an error.
+class StdinReader : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State
+    {
+        Stopped,
+        Reading,
+        Finished, // end of input reached; everything complete was delivered
+        Failed, // read error (message says why)
+    };
+    Q_ENUM(State)
+
+    static constexpr int DefaultBatchIntervalMs = 10;
+    static constexpr int DefaultIdleTailMs = 5000;
+    static constexpr qsizetype DefaultMaxChunkBytes = qsizetype(8) * 1024 * 1024;
+
+    explicit StdinReader(QObject* parent = nullptr);
+    // Reads `fd` instead of standard input (a pipe in tests); it is not closed.
+    explicit StdinReader(int fd, QObject* parent = nullptr);
+    ~StdinReader() override; // stops and joins the reading thread
+
+    StdinReader(const StdinReader&) = delete;
+    StdinReader& operator=(const StdinReader&) = delete;
+
+    // Settings; call before start().
+    void setMaxLineBytes(qsizetype bytes);
+    void setMaxChunkBytes(qsizetype bytes);
+    void setBatchInterval(int msecs);
+    void setIdleTailTimeout(int msecs);
+
+    State state() const
+    {
+        return m_state.load();
+    }
+
+public slots:
+    void start();
+    // Delivers what was read and stops within ~100 ms; the descriptor stays open.
+    void stop();
+
+signals:
+    void linesRead(const viewer::LineChunk& chunk);
+    void stateChanged(viewer::StdinReader::State state, const QString& message);
+    // The last line has no '\n' at end of input, or has been idle for idleTailTimeout.
+    // Reported once per line; a later linesRead supersedes it.
+    void incompleteLineFound(qint64 lineNumber, qint64 offset, const QByteArray& bytes);
+    void finished();
+
+private:
+    void run();
+    void setState(State state, const QString& message);
+
+    int m_fd;
+    qsizetype m_maxLineBytes = LineAssembler::DefaultMaxLineBytes;
+    qsizetype m_maxChunkBytes = DefaultMaxChunkBytes;
+    int m_batchIntervalMs = DefaultBatchIntervalMs;
+    int m_idleTailMs = DefaultIdleTailMs;
+    std::atomic<State> m_state { State::Stopped };
+    std::atomic<bool> m_stopRequested { false };
+    std::unique_ptr<QThread> m_thread;
+};
+
+} // namespace viewer

@@ -1,0 +1,82 @@
+#include "summary_command.hpp"
+
+#include "run_summary.hpp"
+#include "workspace.hpp"
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+
+namespace viewer {
+
+namespace {
+
+bool isSettled(const Workspace& workspace)
+{
+    for (int id : workspace.sourceIds()) {
+        const Workspace::SourceState state = workspace.source(id).state;
+        if (state == Workspace::SourceState::Loading || state == Workspace::SourceState::Following)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+int runSummaryCommand(const QStringList& paths)
+{
+    if (paths.isEmpty()) {
+        std::fputs("telemetry-viewer: --summary needs at least one FILE, FOLDER or -\n", stderr);
+        return 2;
+    }
+    Workspace workspace;
+    QList<int> sources;
+    for (const QString& path : paths)
+        sources << workspace.open(path, /*follow=*/false);
+
+    // Files and folders settle when their load finishes; standard input when it reaches its end.
+    QEventLoop loop;
+    const auto check = [&] {
+        if (isSettled(workspace))
+            loop.quit();
+    };
+    QObject::connect(&workspace, &Workspace::loadFinished, &loop, check, Qt::QueuedConnection);
+    QObject::connect(&workspace, &Workspace::sourceStateChanged, &loop, check,
+                     Qt::QueuedConnection);
+    if (!isSettled(workspace))
+        loop.exec();
+
+    int status = 0;
+    QJsonArray sourceArray;
+    for (int id : sources) {
+        const Workspace::SourceInfo info = workspace.source(id);
+        QJsonObject object;
+        object[QStringLiteral("path")] = info.path;
+        QJsonArray runs;
+        for (int runId : workspace.runIds()) {
+            if (workspace.sourceOfRun(runId) == id)
+                runs.append(runSummary(*workspace.run(runId)));
+        }
+        object[QStringLiteral("runs")] = runs;
+        if (info.state == Workspace::SourceState::Failed) {
+            object[QStringLiteral("error")] = info.message;
+            std::fprintf(stderr, "telemetry-viewer: %s\n", qUtf8Printable(info.message));
+            status = 1;
+        } else if (runs.isEmpty()) {
+            object[QStringLiteral("note")] = QStringLiteral("no records");
+        }
+        sourceArray.append(object);
+    }
+    QJsonObject document;
+    document[QStringLiteral("sources")] = sourceArray;
+    const QByteArray json = QJsonDocument(document).toJson(QJsonDocument::Indented);
+    std::fwrite(json.constData(), 1, static_cast<std::size_t>(json.size()), stdout);
+    std::fflush(stdout);
+    return status;
+}
+
+} // namespace viewer

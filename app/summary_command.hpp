@@ -1,0 +1,12 @@
+#pragma once
+
+#include <QStringList>
+
+namespace viewer {
+
+// `telemetry-viewer --summary PATH...`: reads the runs without a display and prints one JSON
+// document to stdout. Needs a QCoreApplication (never a QApplication). Returns the exit status:
+// 0 when every path was read, 1 when one could not be (with a message on stderr).
+int runSummaryCommand(const QStringList& paths);
+
+} // namespace viewer

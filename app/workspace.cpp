@@ -1,0 +1,599 @@
+#include "workspace.hpp"
+
+#include "chunk_parser.hpp"
+#include "file_follower.hpp"
+#include "folder_follower.hpp"
+#include "line_assembler.hpp"
+#include "run_builder.hpp"
+#include "run_loader.hpp"
+#include "stdin_reader.hpp"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QPointer>
+#include <QThread>
+#include <QThreadPool>
+
+#include <atomic>
+#include <map>
+
+namespace viewer {
+
+namespace {
+
+enum class SourceKind
+{
+    File,
+    Folder,
+    Stdin,
+};
+
+// The runs read from one file of a source, and the builder that keeps appending to them.
+struct FileRuns
+{
+    std::unique_ptr<RunBuilder> builder;
+    std::vector<int> runIds; // runIds[i] is builder->run(i)
+    LinePosition end; // just past the last line merged: where following resumes
+};
+
+struct LoadedFile
+{
+    QString path;
+    std::unique_ptr<RunBuilder> builder;
+    LinePosition end;
+};
+
+} // namespace
+
+struct Workspace::Private
+{
+    struct Source
+    {
+        SourceKind kind = SourceKind::File;
+        bool follow = true;
+        SourceInfo info;
+        std::map<QString, FileRuns> files; // by path as the follower reports it
+        std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
+        QThread* thread = nullptr; // the follower's thread (file and folder sources)
+        QObject* follower = nullptr; // FileFollower or FolderFollower, living on thread
+        StdinReader* stdinReader = nullptr;
+        QObject* parseContext = nullptr; // lives on the thread where appended lines are parsed
+        QThread* parseThread = nullptr; // standard input's parse thread
+    };
+    struct RunRef
+    {
+        int sourceId = -1;
+        QString file;
+        std::size_t index = 0;
+    };
+
+    Workspace* q;
+    std::map<int, Source> sources;
+    std::map<int, RunRef> runs;
+    int nextSourceId = 1;
+    int nextRunId = 1;
+    QThreadPool loadPool;
+
+    explicit Private(Workspace* workspace)
+        : q(workspace)
+    {
+        loadPool.setMaxThreadCount(2);
+    }
+
+    Source* find(int sourceId)
+    {
+        auto it = sources.find(sourceId);
+        return it == sources.end() ? nullptr : &it->second;
+    }
+
+    void setState(int sourceId, SourceState state, const QString& message = {})
+    {
+        Source* source = find(sourceId);
+        if (!source || (source->info.state == state && source->info.message == message))
+            return;
+        source->info.state = state;
+        source->info.message = message;
+        emit q->sourceStateChanged(sourceId);
+    }
+
+    // Gives new runs of a file their ids and announces them; returns whether any was added.
+    void registerNewRuns(int sourceId, const QString& path, FileRuns& file)
+    {
+        while (file.runIds.size() < static_cast<std::size_t>(file.builder->runCount())) {
+            const int runId = nextRunId++;
+            runs[runId] = { sourceId, path, file.runIds.size() };
+            file.runIds.push_back(runId);
+            emit q->runAdded(runId);
+        }
+    }
+
+    void dropRuns(FileRuns& file)
+    {
+        for (int runId : file.runIds) {
+            runs.erase(runId);
+            emit q->runRemoved(runId);
+        }
+        file.runIds.clear();
+    }
+
+    FileRuns& fileRuns(Source& source, const QString& path)
+    {
+        FileRuns& file = source.files[path];
+        if (!file.builder)
+            file.builder = std::make_unique<RunBuilder>(path);
+        return file;
+    }
+
+    // Appended lines, parsed on the follower's thread, merged here in the order they were read.
+    void merge(int sourceId, const QString& path, const ParsedChunk& chunk, LinePosition end)
+    {
+        Source* source = find(sourceId);
+        if (!source)
+            return;
+        FileRuns& file = fileRuns(*source, path);
+        const AppendSummary summary = file.builder->append(chunk);
+        file.end = end;
+        registerNewRuns(sourceId, path, file);
+        announceAppended(*source, file, summary);
+    }
+
+    void announceAppended(Source& source, const FileRuns& file, const AppendSummary& summary)
+    {
+        if (summary.isEmpty())
+            return;
+        if (summary.records > 0)
+            source.info.lastAppendMsecs = QDateTime::currentMSecsSinceEpoch();
+        QList<int> ids;
+        for (const AppendSummary::RunChange& change : summary.runs) {
+            const auto index = static_cast<std::size_t>(change.run);
+            if (index < file.runIds.size())
+                ids << file.runIds[index];
+        }
+        if (!ids.isEmpty())
+            emit q->runsAppended(ids);
+    }
+
+    void addMalformed(int sourceId, const QString& path, qint64 line, qint64 offset,
+                      const QString& reason)
+    {
+        Source* source = find(sourceId);
+        if (!source)
+            return;
+        FileRuns& file = fileRuns(*source, path);
+        const AppendSummary summary = file.builder->addMalformed(
+            static_cast<std::uint64_t>(line), static_cast<std::uint64_t>(offset), reason);
+        registerNewRuns(sourceId, path, file);
+        announceAppended(*source, file, summary);
+    }
+
+    void resetFile(int sourceId, const QString& path, const QString& reason)
+    {
+        Source* source = find(sourceId);
+        if (!source)
+            return;
+        auto it = source->files.find(path);
+        if (it != source->files.end()) {
+            dropRuns(it->second);
+            it->second.builder->reset();
+            it->second.end = {};
+        }
+        emit q->sourceReset(sourceId, reason);
+    }
+
+    // Parses each chunk where it was read (never on the GUI thread) and hands it over by value.
+    void connectChunks(int sourceId, QObject* sender, QObject* context)
+    {
+        auto parser = std::make_shared<ChunkParser>();
+        QPointer<Workspace> workspace(q);
+        auto onLines = [this, workspace, parser, sourceId](const LineChunk& chunk) {
+            auto parsed = std::make_shared<ParsedChunk>(
+                parser->parse(chunk.bytes.constData(), static_cast<std::size_t>(chunk.bytes.size()),
+                              static_cast<std::uint64_t>(chunk.offset),
+                              static_cast<std::uint64_t>(chunk.firstLine)));
+            const QString path = chunk.path;
+            const bool overlong = chunk.hasOverlongLine();
+            const qint64 overlongLine = chunk.overlongLine;
+            const qint64 overlongOffset = chunk.overlongOffset;
+            const LinePosition end { chunk.endOffset(), chunk.firstLine + chunk.lineCount };
+            if (!workspace)
+                return;
+            QMetaObject::invokeMethod(
+                workspace.data(),
+                [this, sourceId, path, parsed, overlong, overlongLine, overlongOffset, end] {
+                    merge(sourceId, path, *parsed, end);
+                    if (overlong)
+                        addMalformed(sourceId, path, overlongLine, overlongOffset,
+                                     LineAssembler::describeOverlong());
+                },
+                Qt::QueuedConnection);
+        };
+        if (auto* file = qobject_cast<FileFollower*>(sender))
+            QObject::connect(file, &FileFollower::linesRead, context, onLines);
+        else if (auto* folder = qobject_cast<FolderFollower*>(sender))
+            QObject::connect(folder, &FolderFollower::linesRead, context, onLines);
+        else if (auto* input = qobject_cast<StdinReader*>(sender))
+            QObject::connect(input, &StdinReader::linesRead, context, onLines,
+                             Qt::QueuedConnection);
+    }
+
+    static SourceState stateOf(FileFollower::State state)
+    {
+        switch (state) {
+        case FileFollower::State::Following:
+            return SourceState::Following;
+        case FileFollower::State::Waiting:
+            return SourceState::Waiting;
+        case FileFollower::State::Failed:
+            return SourceState::Failed;
+        case FileFollower::State::Stopped:
+            break;
+        }
+        return SourceState::Idle;
+    }
+
+    void startFileFollower(int sourceId, const QString& path, LinePosition from)
+    {
+        Source& source = sources.at(sourceId);
+        source.thread = new QThread;
+        source.thread->setObjectName(QStringLiteral("follow %1").arg(sourceId));
+        auto* follower = new FileFollower(path);
+        auto* context = new QObject;
+        follower->moveToThread(source.thread);
+        context->moveToThread(source.thread);
+        source.follower = follower;
+        source.parseContext = context;
+        connectChunks(sourceId, follower, context);
+        QObject::connect(follower, &FileFollower::fileReset, q,
+                         [this, sourceId, path](const QString& reason) {
+                             resetFile(sourceId, path, reason);
+                         });
+        QObject::connect(follower, &FileFollower::stateChanged, q,
+                         [this, sourceId](FileFollower::State state, const QString& message) {
+                             setState(sourceId, stateOf(state), message);
+                         });
+        QObject::connect(follower, &FileFollower::incompleteLineFound, q,
+                         [this, sourceId](qint64 line, qint64, const QByteArray&) {
+                             setState(sourceId, find(sourceId)->info.state,
+                                      QStringLiteral("line %1 is incomplete (no newline yet)")
+                                          .arg(line));
+                         });
+        source.thread->start();
+        QMetaObject::invokeMethod(follower, [follower, from] { follower->start(from); });
+    }
+
+    void startFolderFollower(int sourceId, const QString& folder,
+                             const QHash<QString, LinePosition>& resumeAt)
+    {
+        Source& source = sources.at(sourceId);
+        source.thread = new QThread;
+        source.thread->setObjectName(QStringLiteral("follow %1").arg(sourceId));
+        auto* follower = new FolderFollower(folder);
+        auto* context = new QObject;
+        follower->moveToThread(source.thread);
+        context->moveToThread(source.thread);
+        source.follower = follower;
+        source.parseContext = context;
+        connectChunks(sourceId, follower, context);
+        QObject::connect(follower, &FolderFollower::fileReset, q,
+                         [this, sourceId](const QString& path, const QString& reason) {
+                             resetFile(sourceId, path, reason);
+                         });
+        QObject::connect(follower, &FolderFollower::stateChanged, q,
+                         [this, sourceId](FileFollower::State state, const QString& message) {
+                             setState(sourceId, stateOf(state), message);
+                         });
+        source.thread->start();
+        QMetaObject::invokeMethod(follower,
+                                  [follower, resumeAt] { follower->start(resumeAt); });
+    }
+
+    void startStdin(int sourceId)
+    {
+        Source& source = sources.at(sourceId);
+        source.parseThread = new QThread;
+        source.parseThread->setObjectName(QStringLiteral("parse stdin"));
+        auto* context = new QObject;
+        context->moveToThread(source.parseThread);
+        source.parseContext = context;
+        source.stdinReader = new StdinReader(q);
+        connectChunks(sourceId, source.stdinReader, context);
+        // Through the parse thread, so that "finished" arrives after the last parsed lines.
+        QPointer<Workspace> workspace(q);
+        QObject::connect(
+            source.stdinReader, &StdinReader::stateChanged, context,
+            [this, workspace, sourceId](StdinReader::State state, const QString& message) {
+                const SourceState mapped = state == StdinReader::State::Reading
+                    ? SourceState::Following
+                    : state == StdinReader::State::Failed ? SourceState::Failed
+                                                          : SourceState::Idle;
+                if (workspace)
+                    QMetaObject::invokeMethod(
+                        workspace.data(),
+                        [this, sourceId, mapped, message] { setState(sourceId, mapped, message); },
+                        Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
+        source.parseThread->start();
+        source.stdinReader->start();
+    }
+
+    void stopFollowing(Source& source)
+    {
+        if (source.stdinReader) {
+            source.stdinReader->stop();
+            delete source.stdinReader;
+            source.stdinReader = nullptr;
+        }
+        for (QThread* thread : { source.thread, source.parseThread }) {
+            if (!thread)
+                continue;
+            if (source.follower && source.follower->thread() == thread) {
+                QObject* follower = source.follower;
+                QMetaObject::invokeMethod(follower, [follower] { delete follower; },
+                                          Qt::BlockingQueuedConnection);
+                source.follower = nullptr;
+            }
+            if (source.parseContext && source.parseContext->thread() == thread) {
+                QObject* context = source.parseContext;
+                QMetaObject::invokeMethod(context, [context] { delete context; },
+                                          Qt::BlockingQueuedConnection);
+                source.parseContext = nullptr;
+            }
+            thread->quit();
+            thread->wait();
+            delete thread;
+        }
+        source.thread = nullptr;
+        source.parseThread = nullptr;
+    }
+
+    void startLoad(int sourceId)
+    {
+        Source& source = sources.at(sourceId);
+        const QString path = source.info.path;
+        const bool folder = source.kind == SourceKind::Folder;
+        auto cancel = source.cancel;
+        QPointer<Workspace> workspace(q);
+        loadPool.start([this, workspace, sourceId, path, folder, cancel] {
+            QStringList files;
+            if (folder) {
+                const QDir dir(path);
+                for (const QString& name :
+                     dir.entryList({ QStringLiteral("*.jsonl") }, QDir::Files, QDir::Name))
+                    files << dir.absoluteFilePath(name);
+            } else {
+                files << path;
+            }
+            qint64 total = 0;
+            for (const QString& f : files)
+                total += QFileInfo(f).size();
+            auto loaded = std::make_shared<std::vector<LoadedFile>>();
+            QString error;
+            bool cancelled = false;
+            qint64 doneBefore = 0;
+            for (const QString& f : files) {
+                auto builder = std::make_unique<RunBuilder>(f);
+                const auto progress = [&](qint64 done, qint64) {
+                    QMetaObject::invokeMethod(
+                        workspace.data(),
+                        [this, sourceId, done = doneBefore + done, total] {
+                            if (Source* s = find(sourceId)) {
+                                s->info.bytesDone = done;
+                                s->info.bytesTotal = total;
+                                emit q->loadProgress(sourceId, done, total);
+                            }
+                        },
+                        Qt::QueuedConnection);
+                };
+                RunLoader::Result result = RunLoader::load(f, *builder, *cancel, progress);
+                doneBefore += result.fileSize;
+                if (!result.error.isEmpty() && !folder)
+                    error = result.error;
+                cancelled = cancelled || result.cancelled;
+                loaded->push_back({ f, std::move(builder), result.end });
+                if (cancelled)
+                    break;
+            }
+            QMetaObject::invokeMethod(
+                workspace.data(),
+                [this, sourceId, loaded, error, cancelled] {
+                    finishLoad(sourceId, *loaded, error, cancelled);
+                },
+                Qt::QueuedConnection);
+        });
+    }
+
+    void finishLoad(int sourceId, std::vector<LoadedFile>& loaded, const QString& error,
+                    bool cancelled)
+    {
+        Source* source = find(sourceId);
+        if (!source)
+            return;
+        QHash<QString, LinePosition> resumeAt;
+        for (LoadedFile& file : loaded) {
+            FileRuns& runsOfFile = source->files[file.path];
+            runsOfFile.builder = std::move(file.builder);
+            runsOfFile.end = file.end;
+            registerNewRuns(sourceId, file.path, runsOfFile);
+            resumeAt.insert(file.path, file.end);
+        }
+        source->info.bytesDone = source->info.bytesTotal;
+        if (!error.isEmpty()) {
+            setState(sourceId, SourceState::Failed,
+                     QStringLiteral("cannot read %1: %2").arg(source->info.path, error));
+        } else if (cancelled || !source->follow) {
+            setState(sourceId, SourceState::Idle, cancelled ? QStringLiteral("load cancelled") : QString());
+        } else if (source->kind == SourceKind::Folder) {
+            setState(sourceId, SourceState::Following);
+            startFolderFollower(sourceId, source->info.path, resumeAt);
+        } else {
+            setState(sourceId, SourceState::Following);
+            startFileFollower(sourceId, source->info.path, resumeAt.value(source->info.path));
+        }
+        emit q->loadFinished(sourceId);
+    }
+};
+
+Workspace::Workspace(QObject* parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this))
+{
+    qRegisterMetaType<LineChunk>();
+    qRegisterMetaType<LinePosition>();
+}
+
+Workspace::~Workspace()
+{
+    for (auto& [id, source] : d->sources)
+        source.cancel->store(true);
+    d->loadPool.waitForDone();
+    for (auto& [id, source] : d->sources)
+        d->stopFollowing(source);
+}
+
+int Workspace::open(const QString& path, bool follow)
+{
+    const int sourceId = d->nextSourceId++;
+    Private::Source& source = d->sources[sourceId];
+    source.follow = follow;
+    source.info.id = sourceId;
+    source.info.path = path;
+    if (path == QLatin1String("-")) {
+        source.kind = SourceKind::Stdin;
+        source.info.state = SourceState::Following;
+        d->startStdin(sourceId);
+        return sourceId;
+    }
+    const QFileInfo info(path);
+    source.info.path = info.exists() ? info.absoluteFilePath() : path;
+    if (!info.exists()) {
+        source.info.state = follow ? SourceState::Waiting : SourceState::Failed;
+        source.info.message = QStringLiteral("%1 does not exist").arg(path);
+        if (follow)
+            d->startFileFollower(sourceId, source.info.path, {});
+        // Announced after the caller got the id, like every other state change.
+        QMetaObject::invokeMethod(this, [this, sourceId] { emit loadFinished(sourceId); },
+                                  Qt::QueuedConnection);
+        return sourceId;
+    }
+    source.kind = info.isDir() ? SourceKind::Folder : SourceKind::File;
+    source.info.state = SourceState::Loading;
+    source.info.bytesTotal = info.isDir() ? 0 : info.size();
+    d->startLoad(sourceId);
+    return sourceId;
+}
+
+void Workspace::close(int sourceId)
+{
+    Private::Source* source = d->find(sourceId);
+    if (!source)
+        return;
+    source->cancel->store(true);
+    d->stopFollowing(*source);
+    for (auto& [path, file] : source->files)
+        d->dropRuns(file);
+    d->sources.erase(sourceId);
+}
+
+void Workspace::cancel(int sourceId)
+{
+    if (Private::Source* source = d->find(sourceId))
+        source->cancel->store(true);
+}
+
+void Workspace::setFollowing(int sourceId, bool follow)
+{
+    Private::Source* source = d->find(sourceId);
+    if (!source || source->follow == follow)
+        return;
+    source->follow = follow;
+    if (source->info.state == SourceState::Loading)
+        return; // takes effect when the load finishes
+    if (!follow) {
+        d->stopFollowing(*source);
+        d->setState(sourceId, SourceState::Idle, QStringLiteral("paused"));
+        return;
+    }
+    if (source->kind == SourceKind::Stdin)
+        return;
+    // Resume where the builders stopped: their files are re-followed from the last line read.
+    QHash<QString, LinePosition> resumeAt;
+    for (const auto& [path, file] : source->files)
+        resumeAt.insert(path, file.end);
+    d->setState(sourceId, SourceState::Following);
+    if (source->kind == SourceKind::Folder)
+        d->startFolderFollower(sourceId, source->info.path, resumeAt);
+    else
+        d->startFileFollower(sourceId, source->info.path, resumeAt.value(source->info.path));
+}
+
+QList<int> Workspace::sourceIds() const
+{
+    QList<int> ids;
+    for (const auto& [id, source] : d->sources)
+        ids << id;
+    return ids;
+}
+
+Workspace::SourceInfo Workspace::source(int sourceId) const
+{
+    const Private::Source* source = d->find(sourceId);
+    return source ? source->info : SourceInfo {};
+}
+
+QList<int> Workspace::runIds() const
+{
+    QList<int> ids;
+    for (const auto& [id, ref] : d->runs)
+        ids << id;
+    return ids;
+}
+
+const Run* Workspace::run(int runId) const
+{
+    auto it = d->runs.find(runId);
+    if (it == d->runs.end())
+        return nullptr;
+    const Private::Source* source = d->find(it->second.sourceId);
+    if (!source)
+        return nullptr;
+    auto file = source->files.find(it->second.file);
+    if (file == source->files.end() || !file->second.builder)
+        return nullptr;
+    const RunBuilder& builder = *file->second.builder;
+    const auto index = static_cast<int>(it->second.index);
+    return index < builder.runCount() ? &builder.run(index) : nullptr;
+}
+
+int Workspace::sourceOfRun(int runId) const
+{
+    auto it = d->runs.find(runId);
+    return it == d->runs.end() ? -1 : it->second.sourceId;
+}
+
+QByteArray Workspace::recordText(int runId, std::uint32_t record) const
+{
+    const Run* r = run(runId);
+    if (!r || record >= r->records.size() || r->sourcePath == QLatin1String("-"))
+        return {};
+    QFile file(r->sourcePath);
+    if (!file.open(QIODevice::ReadOnly) || !file.seek(static_cast<qint64>(r->records.offset(record))))
+        return {};
+    constexpr qint64 MaxShown = 1024 * 1024;
+    QByteArray line = file.readLine(MaxShown);
+    while (line.endsWith('\n') || line.endsWith('\r'))
+        line.chop(1);
+    return line;
+}
+
+bool Workspace::isIdle() const
+{
+    for (const auto& [id, source] : d->sources)
+        if (source.info.state == SourceState::Loading)
+            return false;
+    return true;
+}
+
+} // namespace viewer

@@ -1,0 +1,85 @@
+#pragma once
+
+#include "run.hpp"
+
+#include <QHash>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace viewer {
+
+class SourceSession;
+
+// Everything the viewer has open: sources (a file, a folder of *.jsonl files, or "-" for standard
+// input), each giving one or more runs. Lives on the GUI thread. Loading and following run on
+// worker threads; their results arrive here as values and are merged in file order, so a Run is
+// only ever touched on this thread and the UI can read it directly between signals.
+class Workspace : public QObject
+{
+    Q_OBJECT
+public:
+    enum class SourceState
+    {
+        Loading, // the bulk load of existing content is running (see loadProgress)
+        Following, // loaded, watching for appended records
+        Waiting, // the file does not exist (yet); it is picked up when it appears
+        Idle, // loaded, not following (--no-follow, or standard input ended)
+        Failed, // could not be read; message() says why
+    };
+
+    struct SourceInfo
+    {
+        int id = -1;
+        QString path;
+        SourceState state = SourceState::Loading;
+        QString message; // plain text: the reason for Failed/Waiting, notes (e.g. "polling only")
+        qint64 bytesDone = 0;
+        qint64 bytesTotal = 0;
+        qint64 lastAppendMsecs = 0; // QDateTime::currentMSecsSinceEpoch() of the last new record
+    };
+
+    explicit Workspace(QObject* parent = nullptr);
+    ~Workspace() override;
+
+    // Starts loading; returns the source id at once. follow: keep reading appended records.
+    int open(const QString& path, bool follow = true);
+    // Stops loading/following and frees the source's runs (runRemoved for each).
+    void close(int sourceId);
+    // Stops a running load; what was loaded so far is kept (source becomes Idle).
+    void cancel(int sourceId);
+    void setFollowing(int sourceId, bool follow);
+
+    QList<int> sourceIds() const;
+    SourceInfo source(int sourceId) const;
+
+    // Run ids are stable for the lifetime of the run.
+    QList<int> runIds() const;
+    const Run* run(int runId) const; // nullptr once removed
+    int sourceOfRun(int runId) const;
+
+    // The raw text of a record (its line in the file), for the record inspector; empty if gone.
+    QByteArray recordText(int runId, std::uint32_t record) const;
+
+    // True when no source is loading (for --summary / --screenshot waiting for completion).
+    bool isIdle() const;
+
+signals:
+    void sourceStateChanged(int sourceId);
+    void loadProgress(int sourceId, qint64 bytesDone, qint64 bytesTotal);
+    void loadFinished(int sourceId);
+    void runAdded(int runId);
+    void runRemoved(int runId);
+    // New records/points/events/malformed lines reached these runs (one signal per merged batch).
+    void runsAppended(const QList<int>& runIds);
+    // A followed file was truncated or replaced: its runs were dropped and are being re-read.
+    void sourceReset(int sourceId, const QString& reason);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace viewer

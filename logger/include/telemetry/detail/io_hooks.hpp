@@ -1,0 +1,21 @@
+#pragma once
+// IoHooks: the system calls through which loggers write, replaceable to inject short writes,
+// EINTR, ENOSPC or EIO in tests (BAD_INPUTS W13, W14). Not for production use.
+
+#include <sys/types.h>
+
+#include <cstddef>
+
+namespace telemetry::detail {
+
+struct IoHooks
+{
+    ssize_t (*write)(int fd, const void* data, std::size_t size);
+    int (*fsync)(int fd);
+};
+
+// Null restores the real calls. Not synchronised with logging: set it while no logger writes.
+void set_io_hooks(const IoHooks* hooks) noexcept;
+const IoHooks& io_hooks() noexcept;
+
+} // namespace telemetry::detail

@@ -1,0 +1,62 @@
+#pragma once
+// FileSink: the log file as a file descriptor opened with O_APPEND. Writes loop over short writes
+// and EINTR so a batch of whole lines lands with as few write(2) calls as the kernel allows (one,
+// normally). Not thread-safe: the logger's output lock guards it. fd() and c_path() may be read
+// from the crash handler while that lock is held.
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+
+namespace telemetry::detail {
+
+struct WriteResult
+{
+    std::size_t written = 0;
+    int error = 0; // errno of the call that stopped the loop, 0 when everything was written
+};
+
+class FileSink
+{
+public:
+    explicit FileSink(std::filesystem::path path);
+    ~FileSink();
+    FileSink(const FileSink&) = delete;
+    FileSink& operator=(const FileSink&) = delete;
+    FileSink(FileSink&&) = delete;
+    FileSink& operator=(FileSink&&) = delete;
+
+    bool is_open() const noexcept
+    {
+        return fd_ >= 0;
+    }
+    int fd() const noexcept
+    {
+        return fd_;
+    }
+    const char* c_path() const noexcept
+    {
+        return native_.c_str();
+    }
+
+    // Creates missing parent folders and opens for appending. Returns 0 or an errno, with a
+    // sentence for people in `message`.
+    int open(std::string& message);
+    WriteResult write(const char* data, std::size_t size) noexcept;
+    // fsync(2); returns 0 or an errno.
+    int sync() noexcept;
+    // close(2); returns 0 or an errno (the descriptor is released either way).
+    int close() noexcept;
+    // True when the open file has no name any more (deleted, or its folder removed).
+    bool unlinked() const noexcept;
+
+    // Async-signal-safe write loop on any descriptor.
+    static WriteResult write_all(int fd, const char* data, std::size_t size) noexcept;
+
+private:
+    std::filesystem::path path_;
+    std::string native_;
+    int fd_ = -1;
+};
+
+} // namespace telemetry::detail

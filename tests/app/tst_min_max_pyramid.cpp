@@ -1,0 +1,248 @@
+#include "min_max_pyramid.hpp"
+
+#include <QTest>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <vector>
+
+using viewer::MinMaxPyramid;
+
+namespace {
+
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double Inf = std::numeric_limits<double>::infinity();
+
+// Values with every hazard the pyramid must skip: NaN, +/-Inf, repeated extremes, negative zero.
+std::vector<double> randomValues(std::size_t n, unsigned seed, double nonFiniteShare)
+{
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::vector<double> y(n);
+    double walk = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        walk += u(rng) - 0.5;
+        const double r = u(rng);
+        if (r < nonFiniteShare / 3)
+            y[i] = NaN;
+        else if (r < nonFiniteShare * 2 / 3)
+            y[i] = Inf;
+        else if (r < nonFiniteShare)
+            y[i] = -Inf;
+        else if (r < nonFiniteShare + 0.01)
+            y[i] = std::round(walk); // ties between equal extremes
+        else
+            y[i] = walk;
+    }
+    return y;
+}
+
+struct Brute
+{
+    bool any = false;
+    double min = Inf;
+    double max = -Inf;
+    std::size_t minIndex = MinMaxPyramid::NotFound;
+    std::size_t maxIndex = MinMaxPyramid::NotFound;
+    unsigned kinds = 0;
+};
+
+Brute brute(const std::vector<double>& y, std::size_t first, std::size_t last)
+{
+    Brute b;
+    for (std::size_t i = first; i < last; ++i) {
+        b.kinds |= MinMaxPyramid::kindOf(y[i]);
+        if (!std::isfinite(y[i]))
+            continue;
+        b.any = true;
+        if (y[i] < b.min) {
+            b.min = y[i];
+            b.minIndex = i;
+        }
+        if (y[i] > b.max) {
+            b.max = y[i];
+            b.maxIndex = i;
+        }
+    }
+    return b;
+}
+
+std::size_t bruteFind(
+    const std::vector<double>& y, std::size_t first, std::size_t last, unsigned kinds)
+{
+    for (std::size_t i = first; i < last; ++i) {
+        if (MinMaxPyramid::kindOf(y[i]) & kinds)
+            return i;
+    }
+    return MinMaxPyramid::NotFound;
+}
+
+} // namespace
+
+class TestMinMaxPyramid : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void matchesBruteForce_data();
+    void matchesBruteForce();
+    void incrementalEqualsRebuild();
+    void emptyAndAllNonFinite();
+    void clearForgetsEverything();
+    void memoryPerPoint();
+};
+
+void TestMinMaxPyramid::matchesBruteForce_data()
+{
+    QTest::addColumn<int>("size");
+    QTest::addColumn<double>("nonFiniteShare");
+    QTest::addColumn<bool>("incremental");
+    // Sizes straddle the level boundaries (32, 1024, 32768 points).
+    for (int size : { 1, 31, 32, 33, 1023, 1024, 1025, 5000, 32768, 32769, 200000 }) {
+        for (double share : { 0.0, 0.05, 0.9 }) {
+            for (bool incremental : { false, true }) {
+                QTest::addRow(
+                    "n=%d nonfinite=%.2f %s", size, share, incremental ? "appended" : "rebuilt")
+                    << size << share << incremental;
+            }
+        }
+    }
+}
+
+void TestMinMaxPyramid::matchesBruteForce()
+{
+    QFETCH(int, size);
+    QFETCH(double, nonFiniteShare);
+    QFETCH(bool, incremental);
+    const auto n = static_cast<std::size_t>(size);
+    const std::vector<double> all = randomValues(n, 17u + n, nonFiniteShare);
+    std::vector<double> y;
+    MinMaxPyramid pyramid;
+    if (incremental) {
+        for (double v : all) {
+            y.push_back(v);
+            pyramid.appended(y);
+        }
+    } else {
+        y = all;
+        pyramid.rebuild(y);
+    }
+    QCOMPARE(pyramid.size(), n);
+
+    std::mt19937_64 rng(n);
+    for (int trial = 0; trial < 400; ++trial) {
+        std::size_t first = rng() % (n + 1);
+        std::size_t last = rng() % (n + 1);
+        if (trial % 4 == 0) // short ranges inside one block too
+            last = std::min(n, first + rng() % 70);
+        if (first > last)
+            std::swap(first, last);
+        const Brute expected = brute(y, first, last);
+        double min = 0.0;
+        double max = 0.0;
+        QCOMPARE(pyramid.range(y, first, last, min, max), expected.any);
+        MinMaxPyramid::Extremes e;
+        QCOMPARE(pyramid.extremes(y, first, last, e), expected.any);
+        if (expected.any) {
+            QCOMPARE(min, expected.min);
+            QCOMPARE(max, expected.max);
+            QCOMPARE(e.min, expected.min);
+            QCOMPARE(e.max, expected.max);
+            QCOMPARE(e.minIndex, expected.minIndex);
+            QCOMPARE(e.maxIndex, expected.maxIndex);
+        }
+        QCOMPARE(pyramid.nonFiniteKinds(y, first, last), expected.kinds);
+        for (unsigned kinds = 1; kinds <= MinMaxPyramid::AnyNonFinite; ++kinds)
+            QCOMPARE(
+                pyramid.findNonFinite(y, first, last, kinds), bruteFind(y, first, last, kinds));
+    }
+}
+
+void TestMinMaxPyramid::incrementalEqualsRebuild()
+{
+    // A spike appended late must climb every level; a value inside the range must not disturb it.
+    std::vector<double> y;
+    MinMaxPyramid pyramid;
+    for (std::size_t i = 0; i < 70000; ++i) {
+        y.push_back(i == 65000 ? 1e9 : std::sin(static_cast<double>(i)));
+        pyramid.appended(y);
+    }
+    double min = 0.0;
+    double max = 0.0;
+    QVERIFY(pyramid.range(y, 0, y.size(), min, max));
+    QCOMPARE(max, 1e9);
+    QVERIFY(pyramid.range(y, 0, 65000, min, max));
+    QVERIFY(max < 1.0);
+    MinMaxPyramid::Extremes e;
+    QVERIFY(pyramid.extremes(y, 100, y.size(), e));
+    QCOMPARE(e.maxIndex, std::size_t(65000));
+
+    MinMaxPyramid rebuilt;
+    rebuilt.rebuild(y);
+    QCOMPARE(rebuilt.bytesUsed() > 0, true);
+    for (std::size_t first : { 0u, 5u, 1000u, 40000u }) {
+        double a = 0.0;
+        double b = 0.0;
+        QVERIFY(rebuilt.range(y, first, y.size(), a, b));
+        QVERIFY(pyramid.range(y, first, y.size(), min, max));
+        QCOMPARE(a, min);
+        QCOMPARE(b, max);
+    }
+
+    // A shorter array than described (the owner replaced it) rebuilds rather than reading past it.
+    y.resize(10);
+    pyramid.appended(y);
+    QCOMPARE(pyramid.size(), std::size_t(10));
+    QVERIFY(pyramid.range(y, 0, 100, min, max));
+}
+
+void TestMinMaxPyramid::emptyAndAllNonFinite()
+{
+    std::vector<double> y;
+    MinMaxPyramid pyramid;
+    double min = 0.0;
+    double max = 0.0;
+    QVERIFY(!pyramid.range(y, 0, 10, min, max));
+    for (int i = 0; i < 3000; ++i) {
+        y.push_back(i % 2 ? NaN : Inf);
+        pyramid.appended(y);
+    }
+    QVERIFY(!pyramid.range(y, 0, y.size(), min, max));
+    QCOMPARE(pyramid.nonFiniteKinds(y, 0, y.size()),
+        unsigned(MinMaxPyramid::NaNKind | MinMaxPyramid::PosInfKind));
+    QCOMPARE(
+        pyramid.findNonFinite(y, 0, y.size(), MinMaxPyramid::NegInfKind), MinMaxPyramid::NotFound);
+    y.push_back(-0.0);
+    pyramid.appended(y);
+    QVERIFY(pyramid.range(y, 0, y.size(), min, max));
+    QCOMPARE(min, 0.0);
+}
+
+void TestMinMaxPyramid::clearForgetsEverything()
+{
+    std::vector<double> y(5000, 3.0);
+    MinMaxPyramid pyramid;
+    pyramid.rebuild(y);
+    pyramid.clear();
+    QCOMPARE(pyramid.size(), std::size_t(0));
+    double min = 0.0;
+    double max = 0.0;
+    QVERIFY(!pyramid.range(y, 0, y.size(), min, max));
+    y.assign(1, 4.0);
+    pyramid.appended(y);
+    QVERIFY(pyramid.range(y, 0, 1, min, max));
+    QCOMPARE(max, 4.0);
+}
+
+void TestMinMaxPyramid::memoryPerPoint()
+{
+    const std::vector<double> y = randomValues(1 << 20, 3, 0.01);
+    MinMaxPyramid pyramid;
+    pyramid.rebuild(y);
+    const double perPoint = double(pyramid.bytesUsed()) / double(y.size());
+    QVERIFY2(perPoint < 0.65, qPrintable(QString::number(perPoint)));
+}
+
+QTEST_MAIN(TestMinMaxPyramid)
+#include "tst_min_max_pyramid.moc"

@@ -1,0 +1,274 @@
+// The reader's two stages on a 1,000,000-record run of the example trainer (~135 MB): ChunkParser
+// (bytes -> ParsedChunk) on one core and on two, RunBuilder (ParsedChunk -> Runs) on one, beside
+// the peers measured in the same run on the same bytes: the bare simdjson On-Demand walk every
+// simdjson reader pays (iterate each line, read every number, no bookkeeping), and cutting lines
+// alone. Medians of several runs. Target: >= 400 MB/s per core for the parser.
+//
+// usage: bench_reader [FILE]   (default: the file bench_load uses, generated with example-trainer)
+
+#include "chunk_parser.hpp"
+#include "run_builder.hpp"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace viewer;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+QString ensureRunFile(const QString& binDir)
+{
+    const QString dir = QDir::tempPath() + QStringLiteral("/telemetry-bench");
+    QDir().mkpath(dir);
+    const QString path = dir + QStringLiteral("/run_1m.jsonl");
+    if (QFileInfo(path).size() > 100 * 1000 * 1000)
+        return path;
+    std::printf("generating %s with example-trainer ...\n", qPrintable(path));
+    QFile::remove(path);
+    QProcess trainer;
+    trainer.setProcessChannelMode(QProcess::ForwardedChannels);
+    trainer.start(binDir + QStringLiteral("/example-trainer"),
+                  { QStringLiteral("--out"), path, QStringLiteral("--epochs"), QStringLiteral("10"),
+                    QStringLiteral("--steps"), QStringLiteral("50000"), QStringLiteral("--rate"),
+                    QStringLiteral("0"), QStringLiteral("--async"), QStringLiteral("--quiet") });
+    trainer.waitForFinished(-1);
+    return path;
+}
+
+struct Block
+{
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    std::uint64_t firstLine = 1;
+};
+
+// Cuts the file into blocks of about `size` bytes at line ends, numbering their lines.
+std::vector<Block> cutBlocks(const std::string& data, std::size_t size)
+{
+    std::vector<Block> blocks;
+    std::size_t pos = 0;
+    std::uint64_t line = 1;
+    while (pos < data.size()) {
+        std::size_t end = std::min(data.size(), pos + size);
+        const void* nl = end < data.size() ? std::memchr(data.data() + end, '\n', data.size() - end)
+                                           : nullptr;
+        end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data.data()) + 1
+                 : data.size();
+        blocks.push_back({ pos, end, line });
+        line += static_cast<std::uint64_t>(std::count(data.data() + pos, data.data() + end, '\n'));
+        pos = end;
+    }
+    return blocks;
+}
+
+double sink = 0;
+
+// The peer: what any simdjson On-Demand line loop pays before doing anything with the values.
+void walkValue(simdjson::ondemand::value value)
+{
+    double d = 0;
+    if (!value.get_double().get(d)) {
+        sink += d;
+        return;
+    }
+    simdjson::ondemand::object object;
+    if (!value.get_object().get(object)) {
+        for (auto entry : object) {
+            simdjson::ondemand::field field;
+            if (std::move(entry).get(field))
+                return;
+            walkValue(field.value());
+        }
+        return;
+    }
+    std::string_view s;
+    if (!value.get_string().get(s))
+        sink += double(s.size());
+}
+
+std::size_t simdjsonFloor(const std::string& data, std::size_t capacity)
+{
+    simdjson::ondemand::parser parser;
+    std::size_t records = 0;
+    std::size_t pos = 0;
+    while (pos < data.size()) {
+        const auto* nl = static_cast<const char*>(std::memchr(data.data() + pos, '\n', data.size() - pos));
+        const std::size_t end = nl ? static_cast<std::size_t>(nl - data.data()) : data.size();
+        simdjson::ondemand::document doc;
+        if (!parser.iterate(simdjson::padded_string_view(data.data() + pos, end - pos, capacity - pos))
+                 .get(doc)) {
+            simdjson::ondemand::object object;
+            if (!doc.get_object().get(object)) {
+                for (auto entry : object) {
+                    simdjson::ondemand::field field;
+                    if (std::move(entry).get(field))
+                        break;
+                    walkValue(field.value());
+                }
+                ++records;
+            }
+        }
+        pos = end + 1;
+    }
+    return records;
+}
+
+std::size_t lineSplit(const std::string& data)
+{
+    std::size_t lines = 0;
+    std::size_t pos = 0;
+    while (pos < data.size()) {
+        const auto* nl = static_cast<const char*>(std::memchr(data.data() + pos, '\n', data.size() - pos));
+        pos = nl ? static_cast<std::size_t>(nl - data.data()) + 1 : data.size();
+        ++lines;
+    }
+    return lines;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const QString binDir = qEnvironmentVariable("TELEMETRY_BIN_DIR",
+                                                QCoreApplication::applicationDirPath()
+                                                    + QStringLiteral("/../bin"));
+    const QString path = argc > 1 ? QString::fromLocal8Bit(argv[1]) : ensureRunFile(binDir);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        std::fprintf(stderr, "cannot read %s\n", qPrintable(path));
+        return 1;
+    }
+    std::string data = file.readAll().toStdString();
+    const std::size_t capacity = data.size() + simdjson::SIMDJSON_PADDING;
+    data.reserve(capacity);
+    const double mb = static_cast<double>(data.size()) / 1e6;
+    const std::vector<Block> blocks = cutBlocks(data, std::size_t(4) << 20);
+    const int repeats = 5;
+
+    auto parseBlocks = [&](ChunkParser& parser, std::size_t first, std::size_t step,
+                           std::vector<ParsedChunk>* keep) {
+        std::size_t records = 0;
+        for (std::size_t b = first; b < blocks.size(); b += step) {
+            ParsedChunk chunk = parser.parse(data.data() + blocks[b].begin,
+                                             blocks[b].end - blocks[b].begin, blocks[b].begin,
+                                             blocks[b].firstLine);
+            records += chunk.records.size();
+            if (keep)
+                (*keep)[b] = std::move(chunk);
+        }
+        return records;
+    };
+
+    std::vector<double> lineTimes, floorTimes, parse1, parse2, merge, endToEnd;
+    std::size_t records = 0;
+    std::size_t points = 0;
+    std::size_t malformed = 0;
+    for (int i = 0; i < repeats; ++i) {
+        auto start = Clock::now();
+        const std::size_t lines = lineSplit(data);
+        lineTimes.push_back(secondsSince(start));
+
+        start = Clock::now();
+        const std::size_t floorRecords = simdjsonFloor(data, capacity);
+        floorTimes.push_back(secondsSince(start));
+
+        start = Clock::now();
+        {
+            ChunkParser parser;
+            records = parseBlocks(parser, 0, 1, nullptr);
+        }
+        parse1.push_back(secondsSince(start));
+
+        start = Clock::now();
+        {
+            std::size_t second = 0;
+            std::thread worker([&] {
+                ChunkParser parser;
+                second = parseBlocks(parser, 1, 2, nullptr);
+            });
+            ChunkParser parser;
+            const std::size_t first = parseBlocks(parser, 0, 2, nullptr);
+            worker.join();
+            if (first + second != records)
+                std::fprintf(stderr, "two threads read %zu records, one %zu\n", first + second, records);
+        }
+        parse2.push_back(secondsSince(start));
+
+        std::vector<ParsedChunk> chunks(blocks.size());
+        {
+            ChunkParser parser;
+            parseBlocks(parser, 0, 1, &chunks);
+        }
+        start = Clock::now();
+        {
+            RunBuilder builder(path);
+            for (const ParsedChunk& chunk : chunks)
+                builder.append(chunk);
+            points = 0;
+            malformed = 0;
+            for (int r = 0; r < builder.runCount(); ++r) {
+                points += builder.run(r).pointCount();
+                malformed += builder.run(r).malformed.size();
+            }
+        }
+        merge.push_back(secondsSince(start));
+        chunks.clear();
+
+        start = Clock::now();
+        {
+            ChunkParser parser;
+            RunBuilder builder(path);
+            for (const Block& b : blocks)
+                builder.append(parser.parse(data.data() + b.begin, b.end - b.begin, b.begin,
+                                            b.firstLine));
+        }
+        endToEnd.push_back(secondsSince(start));
+        if (i == 0)
+            std::printf("%s: %.1f MB, %zu lines, %zu records, %zu points, %zu malformed "
+                        "(simdjson peer: %zu records)\n\n",
+                        qPrintable(path), mb, lines, records, points, malformed, floorRecords);
+    }
+
+    auto row = [&](const char* what, const std::vector<double>& times, const char* note) {
+        const double s = median(times);
+        std::printf("  %-44s %8.3f s %8.0f MB/s  %s\n", what, s, mb / s, note);
+    };
+    std::printf("median of %d runs:\n", repeats);
+    row("ChunkParser, 1 thread", parse1, "(target >= 400 MB/s per core)");
+    row("ChunkParser, 2 threads", parse2, "");
+    row("RunBuilder merge, 1 thread", merge, "");
+    row("ChunkParser + RunBuilder, 1 thread", endToEnd, "");
+    row("peer: bare simdjson On-Demand walk, 1 thread", floorTimes, "(no records kept)");
+    row("peer: cutting lines (memchr), 1 thread", lineTimes, "");
+    std::printf("  merge: %.0f ns per record, %.1f ns per point\n",
+                median(merge) * 1e9 / static_cast<double>(std::max<std::size_t>(records, 1)),
+                median(merge) * 1e9 / static_cast<double>(std::max<std::size_t>(points, 1)));
+    return sink == 12345.678 ? 1 : 0;
+}

@@ -1,0 +1,345 @@
+#include "chart_grid.hpp"
+#include "metric_chart.hpp"
+#include "series_layer.hpp"
+#include "test_runs.hpp"
+#include "workspace.hpp"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace viewer;
+using namespace viewer::test;
+
+class TestChartGrid : public QObject
+{
+    Q_OBJECT
+
+private:
+    static const QString Loss;
+    static const QString Acc;
+    static const QString ValLoss;
+
+    static Run threeMetricRun(const QString& name, int steps)
+    {
+        Run run;
+        run.id = name;
+        run.displayName = name;
+        for (int i = 0; i < steps; ++i)
+            addStep(run, i, { { Loss, 1.0 / (i + 1) }, { Acc, i / double(steps) } });
+        const std::uint32_t r = addRecord(run, steps - 1, 2000.0, 0.0, QStringLiteral("epoch_end"));
+        seriesOf(run, ValLoss).append(0.5, r);
+        return run;
+    }
+
+    static std::unique_ptr<ChartGrid> gridOf(const QList<const Run*>& runs)
+    {
+        auto grid = std::make_unique<ChartGrid>(nullptr);
+        grid->resize(1000, 800);
+        int id = 1;
+        for (const Run* run : runs)
+            grid->addRun(id++, run);
+        grid->refreshNow();
+        return grid;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QApplication::setStyle(QStringLiteral("Fusion"));
+    }
+
+    void oneChartPerMetric()
+    {
+        const Run run = threeMetricRun("a", 100);
+        auto grid = gridOf({ &run });
+        QCOMPARE(grid->chartCount(), 3);
+        QCOMPARE(grid->chartKeys(), (QStringList { ValLoss, Loss, Acc }));
+        QCOMPARE(grid->metricKeys(), (QStringList { ValLoss, Loss, Acc }));
+        QVERIFY(grid->chart(Loss));
+        QCOMPARE(grid->chart(Loss)->xMax(), 99.0);
+    }
+
+    void metricFilterHidesAndShows()
+    {
+        const Run run = threeMetricRun("a", 100);
+        auto grid = gridOf({ &run });
+        QSignalSpy changed(grid.get(), &ChartGrid::chartsChanged);
+        grid->setMetricFilter({ Loss });
+        QCOMPARE(grid->chartKeys(), QStringList { Loss });
+        grid->setMetricFilter({ Loss, ValLoss, QStringLiteral("step_end/absent") });
+        QCOMPARE(grid->chartKeys(), (QStringList { ValLoss, Loss }));
+        grid->setMetricFilter({});
+        QCOMPARE(grid->chartCount(), 0);
+        grid->clearMetricFilter();
+        QCOMPARE(grid->chartCount(), 3);
+        QCOMPARE(changed.count(), 4);
+    }
+
+    void hiddenRunsLeaveTheCharts()
+    {
+        const Run a = threeMetricRun("a", 100);
+        Run b = makeRun("b", QStringLiteral("step_end/only_b"), 10, [](int i) { return double(i); });
+        auto grid = gridOf({ &a, &b });
+        QCOMPARE(grid->chartCount(), 4);
+        QCOMPARE(grid->chart(Loss)->legendTexts(), QStringList { "a" });
+        grid->setRunVisible(2, false);
+        grid->refreshNow();
+        QCOMPARE(grid->chartCount(), 3);
+        grid->setRunVisible(2, true);
+        grid->refreshNow();
+        QCOMPARE(grid->chartCount(), 4);
+        QVERIFY(grid->runColor(1) != grid->runColor(2));
+        grid->removeRun(2);
+        grid->refreshNow();
+        QCOMPARE(grid->chartCount(), 3);
+    }
+
+    void xModeSwitchChangesEveryAxis()
+    {
+        const Run run = threeMetricRun("a", 250);
+        auto grid = gridOf({ &run });
+        grid->setXAxisMode(XAxisMode::Epoch);
+        grid->refreshNow();
+        for (const QString& key : grid->chartKeys()) {
+            QCOMPARE(grid->chart(key)->xAxisTitle(), QStringLiteral("epoch"));
+            QCOMPARE(grid->chart(key)->xMax(), 2.0);
+        }
+        grid->setXAxisMode(XAxisMode::Sequence);
+        grid->refreshNow();
+        QCOMPARE(grid->chart(Loss)->xAxisTitle(), QStringLiteral("record"));
+        // Every chart spans every chart's data: the epoch_end record (index 250) included.
+        QCOMPARE(grid->chart(Loss)->xMax(), 250.0);
+    }
+
+    void xRangeIsShared()
+    {
+        const Run run = threeMetricRun("a", 1000);
+        auto grid = gridOf({ &run });
+        // The whole extent of every chart: the epoch_end metric's single point sits inside it.
+        QCOMPARE(grid->chart(ValLoss)->xMin(), 0.0);
+        QCOMPARE(grid->chart(ValLoss)->xMax(), 999.0);
+        QSignalSpy changed(grid.get(), &ChartGrid::xRangeChanged);
+        // A zoom in one chart moves them all.
+        emit grid->chart(Acc)->xRangeRequested(100, 200);
+        QCOMPARE(changed.count(), 1);
+        grid->refreshNow();
+        for (const QString& key : grid->chartKeys()) {
+            QCOMPARE(grid->chart(key)->xMin(), 100.0);
+            QCOMPARE(grid->chart(key)->xMax(), 200.0);
+        }
+        grid->zoomToX(500);
+        grid->refreshNow();
+        QCOMPARE(grid->chart(Loss)->xMin(), 450.0);
+        QCOMPARE(grid->chart(Loss)->xMax(), 550.0);
+        grid->resetZoom();
+        grid->refreshNow();
+        QCOMPARE(grid->chart(Loss)->xMax(), 999.0);
+        QCOMPARE(grid->xRange(), (std::pair<double, double> { 0.0, 999.0 }));
+    }
+
+    // Live: new points are drawn after a coalesced refresh; the view follows the newest data
+    // while it touches the right edge, stays where the user zoomed elsewhere, and stops following
+    // when paused.
+    void followsTheNewestData()
+    {
+        Run run = makeRun("a", Loss, 100, [](int i) { return double(i); });
+        auto grid = std::make_unique<ChartGrid>(nullptr);
+        grid->resize(900, 600);
+        grid->show();
+        QVERIFY(QTest::qWaitForWindowExposed(grid.get()));
+        grid->addRun(1, &run);
+        QTRY_COMPARE_WITH_TIMEOUT(grid->chartCount(), 1, 1000);
+        MetricChart* chart = grid->chart(Loss);
+        QTRY_COMPARE_WITH_TIMEOUT(chart->xMax(), 99.0, 1000);
+
+        auto grow = [&](int to) {
+            for (int i = static_cast<int>(run.records.size()); i < to; ++i)
+                addStep(run, i, { { Loss, double(i) } });
+            grid->notifyRunsAppended({ 1 });
+        };
+        // Automatic range: grows with the data, redrawn within a second, without refreshNow().
+        grow(200);
+        QTRY_COMPARE_WITH_TIMEOUT(chart->xMax(), 199.0, 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(chart->yMax() >= 199.0, 1000);
+
+        // Zoomed at the right edge: the window slides with the newest data, keeping its width.
+        emit chart->xRangeRequested(150, 199);
+        grow(300);
+        QTRY_COMPARE_WITH_TIMEOUT(chart->xMax(), 299.0, 1000);
+        QCOMPARE(chart->xMin(), 250.0);
+
+        // Zoomed elsewhere: stays put.
+        emit chart->xRangeRequested(10, 20);
+        grow(400);
+        QTest::qWait(100);
+        QCOMPARE(chart->xMin(), 10.0);
+        QCOMPARE(chart->xMax(), 20.0);
+
+        // Back to the whole run, then paused: the range no longer grows.
+        grid->resetZoom();
+        QTRY_COMPARE_WITH_TIMEOUT(chart->xMax(), 399.0, 1000);
+        grid->setFollowLatest(false);
+        grow(500);
+        QTest::qWait(100);
+        QCOMPARE(chart->xMax(), 399.0);
+        grid->setFollowLatest(true);
+        QTRY_COMPARE_WITH_TIMEOUT(chart->xMax(), 499.0, 1000);
+    }
+
+    // Many batches in a burst cost one redraw per timer period, not one per batch.
+    void redrawsAreCoalesced()
+    {
+        Run run = makeRun("a", Loss, 10, [](int i) { return double(i); });
+        auto grid = std::make_unique<ChartGrid>(nullptr);
+        grid->resize(900, 600);
+        grid->show();
+        QVERIFY(QTest::qWaitForWindowExposed(grid.get()));
+        grid->addRun(1, &run);
+        QTRY_COMPARE_WITH_TIMEOUT(grid->chartCount(), 1, 1000);
+        MetricChart* chart = grid->chart(Loss);
+        QTRY_VERIFY_WITH_TIMEOUT(!chart->isDirty(), 1000);
+        QSignalSpy ranges(grid.get(), &ChartGrid::xRangeChanged);
+        for (int i = 10; i < 1010; ++i) {
+            addStep(run, i, { { Loss, double(i) } });
+            grid->notifyRunsAppended({ 1 });
+        }
+        QVERIFY(chart->isDirty()); // nothing drawn yet: 1000 batches wait for the timer
+        QTRY_COMPARE_WITH_TIMEOUT(chart->xMax(), 1009.0, 1000);
+        QVERIFY(ranges.count() <= 2);
+    }
+
+    void richTextInTitlesAndLegends()
+    {
+        const QString key = QStringLiteral("step_end/<b>x</b>");
+        Run run = makeRun(QStringLiteral("<img src=\"/etc/hosts\">"), key, 10, [](int i) { return double(i); });
+        auto grid = gridOf({ &run });
+        QCOMPARE(grid->chart(key)->titleText(), QStringLiteral("step_end/&lt;b&gt;x&lt;/b&gt;"));
+        QCOMPARE(grid->chart(key)->legendTexts(),
+                 QStringList { QStringLiteral("&lt;img src=&quot;/etc/hosts&quot;&gt;") });
+    }
+
+    void exportsTheVisibleSeries()
+    {
+        Run a = makeRun(QStringLiteral("=cmd, \"quoted\""), Loss, 3, [](int i) { return i == 1 ? NaN : double(i); });
+        Run b = makeRun("b", Acc, 2, [](int i) { return i * 0.5; });
+        auto grid = gridOf({ &a, &b });
+        grid->setMetricFilter({ Loss });
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("out.csv"));
+        QString error;
+        QVERIFY2(grid->exportCsv(path, &error), qPrintable(error));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(file.readAll());
+        QCOMPARE(text,
+                 QStringLiteral("run,metric,step,value,smoothed\n"
+                                "\"'=cmd, \"\"quoted\"\"\",step_end/loss,0,0,\n"
+                                "\"'=cmd, \"\"quoted\"\"\",step_end/loss,1,nan,\n"
+                                "\"'=cmd, \"\"quoted\"\"\",step_end/loss,2,2,\n"));
+        QVERIFY(!grid->exportCsv(dir.filePath(QStringLiteral("missing/dir/out.csv")), &error));
+        QVERIFY(error.contains(QStringLiteral("Cannot write")));
+    }
+
+    void rendersAChart()
+    {
+        const Run run = threeMetricRun("a", 300);
+        auto grid = gridOf({ &run });
+        grid->setMetricFilter({ Loss });
+        // Also a key filtered out of the grid.
+        for (const QString& key : { Loss, Acc }) {
+            const QImage image = grid->renderChart(key, QSize(600, 300));
+            QCOMPARE(image.size(), QSize(600, 300));
+            QSet<QRgb> colors;
+            for (int y = 0; y < image.height(); y += 2) {
+                for (int x = 0; x < image.width(); x += 2)
+                    colors.insert(image.pixel(x, y));
+            }
+            QVERIFY(colors.size() > 10);
+        }
+    }
+
+    void firstNan()
+    {
+        Run run = makeRun("a", Loss, 100, [](int i) { return i == 37 || i == 80 ? NaN : 1.0; });
+        auto grid = gridOf({ &run });
+        QCOMPARE(grid->firstNanX(Loss, 1), 37.0);
+        QVERIFY(std::isnan(grid->firstNanX(Acc, 1)));
+        QVERIFY(std::isnan(grid->firstNanX(Loss, 42)));
+        grid->setXAxisMode(XAxisMode::Relative);
+        QCOMPARE(grid->firstNanX(Loss, 1), 3.7);
+    }
+
+    void globalOptionsReachEveryChart()
+    {
+        const Run run = threeMetricRun("a", 100);
+        auto grid = gridOf({ &run });
+        grid->setSmoothing(SmoothingKind::Ema, 0.9);
+        grid->setLogScale(false, true);
+        grid->setIgnoreOutliers(true);
+        grid->setGroupMode(GroupMode::MeanBand);
+        grid->refreshNow();
+        for (const QString& key : grid->chartKeys()) {
+            const ChartOptions& o = grid->chart(key)->options();
+            QCOMPARE(o.smoothing, SmoothingKind::Ema);
+            QCOMPARE(o.smoothingParam, 0.9);
+            QVERIFY(o.logY && !o.logX && o.ignoreOutliers);
+            QCOMPARE(o.groupMode, GroupMode::MeanBand);
+        }
+        QVERIFY(grid->chart(Loss)->smoothedValues(1));
+    }
+
+    void responsiveColumns()
+    {
+        const Run run = threeMetricRun("a", 10);
+        auto grid = gridOf({ &run });
+        grid->show();
+        QVERIFY(QTest::qWaitForWindowExposed(grid.get()));
+        grid->resize(400, 600);
+        QTRY_COMPARE_WITH_TIMEOUT(grid->columnCount(), 1, 1000);
+        grid->resize(1400, 600);
+        QTRY_COMPARE_WITH_TIMEOUT(grid->columnCount(), 3, 1000);
+    }
+
+    // A real Workspace following a file that a writer appends to: the chart grows within a second.
+    void followsAGrowingFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("run.jsonl"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Append));
+        auto write = [&](int from, int to) {
+            QByteArray lines;
+            for (int i = from; i < to; ++i) {
+                lines += QByteArrayLiteral("{\"ts\": ") + QByteArray::number(1732800000.0 + i, 'f', 1)
+                    + QByteArrayLiteral(", \"tag\": \"step_end\", \"step\": ") + QByteArray::number(i)
+                    + QByteArrayLiteral(", \"context\": {\"loss\": ") + QByteArray::number(1.0 / (i + 1))
+                    + QByteArrayLiteral("}}\n");
+            }
+            file.write(lines);
+            file.flush();
+        };
+        write(0, 50);
+        Workspace workspace;
+        ChartGrid grid(&workspace);
+        grid.resize(900, 600);
+        grid.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&grid));
+        workspace.open(path, true);
+        // (The engine may add derived series, e.g. records per second, beside it.)
+        QTRY_VERIFY_WITH_TIMEOUT(grid.chartKeys().contains(Loss), 5000);
+        MetricChart* chart = grid.chart(Loss);
+        QTRY_COMPARE_WITH_TIMEOUT(chart->xMax(), 49.0, 5000);
+        write(50, 120);
+        QTRY_COMPARE_WITH_TIMEOUT(chart->xMax(), 119.0, 1000);
+        QVERIFY(!chart->seriesLayer()->curves().empty());
+    }
+};
+
+const QString TestChartGrid::Loss = QStringLiteral("step_end/loss");
+const QString TestChartGrid::Acc = QStringLiteral("step_end/metrics/acc");
+const QString TestChartGrid::ValLoss = QStringLiteral("epoch_end/val_loss");
+
+QTEST_MAIN(TestChartGrid)
+#include "tst_chart_grid.moc"

@@ -1,0 +1,204 @@
+#include "command_line_options.hpp"
+
+#include <QtTest>
+
+using viewer::CommandLineOptions;
+using viewer::SmoothingKind;
+using viewer::XAxisMode;
+using Action = CommandLineOptions::Action;
+
+class TestCommandLineOptions : public QObject
+{
+    Q_OBJECT
+private slots:
+    void parse_data();
+    void parse();
+    void values();
+    void smoothing_data();
+    void smoothing();
+    void size_data();
+    void size();
+    void helpMentionsEveryOption();
+};
+
+void TestCommandLineOptions::parse_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("action");
+    QTest::addColumn<QStringList>("paths");
+    QTest::addColumn<QString>("errorContains");
+
+    const QStringList none;
+    QTest::newRow("no arguments") << none << int(Action::Run) << none << QString();
+    QTest::newRow("files and stdin") << QStringList { "a.jsonl", "-", "runs/" } << int(Action::Run)
+                                     << QStringList { "a.jsonl", "-", "runs/" } << QString();
+    QTest::newRow("help") << QStringList { "--help" } << int(Action::Help) << none << QString();
+    QTest::newRow("-h") << QStringList { "-h" } << int(Action::Help) << none << QString();
+    QTest::newRow("version") << QStringList { "--version" } << int(Action::Version) << none
+                             << QString();
+    QTest::newRow("summary") << QStringList { "--summary", "a.jsonl" } << int(Action::Summary)
+                             << QStringList { "a.jsonl" } << QString();
+    QTest::newRow("summary without path")
+        << QStringList { "--summary" } << int(Action::Error) << none << "--summary needs";
+    QTest::newRow("summary with screenshot")
+        << QStringList { "--summary", "a", "--screenshot", "o.png" } << int(Action::Error) << none
+        << "cannot be combined";
+    QTest::newRow("unknown option")
+        << QStringList { "--frobnicate" } << int(Action::Error) << none << "frobnicate";
+    QTest::newRow("missing value")
+        << QStringList { "a.jsonl", "--x" } << int(Action::Error) << none << "x";
+    QTest::newRow("bad x mode") << QStringList { "--x", "minutes" } << int(Action::Error) << none
+                                << "unknown mode \"minutes\"";
+    QTest::newRow("x seq") << QStringList { "--x", "seq" } << int(Action::Run) << none << QString();
+    QTest::newRow("x=epoch") << QStringList { "--x=epoch" } << int(Action::Run) << none
+                             << QString();
+    QTest::newRow("invalid regex") << QStringList { "--metrics", "loss(" } << int(Action::Error)
+                                   << none << "invalid regular expression";
+    QTest::newRow("valid regex") << QStringList { "--metrics", "^step_end/(loss|lr)$" }
+                                 << int(Action::Run) << none << QString();
+    QTest::newRow("empty tags") << QStringList { "--tags", " , ," } << int(Action::Error) << none
+                                << "--tags needs";
+    QTest::newRow("smoothing too big")
+        << QStringList { "--smoothing", "1.5" } << int(Action::Error) << none << "EMA weight";
+    QTest::newRow("smoothing negative")
+        << QStringList { "--smoothing=-0.1" } << int(Action::Error) << none << "EMA weight";
+    QTest::newRow("smoothing text")
+        << QStringList { "--smoothing", "lots" } << int(Action::Error) << none << "EMA weight";
+    QTest::newRow("size without screenshot")
+        << QStringList { "--size", "800x600" } << int(Action::Error) << none
+        << "--size is only used with --screenshot";
+    QTest::newRow("bad size") << QStringList { "--screenshot", "o.png", "--size", "800by600" }
+                              << int(Action::Error) << none << "WIDTHxHEIGHT";
+    QTest::newRow("tiny size") << QStringList { "--screenshot", "o.png", "--size", "10x10" }
+                               << int(Action::Error) << none << "at least";
+    QTest::newRow("huge size") << QStringList { "--screenshot", "o.png", "--size", "99999x100" }
+                               << int(Action::Error) << none << "at most";
+    QTest::newRow("empty screenshot")
+        << QStringList { "--screenshot=" } << int(Action::Error) << none << "--screenshot needs";
+    QTest::newRow("stdin twice") << QStringList { "-", "-" } << int(Action::Error) << none
+                                 << "only once";
+    QTest::newRow("double dash ends options")
+        << QStringList { "--", "--weird-name.jsonl" } << int(Action::Run)
+        << QStringList { "--weird-name.jsonl" } << QString();
+}
+
+void TestCommandLineOptions::parse()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, action);
+    QFETCH(QStringList, paths);
+    QFETCH(QString, errorContains);
+
+    const CommandLineOptions o =
+        CommandLineOptions::parse(QStringList { "telemetry-viewer" } + args);
+    QCOMPARE(int(o.action), action);
+    if (action == int(Action::Error)) {
+        QVERIFY2(o.error.contains(errorContains), qPrintable(o.error));
+        QVERIFY(!o.error.contains(QLatin1Char('\n')));
+    } else {
+        QCOMPARE(o.paths, paths);
+        QVERIFY(o.error.isEmpty());
+    }
+}
+
+void TestCommandLineOptions::values()
+{
+    const CommandLineOptions o =
+        CommandLineOptions::parse({ "telemetry-viewer", "run.jsonl", "--no-follow", "--tags",
+            "step_end, error,step_end", "--metrics", "loss$", "--x", "relative", "--smoothing",
+            "0.9", "--screenshot", "out.png", "--size", "1280x720", "--export-csv", "out.csv" });
+    QCOMPARE(o.action, Action::Run);
+    QCOMPARE(o.paths, QStringList { "run.jsonl" });
+    QVERIFY(!o.follow);
+    QVERIFY(o.tags.has_value());
+    QCOMPARE(*o.tags, (QStringList { "step_end", "error" }));
+    QCOMPARE(o.metricsRegex.value_or(QString()), QStringLiteral("loss$"));
+    QCOMPARE(o.xMode.value_or(XAxisMode::Step), XAxisMode::Relative);
+    QCOMPARE(o.smoothing.value_or(SmoothingKind::None), SmoothingKind::Ema);
+    QCOMPARE(o.smoothingParam, 0.9);
+    QCOMPARE(o.screenshotPath, QStringLiteral("out.png"));
+    QCOMPARE(o.screenshotSize, QSize(1280, 720));
+    QCOMPARE(o.exportCsvPath, QStringLiteral("out.csv"));
+    QVERIFY(o.isBatch());
+
+    const CommandLineOptions defaults = CommandLineOptions::parse({ "telemetry-viewer" });
+    QVERIFY(defaults.follow);
+    QVERIFY(!defaults.tags && !defaults.metricsRegex && !defaults.xMode && !defaults.smoothing);
+    QCOMPARE(defaults.screenshotSize, QSize(1400, 900));
+    QVERIFY(!defaults.isBatch());
+}
+
+void TestCommandLineOptions::smoothing_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<double>("param");
+    QTest::newRow("weight") << "0.6" << true << int(SmoothingKind::Ema) << 0.6;
+    QTest::newRow("zero is none") << "0" << true << int(SmoothingKind::None) << 0.0;
+    QTest::newRow("max") << "0.999" << true << int(SmoothingKind::Ema) << 0.999;
+    QTest::newRow("ema:") << "ema:0.95" << true << int(SmoothingKind::Ema) << 0.95;
+    QTest::newRow("ma:") << "ma:25" << true << int(SmoothingKind::MovingAverage) << 25.0;
+    QTest::newRow("none") << "none" << true << int(SmoothingKind::None) << 0.0;
+    QTest::newRow("one") << "1" << false << 0 << 0.0;
+    QTest::newRow("nan") << "nan" << false << 0 << 0.0;
+    QTest::newRow("inf") << "inf" << false << 0 << 0.0;
+    QTest::newRow("ma:0") << "ma:0" << false << 0 << 0.0;
+    QTest::newRow("ma:x") << "ma:x" << false << 0 << 0.0;
+    QTest::newRow("ma:1.5") << "ma:1.5" << false << 0 << 0.0;
+}
+
+void TestCommandLineOptions::smoothing()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, ok);
+    QFETCH(int, kind);
+    QFETCH(double, param);
+    SmoothingKind k = SmoothingKind::None;
+    double p = -1;
+    QString error;
+    QCOMPARE(CommandLineOptions::parseSmoothing(text, &k, &p, &error), ok);
+    if (ok) {
+        QCOMPARE(int(k), kind);
+        QCOMPARE(p, param);
+    } else {
+        QVERIFY(!error.isEmpty());
+    }
+}
+
+void TestCommandLineOptions::size_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("plain") << "1400x900" << QSize(1400, 900);
+    QTest::newRow("upper X") << "800X600" << QSize(800, 600);
+    QTest::newRow("spaces") << " 640x480 " << QSize(640, 480);
+    QTest::newRow("negative") << "-5x600" << QSize();
+    QTest::newRow("one number") << "800" << QSize();
+    QTest::newRow("too large") << "20000x20000" << QSize();
+    QTest::newRow("overflow") << "99999999999x1" << QSize();
+}
+
+void TestCommandLineOptions::size()
+{
+    QFETCH(QString, text);
+    QFETCH(QSize, size);
+    QSize got;
+    QString error;
+    QCOMPARE(CommandLineOptions::parseSize(text, &got, &error), size.isValid());
+    if (size.isValid())
+        QCOMPARE(got, size);
+}
+
+void TestCommandLineOptions::helpMentionsEveryOption()
+{
+    const QString help = CommandLineOptions::helpText();
+    for (const char* option : { "--no-follow", "--tags", "--metrics", "--x", "--smoothing",
+             "--screenshot", "--size", "--export-csv", "--summary", "--help", "--version" })
+        QVERIFY2(help.contains(QLatin1String(option)), option);
+    QVERIFY(
+        CommandLineOptions::versionText(QStringLiteral("1.2.3")).contains(QLatin1String("1.2.3")));
+}
+
+QTEST_GUILESS_MAIN(TestCommandLineOptions)
+#include "tst_command_line_options.moc"

@@ -1,0 +1,184 @@
+// The telemetry-viewer executable as a user runs it: QProcess on the built binary.
+
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+class TestMain : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void helpAndVersion();
+    void invalidOptions_data();
+    void invalidOptions();
+    void screenshotIsNotBlank();
+    void badPathsAreReported();
+    void exportCsv();
+    void summaryNeedsNoDisplay();
+
+private:
+    struct Result
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+    Result run(const QStringList& args, const QProcessEnvironment& env = {}) const;
+    QProcessEnvironment offscreen() const;
+
+    QString m_binary;
+    QString m_sample;
+    QTemporaryDir m_dir;
+};
+
+void TestMain::initTestCase()
+{
+    m_binary = qEnvironmentVariable("TELEMETRY_BIN_DIR") + QStringLiteral("/telemetry-viewer");
+    if (!QFileInfo(m_binary).isExecutable())
+        QSKIP(qPrintable(QStringLiteral("%1 is not built (set TELEMETRY_BIN_DIR; ctest sets it)")
+                             .arg(m_binary)));
+    m_sample = qEnvironmentVariable("TELEMETRY_SOURCE_DIR")
+        + QStringLiteral("/resources/samples/sample_run.jsonl");
+    QVERIFY2(QFileInfo::exists(m_sample), qPrintable(m_sample));
+}
+
+QProcessEnvironment TestMain::offscreen() const
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    env.insert("XDG_CONFIG_HOME", m_dir.filePath("config")); // never the user's settings
+    return env;
+}
+
+TestMain::Result TestMain::run(const QStringList& args, const QProcessEnvironment& env) const
+{
+    QProcess p;
+    p.setProcessEnvironment(env.isEmpty() ? offscreen() : env);
+    p.start(m_binary, args);
+    Result r;
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+void TestMain::helpAndVersion()
+{
+    // No display, no QT_QPA_PLATFORM: --help and --version still work.
+    QProcessEnvironment bare = QProcessEnvironment::systemEnvironment();
+    bare.remove("DISPLAY");
+    bare.remove("WAYLAND_DISPLAY");
+    bare.remove("QT_QPA_PLATFORM");
+    Result r = run({ "--help" }, bare);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.contains("Usage: telemetry-viewer"));
+    QVERIFY(r.out.contains("--screenshot"));
+    r = run({ "--version" }, bare);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.startsWith("telemetry-viewer "));
+    // Without a display the window cannot open: said clearly, no abort.
+    r = run({ m_sample }, bare);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("no display"), r.err.constData());
+}
+
+void TestMain::invalidOptions_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArray>("message");
+    QTest::newRow("unknown") << QStringList { "--bogus" } << QByteArray("bogus");
+    QTest::newRow("x") << QStringList { "--x", "hours" } << QByteArray("unknown mode \"hours\"");
+    QTest::newRow("smoothing") << QStringList { "--smoothing", "2" } << QByteArray("EMA weight");
+    QTest::newRow("regex") << QStringList { "--metrics", "(" }
+                           << QByteArray("invalid regular expression");
+    QTest::newRow("size") << QStringList { "--screenshot", "a.png", "--size", "big" }
+                          << QByteArray("WIDTHxHEIGHT");
+}
+
+void TestMain::invalidOptions()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, message);
+    const Result r = run(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), r.err.constData());
+    QVERIFY(r.err.contains("--help"));
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestMain::screenshotIsNotBlank()
+{
+    const QString png = m_dir.filePath("shot.png");
+    const Result r = run({ "--no-follow", "--screenshot", png, "--size", "1200x800", m_sample });
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QImage image(png);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.size(), QSize(1200, 800));
+    // Not blank: many colors (curves of several runs, text, markers), much ink.
+    QSet<QRgb> colors;
+    int ink = 0;
+    const QRgb background = image.pixel(image.width() / 2, 2);
+    for (int y = 0; y < image.height(); y += 2) {
+        for (int x = 0; x < image.width(); x += 2) {
+            colors.insert(image.pixel(x, y));
+            ink += image.pixel(x, y) != background ? 1 : 0;
+        }
+    }
+    QVERIFY2(colors.size() > 50, qPrintable(QString::number(colors.size())));
+    QVERIFY(ink > 1000);
+    // The user's settings were not touched.
+    QVERIFY(!QFileInfo::exists(m_dir.filePath("config/telemetry-viewer/telemetry-viewer.conf")));
+}
+
+void TestMain::badPathsAreReported()
+{
+    const QString png = m_dir.filePath("bad.png");
+    const QString missing = m_dir.filePath("<b>missing</b>.jsonl");
+    const Result r = run({ "--no-follow", "--screenshot", png, missing, m_sample });
+    QCOMPARE(r.exitCode, 1); // an input could not be read...
+    QVERIFY2(r.err.contains("<b>missing</b>.jsonl"), r.err.constData());
+    QVERIFY(r.err.contains("does not exist"));
+    QVERIFY(!QImage(png).isNull()); // ...and the rest was still drawn
+}
+
+void TestMain::exportCsv()
+{
+    const QString csv = m_dir.filePath("series.csv");
+    const Result r =
+        run({ "--no-follow", "--metrics", "^step_end/loss$", "--export-csv", csv, m_sample });
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = f.readAll().split('\n');
+    QVERIFY(lines.first().startsWith("run,metric,step,value"));
+    QVERIFY(lines.size() > 200);
+    QVERIFY(lines.at(1).contains("step_end/loss"));
+}
+
+void TestMain::summaryNeedsNoDisplay()
+{
+    QProcessEnvironment bare = QProcessEnvironment::systemEnvironment();
+    bare.remove("DISPLAY");
+    bare.remove("WAYLAND_DISPLAY");
+    bare.remove("QT_QPA_PLATFORM");
+    const Result r = run({ "--summary", m_sample }, bare);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(r.out, &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    const Result missing = run({ "--summary", m_dir.filePath("nope.jsonl") }, bare);
+    QVERIFY(missing.exitCode != 0);
+    QVERIFY(!missing.err.isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestMain)
+#include "tst_main.moc"

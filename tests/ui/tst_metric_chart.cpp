@@ -1,0 +1,429 @@
+#include "chart_markers.hpp"
+#include "chart_overlay.hpp"
+#include "metric_chart.hpp"
+#include "plain_label.hpp"
+#include "series_layer.hpp"
+#include "test_runs.hpp"
+
+#include <QDateTimeAxis>
+#include <QLogValueAxis>
+#include <QSignalSpy>
+#include <QTest>
+#include <QValueAxis>
+
+using namespace viewer;
+using namespace viewer::test;
+
+class TestMetricChart : public QObject
+{
+    Q_OBJECT
+
+private:
+    static const QString Loss;
+
+    // A chart of `key` over the given runs, laid out and drawn at 800x400.
+    static std::unique_ptr<MetricChart> chartOf(const QString& key, const QList<const Run*>& runs,
+                                                const ChartOptions& options = {})
+    {
+        auto chart = std::make_unique<MetricChart>(key);
+        QList<ChartRun> list;
+        int id = 1;
+        const QColor colors[] = { QColor(0x1f77b4), QColor(0xff7f0e), QColor(0x2ca02c) };
+        for (const Run* run : runs)
+            list.push_back({ id, run, colors[(id - 1) % 3], -1 }), ++id;
+        chart->setRuns(list);
+        chart->setOptions(options);
+        chart->renderImage(QSize(800, 400));
+        return chart;
+    }
+
+    // The pixel column centre where the chart draws x.
+    static double columnCentre(const MetricChart& chart, double x)
+    {
+        PixelColumns cols;
+        cols.x0 = chart.xMin();
+        cols.x1 = chart.xMax();
+        cols.logX = chart.options().logX;
+        cols.width = static_cast<int>(std::lround(chart.mapping().rect.width()));
+        return chart.mapping().rect.left() + cols.pixelX(x);
+    }
+
+    static int curvePointCount(const LayerCurve& c)
+    {
+        int n = static_cast<int>(c.dots.size());
+        for (const QPolygonF& p : c.pieces)
+            n += static_cast<int>(p.size());
+        return n;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QApplication::setStyle(QStringLiteral("Fusion"));
+    }
+
+    void rangesFollowTheData()
+    {
+        const Run run = makeRun("a", Loss, 101, [](int i) { return 10.0 - i * 0.05; });
+        auto chart = chartOf(Loss, { &run });
+        QCOMPARE(chart->xMin(), 0.0);
+        QCOMPARE(chart->xMax(), 100.0);
+        QVERIFY(chart->yMin() < 5.0 && chart->yMin() > 4.0);
+        QVERIFY(chart->yMax() > 10.0 && chart->yMax() < 10.5);
+        QCOMPARE(chart->seriesLayer()->curves().size(), std::size_t(1));
+        QVERIFY(curvePointCount(chart->seriesLayer()->curves()[0]) >= 2);
+        QCOMPARE(chart->xAxisTitle(), QStringLiteral("step"));
+    }
+
+    // V30: Qt Charts renders titles and legend labels as HTML; a metric key or run name from a
+    // record must show its characters, so what is handed to Qt Charts is escaped.
+    void richTextShownLiterally_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("bold") << QStringLiteral("<b>x</b>");
+        QTest::newRow("link") << QStringLiteral("<a href=\"http://x\">y</a>");
+        QTest::newRow("image") << QStringLiteral("<img src=\"http://127.0.0.1:9/p.png\">");
+        QTest::newRow("font") << QStringLiteral("<font size=999999>x");
+        QTest::newRow("entity") << QStringLiteral("&amp;");
+    }
+    void richTextShownLiterally()
+    {
+        QFETCH(QString, text);
+        const QString key = QStringLiteral("step_end/") + text;
+        Run run = makeRun(text, key, 10, [](int i) { return double(i); });
+        auto chart = chartOf(key, { &run });
+        QCOMPARE(chart->titleText(), key.toHtmlEscaped());
+        QCOMPARE(chart->legendTexts(), QStringList { text.toHtmlEscaped() });
+    }
+
+    // V31: a 1 MiB tag name is elided, not laid out.
+    void hugeNameElided()
+    {
+        const QString key = QStringLiteral("step_end/") + QString(1 << 20, QLatin1Char('m'));
+        Run run = makeRun(QString(1 << 20, QLatin1Char('r')), key, 10, [](int i) { return double(i); });
+        auto chart = chartOf(key, { &run });
+        QVERIFY(chart->titleText().size() <= 200);
+        QVERIFY(chart->legendTexts().value(0).size() <= 100);
+        QVERIFY(chart->titleText().endsWith(QChar(0x2026)));
+        QCOMPARE(plainLabel(QStringLiteral("a\u202Eb")), QStringLiteral("a[U+202E]b"));
+    }
+
+    void xModeSwitchChangesAxis()
+    {
+        Run run = makeRun("a", Loss, 300, [](int i) { return std::sin(i * 0.1); });
+        auto chart = chartOf(Loss, { &run });
+        QCOMPARE(chart->xMax(), 299.0);
+
+        ChartOptions o;
+        o.xMode = XAxisMode::Epoch;
+        chart->setOptions(o);
+        chart->renderImage(QSize(800, 400));
+        QCOMPARE(chart->xAxisTitle(), QStringLiteral("epoch"));
+        QCOMPARE(chart->xMin(), 0.0);
+        QCOMPARE(chart->xMax(), 2.0);
+
+        o.xMode = XAxisMode::Relative;
+        chart->setOptions(o);
+        chart->renderImage(QSize(800, 400));
+        QCOMPARE(chart->xAxisTitle(), QStringLiteral("relative time (s)"));
+        QCOMPARE(chart->xMin(), 0.0);
+        QCOMPARE(chart->xMax(), 29.9);
+
+        o.xMode = XAxisMode::Wall;
+        chart->setOptions(o);
+        chart->renderImage(QSize(800, 400));
+        QCOMPARE(chart->xMin(), 1000.0);
+        QVERIFY(qobject_cast<QDateTimeAxis*>(chart->chart()->axes(Qt::Horizontal).value(0)));
+
+        o.xMode = XAxisMode::Sequence;
+        chart->setOptions(o);
+        chart->renderImage(QSize(800, 400));
+        QCOMPARE(chart->xAxisTitle(), QStringLiteral("record"));
+        QCOMPARE(chart->xMax(), 299.0);
+    }
+
+    // Debiased EMA (TensorBoard's): on the full-resolution values, whatever the zoom.
+    void emaMatchesHandComputed()
+    {
+        const double w = 0.6;
+        const std::vector<double> v = { 1.0, 5.0, 2.0, 8.0, 3.0, 3.0, 9.0, 0.0, 4.0, 6.0 };
+        Run run = makeRun("a", Loss, static_cast<int>(v.size()), [&](int i) { return v[static_cast<std::size_t>(i)]; });
+        ChartOptions o;
+        o.smoothing = SmoothingKind::Ema;
+        o.smoothingParam = w;
+        auto chart = chartOf(Loss, { &run }, o);
+        const std::vector<double>* smoothed = chart->smoothedValues(1);
+        QVERIFY(smoothed);
+        QCOMPARE(smoothed->size(), v.size());
+        double last = 0.0;
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            last = last * w + (1 - w) * v[i];
+            const double expected = last / (1 - std::pow(w, double(i + 1)));
+            QVERIFY2(std::abs((*smoothed)[i] - expected) < 1e-12,
+                     qPrintable(QStringLiteral("point %1: %2 != %3").arg(i).arg((*smoothed)[i]).arg(expected)));
+            const QList<HoverValue> at = chart->valuesAt(double(i));
+            QCOMPARE(at.size(), 1);
+            QVERIFY(std::abs(at[0].value - expected) < 1e-12);
+            QCOMPARE(at[0].raw, v[i]);
+        }
+        // Raw line kept faint behind the smoothed one.
+        const auto& curves = chart->seriesLayer()->curves();
+        QCOMPARE(curves.size(), std::size_t(2));
+        QVERIFY(curves[0].faint);
+        QVERIFY(!curves[1].faint);
+        // Zooming does not change the smoothed values.
+        chart->setXRange(4, 8);
+        chart->refresh();
+        QVERIFY(std::abs(chart->valuesAt(6).value(0).value - (*chart->smoothedValues(1))[6]) < 1e-15);
+    }
+
+    void errorMarkerAtItsStep()
+    {
+        Run run = makeRun("a", Loss, 100, [](int i) { return double(i); });
+        addError(run, 42, QStringLiteral("<b>RuntimeError</b>"), QStringLiteral("CUDA <img src=x> out of memory"));
+        for (int i = 100; i < 120; ++i)
+            addStep(run, i, { { Loss, double(i) } });
+        auto chart = chartOf(Loss, { &run });
+        const auto& lines = chart->markers()->lines();
+        QCOMPARE(lines.size(), std::size_t(1));
+        QCOMPARE(lines[0].kind, ChartMarkers::Line::Kind::Error);
+        QVERIFY(std::abs(lines[0].px - chart->mapping().px(42)) < 0.01);
+
+        // Hovering it names the error, as plain text.
+        chart->hoverAt(QPointF(lines[0].px + 1, chart->mapping().rect.center().y()));
+        bool found = false;
+        for (const auto& line : chart->overlay()->hoverLines()) {
+            if (line.text.contains(QStringLiteral("Error at 42: <b>RuntimeError</b>: CUDA <img src=x> out of memory")))
+                found = line.warning;
+        }
+        QVERIFY(found);
+    }
+
+    void epochBandsAndRestarts()
+    {
+        Run run;
+        run.displayName = QStringLiteral("a");
+        for (int e = 0; e < 4; ++e) {
+            addEpochBegin(run, e * 25, e);
+            for (int i = 0; i < 25; ++i)
+                addStep(run, e * 25 + i, { { Loss, double(i) } });
+        }
+        // Resumed from a checkpoint at step 60: the step goes backwards.
+        for (int i = 60; i < 130; ++i)
+            addStep(run, i, { { Loss, 100.0 - i } }, i == 60);
+        auto chart = chartOf(Loss, { &run });
+        // Every other epoch shaded: epochs 1 and 3.
+        QCOMPARE(chart->markers()->bands().size(), std::size_t(2));
+        QVERIFY(std::abs(chart->markers()->bands()[0].first - chart->mapping().px(25)) < 0.01);
+        QVERIFY(std::abs(chart->markers()->bands()[0].second - chart->mapping().px(50)) < 0.01);
+        // The restart is a dashed line at step 60, and no line joins step 99 to step 60.
+        const auto& lines = chart->markers()->lines();
+        QCOMPARE(lines.size(), std::size_t(1));
+        QCOMPARE(lines[0].kind, ChartMarkers::Line::Kind::Restart);
+        QVERIFY(std::abs(lines[0].px - chart->mapping().px(60)) < 0.01);
+        QCOMPARE(chart->seriesLayer()->curves()[0].pieces.size(), std::size_t(2));
+        QCOMPARE(chart->xMax(), 129.0);
+    }
+
+    void nonFiniteMarkersAndCounts()
+    {
+        Run run = makeRun("a", Loss, 100, [](int i) {
+            return i == 30 || i == 60 ? NaN : i == 70 ? Inf : i == 80 ? -Inf : std::cos(i * 0.2);
+        });
+        auto chart = chartOf(Loss, { &run });
+        const LayerCurve& c = chart->seriesLayer()->curves().at(0);
+        QCOMPARE(c.nanPx.size(), std::size_t(2));
+        QVERIFY(std::abs(c.nanPx[0] - columnCentre(*chart, 30)) < 0.01);
+        QVERIFY(std::abs(c.nanPx[1] - columnCentre(*chart, 60)) < 0.01);
+        QCOMPARE(c.posInfPx.size(), std::size_t(1));
+        QVERIFY(std::abs(c.posInfPx[0] - columnCentre(*chart, 70)) < 0.01);
+        QCOMPARE(c.negInfPx.size(), std::size_t(1));
+        // NaN and Inf break the line: 0-29, 31-59, 61-69, 71-79, 81-99.
+        QCOMPARE(c.pieces.size(), std::size_t(5));
+        // Inf does not blow up the y range.
+        QVERIFY(chart->yMax() < 1.2 && chart->yMin() > -1.2);
+
+        QCOMPARE(chart->nanCount(1), std::size_t(2));
+        QCOMPARE(chart->firstNanX(1), 30.0);
+        const auto& badges = chart->overlay()->badges();
+        QCOMPARE(badges.size(), std::size_t(1));
+        QCOMPARE(badges[0].text, QStringLiteral("2 NaN, 1 +Inf, 1 -Inf"));
+
+        // Clicking the badge asks to go to the first NaN.
+        QSignalSpy go(chart.get(), &MetricChart::goToXRequested);
+        chart->resize(800, 400);
+        const QPoint at = chart->mapFromScene(chart->chart()->mapToScene(badges[0].rect.center()));
+        QTest::mouseClick(chart->viewport(), Qt::LeftButton, {}, at);
+        QCOMPARE(go.count(), 1);
+        QCOMPARE(go.at(0).at(0).toDouble(), 30.0);
+    }
+
+    void growsWhenTheRunGrows()
+    {
+        Run run = makeRun("a", Loss, 50, [](int i) { return double(i); });
+        auto chart = chartOf(Loss, { &run });
+        QCOMPARE(chart->xMax(), 49.0);
+        for (int i = 50; i < 200; ++i)
+            addStep(run, i, { { Loss, double(i) } });
+        chart->dataChanged({ 1 });
+        QVERIFY(chart->isDirty());
+        chart->refresh();
+        QCOMPARE(chart->xMax(), 199.0);
+        QVERIFY(chart->yMax() >= 199.0);
+        // A series that appears later in another run joins the chart.
+        Run other;
+        other.displayName = QStringLiteral("b");
+        addStep(other, 0, { { QStringLiteral("step_end/acc"), 1.0 } });
+        QList<ChartRun> runs = chart->runs();
+        runs.push_back({ 2, &other, Qt::red, -1 });
+        chart->setRuns(runs);
+        chart->refresh();
+        QCOMPARE(chart->legendTexts().size(), 1);
+        addStep(other, 1, { { Loss, 5.0 } });
+        chart->dataChanged({ 2 });
+        chart->refresh();
+        QCOMPARE(chart->legendTexts(), (QStringList { "a", "b" }));
+    }
+
+    // A one-sample spike among a million points is in the y range and drawn.
+    void spikeSurvivesDecimation()
+    {
+        Run run = makeRun("a", Loss, 1'000'000, [](int i) { return i == 654'321 ? 1000.0 : std::sin(i * 1e-3); });
+        auto chart = chartOf(Loss, { &run });
+        QVERIFY(chart->yMax() >= 1000.0);
+        double top = 1e9;
+        for (const QPolygonF& p : chart->seriesLayer()->curves()[0].pieces) {
+            for (const QPointF& q : p)
+                top = std::min(top, q.y());
+        }
+        QVERIFY(std::abs(top - chart->mapping().py(1000.0)) < 0.5);
+        QVERIFY(curvePointCount(chart->seriesLayer()->curves()[0]) <= 4 * 800 + 8);
+    }
+
+    void logScales()
+    {
+        Run run = makeRun("a", Loss, 1000, [](int i) { return i < 10 ? -1.0 : 1.0 / (i + 1); });
+        ChartOptions o;
+        o.logX = true;
+        o.logY = true;
+        auto chart = chartOf(Loss, { &run }, o);
+        QVERIFY(qobject_cast<QLogValueAxis*>(chart->chart()->axes(Qt::Horizontal).value(0)));
+        QVERIFY(qobject_cast<QLogValueAxis*>(chart->chart()->axes(Qt::Vertical).value(0)));
+        QCOMPARE(chart->xMin(), 1.0); // step 0 has no place on a log axis
+        QCOMPARE(chart->xMax(), 999.0);
+        QVERIFY(chart->yMin() > 0 && chart->yMin() <= 1.0 / 1000);
+        QVERIFY(chart->yMax() >= 1.0 / 11 && chart->yMax() < 0.2);
+        for (const QPolygonF& p : chart->seriesLayer()->curves()[0].pieces) {
+            for (const QPointF& q : p)
+                QVERIFY(std::isfinite(q.x()) && std::isfinite(q.y()));
+        }
+        // The hover box says why a value is missing.
+        chart->hoverAt(QPointF(chart->mapping().px(5), chart->mapping().rect.center().y()));
+        bool said = false;
+        for (const auto& line : chart->overlay()->hoverLines())
+            said = said || line.text.contains(QStringLiteral("not drawn on a log axis"));
+        QVERIFY(said);
+    }
+
+    void meanBandOfAGroup()
+    {
+        Run a = makeRun("rank0", Loss, 100, [](int i) { return double(i); });
+        Run b = makeRun("rank1", Loss, 100, [](int i) { return double(i) + 10.0; });
+        auto chart = std::make_unique<MetricChart>(Loss);
+        chart->setRuns({ { 1, &a, Qt::blue, 7 }, { 2, &b, Qt::green, 7 } });
+        ChartOptions o;
+        o.groupMode = GroupMode::MeanBand;
+        chart->setOptions(o);
+        chart->renderImage(QSize(800, 400));
+        QCOMPARE(chart->seriesLayer()->curves().size(), std::size_t(1));
+        QVERIFY(!chart->seriesLayer()->curves()[0].bands.empty());
+        QCOMPARE(chart->legendTexts(), QStringList { QStringLiteral("rank0 (mean of 2)") });
+        const QList<HoverValue> at = chart->valuesAt(50);
+        QCOMPARE(at.size(), 1);
+        QCOMPARE(at[0].value, 55.0);
+        QCOMPARE(at[0].raw, 50.0);
+        QCOMPARE(at[0].rawMax, 60.0);
+    }
+
+    void rubberBandZoomAndReset()
+    {
+        Run run = makeRun("a", Loss, 1001, [](int i) { return double(i % 17); });
+        auto chart = chartOf(Loss, { &run });
+        chart->show();
+        QVERIFY(QTest::qWaitForWindowExposed(chart.get()));
+        chart->refresh();
+        QSignalSpy zoomed(chart.get(), &MetricChart::xRangeRequested);
+        const QRectF plot = chart->mapping().rect;
+        auto toView = [&](QPointF p) { return chart->mapFromScene(chart->chart()->mapToScene(p)); };
+        const QPoint from = toView(QPointF(plot.left() + plot.width() * 0.25, plot.top() + 10));
+        const QPoint to = toView(QPointF(plot.left() + plot.width() * 0.5, plot.bottom() - 10));
+        QTest::mousePress(chart->viewport(), Qt::LeftButton, {}, from);
+        QMouseEvent move(QEvent::MouseMove, to, chart->viewport()->mapToGlobal(to), Qt::NoButton,
+                         Qt::LeftButton, {});
+        QApplication::sendEvent(chart->viewport(), &move);
+        QTest::mouseRelease(chart->viewport(), Qt::LeftButton, {}, to);
+        QCOMPARE(zoomed.count(), 1);
+        QVERIFY(std::abs(chart->xMin() - 250) < 3);
+        QVERIFY(std::abs(chart->xMax() - 500) < 3);
+        QVERIFY(!chart->isAutoYRange());
+
+        QSignalSpy reset(chart.get(), &MetricChart::resetRequested);
+        QTest::mouseDClick(chart->viewport(), Qt::LeftButton, {}, from);
+        QCOMPARE(reset.count(), 1);
+        QCOMPARE(chart->xMin(), 0.0);
+        QCOMPARE(chart->xMax(), 1000.0);
+        QVERIFY(chart->isAutoYRange());
+
+        // Ctrl+wheel zooms x about the cursor.
+        const QPoint centre = toView(plot.center());
+        QWheelEvent wheel(centre, chart->viewport()->mapToGlobal(centre), QPoint(), QPoint(0, 120),
+                          Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(chart->viewport(), &wheel);
+        QVERIFY(chart->xMax() - chart->xMin() < 950);
+        QVERIFY(chart->xMin() > 0);
+    }
+
+    void hoverListsEveryRun()
+    {
+        Run a = makeRun("a", Loss, 100, [](int i) { return double(i); });
+        Run b = makeRun("b", Loss, 50, [](int i) { return 2.0 * i; });
+        auto chart = chartOf(Loss, { &a, &b });
+        QSignalSpy hovered(chart.get(), &MetricChart::hovered);
+        chart->hoverAt(QPointF(chart->mapping().px(20), chart->mapping().rect.center().y()));
+        QCOMPARE(hovered.count(), 1);
+        QVERIFY(std::abs(hovered.at(0).at(0).toDouble() - 20) < 0.5);
+        const auto& lines = chart->overlay()->hoverLines();
+        QCOMPARE(lines.size(), std::size_t(3));
+        QCOMPARE(lines[1].text, QStringLiteral("a: 20"));
+        QCOMPARE(lines[2].text, QStringLiteral("b: 40"));
+        QVERIFY(!std::isnan(chart->overlay()->crosshair()));
+        chart->clearHover();
+        QVERIFY(chart->overlay()->hoverLines().empty());
+    }
+
+    void renderIsNotBlank()
+    {
+        Run run = makeRun("a", Loss, 500, [](int i) { return std::exp(-i / 100.0); });
+        auto chart = std::make_unique<MetricChart>(Loss);
+        chart->setRuns({ { 1, &run, QColor(255, 0, 255), -1 } });
+        const QImage image = chart->renderImage(QSize(640, 360));
+        QCOMPARE(image.size(), QSize(640, 360));
+        int lineColored = 0;
+        QSet<QRgb> colors;
+        for (int y = 0; y < image.height(); ++y) {
+            for (int x = 0; x < image.width(); ++x) {
+                const QRgb p = image.pixel(x, y);
+                colors.insert(p);
+                if (qRed(p) > 200 && qBlue(p) > 200 && qGreen(p) < 80)
+                    ++lineColored;
+            }
+        }
+        QVERIFY(colors.size() > 10);
+        QVERIFY2(lineColored > 300, qPrintable(QString::number(lineColored)));
+    }
+};
+
+const QString TestMetricChart::Loss = QStringLiteral("step_end/loss");
+
+QTEST_MAIN(TestMetricChart)
+#include "tst_metric_chart.moc"

@@ -1,0 +1,228 @@
+#include "run_list_model.hpp"
+#include "workspace.hpp"
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTextDocument>
+#include <QtTest>
+
+using namespace viewer;
+
+class TestRunListModel : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init();
+    void cleanup();
+    void sourcesAndRuns();
+    void visibility();
+    void badInputs_data();
+    void badInputs();
+    void waitingFileAppears();
+    void closeRemovesRows();
+    void untrustedNamesArePlain();
+
+private:
+    QString writeFile(const QString& name, const QByteArray& content);
+    void waitIdle();
+    QTemporaryDir* m_dir = nullptr;
+    Workspace* m_workspace = nullptr;
+    RunListModel* m_model = nullptr;
+    QAbstractItemModelTester* m_tester = nullptr;
+};
+
+namespace {
+
+QByteArray goodRun(int steps)
+{
+    QByteArray out = R"({"ts": 1732800000.0, "tag": "run_begin", "run": "r1"})"
+                     "\n";
+    for (int s = 0; s < steps; ++s)
+        out += QByteArray(R"({"ts": )") + QByteArray::number(1732800001.0 + s, 'f', 1)
+            + R"(, "tag": "step_end", "step": )" + QByteArray::number(s)
+            + R"(, "context": {"loss": 0.5}})"
+              "\n";
+    return out;
+}
+
+} // namespace
+
+void TestRunListModel::init()
+{
+    m_dir = new QTemporaryDir;
+    m_workspace = new Workspace;
+    m_model = new RunListModel(m_workspace);
+    m_model->setColorProvider([](int) { return QColor(Qt::blue); });
+    m_tester = new QAbstractItemModelTester(
+        m_model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+}
+
+void TestRunListModel::cleanup()
+{
+    delete m_tester;
+    delete m_model;
+    delete m_workspace;
+    delete m_dir;
+}
+
+QString TestRunListModel::writeFile(const QString& name, const QByteArray& content)
+{
+    const QString path = m_dir->filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(content);
+    return path;
+}
+
+void TestRunListModel::waitIdle()
+{
+    QTRY_VERIFY_WITH_TIMEOUT(m_workspace->isIdle(), 10000);
+    QCoreApplication::processEvents();
+}
+
+void TestRunListModel::sourcesAndRuns()
+{
+    const QString path = writeFile("a.jsonl", goodRun(5) + goodRun(3).replace("r1", "r2"));
+    const int id = m_workspace->open(path, false);
+    m_model->sync();
+    QCOMPARE(m_model->rowCount(), 1);
+    waitIdle();
+    QTRY_COMPARE(m_model->rowCount(m_model->indexOfSource(id)), 2);
+    const QModelIndex source = m_model->indexOfSource(id);
+    QCOMPARE(source.data().toString(), QStringLiteral("a.jsonl"));
+    QCOMPARE(source.data(RunListModel::PathRole).toString(), path);
+    QCOMPARE(
+        m_model->index(0, RunListModel::StateColumn).data().toString(), QStringLiteral("idle"));
+    QCOMPARE(m_model->index(0, RunListModel::RecordsColumn)
+                 .data(RunListModel::RecordCountRole)
+                 .toULongLong(),
+        10ull);
+    const QModelIndex run = m_model->index(0, 0, source);
+    QVERIFY(run.data(RunListModel::IsRunRole).toBool());
+    QCOMPARE(run.data(Qt::DecorationRole).value<QColor>(), QColor(Qt::blue));
+    QCOMPARE(m_model->indexOfRun(run.data(RunListModel::RunIdRole).toInt()), run);
+    QVERIFY(m_model->problemOf(id).isEmpty());
+}
+
+void TestRunListModel::visibility()
+{
+    const int id =
+        m_workspace->open(writeFile("a.jsonl", goodRun(3) + goodRun(3).replace("r1", "r2")), false);
+    waitIdle();
+    const QModelIndex source = m_model->indexOfSource(id);
+    QCOMPARE(m_model->rowCount(source), 2);
+    QSignalSpy spy(m_model, &RunListModel::runVisibilityChanged);
+    const QModelIndex first = m_model->index(0, 0, source);
+    const int runId = first.data(RunListModel::RunIdRole).toInt();
+    QVERIFY(m_model->setData(first, Qt::Unchecked, Qt::CheckStateRole));
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(spy.at(0).at(0).toInt(), runId);
+    QCOMPARE(spy.at(0).at(1).toBool(), false);
+    QVERIFY(!m_model->isRunVisible(runId));
+    QCOMPARE(source.data(Qt::CheckStateRole).value<Qt::CheckState>(), Qt::PartiallyChecked);
+    QVERIFY(m_model->setData(source, Qt::Unchecked, Qt::CheckStateRole));
+    QCOMPARE(source.data(Qt::CheckStateRole).value<Qt::CheckState>(), Qt::Unchecked);
+    QVERIFY(m_model->setData(source, Qt::Checked, Qt::CheckStateRole));
+    QVERIFY(m_model->hiddenRuns().isEmpty());
+}
+
+void TestRunListModel::badInputs_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<bool>("isFolder");
+    QTest::addColumn<QString>("problemContains");
+    QTest::newRow("missing file") << "missing.jsonl" << QByteArray() << false << "does not exist";
+    QTest::newRow("empty file") << "empty.jsonl" << QByteArray("") << false << "no records";
+    QTest::newRow("blank lines") << "blank.jsonl" << QByteArray("\n\n  \n") << false
+                                 << "no records";
+    QTest::newRow("binary file") << "binary.jsonl"
+                                 << QByteArray("\x7f"
+                                               "ELF\x02\x01\x01\0\0\0\n\x89PNG\r\n\x1a\n",
+                                        19)
+                                 << false << "not one valid record";
+    QTest::newRow("text, not JSON")
+        << "notes.jsonl" << QByteArray("hello\nworld\n") << false << "not one valid record";
+    QTest::newRow("folder without runs") << "emptydir" << QByteArray() << true << "no runs";
+}
+
+void TestRunListModel::badInputs()
+{
+    QFETCH(QString, name);
+    QFETCH(QByteArray, content);
+    QFETCH(bool, isFolder);
+    QFETCH(QString, problemContains);
+    QString path = m_dir->filePath(name);
+    if (isFolder)
+        QVERIFY(QDir(m_dir->path()).mkdir(name));
+    else if (name != QLatin1String("missing.jsonl"))
+        path = writeFile(name, content);
+    const int good = m_workspace->open(writeFile("good.jsonl", goodRun(4)), false);
+    const int id = m_workspace->open(path, false);
+    m_model->sync();
+    waitIdle();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_model->problemOf(id).isEmpty(), 5000);
+    const QString problem = m_model->problemOf(id);
+    QVERIFY2(problem.contains(problemContains), qPrintable(problem));
+    QVERIFY2(problem.contains(name), qPrintable(problem));
+    const QModelIndex state = m_model->indexOfSource(id, RunListModel::StateColumn);
+    QCOMPARE(state.data(RunListModel::ProblemRole).toString(), problem);
+    QVERIFY(state.data(Qt::ForegroundRole).isValid()); // shown in red
+    // The rest keeps working.
+    QVERIFY(m_model->problemOf(good).isEmpty());
+    QCOMPARE(m_model->indexOfSource(good, RunListModel::RecordsColumn)
+                 .data(RunListModel::RecordCountRole)
+                 .toULongLong(),
+        5ull);
+}
+
+void TestRunListModel::waitingFileAppears()
+{
+    const QString path = m_dir->filePath("later.jsonl");
+    const int id = m_workspace->open(path, true);
+    m_model->sync();
+    QTRY_COMPARE(m_model->indexOfSource(id, RunListModel::StateColumn).data().toString(),
+        QStringLiteral("waiting for the file"));
+    QVERIFY(m_model->problemOf(id).contains(QLatin1String("waiting for it to appear")));
+    writeFile("later.jsonl", goodRun(3));
+    QTRY_COMPARE_WITH_TIMEOUT(m_model->rowCount(m_model->indexOfSource(id)), 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->problemOf(id).isEmpty(), 5000);
+    QTRY_VERIFY(m_model->indexOfSource(id, RunListModel::StateColumn)
+                    .data()
+                    .toString()
+                    .startsWith(QLatin1String("live")));
+}
+
+void TestRunListModel::closeRemovesRows()
+{
+    const int a = m_workspace->open(writeFile("a.jsonl", goodRun(3)), false);
+    const int b = m_workspace->open(writeFile("b.jsonl", goodRun(3)), false);
+    waitIdle();
+    m_model->sync();
+    QCOMPARE(m_model->rowCount(), 2);
+    m_workspace->close(a);
+    m_model->sync();
+    QCOMPARE(m_model->rowCount(), 1);
+    QVERIFY(!m_model->indexOfSource(a).isValid());
+    QVERIFY(m_model->indexOfSource(b).isValid());
+}
+
+void TestRunListModel::untrustedNamesArePlain()
+{
+    const QString name = QStringLiteral("<b>x<img src=x>&amp;.jsonl");
+    const int id = m_workspace->open(writeFile(name, goodRun(2)), false);
+    waitIdle();
+    const QModelIndex source = m_model->indexOfSource(id);
+    QCOMPARE(source.data().toString(), name);
+    const QString tip = source.data(Qt::ToolTipRole).toString();
+    QVERIFY(!tip.contains(QLatin1String("<b>")));
+    QTextDocument doc;
+    doc.setHtml(tip);
+    QVERIFY(doc.toPlainText().contains(name));
+}
+
+QTEST_MAIN(TestRunListModel)
+#include "tst_run_list_model.moc"

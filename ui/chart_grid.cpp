@@ -1,0 +1,686 @@
+#include "chart_grid.hpp"
+
+#include "metric_chart.hpp"
+#include "run.hpp"
+#include "workspace.hpp"
+
+#include <QGridLayout>
+#include <QLabel>
+#include <QSaveFile>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QTextStream>
+#include <QTimer>
+
+#include <cmath>
+#include <limits>
+
+namespace viewer {
+
+namespace {
+
+constexpr int RefreshIntervalMs = 33; // <= 30 coalesced redraws per second
+constexpr int MinChartWidth = 440;
+constexpr int MaxColumns = 6;
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+int modeKey(XAxisMode mode)
+{
+    return static_cast<int>(mode);
+}
+
+QString csvXHeader(XAxisMode mode)
+{
+    switch (mode) {
+    case XAxisMode::Step:
+        return QStringLiteral("step");
+    case XAxisMode::Epoch:
+        return QStringLiteral("epoch");
+    case XAxisMode::Wall:
+        return QStringLiteral("wall_time");
+    case XAxisMode::Relative:
+        return QStringLiteral("relative_time");
+    case XAxisMode::Sequence:
+        return QStringLiteral("record");
+    }
+    return QStringLiteral("x");
+}
+
+} // namespace
+
+ChartGrid::ChartGrid(Workspace* workspace, QWidget* parent)
+    : QWidget(parent)
+    , m_workspace(workspace)
+{
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_container = new QWidget(m_scroll);
+    m_layout = new QGridLayout(m_container);
+    m_layout->setContentsMargins(4, 4, 4, 4);
+    m_layout->setSpacing(6);
+    m_placeholder = new QLabel(m_container);
+    m_placeholder->setTextFormat(Qt::PlainText);
+    m_placeholder->setAlignment(Qt::AlignCenter);
+    m_placeholder->setWordWrap(true);
+    m_scroll->setWidget(m_container);
+    outer->addWidget(m_scroll);
+
+    m_timer = new QTimer(this);
+    m_timer->setSingleShot(true);
+    m_timer->setInterval(RefreshIntervalMs);
+    connect(m_timer, &QTimer::timeout, this, [this] { refresh(false); });
+    // Charts scrolled into view catch up on what they missed while hidden.
+    connect(m_scroll->verticalScrollBar(), &QScrollBar::valueChanged, this,
+            &ChartGrid::scheduleRefresh);
+
+    if (m_workspace) {
+        connect(m_workspace, &Workspace::runAdded, this, [this](int runId) {
+            addRun(runId, nullptr, m_workspace->sourceOfRun(runId));
+        });
+        connect(m_workspace, &Workspace::runRemoved, this, &ChartGrid::removeRun);
+        connect(m_workspace, &Workspace::runsAppended, this, &ChartGrid::notifyRunsAppended);
+        for (int runId : m_workspace->runIds())
+            addRun(runId, nullptr, m_workspace->sourceOfRun(runId));
+    }
+    syncCharts();
+}
+
+ChartGrid::~ChartGrid() = default;
+
+const Run* ChartGrid::runOf(int runId) const
+{
+    const auto it = m_runs.find(runId);
+    if (it == m_runs.end())
+        return nullptr;
+    if (it->second.run)
+        return it->second.run;
+    return m_workspace ? m_workspace->run(runId) : nullptr;
+}
+
+void ChartGrid::addRun(int runId, const Run* run, int group)
+{
+    RunEntry& entry = m_runs[runId];
+    entry.run = run;
+    entry.group = group;
+    entry.seriesSeen = 0;
+    entry.color = m_palette.color(runId);
+    m_keysDirty = true;
+    applyRunsToAll();
+    scheduleRefresh();
+}
+
+void ChartGrid::removeRun(int runId)
+{
+    if (m_runs.erase(runId) == 0)
+        return;
+    // At once, not at the next refresh: the Run may be freed as soon as this returns.
+    applyRunsToAll();
+    m_keys.clear();
+    for (auto& [id, entry] : m_runs)
+        entry.seriesSeen = 0;
+    m_keysDirty = true;
+    scheduleRefresh();
+}
+
+void ChartGrid::notifyRunsAppended(const QList<int>& runIds)
+{
+    QList<int> ours;
+    for (int id : runIds) {
+        auto it = m_runs.find(id);
+        if (it == m_runs.end())
+            continue;
+        ours.push_back(id);
+        const Run* run = runOf(id);
+        if (run && run->series.size() != it->second.seriesSeen)
+            m_keysDirty = true;
+    }
+    if (ours.isEmpty())
+        return;
+    for (auto& [key, chart] : m_charts)
+        chart->dataChanged(ours);
+    scheduleRefresh();
+}
+
+void ChartGrid::setMetricFilter(const QSet<QString>& visibleKeys)
+{
+    m_filter = visibleKeys;
+    syncCharts();
+    scheduleRefresh();
+}
+
+void ChartGrid::clearMetricFilter()
+{
+    m_filter.reset();
+    syncCharts();
+    scheduleRefresh();
+}
+
+QStringList ChartGrid::metricKeys() const
+{
+    const_cast<ChartGrid*>(this)->scanKeys();
+    QStringList keys(m_keys.begin(), m_keys.end());
+    keys.sort();
+    return keys;
+}
+
+void ChartGrid::setRunVisible(int runId, bool visible)
+{
+    auto it = m_runs.find(runId);
+    if (it == m_runs.end() || it->second.visible == visible)
+        return;
+    it->second.visible = visible;
+    m_keys.clear();
+    for (auto& [id, entry] : m_runs)
+        entry.seriesSeen = 0;
+    m_keysDirty = true;
+    applyRunsToAll();
+    scheduleRefresh();
+}
+
+bool ChartGrid::isRunVisible(int runId) const
+{
+    const auto it = m_runs.find(runId);
+    return it != m_runs.end() && it->second.visible;
+}
+
+QColor ChartGrid::runColor(int runId) const
+{
+    const auto it = m_runs.find(runId);
+    return it != m_runs.end() ? it->second.color : m_palette.peek(runId);
+}
+
+void ChartGrid::setRunColor(int runId, const QColor& color)
+{
+    m_palette.setColor(runId, color);
+    auto it = m_runs.find(runId);
+    if (it != m_runs.end())
+        it->second.color = color;
+    applyRunsToAll();
+    scheduleRefresh();
+}
+
+void ChartGrid::setRunGroup(int runId, int group)
+{
+    auto it = m_runs.find(runId);
+    if (it == m_runs.end())
+        return;
+    it->second.group = group;
+    applyRunsToAll();
+    scheduleRefresh();
+}
+
+QList<ChartRun> ChartGrid::chartRuns() const
+{
+    QList<ChartRun> out;
+    for (const auto& [id, entry] : m_runs) {
+        if (!entry.visible)
+            continue;
+        const Run* run = runOf(id);
+        if (!run)
+            continue;
+        out.push_back({ id, run, entry.color, entry.group });
+    }
+    return out;
+}
+
+void ChartGrid::applyRuns(MetricChart* chart) const
+{
+    chart->setRuns(chartRuns());
+}
+
+void ChartGrid::applyRunsToAll()
+{
+    const QList<ChartRun> runs = chartRuns();
+    for (auto& [key, chart] : m_charts)
+        chart->setRuns(runs);
+}
+
+void ChartGrid::scanKeys()
+{
+    if (!m_keysDirty)
+        return;
+    m_keysDirty = false;
+    for (auto& [id, entry] : m_runs) {
+        if (!entry.visible)
+            continue;
+        const Run* run = runOf(id);
+        if (!run)
+            continue;
+        for (std::size_t i = entry.seriesSeen; i < run->series.size(); ++i)
+            m_keys.insert(run->series[i].key());
+        entry.seriesSeen = run->series.size();
+    }
+}
+
+void ChartGrid::syncCharts()
+{
+    scanKeys();
+    bool changed = false;
+    // Remove charts whose key left the filter (or whose runs were hidden or closed).
+    for (auto it = m_charts.begin(); it != m_charts.end();) {
+        const bool keep = m_keys.contains(it->first) && (!m_filter || m_filter->contains(it->first));
+        if (keep) {
+            ++it;
+            continue;
+        }
+        it->second->deleteLater();
+        it->second->hide();
+        m_layout->removeWidget(it->second);
+        it = m_charts.erase(it);
+        changed = true;
+    }
+    // Create charts lazily, only for keys that are present and pass the filter.
+    QList<ChartRun> runs;
+    bool runsReady = false;
+    for (const QString& key : std::as_const(m_keys)) {
+        if (m_charts.count(key) || (m_filter && !m_filter->contains(key)))
+            continue;
+        if (!runsReady) {
+            runs = chartRuns();
+            runsReady = true;
+        }
+        auto* chart = new MetricChart(key, m_container);
+        chart->setOptions(m_options);
+        chart->setRuns(runs);
+        connect(chart, &MetricChart::xRangeRequested, this,
+                [this, chart](double x0, double x1) { onChartXRange(chart, x0, x1); });
+        connect(chart, &MetricChart::resetRequested, this, &ChartGrid::resetZoom);
+        connect(chart, &MetricChart::goToXRequested, this, &ChartGrid::zoomToX);
+        connect(chart, &MetricChart::optionsEdited, this, [this, chart] {
+            applyXView(chart->options().xMode, false);
+        });
+        connect(chart, &MetricChart::hovered, this, [this, chart](double x) {
+            for (auto& [k, other] : m_charts) {
+                if (other != chart && other->options().xMode == chart->options().xMode
+                    && isShown(other))
+                    other->setSyncedCrosshair(x);
+            }
+            emit hoveredX(x);
+        });
+        m_charts.emplace(key, chart);
+        changed = true;
+    }
+    if (changed) {
+        relayoutGrid();
+        applyXView(m_options.xMode, false);
+        emit chartsChanged();
+    } else if (m_charts.empty()) {
+        relayoutGrid();
+    }
+}
+
+void ChartGrid::relayoutGrid()
+{
+    const int width = m_scroll->viewport()->width();
+    m_columns = std::clamp(width / MinChartWidth, 1, MaxColumns);
+    while (m_layout->count() > 0)
+        m_layout->takeAt(0);
+    if (m_charts.empty()) {
+        m_placeholder->setText(m_runs.empty() ? tr("Open a run (File > Open) to see its metrics.")
+                                   : m_keys.isEmpty()
+                                   ? tr("The open runs have no numeric metrics yet.")
+                                   : tr("No metric matches the filter."));
+        m_placeholder->show();
+        m_layout->addWidget(m_placeholder, 0, 0);
+        return;
+    }
+    m_placeholder->hide();
+    const int columnWidth = std::max(1, width / m_columns);
+    const int height = std::clamp(static_cast<int>(columnWidth * 0.62), 240, 420);
+    int i = 0;
+    for (auto& [key, chart] : m_charts) {
+        chart->setFixedHeight(height);
+        m_layout->addWidget(chart, i / m_columns, i % m_columns);
+        chart->show();
+        ++i;
+    }
+    for (int c = 0; c < MaxColumns; ++c)
+        m_layout->setColumnStretch(c, c < m_columns ? 1 : 0);
+    m_layout->setRowStretch(m_layout->rowCount(), 1);
+}
+
+void ChartGrid::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    const int columns = std::clamp(m_scroll->viewport()->width() / MinChartWidth, 1, MaxColumns);
+    if (columns != m_columns || !m_charts.empty())
+        relayoutGrid();
+    scheduleRefresh();
+}
+
+bool ChartGrid::isShown(const MetricChart* chart) const
+{
+    // The view's own region is covered by its opaque viewport: ask the viewport.
+    return chart->isVisible() && !chart->viewport()->visibleRegion().isEmpty();
+}
+
+void ChartGrid::scheduleRefresh()
+{
+    if (!m_timer->isActive())
+        m_timer->start();
+}
+
+void ChartGrid::refreshNow()
+{
+    m_timer->stop();
+    refresh(true);
+}
+
+void ChartGrid::refresh(bool everyChart)
+{
+    if (m_keysDirty)
+        syncCharts();
+    QSet<int> modes;
+    for (auto& [key, chart] : m_charts)
+        modes.insert(modeKey(chart->options().xMode));
+    for (int mode : modes)
+        applyXView(static_cast<XAxisMode>(mode), true);
+    for (auto& [key, chart] : m_charts) {
+        if (chart->isDirty() && (everyChart || isShown(chart)))
+            chart->refresh();
+    }
+}
+
+bool ChartGrid::extentOf(XAxisMode mode, double& x0, double& x1) const
+{
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -std::numeric_limits<double>::infinity();
+    for (const auto& [key, chart] : m_charts) {
+        if (chart->options().xMode != mode)
+            continue;
+        double a = 0;
+        double b = 0;
+        if (chart->dataXExtent(a, b)) {
+            lo = std::min(lo, a);
+            hi = std::max(hi, b);
+        }
+    }
+    if (!(lo <= hi))
+        return false;
+    x0 = lo;
+    x1 = hi;
+    return true;
+}
+
+// Puts every chart of `mode` on the mode's shared x range: the user's (moved along with the
+// newest data while it touches the right edge and following is on) or the data's whole extent.
+void ChartGrid::applyXView(XAxisMode mode, bool emitChange)
+{
+    XView& view = m_xViews[modeKey(mode)];
+    double e0 = 0;
+    double e1 = 1;
+    const bool haveExtent = extentOf(mode, e0, e1);
+    std::pair<double, double> range = view.shown;
+    bool autoRange = false;
+    if (!view.fixed) {
+        if (!haveExtent)
+            autoRange = true;
+        else if (m_follow || !view.everShown)
+            range = { e0, e1 };
+        else
+            view.fixed = view.shown; // paused: the automatic range stops growing
+    }
+    if (view.fixed) {
+        range = *view.fixed;
+        if (m_follow && view.atRightEdge && haveExtent && e1 > range.second) {
+            const bool log = m_options.logX && mode != XAxisMode::Wall && range.first > 0 && e1 > 0;
+            if (log) {
+                const double ratio = range.second / range.first;
+                range = { e1 / ratio, e1 };
+            } else {
+                const double width = range.second - range.first;
+                range = { e1 - width, e1 };
+            }
+            view.fixed = range;
+        }
+    }
+    for (auto& [key, chart] : m_charts) {
+        if (chart->options().xMode != mode)
+            continue;
+        if (autoRange)
+            chart->setAutoXRange();
+        else if (range.second > range.first)
+            chart->setXRange(range.first, range.second);
+        else
+            chart->setAutoXRange(); // a single x: the chart pads it itself
+    }
+    if (!autoRange && (range != view.shown || !view.everShown)) {
+        view.shown = range;
+        view.everShown = true;
+        if (emitChange && mode == m_options.xMode)
+            emit xRangeChanged(range.first, range.second);
+    }
+}
+
+void ChartGrid::onChartXRange(MetricChart* source, double x0, double x1)
+{
+    const XAxisMode mode = source->options().xMode;
+    XView& view = m_xViews[modeKey(mode)];
+    view.fixed = std::make_pair(x0, x1);
+    double e0 = 0;
+    double e1 = 0;
+    // Touching the newest point (within a pixel or so) means "keep showing the newest data".
+    view.atRightEdge = extentOf(mode, e0, e1) && x1 >= e1 - (x1 - x0) * 0.002;
+    view.shown = { x0, x1 };
+    view.everShown = true;
+    for (auto& [key, chart] : m_charts) {
+        if (chart == source || chart->options().xMode != mode)
+            continue;
+        chart->setXRange(x0, x1);
+        if (isShown(chart))
+            chart->refresh();
+    }
+    if (mode == m_options.xMode)
+        emit xRangeChanged(x0, x1);
+}
+
+void ChartGrid::setOptionEverywhere(const std::function<void(ChartOptions&)>& change)
+{
+    change(m_options);
+    for (auto& [key, chart] : m_charts) {
+        ChartOptions o = chart->options();
+        change(o);
+        chart->setOptions(o);
+    }
+    scheduleRefresh();
+}
+
+void ChartGrid::setXAxisMode(XAxisMode mode)
+{
+    setOptionEverywhere([mode](ChartOptions& o) {
+        o.xMode = mode;
+        if (mode == XAxisMode::Wall)
+            o.logX = false;
+    });
+    m_xViews.remove(modeKey(mode));
+    applyXView(mode, true);
+}
+
+void ChartGrid::setSmoothing(SmoothingKind kind, double param)
+{
+    setOptionEverywhere([kind, param](ChartOptions& o) {
+        o.smoothing = kind;
+        o.smoothingParam = param;
+    });
+}
+
+void ChartGrid::setLogScale(bool x, bool y)
+{
+    const bool xChanged = x != m_options.logX;
+    setOptionEverywhere([x, y](ChartOptions& o) {
+        o.logX = x && o.xMode != XAxisMode::Wall;
+        o.logY = y;
+    });
+    if (xChanged)
+        m_xViews.clear();
+}
+
+void ChartGrid::setIgnoreOutliers(bool on)
+{
+    setOptionEverywhere([on](ChartOptions& o) { o.ignoreOutliers = on; });
+}
+
+void ChartGrid::setGroupMode(GroupMode mode)
+{
+    setOptionEverywhere([mode](ChartOptions& o) { o.groupMode = mode; });
+}
+
+void ChartGrid::setFollowLatest(bool follow)
+{
+    if (m_follow == follow)
+        return;
+    m_follow = follow;
+    if (!follow) {
+        // Freeze what is shown now, including an automatic range that would otherwise grow.
+        for (auto it = m_xViews.begin(); it != m_xViews.end(); ++it) {
+            if (!it->fixed && it->everShown)
+                it->fixed = it->shown;
+        }
+    }
+    scheduleRefresh();
+}
+
+void ChartGrid::zoomToX(double x)
+{
+    if (!std::isfinite(x))
+        return;
+    const XAxisMode mode = m_options.xMode;
+    XView& view = m_xViews[modeKey(mode)];
+    double e0 = 0;
+    double e1 = 0;
+    const bool haveExtent = extentOf(mode, e0, e1);
+    double width = view.shown.second - view.shown.first;
+    // From the whole run, zoom in to a tenth of it around x; an already zoomed view keeps its width.
+    if (!view.fixed && haveExtent)
+        width = (e1 - e0) / 10.0;
+    if (!(width > 0))
+        width = std::max(std::abs(x) * 0.1, 1.0);
+    double x0 = x - width / 2;
+    double x1 = x + width / 2;
+    if (m_options.logX && x0 <= 0) {
+        x0 = x / 2;
+        x1 = x * 2;
+    }
+    view.fixed = std::make_pair(x0, x1);
+    view.atRightEdge = haveExtent && x1 >= e1;
+    applyXView(mode, true);
+    for (auto& [key, chart] : m_charts) {
+        if (isShown(chart))
+            chart->refresh();
+    }
+}
+
+void ChartGrid::setXRange(double x0, double x1)
+{
+    if (!(x1 > x0))
+        return;
+    XView& view = m_xViews[modeKey(m_options.xMode)];
+    view.fixed = std::make_pair(x0, x1);
+    double e0 = 0;
+    double e1 = 0;
+    view.atRightEdge = extentOf(m_options.xMode, e0, e1) && x1 >= e1;
+    applyXView(m_options.xMode, true);
+    scheduleRefresh();
+}
+
+std::pair<double, double> ChartGrid::xRange() const
+{
+    const auto it = m_xViews.find(modeKey(m_options.xMode));
+    return it != m_xViews.end() ? it->shown : std::pair<double, double> { 0.0, 1.0 };
+}
+
+void ChartGrid::resetZoom()
+{
+    m_xViews.clear();
+    for (auto& [key, chart] : m_charts)
+        chart->resetYRange();
+    QSet<int> modes;
+    for (auto& [key, chart] : m_charts)
+        modes.insert(modeKey(chart->options().xMode));
+    for (int mode : modes)
+        applyXView(static_cast<XAxisMode>(mode), true);
+    for (auto& [key, chart] : m_charts) {
+        if (isShown(chart))
+            chart->refresh();
+    }
+}
+
+int ChartGrid::chartCount() const
+{
+    return static_cast<int>(m_charts.size());
+}
+
+QStringList ChartGrid::chartKeys() const
+{
+    QStringList keys;
+    for (const auto& [key, chart] : m_charts)
+        keys << key;
+    return keys;
+}
+
+MetricChart* ChartGrid::chart(const QString& key) const
+{
+    const auto it = m_charts.find(key);
+    return it != m_charts.end() ? it->second : nullptr;
+}
+
+bool ChartGrid::exportCsv(const QString& path, QString* error) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
+        if (error)
+            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    QTextStream out(&file);
+    out << "run,metric," << csvXHeader(m_options.xMode) << ",value,smoothed\n";
+    for (const auto& [key, chart] : m_charts)
+        chart->writeCsvRows(out, m_options.xMode);
+    out.flush();
+    if (out.status() != QTextStream::Ok || !file.commit()) {
+        if (error)
+            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+QImage ChartGrid::renderChart(const QString& key, QSize size) const
+{
+    MetricChart chart(key);
+    chart.setAttribute(Qt::WA_DontShowOnScreen);
+    const MetricChart* shown = this->chart(key);
+    chart.setOptions(shown ? shown->options() : m_options);
+    chart.setRuns(chartRuns());
+    if (shown) {
+        if (!shown->isAutoXRange())
+            chart.setXRange(shown->xMin(), shown->xMax());
+    } else {
+        const auto it = m_xViews.find(modeKey(m_options.xMode));
+        if (it != m_xViews.end() && it->fixed)
+            chart.setXRange(it->fixed->first, it->fixed->second);
+    }
+    return chart.renderImage(size.isValid() ? size : QSize(800, 400));
+}
+
+double ChartGrid::firstNanX(const QString& key, int runId) const
+{
+    const Run* run = runOf(runId);
+    if (!run)
+        return NaN;
+    const int index = run->findSeries(key);
+    if (index < 0)
+        return NaN;
+    const Series& s = run->series[static_cast<std::size_t>(index)];
+    for (std::uint32_t i : s.nonFinite()) {
+        if (std::isnan(s.values()[i]))
+            return run->records.x(m_options.xMode, s.records()[i]);
+    }
+    return NaN;
+}
+
+} // namespace viewer

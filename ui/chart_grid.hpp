@@ -1,0 +1,160 @@
+#pragma once
+
+#include "chart_options.hpp"
+#include "run_palette.hpp"
+
+#include <QHash>
+#include <QImage>
+#include <QPointer>
+#include <QSet>
+#include <QStringList>
+#include <QWidget>
+
+#include <functional>
+#include <map>
+#include <optional>
+
+class QGridLayout;
+class QLabel;
+class QScrollArea;
+class QTimer;
+
+namespace viewer {
+
+class MetricChart;
+class Workspace;
+struct ChartRun;
+struct Run;
+
+// The scrollable grid of MetricCharts, one per visible metric key ("step_end/loss"), every visible
+// run overlaid in its color. GUI thread. Follows a Workspace: charts appear as metric keys appear,
+// new points are drawn in bulk (redraws coalesced to <= 30 per second by a single-shot timer, and
+// only charts that can be seen are re-decimated; the others catch up when scrolled into view).
+// The x range is shared by every chart of the same x mode; it follows the newest data while the
+// view touches the right edge, and stays where the user put it otherwise.
+//
+// API as agreed with the window (COMMON.md "UI contract"), refined:
+//  - addRun/removeRun/notifyRunsAppended feed runs without a Workspace (tests, tools); with a
+//    Workspace they are called from its runAdded/runRemoved/runsAppended signals.
+//  - setMetricFilter: until it is first called every metric key gets a chart; clearMetricFilter()
+//    goes back to that. metricKeys() lists every key of the visible runs.
+//  - setRunGroup: the groups of GroupMode::MeanBand (default: the run's source, so the per-rank
+//    files of one folder are averaged together).
+//  - setXRange, xRange(), refreshNow(), chart(key), setRunColor, options() were added.
+//  - exportCsv writes "run,metric,<x mode>,value,smoothed" at full resolution.
+class ChartGrid : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ChartGrid(Workspace* workspace, QWidget* parent = nullptr);
+    ~ChartGrid() override;
+
+    // Runs not owned by the workspace: the caller keeps `run` alive until removeRun(runId).
+    // group: runs with the same group are averaged in MeanBand mode (-1: a group of its own).
+    void addRun(int runId, const Run* run, int group = -1);
+    void removeRun(int runId);
+    // New points/series/events reached these runs: redrawn at the next coalesced refresh.
+    void notifyRunsAppended(const QList<int>& runIds);
+
+    void setMetricFilter(const QSet<QString>& visibleKeys); // exactly these keys get charts
+    void clearMetricFilter(); // every key gets a chart (the default)
+    QStringList metricKeys() const; // every metric key of the visible runs, sorted
+
+    void setRunVisible(int runId, bool visible);
+    bool isRunVisible(int runId) const;
+    QColor runColor(int runId) const;
+    void setRunColor(int runId, const QColor& color);
+    void setRunGroup(int runId, int group);
+
+    // Global settings: each applies to every chart (overriding what a chart's menu changed).
+    void setXAxisMode(XAxisMode mode);
+    void setSmoothing(SmoothingKind kind, double param);
+    void setLogScale(bool x, bool y);
+    void setIgnoreOutliers(bool on);
+    void setGroupMode(GroupMode mode);
+    const ChartOptions& options() const { return m_options; }
+
+    // Live: the x range follows the newest data while the view touches the right edge.
+    void setFollowLatest(bool follow);
+    bool followLatest() const { return m_follow; }
+
+    void zoomToX(double x); // centre every chart on x (events table double-click)
+    void setXRange(double x0, double x1); // every chart of the global x mode
+    std::pair<double, double> xRange() const; // of the global x mode (as last shown)
+    void resetZoom(); // x back to the data's extent, y automatic
+
+    int chartCount() const;
+    QStringList chartKeys() const; // in grid order
+    MetricChart* chart(const QString& key) const;
+    int columnCount() const { return m_columns; }
+
+    // The visible series (charts shown, runs visible) at full resolution.
+    bool exportCsv(const QString& path, QString* error) const;
+    // A chart drawn at `size` (also for metric keys filtered out of the grid).
+    QImage renderChart(const QString& key, QSize size) const;
+    // x (global x mode) of the first NaN of a run's series; NaN when there is none.
+    double firstNanX(const QString& key, int runId) const;
+
+    // Runs the coalesced refresh now, for every chart (visible or not): tests, screenshots.
+    void refreshNow();
+
+signals:
+    void xRangeChanged(double x0, double x1);
+    void hoveredX(double x); // NaN when the cursor left the charts
+    void chartsChanged(); // charts were added or removed
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    struct RunEntry
+    {
+        const Run* run = nullptr; // runs fed by addRun(); with a workspace, looked up there
+        bool visible = true;
+        int group = -1;
+        std::size_t seriesSeen = 0; // how many of run->series were scanned for keys
+        QColor color;
+    };
+    struct XView
+    {
+        std::optional<std::pair<double, double>> fixed; // empty: the data's extent
+        bool atRightEdge = true; // the fixed range touches the newest data: follow slides it
+        std::pair<double, double> shown { 0.0, 1.0 };
+        bool everShown = false;
+    };
+
+    const Run* runOf(int runId) const;
+    void scheduleRefresh();
+    void refresh(bool everyChart);
+    void scanKeys();
+    void syncCharts(); // create/remove charts for the current keys and filter, lay them out
+    void relayoutGrid();
+    void applyRuns(MetricChart* chart) const;
+    void applyRunsToAll();
+    QList<ChartRun> chartRuns() const;
+    bool extentOf(XAxisMode mode, double& x0, double& x1) const;
+    void applyXView(XAxisMode mode, bool emitChange);
+    void onChartXRange(MetricChart* chart, double x0, double x1);
+    void setOptionEverywhere(const std::function<void(ChartOptions&)>& change);
+    bool isShown(const MetricChart* chart) const;
+
+    QPointer<Workspace> m_workspace;
+    QScrollArea* m_scroll = nullptr;
+    QWidget* m_container = nullptr;
+    QGridLayout* m_layout = nullptr;
+    QLabel* m_placeholder = nullptr;
+    QTimer* m_timer = nullptr;
+
+    std::map<int, RunEntry> m_runs;
+    RunPalette m_palette;
+    QSet<QString> m_keys; // every metric key seen in the visible runs
+    std::optional<QSet<QString>> m_filter;
+    std::map<QString, MetricChart*> m_charts; // key order is grid order
+    ChartOptions m_options;
+    QHash<int, XView> m_xViews; // per XAxisMode
+    bool m_follow = true;
+    bool m_keysDirty = true;
+    int m_columns = 1;
+};
+
+} // namespace viewer

@@ -1,0 +1,65 @@
+#include "chart_markers.hpp"
+
+#include <QPainter>
+
+namespace viewer {
+
+ChartMarkers::ChartMarkers(QGraphicsItem* parent)
+    : QGraphicsItem(parent)
+{
+    setAcceptedMouseButtons(Qt::NoButton);
+}
+
+void ChartMarkers::setPlotArea(const QRectF& plotArea)
+{
+    if (plotArea == m_plotArea)
+        return;
+    prepareGeometryChange();
+    m_plotArea = plotArea;
+}
+
+void ChartMarkers::setMarkers(std::vector<std::pair<qreal, qreal>> bands, std::vector<Line> lines)
+{
+    m_bands = std::move(bands);
+    m_lines = std::move(lines);
+    update();
+}
+
+void ChartMarkers::setBandColor(const QColor& color)
+{
+    m_bandColor = color;
+    update();
+}
+
+QRectF ChartMarkers::boundingRect() const
+{
+    return m_plotArea.adjusted(-1, -1, 1, 1);
+}
+
+void ChartMarkers::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*)
+{
+    if (m_plotArea.isEmpty())
+        return;
+    painter->save();
+    painter->setClipRect(m_plotArea);
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(m_bandColor);
+    for (const auto& [left, right] : m_bands)
+        painter->drawRect(QRectF(left, m_plotArea.top(), right - left, m_plotArea.height()));
+
+    painter->setBrush(Qt::NoBrush);
+    for (const Line& line : m_lines) {
+        QPen pen;
+        if (line.kind == Line::Kind::Error) {
+            pen = QPen(QColor(214, 39, 40, 210), 1.5);
+        } else {
+            pen = QPen(line.color, 1.2, Qt::DashLine);
+        }
+        painter->setPen(pen);
+        painter->drawLine(QPointF(line.px, m_plotArea.top()), QPointF(line.px, m_plotArea.bottom()));
+    }
+    painter->restore();
+}
+
+} // namespace viewer

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "chart_options.hpp"
+
+#include <QSize>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace viewer {
+
+// The command line of telemetry-viewer, parsed without any QCoreApplication (so that --help,
+// --version and option errors work on a machine without a display, and main() can pick a
+// QCoreApplication for --summary). Pure: no I/O, no globals; main() prints and exits.
+//
+//   telemetry-viewer [FILE|FOLDER|-]... [--no-follow] [--tags LIST] [--metrics REGEX]
+//       [--x step|epoch|wall|relative|seq] [--smoothing W] [--screenshot OUT.png [--size WxH]]
+//       [--export-csv OUT.csv] [--summary]
+class CommandLineOptions
+{
+public:
+    enum class Action
+    {
+        Run, // open the window (or --screenshot / --export-csv and exit)
+        Summary, // --summary: headless JSON on stdout
+        Help, // print helpText() to stdout, exit 0
+        Version, // print versionText() to stdout, exit 0
+        Error, // print error (and a hint to --help) to stderr, exit 2
+    };
+
+    static constexpr int UsageExitCode = 2;
+    static constexpr int MaxImageSide = 16384;
+
+    // arguments[0] is the program name, as in QCoreApplication::arguments().
+    static CommandLineOptions parse(const QStringList& arguments);
+    static QString helpText(const QString& programName = QStringLiteral("telemetry-viewer"));
+    // "telemetry-viewer 0.1.0 (Qt 6.4.2)"; the version comes from the build (main.cpp).
+    static QString versionText(const QString& version);
+
+    Action action = Action::Run;
+    QString error; // Action::Error: one line, says which option and why
+
+    QStringList paths; // files, folders, "-" for standard input, in command-line order
+    bool follow = true; // --no-follow clears it
+    std::optional<QStringList> tags; // --tags a,b: only these tags are shown
+    std::optional<QString> metricsRegex; // --metrics: a valid QRegularExpression pattern
+    std::optional<XAxisMode> xMode;
+    std::optional<SmoothingKind> smoothing; // --smoothing
+    double smoothingParam = 0.0; // EMA weight or moving-average window, with smoothing
+    QString screenshotPath;
+    QSize screenshotSize { 1400, 900 };
+    bool sizeGiven = false;
+    QString exportCsvPath;
+
+    // --screenshot or --export-csv: load, write the files, exit (no interaction).
+    bool isBatch() const
+    {
+        return !screenshotPath.isEmpty() || !exportCsvPath.isEmpty();
+    }
+
+    // Value parsers shared with the settings (names as on the command line). Return nullopt for
+    // an unknown name.
+    static std::optional<XAxisMode> parseXMode(const QString& name);
+    static QString xModeName(XAxisMode mode);
+    // "0.6" (EMA weight in [0, 0.999]; 0 means none), "ema:0.9", "ma:25", "none".
+    static bool parseSmoothing(
+        const QString& text, SmoothingKind* kind, double* param, QString* error);
+    static bool parseSize(const QString& text, QSize* size, QString* error);
+};
+
+} // namespace viewer

@@ -1,0 +1,242 @@
+#pragma once
+
+#include "chart_options.hpp"
+#include "theme.hpp"
+
+#include <QHash>
+#include <QMainWindow>
+#include <QSet>
+
+class QAction;
+class QActionGroup;
+class QComboBox;
+class QLabel;
+class QMenu;
+class QSlider;
+class QTimer;
+class QTreeView;
+
+namespace viewer {
+
+class ChartGrid;
+class CommandLineOptions;
+class EventsModel;
+class EventsTable;
+class MessageBanner;
+class MetricFilterPanel;
+class MetricFilterProxy;
+class MetricTreeModel;
+class RecordTableModel;
+class RecordsView;
+class RunListModel;
+class RunsPanel;
+class Settings;
+class StatusBar;
+class TagFilter;
+class Workspace;
+
+// The viewer's main window: the chart grid in the centre; runs, tags and metrics docked on the
+// left; events and records docked below; the view toolbar (x mode, smoothing, log scales, outliers,
+// grouping, pause, reset zoom); menus, drag and drop, export, themes, remembered layout and view
+// settings. GUI thread. It owns the Workspace and wires it to every panel; the panels and models
+// only show and ask, the window acts. Problems with inputs (a path that does not exist, a file
+// without one valid record) go to an inline banner and to problemFound, never to a modal dialog.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    // Filter models and the status bar are updated at most this often while runs grow.
+    static constexpr int ModelRefreshMs = 250;
+
+    // settings: not owned; must outlive the window.
+    explicit MainWindow(Settings* settings, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Applies what the command line asks for (before openPaths).
+    void applyCommandLine(const CommandLineOptions& options);
+    void openPaths(const QStringList& paths);
+    int openPath(const QString& path); // returns the source id (an already open path: its id)
+    void closeSource(int sourceId);
+    void closeAll();
+
+    // Nothing is loading and standard input (if open) has been read to its end.
+    bool isSettled() const;
+    // Brings the filters, the models and every chart up to date now (screenshots, tests).
+    void flushPendingUpdates();
+    bool saveScreenshot(const QString& path, QString* error);
+    bool exportCsv(const QString& path, QString* error);
+
+    ChartOptions chartOptions() const
+    {
+        return m_options;
+    }
+    void setChartOptions(const ChartOptions& options);
+    void setFollowPaused(bool paused);
+    bool isFollowPaused() const
+    {
+        return m_followPaused;
+    }
+    void setTheme(Theme theme);
+    Theme theme() const
+    {
+        return m_theme;
+    }
+    void saveSettings();
+    // The metric keys that get charts: checked in the tree, matching the search, tag shown.
+    QSet<QString> visibleMetricKeys() const;
+    QStringList problems() const
+    {
+        return m_problems;
+    }
+
+    Workspace* workspace() const
+    {
+        return m_workspace;
+    }
+    ChartGrid* chartGrid() const
+    {
+        return m_chartGrid;
+    }
+    RunListModel* runListModel() const
+    {
+        return m_runList;
+    }
+    RunsPanel* runsPanel() const
+    {
+        return m_runsPanel;
+    }
+    TagFilter* tagFilter() const
+    {
+        return m_tagFilter;
+    }
+    MetricTreeModel* metricTree() const
+    {
+        return m_metricTree;
+    }
+    MetricFilterProxy* metricProxy() const
+    {
+        return m_metricProxy;
+    }
+    MetricFilterPanel* metricPanel() const
+    {
+        return m_metricPanel;
+    }
+    EventsModel* eventsModel() const
+    {
+        return m_eventsModel;
+    }
+    EventsTable* eventsTable() const
+    {
+        return m_eventsTable;
+    }
+    RecordTableModel* recordModel() const
+    {
+        return m_recordModel;
+    }
+    RecordsView* recordsView() const
+    {
+        return m_recordsView;
+    }
+    StatusBar* statusBarWidget() const
+    {
+        return m_statusBar;
+    }
+    MessageBanner* banner() const
+    {
+        return m_banner;
+    }
+    QMenu* recentMenu() const
+    {
+        return m_recentMenu;
+    }
+
+signals:
+    // A problem with an input, in plain text (for stderr when started from a command line).
+    void problemFound(const QString& message);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createModels();
+    void createCentre();
+    void createDocks();
+    void createToolBar();
+    void createMenus();
+    void connectWorkspace();
+    void loadSettings();
+    void applyDefaultDockSizes();
+
+    void scheduleModelRefresh();
+    void refreshModels();
+    void applyMetricFilter();
+    void updateStatus();
+    void checkProblems();
+    void reportProblem(const QString& message);
+    void updateTitle();
+
+    void pushOptions(); // m_options -> grid, events, toolbar
+    void syncToolBar();
+    void onSmoothingKindChanged(int index);
+    void onSmoothingSliderChanged(int value);
+
+    void showMalformedLines(int runId);
+    void rebuildRecentMenu();
+    void openFileDialog();
+    void openFolderDialog();
+    void exportCsvDialog();
+    void exportChartDialog();
+    void exportWindowDialog();
+    void goToFirstNan();
+    void showShortcuts();
+    void showAbout();
+
+    Settings* m_settings;
+    Workspace* m_workspace = nullptr;
+    ChartGrid* m_chartGrid = nullptr;
+    RunListModel* m_runList = nullptr;
+    RunsPanel* m_runsPanel = nullptr;
+    TagFilter* m_tagFilter = nullptr;
+    QTreeView* m_tagView = nullptr;
+    MetricTreeModel* m_metricTree = nullptr;
+    MetricFilterProxy* m_metricProxy = nullptr;
+    MetricFilterPanel* m_metricPanel = nullptr;
+    EventsModel* m_eventsModel = nullptr;
+    EventsTable* m_eventsTable = nullptr;
+    RecordTableModel* m_recordModel = nullptr;
+    RecordsView* m_recordsView = nullptr;
+    StatusBar* m_statusBar = nullptr;
+    MessageBanner* m_banner = nullptr;
+    QTimer* m_modelTimer = nullptr;
+
+    // toolbar
+    QComboBox* m_xMode = nullptr;
+    QComboBox* m_smoothingKind = nullptr;
+    QSlider* m_smoothingSlider = nullptr;
+    QLabel* m_smoothingValue = nullptr;
+    QComboBox* m_groupMode = nullptr;
+    QAction* m_logX = nullptr;
+    QAction* m_logY = nullptr;
+    QAction* m_outliers = nullptr;
+    QAction* m_pause = nullptr;
+    QAction* m_resetZoom = nullptr;
+    QActionGroup* m_xModeActions = nullptr;
+    QActionGroup* m_themeActions = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+
+    ChartOptions m_options;
+    double m_emaWeight = 0.6;
+    int m_movingAverageWindow = 10;
+    bool m_followPaused = false;
+    bool m_layoutRestored = false; // a saved dock layout was applied: keep it
+    bool m_shown = false;
+    Theme m_theme = Theme::System;
+    QHash<int, QString> m_reported; // source id -> last problem reported for it
+    QStringList m_problems;
+};
+
+} // namespace viewer

@@ -1,0 +1,83 @@
+#include "malformed_lines_model.hpp"
+
+#include "plain_label.hpp"
+#include "plain_tool_tip.hpp"
+
+namespace viewer {
+
+MalformedLinesModel::MalformedLinesModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void MalformedLinesModel::setLines(std::vector<MalformedLine> lines)
+{
+    beginResetModel();
+    m_lines = std::move(lines);
+    endResetModel();
+}
+
+int MalformedLinesModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_lines.size());
+}
+
+int MalformedLinesModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant MalformedLinesModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid()
+        || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const MalformedLine& line = m_lines[std::size_t(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case LineColumn:
+            return QString::number(line.line);
+        case OffsetColumn:
+            return QString::number(line.offset);
+        case ReasonColumn:
+            return plainLabel(line.reason, 400);
+        default:
+            return {};
+        }
+    case Qt::ToolTipRole:
+        if (index.column() == ReasonColumn)
+            return plainToolTip(line.reason);
+        return {};
+    case Qt::TextAlignmentRole:
+        if (index.column() != ReasonColumn)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case LineRole:
+        return qulonglong(line.line);
+    case OffsetRole:
+        return qulonglong(line.offset);
+    case ReasonRole:
+        return line.reason;
+    default:
+        return {};
+    }
+}
+
+QVariant MalformedLinesModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case LineColumn:
+        return tr("Line");
+    case OffsetColumn:
+        return tr("Byte offset");
+    case ReasonColumn:
+        return tr("Reason");
+    default:
+        return {};
+    }
+}
+
+} // namespace viewer

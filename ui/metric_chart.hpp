@@ -1,0 +1,218 @@
+#pragma once
+
+#include "chart_options.hpp"
+#include "decimator.hpp"
+#include "plot_mapping.hpp"
+
+#include <QChartView>
+#include <QHash>
+#include <QList>
+#include <QPointer>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QAbstractAxis;
+class QLineSeries;
+class QRubberBand;
+class QTextStream;
+
+namespace viewer {
+
+class ChartMarkers;
+class ChartOverlay;
+class MinMaxPyramid;
+class SeriesLayer;
+class Series;
+struct Run;
+
+// One run as a chart sees it. The Run is owned elsewhere (the Workspace) and must outlive the
+// chart's use of it: whoever owns the chart calls setRuns() before a Run is freed.
+struct ChartRun
+{
+    int runId = -1;
+    const Run* run = nullptr;
+    QColor color;
+    int group = -1; // runs sharing a group are averaged in GroupMode::MeanBand
+};
+
+// What the chart shows under the cursor for one curve: the point nearest in x (full resolution).
+struct HoverValue
+{
+    int runId = -1; // the run (Overlay) or the group's first run (MeanBand)
+    QString name; // plain text, not escaped
+    QColor color;
+    double x = 0.0; // x of the nearest point
+    double value = 0.0; // drawn value (smoothed when smoothing is on; the mean in MeanBand)
+    double raw = 0.0; // unsmoothed value (the group min in MeanBand)
+    double rawMax = 0.0; // MeanBand: the group max
+    std::uint32_t record = 0;
+};
+
+// A chart of one metric key (e.g. "step_end/loss") over every visible run, each in its color.
+// GUI thread. Lines come from the engine's decimator for the plot's current pixel width and x
+// range (per column first/min/max/last, so every spike stays and a 10 M point series repaints in
+// milliseconds); Qt Charts draws only the axes, title and legend. NaN and +/-Inf are markers,
+// never silent gaps; error events, epochs and restarts are marked. Untrusted names (metric keys,
+// run names, messages) are only ever shown escaped or as plain text.
+//
+// Data changes are not drawn at once: dataChanged() marks the chart dirty and the owner (the
+// ChartGrid's coalescing timer) calls refresh() at most ~30 times a second, only for charts that
+// can be seen.
+class MetricChart : public QChartView
+{
+    Q_OBJECT
+public:
+    explicit MetricChart(const QString& key, QWidget* parent = nullptr);
+    ~MetricChart() override;
+
+    const QString& key() const { return m_key; }
+
+    // Every visible run; those without this metric are skipped. Marks the chart dirty.
+    void setRuns(const QList<ChartRun>& runs);
+    const QList<ChartRun>& runs() const { return m_runs; }
+    void setOptions(const ChartOptions& options);
+    const ChartOptions& options() const { return m_options; }
+
+    // The x range shown: fixed (zoom, pan, follow) or automatic (the data's extent).
+    void setXRange(double x0, double x1);
+    void setAutoXRange();
+    bool isAutoXRange() const { return !m_fixedX.has_value(); }
+    double xMin() const { return m_mapping.x0; }
+    double xMax() const { return m_mapping.x1; }
+    double yMin() const { return m_mapping.y0; }
+    double yMax() const { return m_mapping.y1; }
+    // y back to automatic (fit to the visible data).
+    void resetYRange();
+    bool isAutoYRange() const { return !m_fixedY.has_value(); }
+    // The x extent of the data of every drawn curve in the current x mode; false when empty.
+    bool dataXExtent(double& x0, double& x1) const;
+
+    // New points, events or series arrived in these runs (caches of other runs are kept).
+    void dataChanged(const QList<int>& runIds);
+    bool isDirty() const { return m_dirty; }
+    // Re-decimates and redraws now: x range (automatic or fixed), y range, curves, markers.
+    void refresh();
+
+    // The crosshair of a chart hovered elsewhere in the grid (NaN hides it).
+    void setSyncedCrosshair(double x);
+    // Hover at a position in chart coordinates (what a mouse move does; public for tests).
+    void hoverAt(const QPointF& chartPos);
+    void clearHover();
+    QList<HoverValue> valuesAt(double x) const;
+
+    // x of the first NaN of a run's series in the current x mode; NaN when it has none.
+    double firstNanX(int runId) const;
+    // NaN, +Inf, -Inf counts of a run's series (0 when the run lacks the metric).
+    std::size_t nanCount(int runId) const;
+
+    // The curve as drawn for a run, at full resolution: the smoothed values when smoothing is on,
+    // else nullptr (the raw values are the Series'). For export and tests.
+    const std::vector<double>* smoothedValues(int runId) const;
+    // Writes "run,metric,x,value,smoothed" rows of every drawn run at full resolution, x in
+    // `mode`; smoothed is empty when this chart does not smooth.
+    void writeCsvRows(QTextStream& out, XAxisMode mode);
+    // The chart drawn at `size` into an image (its own state, the widget is not resized).
+    QImage renderImage(const QSize& size);
+
+    // For tests and the grid: what was handed to Qt Charts and to the drawing items.
+    QString titleText() const;
+    QStringList legendTexts() const;
+    QString xAxisTitle() const;
+    const SeriesLayer* seriesLayer() const { return m_layer; }
+    const ChartMarkers* markers() const { return m_markers; }
+    const ChartOverlay* overlay() const { return m_overlay; }
+    const PlotMapping& mapping() const { return m_mapping; }
+
+    static QString xModeTitle(XAxisMode mode);
+    static QString formatX(XAxisMode mode, double x);
+    static QString formatValue(double v);
+
+signals:
+    // The user zoomed or panned x (wheel, rubber band, drag): the grid applies it to every chart.
+    void xRangeRequested(double x0, double x1);
+    // Double-click or "Reset zoom": the grid puts every chart back to automatic.
+    void resetRequested();
+    void hovered(double x); // NaN when the cursor left the plot
+    void goToXRequested(double x); // a NaN badge was clicked: centre every chart on x
+    void optionsEdited(); // the context menu changed this chart's options
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
+    void changeEvent(QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+
+private:
+    struct Curve;
+    struct RunCache;
+
+    // An event line drawn at px, for the hover box (the event is looked up again when shown).
+    struct EventHit
+    {
+        qreal px;
+        int runId;
+        std::size_t event;
+    };
+
+    void rebuildCurves();
+    void updateSmoothing(RunCache& cache, const Series& series) const;
+    void updateAggregate(Curve& curve);
+    void ensureAxes();
+    void applyTheme();
+    void relayout(); // decimate for the current range and plot size, build pixel geometry
+    PixelColumns columns() const;
+    void decimate();
+    void computeYRange();
+    void applyAxisRanges();
+    void buildGeometry();
+    void buildMarkers();
+    void buildBadges();
+    const Series* seriesOf(int runId, const Run** run = nullptr) const;
+    double firstNonFiniteX(int runId) const;
+    QPointF toChart(const QPoint& viewportPos) const;
+    void setXRangeFromUser(double x0, double x1);
+
+    QString m_key;
+    QList<ChartRun> m_runs;
+    ChartOptions m_options;
+    std::optional<std::pair<double, double>> m_fixedX;
+    std::optional<std::pair<double, double>> m_fixedY;
+    PlotMapping m_mapping;
+    bool m_dirty = true;
+    bool m_inRelayout = false;
+    bool m_refreshQueued = false;
+
+    std::vector<std::unique_ptr<Curve>> m_curves; // empty: rebuilt from m_runs at the next refresh
+    std::vector<EventHit> m_eventHits;
+    QHash<int, std::shared_ptr<RunCache>> m_cache;
+
+    QAbstractAxis* m_axisX = nullptr;
+    QAbstractAxis* m_axisY = nullptr;
+    std::vector<QLineSeries*> m_legendSeries;
+    SeriesLayer* m_layer = nullptr;
+    ChartMarkers* m_markers = nullptr;
+    ChartOverlay* m_overlay = nullptr;
+
+    // interaction
+    QRubberBand* m_rubberBand = nullptr;
+    QPoint m_pressPos;
+    enum class Drag
+    {
+        None,
+        Zoom,
+        Pan,
+    } m_drag
+        = Drag::None;
+    PlotMapping m_pressMapping;
+    double m_syncedX;
+};
+
+} // namespace viewer

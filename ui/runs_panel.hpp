@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QWidget>
+
+class QTreeView;
+class QToolButton;
+
+namespace viewer {
+
+class RunListModel;
+
+// The runs panel: the open sources and their runs (RunListModel) in a tree, with check boxes to
+// show or hide runs, each run's color, state and counts. Clicking a bad-line count asks for the
+// list of those lines; the context menu and buttons hide, show, solo and close. GUI thread; the
+// panel only asks, the window acts (signals).
+class RunsPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit RunsPanel(RunListModel* model, QWidget* parent = nullptr);
+
+    QTreeView* view() const
+    {
+        return m_view;
+    }
+    // The run of the current row (a source row: its first run); -1 when none.
+    int currentRunId() const;
+    int currentSourceId() const;
+    void selectRun(int runId);
+
+signals:
+    void closeSourceRequested(int sourceId);
+    void malformedLinesRequested(int runId);
+    void currentRunChanged(int runId);
+
+private:
+    void onClicked(const QModelIndex& index);
+    void showContextMenu(const QPoint& pos);
+    void soloRun(int runId);
+    void setAllVisible(bool visible);
+
+    RunListModel* m_model;
+    QTreeView* m_view;
+    QToolButton* m_closeButton;
+};
+
+} // namespace viewer

@@ -1,0 +1,175 @@
+#include "series_layer.hpp"
+
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+
+namespace viewer {
+
+namespace {
+
+const QColor NanColor(214, 39, 40);
+
+} // namespace
+
+SeriesLayer::SeriesLayer(QGraphicsItem* parent)
+    : QGraphicsItem(parent)
+{
+    setFlag(QGraphicsItem::ItemIsSelectable, false);
+    setAcceptedMouseButtons(Qt::NoButton);
+    setAcceptHoverEvents(false);
+}
+
+void SeriesLayer::setPlotArea(const QRectF& plotArea)
+{
+    if (plotArea == m_plotArea)
+        return;
+    prepareGeometryChange();
+    m_plotArea = plotArea;
+}
+
+void SeriesLayer::setCurves(std::vector<LayerCurve> curves)
+{
+    m_curves = std::move(curves);
+    m_painted.clear();
+    m_painted.reserve(m_curves.size());
+    for (const LayerCurve& curve : m_curves)
+        m_painted.push_back(decompose(curve));
+    update();
+}
+
+SeriesLayer::Painted SeriesLayer::decompose(const LayerCurve& curve)
+{
+    Painted out;
+    for (const QPolygonF& piece : curve.pieces) {
+        const qsizetype n = piece.size();
+        qsizetype i = 0;
+        QPointF previousLast;
+        bool havePrevious = false;
+        while (i < n) {
+            // Points of one pixel column share their x exactly (the decimator's column centre).
+            qsizetype j = i + 1;
+            qreal lo = piece[i].y();
+            qreal hi = lo;
+            while (j < n && piece[j].x() == piece[i].x()) {
+                lo = std::min(lo, piece[j].y());
+                hi = std::max(hi, piece[j].y());
+                ++j;
+            }
+            if (j - i > 1 && hi - lo > 0.0) {
+                // The rows an aliased 1-pixel line covers: centres between the ends.
+                const qreal top = std::ceil(lo - 0.5);
+                const qreal bottom = std::floor(hi - 0.5) + 1.0;
+                if (bottom > top)
+                    out.spans.emplace_back(std::floor(piece[i].x()), top, 1.0, bottom - top);
+            }
+            if (havePrevious)
+                out.lines.emplace_back(previousLast, piece[i]);
+            previousLast = piece[j - 1];
+            havePrevious = true;
+            i = j;
+        }
+    }
+    return out;
+}
+
+void SeriesLayer::setAntialiased(bool on)
+{
+    m_antialiased = on;
+    update();
+}
+
+QRectF SeriesLayer::boundingRect() const
+{
+    // Markers sit on the plot's edges and stick out by their size.
+    return m_plotArea.adjusted(-MarkerSize - 1, -MarkerSize - 1, MarkerSize + 1, MarkerSize + 1);
+}
+
+void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*)
+{
+    if (m_plotArea.isEmpty())
+        return;
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing, m_antialiased);
+    painter->setClipRect(m_plotArea.adjusted(0, -1, 0, 1));
+
+    for (const LayerCurve& curve : m_curves) {
+        if (curve.bands.empty())
+            continue;
+        QColor fill = curve.color;
+        fill.setAlpha(50);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(fill);
+        for (const QPolygonF& band : curve.bands)
+            painter->drawPolygon(band);
+    }
+    painter->setBrush(Qt::NoBrush);
+    // Faint (raw behind smoothed) first so the smoothed lines stay on top of every run's raw line.
+    for (int pass = 0; pass < 2; ++pass) {
+        for (std::size_t k = 0; k < m_curves.size(); ++k) {
+            const LayerCurve& curve = m_curves[k];
+            const Painted& painted = m_painted[k];
+            if (curve.faint != (pass == 0))
+                continue;
+            QColor color = curve.color;
+            if (curve.faint)
+                color.setAlpha(70);
+            // A cosmetic 1-pixel pen takes Qt's fast line path; a bolder line is drawn twice.
+            const qreal extra = std::clamp<qreal>(curve.width - 1.0, 0.0, 1.0);
+            for (int offset = 0; offset < (extra > 0 ? 2 : 1); ++offset) {
+                const qreal dy = offset * extra;
+                painter->save();
+                painter->translate(0, dy);
+                painter->setRenderHint(QPainter::Antialiasing, false);
+                for (const QRectF& span : painted.spans)
+                    painter->fillRect(span, color);
+                painter->setRenderHint(QPainter::Antialiasing, m_antialiased);
+                QPen pen(color, 1.0);
+                pen.setCosmetic(true);
+                pen.setCapStyle(Qt::FlatCap);
+                painter->setPen(pen);
+                painter->drawLines(painted.lines.data(), static_cast<int>(painted.lines.size()));
+                painter->restore();
+            }
+            if (!curve.dots.empty()) {
+                QPen dotPen(color, std::max<qreal>(curve.width + 2.0, 3.0));
+                dotPen.setCapStyle(Qt::RoundCap);
+                painter->setPen(dotPen);
+                painter->drawPoints(curve.dots.data(), static_cast<int>(curve.dots.size()));
+            }
+        }
+    }
+
+    painter->setClipping(false);
+    const qreal s = MarkerSize;
+    const qreal top = m_plotArea.top();
+    const qreal bottom = m_plotArea.bottom();
+    for (const LayerCurve& curve : m_curves) {
+        if (curve.faint)
+            continue;
+        if (!curve.nanPx.empty()) {
+            painter->setPen(QPen(NanColor, 2.0));
+            for (qreal x : curve.nanPx) {
+                // Centred on the x axis line, below the -Inf triangles that stand on it.
+                painter->drawLine(QPointF(x - s, bottom - s), QPointF(x + s, bottom + s));
+                painter->drawLine(QPointF(x - s, bottom + s), QPointF(x + s, bottom - s));
+            }
+        }
+        painter->setPen(QPen(NanColor, 1.0));
+        painter->setBrush(curve.color);
+        for (qreal x : curve.posInfPx) {
+            const QPointF up[3] = { { x, top }, { x - s, top + 1.6 * s }, { x + s, top + 1.6 * s } };
+            painter->drawPolygon(up, 3);
+        }
+        for (qreal x : curve.negInfPx) {
+            const QPointF down[3]
+                = { { x, bottom }, { x - s, bottom - 1.6 * s }, { x + s, bottom - 1.6 * s } };
+            painter->drawPolygon(down, 3);
+        }
+        painter->setBrush(Qt::NoBrush);
+    }
+    painter->restore();
+}
+
+} // namespace viewer

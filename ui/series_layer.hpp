@@ -1,0 +1,67 @@
+#pragma once
+
+#include <QColor>
+#include <QGraphicsItem>
+#include <QPolygonF>
+
+#include <vector>
+
+namespace viewer {
+
+// One curve as the plot draws it, already in pixel coordinates of the chart: the pieces of a
+// decimated line (never joined across a gap or restart), isolated points, an optional min/max
+// band, and the x pixels of its NaN, +Inf and -Inf markers.
+struct LayerCurve
+{
+    QColor color;
+    qreal width = 1.0; // 1: hairline; up to 2: drawn twice, offset down by width - 1
+    bool faint = false; // the raw line kept behind a smoothed one
+    std::vector<QPolygonF> pieces;
+    std::vector<QPointF> dots; // one-point pieces: a value between two gaps
+    std::vector<QPolygonF> bands; // filled, translucent (group min/max)
+    std::vector<qreal> nanPx;
+    std::vector<qreal> posInfPx;
+    std::vector<qreal> negInfPx;
+};
+
+// Paints the curves of one MetricChart inside its plot area: bands, faint raw lines, lines, then
+// the non-finite markers (NaN: a red x on the bottom edge; +Inf: a triangle pointing up at the top
+// edge; -Inf: a triangle pointing down at the bottom edge), so a NaN is never just a silent gap.
+// GUI thread. Holds only pixel geometry: the chart re-decimates and calls setCurves() whenever the
+// range, size or data change, so a repaint (hover, expose) costs only the drawing of a few
+// thousand points whatever the series length.
+class SeriesLayer : public QGraphicsItem
+{
+public:
+    explicit SeriesLayer(QGraphicsItem* parent = nullptr);
+
+    void setPlotArea(const QRectF& plotArea);
+    void setCurves(std::vector<LayerCurve> curves);
+    const std::vector<LayerCurve>& curves() const { return m_curves; }
+    void setAntialiased(bool on);
+
+    QRectF boundingRect() const override;
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option,
+               QWidget* widget) override;
+
+    static constexpr qreal MarkerSize = 5.0; // half extent of a NaN/Inf marker, pixels
+
+private:
+    // A curve as painted. Decimated lines are zigzags inside pixel columns (first, min, max, last
+    // at one x): each column's vertical run is a 1-pixel-wide rectangle and only the segments
+    // between columns go through the stroker. Same pixels, a fraction of the work: a wide or
+    // antialiased pen on a 5,000-point zigzag costs Qt's stroker up to hundreds of milliseconds.
+    struct Painted
+    {
+        std::vector<QRectF> spans;
+        std::vector<QLineF> lines;
+    };
+    static Painted decompose(const LayerCurve& curve);
+
+    QRectF m_plotArea;
+    std::vector<LayerCurve> m_curves;
+    std::vector<Painted> m_painted; // parallel to m_curves
+    bool m_antialiased = true;
+};
+
+} // namespace viewer

@@ -1,0 +1,259 @@
+#include "settings.hpp"
+
+#include "command_line_options.hpp"
+
+#include <QDir>
+#include <QSettings>
+#include <QTemporaryDir>
+
+#include <cmath>
+
+namespace viewer {
+
+namespace {
+
+const QString XModeKey = QStringLiteral("view/x");
+const QString SmoothingKey = QStringLiteral("view/smoothing");
+const QString EmaWeightKey = QStringLiteral("view/emaWeight");
+const QString WindowKey = QStringLiteral("view/movingAverageWindow");
+const QString LogXKey = QStringLiteral("view/logX");
+const QString LogYKey = QStringLiteral("view/logY");
+const QString OutliersKey = QStringLiteral("view/ignoreOutliers");
+const QString GroupKey = QStringLiteral("view/group");
+const QString ThemeKey = QStringLiteral("view/theme");
+const QString RecentKey = QStringLiteral("files/recent");
+const QString LastDirKey = QStringLiteral("files/lastDirectory");
+const QString HiddenTagsKey = QStringLiteral("filters/hiddenTags");
+const QString SearchKey = QStringLiteral("filters/metricSearch");
+const QString SearchRegexKey = QStringLiteral("filters/metricSearchRegex");
+const QString UncheckedKey = QStringLiteral("filters/uncheckedMetrics");
+const QString GeometryKey = QStringLiteral("window/geometry");
+const QString StateKey = QStringLiteral("window/state");
+
+constexpr double DefaultEmaWeight = 0.6;
+constexpr int DefaultWindow = 10;
+
+QString smoothingName(SmoothingKind kind)
+{
+    switch (kind) {
+    case SmoothingKind::Ema:
+        return QStringLiteral("ema");
+    case SmoothingKind::MovingAverage:
+        return QStringLiteral("moving-average");
+    case SmoothingKind::None:
+        break;
+    }
+    return QStringLiteral("none");
+}
+
+SmoothingKind smoothingFromName(const QString& name)
+{
+    if (name == QLatin1String("ema"))
+        return SmoothingKind::Ema;
+    if (name == QLatin1String("moving-average"))
+        return SmoothingKind::MovingAverage;
+    return SmoothingKind::None;
+}
+
+double validWeight(double w)
+{
+    return std::isfinite(w) && w >= 0.0 && w <= 0.999 ? w : DefaultEmaWeight;
+}
+
+int validWindow(int n)
+{
+    return n >= 1 && n <= 1000000 ? n : DefaultWindow;
+}
+
+} // namespace
+
+Settings::Settings()
+    : m_settings(std::make_unique<QSettings>())
+{
+}
+
+Settings::Settings(const QString& path)
+    : m_settings(std::make_unique<QSettings>(path, QSettings::IniFormat))
+{
+}
+
+std::unique_ptr<Settings> Settings::ephemeral()
+{
+    auto dir = std::make_unique<QTemporaryDir>();
+    auto settings = std::make_unique<Settings>(dir->filePath(QStringLiteral("settings.ini")));
+    settings->m_tempDir = std::move(dir);
+    return settings;
+}
+
+Settings::~Settings() = default;
+
+ChartOptions Settings::chartOptions() const
+{
+    ChartOptions o;
+    o.xMode = CommandLineOptions::parseXMode(m_settings->value(XModeKey).toString())
+                  .value_or(XAxisMode::Step);
+    o.smoothing = smoothingFromName(m_settings->value(SmoothingKey).toString());
+    o.smoothingParam =
+        o.smoothing == SmoothingKind::MovingAverage ? movingAverageWindow() : emaWeight();
+    o.logX = m_settings->value(LogXKey, false).toBool();
+    o.logY = m_settings->value(LogYKey, false).toBool();
+    o.ignoreOutliers = m_settings->value(OutliersKey, false).toBool();
+    o.groupMode = m_settings->value(GroupKey).toString() == QLatin1String("mean-band")
+        ? GroupMode::MeanBand
+        : GroupMode::Overlay;
+    return o;
+}
+
+void Settings::setChartOptions(const ChartOptions& o)
+{
+    m_settings->setValue(XModeKey, CommandLineOptions::xModeName(o.xMode));
+    m_settings->setValue(SmoothingKey, smoothingName(o.smoothing));
+    if (o.smoothing == SmoothingKind::Ema)
+        setEmaWeight(o.smoothingParam);
+    else if (o.smoothing == SmoothingKind::MovingAverage)
+        setMovingAverageWindow(static_cast<int>(std::lround(o.smoothingParam)));
+    m_settings->setValue(LogXKey, o.logX);
+    m_settings->setValue(LogYKey, o.logY);
+    m_settings->setValue(OutliersKey, o.ignoreOutliers);
+    m_settings->setValue(GroupKey,
+        o.groupMode == GroupMode::MeanBand ? QStringLiteral("mean-band")
+                                           : QStringLiteral("overlay"));
+}
+
+double Settings::emaWeight() const
+{
+    bool ok = false;
+    const double w = m_settings->value(EmaWeightKey, DefaultEmaWeight).toDouble(&ok);
+    return ok ? validWeight(w) : DefaultEmaWeight;
+}
+
+void Settings::setEmaWeight(double weight)
+{
+    m_settings->setValue(EmaWeightKey, validWeight(weight));
+}
+
+int Settings::movingAverageWindow() const
+{
+    bool ok = false;
+    const int n = m_settings->value(WindowKey, DefaultWindow).toInt(&ok);
+    return ok ? validWindow(n) : DefaultWindow;
+}
+
+void Settings::setMovingAverageWindow(int points)
+{
+    m_settings->setValue(WindowKey, validWindow(points));
+}
+
+Theme Settings::theme() const
+{
+    return themeFromName(m_settings->value(ThemeKey).toString()).value_or(Theme::System);
+}
+
+void Settings::setTheme(Theme theme)
+{
+    m_settings->setValue(ThemeKey, themeName(theme));
+}
+
+QStringList Settings::recentPaths() const
+{
+    QStringList paths = m_settings->value(RecentKey).toStringList();
+    paths.removeAll(QString());
+    paths.removeDuplicates();
+    return paths.mid(0, MaxRecentPaths);
+}
+
+void Settings::addRecentPath(const QString& path)
+{
+    if (path.isEmpty() || path == QLatin1String("-"))
+        return; // standard input cannot be reopened
+    QStringList paths = recentPaths();
+    paths.removeAll(path);
+    paths.prepend(path);
+    m_settings->setValue(RecentKey, paths.mid(0, MaxRecentPaths));
+}
+
+void Settings::removeRecentPath(const QString& path)
+{
+    QStringList paths = recentPaths();
+    paths.removeAll(path);
+    m_settings->setValue(RecentKey, paths);
+}
+
+void Settings::clearRecentPaths()
+{
+    m_settings->remove(RecentKey);
+}
+
+QString Settings::lastDirectory() const
+{
+    return m_settings->value(LastDirKey, QDir::homePath()).toString();
+}
+
+void Settings::setLastDirectory(const QString& dir)
+{
+    m_settings->setValue(LastDirKey, dir);
+}
+
+QStringList Settings::hiddenTags() const
+{
+    return m_settings->value(HiddenTagsKey).toStringList();
+}
+
+void Settings::setHiddenTags(const QStringList& tags)
+{
+    m_settings->setValue(HiddenTagsKey, tags);
+}
+
+QString Settings::metricSearch() const
+{
+    return m_settings->value(SearchKey).toString();
+}
+
+bool Settings::metricSearchIsRegex() const
+{
+    return m_settings->value(SearchRegexKey, false).toBool();
+}
+
+void Settings::setMetricSearch(const QString& text, bool regex)
+{
+    m_settings->setValue(SearchKey, text);
+    m_settings->setValue(SearchRegexKey, regex);
+}
+
+QStringList Settings::uncheckedMetrics() const
+{
+    return m_settings->value(UncheckedKey).toStringList();
+}
+
+void Settings::setUncheckedMetrics(const QStringList& keys)
+{
+    m_settings->setValue(UncheckedKey, keys);
+}
+
+QByteArray Settings::windowGeometry() const
+{
+    return m_settings->value(GeometryKey).toByteArray();
+}
+
+QByteArray Settings::windowState() const
+{
+    return m_settings->value(StateKey).toByteArray();
+}
+
+void Settings::setWindowLayout(const QByteArray& geometry, const QByteArray& state)
+{
+    m_settings->setValue(GeometryKey, geometry);
+    m_settings->setValue(StateKey, state);
+}
+
+void Settings::sync()
+{
+    m_settings->sync();
+}
+
+QString Settings::fileName() const
+{
+    return m_settings->fileName();
+}
+
+} // namespace viewer

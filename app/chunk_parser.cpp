@@ -4,13 +4,14 @@
 #include "line_assembler.hpp"
 #include "line_chunk.hpp"
 
-#include <simdjson.h>
-
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <limits>
+#include <simdjson.h>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -182,6 +183,56 @@ struct StringHash
     }
 };
 
+// A string as its JSON text would start (the string, then the closing quote), for comparing
+// with a key or value in place: two word compares instead of a byte loop. Only for strings that
+// JSON writes unescaped and shorter than 16 bytes; `raw` must have 16 readable bytes, which the
+// parser's padding guarantees for any position inside a line.
+class RawText
+{
+public:
+    constexpr RawText() = default;
+    constexpr explicit RawText(std::string_view s)
+    {
+        set(s);
+    }
+    constexpr void set(std::string_view s)
+    {
+        // Word compares assume little-endian words; elsewhere every compare takes the slow path.
+        m_valid = s.size() < 16 && std::endian::native == std::endian::little;
+        for (const char c : s) {
+            if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20)
+                m_valid = false;
+        }
+        m_word[0] = m_word[1] = m_mask[0] = m_mask[1] = 0;
+        if (!m_valid)
+            return;
+        for (std::size_t i = 0; i <= s.size(); ++i) {
+            const auto byte = static_cast<std::uint64_t>(
+                i < s.size() ? static_cast<unsigned char>(s[i]) : static_cast<unsigned char>('"'));
+            m_word[i / 8] |= byte << (8 * (i % 8));
+            m_mask[i / 8] |= std::uint64_t(0xff) << (8 * (i % 8));
+        }
+    }
+    // True when the JSON string whose text starts at `raw` (after its opening quote) is this.
+    bool matches(const char* raw) const
+    {
+        std::uint64_t text[2];
+        std::memcpy(text, raw, sizeof text);
+        return m_valid && ((text[0] ^ m_word[0]) & m_mask[0]) == 0
+            && ((text[1] ^ m_word[1]) & m_mask[1]) == 0;
+    }
+
+private:
+    std::uint64_t m_word[2] = { 0, 0 };
+    std::uint64_t m_mask[2] = { 0, 0 };
+    bool m_valid = false;
+};
+
+constexpr RawText TsKey("ts"), TagKey("tag"), TypeKey("type"), StepKey("step"), SeqKey("seq"),
+    StartTimeKey("start_time"), EpochKey("epoch"), ContextKey("context"), MessageKey("message"),
+    GlobalStepKey("global_step"), IterationKey("iteration"), IterKey("iter"), RunKey("run"),
+    RunIdKey("run_id"), HostKey("host"), PidKey("pid"), LoggerKey("logger");
+
 std::uint64_t mix(std::uint64_t h)
 {
     h ^= h >> 33;
@@ -202,7 +253,7 @@ public:
 
     void begin(ParsedChunk& chunk);
     void parseLine(const char* p, std::size_t len, std::size_t capacity, std::uint64_t line,
-                   std::uint64_t offset);
+        std::uint64_t offset);
 
     std::string& scratch()
     {
@@ -253,19 +304,35 @@ private:
         std::uint32_t series = NoId; // of the numeric leaf under this key, if known
         std::uint32_t depth = 0; // 1 for a child of "context" or a top-level payload field
         bool topLevel = false;
-        bool rawSafe = false; // the key's JSON text is the key itself (no escapes)
+        RawText raw; // for comparing in place (invalid for long or escaped keys)
     };
     static constexpr std::size_t NoKey = std::numeric_limits<std::size_t>::max();
 
     Failure parseRecord(const char* p, std::size_t len, std::size_t capacity, std::uint64_t line,
-                        std::uint64_t offset);
+        std::uint64_t offset);
     Failure walkFields(od::object& object, State& st, bool second);
-    Failure walkValue(od::value& value, int level, bool plot, bool topLevel,
-                      std::uint32_t keyDepth, std::size_t keyIndex);
-    Failure walkObject(od::object& object, int level, bool plot, bool topLevel,
-                       std::uint32_t keyDepth);
+    Failure walkValue(od::value& value, int level, bool plot, bool topLevel, std::uint32_t keyDepth,
+        std::size_t keyIndex);
+    Failure walkObject(
+        od::object& object, int level, bool plot, bool topLevel, std::uint32_t keyDepth);
+    // The next key of a plotted object, with its shape position: compared in place with the
+    // key at that position last time, learned (unescaped, stored) when it differs.
     simdjson::error_code nextKey(od::field& field, std::uint32_t keyDepth, bool topLevel,
-                                 std::string_view& key, std::size_t& keyIndex);
+        std::string_view& key, std::size_t& keyIndex)
+    {
+        keyIndex = m_shapePos++;
+        if (m_shapeMatch && keyIndex < m_shape->size()) {
+            const ShapeKey& expected = (*m_shape)[keyIndex];
+            if (expected.depth == keyDepth && expected.topLevel == topLevel
+                && expected.raw.matches(field.key().raw())) {
+                key = expected.key;
+                return simdjson::SUCCESS;
+            }
+        }
+        return learnKey(field, keyDepth, topLevel, key, keyIndex);
+    }
+    [[gnu::noinline]] simdjson::error_code learnKey(od::field& field, std::uint32_t keyDepth,
+        bool topLevel, std::string_view& key, std::size_t keyIndex);
     std::size_t nextKnownKey(std::string_view key, std::uint32_t keyDepth, bool topLevel);
     Failure readNumber(od::value& value, double& out, Failure notNumber);
     Failure readText(od::value& value, std::string& out, bool& has);
@@ -275,17 +342,17 @@ private:
     void buildPath();
     void pushKey(std::size_t keyIndex, std::size_t keyBytes)
     {
-        m_pathBytes += keyBytes + (m_keyStack.empty() ? 0 : 1);
-        m_keyStack.push_back(keyIndex);
+        m_pathBytes += keyBytes + (m_keyCount == 0 ? 0 : 1);
+        m_keyStack[m_keyCount++] = keyIndex;
     }
     void popKey(std::size_t keyBytes)
     {
-        m_keyStack.pop_back();
-        m_pathBytes -= keyBytes + (m_keyStack.empty() ? 0 : 1);
+        --m_keyCount;
+        m_pathBytes -= keyBytes + (m_keyCount == 0 ? 0 : 1);
     }
     void clearPath()
     {
-        m_keyStack.clear();
+        m_keyCount = 0;
         m_pathBytes = 0;
     }
     std::uint32_t internTag(std::string_view name);
@@ -309,7 +376,8 @@ private:
     ParsedChunk* m_out = nullptr;
     // Path of the value being walked, as shape key positions (one per depth); the text is only
     // built (buildPath) when a leaf's series is not cached.
-    std::vector<std::size_t> m_keyStack;
+    std::vector<std::size_t> m_keyStack; // maxDepth + 2 entries, m_keyCount used
+    std::size_t m_keyCount = 0;
     std::size_t m_pathBytes = 0; // length of the joined path
     std::string m_path; // scratch for buildPath
     std::string m_rewritten; // a line with its NaN/Infinity tokens quoted, padded
@@ -317,7 +385,7 @@ private:
     std::string m_errorType;
     std::string m_errorMessage;
     std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> m_tagIds;
-    std::vector<bool> m_tagRawSafe; // per tag id: its JSON text is the name itself
+    std::vector<RawText> m_tagRaw; // per tag id
     std::uint32_t m_flatTag = NoId;
     // Series intern table (chunk-local): open addressing over ids + 1, 0 = empty slot.
     std::vector<std::uint32_t> m_slots;
@@ -325,7 +393,8 @@ private:
     std::vector<std::uint32_t> m_seriesStamp; // per series id: stamp of its last point's record
     std::uint32_t m_stamp = 0;
     std::uint32_t m_emitTag = NoId; // tag id the walk emits points under
-    std::vector<std::vector<ShapeKey>> m_shapes; // per tag id
+    std::deque<std::vector<ShapeKey>> m_shapes; // per tag id (a deque: m_shape stays valid)
+    std::vector<ShapeKey>* m_shape = nullptr; // m_shapes[m_emitTag]
     std::size_t m_shapePos = 0; // next key position in m_shapes[m_emitTag]
     bool m_shapeMatch = true; // every key of this record so far matched the shape
     bool m_warned[2] = { false, false };
@@ -335,85 +404,61 @@ private:
 
 namespace {
 
-// True when a string needs no escaping in JSON, so that its JSON text can be compared in place.
-bool isRawSafe(std::string_view s)
-{
-    for (const char c : s) {
-        if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20)
-            return false;
-    }
-    return s.size() < simdjson::SIMDJSON_PADDING;
-}
-
-// True when the JSON string whose text starts at `raw` (after its opening quote) is `s`, for a
-// raw-safe s. Reads at most s.size() + 1 bytes: within the padding even at a document's end.
-bool rawEquals(const char* raw, std::string_view s)
-{
-    // A byte loop: keys are a few bytes, shorter than the call to memcmp.
-    const std::size_t n = s.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        if (raw[i] != s[i])
-            return false;
-    }
-    return raw[n] == '"';
-}
-
 // The field a key names, from its JSON text (escaped keys come out as Payload and are classified
 // again once unescaped).
 Field classifyRaw(const char* raw)
 {
-    auto is = [raw](std::string_view key) { return rawEquals(raw, key); };
     switch (raw[0]) {
     case 't':
-        if (is("ts"))
+        if (TsKey.matches(raw))
             return Field::Ts;
-        if (is("tag"))
+        if (TagKey.matches(raw))
             return Field::Tag;
-        if (is("type"))
+        if (TypeKey.matches(raw))
             return Field::Type;
         break;
     case 's':
-        if (is("step"))
+        if (StepKey.matches(raw))
             return Field::Step;
-        if (is("seq") || is("start_time"))
+        if (SeqKey.matches(raw) || StartTimeKey.matches(raw))
             return Field::Reserved;
         break;
     case 'e':
-        if (is("epoch"))
+        if (EpochKey.matches(raw))
             return Field::Epoch;
         break;
     case 'c':
-        if (is("context"))
+        if (ContextKey.matches(raw))
             return Field::Context;
         break;
     case 'm':
-        if (is("message"))
+        if (MessageKey.matches(raw))
             return Field::Message;
         break;
     case 'g':
-        if (is("global_step"))
+        if (GlobalStepKey.matches(raw))
             return Field::GlobalStep;
         break;
     case 'i':
-        if (is("iteration"))
+        if (IterationKey.matches(raw))
             return Field::Iteration;
-        if (is("iter"))
+        if (IterKey.matches(raw))
             return Field::Iter;
         break;
     case 'r':
-        if (is("run") || is("run_id"))
+        if (RunKey.matches(raw) || RunIdKey.matches(raw))
             return Field::Reserved;
         break;
     case 'h':
-        if (is("host"))
+        if (HostKey.matches(raw))
             return Field::Reserved;
         break;
     case 'p':
-        if (is("pid"))
+        if (PidKey.matches(raw))
             return Field::Reserved;
         break;
     case 'l':
-        if (is("logger"))
+        if (LoggerKey.matches(raw))
             return Field::Reserved;
         break;
     default:
@@ -428,10 +473,13 @@ void ChunkParser::Private::begin(ParsedChunk& chunk)
 {
     m_out = &chunk;
     m_tagIds.clear();
-    m_tagRawSafe.clear();
+    m_tagRaw.clear();
     m_shapes.clear();
     m_flatTag = NoId;
     m_emitTag = NoId;
+    m_shape = nullptr;
+    m_keyStack.assign(static_cast<std::size_t>(std::max(limits.maxDepth, 1)) + 2, 0);
+    m_keyCount = 0;
     m_slots.assign(1024, 0);
     m_seriesHash.clear();
     m_seriesStamp.clear();
@@ -445,8 +493,8 @@ void ChunkParser::Private::finishShape()
 {
     // The shape must be exactly the keys of one record: a stale tail from a longer record could
     // match keys whose parents differ.
-    if (m_emitTag != NoId && m_shapePos < m_shapes[m_emitTag].size())
-        m_shapes[m_emitTag].resize(m_shapePos);
+    if (m_shape != nullptr && m_shapePos < m_shape->size())
+        m_shape->resize(m_shapePos);
     m_shapePos = 0;
     m_shapeMatch = true;
 }
@@ -455,6 +503,7 @@ void ChunkParser::Private::newAttempt()
 {
     finishShape();
     m_emitTag = NoId;
+    m_shape = nullptr;
     if (++m_stamp == 0) {
         std::fill(m_seriesStamp.begin(), m_seriesStamp.end(), 0);
         m_stamp = 1;
@@ -467,6 +516,7 @@ void ChunkParser::Private::setEmitTag(std::uint32_t tag)
         return;
     finishShape();
     m_emitTag = tag;
+    m_shape = &m_shapes[tag];
 }
 
 void ChunkParser::Private::rollback(const Mark& mark)
@@ -485,7 +535,7 @@ std::uint32_t ChunkParser::Private::internTag(std::string_view name)
     const auto id = static_cast<std::uint32_t>(m_out->tags.size());
     m_out->tags.push_back({ std::string(name), kindOfTag(name) });
     m_tagIds.emplace(std::string(name), id);
-    m_tagRawSafe.push_back(isRawSafe(name));
+    m_tagRaw.emplace_back(name);
     m_shapes.emplace_back();
     return id;
 }
@@ -499,12 +549,11 @@ std::uint32_t ChunkParser::Private::flatTag()
 
 void ChunkParser::Private::buildPath()
 {
-    const std::vector<ShapeKey>& shape = m_shapes[m_emitTag];
     m_path.clear();
-    for (const std::size_t keyIndex : m_keyStack) {
-        if (!m_path.empty() || keyIndex != m_keyStack.front())
+    for (std::size_t i = 0; i < m_keyCount; ++i) {
+        if (i > 0)
             m_path.push_back('/');
-        m_path.append(shape[keyIndex].key);
+        m_path.append((*m_shape)[m_keyStack[i]].key);
     }
 }
 
@@ -512,7 +561,7 @@ std::uint32_t ChunkParser::Private::internSeries(bool topLevel)
 {
     buildPath();
     const std::uint64_t hash = mix(std::hash<std::string_view> {}(m_path)
-                                   ^ (std::uint64_t(m_emitTag) << 1 | std::uint64_t(topLevel)));
+        ^ (std::uint64_t(m_emitTag) << 1 | std::uint64_t(topLevel)));
     std::size_t mask = m_slots.size() - 1;
     std::size_t i = hash & mask;
     std::vector<ParsedChunk::SeriesName>& names = m_out->series;
@@ -555,23 +604,13 @@ void ChunkParser::Private::warn(ParsedChunk::Warning::Kind kind, QString text)
     m_out->warnings.push_back({ kind, m_line, std::move(text) });
 }
 
-simdjson::error_code ChunkParser::Private::nextKey(od::field& field, std::uint32_t keyDepth,
-                                                   bool topLevel, std::string_view& key,
-                                                   std::size_t& keyIndex)
+simdjson::error_code ChunkParser::Private::learnKey(od::field& field, std::uint32_t keyDepth,
+    bool topLevel, std::string_view& key, std::size_t keyIndex)
 {
-    std::vector<ShapeKey>& shape = m_shapes[m_emitTag];
-    keyIndex = m_shapePos++;
-    if (m_shapeMatch && keyIndex < shape.size()) {
-        const ShapeKey& expected = shape[keyIndex];
-        if (expected.rawSafe && expected.depth == keyDepth && expected.topLevel == topLevel
-            && rawEquals(field.key().raw(), expected.key)) {
-            key = expected.key;
-            return simdjson::SUCCESS;
-        }
-    }
     m_shapeMatch = false;
     if (auto e = keyOf(field, key))
         return e;
+    std::vector<ShapeKey>& shape = *m_shape;
     if (keyIndex == shape.size())
         shape.emplace_back();
     ShapeKey& entry = shape[keyIndex];
@@ -579,15 +618,15 @@ simdjson::error_code ChunkParser::Private::nextKey(od::field& field, std::uint32
     entry.series = NoId;
     entry.depth = keyDepth;
     entry.topLevel = topLevel;
-    entry.rawSafe = isRawSafe(key);
+    entry.raw.set(key);
     key = entry.key;
     return simdjson::SUCCESS;
 }
 
-std::size_t ChunkParser::Private::nextKnownKey(std::string_view key, std::uint32_t keyDepth,
-                                               bool topLevel)
+std::size_t ChunkParser::Private::nextKnownKey(
+    std::string_view key, std::uint32_t keyDepth, bool topLevel)
 {
-    std::vector<ShapeKey>& shape = m_shapes[m_emitTag];
+    std::vector<ShapeKey>& shape = *m_shape;
     const std::size_t keyIndex = m_shapePos++;
     if (m_shapeMatch && keyIndex < shape.size()) {
         const ShapeKey& expected = shape[keyIndex];
@@ -602,7 +641,7 @@ std::size_t ChunkParser::Private::nextKnownKey(std::string_view key, std::uint32
     entry.series = NoId;
     entry.depth = keyDepth;
     entry.topLevel = topLevel;
-    entry.rawSafe = isRawSafe(key);
+    entry.raw.set(key);
     return keyIndex;
 }
 
@@ -612,13 +651,13 @@ void ChunkParser::Private::emitPoint(double value, bool topLevel, std::size_t ke
     if (m_pathBytes > limits.maxKeyPathBytes) {
         ++m_out->droppedPoints;
         warn(WarningKind::LongKeyPath,
-             QStringLiteral("key paths longer than %1 bytes are not plotted")
-                 .arg(limits.maxKeyPathBytes));
+            QStringLiteral("key paths longer than %1 bytes are not plotted")
+                .arg(limits.maxKeyPathBytes));
         return;
     }
     std::uint32_t id = NoId;
     if (keyIndex != NoKey) {
-        ShapeKey& entry = m_shapes[m_emitTag][keyIndex];
+        ShapeKey& entry = (*m_shape)[keyIndex];
         // m_shapeMatch: every key up to this leaf's matched, so the cached id has this path.
         if (m_shapeMatch && entry.series != NoId) {
             id = entry.series;
@@ -632,8 +671,8 @@ void ChunkParser::Private::emitPoint(double value, bool topLevel, std::size_t ke
     if (id == NoId) {
         ++m_out->droppedPoints;
         warn(WarningKind::TooManySeries,
-             QStringLiteral("more than %1 distinct series in a chunk: the others are not plotted")
-                 .arg(limits.maxSeries));
+            QStringLiteral("more than %1 distinct series in a chunk: the others are not plotted")
+                .arg(limits.maxSeries));
         return;
     }
     if (m_seriesStamp[id] == m_stamp) {
@@ -651,8 +690,8 @@ void ChunkParser::Private::emitPoint(double value, bool topLevel, std::size_t ke
     m_out->pointValues.push_back(value);
 }
 
-Failure ChunkParser::Private::walkObject(od::object& object, int level, bool plot, bool topLevel,
-                                         std::uint32_t keyDepth)
+Failure ChunkParser::Private::walkObject(
+    od::object& object, int level, bool plot, bool topLevel, std::uint32_t keyDepth)
 {
     for (auto entry : object) {
         od::field field;
@@ -672,7 +711,16 @@ Failure ChunkParser::Private::walkObject(od::object& object, int level, bool plo
             return fail(e);
         const std::size_t keyBytes = key.size();
         pushKey(keyIndex, keyBytes);
-        const Failure f = walkValue(field.value(), level + 1, true, topLevel, keyDepth + 1, keyIndex);
+        // Most leaves are numbers: read them here rather than in a call.
+        double number = 0;
+        const simdjson::error_code numberError = field.value().get_double().get(number);
+        Failure f = Failure::None;
+        if (numberError == simdjson::SUCCESS)
+            emitPoint(number, topLevel, keyIndex);
+        else if (numberError != simdjson::INCORRECT_TYPE)
+            f = fail(numberError);
+        else
+            f = walkValue(field.value(), level + 1, true, topLevel, keyDepth + 1, keyIndex);
         popKey(keyBytes);
         if (f != Failure::None)
             return f;
@@ -683,7 +731,7 @@ Failure ChunkParser::Private::walkObject(od::object& object, int level, bool plo
 // `level`: nesting level of the value (a top-level field's value is 2); `keyDepth`: depth of the
 // keys of its children in the series path.
 Failure ChunkParser::Private::walkValue(od::value& value, int level, bool plot, bool topLevel,
-                                        std::uint32_t keyDepth, std::size_t keyIndex)
+    std::uint32_t keyDepth, std::size_t keyIndex)
 {
     // Numbers first: they are nearly every leaf, and a failed get_double() consumes nothing.
     double number = 0;
@@ -807,7 +855,7 @@ Failure ChunkParser::Private::readTag(od::value& value, State& st)
     if (!token.empty() && token[0] == '"') {
         const std::size_t n = std::min<std::size_t>(m_out->tags.size(), 8);
         for (std::size_t i = 0; i < n; ++i) {
-            if (m_tagRawSafe[i] && rawEquals(token.data() + 1, m_out->tags[i].name)) {
+            if (m_tagRaw[i].matches(token.data() + 1)) {
                 id = static_cast<std::uint32_t>(i);
                 break;
             }
@@ -1011,8 +1059,8 @@ QVariantMap ChunkParser::Private::runInfo(od::document& doc)
     return info;
 }
 
-Failure ChunkParser::Private::parseRecord(const char* p, std::size_t len, std::size_t capacity,
-                                          std::uint64_t line, std::uint64_t offset)
+Failure ChunkParser::Private::parseRecord(
+    const char* p, std::size_t len, std::size_t capacity, std::uint64_t line, std::uint64_t offset)
 {
     newAttempt();
     od::document doc;
@@ -1080,10 +1128,10 @@ Failure ChunkParser::Private::parseRecord(const char* p, std::size_t len, std::s
     record.pointCount = static_cast<std::uint32_t>(m_out->pointValues.size() - st.start.points);
     if (record.kind == RecordKind::Error) {
         ParsedChunk::Detail detail;
-        detail.type = QString::fromUtf8(m_errorType.data(),
-                                        static_cast<qsizetype>(m_errorType.size()));
-        detail.message = QString::fromUtf8(m_errorMessage.data(),
-                                           static_cast<qsizetype>(m_errorMessage.size()));
+        detail.type =
+            QString::fromUtf8(m_errorType.data(), static_cast<qsizetype>(m_errorType.size()));
+        detail.message =
+            QString::fromUtf8(m_errorMessage.data(), static_cast<qsizetype>(m_errorMessage.size()));
         record.detail = static_cast<std::int32_t>(m_out->details.size());
         m_out->details.push_back(std::move(detail));
     } else if (record.kind == RecordKind::RunBegin) {
@@ -1092,21 +1140,21 @@ Failure ChunkParser::Private::parseRecord(const char* p, std::size_t len, std::s
         record.detail = static_cast<std::int32_t>(m_out->details.size());
         m_out->details.push_back(std::move(detail));
     }
-    record.blankBefore = static_cast<std::uint32_t>(std::min<std::uint64_t>(blankRun, std::numeric_limits<std::uint32_t>::max()));
+    record.blankBefore = static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(blankRun, std::numeric_limits<std::uint32_t>::max()));
     const std::uint64_t skipped = m_out->skippedValues - st.start.skipped;
     const std::uint64_t dropped = m_out->droppedPoints - st.start.dropped;
     if (skipped > 0 || dropped > 0) {
         m_out->tallies.push_back({ static_cast<std::uint32_t>(m_out->records.size()),
-                                   static_cast<std::uint32_t>(skipped),
-                                   static_cast<std::uint32_t>(dropped) });
+            static_cast<std::uint32_t>(skipped), static_cast<std::uint32_t>(dropped) });
     }
     m_out->records.push_back(record);
     blankRun = 0;
     return Failure::None;
 }
 
-void ChunkParser::Private::parseLine(const char* p, std::size_t len, std::size_t capacity,
-                                     std::uint64_t line, std::uint64_t offset)
+void ChunkParser::Private::parseLine(
+    const char* p, std::size_t len, std::size_t capacity, std::uint64_t line, std::uint64_t offset)
 {
     m_line = line;
     const Mark start = mark();
@@ -1153,8 +1201,8 @@ QString ChunkParser::Private::describe(Failure f, std::string_view text) const
     case Failure::NotObject: {
         // From the line as written (the slow path may have quoted a bare NaN).
         const std::size_t first = text.find_first_not_of(" \t\r");
-        return JsonLineScanner::describeNotObject(first == std::string_view::npos ? ' '
-                                                                                 : text[first]);
+        return JsonLineScanner::describeNotObject(
+            first == std::string_view::npos ? ' ' : text[first]);
     }
     case Failure::StepType:
         return QStringLiteral("\"step\" is not a number");
@@ -1185,8 +1233,8 @@ const ChunkParser::Limits& ChunkParser::limits() const
     return d->limits;
 }
 
-ParsedChunk ChunkParser::parse(const char* data, std::size_t size, std::uint64_t offset,
-                               std::uint64_t firstLine)
+ParsedChunk ChunkParser::parse(
+    const char* data, std::size_t size, std::uint64_t offset, std::uint64_t firstLine)
 {
     ParsedChunk chunk;
     chunk.offset = offset;
@@ -1201,8 +1249,8 @@ ParsedChunk ChunkParser::parse(const char* data, std::size_t size, std::uint64_t
     std::size_t pos = 0;
     while (pos < size) {
         const void* newline = std::memchr(data + pos, '\n', size - pos);
-        const std::size_t end
-            = newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - data) : size;
+        const std::size_t end =
+            newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - data) : size;
         std::size_t start = pos;
         std::size_t stop = end;
         if (stop > start && data[stop - 1] == '\r')
@@ -1212,15 +1260,14 @@ ParsedChunk ChunkParser::parse(const char* data, std::size_t size, std::uint64_t
         const std::size_t len = stop - start;
         const std::uint64_t lineOffset = offset + pos;
         if (len > d->limits.maxLineBytes) {
-            chunk.malformed.push_back(
-                { line, lineOffset,
-                  LineAssembler::describeOverlong(static_cast<qsizetype>(d->limits.maxLineBytes)) });
+            chunk.malformed.push_back({ line, lineOffset,
+                LineAssembler::describeOverlong(static_cast<qsizetype>(d->limits.maxLineBytes)) });
         } else if (len == 0 || (data[start] != '{' && isBlank(data + start, len))) {
             ++chunk.blankLines;
             ++d->blankRun;
         } else if (size - start >= len + simdjson::SIMDJSON_PADDING) {
-            // simdjson reads up to simdjson::SIMDJSON_PADDING bytes past the line: here they are the next
-            // lines, so the line is parsed in place.
+            // simdjson reads up to simdjson::SIMDJSON_PADDING bytes past the line: here they are
+            // the next lines, so the line is parsed in place.
             d->parseLine(data + start, len, size - start, line, lineOffset);
         } else {
             std::string& padded = d->scratch();
@@ -1239,13 +1286,11 @@ ParsedChunk ChunkParser::parse(const char* data, std::size_t size, std::uint64_t
 ParsedChunk ChunkParser::parse(const LineChunk& lines)
 {
     ParsedChunk chunk = parse(lines.bytes.constData(), static_cast<std::size_t>(lines.bytes.size()),
-                              static_cast<std::uint64_t>(lines.offset),
-                              static_cast<std::uint64_t>(lines.firstLine));
+        static_cast<std::uint64_t>(lines.offset), static_cast<std::uint64_t>(lines.firstLine));
     if (lines.hasOverlongLine()) {
-        chunk.malformed.push_back(
-            { static_cast<std::uint64_t>(lines.overlongLine),
-              static_cast<std::uint64_t>(lines.overlongOffset),
-              LineAssembler::describeOverlong(static_cast<qsizetype>(d->limits.maxLineBytes)) });
+        chunk.malformed.push_back({ static_cast<std::uint64_t>(lines.overlongLine),
+            static_cast<std::uint64_t>(lines.overlongOffset),
+            LineAssembler::describeOverlong(static_cast<qsizetype>(d->limits.maxLineBytes)) });
         ++chunk.lineCount;
     }
     return chunk;

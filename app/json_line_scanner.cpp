@@ -96,14 +96,15 @@ QString at(const char* what, std::size_t pos)
 
 const QString& truncatedInObject()
 {
-    static const QString text
-        = QStringLiteral("not JSON: truncated (the line ends inside an object)");
+    static const QString text =
+        QStringLiteral("not JSON: truncated (the line ends inside an object)");
     return text;
 }
 
 const QString& truncatedInString()
 {
-    static const QString text = QStringLiteral("not JSON: truncated (the line ends inside a string)");
+    static const QString text =
+        QStringLiteral("not JSON: truncated (the line ends inside a string)");
     return text;
 }
 

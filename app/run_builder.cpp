@@ -16,6 +16,7 @@ constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int Unmapped = -1; // chunk-local id not looked up yet
 constexpr int Ignored = -2; // over a limit: its points are dropped (counted)
 constexpr int Metadata = -3; // a static field of the run (run_begin info): not a metric
+constexpr int NullOnly = -4; // only nulls so far, and the run has no such series: no gap to make
 
 QString fromUtf8(const std::string& s)
 {
@@ -32,8 +33,8 @@ public:
     {
         const QFileInfo info(sourcePath);
         fileName = sourcePath == QLatin1String("-") ? QStringLiteral("stdin") : info.fileName();
-        baseName = sourcePath == QLatin1String("-") ? QStringLiteral("stdin")
-                                                    : info.completeBaseName();
+        baseName =
+            sourcePath == QLatin1String("-") ? QStringLiteral("stdin") : info.completeBaseName();
         if (fileName.isEmpty())
             fileName = sourcePath;
         if (baseName.isEmpty())
@@ -87,14 +88,14 @@ public:
     int createSeries(const QString& tag, const QString& path, AppendSummary& summary);
     bool seriesExists(const ParsedChunk& chunk, std::uint32_t local, int tag)
     {
-        const QString key
-            = current().tags[tag] + QLatin1Char('/') + fromUtf8(chunk.series[local].path);
+        const QString key =
+            current().tags[tag] + QLatin1Char('/') + fromUtf8(chunk.series[local].path);
         return current().seriesByKey.contains(key);
     }
     void appendPoint(int series, double value, std::uint32_t record, AppendSummary& summary);
     void warnOnce(bool& flag, const QString& text, AppendSummary& summary);
-    void mergeRecord(const ParsedChunk& chunk, const ParsedChunk::Record& r,
-                     AppendSummary& summary);
+    void mergeRecord(
+        const ParsedChunk& chunk, const ParsedChunk::Record& r, AppendSummary& summary);
     void addMalformedLine(MalformedLine line, AppendSummary& summary);
     void addBlankLines(std::uint64_t count, AppendSummary& summary)
     {
@@ -111,9 +112,8 @@ public:
     {
         ensureRun(summary);
         RunState& st = state();
-        bool& flag = warning.kind == ParsedChunk::Warning::Kind::LongKeyPath
-            ? st.warnedKeyPath
-            : st.warnedChunkSeries;
+        bool& flag = warning.kind == ParsedChunk::Warning::Kind::LongKeyPath ? st.warnedKeyPath
+                                                                             : st.warnedChunkSeries;
         warnOnce(flag, warning.text, summary);
     }
     void resetTranslation()
@@ -175,8 +175,7 @@ void RunBuilder::Private::startRun(AppendSummary& summary)
     c.added = true;
 }
 
-void RunBuilder::Private::applyRunBegin(const ParsedChunk::Detail& detail,
-                                        AppendSummary& summary)
+void RunBuilder::Private::applyRunBegin(const ParsedChunk::Detail& detail, AppendSummary& summary)
 {
     Run& run = current();
     state().fromRunBegin = true;
@@ -201,8 +200,8 @@ void RunBuilder::Private::warnOnce(bool& flag, const QString& text, AppendSummar
     change(summary).warningsChanged = true;
 }
 
-int RunBuilder::Private::mapTag(const ParsedChunk& chunk, std::uint32_t local,
-                                AppendSummary& summary)
+int RunBuilder::Private::mapTag(
+    const ParsedChunk& chunk, std::uint32_t local, AppendSummary& summary)
 {
     int& mapped = tagMap[local];
     if (mapped != Unmapped)
@@ -215,10 +214,10 @@ int RunBuilder::Private::mapTag(const ParsedChunk& chunk, std::uint32_t local,
         mapped = it.value();
     } else if (static_cast<std::size_t>(run.tags.size()) >= maxTags) {
         warnOnce(st.warnedTags,
-                 QStringLiteral("more than %1 tags: records of the others are kept without "
-                                "their points")
-                     .arg(maxTags),
-                 summary);
+            QStringLiteral("more than %1 tags: records of the others are kept without "
+                           "their points")
+                .arg(maxTags),
+            summary);
         mapped = Ignored;
     } else {
         change(summary);
@@ -230,8 +229,8 @@ int RunBuilder::Private::mapTag(const ParsedChunk& chunk, std::uint32_t local,
     return mapped;
 }
 
-int RunBuilder::Private::createSeries(const QString& tag, const QString& path,
-                                      AppendSummary& summary)
+int RunBuilder::Private::createSeries(
+    const QString& tag, const QString& path, AppendSummary& summary)
 {
     Run& run = current();
     RunState& st = state();
@@ -241,8 +240,8 @@ int RunBuilder::Private::createSeries(const QString& tag, const QString& path,
         return it.value();
     if (run.series.size() >= maxSeries) {
         warnOnce(st.warnedSeries,
-                 QStringLiteral("more than %1 series: the others are not plotted").arg(maxSeries),
-                 summary);
+            QStringLiteral("more than %1 series: the others are not plotted").arg(maxSeries),
+            summary);
         return Ignored;
     }
     change(summary);
@@ -254,8 +253,8 @@ int RunBuilder::Private::createSeries(const QString& tag, const QString& path,
     return index;
 }
 
-int RunBuilder::Private::mapSeries(const ParsedChunk& chunk, std::uint32_t local,
-                                   AppendSummary& summary)
+int RunBuilder::Private::mapSeries(
+    const ParsedChunk& chunk, std::uint32_t local, AppendSummary& summary)
 {
     const int mapped = seriesMap[local];
     if (mapped != Unmapped)
@@ -272,8 +271,8 @@ int RunBuilder::Private::mapSeries(const ParsedChunk& chunk, std::uint32_t local
     return result;
 }
 
-void RunBuilder::Private::appendPoint(int series, double value, std::uint32_t record,
-                                      AppendSummary& summary)
+void RunBuilder::Private::appendPoint(
+    int series, double value, std::uint32_t record, AppendSummary& summary)
 {
     Run& run = current();
     RunState& st = state();
@@ -299,8 +298,8 @@ void RunBuilder::Private::addMalformedLine(MalformedLine line, AppendSummary& su
     ++summary.malformed;
 }
 
-void RunBuilder::Private::mergeRecord(const ParsedChunk& chunk, const ParsedChunk::Record& r,
-                                      AppendSummary& summary)
+void RunBuilder::Private::mergeRecord(
+    const ParsedChunk& chunk, const ParsedChunk::Record& r, AppendSummary& summary)
 {
     // Run boundaries come first: the record opens the new run.
     if (r.kind == RecordKind::RunBegin) {
@@ -330,8 +329,8 @@ void RunBuilder::Private::mergeRecord(const ParsedChunk& chunk, const ParsedChun
     const bool hasStep = !std::isnan(step);
     if (!hasStep && r.kind == RecordKind::Flat)
         step = static_cast<double>(run.records.size()); // x of a log without a step: its index
-    const std::uint32_t record = run.records.append(
-        r.ts, step, r.epoch, r.offset, tag >= 0 ? static_cast<std::uint16_t>(tag) : RecordTable::NoTag);
+    const std::uint32_t record = run.records.append(r.ts, step, r.epoch, r.offset,
+        tag >= 0 ? static_cast<std::uint16_t>(tag) : RecordTable::NoTag);
     ++summary.records;
     if (tag >= 0)
         ++run.tagCounts[static_cast<std::size_t>(tag)];
@@ -387,9 +386,9 @@ void RunBuilder::Private::mergeRecord(const ParsedChunk& chunk, const ParsedChun
         const bool epochAdvanced = recordEpoch > st.lastStepEpoch; // false when either is NaN
         if (step < st.lastStep && !epochAdvanced) {
             addEvent(RunEvent::Kind::Restart, {},
-                     QStringLiteral("step went back from %1 to %2")
-                         .arg(st.lastStep, 0, 'g', 17)
-                         .arg(step, 0, 'g', 17));
+                QStringLiteral("step went back from %1 to %2")
+                    .arg(st.lastStep, 0, 'g', 17)
+                    .arg(step, 0, 'g', 17));
         }
         st.lastStep = step;
         st.lastStepEpoch = recordEpoch;
@@ -402,12 +401,15 @@ void RunBuilder::Private::mergeRecord(const ParsedChunk& chunk, const ParsedChun
             const std::uint32_t local = chunk.pointSeries[p];
             const double value = chunk.pointValues[p];
             int series = seriesMap[local];
-            if (series == Unmapped) {
+            if (series == Unmapped || series == NullOnly) {
                 // null makes a gap only in a series that has numbers.
-                if (ParsedChunk::isNullGap(value) && !seriesExists(chunk, local, tag)) {
+                if (ParsedChunk::isNullGap(value)
+                    && (series == NullOnly || !seriesExists(chunk, local, tag))) {
+                    seriesMap[local] = NullOnly;
                     ++run.skippedValues;
                     continue;
                 }
+                seriesMap[local] = Unmapped;
                 series = mapSeries(chunk, local, summary);
             }
             if (series < 0) {
@@ -429,8 +431,8 @@ void RunBuilder::Private::mergeRecord(const ParsedChunk& chunk, const ParsedChun
     } else if (r.kind == RecordKind::StepEnd) {
         if (hasStep && r.step == st.beginStep && hasTime && !std::isnan(st.beginTime)) {
             if (st.durationSeries < 0)
-                st.durationSeries = createSeries(QStringLiteral("derived"),
-                                                 QStringLiteral("step_duration"), summary);
+                st.durationSeries = createSeries(
+                    QStringLiteral("derived"), QStringLiteral("step_duration"), summary);
             if (st.durationSeries >= 0)
                 appendPoint(st.durationSeries, time - st.beginTime, record, summary);
         }
@@ -443,11 +445,11 @@ void RunBuilder::Private::mergeRecord(const ParsedChunk& chunk, const ParsedChun
             st.rpsCount = 0;
         } else if (bucket > st.rpsBucket) {
             if (st.rpsSeries < 0)
-                st.rpsSeries = createSeries(QStringLiteral("derived"),
-                                            QStringLiteral("records_per_second"), summary);
+                st.rpsSeries = createSeries(
+                    QStringLiteral("derived"), QStringLiteral("records_per_second"), summary);
             if (st.rpsSeries >= 0) {
-                appendPoint(st.rpsSeries, static_cast<double>(st.rpsCount), st.rpsLastRecord,
-                            summary);
+                appendPoint(
+                    st.rpsSeries, static_cast<double>(st.rpsCount), st.rpsLastRecord, summary);
                 if (bucket > st.rpsBucket + 1)
                     appendPoint(st.rpsSeries, 0.0, record, summary); // a silent stretch
             }
@@ -515,7 +517,7 @@ AppendSummary RunBuilder::append(const ParsedChunk& chunk)
 
     for (AppendSummary::RunChange& c : summary.runs) {
         std::sort(c.series.begin(), c.series.end(),
-                  [](const auto& a, const auto& b) { return a.series < b.series; });
+            [](const auto& a, const auto& b) { return a.series < b.series; });
     }
     d->resetTranslation();
     return summary;

@@ -133,6 +133,23 @@ RunLoader::Result RunLoader::load(const QString& path, RunBuilder& builder,
         ++nextMerge;
     }
 
+    // Pyramids and spare capacity once per series, split between the threads.
+    std::vector<Series*> series;
+    for (int r = 0; r < builder.runCount(); ++r)
+        for (Series& s : builder.run(r).series)
+            series.push_back(&s);
+    std::atomic<std::size_t> nextSeries { 0 };
+    auto finish = [&] {
+        for (std::size_t i = nextSeries.fetch_add(1); i < series.size(); i = nextSeries.fetch_add(1))
+            series[i]->finishAppending();
+    };
+    helpers.clear();
+    for (int t = 1; t < std::max(1, threads); ++t)
+        helpers.emplace_back(finish);
+    finish();
+    for (std::thread& t : helpers)
+        t.join();
+
     result.cancelled = nextMerge < blocks.size();
     if (nextMerge > 0) {
         const Block& last = blocks[nextMerge - 1];

@@ -17,7 +17,6 @@ void Series::append(double value, std::uint32_t record, bool restart)
         m_segmentStarts.push_back(index);
     m_values.push_back(value);
     m_records.push_back(record);
-    m_pyramid.appended(m_values);
     if (std::isfinite(value)) {
         if (!(value >= m_min))
             m_min = value;
@@ -38,6 +37,24 @@ void Series::reserve(std::size_t n)
 {
     m_values.reserve(n);
     m_records.reserve(n);
+}
+
+const MinMaxPyramid& Series::pyramid() const
+{
+    if (m_pyramid.size() != m_values.size()) {
+        if (m_pyramid.size() == 0)
+            m_pyramid.rebuild(m_values);
+        else
+            m_pyramid.appended(m_values);
+    }
+    return m_pyramid;
+}
+
+void Series::finishAppending()
+{
+    m_values.shrink_to_fit();
+    m_records.shrink_to_fit();
+    pyramid();
 }
 
 std::size_t Series::bytesUsed() const

@@ -32,7 +32,12 @@ public:
     std::size_t size() const { return m_values.size(); }
     const std::vector<double>& values() const { return m_values; }
     const std::vector<std::uint32_t>& records() const { return m_records; }
-    const MinMaxPyramid& pyramid() const { return m_pyramid; }
+    // Brought up to date here, not on every append: a bulk load then builds it in one pass per
+    // series (see RunLoader), and a live append costs no pyramid work until the next redraw.
+    // Call only on the thread that owns the run.
+    const MinMaxPyramid& pyramid() const;
+    // Builds the pyramid and returns spare capacity after a bulk load.
+    void finishAppending();
     // Point indices at which a new segment starts (never contains 0).
     const std::vector<std::uint32_t>& segmentStarts() const { return m_segmentStarts; }
     // Point indices of NaN, +Inf, -Inf values, ascending (markers; they break the line).
@@ -54,7 +59,7 @@ private:
     std::vector<std::uint32_t> m_records;
     std::vector<std::uint32_t> m_segmentStarts;
     std::vector<std::uint32_t> m_nonFinite;
-    MinMaxPyramid m_pyramid;
+    mutable MinMaxPyramid m_pyramid; // covers m_pyramid.size() leading values
     std::size_t m_nanCount = 0;
     std::size_t m_posInfCount = 0;
     std::size_t m_negInfCount = 0;

@@ -20,6 +20,7 @@ namespace viewer {
 namespace {
 
 constexpr int RefreshIntervalMs = 33; // <= 30 coalesced redraws per second
+constexpr int InteractionFrameMs = 16; // charts following another one's zoom or pan
 constexpr int MinChartWidth = 440;
 constexpr int MaxColumns = 6;
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
@@ -73,14 +74,22 @@ ChartGrid::ChartGrid(Workspace* workspace, QWidget* parent)
     m_timer->setSingleShot(true);
     m_timer->setInterval(RefreshIntervalMs);
     connect(m_timer, &QTimer::timeout, this, [this] { refresh(false); });
+    m_interaction = new QTimer(this);
+    m_interaction->setSingleShot(true);
+    m_interaction->setInterval(InteractionFrameMs);
+    connect(m_interaction, &QTimer::timeout, this, [this] {
+        for (auto& [key, chart] : m_charts) {
+            if (chart->isDirty() && isShown(chart))
+                chart->refresh();
+        }
+    });
     // Charts scrolled into view catch up on what they missed while hidden.
     connect(m_scroll->verticalScrollBar(), &QScrollBar::valueChanged, this,
-            &ChartGrid::scheduleRefresh);
+        &ChartGrid::scheduleRefresh);
 
     if (m_workspace) {
-        connect(m_workspace, &Workspace::runAdded, this, [this](int runId) {
-            addRun(runId, nullptr, m_workspace->sourceOfRun(runId));
-        });
+        connect(m_workspace, &Workspace::runAdded, this,
+            [this](int runId) { addRun(runId, nullptr, m_workspace->sourceOfRun(runId)); });
         connect(m_workspace, &Workspace::runRemoved, this, &ChartGrid::removeRun);
         connect(m_workspace, &Workspace::runsAppended, this, &ChartGrid::notifyRunsAppended);
         for (int runId : m_workspace->runIds())
@@ -262,7 +271,8 @@ void ChartGrid::syncCharts()
     bool changed = false;
     // Remove charts whose key left the filter (or whose runs were hidden or closed).
     for (auto it = m_charts.begin(); it != m_charts.end();) {
-        const bool keep = m_keys.contains(it->first) && (!m_filter || m_filter->contains(it->first));
+        const bool keep =
+            m_keys.contains(it->first) && (!m_filter || m_filter->contains(it->first));
         if (keep) {
             ++it;
             continue;
@@ -287,12 +297,11 @@ void ChartGrid::syncCharts()
         chart->setOptions(m_options);
         chart->setRuns(runs);
         connect(chart, &MetricChart::xRangeRequested, this,
-                [this, chart](double x0, double x1) { onChartXRange(chart, x0, x1); });
+            [this, chart](double x0, double x1) { onChartXRange(chart, x0, x1); });
         connect(chart, &MetricChart::resetRequested, this, &ChartGrid::resetZoom);
         connect(chart, &MetricChart::goToXRequested, this, &ChartGrid::zoomToX);
-        connect(chart, &MetricChart::optionsEdited, this, [this, chart] {
-            applyXView(chart->options().xMode, false);
-        });
+        connect(chart, &MetricChart::optionsEdited, this,
+            [this, chart] { applyXView(chart->options().xMode, false); });
         connect(chart, &MetricChart::hovered, this, [this, chart](double x) {
             for (auto& [k, other] : m_charts) {
                 if (other != chart && other->options().xMode == chart->options().xMode
@@ -321,9 +330,8 @@ void ChartGrid::relayoutGrid()
         m_layout->takeAt(0);
     if (m_charts.empty()) {
         m_placeholder->setText(m_runs.empty() ? tr("Open a run (File > Open) to see its metrics.")
-                                   : m_keys.isEmpty()
-                                   ? tr("The open runs have no numeric metrics yet.")
-                                   : tr("No metric matches the filter."));
+                : m_keys.isEmpty()            ? tr("The open runs have no numeric metrics yet.")
+                                              : tr("No metric matches the filter."));
         m_placeholder->show();
         m_layout->addWidget(m_placeholder, 0, 0);
         return;
@@ -471,9 +479,10 @@ void ChartGrid::onChartXRange(MetricChart* source, double x0, double x1)
         if (chart == source || chart->options().xMode != mode)
             continue;
         chart->setXRange(x0, x1);
-        if (isShown(chart))
-            chart->refresh();
     }
+    // The other charts follow at the next frame, together (a wheel sends many events per frame).
+    if (!m_interaction->isActive())
+        m_interaction->start();
     if (mode == m_options.xMode)
         emit xRangeChanged(x0, x1);
 }
@@ -554,7 +563,8 @@ void ChartGrid::zoomToX(double x)
     double e1 = 0;
     const bool haveExtent = extentOf(mode, e0, e1);
     double width = view.shown.second - view.shown.first;
-    // From the whole run, zoom in to a tenth of it around x; an already zoomed view keeps its width.
+    // From the whole run, zoom in to a tenth of it around x; an already zoomed view keeps its
+    // width.
     if (!view.fixed && haveExtent)
         width = (e1 - e0) / 10.0;
     if (!(width > 0))
@@ -654,16 +664,15 @@ QImage ChartGrid::renderChart(const QString& key, QSize size) const
     MetricChart chart(key);
     chart.setAttribute(Qt::WA_DontShowOnScreen);
     const MetricChart* shown = this->chart(key);
-    chart.setOptions(shown ? shown->options() : m_options);
+    const ChartOptions options = shown ? shown->options() : m_options;
+    chart.setOptions(options);
     chart.setRuns(chartRuns());
-    if (shown) {
-        if (!shown->isAutoXRange())
-            chart.setXRange(shown->xMin(), shown->xMax());
-    } else {
-        const auto it = m_xViews.find(modeKey(m_options.xMode));
-        if (it != m_xViews.end() && it->fixed)
-            chart.setXRange(it->fixed->first, it->fixed->second);
-    }
+    // The grid's shared range of that x mode (a chart's own axes may not be redrawn yet).
+    const auto it = m_xViews.find(modeKey(options.xMode));
+    if (it != m_xViews.end() && it->fixed)
+        chart.setXRange(it->fixed->first, it->fixed->second);
+    else if (it != m_xViews.end() && it->everShown)
+        chart.setXRange(it->shown.first, it->shown.second);
     return chart.renderImage(size.isValid() ? size : QSize(800, 400));
 }
 

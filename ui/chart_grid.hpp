@@ -72,11 +72,17 @@ public:
     void setLogScale(bool x, bool y);
     void setIgnoreOutliers(bool on);
     void setGroupMode(GroupMode mode);
-    const ChartOptions& options() const { return m_options; }
+    const ChartOptions& options() const
+    {
+        return m_options;
+    }
 
     // Live: the x range follows the newest data while the view touches the right edge.
     void setFollowLatest(bool follow);
-    bool followLatest() const { return m_follow; }
+    bool followLatest() const
+    {
+        return m_follow;
+    }
 
     void zoomToX(double x); // centre every chart on x (events table double-click)
     void setXRange(double x0, double x1); // every chart of the global x mode
@@ -86,7 +92,10 @@ public:
     int chartCount() const;
     QStringList chartKeys() const; // in grid order
     MetricChart* chart(const QString& key) const;
-    int columnCount() const { return m_columns; }
+    int columnCount() const
+    {
+        return m_columns;
+    }
 
     // The visible series (charts shown, runs visible) at full resolution.
     bool exportCsv(const QString& path, QString* error) const;
@@ -143,7 +152,8 @@ private:
     QWidget* m_container = nullptr;
     QGridLayout* m_layout = nullptr;
     QLabel* m_placeholder = nullptr;
-    QTimer* m_timer = nullptr;
+    QTimer* m_timer = nullptr; // coalesces data redraws
+    QTimer* m_interaction = nullptr; // coalesces the charts following a zoom or pan
 
     std::map<int, RunEntry> m_runs;
     RunPalette m_palette;

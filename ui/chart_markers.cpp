@@ -57,7 +57,8 @@ void ChartMarkers::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWi
             pen = QPen(line.color, 1.2, Qt::DashLine);
         }
         painter->setPen(pen);
-        painter->drawLine(QPointF(line.px, m_plotArea.top()), QPointF(line.px, m_plotArea.bottom()));
+        painter->drawLine(
+            QPointF(line.px, m_plotArea.top()), QPointF(line.px, m_plotArea.bottom()));
     }
     painter->restore();
 }

@@ -33,12 +33,17 @@ public:
     void setMarkers(std::vector<std::pair<qreal, qreal>> bands, std::vector<Line> lines);
     void setBandColor(const QColor& color);
 
-    const std::vector<Line>& lines() const { return m_lines; }
-    const std::vector<std::pair<qreal, qreal>>& bands() const { return m_bands; }
+    const std::vector<Line>& lines() const
+    {
+        return m_lines;
+    }
+    const std::vector<std::pair<qreal, qreal>>& bands() const
+    {
+        return m_bands;
+    }
 
     QRectF boundingRect() const override;
-    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option,
-               QWidget* widget) override;
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
 private:
     QRectF m_plotArea;

@@ -61,7 +61,8 @@ void ChartOverlay::layoutBox()
     qreal textWidth = 0;
     for (const TextLine& line : m_lines) {
         QString text = fm.elidedText(line.text, Qt::ElideRight, MaxBoxTextWidth);
-        textWidth = std::max(textWidth, fm.horizontalAdvance(text) + (line.swatch.isValid() ? Swatch + 4 : 0));
+        textWidth = std::max(
+            textWidth, fm.horizontalAdvance(text) + (line.swatch.isValid() ? Swatch + 4 : 0));
         m_elided.push_back(std::move(text));
     }
     const qreal w = textWidth + 2 * Padding;
@@ -71,7 +72,8 @@ void ChartOverlay::layoutBox()
     if (x + w > m_chartArea.right())
         x = m_anchor.x() - 14 - w;
     x = std::max(x, m_chartArea.left());
-    qreal y = std::clamp(m_anchor.y() - h / 2, m_chartArea.top(), std::max(m_chartArea.top(), m_chartArea.bottom() - h));
+    qreal y = std::clamp(m_anchor.y() - h / 2, m_chartArea.top(),
+        std::max(m_chartArea.top(), m_chartArea.bottom() - h));
     m_box = QRectF(x, y, w, h);
 }
 
@@ -82,7 +84,8 @@ void ChartOverlay::setBadges(std::vector<Badge> badges)
     // Below the +Inf markers that sit on the top edge.
     qreal y = m_plotArea.top() + 12;
     for (Badge& badge : m_badges) {
-        const qreal w = std::min(fm.horizontalAdvance(badge.text), m_plotArea.width() * 0.6) + Swatch + 4 + 2 * 4;
+        const qreal w = std::min(fm.horizontalAdvance(badge.text), m_plotArea.width() * 0.6)
+            + Swatch + 4 + 2 * 4;
         const qreal h = fm.height() + 4;
         badge.rect = QRectF(m_plotArea.right() - 4 - w, y, w, h);
         y += h + 3;
@@ -122,8 +125,8 @@ void ChartOverlay::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWi
         QColor c = m_text;
         c.setAlpha(110);
         painter->setPen(QPen(c, 1.0, Qt::DotLine));
-        painter->drawLine(QPointF(m_crosshair, m_plotArea.top()),
-                          QPointF(m_crosshair, m_plotArea.bottom()));
+        painter->drawLine(
+            QPointF(m_crosshair, m_plotArea.top()), QPointF(m_crosshair, m_plotArea.bottom()));
     }
 
     for (const Badge& badge : m_badges) {
@@ -133,12 +136,12 @@ void ChartOverlay::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWi
         painter->setBrush(fill);
         painter->drawRoundedRect(badge.rect, 3, 3);
         const QRectF swatch(badge.rect.left() + 4, badge.rect.center().y() - Swatch / 2 + 1,
-                            Swatch - 2, Swatch - 2);
+            Swatch - 2, Swatch - 2);
         painter->fillRect(swatch, badge.color);
         const QRectF textRect = badge.rect.adjusted(Swatch + 6, 0, -4, 0);
         painter->setPen(WarningColor);
         painter->drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft | Qt::TextSingleLine,
-                          fm.elidedText(badge.text, Qt::ElideRight, textRect.width()));
+            fm.elidedText(badge.text, Qt::ElideRight, textRect.width()));
     }
 
     if (!m_lines.empty()) {
@@ -153,8 +156,8 @@ void ChartOverlay::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWi
             const TextLine& line = m_lines[i];
             qreal x = m_box.left() + Padding;
             if (line.swatch.isValid()) {
-                painter->fillRect(QRectF(x, y + (fm.height() - Swatch) / 2, Swatch, Swatch),
-                                  line.swatch);
+                painter->fillRect(
+                    QRectF(x, y + (fm.height() - Swatch) / 2, Swatch, Swatch), line.swatch);
                 x += Swatch + 4;
             }
             painter->setPen(line.warning ? WarningColor : m_text);

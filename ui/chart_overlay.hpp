@@ -34,18 +34,26 @@ public:
 
     void setAreas(const QRectF& chartArea, const QRectF& plotArea);
     void setCrosshair(qreal px); // NaN hides it
-    qreal crosshair() const { return m_crosshair; }
+    qreal crosshair() const
+    {
+        return m_crosshair;
+    }
     // anchor: the cursor; the box goes beside it, inside the chart. Empty lines hide the box.
     void setHoverBox(const QPointF& anchor, std::vector<TextLine> lines);
-    const std::vector<TextLine>& hoverLines() const { return m_lines; }
+    const std::vector<TextLine>& hoverLines() const
+    {
+        return m_lines;
+    }
     void setBadges(std::vector<Badge> badges);
-    const std::vector<Badge>& badges() const { return m_badges; }
+    const std::vector<Badge>& badges() const
+    {
+        return m_badges;
+    }
     int badgeAt(const QPointF& pos) const; // index into badges(), or -1
     void setColors(const QColor& text, const QColor& background);
 
     QRectF boundingRect() const override;
-    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option,
-               QWidget* widget) override;
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
     static constexpr int MaxBoxTextWidth = 460; // pixels; longer lines are elided
 

@@ -16,6 +16,8 @@
 #include <QContextMenuEvent>
 #include <QDateTime>
 #include <QDateTimeAxis>
+#include <QDir>
+#include <QFileInfo>
 #include <QGraphicsLayout>
 #include <QLegend>
 #include <QLegendMarker>
@@ -25,6 +27,7 @@
 #include <QMouseEvent>
 #include <QRubberBand>
 #include <QTextStream>
+#include <QTimer>
 #include <QValueAxis>
 #include <QWheelEvent>
 
@@ -40,6 +43,7 @@ constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int MaxNameChars = 60; // legend and hover names; the full name is in the runs panel
 constexpr qreal HoverReach = 5.0; // pixels: markers this close to the cursor are described
 constexpr qreal GeometryMargin = 2000.0; // pixels around the plot inside which lines are kept
+constexpr int InteractionFrameMs = 12; // wheel/drag redraws: at most one per frame
 
 // x of point i of a series through one x mode of its run.
 double pointX(const Series& s, const RecordTable::XColumn& column, std::size_t i)
@@ -65,8 +69,7 @@ std::vector<std::pair<std::size_t, std::size_t>> segmentsOf(const Series& s)
 
 // First index in [b, e) whose x is >= x (x is non-decreasing within a segment; a NaN x, a record
 // before any step, sorts first).
-template <class XOf>
-std::size_t lowerBound(std::size_t b, std::size_t e, double x, const XOf& xOf)
+template <class XOf> std::size_t lowerBound(std::size_t b, std::size_t e, double x, const XOf& xOf)
 {
     while (b < e) {
         const std::size_t mid = b + (e - b) / 2;
@@ -80,13 +83,14 @@ std::size_t lowerBound(std::size_t b, std::size_t e, double x, const XOf& xOf)
 
 // The x extent of a segment of increasing x; only x > minExclusive counts (log axes: > 0).
 template <class XOf>
-bool segmentExtent(std::size_t b, std::size_t e, const XOf& xOf, bool positiveOnly, double& lo,
-                   double& hi)
+bool segmentExtent(
+    std::size_t b, std::size_t e, const XOf& xOf, bool positiveOnly, double& lo, double& hi)
 {
     if (b >= e)
         return false;
-    std::size_t first = positiveOnly ? lowerBound(b, e, std::nextafter(0.0, 1.0), xOf)
-                                     : lowerBound(b, e, -std::numeric_limits<double>::infinity(), xOf);
+    std::size_t first = positiveOnly
+        ? lowerBound(b, e, std::nextafter(0.0, 1.0), xOf)
+        : lowerBound(b, e, -std::numeric_limits<double>::infinity(), xOf);
     while (first < e && !std::isfinite(xOf(first)))
         ++first;
     if (first >= e)
@@ -140,7 +144,7 @@ void configureValueAxis(QValueAxis* axis, double a, double b, double pixels, dou
 // has no position) into polylines kept inside `bounds`: QPainter's rasteriser misbehaves with
 // coordinates in the millions, and a NaN point must break the line, not join across it.
 void addClippedPiece(const std::vector<QPointF>& pts, const QRectF& bounds,
-                     std::vector<QPolygonF>& out, std::vector<QPointF>& dots)
+    std::vector<QPolygonF>& out, std::vector<QPointF>& dots)
 {
     auto finite = [](const QPointF& p) { return std::isfinite(p.x()) && std::isfinite(p.y()); };
     if (pts.size() == 1) {
@@ -176,7 +180,7 @@ void addClippedPiece(const std::vector<QPointF>& pts, const QRectF& bounds,
         const double dy = q.y() - p.y();
         const double pp[4] = { -dx, dx, -dy, dy };
         const double qq[4] = { p.x() - bounds.left(), bounds.right() - p.x(), p.y() - bounds.top(),
-                               bounds.bottom() - p.y() };
+            bounds.bottom() - p.y() };
         bool visible = true;
         for (int k = 0; k < 4 && visible; ++k) {
             if (pp[k] == 0.0) {
@@ -281,6 +285,13 @@ MetricChart::MetricChart(const QString& key, QWidget* parent)
     m_overlay = new ChartOverlay(c);
     m_overlay->setZValue(10.0);
 
+    m_interaction = new QTimer(this);
+    m_interaction->setSingleShot(true);
+    m_interaction->setInterval(InteractionFrameMs);
+    connect(m_interaction, &QTimer::timeout, this, [this] {
+        if (m_dirty)
+            refresh();
+    });
     connect(c, &QChart::plotAreaChanged, this, [this] {
         if (!m_inRelayout)
             relayout();
@@ -445,7 +456,16 @@ void MetricChart::rebuildCurves()
         } else {
             for (const ChartRun* r : members)
                 curve->members.push_back(r->runId);
-            curve->name = QStringLiteral("%1 (mean of %2)").arg(nameOf(*members.front())).arg(members.size());
+            // Named after what the members share: their file, else their folder (per-rank files).
+            QString name = nameOf(*members.front());
+            const QString source = members.front()->run->sourcePath;
+            bool sameSource = true;
+            for (const ChartRun* r : members)
+                sameSource = sameSource && r->run->sourcePath == source;
+            const QString folder = QFileInfo(source).dir().dirName();
+            if (!sameSource && !folder.isEmpty() && folder != QLatin1String("."))
+                name = folder;
+            curve->name = QStringLiteral("%1 (mean of %2)").arg(name).arg(members.size());
         }
         m_curves.push_back(std::move(curve));
     }
@@ -472,7 +492,8 @@ void MetricChart::updateSmoothing(RunCache& cache, const Series& series) const
     case SmoothingKind::None:
         return;
     case SmoothingKind::Ema:
-        Smoothing::appendEma(values, cache.param, cache.ema, cache.smoothed, series.segmentStarts());
+        Smoothing::appendEma(
+            values, cache.param, cache.ema, cache.smoothed, series.segmentStarts());
         cache.pyramid.appended(cache.smoothed);
         break;
     case SmoothingKind::MovingAverage: {
@@ -489,61 +510,46 @@ void MetricChart::updateSmoothing(RunCache& cache, const Series& series) const
     cache.done = values.size();
 }
 
-
 void MetricChart::ensureAxes()
 {
     QChart* c = chart();
-    const bool wall = m_options.xMode == XAxisMode::Wall;
-    const bool logX = m_options.logX && !wall;
-    const QAbstractAxis::AxisType wantX = wall ? QAbstractAxis::AxisTypeDateTime
-        : logX                                 ? QAbstractAxis::AxisTypeLogValue
-                                               : QAbstractAxis::AxisTypeValue;
-    const QAbstractAxis::AxisType wantY
-        = m_options.logY ? QAbstractAxis::AxisTypeLogValue : QAbstractAxis::AxisTypeValue;
-    auto make = [](QAbstractAxis::AxisType type) -> QAbstractAxis* {
-        switch (type) {
-        case QAbstractAxis::AxisTypeDateTime:
-            return new QDateTimeAxis;
-        case QAbstractAxis::AxisTypeLogValue: {
-            auto* axis = new QLogValueAxis;
+    // Every axis type is created once and kept: only the active x and y axes are visible and
+    // attached. Removing an axis from a QChart leaves its labels and grid behind in Qt Charts 6.4
+    // (its item groups are not children of the axis item that gets hidden).
+    if (m_axes.empty()) {
+        auto* logX = new QLogValueAxis;
+        auto* logY = new QLogValueAxis;
+        for (QLogValueAxis* axis : { logX, logY }) {
             axis->setBase(10.0);
             axis->setLabelFormat(QStringLiteral("%g"));
             axis->setMinorTickCount(-1);
-            return axis;
         }
-        default:
-            return new QValueAxis;
+        m_axes = { new QValueAxis, logX, new QDateTimeAxis, new QValueAxis, logY };
+        for (std::size_t i = 0; i < m_axes.size(); ++i) {
+            m_axes[i]->setVisible(false);
+            c->addAxis(m_axes[i], i < 3 ? Qt::AlignBottom : Qt::AlignLeft);
         }
-    };
-    bool changed = false;
-    if (!m_axisX || m_axisX->type() != wantX) {
-        if (m_axisX) {
-            c->removeAxis(m_axisX);
-            delete m_axisX;
-        }
-        m_axisX = make(wantX);
-        c->addAxis(m_axisX, Qt::AlignBottom);
-        changed = true;
     }
-    if (!m_axisY || m_axisY->type() != wantY) {
-        if (m_axisY) {
-            c->removeAxis(m_axisY);
-            delete m_axisY;
-        }
-        m_axisY = make(wantY);
-        c->addAxis(m_axisY, Qt::AlignLeft);
-        changed = true;
-    }
-    m_axisX->setTitleText(xModeTitle(m_options.xMode).toHtmlEscaped());
+    const bool wall = m_options.xMode == XAxisMode::Wall;
+    QAbstractAxis* wantX = wall ? m_axes[2] : m_options.logX ? m_axes[1] : m_axes[0];
+    QAbstractAxis* wantY = m_options.logY ? m_axes[4] : m_axes[3];
+    const bool changed = wantX != m_axisX || wantY != m_axisY;
     if (changed) {
         for (QLineSeries* s : m_legendSeries) {
             for (QAbstractAxis* a : s->attachedAxes())
                 s->detachAxis(a);
+        }
+        for (QAbstractAxis* a : m_axes)
+            a->setVisible(a == wantX || a == wantY);
+        m_axisX = wantX;
+        m_axisY = wantY;
+        for (QLineSeries* s : m_legendSeries) {
             s->attachAxis(m_axisX);
             s->attachAxis(m_axisY);
         }
         applyTheme();
     }
+    m_axisX->setTitleText(xModeTitle(m_options.xMode).toHtmlEscaped());
 }
 
 void MetricChart::applyTheme()
@@ -569,15 +575,14 @@ void MetricChart::applyTheme()
     grid.setAlpha(dark ? 45 : 30);
     QColor axisLine = text;
     axisLine.setAlpha(120);
-    for (QAbstractAxis* axis : { m_axisX, m_axisY }) {
-        if (!axis)
-            continue;
+    for (QAbstractAxis* axis : m_axes) {
         axis->setLabelsFont(small);
         axis->setLabelsColor(text);
         axis->setTitleFont(small);
         axis->setTitleBrush(text);
         axis->setGridLineColor(grid);
-        axis->setMinorGridLineColor(QColor(grid.red(), grid.green(), grid.blue(), grid.alpha() / 2));
+        axis->setMinorGridLineColor(
+            QColor(grid.red(), grid.green(), grid.blue(), grid.alpha() / 2));
         axis->setLinePenColor(axisLine);
     }
     m_markers->setBandColor(dark ? QColor(255, 255, 255, 16) : QColor(0, 0, 0, 13));
@@ -649,7 +654,9 @@ void MetricChart::refresh()
             m_legendSeries[i]->setPen(pen);
         }
     }
-    chart()->legend()->setVisible(!m_curves.empty());
+    // One run needs no legend (the runs panel shows its color); two or more, or a group, do.
+    chart()->legend()->setVisible(
+        m_curves.size() > 1 || (m_curves.size() == 1 && !m_curves.front()->members.isEmpty()));
 
     for (const ChartRun& r : m_runs) {
         if (!r.run || m_options.smoothing == SmoothingKind::None)
@@ -750,9 +757,12 @@ void MetricChart::decimate()
                 src.nonFinite = &nonFinite;
                 return src;
             };
-            Decimator::decimate(source(curve->aggMean, curve->meanPyramid, curve->meanNonFinite), cols, curve->line);
-            Decimator::decimate(source(curve->aggMin, curve->minPyramid, curve->minNonFinite), cols, curve->lower);
-            Decimator::decimate(source(curve->aggMax, curve->maxPyramid, curve->maxNonFinite), cols, curve->upper);
+            Decimator::decimate(source(curve->aggMean, curve->meanPyramid, curve->meanNonFinite),
+                cols, curve->line);
+            Decimator::decimate(
+                source(curve->aggMin, curve->minPyramid, curve->minNonFinite), cols, curve->lower);
+            Decimator::decimate(
+                source(curve->aggMax, curve->maxPyramid, curve->maxNonFinite), cols, curve->upper);
             continue;
         }
         const ChartRun* r = nullptr;
@@ -820,7 +830,8 @@ void MetricChart::computeYRange()
             robust.padding = 0.0;
             found = RobustRange::quantileRange(*part.y, part.decimated->visible, robust, a, b);
         } else if (!log) {
-            found = RobustRange::finiteRange(*part.y, *part.pyramid, part.decimated->visible, 0.0, a, b);
+            found = RobustRange::finiteRange(
+                *part.y, *part.pyramid, part.decimated->visible, 0.0, a, b);
         }
         if (log) {
             // A log axis shows values > 0 only: the smallest positive one is among the decimated
@@ -828,7 +839,8 @@ void MetricChart::computeYRange()
             double positive = std::numeric_limits<double>::infinity();
             double top = -std::numeric_limits<double>::infinity();
             for (const QPointF& p : part.decimated->points) {
-                if (p.x() < m_mapping.x0 || p.x() > m_mapping.x1 || !(p.y() > 0) || !std::isfinite(p.y()))
+                if (p.x() < m_mapping.x0 || p.x() > m_mapping.x1 || !(p.y() > 0)
+                    || !std::isfinite(p.y()))
                     continue;
                 positive = std::min(positive, p.y());
                 top = std::max(top, p.y());
@@ -871,8 +883,8 @@ void MetricChart::applyAxisRanges()
     if (auto* timeAxis = qobject_cast<QDateTimeAxis*>(m_axisX)) {
         const double span = m_mapping.x1 - m_mapping.x0;
         timeAxis->setFormat(span < 120 ? QStringLiteral("HH:mm:ss.zzz")
-                                : span < 86400 ? QStringLiteral("HH:mm:ss")
-                                               : QStringLiteral("MM-dd HH:mm"));
+                : span < 86400         ? QStringLiteral("HH:mm:ss")
+                                       : QStringLiteral("MM-dd HH:mm"));
         timeAxis->setTickCount(std::clamp(static_cast<int>(w / 120), 2, 8));
         timeAxis->setRange(
             QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(std::floor(m_mapping.x0 * 1000.0))),
@@ -902,7 +914,8 @@ void MetricChart::buildGeometry()
     }
     const PixelColumns cols = columns();
     const qreal dpr = devicePixelRatioF();
-    const QRectF bounds = plot.adjusted(-GeometryMargin, -GeometryMargin, GeometryMargin, GeometryMargin);
+    const QRectF bounds =
+        plot.adjusted(-GeometryMargin, -GeometryMargin, GeometryMargin, GeometryMargin);
     // x at the centre of the decimator's pixel column: the line is then exactly the line of all
     // points (see Decimator); y through the plot's linear or log mapping.
     auto toPixel = [&](const QPointF& p) {
@@ -937,9 +950,11 @@ void MetricChart::buildGeometry()
             if (curve->lower.pieceCount() == curve->upper.pieceCount()) {
                 for (std::size_t k = 0; k < curve->upper.pieceCount(); ++k) {
                     QPolygonF poly;
-                    for (std::size_t i = curve->upper.pieceStarts[k]; i < curve->upper.pieceEnd(k); ++i)
+                    for (std::size_t i = curve->upper.pieceStarts[k]; i < curve->upper.pieceEnd(k);
+                         ++i)
                         poly << toPixel(curve->upper.points[i]);
-                    for (std::size_t i = curve->lower.pieceEnd(k); i-- > curve->lower.pieceStarts[k];)
+                    for (std::size_t i = curve->lower.pieceEnd(k);
+                         i-- > curve->lower.pieceStarts[k];)
                         poly << toPixel(curve->lower.points[i]);
                     bool ok = true;
                     for (const QPointF& p : poly)
@@ -989,7 +1004,6 @@ void MetricChart::buildGeometry()
         m_overlay->setCrosshair(m_mapping.px(m_syncedX));
 }
 
-
 void MetricChart::buildMarkers()
 {
     std::vector<std::pair<qreal, qreal>> bands;
@@ -1002,23 +1016,22 @@ void MetricChart::buildMarkers()
         if (!r.run)
             continue;
         const RecordTable& records = r.run->records;
-        std::vector<double> starts;
-        std::vector<double> ends;
+        // (epoch, x) of each epoch boundary; a boundary before the first step has no x: -inf.
+        std::vector<std::pair<double, double>> starts;
+        std::vector<std::pair<double, double>> ends;
         for (std::size_t e = 0; e < r.run->events.size(); ++e) {
             const RunEvent& ev = r.run->events[e];
             if (ev.record >= records.size())
                 continue;
-            const double x = records.x(m_options.xMode, ev.record);
+            double x = records.x(m_options.xMode, ev.record);
+            if (ev.kind == RunEvent::Kind::EpochBegin || ev.kind == RunEvent::Kind::EpochEnd) {
+                if (!std::isfinite(x))
+                    x = -std::numeric_limits<double>::infinity();
+                (ev.kind == RunEvent::Kind::EpochBegin ? starts : ends).emplace_back(ev.epoch, x);
+                continue;
+            }
             if (!std::isfinite(x))
                 continue;
-            if (ev.kind == RunEvent::Kind::EpochBegin) {
-                starts.push_back(x);
-                continue;
-            }
-            if (ev.kind == RunEvent::Kind::EpochEnd) {
-                ends.push_back(x);
-                continue;
-            }
             const qreal px = m_mapping.px(x);
             if (!(px >= plot.left() - 0.5 && px <= plot.right() + 0.5))
                 continue;
@@ -1039,20 +1052,30 @@ void MetricChart::buildMarkers()
         // the epochs of several runs would shade everything.
         if (haveBands)
             continue;
-        const std::vector<double>& bounds = starts.empty() ? ends : starts;
-        for (std::size_t i = 1; i < bounds.size(); i += 2) {
-            const double a = bounds[i];
-            const double b = i + 1 < bounds.size() ? bounds[i + 1] : m_mapping.x1;
-            qreal left = m_mapping.px(a);
-            qreal right = m_mapping.px(b);
+        // Odd epochs are shaded: from their begin to the next begin, or, with only ends known,
+        // from the previous end to theirs.
+        auto shade = [&](double a, double b) {
+            qreal left = std::isfinite(a) ? m_mapping.px(a) : plot.left();
+            qreal right = std::isfinite(b) ? m_mapping.px(b) : plot.right();
             if (!std::isfinite(left))
                 left = plot.left();
-            if (!std::isfinite(right) || right <= left)
-                continue;
             left = std::max(left, plot.left());
             right = std::min(right, plot.right());
             if (right > left)
                 bands.emplace_back(left, right);
+        };
+        const bool fromStarts = !starts.empty();
+        const auto& bounds = fromStarts ? starts : ends;
+        for (std::size_t i = 0; i < bounds.size(); ++i) {
+            const double epoch = std::isfinite(bounds[i].first) ? bounds[i].first : double(i);
+            if (std::fmod(std::abs(epoch), 2.0) < 1.0)
+                continue;
+            if (fromStarts)
+                shade(
+                    bounds[i].second, i + 1 < bounds.size() ? bounds[i + 1].second : m_mapping.x1);
+            else
+                shade(i > 0 ? bounds[i - 1].second : -std::numeric_limits<double>::infinity(),
+                    bounds[i].second);
         }
         haveBands = !bounds.empty();
     }
@@ -1229,11 +1252,10 @@ void MetricChart::hoverAt(const QPointF& pos)
         const double nonFinite = std::isnan(x) ? firstNonFiniteX(b.runId) : x;
         if (!std::isnan(nonFinite))
             lines.push_back({ b.color,
-                              QStringLiteral("Click: go to the first %1 at %2 %3")
-                                  .arg(std::isnan(x) ? QStringLiteral("Inf") : QStringLiteral("NaN"),
-                                       xModeTitle(m_options.xMode),
-                                       formatX(m_options.xMode, nonFinite)),
-                              false });
+                QStringLiteral("Click: go to the first %1 at %2 %3")
+                    .arg(std::isnan(x) ? QStringLiteral("Inf") : QStringLiteral("NaN"),
+                        xModeTitle(m_options.xMode), formatX(m_options.xMode, nonFinite)),
+                false });
         m_overlay->setHoverBox(pos, std::move(lines));
         m_overlay->setCrosshair(NaN);
         setCursor(Qt::PointingHandCursor);
@@ -1246,7 +1268,8 @@ void MetricChart::hoverAt(const QPointF& pos)
     }
     const double x = m_mapping.xAt(pos.x());
     std::vector<ChartOverlay::TextLine> lines;
-    lines.push_back({ QColor(), xModeTitle(m_options.xMode) + QLatin1Char(' ') + formatX(m_options.xMode, x), false });
+    lines.push_back({ QColor(),
+        xModeTitle(m_options.xMode) + QLatin1Char(' ') + formatX(m_options.xMode, x), false });
     const bool smoothing = m_options.smoothing != SmoothingKind::None;
     const QList<HoverValue> values = valuesAt(x);
     for (const HoverValue& v : values) {
@@ -1285,10 +1308,10 @@ void MetricChart::hoverAt(const QPointF& pos)
                 const qreal px = plot.left() + cols.pixelX(nx) / dpr;
                 if (std::abs(px - pos.x()) <= HoverReach) {
                     lines.push_back({ curve->color,
-                                      plainLabel(curve->name, MaxNameChars) + QStringLiteral(": ")
-                                          + QLatin1String(what) + QStringLiteral(" at ")
-                                          + formatX(m_options.xMode, nx),
-                                      true });
+                        plainLabel(curve->name, MaxNameChars) + QStringLiteral(": ")
+                            + QLatin1String(what) + QStringLiteral(" at ")
+                            + formatX(m_options.xMode, nx),
+                        true });
                     return;
                 }
             }
@@ -1314,18 +1337,19 @@ void MetricChart::hoverAt(const QPointF& pos)
             break;
         }
         const RunEvent& ev = r->run->events[hit.event];
-        const QString where = formatX(m_options.xMode, r->run->records.x(m_options.xMode, ev.record));
+        const QString where =
+            formatX(m_options.xMode, r->run->records.x(m_options.xMode, ev.record));
         if (ev.kind == RunEvent::Kind::Error) {
             QString text = QStringLiteral("Error at %1: ").arg(where) + plainLabel(ev.type, 80);
             if (!ev.message.isEmpty())
                 text += QStringLiteral(": ") + plainLabel(ev.message, 300);
             if (m_runs.size() > 1)
-                text += QStringLiteral("  (") + plainLabel(r->run->displayName, 40) + QLatin1Char(')');
+                text +=
+                    QStringLiteral("  (") + plainLabel(r->run->displayName, 40) + QLatin1Char(')');
             lines.push_back({ QColor(214, 39, 40), text, true });
         } else {
             lines.push_back({ r->color,
-                              QStringLiteral("Restart at %1 (resumed, step went backwards)").arg(where),
-                              false });
+                QStringLiteral("Restart at %1 (resumed, step went backwards)").arg(where), false });
         }
     }
     m_overlay->setCrosshair(pos.x());
@@ -1336,7 +1360,8 @@ void MetricChart::hoverAt(const QPointF& pos)
 void MetricChart::clearHover()
 {
     m_overlay->setHoverBox({}, {});
-    m_overlay->setCrosshair(std::isnan(m_syncedX) || !m_mapping.isValid() ? NaN : m_mapping.px(m_syncedX));
+    m_overlay->setCrosshair(
+        std::isnan(m_syncedX) || !m_mapping.isValid() ? NaN : m_mapping.px(m_syncedX));
     emit hovered(NaN);
 }
 
@@ -1403,8 +1428,8 @@ QString csvText(const QString& text)
     // not (CSV injection).
     if (!t.isEmpty() && (t[0] == u'=' || t[0] == u'+' || t[0] == u'-' || t[0] == u'@'))
         t.prepend(QLatin1Char('\''));
-    if (t.contains(QLatin1Char(',')) || t.contains(QLatin1Char('"')) || t.contains(QLatin1Char('\n'))
-        || t.contains(QLatin1Char('\r')) || t != t.trimmed()) {
+    if (t.contains(QLatin1Char(',')) || t.contains(QLatin1Char('"'))
+        || t.contains(QLatin1Char('\n')) || t.contains(QLatin1Char('\r')) || t != t.trimmed()) {
         t.replace(QLatin1Char('"'), QStringLiteral("\"\""));
         t = QLatin1Char('"') + t + QLatin1Char('"');
     }
@@ -1541,7 +1566,7 @@ QPointF MetricChart::toChart(const QPoint& viewportPos) const
     return chart()->mapFromScene(mapToScene(viewportPos));
 }
 
-void MetricChart::setXRangeFromUser(double x0, double x1)
+void MetricChart::setXRangeFromUser(double x0, double x1, bool immediate)
 {
     if (m_mapping.logX && (x0 <= 0 || x1 <= 0))
         return;
@@ -1551,7 +1576,12 @@ void MetricChart::setXRangeFromUser(double x0, double x1)
     if ((x1 - x0) <= std::max(std::abs(x0), std::abs(x1)) * 1e-12)
         return;
     setXRange(x0, x1);
-    refresh();
+    if (immediate) {
+        refresh();
+    } else if (!m_interaction->isActive()) {
+        // A wheel or a drag sends several events per frame: redraw once per frame.
+        m_interaction->start();
+    }
     emit xRangeRequested(x0, x1);
 }
 
@@ -1619,7 +1649,7 @@ void MetricChart::mouseMoveEvent(QMouseEvent* event)
             auto yback = [&](double v) { return m.logY ? std::pow(10.0, v) : v; };
             m_fixedY = std::make_pair(yback(ya + yshift), yback(yb + yshift));
         }
-        setXRangeFromUser(back(a + shift), back(b + shift));
+        setXRangeFromUser(back(a + shift), back(b + shift), false);
         event->accept();
         return;
     }
@@ -1648,7 +1678,7 @@ void MetricChart::mouseReleaseEvent(QMouseEvent* event)
                     m_fixedY = std::make_pair(y0, y1);
             }
             if (right > left)
-                setXRangeFromUser(m_mapping.xAt(left), m_mapping.xAt(right));
+                setXRangeFromUser(m_mapping.xAt(left), m_mapping.xAt(right), true);
         }
         event->accept();
         return;
@@ -1685,7 +1715,8 @@ void MetricChart::wheelEvent(QWheelEvent* event)
         return;
     }
     const QPointF pos = toChart(event->position().toPoint());
-    const int delta = event->angleDelta().y() != 0 ? event->angleDelta().y() : event->angleDelta().x();
+    const int delta =
+        event->angleDelta().y() != 0 ? event->angleDelta().y() : event->angleDelta().x();
     const double factor = std::pow(0.999, delta); // one notch (120): 0.89
     if (event->modifiers() & Qt::ShiftModifier) {
         const double ya = PlotMapping::axisValue(m_mapping.y0, m_mapping.logY);
@@ -1694,13 +1725,16 @@ void MetricChart::wheelEvent(QWheelEvent* event)
         auto back = [&](double v) { return m_mapping.logY ? std::pow(10.0, v) : v; };
         m_fixedY = std::make_pair(back(c - (c - ya) * factor), back(c + (yb - c) * factor));
         m_dirty = true;
-        refresh();
+        if (!m_interaction->isActive())
+            m_interaction->start();
     } else {
         const double a = PlotMapping::axisValue(m_mapping.x0, m_mapping.logX);
         const double b = PlotMapping::axisValue(m_mapping.x1, m_mapping.logX);
-        const double c = PlotMapping::axisValue(m_mapping.xAt(std::clamp(pos.x(), m_mapping.rect.left(), m_mapping.rect.right())), m_mapping.logX);
+        const double c = PlotMapping::axisValue(
+            m_mapping.xAt(std::clamp(pos.x(), m_mapping.rect.left(), m_mapping.rect.right())),
+            m_mapping.logX);
         auto back = [&](double v) { return m_mapping.logX ? std::pow(10.0, v) : v; };
-        setXRangeFromUser(back(c - (c - a) * factor), back(c + (b - c) * factor));
+        setXRangeFromUser(back(c - (c - a) * factor), back(c + (b - c) * factor), false);
     }
     event->accept();
 }
@@ -1756,7 +1790,8 @@ void MetricChart::contextMenuEvent(QContextMenuEvent* event)
     auto addSmoothing = [&](const QString& label, SmoothingKind kind, double param) {
         QAction* a = smoothingMenu->addAction(label);
         a->setCheckable(true);
-        a->setChecked(o.smoothing == kind && (kind == SmoothingKind::None || o.smoothingParam == param));
+        a->setChecked(
+            o.smoothing == kind && (kind == SmoothingKind::None || o.smoothingParam == param));
         smoothingGroup->addAction(a);
         connect(a, &QAction::triggered, this, [apply, o, kind, param]() mutable {
             o.smoothing = kind;
@@ -1772,8 +1807,8 @@ void MetricChart::contextMenuEvent(QContextMenuEvent* event)
 
     QMenu* xMenu = menu.addMenu(tr("X axis"));
     auto* xGroup = new QActionGroup(xMenu);
-    for (XAxisMode mode : { XAxisMode::Step, XAxisMode::Epoch, XAxisMode::Wall,
-                            XAxisMode::Relative, XAxisMode::Sequence }) {
+    for (XAxisMode mode : { XAxisMode::Step, XAxisMode::Epoch, XAxisMode::Wall, XAxisMode::Relative,
+             XAxisMode::Sequence }) {
         QAction* a = xMenu->addAction(xModeTitle(mode));
         a->setCheckable(true);
         a->setChecked(o.xMode == mode);
@@ -1788,7 +1823,7 @@ void MetricChart::contextMenuEvent(QContextMenuEvent* event)
     QMenu* groupMenu = menu.addMenu(tr("Runs"));
     auto* groupGroup = new QActionGroup(groupMenu);
     for (auto [mode, label] : { std::pair { GroupMode::Overlay, tr("Overlay every run") },
-                                std::pair { GroupMode::MeanBand, tr("Mean with min/max band per group") } }) {
+             std::pair { GroupMode::MeanBand, tr("Mean with min/max band per group") } }) {
         QAction* a = groupMenu->addAction(label);
         a->setCheckable(true);
         a->setChecked(o.groupMode == mode);
@@ -1807,11 +1842,12 @@ void MetricChart::contextMenuEvent(QContextMenuEvent* event)
         if (!anyNan)
             menu.addSeparator();
         anyNan = true;
-        const double x = std::isnan(firstNanX(r.runId)) ? firstNonFiniteX(r.runId) : firstNanX(r.runId);
+        const double x =
+            std::isnan(firstNanX(r.runId)) ? firstNonFiniteX(r.runId) : firstNanX(r.runId);
         menu.addAction(tr("Go to first %1 of %2")
                            .arg(s->nanCount() ? QStringLiteral("NaN") : QStringLiteral("Inf"),
-                                plainLabel(r.run->displayName, 40)),
-                       this, [this, x] { emit goToXRequested(x); });
+                               plainLabel(r.run->displayName, 40)),
+            this, [this, x] { emit goToXRequested(x); });
     }
     menu.exec(event->globalPos());
 }

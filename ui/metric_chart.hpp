@@ -17,6 +17,7 @@ class QAbstractAxis;
 class QLineSeries;
 class QRubberBand;
 class QTextStream;
+class QTimer;
 
 namespace viewer {
 
@@ -67,31 +68,61 @@ public:
     explicit MetricChart(const QString& key, QWidget* parent = nullptr);
     ~MetricChart() override;
 
-    const QString& key() const { return m_key; }
+    const QString& key() const
+    {
+        return m_key;
+    }
 
     // Every visible run; those without this metric are skipped. Marks the chart dirty.
     void setRuns(const QList<ChartRun>& runs);
-    const QList<ChartRun>& runs() const { return m_runs; }
+    const QList<ChartRun>& runs() const
+    {
+        return m_runs;
+    }
     void setOptions(const ChartOptions& options);
-    const ChartOptions& options() const { return m_options; }
+    const ChartOptions& options() const
+    {
+        return m_options;
+    }
 
     // The x range shown: fixed (zoom, pan, follow) or automatic (the data's extent).
     void setXRange(double x0, double x1);
     void setAutoXRange();
-    bool isAutoXRange() const { return !m_fixedX.has_value(); }
-    double xMin() const { return m_mapping.x0; }
-    double xMax() const { return m_mapping.x1; }
-    double yMin() const { return m_mapping.y0; }
-    double yMax() const { return m_mapping.y1; }
+    bool isAutoXRange() const
+    {
+        return !m_fixedX.has_value();
+    }
+    double xMin() const
+    {
+        return m_mapping.x0;
+    }
+    double xMax() const
+    {
+        return m_mapping.x1;
+    }
+    double yMin() const
+    {
+        return m_mapping.y0;
+    }
+    double yMax() const
+    {
+        return m_mapping.y1;
+    }
     // y back to automatic (fit to the visible data).
     void resetYRange();
-    bool isAutoYRange() const { return !m_fixedY.has_value(); }
+    bool isAutoYRange() const
+    {
+        return !m_fixedY.has_value();
+    }
     // The x extent of the data of every drawn curve in the current x mode; false when empty.
     bool dataXExtent(double& x0, double& x1) const;
 
     // New points, events or series arrived in these runs (caches of other runs are kept).
     void dataChanged(const QList<int>& runIds);
-    bool isDirty() const { return m_dirty; }
+    bool isDirty() const
+    {
+        return m_dirty;
+    }
     // Re-decimates and redraws now: x range (automatic or fixed), y range, curves, markers.
     void refresh();
 
@@ -120,10 +151,30 @@ public:
     QString titleText() const;
     QStringList legendTexts() const;
     QString xAxisTitle() const;
-    const SeriesLayer* seriesLayer() const { return m_layer; }
-    const ChartMarkers* markers() const { return m_markers; }
-    const ChartOverlay* overlay() const { return m_overlay; }
-    const PlotMapping& mapping() const { return m_mapping; }
+    QAbstractAxis* xAxis() const
+    {
+        return m_axisX;
+    } // the visible axes
+    QAbstractAxis* yAxis() const
+    {
+        return m_axisY;
+    }
+    const SeriesLayer* seriesLayer() const
+    {
+        return m_layer;
+    }
+    const ChartMarkers* markers() const
+    {
+        return m_markers;
+    }
+    const ChartOverlay* overlay() const
+    {
+        return m_overlay;
+    }
+    const PlotMapping& mapping() const
+    {
+        return m_mapping;
+    }
 
     static QString xModeTitle(XAxisMode mode);
     static QString formatX(XAxisMode mode, double x);
@@ -178,7 +229,7 @@ private:
     const Series* seriesOf(int runId, const Run** run = nullptr) const;
     double firstNonFiniteX(int runId) const;
     QPointF toChart(const QPoint& viewportPos) const;
-    void setXRangeFromUser(double x0, double x1);
+    void setXRangeFromUser(double x0, double x1, bool immediate);
 
     QString m_key;
     QList<ChartRun> m_runs;
@@ -194,7 +245,8 @@ private:
     std::vector<EventHit> m_eventHits;
     QHash<int, std::shared_ptr<RunCache>> m_cache;
 
-    QAbstractAxis* m_axisX = nullptr;
+    std::vector<QAbstractAxis*> m_axes; // value, log, time (x); value, log (y); owned by the chart
+    QAbstractAxis* m_axisX = nullptr; // the visible ones
     QAbstractAxis* m_axisY = nullptr;
     std::vector<QLineSeries*> m_legendSeries;
     SeriesLayer* m_layer = nullptr;
@@ -203,14 +255,14 @@ private:
 
     // interaction
     QRubberBand* m_rubberBand = nullptr;
+    QTimer* m_interaction = nullptr; // coalesces wheel and drag redraws
     QPoint m_pressPos;
     enum class Drag
     {
         None,
         Zoom,
         Pan,
-    } m_drag
-        = Drag::None;
+    } m_drag = Drag::None;
     PlotMapping m_pressMapping;
     double m_syncedX;
 };

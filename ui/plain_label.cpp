@@ -29,7 +29,9 @@ QString plainLabel(const QString& text, int maxChars)
         else if (c < 0x20 || (c >= 0x7f && c < 0xa0))
             out += QChar(0xFFFD);
         else if (isBidiControl(c))
-            out += QStringLiteral("[U+%1]").arg(static_cast<unsigned>(c), 4, 16, QLatin1Char('0')).toUpper();
+            out += QStringLiteral("[U+%1]")
+                       .arg(static_cast<unsigned>(c), 4, 16, QLatin1Char('0'))
+                       .toUpper();
         else
             out += QChar(c);
     }

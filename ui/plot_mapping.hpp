@@ -37,7 +37,10 @@ struct PlotMapping
         const double b = axisValue(y1, logY);
         return rect.bottom() - (axisValue(y, logY) - a) / (b - a) * rect.height();
     }
-    QPointF toPixel(double x, double y) const { return { px(x), py(y) }; }
+    QPointF toPixel(double x, double y) const
+    {
+        return { px(x), py(y) };
+    }
     double xAt(double pixelX) const
     {
         const double a = axisValue(x0, logX);
@@ -54,8 +57,8 @@ struct PlotMapping
     }
     bool isValid() const
     {
-        return rect.width() > 0 && rect.height() > 0 && x1 > x0 && y1 > y0
-            && (!logX || x0 > 0.0) && (!logY || y0 > 0.0);
+        return rect.width() > 0 && rect.height() > 0 && x1 > x0 && y1 > y0 && (!logX || x0 > 0.0)
+            && (!logY || y0 > 0.0);
     }
 };
 

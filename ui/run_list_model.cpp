@@ -219,9 +219,9 @@ QString RunListModel::problemOf(int sourceId) const
     if (info.state == Workspace::SourceState::Failed)
         return info.message.isEmpty() ? tr("%1: could not be read").arg(name)
                                       : withName(info.message);
+    // One wording whatever the follower's message, so that the problem is reported once.
     if (info.state == Workspace::SourceState::Waiting)
-        return withName(info.message.isEmpty() ? tr("does not exist") : info.message)
-            + tr("; waiting for it to appear");
+        return tr("%1 does not exist (yet); waiting for it to appear").arg(name);
     if (info.state != Workspace::SourceState::Idle
         && info.state != Workspace::SourceState::Following)
         return QString();

@@ -27,8 +27,16 @@ QColor RunPalette::nthColor(int n)
 {
     // The matplotlib/Tableau sequence without its red (#d62728), which marks errors and NaN.
     static constexpr std::array<QRgb, 10> first = {
-        0x1f77b4, 0xff7f0e, 0x2ca02c, 0x9467bd, 0x17becf,
-        0x8c564b, 0xe377c2, 0xbcbd22, 0x7f7f7f, 0x393b79,
+        0x1f77b4,
+        0xff7f0e,
+        0x2ca02c,
+        0x9467bd,
+        0x17becf,
+        0x8c564b,
+        0xe377c2,
+        0xbcbd22,
+        0x7f7f7f,
+        0x393b79,
     };
     if (n >= 0 && n < static_cast<int>(first.size()))
         return QColor::fromRgb(first[static_cast<std::size_t>(n)]);

@@ -159,12 +159,13 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
         painter->setPen(QPen(NanColor, 1.0));
         painter->setBrush(curve.color);
         for (qreal x : curve.posInfPx) {
-            const QPointF up[3] = { { x, top }, { x - s, top + 1.6 * s }, { x + s, top + 1.6 * s } };
+            const QPointF up[3] = { { x, top }, { x - s, top + 1.6 * s },
+                { x + s, top + 1.6 * s } };
             painter->drawPolygon(up, 3);
         }
         for (qreal x : curve.negInfPx) {
-            const QPointF down[3]
-                = { { x, bottom }, { x - s, bottom - 1.6 * s }, { x + s, bottom - 1.6 * s } };
+            const QPointF down[3] = { { x, bottom }, { x - s, bottom - 1.6 * s },
+                { x + s, bottom - 1.6 * s } };
             painter->drawPolygon(down, 3);
         }
         painter->setBrush(Qt::NoBrush);

@@ -37,12 +37,14 @@ public:
 
     void setPlotArea(const QRectF& plotArea);
     void setCurves(std::vector<LayerCurve> curves);
-    const std::vector<LayerCurve>& curves() const { return m_curves; }
+    const std::vector<LayerCurve>& curves() const
+    {
+        return m_curves;
+    }
     void setAntialiased(bool on);
 
     QRectF boundingRect() const override;
-    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option,
-               QWidget* widget) override;
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
     static constexpr qreal MarkerSize = 5.0; // half extent of a NaN/Inf marker, pixels
 

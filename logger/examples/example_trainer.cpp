@@ -234,10 +234,10 @@ int main(int argc, char** argv)
             if (o.nan_every > 0 && step % o.nan_every == o.nan_every - 1) {
                 loss = std::numeric_limits<double>::quiet_NaN();
             }
-            const double acc
-                = std::clamp(1 - 0.9 * std::exp(-t / (tau / 2)) + 0.02 * noise(random), 0.0, 1.0);
-            const double grad_norm
-                = 0.5 + 5 * std::exp(-t / (tau / 2)) + 0.3 * std::abs(noise(random));
+            const double acc =
+                std::clamp(1 - 0.9 * std::exp(-t / (tau / 2)) + 0.02 * noise(random), 0.0, 1.0);
+            const double grad_norm =
+                0.5 + 5 * std::exp(-t / (tau / 2)) + 0.3 * std::abs(noise(random));
             const double reg = 0.01 + 0.04 * decay;
 
             pacer.wait_for_record(emitted++);
@@ -245,14 +245,13 @@ int main(int argc, char** argv)
             pacer.wait_for_record(emitted++);
             // float: what a GPU trainer reports (and short to print); lr stays a double.
             log.on_step_end(step,
-                            { { "loss", static_cast<float>(loss) },
-                              { "lr", lr },
-                              { "metrics",
-                                { { "acc", static_cast<float>(acc) },
-                                  { "grad_norm", static_cast<float>(grad_norm) } } },
-                              { "loss_parts",
-                                { { "ce", static_cast<float>(loss - reg) },
-                                  { "reg", static_cast<float>(reg) } } } });
+                { { "loss", static_cast<float>(loss) }, { "lr", lr },
+                    { "metrics",
+                        { { "acc", static_cast<float>(acc) },
+                            { "grad_norm", static_cast<float>(grad_norm) } } },
+                    { "loss_parts",
+                        { { "ce", static_cast<float>(loss - reg) },
+                            { "reg", static_cast<float>(reg) } } } });
             if (std::isfinite(loss)) {
                 loss_sum += loss;
                 ++loss_count;
@@ -269,30 +268,28 @@ int main(int argc, char** argv)
         }
         const double train_loss = loss_count > 0 ? loss_sum / static_cast<double>(loss_count) : 0;
         const double val_loss = train_loss * (1.05 + 0.05 * std::abs(noise(random)));
-        const double val_acc = std::clamp(
-            1 - 0.9 * std::exp(-static_cast<double>(step) / (tau / 2)) - 0.02, 0.0, 1.0);
+        const double val_acc =
+            std::clamp(1 - 0.9 * std::exp(-static_cast<double>(step) / (tau / 2)) - 0.02, 0.0, 1.0);
         pacer.wait_for_record(emitted++);
         log.on_epoch_end(epoch,
-                         { { "val_loss", val_loss },
-                           { "val_acc", val_acc },
-                           { "train_loss", train_loss } });
+            { { "val_loss", val_loss }, { "val_acc", val_acc }, { "train_loss", train_loss } });
     }
     const bool flushed = log.close();
-    const double seconds
-        = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const telemetry::LoggerStats stats = log.stats();
     if (!o.quiet) {
         std::fprintf(stderr,
-                     "example-trainer: wrote %llu records (%.1f MB) to %s in %.2f s (%.0f "
-                     "records/s)\n",
-                     static_cast<unsigned long long>(stats.written),
-                     static_cast<double>(stats.bytes_written) / 1e6, o.out.c_str(), seconds,
-                     static_cast<double>(stats.written) / std::max(seconds, 1e-9));
+            "example-trainer: wrote %llu records (%.1f MB) to %s in %.2f s (%.0f "
+            "records/s)\n",
+            static_cast<unsigned long long>(stats.written),
+            static_cast<double>(stats.bytes_written) / 1e6, o.out.c_str(), seconds,
+            static_cast<double>(stats.written) / std::max(seconds, 1e-9));
     }
     if (!flushed) {
         const auto error = log.last_error();
         std::fprintf(stderr, "example-trainer: not every record reached the file: %s\n",
-                     error ? error->message.c_str() : "unknown error");
+            error ? error->message.c_str() : "unknown error");
         return 1;
     }
     return 0;

@@ -23,8 +23,7 @@ void CallbackList::add(Callback& callback)
     callbacks_.emplace_back(std::shared_ptr<Callback>(), &callback); // aliasing: not owned
 }
 
-template <class Hook>
-void CallbackList::for_each(Hook&& hook)
+template <class Hook> void CallbackList::for_each(Hook&& hook)
 {
     std::exception_ptr first;
     for (const auto& callback : callbacks_) {

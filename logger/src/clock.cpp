@@ -36,9 +36,8 @@ void ManualClock::advance(std::chrono::nanoseconds step) noexcept
 {
     steady_ns_.fetch_add(step.count());
     double current = wall_.load();
-    while (!wall_.compare_exchange_weak(current,
-                                        current + std::chrono::duration<double>(step).count())) {
-    }
+    while (!wall_.compare_exchange_weak(
+        current, current + std::chrono::duration<double>(step).count())) { }
 }
 
 void ManualClock::set_wall(double wall_seconds) noexcept

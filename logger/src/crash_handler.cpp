@@ -1,13 +1,12 @@
-#include <telemetry/crash_handler.hpp>
-
 #include "crash_registry.hpp"
 
-#include <atomic>
-#include <cstdlib>
-#include <mutex>
+#include <telemetry/crash_handler.hpp>
 
+#include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <ctime>
+#include <mutex>
 #include <signal.h>
 
 namespace telemetry {
@@ -109,7 +108,9 @@ void install_crash_handler()
         }
     }
     for (std::size_t i = 0; i < signal_count; ++i) {
-        struct sigaction action {};
+        struct sigaction action
+        {
+        };
         action.sa_sigaction = &on_fatal_signal;
         sigemptyset(&action.sa_mask);
         action.sa_flags = SA_SIGINFO | SA_ONSTACK;

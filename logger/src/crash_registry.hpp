@@ -10,8 +10,8 @@ namespace telemetry::detail {
 class CrashReporter
 {
 public:
-    virtual void write_crash_report(int signal, const char* name,
-                                    const char* description) noexcept = 0;
+    virtual void write_crash_report(
+        int signal, const char* name, const char* description) noexcept = 0;
 
 protected:
     CrashReporter() = default;

@@ -66,8 +66,7 @@ void ErrorReporter::deliver_pending() noexcept
                 handler_(error);
             } else if (error.suppressed != 0) {
                 std::fprintf(stderr, "telemetry_logger: %s (%llu similar reports suppressed)\n",
-                             error.message.c_str(),
-                             static_cast<unsigned long long>(error.suppressed));
+                    error.message.c_str(), static_cast<unsigned long long>(error.suppressed));
             } else {
                 std::fprintf(stderr, "telemetry_logger: %s\n", error.message.c_str());
             }

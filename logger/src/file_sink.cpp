@@ -5,10 +5,9 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <system_error>
-
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <system_error>
 #include <unistd.h>
 
 namespace telemetry::detail {
@@ -71,7 +70,9 @@ int FileSink::open(std::string& message)
         message = "cannot open '" + native_ + "' for appending: " + std::strerror(err);
         return err;
     }
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)
         && !S_ISFIFO(st.st_mode)) {
         ::close(fd);
@@ -136,7 +137,9 @@ int FileSink::close() noexcept
 
 bool FileSink::unlinked() const noexcept
 {
-    struct stat st {};
+    struct stat st
+    {
+    };
     return fd_ >= 0 && ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 0;
 }
 

@@ -65,7 +65,9 @@ inline char* format_double(char* p, double v, NonFinite policy) noexcept
             return end;
         }
     }
-    return end;
+    end[0] = '.';
+    end[1] = '0';
+    return end + 2;
 }
 
 inline char* format_float(char* p, float v, NonFinite policy) noexcept
@@ -175,8 +177,8 @@ struct PlainBytes
 };
 inline constexpr PlainBytes plain_bytes {};
 
-inline char* escape_run(char* o, const unsigned char* s, std::size_t& i, std::size_t stop,
-                        std::size_t size) noexcept
+inline char* escape_run(
+    char* o, const unsigned char* s, std::size_t& i, std::size_t stop, std::size_t size) noexcept
 {
     while (i < stop) {
         const unsigned char c = s[i];
@@ -190,10 +192,10 @@ inline char* escape_run(char* o, const unsigned char* s, std::size_t& i, std::si
             bool valid = false;
             const std::size_t n = utf8_sequence(s + i, size - i, valid);
             if (!valid) {
-                std::memcpy(o, s + i, n);
-                o += n;
+                std::memcpy(o, "\xEF\xBF\xBD", 3);
+                o += 3;
             } else if (n == 3 && c == 0xE2 && s[i + 1] == 0x80
-                       && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)) {
+                && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)) {
                 // U+2028 / U+2029 end lines in JavaScript and some editors.
                 std::memcpy(o, s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
                 o += 6;
@@ -223,8 +225,7 @@ inline char* write_short_string(char* o, const char* data, std::size_t size) noe
     return o;
 }
 
-template <class Out>
-void write_string(Out& out, const char* data, std::size_t size)
+template <class Out> void write_string(Out& out, const char* data, std::size_t size)
 {
     if (size <= string_chunk) {
         out.commit(write_short_string(out.reserve(short_string_room(size)), data, size));
@@ -246,8 +247,7 @@ void write_string(Out& out, const char* data, std::size_t size)
     out.commit(o);
 }
 
-template <class Out>
-void write_raw(Out& out, const char* data, std::size_t size)
+template <class Out> void write_raw(Out& out, const char* data, std::size_t size)
 {
     while (size > 0) {
         const std::size_t n = size > string_chunk ? string_chunk : size;
@@ -261,8 +261,7 @@ void write_raw(Out& out, const char* data, std::size_t size)
 
 // Writes the items [p, end) of a record's body as members of the record object, each preceded
 // by a comma (the record object is already open and holds ts and tag).
-template <class Out>
-void write_items(Out& out, const char* p, const char* end, NonFinite policy)
+template <class Out> void write_items(Out& out, const char* p, const char* end, NonFinite policy)
 {
     std::uint64_t array_bits[max_nesting / 64] = {};
     std::size_t level = 0; // 0: the record object
@@ -348,13 +347,42 @@ void write_items(Out& out, const char* p, const char* end, NonFinite policy)
     }
 }
 
+// The `ts` field: UNIX seconds with microsecond precision, like Python's time.time() (a double
+// near 1.7e9 carries nothing finer), trailing zeros trimmed: 1732800000.051234, 1700000000.5,
+// 1700000000.0. Two integer conversions instead of a shortest-digits search.
+inline char* format_timestamp(char* p, double ts, NonFinite policy) noexcept
+{
+    if (!(ts >= 0 && ts < 1e11)) {
+        return format_double(p, ts, policy);
+    }
+    auto seconds = static_cast<std::int64_t>(ts);
+    auto micros = static_cast<std::int64_t>((ts - static_cast<double>(seconds)) * 1e6 + 0.5);
+    if (micros >= 1000000) {
+        ++seconds;
+        micros -= 1000000;
+    }
+    p = std::to_chars(p, p + 16, seconds).ptr;
+    *p++ = '.';
+    char digits[6];
+    for (int i = 5; i >= 0; --i) {
+        digits[i] = static_cast<char>('0' + micros % 10);
+        micros /= 10;
+    }
+    int n = 6;
+    while (n > 1 && digits[n - 1] == '0') {
+        --n;
+    }
+    std::memcpy(p, digits, static_cast<std::size_t>(n));
+    return p + n;
+}
+
 // {"ts":…,"tag":…,<items>,"seq":…,<static fields>}\n
 template <class Out>
 void write_record(Out& out, const RecordView& record, const EncoderConfig& config)
 {
     char* o = out.reserve(48);
     std::memcpy(o, "{\"ts\":", 6);
-    o = format_double(o + 6, record.ts(), config.non_finite);
+    o = format_timestamp(o + 6, record.ts(), config.non_finite);
     std::memcpy(o, ",\"tag\":", 7);
     out.commit(o + 7);
     const std::string_view tag = record.tag();

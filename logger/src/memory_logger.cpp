@@ -1,11 +1,11 @@
-#include <telemetry/memory_logger.hpp>
-
 #include "byte_buffer.hpp"
 #include "error_reporter.hpp"
 #include "json_encoder.hpp"
 #include "record_capture.hpp"
 #include "record_format.hpp"
 #include "record_view.hpp"
+
+#include <telemetry/memory_logger.hpp>
 
 #include <mutex>
 
@@ -14,8 +14,8 @@ namespace telemetry {
 namespace {
 
 // Rebuilds the JSON value of a captured record; numbers keep their exact kind and value.
-nlohmann::json to_json(const detail::RecordView& record, const nlohmann::json& static_fields,
-                       bool sequence_numbers)
+nlohmann::json to_json(
+    const detail::RecordView& record, const nlohmann::json& static_fields, bool sequence_numbers)
 {
     nlohmann::json root = nlohmann::json::object();
     root["ts"] = record.ts();
@@ -117,21 +117,20 @@ public:
                 ++rejected_;
                 reporter_.report(rejection_error(detail::RecordFormat::describe(
                                      rejection, event.tag, format_.max_depth())),
-                                 format_.now_steady());
+                    format_.now_steady());
             } else {
                 capture.finish();
                 detail::CountingOut counter(scratch_, sizeof scratch_);
-                detail::write_record(counter, detail::RecordView(records_.data() + start),
-                                     format_.encoder());
+                detail::write_record(
+                    counter, detail::RecordView(records_.data() + start), format_.encoder());
                 if (counter.count() > format_.max_record_bytes()) {
                     records_.truncate(start);
                     ++rejected_;
                     reporter_.report(
                         rejection_error("record '" + std::string(event.tag.substr(0, 200))
-                                        + "' rejected: its line of "
-                                        + std::to_string(counter.count())
-                                        + " bytes exceeds max_record_bytes ("
-                                        + std::to_string(format_.max_record_bytes()) + ")"),
+                            + "' rejected: its line of " + std::to_string(counter.count())
+                            + " bytes exceeds max_record_bytes ("
+                            + std::to_string(format_.max_record_bytes()) + ")"),
                         format_.now_steady());
                 } else {
                     offsets_.push_back(start);
@@ -144,8 +143,7 @@ public:
         reporter_.deliver();
     }
 
-    template <class Visit>
-    void for_each(Visit&& visit) const
+    template <class Visit> void for_each(Visit&& visit) const
     {
         std::lock_guard lock(mutex_);
         for (std::size_t offset : offsets_) {
@@ -210,8 +208,8 @@ std::vector<nlohmann::json> MemoryLogger::records() const
 {
     std::vector<nlohmann::json> result;
     impl_->for_each([&](const detail::RecordView& record) {
-        result.push_back(to_json(record, impl_->format_.static_fields(),
-                                 impl_->format_.encoder().sequence_numbers));
+        result.push_back(to_json(
+            record, impl_->format_.static_fields(), impl_->format_.encoder().sequence_numbers));
     });
     return result;
 }

@@ -14,8 +14,8 @@ bool Context::empty() const noexcept
 
 namespace detail {
 
-Rejection RecordCapture::json_item(std::string_view key, const nlohmann::json& value,
-                                   std::size_t level)
+Rejection RecordCapture::json_item(
+    std::string_view key, const nlohmann::json& value, std::size_t level)
 {
     using Type = nlohmann::json::value_t;
     switch (value.type()) {
@@ -68,8 +68,8 @@ Rejection RecordCapture::json_item(std::string_view key, const nlohmann::json& v
     return { Rejection::unsupported_type, key };
 }
 
-Rejection RecordCapture::json_members(const nlohmann::json& object, std::size_t level,
-                                      const ReservedKeys* reserved)
+Rejection RecordCapture::json_members(
+    const nlohmann::json& object, std::size_t level, const ReservedKeys* reserved)
 {
     for (auto it = object.begin(); it != object.end(); ++it) {
         const std::string& key = it.key();

@@ -146,11 +146,11 @@ private:
 
     // `level`: nesting level of the container the item is written into (the record is 1).
     Rejection value_item(std::string_view key, const Value& value, std::size_t level);
-    Rejection group_item(std::string_view key, const Field* fields, std::size_t count,
-                         std::size_t level);
+    Rejection group_item(
+        std::string_view key, const Field* fields, std::size_t count, std::size_t level);
     Rejection json_item(std::string_view key, const nlohmann::json& value, std::size_t level);
-    Rejection json_members(const nlohmann::json& object, std::size_t level,
-                           const ReservedKeys* reserved);
+    Rejection json_members(
+        const nlohmann::json& object, std::size_t level, const ReservedKeys* reserved);
     // A context given as JSON: must be an object (null counts as an empty one).
     Rejection json_context(std::string_view key, const nlohmann::json& value);
 
@@ -159,8 +159,8 @@ private:
     std::size_t max_depth_;
 };
 
-inline Rejection RecordCapture::value_item(std::string_view key, const Value& value,
-                                           std::size_t level)
+inline Rejection RecordCapture::value_item(
+    std::string_view key, const Value& value, std::size_t level)
 {
     switch (value.type()) {
     case Value::Type::null:
@@ -192,8 +192,8 @@ inline Rejection RecordCapture::value_item(std::string_view key, const Value& va
     return { Rejection::unsupported_type, key };
 }
 
-inline Rejection RecordCapture::group_item(std::string_view key, const Field* fields,
-                                           std::size_t count, std::size_t level)
+inline Rejection RecordCapture::group_item(
+    std::string_view key, const Field* fields, std::size_t count, std::size_t level)
 {
     if (level + 1 > max_depth_) {
         return { Rejection::too_deep, key };

@@ -4,19 +4,18 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cxxabi.h>
 #include <memory>
 #include <stdexcept>
 #include <typeinfo>
-
-#include <cxxabi.h>
 
 namespace telemetry::detail {
 
 namespace {
 
 constexpr std::string_view payload_reserved[] = { "ts", "tag", "seq", "run", "run_id" };
-constexpr std::string_view static_reserved[]
-    = { "ts", "tag", "seq", "run", "run_id", "host", "pid", "start_time", "logger" };
+constexpr std::string_view static_reserved[] = { "ts", "tag", "seq", "run", "run_id", "host", "pid",
+    "start_time", "logger" };
 
 // Formats JSON members as ,"key":value pairs through the same encoder as records.
 std::string format_members(const nlohmann::json& object, std::size_t max_depth, NonFinite policy)
@@ -25,7 +24,7 @@ std::string format_members(const nlohmann::json& object, std::size_t max_depth, 
     RecordCapture capture(ops, max_depth);
     if (Rejection r = capture.add_fields(Context(object), nullptr)) {
         throw std::invalid_argument("telemetry: static field '" + std::string(r.key)
-                                    + "' cannot be written (too deep or not serializable)");
+            + "' cannot be written (too deep or not serializable)");
     }
     ByteBuffer text;
     write_items(text, ops.data(), ops.data() + ops.size(), policy);
@@ -50,14 +49,13 @@ RecordFormat::RecordFormat(const LoggerOptions& options, std::string run_id)
     if (!options.static_fields.is_object() && !options.static_fields.is_null()) {
         throw std::invalid_argument("telemetry: static_fields must be a JSON object");
     }
-    nlohmann::json fields = options.static_fields.is_null() ? nlohmann::json::object()
-                                                            : options.static_fields;
+    nlohmann::json fields =
+        options.static_fields.is_null() ? nlohmann::json::object() : options.static_fields;
     for (auto it = fields.begin(); it != fields.end(); ++it) {
         const std::string& key = it.key();
         if (std::find(std::begin(static_reserved), std::end(static_reserved), key)
             != std::end(static_reserved)) {
-            throw std::invalid_argument("telemetry: static field name '" + key
-                                        + "' is reserved");
+            throw std::invalid_argument("telemetry: static field name '" + key + "' is reserved");
         }
         static_keys_.push_back(key);
     }
@@ -76,8 +74,7 @@ RecordFormat::RecordFormat(const LoggerOptions& options, std::string run_id)
 double RecordFormat::now_wall() const noexcept
 {
     if (clock_ == nullptr) {
-        return std::chrono::duration<double>(
-                   std::chrono::system_clock::now().time_since_epoch())
+        return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
             .count();
     }
     return clock_->wall();
@@ -129,8 +126,8 @@ Rejection RecordFormat::capture(RecordCapture& capture, const Event& event) cons
     return {};
 }
 
-std::string RecordFormat::describe(const Rejection& rejection, std::string_view tag,
-                                   std::size_t max_depth)
+std::string RecordFormat::describe(
+    const Rejection& rejection, std::string_view tag, std::size_t max_depth)
 {
     std::string what = "record '" + std::string(tag) + "' rejected: ";
     switch (rejection.reason) {

@@ -13,8 +13,8 @@
 #include <telemetry/logger_options.hpp>
 
 #include <chrono>
-#include <exception>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -94,8 +94,8 @@ public:
     // Captures the event's fields after begin(); the caller aborts the capture on a rejection.
     Rejection capture(RecordCapture& capture, const Event& event) const;
     // A sentence for the error handler.
-    static std::string describe(const Rejection& rejection, std::string_view tag,
-                                std::size_t max_depth);
+    static std::string describe(
+        const Rejection& rejection, std::string_view tag, std::size_t max_depth);
 
 private:
     std::shared_ptr<const Clock> clock_;

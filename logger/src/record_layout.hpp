@@ -36,16 +36,14 @@ enum RecordFlag : std::uint8_t
 
 inline constexpr std::size_t header_size = 4 + 1 + 8 + 8 + 4; // before the tag bytes
 
-template <class T>
-inline T load(const char* p) noexcept
+template <class T> inline T load(const char* p) noexcept
 {
     T v;
     std::memcpy(&v, p, sizeof v);
     return v;
 }
 
-template <class T>
-inline char* store(char* p, T v) noexcept
+template <class T> inline char* store(char* p, T v) noexcept
 {
     std::memcpy(p, &v, sizeof v);
     return p + sizeof v;

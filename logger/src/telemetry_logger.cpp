@@ -1,9 +1,8 @@
-#include "telemetry_logger_impl.hpp"
-
 #include "fd_output.hpp"
 #include "json_encoder.hpp"
 #include "record_capture.hpp"
 #include "record_view.hpp"
+#include "telemetry_logger_impl.hpp"
 
 #include <telemetry/crash_handler.hpp>
 #include <telemetry/system_clock.hpp>
@@ -15,15 +14,14 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <fcntl.h>
 #include <new>
+#include <pthread.h>
 #include <random>
 #include <stdexcept>
+#include <unistd.h>
 #include <utility>
 #include <vector>
-
-#include <fcntl.h>
-#include <pthread.h>
-#include <unistd.h>
 
 namespace telemetry {
 
@@ -59,8 +57,8 @@ std::string utc_time(double wall, bool compact)
     std::tm tm {};
     gmtime_r(&seconds, &tm);
     char text[64];
-    std::size_t n = std::strftime(text, sizeof text, compact ? "%Y%m%dT%H%M%SZ" : "%Y-%m-%dT%H:%M:%S",
-                                  &tm);
+    std::size_t n =
+        std::strftime(text, sizeof text, compact ? "%Y%m%dT%H%M%SZ" : "%Y-%m-%dT%H:%M:%S", &tm);
     if (!compact) {
         n += static_cast<std::size_t>(
             std::snprintf(text + n, sizeof text - n, ".%06dZ", std::clamp(micros, 0, 999999)));
@@ -71,8 +69,8 @@ std::string utc_time(double wall, bool compact)
 // Time, then 48 random bits: sortable by start, unique across processes and hosts.
 std::string make_run_id()
 {
-    std::uint64_t seed = static_cast<std::uint64_t>(
-        std::chrono::system_clock::now().time_since_epoch().count());
+    std::uint64_t seed =
+        static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
     seed ^= static_cast<std::uint64_t>(::getpid()) << 32;
     try {
         std::random_device device;
@@ -82,10 +80,9 @@ std::string make_run_id()
     }
     char random[16];
     std::snprintf(random, sizeof random, "%012llx",
-                  static_cast<unsigned long long>(mix(seed) & 0xffffffffffffULL));
-    const double wall = std::chrono::duration<double>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+        static_cast<unsigned long long>(mix(seed) & 0xffffffffffffULL));
+    const double wall =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     return utc_time(wall, true) + "-" + random;
 }
 
@@ -143,13 +140,15 @@ void after_fork_child()
     fork_mutex().unlock();
 }
 
+// A lock for the crash path: try for up to 200 ms, then give up (the holder may be the crashed
+// thread itself). Other threads stop logging once crashing_ is set, so a held lock is soon free.
 bool try_lock_for(std::mutex& mutex) noexcept
 {
-    for (int i = 0; i < 200; ++i) {
+    for (int i = 0; i < 4000; ++i) {
         if (mutex.try_lock()) {
             return true;
         }
-        timespec pause { 0, 1000000 };
+        timespec pause { 0, 50000 };
         ::nanosleep(&pause, nullptr);
     }
     return false;
@@ -162,7 +161,8 @@ namespace detail {
 void register_for_fork(TelemetryLogger::Impl* logger)
 {
     static std::once_flag once;
-    std::call_once(once, [] { ::pthread_atfork(&prepare_fork, &after_fork_parent, &after_fork_child); });
+    std::call_once(
+        once, [] { ::pthread_atfork(&prepare_fork, &after_fork_parent, &after_fork_child); });
     std::lock_guard lock(fork_mutex());
     fork_list().push_back(logger);
 }
@@ -185,7 +185,7 @@ TelemetryLogger::Impl::Impl(std::filesystem::path path, LoggerOptions options)
     , reporter_(options_.error_handler, options_.error_report_interval)
     , sink_(path_)
     , system_clock_(options_.clock == nullptr
-                    || dynamic_cast<const SystemClock*>(options_.clock.get()) != nullptr)
+          || dynamic_cast<const SystemClock*>(options_.clock.get()) != nullptr)
     , async_(options_.async)
     , flush_interval_(std::max<std::size_t>(1, options_.flush_interval))
     , flush_period_(options_.flush_period)
@@ -218,8 +218,8 @@ TelemetryLogger::Impl::Impl(std::filesystem::path path, LoggerOptions options)
         crash_registered_ = detail::register_for_crash(this);
         if (!crash_registered_) {
             report(LoggerError::Kind::open, 0,
-                   "crash handler: 64 loggers are registered already; '" + path_.string()
-                       + "' is not covered");
+                "crash handler: 64 loggers are registered already; '" + path_.string()
+                    + "' is not covered");
         }
     }
     try {
@@ -282,6 +282,9 @@ void TelemetryLogger::Impl::report(LoggerError::Kind kind, int error_number, std
 
 void TelemetryLogger::Impl::submit(const detail::Event& event) noexcept
 {
+    if (crashing_.load(std::memory_order_relaxed)) {
+        return; // the crash handler is writing this logger's last records
+    }
     try {
         if (async_) {
             submit_async(event);
@@ -291,13 +294,13 @@ void TelemetryLogger::Impl::submit(const detail::Event& event) noexcept
     } catch (...) {
         bump(dropped_);
         report(LoggerError::Kind::dropped, ENOMEM,
-               "record '" + std::string(event.tag) + "' dropped: out of memory");
+            "record '" + std::string(event.tag) + "' dropped: out of memory");
     }
     reporter_.deliver();
 }
 
-bool TelemetryLogger::Impl::capture(detail::ByteBuffer& buffer, const detail::Event& event,
-                                    double ts)
+bool TelemetryLogger::Impl::capture(
+    detail::ByteBuffer& buffer, const detail::Event& event, double ts)
 {
     detail::RecordCapture capture(buffer, format_.max_depth());
     capture.begin(ts, next_seq_, event.tag, event.urgent());
@@ -305,7 +308,7 @@ bool TelemetryLogger::Impl::capture(detail::ByteBuffer& buffer, const detail::Ev
         capture.abort();
         bump(rejected_);
         report(LoggerError::Kind::rejected, 0,
-               detail::RecordFormat::describe(rejection, event.tag, format_.max_depth()));
+            detail::RecordFormat::describe(rejection, event.tag, format_.max_depth()));
         return false;
     }
     capture.finish();
@@ -322,7 +325,7 @@ void TelemetryLogger::Impl::submit_sync(const detail::Event& event)
     if (closed_) {
         bump(dropped_);
         report(LoggerError::Kind::dropped, 0,
-               "record '" + std::string(event.tag) + "' dropped: the logger is closed");
+            "record '" + std::string(event.tag) + "' dropped: the logger is closed");
         return;
     }
     scratch_.clear();
@@ -331,7 +334,7 @@ void TelemetryLogger::Impl::submit_sync(const detail::Event& event)
     }
     const nanoseconds now = format_.now_steady();
     append_line(detail::RecordView(scratch_.data()), now);
-    if (flush_due(now)) {
+    if (event.urgent() || flush_due(now)) {
         write_out(now, out_.size(), event.urgent());
     }
     if (written_ != out_.size() && worker_idle_) {
@@ -346,7 +349,7 @@ void TelemetryLogger::Impl::submit_async(const detail::Event& event)
     if (closed_) {
         bump(dropped_);
         report(LoggerError::Kind::dropped, 0,
-               "record '" + std::string(event.tag) + "' dropped: the logger is closed");
+            "record '" + std::string(event.tag) + "' dropped: the logger is closed");
         return;
     }
     if (staging_.size() >= options_.async_queue_bytes) {
@@ -354,14 +357,14 @@ void TelemetryLogger::Impl::submit_async(const detail::Event& event)
         if (options_.overflow == OverflowPolicy::drop || on_worker) {
             bump(dropped_);
             report(LoggerError::Kind::dropped, 0,
-                   "record '" + std::string(event.tag) + "' dropped: the async queue is full ("
-                       + std::to_string(options_.async_queue_bytes) + " bytes)");
+                "record '" + std::string(event.tag) + "' dropped: the async queue is full ("
+                    + std::to_string(options_.async_queue_bytes) + " bytes)");
             return;
         }
         ++queue_waiters_;
         wake_worker_.notify_one();
-        queue_space_.wait(lock,
-                          [&] { return staging_.size() < options_.async_queue_bytes || stop_; });
+        queue_space_.wait(
+            lock, [&] { return staging_.size() < options_.async_queue_bytes || stop_; });
         --queue_waiters_;
         if (closed_) {
             bump(dropped_);
@@ -372,8 +375,8 @@ void TelemetryLogger::Impl::submit_async(const detail::Event& event)
         return;
     }
     ++staged_records_;
-    const bool wake = (staged_records_ == 1 && worker_idle_)
-        || staging_.size() >= options_.async_queue_bytes / 2;
+    const bool wake =
+        (staged_records_ == 1 && worker_idle_) || staging_.size() >= options_.async_queue_bytes / 2;
     lock.unlock();
     if (wake) {
         wake_worker_.notify_one();
@@ -409,9 +412,9 @@ void TelemetryLogger::Impl::append_line(const detail::RecordView& record, nanose
         out_.truncate(mark);
         bump(rejected_);
         report(LoggerError::Kind::rejected, 0,
-               "record '" + std::string(record.tag().substr(0, 200)) + "' rejected: its line of "
-                   + std::to_string(length) + " bytes exceeds max_record_bytes ("
-                   + std::to_string(format_.max_record_bytes()) + ")");
+            "record '" + std::string(record.tag().substr(0, 200)) + "' rejected: its line of "
+                + std::to_string(length) + " bytes exceeds max_record_bytes ("
+                + std::to_string(format_.max_record_bytes()) + ")");
         return;
     }
     if (mark - written_ + length > max_buffer_bytes_) {
@@ -425,10 +428,10 @@ void TelemetryLogger::Impl::append_line(const detail::RecordView& record, nanose
             ++dropped_unreported_;
             const auto last = reporter_.last_error();
             report(LoggerError::Kind::dropped, last ? last->error_number : 0,
-                   "record '" + std::string(record.tag().substr(0, 200))
-                       + "' dropped: the unwritten buffer reached max_buffer_bytes ("
-                       + std::to_string(max_buffer_bytes_) + ") while '" + path_.string()
-                       + "' cannot be written");
+                "record '" + std::string(record.tag().substr(0, 200))
+                    + "' dropped: the unwritten buffer reached max_buffer_bytes ("
+                    + std::to_string(max_buffer_bytes_) + ") while '" + path_.string()
+                    + "' cannot be written");
             return;
         }
     }
@@ -480,9 +483,9 @@ void TelemetryLogger::Impl::reopen_if_deleted(nanoseconds now)
         return;
     }
     report(LoggerError::Kind::reopened, 0,
-           "'" + path_.string()
-               + "' was deleted while open: created it again (records written to the deleted "
-                 "file in the last second are gone with it)");
+        "'" + path_.string()
+            + "' was deleted while open: created it again (records written to the deleted "
+              "file in the last second are gone with it)");
     // The new file starts with the run's header, and a half-written line goes again whole.
     written_ = line_start_;
     detail::ByteBuffer rebuilt;
@@ -520,11 +523,14 @@ bool TelemetryLogger::Impl::write_out_once(nanoseconds now, std::size_t limit, b
     if (!sink_.is_open()) {
         return false;
     }
-    const detail::WriteResult result = sink_.write(out_.data() + (failing_ ? 0 : written_), limit - written_);
+    const detail::WriteResult result = sink_.write(out_.data() + written_, limit - written_);
     if (result.written != 0) {
         const char* begin = out_.data() + written_;
         const char* end = begin + result.written;
-        const auto lines = static_cast<std::size_t>(std::count(begin, end, '\n'));
+        // Everything buffered went out: that is every unflushed record. Otherwise count lines.
+        const std::size_t lines = end == out_.data() + out_.size()
+            ? unflushed_records_
+            : static_cast<std::size_t>(std::count(begin, end, '\n'));
         written_records_.fetch_add(lines, std::memory_order_relaxed);
         bytes_written_.fetch_add(result.written, std::memory_order_relaxed);
         unflushed_records_ -= std::min(lines, unflushed_records_);
@@ -541,8 +547,8 @@ bool TelemetryLogger::Impl::write_out_once(nanoseconds now, std::size_t limit, b
         retry_after_ = now + retry_interval_;
         bump(write_errors_);
         report(LoggerError::Kind::write, result.error,
-               "write to '" + path_.string() + "' failed: " + errno_text(result.error) + " ("
-                   + std::to_string(unflushed_records_) + " records kept for a retry)");
+            "write to '" + path_.string() + "' failed: " + errno_text(result.error) + " ("
+                + std::to_string(unflushed_records_) + " records kept for a retry)");
         return false;
     }
     failing_ = false;
@@ -552,8 +558,8 @@ bool TelemetryLogger::Impl::write_out_once(nanoseconds now, std::size_t limit, b
             bump(fsync_failures_);
             fsync_failed_ = true;
             report(LoggerError::Kind::fsync, error,
-                   "fsync of '" + path_.string() + "' failed: " + errno_text(error)
-                       + "; records written since the last successful fsync may be lost");
+                "fsync of '" + path_.string() + "' failed: " + errno_text(error)
+                    + "; records written since the last successful fsync may be lost");
         }
     }
     if (limit == out_.size()) {
@@ -619,8 +625,8 @@ bool TelemetryLogger::Impl::drain(bool force, bool insist)
 // --- the worker -------------------------------------------------------------------------------
 
 template <class Predicate>
-void TelemetryLogger::Impl::wait_until(std::unique_lock<std::mutex>& lock, nanoseconds deadline,
-                                       Predicate predicate)
+void TelemetryLogger::Impl::wait_until(
+    std::unique_lock<std::mutex>& lock, nanoseconds deadline, Predicate predicate)
 {
     for (;;) {
         if (predicate()) {
@@ -681,8 +687,8 @@ void TelemetryLogger::Impl::run_async_worker(std::unique_lock<std::mutex>& lock)
     const std::size_t high_water = options_.async_queue_bytes / 2;
     // Real time, whatever the clock: the window only lets a batch of records gather.
     auto batch_window = [&] {
-        wake_worker_.wait_for(lock, async_latency_,
-                              [&] { return stop_ || staging_.size() >= high_water; });
+        wake_worker_.wait_for(
+            lock, async_latency_, [&] { return stop_ || staging_.size() >= high_water; });
     };
     while (!stop_) {
         if (staged_records_ == 0) {
@@ -771,7 +777,7 @@ bool TelemetryLogger::Impl::close() noexcept
         if (const int error = sink_.close()) {
             ok = false;
             report(LoggerError::Kind::close, error,
-                   "closing '" + path_.string() + "' failed: " + errno_text(error));
+                "closing '" + path_.string() + "' failed: " + errno_text(error));
         }
     }
     reporter_.deliver();
@@ -851,9 +857,10 @@ void TelemetryLogger::Impl::after_fork_child() noexcept
 
 // --- crash ------------------------------------------------------------------------------------
 
-void TelemetryLogger::Impl::write_crash_report(int signal, const char* name,
-                                               const char* description) noexcept
+void TelemetryLogger::Impl::write_crash_report(
+    int signal, const char* name, const char* description) noexcept
 {
+    crashing_.store(true, std::memory_order_relaxed);
     const bool have_io = try_lock_for(io_mutex_);
     const bool have_state = try_lock_for(mutex_);
     const bool have_output = async_ ? have_io : have_state;
@@ -862,10 +869,10 @@ void TelemetryLogger::Impl::write_crash_report(int signal, const char* name,
         fd = ::open(sink_.c_path(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     }
     if (fd >= 0) {
-        detail::FdOutput out(fd, detail::crash_output_buffer(),
-                             detail::crash_output_buffer_size());
+        detail::FdOutput out(fd, detail::crash_output_buffer(), detail::crash_output_buffer_size());
         if (have_output && !sink_closed_) {
-
+            // Completes a half-written line first, if a failed write left one.
+            detail::FileSink::write_all(fd, out_.data() + written_, out_.size() - written_);
             out_.clear();
             written_ = 0;
             line_start_ = 0;
@@ -875,8 +882,8 @@ void TelemetryLogger::Impl::write_crash_report(int signal, const char* name,
                 const char* end = p + staging_.size();
                 while (p < end) {
                     const detail::RecordView record(p);
-                    detail::CountingOut counter(detail::crash_scratch_buffer(),
-                                                detail::crash_scratch_buffer_size());
+                    detail::CountingOut counter(
+                        detail::crash_scratch_buffer(), detail::crash_scratch_buffer_size());
                     detail::write_record(counter, record, format_.encoder());
                     if (counter.count() <= format_.max_record_bytes()) {
                         detail::write_record(out, record, format_.encoder());
@@ -892,9 +899,11 @@ void TelemetryLogger::Impl::write_crash_report(int signal, const char* name,
         timespec now {};
         ::clock_gettime(CLOCK_REALTIME, &now);
         const double ts = static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-        auto literal = [&out](std::string_view text) { detail::write_raw(out, text.data(), text.size()); };
+        auto literal = [&out](std::string_view text) {
+            detail::write_raw(out, text.data(), text.size());
+        };
         char* o = out.reserve(64);
-        out.commit(detail::format_double(o, ts, format_.encoder().non_finite));
+        out.commit(detail::format_timestamp(o, ts, format_.encoder().non_finite));
         literal(",\"tag\":\"error\",\"type\":");
         detail::write_string(out, name, std::strlen(name));
         literal(",\"message\":");
@@ -907,8 +916,8 @@ void TelemetryLogger::Impl::write_crash_report(int signal, const char* name,
             o = std::to_chars(o + 7, o + 32, next_seq_++).ptr;
         }
         out.commit(o);
-        detail::write_raw(out, format_.encoder().static_fields,
-                          format_.encoder().static_fields_size);
+        detail::write_raw(
+            out, format_.encoder().static_fields, format_.encoder().static_fields_size);
         literal("}\n");
         out.flush();
         if (options_.durable) {

@@ -50,8 +50,8 @@ public:
 
     // Async-signal-safe: writes the buffered lines and records plus an error record naming the
     // signal. Uses try-locks with a bounded wait; never blocks indefinitely.
-    void write_crash_report(int signal, const char* name,
-                            const char* description) noexcept override;
+    void write_crash_report(
+        int signal, const char* name, const char* description) noexcept override;
 
     const std::filesystem::path path_;
     const LoggerOptions options_;
@@ -142,6 +142,7 @@ private:
 
     std::unique_ptr<std::thread> worker_;
     bool crash_registered_ = false;
+    std::atomic<bool> crashing_ { false }; // set by the crash handler: logging calls return at once
 };
 
 namespace detail {

@@ -115,123 +115,132 @@ void TestChunkParser::record_data()
     QTest::addColumn<int>("skipped");
 
     const int stepEnd = int(RecordKind::StepEnd);
-    QTest::newRow("python spacing")
-        << QByteArray(R"({"ts": 1732800000.05, "tag": "step_end", "step": 0, "context": {"loss": 2.01, "lr": 0.001, "metrics": {"acc": 0.1}}})")
-        << "step_end" << stepEnd << 1732800000.05 << 0.0 << NaN
-        << "step_end/loss=2.0099999999999998;step_end/lr=0.001;step_end/metrics/acc=0.10000000000000001"
-        << 0;
+    QTest::newRow("python spacing") << QByteArray(
+        R"({"ts": 1732800000.05, "tag": "step_end", "step": 0, "context": {"loss": 2.01, "lr": 0.001, "metrics": {"acc": 0.1}}})")
+                                    << "step_end" << stepEnd << 1732800000.05 << 0.0 << NaN
+                                    << "step_end/loss=2.0099999999999998;step_end/"
+                                       "lr=0.001;step_end/metrics/acc=0.10000000000000001"
+                                    << 0;
     QTest::newRow("compact, other field order")
         << QByteArray(R"({"context":{"loss":1},"step":7,"tag":"step_end","ts":5})") << "step_end"
         << stepEnd << 5.0 << 7.0 << NaN << "step_end/loss=1" << 0;
     QTest::newRow("step_begin") << QByteArray(R"({"ts":1,"tag":"step_begin","step":3})")
-                                << "step_begin" << int(RecordKind::StepBegin) << 1.0 << 3.0
-                                << NaN << "" << 0;
-    QTest::newRow("epoch_end")
-        << QByteArray(R"({"ts": 2, "tag": "epoch_end", "epoch": 1, "context": {"val_loss": 0.5}})")
-        << "epoch_end" << int(RecordKind::EpochEnd) << 2.0 << NaN << 1.0
-        << "epoch_end/val_loss=0.5" << 0;
+                                << "step_begin" << int(RecordKind::StepBegin) << 1.0 << 3.0 << NaN
+                                << "" << 0;
+    QTest::newRow("epoch_end") << QByteArray(
+        R"({"ts": 2, "tag": "epoch_end", "epoch": 1, "context": {"val_loss": 0.5}})")
+                               << "epoch_end" << int(RecordKind::EpochEnd) << 2.0 << NaN << 1.0
+                               << "epoch_end/val_loss=0.5" << 0;
     QTest::newRow("NaN token (V4)")
         << QByteArray(R"({"ts": 1, "tag": "step_end", "step": 1, "context": {"loss": NaN}})")
         << "step_end" << stepEnd << 1.0 << 1.0 << NaN << "step_end/loss=nan" << 0;
-    QTest::newRow("Infinity tokens (V4)")
-        << QByteArray(R"({"ts": 1, "tag": "step_end", "step": 1, "context": {"a": Infinity, "b": -Infinity}})")
-        << "step_end" << stepEnd << 1.0 << 1.0 << NaN << "step_end/a=inf;step_end/b=-inf" << 0;
-    QTest::newRow("NaN inside a string stays text (V4)")
-        << QByteArray(R"({"ts": 1, "tag": "step_end", "step": 1, "context": {"loss": NaN, "note": "loss is NaN", "x": "Infinity and beyond"}})")
-        << "step_end" << stepEnd << 1.0 << 1.0 << NaN << "step_end/loss=nan" << 2;
-    QTest::newRow("strict-JSON strings (V5)")
-        << QByteArray(R"({"ts":1,"tag":"step_end","step":1,"context":{"a":"NaN","b":"Infinity","c":"-Infinity"}})")
-        << "step_end" << stepEnd << 1.0 << 1.0 << NaN << "step_end/a=nan;step_end/b=inf;step_end/c=-inf"
-        << 0;
+    QTest::newRow("Infinity tokens (V4)") << QByteArray(
+        R"({"ts": 1, "tag": "step_end", "step": 1, "context": {"a": Infinity, "b": -Infinity}})")
+                                          << "step_end" << stepEnd << 1.0 << 1.0 << NaN
+                                          << "step_end/a=inf;step_end/b=-inf" << 0;
+    QTest::newRow("NaN inside a string stays text (V4)") << QByteArray(
+        R"({"ts": 1, "tag": "step_end", "step": 1, "context": {"loss": NaN, "note": "loss is NaN", "x": "Infinity and beyond"}})")
+                                                         << "step_end" << stepEnd << 1.0 << 1.0
+                                                         << NaN << "step_end/loss=nan" << 2;
+    QTest::newRow("strict-JSON strings (V5)") << QByteArray(
+        R"({"ts":1,"tag":"step_end","step":1,"context":{"a":"NaN","b":"Infinity","c":"-Infinity"}})")
+                                              << "step_end" << stepEnd << 1.0 << 1.0 << NaN
+                                              << "step_end/a=nan;step_end/b=inf;step_end/c=-inf"
+                                              << 0;
     QTest::newRow("null is a gap (V5)")
         << QByteArray(R"({"ts":1,"tag":"step_end","step":1,"context":{"loss":null}})") << "step_end"
         << stepEnd << 1.0 << 1.0 << NaN << "step_end/loss=null" << 0;
-    QTest::newRow("strings, booleans, arrays are skipped (V16)")
-        << QByteArray(R"({"ts":1,"tag":"step_end","step":1,"context":{"a":"x","b":true,"c":[1,2],"d":{"e":false},"f":3}})")
-        << "step_end" << stepEnd << 1.0 << 1.0 << NaN << "step_end/f=3" << 4;
-    QTest::newRow("big integer, tiny, -0 (V8)")
-        << QByteArray(R"({"ts":1,"tag":"step_end","step":1,"context":{"a":18446744073709551616,"b":1e-400,"c":-0}})")
-        << "step_end" << stepEnd << 1.0 << 1.0 << NaN
-        << "step_end/a=1.8446744073709552e+19;step_end/b=0;step_end/c=-0" << 0;
+    QTest::newRow("strings, booleans, arrays are skipped (V16)") << QByteArray(
+        R"({"ts":1,"tag":"step_end","step":1,"context":{"a":"x","b":true,"c":[1,2],"d":{"e":false},"f":3}})")
+                                                                 << "step_end" << stepEnd << 1.0
+                                                                 << 1.0 << NaN << "step_end/f=3"
+                                                                 << 4;
+    QTest::newRow("big integer, tiny, -0 (V8)") << QByteArray(
+        R"({"ts":1,"tag":"step_end","step":1,"context":{"a":18446744073709551616,"b":1e-400,"c":-0}})")
+                                                << "step_end" << stepEnd << 1.0 << 1.0 << NaN
+                                                << "step_end/a=1.8446744073709552e+19;step_end/"
+                                                   "b=0;step_end/c=-0"
+                                                << 0;
     QTest::newRow("int64 extremes")
         << QByteArray(R"({"ts":1,"tag":"x","a":-9223372036854775808,"b":9223372036854775807})")
         << "x" << int(RecordKind::Custom) << 1.0 << NaN << NaN
         << "^x/a=-9.2233720368547758e+18;^x/b=9.2233720368547758e+18" << 0;
-    QTest::newRow("ts missing (V7)") << QByteArray(R"({"tag":"step_begin","step":2})")
-                                     << "step_begin" << int(RecordKind::StepBegin) << NaN << 2.0
-                                     << NaN << "" << 0;
+    QTest::newRow("ts missing (V7)")
+        << QByteArray(R"({"tag":"step_begin","step":2})") << "step_begin"
+        << int(RecordKind::StepBegin) << NaN << 2.0 << NaN << "" << 0;
     QTest::newRow("ts is a string (V7)")
         << QByteArray(R"({"ts":"yesterday","tag":"step_begin","step":2})") << "step_begin"
         << int(RecordKind::StepBegin) << NaN << 2.0 << NaN << "" << 0;
-    QTest::newRow("step 1.5, kept (V7)") << QByteArray(R"({"ts":1,"tag":"step_begin","step":1.5})")
-                                         << "step_begin" << int(RecordKind::StepBegin) << 1.0
-                                         << 1.5 << NaN << "" << 0;
-    QTest::newRow("step -1, kept (V7)") << QByteArray(R"({"ts":1,"tag":"step_begin","step":-1})")
-                                        << "step_begin" << int(RecordKind::StepBegin) << 1.0
-                                        << -1.0 << NaN << "" << 0;
+    QTest::newRow("step 1.5, kept (V7)")
+        << QByteArray(R"({"ts":1,"tag":"step_begin","step":1.5})") << "step_begin"
+        << int(RecordKind::StepBegin) << 1.0 << 1.5 << NaN << "" << 0;
+    QTest::newRow("step -1, kept (V7)")
+        << QByteArray(R"({"ts":1,"tag":"step_begin","step":-1})") << "step_begin"
+        << int(RecordKind::StepBegin) << 1.0 << -1.0 << NaN << "" << 0;
     QTest::newRow("step 1e300, kept (V7)")
         << QByteArray(R"({"ts":1,"tag":"step_begin","step":1e300})") << "step_begin"
         << int(RecordKind::StepBegin) << 1.0 << 1e300 << NaN << "" << 0;
-    QTest::newRow("step NaN is unknown") << QByteArray(R"({"ts":1,"tag":"step_begin","step":NaN})")
-                                         << "step_begin" << int(RecordKind::StepBegin) << 1.0
-                                         << NaN << NaN << "" << 0;
-    QTest::newRow("custom tag payload")
-        << QByteArray(R"({"ts":1,"tag":"eval","step":4,"bleu":31.5,"name":"dev","scores":{"f1":0.5},"context":{"x":1}})")
-        << "eval" << int(RecordKind::Custom) << 1.0 << 4.0 << NaN
-        << "^eval/bleu=31.5;^eval/scores/f1=0.5;eval/x=1" << 1;
-    QTest::newRow("reserved fields are not series")
-        << QByteArray(R"({"ts":1,"tag":"eval","seq":4,"run":"r","run_id":"r","host":"h","pid":3,"start_time":"t","logger":"l","v":2})")
-        << "eval" << int(RecordKind::Custom) << 1.0 << NaN << NaN << "^eval/v=2" << 0;
+    QTest::newRow("step NaN is unknown")
+        << QByteArray(R"({"ts":1,"tag":"step_begin","step":NaN})") << "step_begin"
+        << int(RecordKind::StepBegin) << 1.0 << NaN << NaN << "" << 0;
+    QTest::newRow("custom tag payload") << QByteArray(
+        R"({"ts":1,"tag":"eval","step":4,"bleu":31.5,"name":"dev","scores":{"f1":0.5},"context":{"x":1}})")
+                                        << "eval" << int(RecordKind::Custom) << 1.0 << 4.0 << NaN
+                                        << "^eval/bleu=31.5;^eval/scores/f1=0.5;eval/x=1" << 1;
+    QTest::newRow("reserved fields are not series") << QByteArray(
+        R"({"ts":1,"tag":"eval","seq":4,"run":"r","run_id":"r","host":"h","pid":3,"start_time":"t","logger":"l","v":2})")
+                                                    << "eval" << int(RecordKind::Custom) << 1.0
+                                                    << NaN << NaN << "^eval/v=2" << 0;
     QTest::newRow("known tags keep top-level metadata out")
         << QByteArray(R"({"ts":1,"tag":"step_end","step":1,"rank":3,"context":{"loss":1}})")
         << "step_end" << stepEnd << 1.0 << 1.0 << NaN << "step_end/loss=1" << 0;
-    QTest::newRow("flat log")
-        << QByteArray(R"({"step": 3, "loss": 0.25, "acc": 0.5})") << "metrics"
-        << int(RecordKind::Flat) << NaN << 3.0 << NaN << "^metrics/loss=0.25;^metrics/acc=0.5" << 0;
+    QTest::newRow("flat log") << QByteArray(R"({"step": 3, "loss": 0.25, "acc": 0.5})") << "metrics"
+                              << int(RecordKind::Flat) << NaN << 3.0 << NaN
+                              << "^metrics/loss=0.25;^metrics/acc=0.5" << 0;
     QTest::newRow("flat log, global_step")
         << QByteArray(R"({"global_step": 30, "epoch": 1, "train": {"loss": 1}})") << "metrics"
         << int(RecordKind::Flat) << NaN << 30.0 << 1.0 << "^metrics/train/loss=1" << 0;
     QTest::newRow("flat log, iteration")
-        << QByteArray(R"({"iteration": 5, "loss": 1})") << "metrics" << int(RecordKind::Flat)
-        << NaN << 5.0 << NaN << "^metrics/loss=1" << 0;
-    QTest::newRow("flat log, iter") << QByteArray(R"({"iter": 6, "loss": 1})") << "metrics"
-                                    << int(RecordKind::Flat) << NaN << 6.0 << NaN
-                                    << "^metrics/loss=1" << 0;
-    QTest::newRow("flat log, epoch only") << QByteArray(R"({"epoch": 2, "loss": 1})") << "metrics"
-                                          << int(RecordKind::Flat) << NaN << 2.0 << 2.0
-                                          << "^metrics/loss=1" << 0;
-    QTest::newRow("flat log, no step") << QByteArray(R"({"ts": 9, "loss": 1})") << "metrics"
-                                       << int(RecordKind::Flat) << 9.0 << NaN << NaN
-                                       << "^metrics/loss=1" << 0;
+        << QByteArray(R"({"iteration": 5, "loss": 1})") << "metrics" << int(RecordKind::Flat) << NaN
+        << 5.0 << NaN << "^metrics/loss=1" << 0;
+    QTest::newRow("flat log, iter")
+        << QByteArray(R"({"iter": 6, "loss": 1})") << "metrics" << int(RecordKind::Flat) << NaN
+        << 6.0 << NaN << "^metrics/loss=1" << 0;
+    QTest::newRow("flat log, epoch only")
+        << QByteArray(R"({"epoch": 2, "loss": 1})") << "metrics" << int(RecordKind::Flat) << NaN
+        << 2.0 << 2.0 << "^metrics/loss=1" << 0;
+    QTest::newRow("flat log, no step")
+        << QByteArray(R"({"ts": 9, "loss": 1})") << "metrics" << int(RecordKind::Flat) << 9.0 << NaN
+        << NaN << "^metrics/loss=1" << 0;
     QTest::newRow("empty object") << QByteArray("{}") << "metrics" << int(RecordKind::Flat) << NaN
                                   << NaN << NaN << "" << 0;
     QTest::newRow("\\u0000 in a key is kept (V12)")
-        << QByteArray(R"({"ts":1,"tag":"t","a\u0000b":1})") << "t" << int(RecordKind::Custom)
-        << 1.0 << NaN << NaN << QStringLiteral("^t/a") + QChar(0) + QStringLiteral("b=1") << 0;
+        << QByteArray(R"({"ts":1,"tag":"t","a\u0000b":1})") << "t" << int(RecordKind::Custom) << 1.0
+        << NaN << NaN << QStringLiteral("^t/a") + QChar(0) + QStringLiteral("b=1") << 0;
     QTest::newRow("escaped key") << QByteArray(R"({"ts":1,"tag":"t","caf\u00e9":1,"a\/b":2})")
                                  << "t" << int(RecordKind::Custom) << 1.0 << NaN << NaN
                                  << QStringLiteral("^t/caf\u00e9=1;^t/a/b=2") << 0;
-    QTest::newRow("escaped known key") << QByteArray(R"({"t\u0073":4,"tag":"t","v":1})") << "t"
-                                       << int(RecordKind::Custom) << 4.0 << NaN << NaN
-                                       << "^t/v=1" << 0;
+    QTest::newRow("escaped known key")
+        << QByteArray(R"({"t\u0073":4,"tag":"t","v":1})") << "t" << int(RecordKind::Custom) << 4.0
+        << NaN << NaN << "^t/v=1" << 0;
     QTest::newRow("escaped tag") << QByteArray(R"({"ts":1,"tag":"st\u0065p_end","step":1})")
                                  << "step_end" << stepEnd << 1.0 << 1.0 << NaN << "" << 0;
     QTest::newRow("context that is a number")
         << QByteArray(R"({"ts":1,"tag":"step_end","step":1,"context":5})") << "step_end" << stepEnd
         << 1.0 << 1.0 << NaN << "step_end/context=5" << 0;
     QTest::newRow("whitespace around") << QByteArray(" \t{\"ts\":1,\"tag\":\"a\"} \t") << "a"
-                                       << int(RecordKind::Custom) << 1.0 << NaN << NaN << ""
-                                       << 0;
+                                       << int(RecordKind::Custom) << 1.0 << NaN << NaN << "" << 0;
     QTest::newRow("CRLF (V2)") << QByteArray("{\"ts\":1,\"tag\":\"a\",\"v\":1}\r") << "a"
                                << int(RecordKind::Custom) << 1.0 << NaN << NaN << "^a/v=1" << 0;
-    QTest::newRow("BOM on line 1 (V2)") << QByteArray("\xEF\xBB\xBF{\"ts\":1,\"tag\":\"a\"}")
-                                        << "a" << int(RecordKind::Custom) << 1.0 << NaN << NaN
-                                        << "" << 0;
-    QTest::newRow("error") << QByteArray(R"({"ts": 3, "tag": "error", "type": "RuntimeError", "message": "CUDA out of memory"})")
+    QTest::newRow("BOM on line 1 (V2)") << QByteArray("\xEF\xBB\xBF{\"ts\":1,\"tag\":\"a\"}") << "a"
+                                        << int(RecordKind::Custom) << 1.0 << NaN << NaN << "" << 0;
+    QTest::newRow("error") << QByteArray(
+        R"({"ts": 3, "tag": "error", "type": "RuntimeError", "message": "CUDA out of memory"})")
                            << "error" << int(RecordKind::Error) << 3.0 << NaN << NaN << "" << 0;
-    QTest::newRow("run_begin")
-        << QByteArray(R"({"ts":1,"tag":"run_begin","run":"r1","host":"h","pid":12,"rank":0})")
-        << "run_begin" << int(RecordKind::RunBegin) << 1.0 << NaN << NaN << "" << 0;
+    QTest::newRow("run_begin") << QByteArray(
+        R"({"ts":1,"tag":"run_begin","run":"r1","host":"h","pid":12,"rank":0})")
+                               << "run_begin" << int(RecordKind::RunBegin) << 1.0 << NaN << NaN
+                               << "" << 0;
 }
 
 void TestChunkParser::record()
@@ -281,23 +290,28 @@ void TestChunkParser::malformed_data()
         << QByteArray(R"({"a":1,})") << "not JSON: expected a key in double quotes at column 8";
     QTest::newRow("single quotes")
         << QByteArray(R"({'a':1})") << "not JSON: expected a key in double quotes at column 2";
-    QTest::newRow("comment after") << QByteArray(R"({"a":1} // note)")
-                                   << "not JSON: text after the object at column 9";
-    QTest::newRow("comment line") << QByteArray("// note") << "not JSON: expected a value at column 1";
-    QTest::newRow("missing colon") << QByteArray(R"({"a" 1})") << "not JSON: expected ':' at column 6";
+    QTest::newRow("comment after")
+        << QByteArray(R"({"a":1} // note)") << "not JSON: text after the object at column 9";
+    QTest::newRow("comment line") << QByteArray("// note")
+                                  << "not JSON: expected a value at column 1";
+    QTest::newRow("missing colon")
+        << QByteArray(R"({"a" 1})") << "not JSON: expected ':' at column 6";
     QTest::newRow("missing comma")
         << QByteArray(R"({"a":1 "b":2})") << "not JSON: expected ',' or '}' at column 8";
     QTest::newRow("array trailing comma")
         << QByteArray(R"({"a":[1,]})") << "not JSON: expected a value at column 9";
-    QTest::newRow("bad literal") << QByteArray(R"({"a":tru})") << "not JSON: invalid literal at column 6";
-    QTest::newRow("leading zero") << QByteArray(R"({"a":01})") << "not JSON: invalid number at column 6";
+    QTest::newRow("bad literal") << QByteArray(R"({"a":tru})")
+                                 << "not JSON: invalid literal at column 6";
+    QTest::newRow("leading zero") << QByteArray(R"({"a":01})")
+                                  << "not JSON: invalid number at column 6";
     QTest::newRow("bad escape") << QByteArray(R"({"a":"x\qy"})")
                                 << "not JSON: invalid escape in a string at column 8";
-    QTest::newRow("raw tab in a string")
-        << QByteArray("{\"a\":\"x\ty\"}")
-        << "not JSON: unescaped control character in a string at column 8";
-    QTest::newRow("glued NaN") << QByteArray(R"({"a":NaNx})") << "not JSON: expected a value at column 6";
-    QTest::newRow("plain text") << QByteArray("hello world") << "not JSON: expected a value at column 1";
+    QTest::newRow("raw tab in a string") << QByteArray(
+        "{\"a\":\"x\ty\"}") << "not JSON: unescaped control character in a string at column 8";
+    QTest::newRow("glued NaN") << QByteArray(R"({"a":NaNx})")
+                               << "not JSON: expected a value at column 6";
+    QTest::newRow("plain text") << QByteArray("hello world")
+                                << "not JSON: expected a value at column 1";
     // V6
     QTest::newRow("number") << QByteArray("42") << "not a JSON object (a number)";
     QTest::newRow("array") << QByteArray("[1,2]") << "not a JSON object (an array)";
@@ -306,39 +320,42 @@ void TestChunkParser::malformed_data()
     QTest::newRow("boolean") << QByteArray("true") << "not a JSON object (a boolean)";
     QTest::newRow("bare NaN") << QByteArray("NaN") << "not a JSON object (a number)";
     // V7
-    QTest::newRow("step is a string") << QByteArray(R"({"ts":1,"tag":"step_end","step":"3"})")
-                                      << R"("step" is not a number)";
+    QTest::newRow("step is a string")
+        << QByteArray(R"({"ts":1,"tag":"step_end","step":"3"})") << R"("step" is not a number)";
     QTest::newRow("step is null") << QByteArray(R"({"ts":1,"tag":"step_end","step":null})")
                                   << R"("step" is not a number)";
-    QTest::newRow("epoch is a string") << QByteArray(R"({"ts":1,"tag":"epoch_end","epoch":"1"})")
-                                       << R"("epoch" is not a number)";
-    QTest::newRow("tag is a number") << QByteArray(R"({"ts":1,"tag":5})") << R"("tag" is not a string)";
+    QTest::newRow("epoch is a string")
+        << QByteArray(R"({"ts":1,"tag":"epoch_end","epoch":"1"})") << R"("epoch" is not a number)";
+    QTest::newRow("tag is a number")
+        << QByteArray(R"({"ts":1,"tag":5})") << R"("tag" is not a string)";
     QTest::newRow("1e400 in context") << QByteArray(R"({"ts":1,"tag":"a","context":{"x":1e400}})")
                                       << "number out of range at column 34";
-    QTest::newRow("step 1e400") << QByteArray(R"({"step":1e400})") << "number out of range at column 9";
+    QTest::newRow("step 1e400") << QByteArray(R"({"step":1e400})")
+                                << "number out of range at column 9";
     QTest::newRow("-1e400 in an array")
         << QByteArray(R"({"a":[1,-1e400]})") << "number out of range at column 9";
     // V11
     QTest::newRow("invalid UTF-8")
         << QByteArray("{\"a\":\"\xC0\xAF\"}") << "invalid UTF-8 at column 7";
-    QTest::newRow("truncated UTF-8") << QByteArray("{\"a\":\"\xE2\x82\"}") << "invalid UTF-8 at column 7";
+    QTest::newRow("truncated UTF-8")
+        << QByteArray("{\"a\":\"\xE2\x82\"}") << "invalid UTF-8 at column 7";
     QTest::newRow("CESU surrogate")
         << QByteArray("{\"a\":\"\xED\xA0\x80\"}") << "invalid UTF-8 at column 7";
     QTest::newRow("invalid UTF-8 in a key")
         << QByteArray("{\"\xA9\":1}") << "invalid UTF-8 at column 3";
-    QTest::newRow("lone high surrogate")
-        << QByteArray(R"({"a":"\ud800"})") << "not JSON: lone surrogate \\u escape in a string at column 7";
-    QTest::newRow("lone low surrogate")
-        << QByteArray(R"({"a":"\udc00x"})") << "not JSON: lone surrogate \\u escape in a string at column 7";
-    QTest::newRow("lone surrogate in a key")
-        << QByteArray(R"({"\ud800":1})") << "not JSON: lone surrogate \\u escape in a string at column 3";
+    QTest::newRow("lone high surrogate") << QByteArray(
+        R"({"a":"\ud800"})") << "not JSON: lone surrogate \\u escape in a string at column 7";
+    QTest::newRow("lone low surrogate") << QByteArray(
+        R"({"a":"\udc00x"})") << "not JSON: lone surrogate \\u escape in a string at column 7";
+    QTest::newRow("lone surrogate in a key") << QByteArray(
+        R"({"\ud800":1})") << "not JSON: lone surrogate \\u escape in a string at column 3";
     QTest::newRow("lone surrogate in an ignored field")
         << QByteArray(R"({"ts":1,"tag":"step_end","host":"\ud800"})")
         << "not JSON: lone surrogate \\u escape in a string at column 34";
     // V9
-    QTest::newRow("65 levels")
-        << QByteArray(R"({"a":)") + QByteArray(64, '[') + QByteArray(64, ']') + "}"
-        << "nested deeper than 64 levels at column 69";
+    QTest::newRow("65 levels") << QByteArray(R"({"a":)") + QByteArray(64, '[') + QByteArray(64, ']')
+            + "}"
+                               << "nested deeper than 64 levels at column 69";
     QTest::newRow("65 levels of objects in context")
         << QByteArray(R"({"context":)") + QByteArray("{\"k\":").repeated(64) + "1"
             + QByteArray(64, '}') + "}"
@@ -378,8 +395,8 @@ void TestChunkParser::blankLines_data()
     QTest::newRow("whitespace lines (V1)") << QByteArray("  \n\t\n \r\n\r\n") << 0 << 4 << 4;
     QTest::newRow("blank between records")
         << QByteArray("{\"tag\":\"a\"}\n\n{\"tag\":\"a\"}\r\n  \n") << 2 << 2 << 4;
-    QTest::newRow("last line without newline") << QByteArray("{\"tag\":\"a\"}\n{\"tag\":\"a\"}") << 2
-                                               << 0 << 2;
+    QTest::newRow("last line without newline")
+        << QByteArray("{\"tag\":\"a\"}\n{\"tag\":\"a\"}") << 2 << 0 << 2;
 }
 
 void TestChunkParser::blankLines()
@@ -413,8 +430,8 @@ void TestChunkParser::lineNumbersAndOffsets()
     QCOMPARE(chunk.records[1].line, std::uint64_t(44));
     QCOMPARE(chunk.records[1].offset, std::uint64_t(1000 + 12 + 5 + 1));
     QCOMPARE(malformedOf(chunk),
-             QStringLiteral("42@1012: not JSON: expected a value at column 1\n"
-                            "45@1031: not a JSON object (an array)"));
+        QStringLiteral("42@1012: not JSON: expected a value at column 1\n"
+                       "45@1031: not a JSON object (an array)"));
     QCOMPARE(chunk.blankLines, std::uint64_t(1));
 }
 
@@ -495,12 +512,13 @@ void TestChunkParser::errorDetail()
 void TestChunkParser::tagAfterPayload()
 {
     // Field order is free: payload before the tag is read again under the right tag.
-    const ParsedChunk chunk = parseText(R"({"context":{"loss":1},"rank":2,"tag":"step_end","step":1})"
-                                        "\n"
-                                        R"({"bleu":3,"tag":"eval"})"
-                                        "\n"
-                                        R"({"bleu":3,"tag":"a","tag":"b"})"
-                                        "\n");
+    const ParsedChunk chunk =
+        parseText(R"({"context":{"loss":1},"rank":2,"tag":"step_end","step":1})"
+                  "\n"
+                  R"({"bleu":3,"tag":"eval"})"
+                  "\n"
+                  R"({"bleu":3,"tag":"a","tag":"b"})"
+                  "\n");
     QCOMPARE(malformedOf(chunk), QString());
     QCOMPARE(chunk.records.size(), std::size_t(3));
     QCOMPARE(pointsOf(chunk, 0), QStringLiteral("step_end/loss=1"));
@@ -578,27 +596,30 @@ void TestChunkParser::seriesLimit()
     QCOMPARE(chunk.warnings[0].kind, ParsedChunk::Warning::Kind::TooManySeries);
     QCOMPARE(chunk.warnings[0].line, std::uint64_t(2));
     QCOMPARE(chunk.warnings[0].text,
-             QStringLiteral("more than 1000 distinct series in a chunk: the others are not plotted"));
+        QStringLiteral("more than 1000 distinct series in a chunk: the others are not plotted"));
 }
 
 void TestChunkParser::keyPathLimit()
 {
     const QByteArray longKey(600, 'k');
     const ParsedChunk chunk = parseText(R"({"tag":"t","context":{"ok":1,")" + longKey
-                                        + R"(":2,"g":{")" + QByteArray(511, 'x')
-                                        + R"(":3}}})"
-                                          "\n");
+        + R"(":2,"g":{")" + QByteArray(511, 'x')
+        + R"(":3}}})"
+          "\n");
     QCOMPARE(malformedOf(chunk), QString());
     QCOMPARE(pointsOf(chunk, 0), QStringLiteral("t/ok=1"));
     QCOMPARE(chunk.droppedPoints, std::uint64_t(2)); // 600 bytes, and "g/" + 511 = 513
     QCOMPARE(chunk.warnings.size(), std::size_t(1));
-    QCOMPARE(chunk.warnings[0].text, QStringLiteral("key paths longer than 512 bytes are not plotted"));
+    QCOMPARE(
+        chunk.warnings[0].text, QStringLiteral("key paths longer than 512 bytes are not plotted"));
 }
 
 void TestChunkParser::longTag()
 {
     const QByteArray tag(5000, 't');
-    const ParsedChunk chunk = parseText(R"({"tag":")" + tag + R"("})" "\n");
+    const ParsedChunk chunk = parseText(R"({"tag":")" + tag
+        + R"("})"
+          "\n");
     QCOMPARE(malformedOf(chunk), QStringLiteral("1@0: \"tag\" longer than 4096 bytes"));
 }
 
@@ -607,7 +628,8 @@ void TestChunkParser::overlongLine()
     ChunkParser::Limits limits;
     limits.maxLineBytes = 1024;
     ChunkParser parser(limits);
-    const QByteArray text = "{\"tag\":\"a\"}\n{\"tag\":\"" + QByteArray(2000, 'x') + "\"}\n{\"tag\":\"a\"}\n";
+    const QByteArray text =
+        "{\"tag\":\"a\"}\n{\"tag\":\"" + QByteArray(2000, 'x') + "\"}\n{\"tag\":\"a\"}\n";
     const ParsedChunk chunk = parser.parse(text.constData(), std::size_t(text.size()), 0, 1);
     QCOMPARE(chunk.records.size(), std::size_t(2));
     QCOMPARE(malformedOf(chunk), QStringLiteral("2@12: line longer than 1 KiB"));
@@ -628,7 +650,8 @@ void TestChunkParser::lineChunkOverlong()
     QCOMPARE(chunk.records.size(), std::size_t(1));
     QCOMPARE(chunk.records[0].offset, std::uint64_t(50));
     QCOMPARE(chunk.lineCount, std::uint64_t(2));
-    QCOMPARE(malformedOf(chunk), QStringLiteral("5@62: ") + viewer::LineAssembler::describeOverlong());
+    QCOMPARE(
+        malformedOf(chunk), QStringLiteral("5@62: ") + viewer::LineAssembler::describeOverlong());
 }
 
 void TestChunkParser::deepNesting_data()
@@ -638,13 +661,11 @@ void TestChunkParser::deepNesting_data()
     // V9: rejected by the depth limit or as a non-object, never by the stack.
     QTest::newRow("100,000 [") << QByteArray(100000, '[') << "not a JSON object (an array)";
     QTest::newRow("1,000,000 [") << QByteArray(1000000, '[') << "not a JSON object (an array)";
-    QTest::newRow("object then 100,000 [")
-        << QByteArray(R"({"a":)") + QByteArray(100000, '[')
-        << "nested deeper than 64 levels at column 69";
-    QTest::newRow("object then 1,000,000 { closed")
-        << QByteArray(R"({"a":)") + QByteArray("{\"a\":").repeated(1000000) + "1"
-            + QByteArray(1000001, '}')
-        << "nested deeper than 64 levels at column 321";
+    QTest::newRow("object then 100,000 [") << QByteArray(R"({"a":)") + QByteArray(100000, '[')
+                                           << "nested deeper than 64 levels at column 69";
+    QTest::newRow("object then 1,000,000 { closed") << QByteArray(R"({"a":)")
+            + QByteArray("{\"a\":").repeated(1000000) + "1"
+            + QByteArray(1000001, '}') << "nested deeper than 64 levels at column 321";
 }
 
 void TestChunkParser::deepNesting()
@@ -659,8 +680,9 @@ void TestChunkParser::deepNesting()
 
 void TestChunkParser::pythonLoggerFile()
 {
-    // V17 in small: a file the seed's Python TelemetryLogger wrote (tests/data/make_python_sample.py):
-    // json.dumps spacing, \uXXXX escapes, bare NaN/Infinity/-Infinity.
+    // V17 in small: a file the seed's Python TelemetryLogger wrote
+    // (tests/data/make_python_sample.py): json.dumps spacing, \uXXXX escapes, bare
+    // NaN/Infinity/-Infinity.
     QFile file(QFINDTESTDATA("../data/python_logger_sample.jsonl"));
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QByteArray text = file.readAll();
@@ -677,15 +699,16 @@ void TestChunkParser::pythonLoggerFile()
     // Per step_end: the "parts" array, "note" and "converged".
     QCOMPARE(chunk.skippedValues, std::uint64_t(30));
     QCOMPARE(pointsOf(chunk, 8),
-             QStringLiteral("step_end/loss=nan;step_end/lr=0.001;step_end/metrics/acc=0.30000000000000004;"
-                            "step_end/metrics/grad_norm=1.5;step_end/loss_before/total=1.5;"
-                            "step_end/pr\u00e9cision=0.5"));
+        QStringLiteral(
+            "step_end/loss=nan;step_end/lr=0.001;step_end/metrics/acc=0.30000000000000004;"
+            "step_end/metrics/grad_norm=1.5;step_end/loss_before/total=1.5;"
+            "step_end/pr\u00e9cision=0.5"));
     QVERIFY(pointsOf(chunk, 10).contains(QStringLiteral("step_end/metrics/grad_norm=inf")));
     QVERIFY(pointsOf(chunk, 16).contains(QStringLiteral("step_end/metrics/grad_norm=-inf")));
     const ParsedChunk::Record& error = chunk.records[19];
     QCOMPARE(error.kind, RecordKind::Error);
     QCOMPARE(chunk.details[std::size_t(error.detail)].message,
-             QStringLiteral("CUDA out of memory \u2013 tried 2.00 GiB"));
+        QStringLiteral("CUDA out of memory \u2013 tried 2.00 GiB"));
 }
 
 void TestChunkParser::quoteNonFiniteTokens_data()
@@ -694,9 +717,8 @@ void TestChunkParser::quoteNonFiniteTokens_data()
     QTest::addColumn<QByteArray>("out");
     QTest::addColumn<bool>("found");
     QTest::newRow("NaN") << QByteArray(R"({"a": NaN})") << QByteArray(R"({"a": "NaN"})") << true;
-    QTest::newRow("all three")
-        << QByteArray(R"({"a":[NaN,Infinity,-Infinity]})")
-        << QByteArray(R"({"a":["NaN","Infinity","-Infinity"]})") << true;
+    QTest::newRow("all three") << QByteArray(R"({"a":[NaN,Infinity,-Infinity]})")
+                               << QByteArray(R"({"a":["NaN","Infinity","-Infinity"]})") << true;
     QTest::newRow("inside strings")
         << QByteArray(R"({"NaN": "loss is NaN", "b": "\"NaN\" Infinity"})")
         << QByteArray(R"({"NaN": "loss is NaN", "b": "\"NaN\" Infinity"})") << false;
@@ -710,8 +732,9 @@ void TestChunkParser::quoteNonFiniteTokens()
     QFETCH(QByteArray, out);
     QFETCH(bool, found);
     std::string result;
-    QCOMPARE(JsonLineScanner::quoteNonFiniteTokens(std::string_view(in.constData(), std::size_t(in.size())), result),
-             found);
+    QCOMPARE(JsonLineScanner::quoteNonFiniteTokens(
+                 std::string_view(in.constData(), std::size_t(in.size())), result),
+        found);
     if (found)
         QCOMPARE(QByteArray::fromStdString(result), out);
 }
@@ -723,7 +746,8 @@ void TestChunkParser::arbitraryBytesNeverCrash()
     QRandomGenerator random(12345);
     const QByteArray alphabet = R"({}[]":,\ -+.eE0123456789NaInfityrulsb/)"
                                 "\xC0\xE2\xED\xA0\x80\t\r ";
-    const QByteArray good = R"({"ts": 1.5, "tag": "step_end", "step": 3, "context": {"loss": NaN, "m": {"a": [1, "x\u00e9"]}}})";
+    const QByteArray good =
+        R"({"ts": 1.5, "tag": "step_end", "step": 3, "context": {"loss": NaN, "m": {"a": [1, "x\u00e9"]}}})";
     ChunkParser parser;
     for (int round = 0; round < 300; ++round) {
         QByteArray text;
@@ -753,10 +777,10 @@ void TestChunkParser::arbitraryBytesNeverCrash()
             }
             text += line + '\n';
         }
-        const ParsedChunk chunk
-            = parser.parse(text.constData(), std::size_t(text.size()), 0, std::uint64_t(round));
+        const ParsedChunk chunk =
+            parser.parse(text.constData(), std::size_t(text.size()), 0, std::uint64_t(round));
         QCOMPARE(chunk.records.size() + chunk.malformed.size() + chunk.blankLines,
-                 std::size_t(chunk.lineCount));
+            std::size_t(chunk.lineCount));
         QCOMPARE(chunk.lineCount, std::uint64_t(50));
         for (const viewer::MalformedLine& m : chunk.malformed)
             QVERIFY(!m.reason.isEmpty());

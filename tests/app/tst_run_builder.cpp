@@ -57,8 +57,7 @@ void feed(RunBuilder& builder, const QByteArray& text, QList<qsizetype> cuts = {
         if (cut <= start)
             continue;
         const ParsedChunk chunk = parser.parse(text.constData() + start,
-                                               static_cast<std::size_t>(cut - start),
-                                               static_cast<std::uint64_t>(start), line);
+            static_cast<std::size_t>(cut - start), static_cast<std::uint64_t>(start), line);
         builder.append(chunk);
         line += chunk.lineCount;
         start = cut;
@@ -72,7 +71,8 @@ std::unique_ptr<RunBuilder> build(const QByteArray& text, const QString& path = 
     return builder;
 }
 
-QString seriesPoints(const Run& run, const QString& key, viewer::XAxisMode mode = viewer::XAxisMode::Step)
+QString seriesPoints(
+    const Run& run, const QString& key, viewer::XAxisMode mode = viewer::XAxisMode::Step)
 {
     const int index = run.findSeries(key);
     if (index < 0)
@@ -85,7 +85,8 @@ QString seriesPoints(const Run& run, const QString& key, viewer::XAxisMode mode 
             parts << QStringLiteral("|");
             ++segment;
         }
-        parts << number(run.records.x(mode, s.records()[i])) + QLatin1Char(':') + number(s.values()[i]);
+        parts << number(run.records.x(mode, s.records()[i])) + QLatin1Char(':')
+                + number(s.values()[i]);
     }
     return parts.join(QLatin1Char(' '));
 }
@@ -94,7 +95,8 @@ QString eventsOf(const Run& run)
 {
     QStringList parts;
     for (const RunEvent& e : run.events) {
-        QString text = QStringLiteral("%1@%2 step %3").arg(kindName(e.kind)).arg(e.record).arg(number(e.step));
+        QString text =
+            QStringLiteral("%1@%2 step %3").arg(kindName(e.kind)).arg(e.record).arg(number(e.step));
         if (!e.type.isEmpty() || !e.message.isEmpty())
             text += QStringLiteral(" %1: %2").arg(e.type, e.message);
         parts << text;
@@ -117,16 +119,18 @@ QString dump(const RunBuilder& builder)
     for (int i = 0; i < builder.runCount(); ++i) {
         const Run& run = builder.run(i);
         out += QStringLiteral("run %1 / %2 / %3 info %4\n")
-                   .arg(run.id, run.displayName, run.sourcePath, QStringList(run.info.keys()).join(','));
+                   .arg(run.id, run.displayName, run.sourcePath,
+                       QStringList(run.info.keys()).join(','));
         for (std::uint32_t r = 0; r < run.records.size(); ++r)
             out += QStringLiteral("  rec %1 %2 %3 @%4 tag %5\n")
                        .arg(number(run.records.time(r)), number(run.records.step(r)),
-                            number(run.records.epoch(r)))
+                           number(run.records.epoch(r)))
                        .arg(run.records.offset(r))
                        .arg(run.records.tag(r));
         out += QStringLiteral("  tags %1\n").arg(tagsOf(run));
         for (const Series& s : run.series)
-            out += QStringLiteral("  series %1: %2\n").arg(s.key(), seriesPoints(run, s.key(), viewer::XAxisMode::Sequence));
+            out += QStringLiteral("  series %1: %2\n")
+                       .arg(s.key(), seriesPoints(run, s.key(), viewer::XAxisMode::Sequence));
         out += QStringLiteral("  events %1\n").arg(eventsOf(run));
         for (const viewer::MalformedLine& m : run.malformed)
             out += QStringLiteral("  malformed %1@%2 %3\n").arg(m.line).arg(m.offset).arg(m.reason);
@@ -168,6 +172,7 @@ private slots:
     void stepDuration();
     void recordsPerSecond();
     void nullMakesGapsOnlyInNumericSeries();
+    void keyChangingType();
     void staticFieldsAreNotSeries();
     void limits();
     void appendSummary();
@@ -186,7 +191,8 @@ void TestRunBuilder::pythonLoggerFile()
     QCOMPARE(run.displayName, QStringLiteral("python_logger_sample"));
     QCOMPARE(run.sourcePath, QStringLiteral("/tmp/x/python_logger_sample.jsonl"));
     QCOMPARE(run.records.size(), std::size_t(25));
-    QCOMPARE(tagsOf(run), QStringLiteral("epoch_begin=2 step_begin=10 step_end=10 epoch_end=2 error=1"));
+    QCOMPARE(
+        tagsOf(run), QStringLiteral("epoch_begin=2 step_begin=10 step_end=10 epoch_end=2 error=1"));
     QCOMPARE(run.malformed.size(), std::size_t(0));
     QCOMPARE(run.skippedValues, std::uint64_t(30));
 
@@ -202,17 +208,18 @@ void TestRunBuilder::pythonLoggerFile()
     QVERIFY(run.findSeries("step_end/note") < 0);
     // epoch_end sits at the step where the epoch ended.
     QCOMPARE(seriesPoints(run, "epoch_end/val_loss"), QStringLiteral("4:1 9:0.5"));
-    QCOMPARE(seriesPoints(run, "epoch_end/val_loss", viewer::XAxisMode::Epoch), QStringLiteral("0:1 1:0.5"));
+    QCOMPARE(seriesPoints(run, "epoch_end/val_loss", viewer::XAxisMode::Epoch),
+        QStringLiteral("0:1 1:0.5"));
     QCOMPARE(eventsOf(run),
-             QStringLiteral("epoch_begin@0 step nan; epoch_end@11 step 4; epoch_begin@12 step 4; "
-                            "error@19 step 7 RuntimeError: CUDA out of memory \u2013 tried 2.00 GiB; "
-                            "epoch_end@24 step 9"));
+        QStringLiteral("epoch_begin@0 step nan; epoch_end@11 step 4; epoch_begin@12 step 4; "
+                       "error@19 step 7 RuntimeError: CUDA out of memory \u2013 tried 2.00 GiB; "
+                       "epoch_end@24 step 9"));
     // Each step_end comes 0.25 s after its step_begin.
     QCOMPARE(seriesPoints(run, "derived/step_duration"),
-             QStringLiteral("0:0.25 1:0.25 2:0.25 3:0.25 4:0.25 5:0.25 6:0.25 7:0.25 8:0.25 9:0.25"));
+        QStringLiteral("0:0.25 1:0.25 2:0.25 3:0.25 4:0.25 5:0.25 6:0.25 7:0.25 8:0.25 9:0.25"));
     // 4 records per second (the first second has 3, the last is not complete yet).
     QCOMPARE(seriesPoints(run, "derived/records_per_second", viewer::XAxisMode::Sequence),
-             QStringLiteral("2:3 6:4 10:4 14:4 18:4 22:4"));
+        QStringLiteral("2:3 6:4 10:4 14:4 18:4 22:4"));
 }
 
 void TestRunBuilder::runsSplitAtRunBegin()
@@ -268,27 +275,28 @@ void TestRunBuilder::runsSplitWhenEpochsStartOver_data()
     QTest::addColumn<QStringList>("records"); // per run: record count
 
     // V15: a rerun appended to the same file without any marker.
-    QTest::newRow("python file twice") << pythonSample() + pythonSample() << QStringList({ "25", "25" });
+    QTest::newRow("python file twice")
+        << pythonSample() + pythonSample() << QStringList({ "25", "25" });
     QTest::newRow("single-epoch rerun")
         << QByteArray("{\"tag\":\"epoch_begin\",\"epoch\":0}\n{\"tag\":\"epoch_end\",\"epoch\":0}\n"
                       "{\"tag\":\"epoch_begin\",\"epoch\":0}\n")
         << QStringList({ "2", "1" });
-    QTest::newRow("resume of epoch 1 is the same run")
-        << QByteArray("{\"tag\":\"epoch_begin\",\"epoch\":0}\n{\"tag\":\"epoch_end\",\"epoch\":0}\n"
-                      "{\"tag\":\"epoch_begin\",\"epoch\":1}\n{\"tag\":\"epoch_begin\",\"epoch\":1}\n")
-        << QStringList({ "4" });
-    QTest::newRow("crash in epoch 0, rerun")
-        << QByteArray("{\"tag\":\"epoch_begin\",\"epoch\":0}\n{\"tag\":\"epoch_begin\",\"epoch\":0}\n")
-        << QStringList({ "2" });
-    QTest::newRow("three runs")
-        << QByteArray("{\"tag\":\"epoch_begin\",\"epoch\":1}\n{\"tag\":\"epoch_begin\",\"epoch\":2}\n"
-                      "{\"tag\":\"epoch_begin\",\"epoch\":1}\n{\"tag\":\"epoch_begin\",\"epoch\":2}\n"
-                      "{\"tag\":\"epoch_begin\",\"epoch\":0}\n")
-        << QStringList({ "2", "2", "1" });
-    QTest::newRow("no split inside a run_begin run")
-        << QByteArray("{\"tag\":\"run_begin\",\"run\":\"r\"}\n{\"tag\":\"epoch_begin\",\"epoch\":0}\n"
-                      "{\"tag\":\"epoch_begin\",\"epoch\":1}\n{\"tag\":\"epoch_begin\",\"epoch\":0}\n")
-        << QStringList({ "4" });
+    QTest::newRow("resume of epoch 1 is the same run") << QByteArray(
+        "{\"tag\":\"epoch_begin\",\"epoch\":0}\n{\"tag\":\"epoch_end\",\"epoch\":0}\n"
+        "{\"tag\":\"epoch_begin\",\"epoch\":1}\n{\"tag\":\"epoch_begin\",\"epoch\":1}\n")
+                                                       << QStringList({ "4" });
+    QTest::newRow("crash in epoch 0, rerun") << QByteArray(
+        "{\"tag\":\"epoch_begin\",\"epoch\":0}\n{\"tag\":\"epoch_begin\",\"epoch\":0}\n")
+                                             << QStringList({ "2" });
+    QTest::newRow("three runs") << QByteArray(
+        "{\"tag\":\"epoch_begin\",\"epoch\":1}\n{\"tag\":\"epoch_begin\",\"epoch\":2}\n"
+        "{\"tag\":\"epoch_begin\",\"epoch\":1}\n{\"tag\":\"epoch_begin\",\"epoch\":2}\n"
+        "{\"tag\":\"epoch_begin\",\"epoch\":0}\n")
+                                << QStringList({ "2", "2", "1" });
+    QTest::newRow("no split inside a run_begin run") << QByteArray(
+        "{\"tag\":\"run_begin\",\"run\":\"r\"}\n{\"tag\":\"epoch_begin\",\"epoch\":0}\n"
+        "{\"tag\":\"epoch_begin\",\"epoch\":1}\n{\"tag\":\"epoch_begin\",\"epoch\":0}\n")
+                                                     << QStringList({ "4" });
 }
 
 void TestRunBuilder::runsSplitWhenEpochsStartOver()
@@ -322,8 +330,7 @@ void TestRunBuilder::restarts_data()
 {"tag":"step_end","step":2,"context":{"loss":2.5}}
 )") << "0:5 1:4 2:3 | 1:3.5 2:2.5"
         << "restart@3 step 1 : step went back from 2 to 1";
-    QTest::newRow("steps counted per epoch")
-        << QByteArray(R"({"tag":"epoch_begin","epoch":0}
+    QTest::newRow("steps counted per epoch") << QByteArray(R"({"tag":"epoch_begin","epoch":0}
 {"tag":"step_end","step":0,"context":{"loss":5}}
 {"tag":"step_end","step":1,"context":{"loss":4}}
 {"tag":"epoch_end","epoch":0,"context":{"val":1}}
@@ -331,9 +338,8 @@ void TestRunBuilder::restarts_data()
 {"tag":"step_end","step":0,"context":{"loss":3}}
 {"tag":"step_end","step":1,"context":{"loss":2}}
 )") << "0:5 1:4 | 0:3 1:2"
-        << "";
-    QTest::newRow("epoch resumed")
-        << QByteArray(R"({"tag":"epoch_begin","epoch":0}
+                                             << "";
+    QTest::newRow("epoch resumed") << QByteArray(R"({"tag":"epoch_begin","epoch":0}
 {"tag":"step_end","step":0,"context":{"loss":5}}
 {"tag":"epoch_begin","epoch":1}
 {"tag":"step_end","step":1,"context":{"loss":4}}
@@ -341,7 +347,7 @@ void TestRunBuilder::restarts_data()
 {"tag":"epoch_begin","epoch":1}
 {"tag":"step_end","step":1,"context":{"loss":3.5}}
 )") << "0:5 1:4 2:3 | 1:3.5"
-        << "restart@6 step 1 : step went back from 2 to 1";
+                                   << "restart@6 step 1 : step went back from 2 to 1";
     QTest::newRow("same step repeated is not a restart")
         << QByteArray(R"({"tag":"step_end","step":3,"context":{"loss":5}}
 {"tag":"step_end","step":3,"context":{"loss":4}}
@@ -361,7 +367,9 @@ void TestRunBuilder::restarts()
     QStringList events;
     for (const RunEvent& e : run.events) {
         if (e.kind == RunEvent::Kind::Restart)
-            events << QStringLiteral("restart@%1 step %2 : %3").arg(e.record).arg(number(e.step), e.message);
+            events << QStringLiteral("restart@%1 step %2 : %3")
+                          .arg(e.record)
+                          .arg(number(e.step), e.message);
     }
     QCOMPARE(events.join("; "), restarts);
 }
@@ -372,20 +380,22 @@ void TestRunBuilder::flatLog_data()
     QTest::addColumn<QString>("loss");
     QTest::addColumn<int>("restarts");
 
-    QTest::newRow("step") << QByteArray("{\"step\": 10, \"loss\": 1}\n{\"step\": 20, \"loss\": 0.5}\n")
+    QTest::newRow("step") << QByteArray(
+        "{\"step\": 10, \"loss\": 1}\n{\"step\": 20, \"loss\": 0.5}\n")
                           << "10:1 20:0.5" << 0;
     QTest::newRow("no step-like field: the record index")
-        << QByteArray("{\"loss\": 1}\n{\"loss\": 0.5}\n{\"loss\": 0.25}\n") << "0:1 1:0.5 2:0.25" << 0;
-    QTest::newRow("global_step")
-        << QByteArray("{\"global_step\": 5, \"loss\": 1}\n{\"global_step\": 6, \"loss\": 2}\n")
-        << "5:1 6:2" << 0;
-    QTest::newRow("steps per epoch")
-        << QByteArray("{\"epoch\": 0, \"step\": 0, \"loss\": 1}\n{\"epoch\": 0, \"step\": 1, \"loss\": 2}\n"
-                      "{\"epoch\": 1, \"step\": 0, \"loss\": 3}\n")
-        << "0:1 1:2 | 0:3" << 0;
-    QTest::newRow("resumed")
-        << QByteArray("{\"step\": 0, \"loss\": 1}\n{\"step\": 1, \"loss\": 2}\n{\"step\": 0, \"loss\": 3}\n")
-        << "0:1 1:2 | 0:3" << 1;
+        << QByteArray("{\"loss\": 1}\n{\"loss\": 0.5}\n{\"loss\": 0.25}\n") << "0:1 1:0.5 2:0.25"
+        << 0;
+    QTest::newRow("global_step") << QByteArray(
+        "{\"global_step\": 5, \"loss\": 1}\n{\"global_step\": 6, \"loss\": 2}\n")
+                                 << "5:1 6:2" << 0;
+    QTest::newRow("steps per epoch") << QByteArray(
+        "{\"epoch\": 0, \"step\": 0, \"loss\": 1}\n{\"epoch\": 0, \"step\": 1, \"loss\": 2}\n"
+        "{\"epoch\": 1, \"step\": 0, \"loss\": 3}\n")
+                                     << "0:1 1:2 | 0:3" << 0;
+    QTest::newRow("resumed") << QByteArray(
+        "{\"step\": 0, \"loss\": 1}\n{\"step\": 1, \"loss\": 2}\n{\"step\": 0, \"loss\": 3}\n")
+                             << "0:1 1:2 | 0:3" << 1;
 }
 
 void TestRunBuilder::flatLog()
@@ -401,8 +411,8 @@ void TestRunBuilder::flatLog()
     QVERIFY(run.findSeries("metrics/step") < 0);
     QVERIFY(run.findSeries("metrics/epoch") < 0);
     QCOMPARE(int(std::count_if(run.events.begin(), run.events.end(),
-                               [](const RunEvent& e) { return e.kind == RunEvent::Kind::Restart; })),
-             restarts);
+                 [](const RunEvent& e) { return e.kind == RunEvent::Kind::Restart; })),
+        restarts);
 }
 
 void TestRunBuilder::xFallbacks()
@@ -423,7 +433,8 @@ void TestRunBuilder::xFallbacks()
     QCOMPARE(seriesPoints(run, "eval/bleu"), QStringLiteral("7:2 7:3"));
     QCOMPARE(seriesPoints(run, "epoch_end/val"), QStringLiteral("7:4"));
     QCOMPARE(seriesPoints(run, "step_end/loss", viewer::XAxisMode::Epoch), QStringLiteral("3:1"));
-    QCOMPARE(seriesPoints(run, "step_end/loss", viewer::XAxisMode::Relative), QStringLiteral("1:1"));
+    QCOMPARE(
+        seriesPoints(run, "step_end/loss", viewer::XAxisMode::Relative), QStringLiteral("1:1"));
     QVERIFY(std::isnan(run.records.step(0))); // nothing before the first step
 }
 
@@ -440,7 +451,8 @@ void TestRunBuilder::stepDuration()
 {"ts":14.25,"tag":"step_end","step":5}
 )");
     // Only matching pairs with both times: steps 1 and 5.
-    QCOMPARE(seriesPoints(builder->run(0), "derived/step_duration"), QStringLiteral("1:0.5 5:1.25"));
+    QCOMPARE(
+        seriesPoints(builder->run(0), "derived/step_duration"), QStringLiteral("1:0.5 5:1.25"));
 }
 
 void TestRunBuilder::recordsPerSecond()
@@ -455,8 +467,9 @@ void TestRunBuilder::recordsPerSecond()
 {"ts":105.0,"tag":"a"}
 )");
     // Second 100: 4 records (one without ts); 101: 1; 102-103: silence; 104: 2; 105 not over yet.
-    QCOMPARE(seriesPoints(builder->run(0), "derived/records_per_second", viewer::XAxisMode::Sequence),
-             QStringLiteral("3:4 4:1 5:0 6:2"));
+    QCOMPARE(
+        seriesPoints(builder->run(0), "derived/records_per_second", viewer::XAxisMode::Sequence),
+        QStringLiteral("3:4 4:1 5:0 6:2"));
 }
 
 void TestRunBuilder::nullMakesGapsOnlyInNumericSeries()
@@ -466,11 +479,26 @@ void TestRunBuilder::nullMakesGapsOnlyInNumericSeries()
 {"tag":"t","step":2,"context":{"a":null}}
 {"tag":"t","step":3,"context":{"a":2}}
 )",
-                               "n.jsonl");
+        "n.jsonl");
     const Run& run = builder->run(0);
     QCOMPARE(seriesPoints(run, "t/a"), QStringLiteral("1:1 2:nan 3:2"));
     QVERIFY(run.findSeries("t/b") < 0);
     QCOMPARE(run.skippedValues, std::uint64_t(3));
+}
+
+void TestRunBuilder::keyChangingType()
+{
+    // V16: the same key is a number, then a string, an object, a boolean, a number again.
+    const auto builder = build(R"({"tag":"t","step":0,"context":{"a":1}}
+{"tag":"t","step":1,"context":{"a":"high"}}
+{"tag":"t","step":2,"context":{"a":{"b":2}}}
+{"tag":"t","step":3,"context":{"a":true}}
+{"tag":"t","step":4,"context":{"a":3}}
+)");
+    const Run& run = builder->run(0);
+    QCOMPARE(seriesPoints(run, "t/a"), QStringLiteral("0:1 4:3"));
+    QCOMPARE(seriesPoints(run, "t/a/b"), QStringLiteral("2:2"));
+    QCOMPARE(run.skippedValues, std::uint64_t(2));
 }
 
 void TestRunBuilder::staticFieldsAreNotSeries()
@@ -498,7 +526,7 @@ void TestRunBuilder::limits()
 {"tag":"c","v":1}
 {"tag":"d","v":1}
 )",
-         { 30 });
+        { 30 });
     const Run& run = builder.run(0);
     QCOMPARE(run.series.size(), std::size_t(2));
     QCOMPARE(run.tags, QStringList({ "a", "b" }));
@@ -506,8 +534,8 @@ void TestRunBuilder::limits()
     QCOMPARE(run.records.tag(3), viewer::RecordTable::NoTag);
     QCOMPARE(run.droppedPoints, std::uint64_t(2 + 1 + 1 + 1)); // z twice, b/w, c/v, d/v
     QCOMPARE(run.warnings,
-             QStringList({ "more than 2 series: the others are not plotted",
-                           "more than 2 tags: records of the others are kept without their points" }));
+        QStringList({ "more than 2 series: the others are not plotted",
+            "more than 2 tags: records of the others are kept without their points" }));
 }
 
 void TestRunBuilder::appendSummary()
@@ -523,7 +551,8 @@ oops
 {"ts":5,"tag":"run_begin","run":"r2"}
 {"ts":6,"tag":"x","v":1}
 )";
-    AppendSummary a = builder.append(parser.parse(first.constData(), std::size_t(first.size()), 0, 1));
+    AppendSummary a =
+        builder.append(parser.parse(first.constData(), std::size_t(first.size()), 0, 1));
     QCOMPARE(a.runs.size(), std::size_t(1));
     QCOMPARE(a.runs[0].added, true);
     QCOMPARE(a.runs[0].firstRecord, std::uint32_t(0));
@@ -531,8 +560,8 @@ oops
     QCOMPARE(a.points, std::uint64_t(4)); // loss, acc, loss, and records_per_second for second 1
     QCOMPARE(a.runs[0].series.size(), std::size_t(3));
 
-    AppendSummary b = builder.append(
-        parser.parse(second.constData(), std::size_t(second.size()), std::uint64_t(first.size()), 3));
+    AppendSummary b = builder.append(parser.parse(
+        second.constData(), std::size_t(second.size()), std::uint64_t(first.size()), 3));
     QCOMPARE(b.runs.size(), std::size_t(2));
     const AppendSummary::RunChange& c0 = b.runs[0];
     QCOMPARE(c0.run, 0);
@@ -594,13 +623,15 @@ void TestRunBuilder::addMalformedAndReset()
     feed(builder, "{\"tag\":\"a\",\"v\":2}\n");
     QCOMPARE(builder.runCount(), 1);
     QCOMPARE(builder.run(0).id, QStringLiteral("m.jsonl"));
-    QCOMPARE(seriesPoints(builder.run(0), "a/v", viewer::XAxisMode::Sequence), QStringLiteral("0:2"));
+    QCOMPARE(
+        seriesPoints(builder.run(0), "a/v", viewer::XAxisMode::Sequence), QStringLiteral("0:2"));
 }
 
 void TestRunBuilder::chunkBoundariesDoNotMatter()
 {
     // The same file parsed as one chunk, one chunk per line, or random pieces gives the same runs.
     QByteArray text = pythonSample();
+    text += "\n \n"; // blank lines before a new run stay with the run before
     text += R"({"ts":1732900000,"tag":"run_begin","run":"r2","rank":1}
 {"ts":1732900000.5,"tag":"step_begin","step":0}
 
@@ -611,12 +642,16 @@ not json
 {"ts":1732900003,"tag":"eval","bleu":2,"rank":1}
 )";
     text += "{\"step\": 1, \"loss\": 0.5}\n{\"loss\": 0.25, \"tag\": \"late\"}\n";
+    // Appended without run_begin after a run_begin run: the same run, with a restart.
     text += pythonSample();
+    text += "\n";
 
     const QString reference = dump(*build(text));
     QVERIFY(reference.contains("run r2"));
     QVERIFY(reference.contains("restart"));
     QVERIFY(reference.contains("malformed"));
+    QVERIFY(reference.contains("blank 2 skipped 30 "));
+    QVERIFY(reference.contains("blank 2 skipped 31 "));
 
     QList<qsizetype> everyLine;
     for (qsizetype i = 0; i < text.size(); ++i) {

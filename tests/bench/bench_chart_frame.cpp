@@ -21,8 +21,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <random>
 #include <ctime>
+#include <random>
 #include <vector>
 
 using namespace viewer;
@@ -54,7 +54,8 @@ struct Timer
 double percentile(std::vector<double> v, double p)
 {
     std::sort(v.begin(), v.end());
-    const auto i = static_cast<std::size_t>(std::min<double>(double(v.size() - 1), p * double(v.size())));
+    const auto i =
+        static_cast<std::size_t>(std::min<double>(double(v.size() - 1), p * double(v.size())));
     return v[i];
 }
 
@@ -74,8 +75,8 @@ void fillRun(Run& run, std::size_t n)
     std::uniform_real_distribution<double> u(0.0, 1.0);
     double level = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
-        const auto r = run.records.append(1.7e9 + double(i) * 0.01, double(i), double(i / 100000),
-                                          i * 120, 0);
+        const auto r =
+            run.records.append(1.7e9 + double(i) * 0.01, double(i), double(i / 100000), i * 120, 0);
         level += noise(rng);
         double v = 2.0 * std::exp(-double(i) / double(n) * 5.0) + 0.1 * std::sin(level);
         const double p = u(rng);
@@ -224,8 +225,9 @@ int main(int argc, char** argv)
     const Stats c = stats(repaint);
     const Stats p = stats(peer);
     const Stats q = stats(peerFull);
-    std::printf("\nchart frame, %dx%d, antialiased                 wall median   wall p99   cpu median (ms)\n",
-                FrameSize.width(), FrameSize.height());
+    std::printf("\nchart frame, %dx%d, antialiased                 wall median   wall p99   cpu "
+                "median (ms)\n",
+        FrameSize.width(), FrameSize.height());
     auto row = [](const char* what, const Stats& st) {
         std::printf("%-50s %9.2f %10.2f %12.2f\n", what, st.median, st.p99, st.cpuMedian);
     };
@@ -236,7 +238,7 @@ int main(int argc, char** argv)
     row("Qt Charts QLineSeries, 1 M raw points, replace()", q);
     std::printf("ratio Qt Charts (1 M points) / MetricChart (10 M points), pan/zoom median: "
                 "%.0fx wall, %.0fx cpu\n",
-                p.median / a.median, p.cpuMedian / a.cpuMedian);
+        p.median / a.median, p.cpuMedian / a.cpuMedian);
     const bool ok = a.median <= 16.0 && b.median <= 16.0;
     std::printf("target <= 16 ms median (10 M points): %s\n", ok ? "met" : "MISSED");
     return ok ? 0 : 1;

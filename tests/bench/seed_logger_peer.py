@@ -3,8 +3,9 @@
 the C++ logger in the same run. _record and _flush are the seed's code unchanged; the loop calls
 on_step_end with three numeric metrics like the C++ benchmark.
 
-usage: seed_logger_peer.py OUT_DIR CALLS SUSTAINED_RECORDS
-prints one JSON line: {"median_ns": .., "p99_ns": .., "records_per_s": ..}
+usage: seed_logger_peer.py OUT_DIR CALLS SUSTAINED_RECORDS [MEMORY_DIR]
+prints one JSON line: {"median_ns": .., "p99_ns": .., "records_per_s": .., "cpu_ns_per_record": ..,
+"memory_records_per_s": ..} (the last one with MEMORY_DIR, a tmpfs folder)
 """
 
 import json
@@ -58,19 +59,28 @@ def main():
     os.remove(path)
     costs.sort()
 
-    path = os.path.join(out_dir, "seed_sustained.jsonl")
-    log = TelemetryLogger(path, flush_interval=100)
-    t0 = clock()
-    for i in range(sustained):
-        log.on_step_end(i, {"loss": 1.0 / (i + 1), "lr": 1e-3 * (1 + i % 7), "acc": i * 1e-6})
-    log._flush()
-    seconds = (clock() - t0) / 1e9
-    os.remove(path)
+    def sustained_run(folder):
+        path = os.path.join(folder, "seed_sustained.jsonl")
+        log = TelemetryLogger(path, flush_interval=100)
+        t0 = clock()
+        cpu0 = time.process_time_ns()
+        for i in range(sustained):
+            log.on_step_end(i, {"loss": 1.0 / (i + 1), "lr": 1e-3 * (1 + i % 7), "acc": i * 1e-6})
+        log._flush()
+        seconds = (clock() - t0) / 1e9
+        cpu = time.process_time_ns() - cpu0
+        os.remove(path)
+        return sustained / seconds, cpu / sustained
+
+    records_per_s, cpu_ns_per_record = sustained_run(out_dir)
+    memory_records_per_s = sustained_run(sys.argv[4])[0] if len(sys.argv) > 4 else 0.0
 
     print(json.dumps({
         "median_ns": costs[len(costs) // 2],
         "p99_ns": costs[len(costs) * 99 // 100],
-        "records_per_s": sustained / seconds,
+        "records_per_s": records_per_s,
+        "cpu_ns_per_record": cpu_ns_per_record,
+        "memory_records_per_s": memory_records_per_s,
     }))
 
 

@@ -1,10 +1,9 @@
 #pragma once
 // Shared by the logger suites: reading a log file back and parsing its lines.
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,8 +19,8 @@ inline std::string read_file(const std::filesystem::path& path)
 }
 
 // The complete lines of a file (without '\n'); a trailing partial line is returned in `tail`.
-inline std::vector<std::string> read_lines(const std::filesystem::path& path,
-                                           std::string* tail = nullptr)
+inline std::vector<std::string> read_lines(
+    const std::filesystem::path& path, std::string* tail = nullptr)
 {
     const std::string text = read_file(path);
     std::vector<std::string> lines;

@@ -90,8 +90,8 @@ void TestCallbackList::fansOutInOrder()
     list.on_step_end(7, { { "loss", 0.5 } });
     list.on_error(std::runtime_error("oom"), { { "step", 7 } });
     list.on_epoch_begin(1, { { "lr", 0.1 } });
-    const std::vector<std::string> expected { "a:step_end:7:loss", "b:step_end:7:loss", "a:error:oom",
-                                              "b:error:oom" };
+    const std::vector<std::string> expected { "a:step_end:7:loss", "b:step_end:7:loss",
+        "a:error:oom", "b:error:oom" };
     QCOMPARE(journal, expected);
     QCOMPARE(memory->size(), std::size_t(3));
     QCOMPARE(memory->records().at(2)["context"]["lr"].get<double>(), 0.1);

@@ -16,12 +16,11 @@
 #include <filesystem>
 #include <functional>
 #include <string>
-#include <thread>
-#include <vector>
-
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
+#include <vector>
 
 using namespace telemetry;
 namespace fs = std::filesystem;
@@ -154,10 +153,14 @@ void TestCrashHandler::fatalSignal_data()
     QTest::addColumn<QString>("name");
     for (bool async : { false, true }) {
         const char* mode = async ? "async" : "sync";
-        QTest::addRow("%s SIGSEGV (null write)", mode) << async << int(Crash::null_write) << SIGSEGV << "SIGSEGV";
-        QTest::addRow("%s SIGABRT (abort)", mode) << async << int(Crash::abort_call) << SIGABRT << "SIGABRT";
-        QTest::addRow("%s SIGFPE (division by zero)", mode) << async << int(Crash::divide_by_zero) << SIGFPE << "SIGFPE";
-        QTest::addRow("%s SIGBUS (raised)", mode) << async << int(Crash::raise_bus) << SIGBUS << "SIGBUS";
+        QTest::addRow("%s SIGSEGV (null write)", mode)
+            << async << int(Crash::null_write) << SIGSEGV << "SIGSEGV";
+        QTest::addRow("%s SIGABRT (abort)", mode)
+            << async << int(Crash::abort_call) << SIGABRT << "SIGABRT";
+        QTest::addRow("%s SIGFPE (division by zero)", mode)
+            << async << int(Crash::divide_by_zero) << SIGFPE << "SIGFPE";
+        QTest::addRow("%s SIGBUS (raised)", mode)
+            << async << int(Crash::raise_bus) << SIGBUS << "SIGBUS";
         if (!sanitized) {
             QTest::addRow("%s SIGSEGV (stack overflow)", mode)
                 << async << int(Crash::stack_overflow) << SIGSEGV << "SIGSEGV";
@@ -229,6 +232,7 @@ void TestCrashHandler::repeatedCrashesNeverHang()
             [&] {
                 LoggerOptions options;
                 options.async = run % 2 == 0;
+                options.async_queue_bytes = 64 << 10; // bounds what the handler has to write
                 options.flush_interval = 64;
                 options.crash_handler = true;
                 TelemetryLogger log(path, options);
@@ -302,15 +306,22 @@ void TestCrashHandler::killedChildLeavesWholeLines()
 void TestCrashHandler::installAndUninstall()
 {
     const int status = run_child([] {
-        struct sigaction before {};
+        struct sigaction before
+        {
+        };
         ::sigaction(SIGSEGV, nullptr, &before);
         install_crash_handler();
         install_crash_handler(); // idempotent
-        struct sigaction during {};
+        struct sigaction during
+        {
+        };
         ::sigaction(SIGSEGV, nullptr, &during);
-        const bool installed = crash_handler_installed() && during.sa_sigaction != before.sa_sigaction;
+        const bool installed =
+            crash_handler_installed() && during.sa_sigaction != before.sa_sigaction;
         uninstall_crash_handler();
-        struct sigaction after {};
+        struct sigaction after
+        {
+        };
         ::sigaction(SIGSEGV, nullptr, &after);
         const bool restored = !crash_handler_installed() && after.sa_handler == before.sa_handler;
         ::_exit(installed && restored ? 0 : 1);

@@ -19,10 +19,9 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <vector>
-
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 using namespace telemetry;
 using namespace std::chrono_literals;
@@ -154,7 +153,8 @@ void TestFileSink::diskFull()
     QCOMPARE(log.stats().written, std::uint64_t(0));
     QCOMPARE(reports.size(), std::size_t(1)); // the second failure came within a second
     QCOMPARE(QString::fromStdString(reports[0].message),
-             QString("write to '/dev/full' failed: No space left on device (1 records kept for a retry)"));
+        QString(
+            "write to '/dev/full' failed: No space left on device (1 records kept for a retry)"));
     clock->advance(2s);
     log.on_epoch_end(0, { { "val_loss", 1.0 } }); // urgent: tries at once
     QCOMPARE(log.stats().write_errors, std::uint64_t(3));
@@ -167,10 +167,14 @@ void TestFileSink::unwritablePath_data()
 {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("message");
-    QTest::newRow("parent is a file") << "parent-file" << "cannot create folder";
-    QTest::newRow("path is a folder") << "folder" << "Is a directory";
-    QTest::newRow("permission denied") << "permission" << "Permission denied";
-    QTest::newRow("read-only file system") << "proc" << "cannot";
+    QTest::newRow("parent is a file") << "parent-file"
+                                      << "cannot create folder";
+    QTest::newRow("path is a folder") << "folder"
+                                      << "Is a directory";
+    QTest::newRow("permission denied") << "permission"
+                                       << "Permission denied";
+    QTest::newRow("read-only file system") << "proc"
+                                           << "cannot";
 }
 
 // W15: a clear error at open (status, not an exception), no crash, no silent no-op; the records

@@ -87,20 +87,32 @@ void TestJsonEncoder::hooks_data()
 {
     QTest::addColumn<int>("hook");
     QTest::addColumn<QByteArray>("expected");
-    QTest::newRow("step_begin") << 0 << QByteArray(R"({"ts":1700000000.5,"tag":"step_begin","step":3})");
-    QTest::newRow("step_end") << 1
-                              << QByteArray(R"({"ts":1700000000.5,"tag":"step_end","step":3,"context":{"loss":0.25,"lr":0.001}})");
+    QTest::newRow("step_begin") << 0
+                                << QByteArray(R"({"ts":1700000000.5,"tag":"step_begin","step":3})");
+    QTest::newRow("step_end")
+        << 1
+        << QByteArray(
+               R"({"ts":1700000000.5,"tag":"step_end","step":3,"context":{"loss":0.25,"lr":0.001}})");
     QTest::newRow("step_end empty context")
         << 2 << QByteArray(R"({"ts":1700000000.5,"tag":"step_end","step":3,"context":{}})");
-    QTest::newRow("epoch_begin") << 3 << QByteArray(R"({"ts":1700000000.5,"tag":"epoch_begin","epoch":2})");
-    QTest::newRow("epoch_end") << 4
-                               << QByteArray(R"({"ts":1700000000.5,"tag":"epoch_end","epoch":2,"context":{"val_loss":1.0,"val_acc":0.5}})");
-    QTest::newRow("error") << 5
-                           << QByteArray(R"({"ts":1700000000.5,"tag":"error","type":"std::runtime_error","message":"CUDA out of memory"})");
-    QTest::newRow("custom") << 6 << QByteArray(R"({"ts":1700000000.5,"tag":"checkpoint","path":"ckpt/3.pt","bytes":1024})");
+    QTest::newRow("epoch_begin") << 3
+                                 << QByteArray(
+                                        R"({"ts":1700000000.5,"tag":"epoch_begin","epoch":2})");
+    QTest::newRow("epoch_end")
+        << 4
+        << QByteArray(
+               R"({"ts":1700000000.5,"tag":"epoch_end","epoch":2,"context":{"val_loss":1.0,"val_acc":0.5}})");
+    QTest::newRow("error")
+        << 5
+        << QByteArray(
+               R"({"ts":1700000000.5,"tag":"error","type":"std::runtime_error","message":"CUDA out of memory"})");
+    QTest::newRow("custom")
+        << 6
+        << QByteArray(R"({"ts":1700000000.5,"tag":"checkpoint","path":"ckpt/3.pt","bytes":1024})");
     QTest::newRow("nested groups")
         << 7
-        << QByteArray(R"({"ts":1700000000.5,"tag":"step_end","step":0,"context":{"loss":2.01,"metrics":{"acc":0.1,"grad":{"norm":3.5}}}})");
+        << QByteArray(
+               R"({"ts":1700000000.5,"tag":"step_end","step":0,"context":{"loss":2.01,"metrics":{"acc":0.1,"grad":{"norm":3.5}}}})");
 }
 
 void TestJsonEncoder::hooks()
@@ -131,7 +143,9 @@ void TestJsonEncoder::hooks()
         log.record("checkpoint", { { "path", "ckpt/3.pt" }, { "bytes", 1024 } });
         break;
     case 7:
-        log.on_step_end(0, { { "loss", 2.01 }, { "metrics", { { "acc", 0.1 }, { "grad", { { "norm", 3.5 } } } } } });
+        log.on_step_end(0,
+            { { "loss", 2.01 },
+                { "metrics", { { "acc", 0.1 }, { "grad", { { "norm", 3.5 } } } } } });
         break;
     }
     QCOMPARE(QByteArray::fromStdString(only_line(log)), expected);
@@ -147,11 +161,13 @@ void TestJsonEncoder::contextOfEveryHookIsWritten()
     const auto lines = log.lines();
     QCOMPARE(lines.size(), std::size_t(3));
     QCOMPARE(QByteArray::fromStdString(lines[0]),
-             QByteArray(R"({"ts":1700000000.5,"tag":"step_begin","step":1,"context":{"micro_batches":4}})"));
+        QByteArray(
+            R"({"ts":1700000000.5,"tag":"step_begin","step":1,"context":{"micro_batches":4}})"));
     QCOMPARE(QByteArray::fromStdString(lines[1]),
-             QByteArray(R"({"ts":1700000000.5,"tag":"epoch_begin","epoch":0,"context":{"lr":3e-04}})"));
+        QByteArray(R"({"ts":1700000000.5,"tag":"epoch_begin","epoch":0,"context":{"lr":3e-04}})"));
     QCOMPARE(QByteArray::fromStdString(lines[2]),
-             QByteArray(R"({"ts":1700000000.5,"tag":"error","type":"std::invalid_argument","message":"bad shape","context":{"step":7}})"));
+        QByteArray(
+            R"({"ts":1700000000.5,"tag":"error","type":"std::invalid_argument","message":"bad shape","context":{"step":7}})"));
 }
 
 void TestJsonEncoder::doubles_data()
@@ -191,7 +207,8 @@ void TestJsonEncoder::floatsUseShortestFloatDigits()
     MemoryLogger log(fixed_time());
     log.on_step_end(0, { { "a", 0.1f }, { "b", 3.0f }, { "c", 1e-8f }, { "d", FLT_MAX } });
     QCOMPARE(QByteArray::fromStdString(only_line(log)),
-             QByteArray(R"({"ts":1700000000.5,"tag":"step_end","step":0,"context":{"a":0.1,"b":3.0,"c":1e-08,"d":3.4028235e+38}})"));
+        QByteArray(
+            R"({"ts":1700000000.5,"tag":"step_end","step":0,"context":{"a":0.1,"b":3.0,"c":1e-08,"d":3.4028235e+38}})"));
     const auto json = test::parse_strict(only_line(log));
     QCOMPARE(static_cast<float>(json["context"]["a"].get<double>()), 0.1f);
     QCOMPARE(static_cast<float>(json["context"]["d"].get<double>()), FLT_MAX);
@@ -249,7 +266,8 @@ void TestJsonEncoder::nonFinite_data()
     QTest::addColumn<bool>("strict");
     QTest::addColumn<QByteArray>("expected");
     QTest::newRow("python tokens")
-        << false << QByteArray(R"({"nan":NaN,"inf":Infinity,"ninf":-Infinity,"fnan":NaN,"ok":1.5})");
+        << false
+        << QByteArray(R"({"nan":NaN,"inf":Infinity,"ninf":-Infinity,"fnan":NaN,"ok":1.5})");
     QTest::newRow("strict strings")
         << true
         << QByteArray(R"({"nan":"NaN","inf":"Infinity","ninf":"-Infinity","fnan":"NaN","ok":1.5})");
@@ -262,11 +280,9 @@ void TestJsonEncoder::nonFinite()
     QFETCH(QByteArray, expected);
     MemoryLogger log(fixed_time(strict ? NonFinite::strict : NonFinite::python));
     const double inf = std::numeric_limits<double>::infinity();
-    log.on_step_end(9, { { "nan", std::nan("") },
-                         { "inf", inf },
-                         { "ninf", -inf },
-                         { "fnan", std::numeric_limits<float>::quiet_NaN() },
-                         { "ok", 1.5 } });
+    log.on_step_end(9,
+        { { "nan", std::nan("") }, { "inf", inf }, { "ninf", -inf },
+            { "fnan", std::numeric_limits<float>::quiet_NaN() }, { "ok", 1.5 } });
     const std::string line = only_line(log);
     QVERIFY2(line.find(expected.toStdString()) != std::string::npos, line.c_str());
     const auto json = test::parse_strict(line);
@@ -294,7 +310,8 @@ void TestJsonEncoder::invalidUtf8_data()
     QTest::newRow("CESU surrogate ED A0 80") << QByteArray("\xED\xA0\x80") << fffd + fffd + fffd;
     QTest::newRow("F5 out of range") << QByteArray("\xF5\x80\x80\x80") << fffd + fffd + fffd + fffd;
     QTest::newRow("valid euro kept") << QByteArray("\xE2\x82\xAC") << QByteArray("\xE2\x82\xAC");
-    QTest::newRow("valid 4-byte kept") << QByteArray("\xF0\x9F\x98\x80") << QByteArray("\xF0\x9F\x98\x80");
+    QTest::newRow("valid 4-byte kept")
+        << QByteArray("\xF0\x9F\x98\x80") << QByteArray("\xF0\x9F\x98\x80");
 }
 
 // W5: invalid UTF-8 in keys and values never throws; it becomes U+FFFD, one per maximal invalid
@@ -421,9 +438,9 @@ void TestJsonEncoder::reservedKeys()
         QCOMPARE(reports.size(), std::size_t(1)); // the second is rate-limited
         QCOMPARE(reports[0].kind, LoggerError::Kind::rejected);
         QCOMPARE(QString::fromStdString(reports[0].message),
-                 QString("record 'custom' rejected: payload key '%1' is reserved (ts, tag, seq, "
-                         "run, run_id or a static field)")
-                     .arg(QString::fromLatin1(key)));
+            QString("record 'custom' rejected: payload key '%1' is reserved (ts, tag, seq, "
+                    "run, run_id or a static field)")
+                .arg(QString::fromLatin1(key)));
         QVERIFY(log.last_error().has_value());
     }
 }
@@ -460,7 +477,8 @@ void TestJsonEncoder::depth()
     std::vector<Field> chain(static_cast<std::size_t>(groups));
     for (int i = groups - 1; i >= 0; --i) {
         const auto n = static_cast<std::size_t>(i);
-        chain[n] = i == groups - 1 ? Field { "leaf", 1.0 } : Field { "g", Value::group(&chain[n + 1], 1) };
+        chain[n] =
+            i == groups - 1 ? Field { "leaf", 1.0 } : Field { "g", Value::group(&chain[n + 1], 1) };
     }
     chain.back() = { "g", Value::group(nullptr, 0) };
     MemoryLogger log(fixed_time());
@@ -469,7 +487,8 @@ void TestJsonEncoder::depth()
     QCOMPARE(log.rejected(), std::size_t(accepted ? 0 : 1));
     QCOMPARE(log.size(), std::size_t(accepted ? 2 : 1));
     if (!accepted) {
-        QVERIFY(log.last_error()->message.find("nested deeper than max_depth (64)") != std::string::npos);
+        QVERIFY(log.last_error()->message.find("nested deeper than max_depth (64)")
+            != std::string::npos);
     } else {
         QVERIFY(!test::parse_strict(log.lines().front()).is_discarded());
     }
@@ -519,7 +538,8 @@ void TestJsonEncoder::recordSizeLimit()
         log.on_step_end(1, { { "loss", 1.0 } });
         QCOMPARE(log.rejected(), std::size_t(1));
         QCOMPARE(log.size(), std::size_t(1));
-        QVERIFY(log.last_error()->message.find("exceeds max_record_bytes (4194304)") != std::string::npos);
+        QVERIFY(log.last_error()->message.find("exceeds max_record_bytes (4194304)")
+            != std::string::npos);
     }
     {
         LoggerOptions options = fixed_time();
@@ -547,22 +567,25 @@ void TestJsonEncoder::unserializableValueRejectedAlone()
     QCOMPARE(records.size(), std::size_t(2));
     QCOMPARE(records[0]["step"].get<int>(), 0);
     QCOMPARE(records[1]["step"].get<int>(), 2);
-    QVERIFY(log.last_error()->message.find("'weights' cannot be written as JSON") != std::string::npos);
+    QVERIFY(
+        log.last_error()->message.find("'weights' cannot be written as JSON") != std::string::npos);
 }
 
 void TestJsonEncoder::jsonContext()
 {
     MemoryLogger log(fixed_time());
-    const nlohmann::json context = { { "loss", 0.5 }, { "hist", { 1, 2, 3 } }, { "cfg", { { "opt", "adam" } } } };
+    const nlohmann::json context = { { "loss", 0.5 }, { "hist", { 1, 2, 3 } },
+        { "cfg", { { "opt", "adam" } } } };
     log.on_step_end(4, context);
     QCOMPARE(QByteArray::fromStdString(only_line(log)),
-             QByteArray(R"({"ts":1700000000.5,"tag":"step_end","step":4,"context":{"cfg":{"opt":"adam"},"hist":[1,2,3],"loss":0.5}})"));
+        QByteArray(
+            R"({"ts":1700000000.5,"tag":"step_end","step":4,"context":{"cfg":{"opt":"adam"},"hist":[1,2,3],"loss":0.5}})"));
     log.on_step_end(5, nlohmann::json::array({ 1 }));
     QCOMPARE(log.rejected(), std::size_t(1));
     QVERIFY(log.last_error()->message.find("not an object") != std::string::npos);
     log.on_step_end(6, nlohmann::json());
     QCOMPARE(QByteArray::fromStdString(only_line(log)),
-             QByteArray(R"({"ts":1700000000.5,"tag":"step_end","step":6,"context":{}})"));
+        QByteArray(R"({"ts":1700000000.5,"tag":"step_end","step":6,"context":{}})"));
 }
 
 void TestJsonEncoder::valueKinds()
@@ -571,21 +594,18 @@ void TestJsonEncoder::valueKinds()
     const std::string owned = "text";
     const char* null_text = nullptr;
     const std::vector<Field> runtime_group { { "x", 1 }, { "y", 2.5 } };
-    log.on_step_end(0, { { "t", true },
-                         { "f", false },
-                         { "n", nullptr },
-                         { "null_ptr", null_text },
-                         { "s", owned },
-                         { "sv", std::string_view("view") },
-                         { "g", Value::group(runtime_group.data(), runtime_group.size()) },
-                         { "arr", nlohmann::json::array({ 1, "a", nullptr }) },
-                         { "u8", std::uint8_t { 200 } },
-                         { "i8", std::int8_t { -5 } } });
+    log.on_step_end(0,
+        { { "t", true }, { "f", false }, { "n", nullptr }, { "null_ptr", null_text },
+            { "s", owned }, { "sv", std::string_view("view") },
+            { "g", Value::group(runtime_group.data(), runtime_group.size()) },
+            { "arr", nlohmann::json::array({ 1, "a", nullptr }) }, { "u8", std::uint8_t { 200 } },
+            { "i8", std::int8_t { -5 } } });
     QCOMPARE(QByteArray::fromStdString(only_line(log)),
-             QByteArray(R"({"ts":1700000000.5,"tag":"step_end","step":0,"context":{"t":true,"f":false,"n":null,"null_ptr":null,"s":"text","sv":"view","g":{"x":1,"y":2.5},"arr":[1,"a",null],"u8":200,"i8":-5}})"));
+        QByteArray(
+            R"({"ts":1700000000.5,"tag":"step_end","step":0,"context":{"t":true,"f":false,"n":null,"null_ptr":null,"s":"text","sv":"view","g":{"x":1,"y":2.5},"arr":[1,"a",null],"u8":200,"i8":-5}})"));
     log.on_step_end(1, runtime_group);
     QCOMPARE(QByteArray::fromStdString(only_line(log)),
-             QByteArray(R"({"ts":1700000000.5,"tag":"step_end","step":1,"context":{"x":1,"y":2.5}})"));
+        QByteArray(R"({"ts":1700000000.5,"tag":"step_end","step":1,"context":{"x":1,"y":2.5}})"));
 }
 
 void TestJsonEncoder::staticFieldsAndSequence()
@@ -600,9 +620,11 @@ void TestJsonEncoder::staticFieldsAndSequence()
     log.on_step_end(0, { { "loss", 1.0 } });
     const auto lines = log.lines();
     QCOMPARE(QByteArray::fromStdString(lines[0]),
-             QByteArray(R"({"ts":1700000000.5,"tag":"step_begin","step":0,"seq":0,"rank":3,"run":"r1"})"));
+        QByteArray(
+            R"({"ts":1700000000.5,"tag":"step_begin","step":0,"seq":0,"rank":3,"run":"r1"})"));
     QCOMPARE(QByteArray::fromStdString(lines[1]),
-             QByteArray(R"({"ts":1700000000.5,"tag":"step_end","step":0,"context":{"loss":1.0},"seq":1,"rank":3,"run":"r1"})"));
+        QByteArray(
+            R"({"ts":1700000000.5,"tag":"step_end","step":0,"context":{"loss":1.0},"seq":1,"rank":3,"run":"r1"})"));
     const auto records = log.records();
     QCOMPARE(records[1]["seq"].get<int>(), 1);
     QCOMPARE(records[1]["rank"].get<int>(), 3);

@@ -41,7 +41,8 @@ void TestMemoryLogger::keepsRecordsInOrder()
     const auto records = log.records();
     QCOMPARE(records.size(), std::size_t(6));
     QCOMPARE(log.size(), std::size_t(6));
-    const char* tags[] = { "epoch_begin", "step_begin", "step_end", "error", "epoch_end", "custom" };
+    const char* tags[] = { "epoch_begin", "step_begin", "step_end", "error", "epoch_end",
+        "custom" };
     for (std::size_t i = 0; i < records.size(); ++i) {
         QCOMPARE(records[i]["tag"].get<std::string>(), std::string(tags[i]));
         QVERIFY(records[i]["ts"].is_number_float());
@@ -55,14 +56,15 @@ void TestMemoryLogger::keepsRecordsInOrder()
 void TestMemoryLogger::valuesStayExact()
 {
     MemoryLogger log;
-    log.on_step_end(1, { { "nan", std::nan("") },
-                         { "max", std::numeric_limits<std::uint64_t>::max() },
-                         { "min", std::numeric_limits<std::int64_t>::min() },
-                         { "g", { { "x", -0.0 } } } });
+    log.on_step_end(1,
+        { { "nan", std::nan("") }, { "max", std::numeric_limits<std::uint64_t>::max() },
+            { "min", std::numeric_limits<std::int64_t>::min() }, { "g", { { "x", -0.0 } } } });
     const auto record = log.records().at(0);
     QVERIFY(std::isnan(record["context"]["nan"].get<double>()));
-    QCOMPARE(record["context"]["max"].get<std::uint64_t>(), std::numeric_limits<std::uint64_t>::max());
-    QCOMPARE(record["context"]["min"].get<std::int64_t>(), std::numeric_limits<std::int64_t>::min());
+    QCOMPARE(
+        record["context"]["max"].get<std::uint64_t>(), std::numeric_limits<std::uint64_t>::max());
+    QCOMPARE(
+        record["context"]["min"].get<std::int64_t>(), std::numeric_limits<std::int64_t>::min());
     QVERIFY(std::signbit(record["context"]["g"]["x"].get<double>()));
 }
 
@@ -74,7 +76,8 @@ void TestMemoryLogger::linesMatchTheFileFormat()
     MemoryLogger log(options);
     log.on_step_end(2, { { "loss", 0.5 } });
     QCOMPARE(QByteArray::fromStdString(log.lines().at(0)),
-             QByteArray(R"({"ts":1700000000.25,"tag":"step_end","step":2,"context":{"loss":0.5},"rank":1})"));
+        QByteArray(
+            R"({"ts":1700000000.25,"tag":"step_end","step":2,"context":{"loss":0.5},"rank":1})"));
     QCOMPARE(log.records().at(0)["rank"].get<int>(), 1);
 }
 

@@ -21,11 +21,10 @@
 #include <set>
 #include <stdexcept>
 #include <string>
-#include <thread>
-#include <vector>
-
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
+#include <vector>
 
 using namespace telemetry;
 using namespace std::chrono_literals;
@@ -172,7 +171,8 @@ void TestTelemetryLogger::createsParentFoldersAndAppends()
     fs::create_directories(nested.parent_path());
     {
         std::ofstream existing(nested);
-        existing << R"({"ts": 1.0, "tag": "step_end", "step": 0, "context": {}})" << "\n";
+        existing << R"({"ts": 1.0, "tag": "step_end", "step": 0, "context": {}})"
+                 << "\n";
     }
     {
         TelemetryLogger log(file("x/y/z/run.jsonl"));
@@ -184,7 +184,7 @@ void TestTelemetryLogger::createsParentFoldersAndAppends()
     const auto lines = test::read_lines(nested);
     QCOMPARE(lines.size(), std::size_t(3));
     QCOMPARE(QByteArray::fromStdString(lines[0]),
-             QByteArray(R"({"ts": 1.0, "tag": "step_end", "step": 0, "context": {}})"));
+        QByteArray(R"({"ts": 1.0, "tag": "step_end", "step": 0, "context": {}})"));
 }
 
 void TestTelemetryLogger::flushByCount_data()
@@ -323,7 +323,8 @@ void TestTelemetryLogger::asyncWritesWhatSyncWrites()
             log.on_epoch_begin(epoch, { { "lr", 0.1 / (epoch + 1) } });
             for (int step = 0; step < 50; ++step) {
                 log.on_step_begin(step);
-                log.on_step_end(step, { { "loss", 1.0 / (step + 1) }, { "m", { { "acc", step * 0.01 } } } });
+                log.on_step_end(
+                    step, { { "loss", 1.0 / (step + 1) }, { "m", { { "acc", step * 0.01 } } } });
             }
             log.on_epoch_end(epoch, { { "val_loss", 0.5 } });
         }
@@ -449,15 +450,17 @@ void TestTelemetryLogger::pythonReadsEveryLine()
         TelemetryLogger log(file(), options);
         log.on_epoch_begin(0, { { "lr", 3e-4 } });
         for (int step = 0; step < 1000; ++step) {
-            log.on_step_end(step, { { "loss", step == 500 ? std::nan("") : 1.0 / (step + 1) },
-                                    { "metrics", { { "acc", step * 1e-3 }, { "f", 0.1f } } } });
+            log.on_step_end(step,
+                { { "loss", step == 500 ? std::nan("") : 1.0 / (step + 1) },
+                    { "metrics", { { "acc", step * 1e-3 }, { "f", 0.1f } } } });
         }
-        log.on_step_end(1000, { { "nan", std::nan("") },
-                                { "inf", inf },
-                                { "ninf", -inf },
-                                { "values", { { "a", 0.1 }, { "b", 5e-324 }, { "c", -0.0 }, { "d", 1.7976931348623157e308 }, { "e", 1e-300 } } },
-                                { "big", std::numeric_limits<std::uint64_t>::max() },
-                                { "text", "caf\xC3\xA9 \n\t\x01 \xE2\x80\xA8 \xFF" } });
+        log.on_step_end(1000,
+            { { "nan", std::nan("") }, { "inf", inf }, { "ninf", -inf },
+                { "values",
+                    { { "a", 0.1 }, { "b", 5e-324 }, { "c", -0.0 }, { "d", 1.7976931348623157e308 },
+                        { "e", 1e-300 } } },
+                { "big", std::numeric_limits<std::uint64_t>::max() },
+                { "text", "caf\xC3\xA9 \n\t\x01 \xE2\x80\xA8 \xFF" } });
         log.on_error(std::runtime_error("CUDA out of memory"), { { "step", 1000 } });
     }
     const char* script = R"PY(
@@ -489,7 +492,8 @@ with open(path, encoding="utf-8") as f:
 print(count)
 )PY";
     QProcess process;
-    process.start(python, { "-c", script, QString::fromStdString(file().string()), strict ? "strict" : "python" });
+    process.start(python,
+        { "-c", script, QString::fromStdString(file().string()), strict ? "strict" : "python" });
     QVERIFY(process.waitForFinished(30000));
     const QByteArray errors = process.readAllStandardError();
     QVERIFY2(process.exitCode() == 0, errors.constData());

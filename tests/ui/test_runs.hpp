@@ -26,7 +26,7 @@ inline std::uint16_t tagIndex(Run& run, const QString& tag)
 }
 
 inline std::uint32_t addRecord(Run& run, double step, double ts, double epoch = 0.0,
-                               const QString& tag = QStringLiteral("step_end"))
+    const QString& tag = QStringLiteral("step_end"))
 {
     return run.records.append(ts, step, epoch, run.records.size() * 100, tagIndex(run, tag));
 }
@@ -45,9 +45,10 @@ inline Series& seriesOf(Run& run, const QString& key)
 // One record at `step` (ts = 1000 + step / 10, epoch = step / epochLength) holding `value` for
 // each key. restart: the step went backwards here.
 inline std::uint32_t addStep(Run& run, double step, const QList<QPair<QString, double>>& values,
-                             bool restart = false, double epochLength = 100.0)
+    bool restart = false, double epochLength = 100.0)
 {
-    const std::uint32_t r = addRecord(run, step, 1000.0 + step / 10.0, std::floor(step / epochLength));
+    const std::uint32_t r =
+        addRecord(run, step, 1000.0 + step / 10.0, std::floor(step / epochLength));
     for (const auto& [key, value] : values)
         seriesOf(run, key).append(value, r, restart);
     if (restart) {
@@ -63,7 +64,8 @@ inline std::uint32_t addStep(Run& run, double step, const QList<QPair<QString, d
 
 inline void addError(Run& run, double step, const QString& type, const QString& message)
 {
-    const std::uint32_t r = addRecord(run, step, 1000.0 + step / 10.0, 0.0, QStringLiteral("error"));
+    const std::uint32_t r =
+        addRecord(run, step, 1000.0 + step / 10.0, 0.0, QStringLiteral("error"));
     RunEvent ev;
     ev.kind = RunEvent::Kind::Error;
     ev.record = r;
@@ -76,7 +78,8 @@ inline void addError(Run& run, double step, const QString& type, const QString& 
 
 inline void addEpochBegin(Run& run, double step, double epoch)
 {
-    const std::uint32_t r = addRecord(run, step, 1000.0 + step / 10.0, epoch, QStringLiteral("epoch_begin"));
+    const std::uint32_t r =
+        addRecord(run, step, 1000.0 + step / 10.0, epoch, QStringLiteral("epoch_begin"));
     RunEvent ev;
     ev.kind = RunEvent::Kind::EpochBegin;
     ev.record = r;
@@ -87,8 +90,7 @@ inline void addEpochBegin(Run& run, double step, double epoch)
 }
 
 // A run with `n` steps 0..n-1 of `key` whose value is f(step).
-template <class F>
-Run makeRun(const QString& name, const QString& key, int n, F f)
+template <class F> Run makeRun(const QString& name, const QString& key, int n, F f)
 {
     Run run;
     run.id = name;

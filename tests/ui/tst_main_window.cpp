@@ -283,6 +283,8 @@ void TestMainWindow::settingsRoundTrip()
     o.groupMode = GroupMode::MeanBand;
     m_window->setChartOptions(o);
     m_window->setTheme(Theme::Dark);
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
+    QVERIFY(QApplication::palette().color(QPalette::WindowText).lightness() > 150);
     m_window->metricPanel()->setSearch("val_", true);
     openAndSettle({ writeRun("run.jsonl", 10) });
     m_window->tagFilter()->setTagVisible("epoch_begin", false);

@@ -22,8 +22,8 @@ private:
     static const QString Loss;
 
     // A chart of `key` over the given runs, laid out and drawn at 800x400.
-    static std::unique_ptr<MetricChart> chartOf(const QString& key, const QList<const Run*>& runs,
-                                                const ChartOptions& options = {})
+    static std::unique_ptr<MetricChart> chartOf(
+        const QString& key, const QList<const Run*>& runs, const ChartOptions& options = {})
     {
         auto chart = std::make_unique<MetricChart>(key);
         QList<ChartRun> list;
@@ -100,7 +100,8 @@ private slots:
     void hugeNameElided()
     {
         const QString key = QStringLiteral("step_end/") + QString(1 << 20, QLatin1Char('m'));
-        Run run = makeRun(QString(1 << 20, QLatin1Char('r')), key, 10, [](int i) { return double(i); });
+        Run run =
+            makeRun(QString(1 << 20, QLatin1Char('r')), key, 10, [](int i) { return double(i); });
         auto chart = chartOf(key, { &run });
         QVERIFY(chart->titleText().size() <= 200);
         QVERIFY(chart->legendTexts().value(0).size() <= 100);
@@ -133,7 +134,7 @@ private slots:
         chart->setOptions(o);
         chart->renderImage(QSize(800, 400));
         QCOMPARE(chart->xMin(), 1000.0);
-        QVERIFY(qobject_cast<QDateTimeAxis*>(chart->chart()->axes(Qt::Horizontal).value(0)));
+        QVERIFY(qobject_cast<QDateTimeAxis*>(chart->xAxis()));
 
         o.xMode = XAxisMode::Sequence;
         chart->setOptions(o);
@@ -147,7 +148,8 @@ private slots:
     {
         const double w = 0.6;
         const std::vector<double> v = { 1.0, 5.0, 2.0, 8.0, 3.0, 3.0, 9.0, 0.0, 4.0, 6.0 };
-        Run run = makeRun("a", Loss, static_cast<int>(v.size()), [&](int i) { return v[static_cast<std::size_t>(i)]; });
+        Run run = makeRun("a", Loss, static_cast<int>(v.size()),
+            [&](int i) { return v[static_cast<std::size_t>(i)]; });
         ChartOptions o;
         o.smoothing = SmoothingKind::Ema;
         o.smoothingParam = w;
@@ -160,7 +162,8 @@ private slots:
             last = last * w + (1 - w) * v[i];
             const double expected = last / (1 - std::pow(w, double(i + 1)));
             QVERIFY2(std::abs((*smoothed)[i] - expected) < 1e-12,
-                     qPrintable(QStringLiteral("point %1: %2 != %3").arg(i).arg((*smoothed)[i]).arg(expected)));
+                qPrintable(
+                    QStringLiteral("point %1: %2 != %3").arg(i).arg((*smoothed)[i]).arg(expected)));
             const QList<HoverValue> at = chart->valuesAt(double(i));
             QCOMPARE(at.size(), 1);
             QVERIFY(std::abs(at[0].value - expected) < 1e-12);
@@ -174,13 +177,15 @@ private slots:
         // Zooming does not change the smoothed values.
         chart->setXRange(4, 8);
         chart->refresh();
-        QVERIFY(std::abs(chart->valuesAt(6).value(0).value - (*chart->smoothedValues(1))[6]) < 1e-15);
+        QVERIFY(
+            std::abs(chart->valuesAt(6).value(0).value - (*chart->smoothedValues(1))[6]) < 1e-15);
     }
 
     void errorMarkerAtItsStep()
     {
         Run run = makeRun("a", Loss, 100, [](int i) { return double(i); });
-        addError(run, 42, QStringLiteral("<b>RuntimeError</b>"), QStringLiteral("CUDA <img src=x> out of memory"));
+        addError(run, 42, QStringLiteral("<b>RuntimeError</b>"),
+            QStringLiteral("CUDA <img src=x> out of memory"));
         for (int i = 100; i < 120; ++i)
             addStep(run, i, { { Loss, double(i) } });
         auto chart = chartOf(Loss, { &run });
@@ -193,7 +198,8 @@ private slots:
         chart->hoverAt(QPointF(lines[0].px + 1, chart->mapping().rect.center().y()));
         bool found = false;
         for (const auto& line : chart->overlay()->hoverLines()) {
-            if (line.text.contains(QStringLiteral("Error at 42: <b>RuntimeError</b>: CUDA <img src=x> out of memory")))
+            if (line.text.contains(QStringLiteral(
+                    "Error at 42: <b>RuntimeError</b>: CUDA <img src=x> out of memory")))
                 found = line.warning;
         }
         QVERIFY(found);
@@ -288,7 +294,8 @@ private slots:
     // A one-sample spike among a million points is in the y range and drawn.
     void spikeSurvivesDecimation()
     {
-        Run run = makeRun("a", Loss, 1'000'000, [](int i) { return i == 654'321 ? 1000.0 : std::sin(i * 1e-3); });
+        Run run = makeRun(
+            "a", Loss, 1'000'000, [](int i) { return i == 654'321 ? 1000.0 : std::sin(i * 1e-3); });
         auto chart = chartOf(Loss, { &run });
         QVERIFY(chart->yMax() >= 1000.0);
         double top = 1e9;
@@ -307,8 +314,13 @@ private slots:
         o.logX = true;
         o.logY = true;
         auto chart = chartOf(Loss, { &run }, o);
-        QVERIFY(qobject_cast<QLogValueAxis*>(chart->chart()->axes(Qt::Horizontal).value(0)));
-        QVERIFY(qobject_cast<QLogValueAxis*>(chart->chart()->axes(Qt::Vertical).value(0)));
+        QVERIFY(qobject_cast<QLogValueAxis*>(chart->xAxis()));
+        QVERIFY(qobject_cast<QLogValueAxis*>(chart->yAxis()));
+        // Only the active axes are shown (a replaced axis must not leave its labels behind).
+        int visible = 0;
+        for (QAbstractAxis* axis : chart->chart()->axes())
+            visible += axis->isVisible() ? 1 : 0;
+        QCOMPARE(visible, 2);
         QCOMPARE(chart->xMin(), 1.0); // step 0 has no place on a log axis
         QCOMPARE(chart->xMax(), 999.0);
         QVERIFY(chart->yMin() > 0 && chart->yMin() <= 1.0 / 1000);
@@ -329,6 +341,8 @@ private slots:
     {
         Run a = makeRun("rank0", Loss, 100, [](int i) { return double(i); });
         Run b = makeRun("rank1", Loss, 100, [](int i) { return double(i) + 10.0; });
+        a.sourcePath = QStringLiteral("/runs/seed-sweep/rank0.jsonl");
+        b.sourcePath = QStringLiteral("/runs/seed-sweep/rank1.jsonl");
         auto chart = std::make_unique<MetricChart>(Loss);
         chart->setRuns({ { 1, &a, Qt::blue, 7 }, { 2, &b, Qt::green, 7 } });
         ChartOptions o;
@@ -337,7 +351,7 @@ private slots:
         chart->renderImage(QSize(800, 400));
         QCOMPARE(chart->seriesLayer()->curves().size(), std::size_t(1));
         QVERIFY(!chart->seriesLayer()->curves()[0].bands.empty());
-        QCOMPARE(chart->legendTexts(), QStringList { QStringLiteral("rank0 (mean of 2)") });
+        QCOMPARE(chart->legendTexts(), QStringList { QStringLiteral("seed-sweep (mean of 2)") });
         const QList<HoverValue> at = chart->valuesAt(50);
         QCOMPARE(at.size(), 1);
         QCOMPARE(at[0].value, 55.0);
@@ -359,7 +373,7 @@ private slots:
         const QPoint to = toView(QPointF(plot.left() + plot.width() * 0.5, plot.bottom() - 10));
         QTest::mousePress(chart->viewport(), Qt::LeftButton, {}, from);
         QMouseEvent move(QEvent::MouseMove, to, chart->viewport()->mapToGlobal(to), Qt::NoButton,
-                         Qt::LeftButton, {});
+            Qt::LeftButton, {});
         QApplication::sendEvent(chart->viewport(), &move);
         QTest::mouseRelease(chart->viewport(), Qt::LeftButton, {}, to);
         QCOMPARE(zoomed.count(), 1);
@@ -377,10 +391,17 @@ private slots:
         // Ctrl+wheel zooms x about the cursor.
         const QPoint centre = toView(plot.center());
         QWheelEvent wheel(centre, chart->viewport()->mapToGlobal(centre), QPoint(), QPoint(0, 120),
-                          Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
+            Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
+        QSignalSpy wheeled(chart.get(), &MetricChart::xRangeRequested);
         QApplication::sendEvent(chart->viewport(), &wheel);
-        QVERIFY(chart->xMax() - chart->xMin() < 950);
+        QCOMPARE(wheeled.count(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(chart->xMax() - chart->xMin() < 950, 1000);
         QVERIFY(chart->xMin() > 0);
+        // A plain wheel is left to the scroll area around the charts.
+        QWheelEvent plain(centre, chart->viewport()->mapToGlobal(centre), QPoint(), QPoint(0, 120),
+            Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(chart->viewport(), &plain);
+        QCOMPARE(wheeled.count(), 1);
     }
 
     void hoverListsEveryRun()

@@ -34,8 +34,7 @@ public:
     void on_error(const std::exception& error, Context context = {}) override;
 
 private:
-    template <class Hook>
-    void for_each(Hook&& hook);
+    template <class Hook> void for_each(Hook&& hook);
 
     std::vector<std::shared_ptr<Callback>> callbacks_;
 };

@@ -5,10 +5,12 @@
 //   log.on_epoch_begin(0, {{"lr", 1e-3}});
 //   log.on_step_end(step, {{"loss", loss}, {"metrics", {{"acc", acc}}}});
 //
-// writes {"ts":1732800000.05,"tag":"step_end","step":7,"context":{"loss":0.42,"metrics":{"acc":0.9}}}
+// writes
+// {"ts":1732800000.05,"tag":"step_end","step":7,"context":{"loss":0.42,"metrics":{"acc":0.9}}}
 //
 // The rules for awkward input (logger/README.md has the full list, BAD_INPUTS.md the cases):
 //  - Field order is the seed's: ts, tag, then the payload; static fields (and seq) come last.
+//    ts is UNIX seconds with microsecond precision (what time.time() carries).
 //  - Numbers: integers exact (INT64_MIN, UINT64_MAX); doubles with the shortest digits that read
 //    back bit-identical, always float-looking (1.0, -0.0, 1e+300); floats with float digits.
 //  - NaN/Infinity/-Infinity: Python's bare tokens by default; NonFinite::strict writes the strings

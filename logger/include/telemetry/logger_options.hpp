@@ -5,12 +5,11 @@
 #include <telemetry/clock.hpp>
 #include <telemetry/logger_error.hpp>
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace telemetry {

@@ -20,7 +20,8 @@ public:
 
     // Moves both clocks forward.
     void advance(std::chrono::nanoseconds step) noexcept;
-    // Sets the wall clock only (it may go backwards, as after an NTP step); steady time is unchanged.
+    // Sets the wall clock only (it may go backwards, as after an NTP step); steady time is
+    // unchanged.
     void set_wall(double wall_seconds) noexcept;
 
 private:

@@ -7,10 +7,9 @@
 #include <telemetry/logger_error.hpp>
 #include <telemetry/logger_options.hpp>
 
-#include <nlohmann/json.hpp>
-
 #include <cstddef>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -1,5 +1,6 @@
 #pragma once
-// SystemClock: the default Clock, std::chrono::system_clock for `ts` and steady_clock for deadlines.
+// SystemClock: the default Clock, std::chrono::system_clock for `ts` and steady_clock for
+// deadlines.
 
 #include <telemetry/clock.hpp>
 

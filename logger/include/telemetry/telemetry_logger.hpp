@@ -21,8 +21,8 @@ class TelemetryLogger : public Callback
 {
 public:
     // The seed's signature: flush after `flush_interval` records (at least 1) or 5 s.
-    explicit TelemetryLogger(std::filesystem::path path = "telemetry.jsonl",
-                             std::size_t flush_interval = 1);
+    explicit TelemetryLogger(
+        std::filesystem::path path = "telemetry.jsonl", std::size_t flush_interval = 1);
     // Throws std::invalid_argument for invalid options (reserved static field names, max_depth
     // above 1000). A file that cannot be opened does not throw: see last_error().
     TelemetryLogger(std::filesystem::path path, LoggerOptions options);

@@ -3,11 +3,10 @@
 // A Value only views its data (strings, nested groups, nlohmann values) for the duration of the
 // logging call it is passed to; every logger copies what it keeps before that call returns.
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -18,14 +17,15 @@ struct Field;
 
 namespace detail {
 template <class T>
-inline constexpr bool is_char_v = std::is_same_v<T, char> || std::is_same_v<T, wchar_t>
-    || std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t>;
+inline constexpr bool is_char_v =
+    std::is_same_v<T,
+        char> || std::is_same_v<T, wchar_t> || std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t>;
 template <class T>
-inline constexpr bool is_signed_int_v
-    = std::is_integral_v<T> && std::is_signed_v<T> && !is_char_v<T>;
+inline constexpr bool is_signed_int_v =
+    std::is_integral_v<T>&& std::is_signed_v<T> && !is_char_v<T>;
 template <class T>
-inline constexpr bool is_unsigned_int_v
-    = std::is_integral_v<T> && std::is_unsigned_v<T> && !is_char_v<T> && !std::is_same_v<T, bool>;
+inline constexpr bool is_unsigned_int_v =
+    std::is_integral_v<T>&& std::is_unsigned_v<T> && !is_char_v<T> && !std::is_same_v<T, bool>;
 } // namespace detail
 
 // One payload value. Numbers keep their kind: integers are written as exact integer tokens,

@@ -23,7 +23,8 @@ int main(int argc, char** argv)
         callbacks.add(log);
         callbacks.on_epoch_begin(0, { { "lr", 1e-3 } });
         for (int step = 0; step < 3; ++step) {
-            callbacks.on_step_end(step, { { "loss", 1.0 / (step + 1) }, { "metrics", { { "acc", 0.5 } } } });
+            callbacks.on_step_end(
+                step, { { "loss", 1.0 / (step + 1) }, { "metrics", { { "acc", 0.5 } } } });
         }
         callbacks.on_error(std::runtime_error("consumer error"));
         callbacks.on_epoch_end(0, { { "val_loss", 0.5 } });

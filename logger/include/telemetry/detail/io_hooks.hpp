@@ -2,9 +2,8 @@
 // IoHooks: the system calls through which loggers write, replaceable to inject short writes,
 // EINTR, ENOSPC or EIO in tests (BAD_INPUTS W13, W14). Not for production use.
 
-#include <sys/types.h>
-
 #include <cstddef>
+#include <sys/types.h>
 
 namespace telemetry::detail {
 

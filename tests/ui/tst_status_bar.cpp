@@ -1,0 +1,99 @@
+#include "message_banner.hpp"
+#include "status_bar.hpp"
+
+#include <QDateTime>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QToolButton>
+#include <QtTest>
+
+using namespace viewer;
+
+class TestStatusBar : public QObject
+{
+    Q_OBJECT
+private slots:
+    void countsAndFollow();
+    void age_data();
+    void age();
+    void progressAndCancel();
+    void bannerCollectsMessages();
+};
+
+void TestStatusBar::countsAndFollow()
+{
+    StatusBar bar;
+    bar.setCounts(1234567, 42, 1);
+    QVERIFY(bar.countsText().contains(QLatin1String("42 series")));
+    QVERIFY(bar.countsText().contains(QLatin1String("1 run")));
+    QVERIFY(bar.countsText().contains(QLocale().toString(1234567)));
+    bar.setCounts(0, 0, 3);
+    QVERIFY(bar.countsText().contains(QLatin1String("3 runs")));
+    bar.setFollowState(QStringLiteral("<b>paused</b>"));
+    QCOMPARE(bar.followText(), QStringLiteral("<b>paused</b>"));
+    for (QLabel* label : bar.findChildren<QLabel*>())
+        QCOMPARE(label->textFormat(), Qt::PlainText);
+    QCOMPARE(bar.ageText(), QStringLiteral("no records yet"));
+    bar.setLastUpdate(QDateTime::currentMSecsSinceEpoch() - 5000);
+    QVERIFY(bar.ageText().contains(QLatin1String("s ago")));
+}
+
+void TestStatusBar::age_data()
+{
+    QTest::addColumn<qint64>("msecs");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("now") << qint64(300) << "last record just now";
+    QTest::newRow("future clock") << qint64(-5000) << "last record just now";
+    QTest::newRow("seconds") << qint64(12000) << "last record 12 s ago";
+    QTest::newRow("minutes") << qint64(5 * 60000 + 10) << "last record 5 min ago";
+    QTest::newRow("hours") << qint64(2 * 3600000 + 7 * 60000) << "last record 2 h 7 min ago";
+    QTest::newRow("a day") << qint64(30 * 3600000LL) << "last record 1 day ago";
+    QTest::newRow("days") << qint64(3 * 86400000LL) << "last record 3 days ago";
+}
+
+void TestStatusBar::age()
+{
+    QFETCH(qint64, msecs);
+    QFETCH(QString, text);
+    QCOMPARE(StatusBar::formatAge(msecs), text);
+}
+
+void TestStatusBar::progressAndCancel()
+{
+    StatusBar bar;
+    QVERIFY(!bar.isProgressVisible());
+    QSignalSpy cancel(&bar, &StatusBar::cancelRequested);
+    bar.setLoadProgress(250, 1000);
+    QVERIFY(bar.isProgressVisible());
+    QCOMPARE(bar.progressPermille(), 250);
+    QVERIFY(!bar.cancelButton()->isHidden());
+    bar.cancelButton()->click();
+    QCOMPARE(cancel.count(), 1);
+    bar.setLoadProgress(0, -1);
+    QVERIFY(!bar.isProgressVisible());
+    QVERIFY(bar.cancelButton()->isHidden());
+}
+
+void TestStatusBar::bannerCollectsMessages()
+{
+    MessageBanner banner;
+    QVERIFY(banner.isHidden());
+    banner.addMessage(QStringLiteral("/runs/<b>a</b>.jsonl does not exist"));
+    banner.addMessage(QStringLiteral("/runs/<b>a</b>.jsonl does not exist")); // not repeated
+    QCOMPARE(banner.messages().size(), 1);
+    QVERIFY(!banner.isHidden());
+    QCOMPARE(banner.label()->textFormat(), Qt::PlainText);
+    QVERIFY(banner.label()->text().contains(QLatin1String("<b>a</b>")));
+    for (int i = 0; i < 20; ++i)
+        banner.addMessage(QStringLiteral("problem %1").arg(i));
+    QCOMPARE(banner.messages().size(), MessageBanner::MaxMessages);
+    QVERIFY(banner.label()->text().contains(QLatin1String("earlier messages not shown")));
+    banner.addMessage(QString(1 << 20, QLatin1Char('x'))); // elided, no layout blow-up
+    QVERIFY(banner.messages().last().size() < 1000);
+    banner.clear();
+    QVERIFY(banner.isHidden());
+    QVERIFY(banner.messages().isEmpty());
+}
+
+QTEST_MAIN(TestStatusBar)
+#include "tst_status_bar.moc"

@@ -49,6 +49,29 @@ QString csvXHeader(XAxisMode mode)
 
 } // namespace
 
+int ChartGrid::ChartOrder::rank(const QString& key)
+{
+    const QStringView tag = QStringView(key).left(key.indexOf(QLatin1Char('/')));
+    if (tag == u"step_end")
+        return 0;
+    if (tag == u"epoch_end")
+        return 1;
+    if (tag == u"epoch_begin")
+        return 3;
+    if (tag == u"error")
+        return 4;
+    if (tag == u"derived")
+        return 5;
+    return 2;
+}
+
+bool ChartGrid::ChartOrder::operator()(const QString& a, const QString& b) const
+{
+    const int ra = rank(a);
+    const int rb = rank(b);
+    return ra != rb ? ra < rb : a < b;
+}
+
 ChartGrid::ChartGrid(Workspace* workspace, QWidget* parent)
     : QWidget(parent)
     , m_workspace(workspace)

@@ -159,7 +159,14 @@ private:
     RunPalette m_palette;
     QSet<QString> m_keys; // every metric key seen in the visible runs
     std::optional<QSet<QString>> m_filter;
-    std::map<QString, MetricChart*> m_charts; // key order is grid order
+    // Grid order: what a trainer watches first. step_end metrics, then epoch_end, then custom
+    // tags, then epoch_begin, error payloads and derived series; alphabetical within each.
+    struct ChartOrder
+    {
+        static int rank(const QString& key);
+        bool operator()(const QString& a, const QString& b) const;
+    };
+    std::map<QString, MetricChart*, ChartOrder> m_charts;
     ChartOptions m_options;
     QHash<int, XView> m_xViews; // per XAxisMode
     bool m_follow = true;

@@ -14,10 +14,12 @@ std::uint32_t RecordTable::append(double ts, double step, double epoch, std::uin
         time = m_time.back();
     else if (first && !std::isfinite(ts))
         time = 0.0;
-    if (!first && std::isnan(step))
-        step = m_step.back();
-    if (!first && std::isnan(epoch))
-        epoch = m_epoch.back();
+    // Before the first step (run_begin, the first epoch_begin) x is 0, where training starts, so
+    // those records' points are drawn rather than lost at an undefined x.
+    if (std::isnan(step))
+        step = first ? 0.0 : m_step.back();
+    if (std::isnan(epoch))
+        epoch = first ? 0.0 : m_epoch.back();
     m_time.push_back(time);
     m_step.push_back(step);
     m_epoch.push_back(epoch);

@@ -15,7 +15,7 @@ public:
     static constexpr std::uint16_t NoTag = 0xffff;
 
     // ts: NaN when the record had none (it then takes the previous record's time).
-    // step, epoch: NaN when unknown (then the last one seen in the run is used).
+    // step, epoch: NaN when unknown (then the last one seen in the run is used, 0 before any).
     std::uint32_t append(double ts, double step, double epoch, std::uint64_t offset,
                          std::uint16_t tag);
     void reserve(std::size_t n);

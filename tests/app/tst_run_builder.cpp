@@ -211,7 +211,7 @@ void TestRunBuilder::pythonLoggerFile()
     QCOMPARE(seriesPoints(run, "epoch_end/val_loss", viewer::XAxisMode::Epoch),
         QStringLiteral("0:1 1:0.5"));
     QCOMPARE(eventsOf(run),
-        QStringLiteral("epoch_begin@0 step nan; epoch_end@11 step 4; epoch_begin@12 step 4; "
+        QStringLiteral("epoch_begin@0 step 0; epoch_end@11 step 4; epoch_begin@12 step 4; "
                        "error@19 step 7 RuntimeError: CUDA out of memory \u2013 tried 2.00 GiB; "
                        "epoch_end@24 step 9"));
     // Each step_end comes 0.25 s after its step_begin.
@@ -435,7 +435,8 @@ void TestRunBuilder::xFallbacks()
     QCOMPARE(seriesPoints(run, "step_end/loss", viewer::XAxisMode::Epoch), QStringLiteral("3:1"));
     QCOMPARE(
         seriesPoints(run, "step_end/loss", viewer::XAxisMode::Relative), QStringLiteral("1:1"));
-    QVERIFY(std::isnan(run.records.step(0))); // nothing before the first step
+    // Before the first step x is 0, where training starts (a point there is drawn, not lost).
+    QCOMPARE(run.records.step(0), 0.0);
 }
 
 void TestRunBuilder::stepDuration()

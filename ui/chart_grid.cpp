@@ -115,6 +115,14 @@ ChartGrid::ChartGrid(Workspace* workspace, QWidget* parent)
             [this](int runId) { addRun(runId, nullptr, m_workspace->sourceOfRun(runId)); });
         connect(m_workspace, &Workspace::runRemoved, this, &ChartGrid::removeRun);
         connect(m_workspace, &Workspace::runsAppended, this, &ChartGrid::notifyRunsAppended);
+        // A workspace that goes first takes its runs with it: no chart may keep pointing at them.
+        connect(m_workspace, &QObject::destroyed, this, [this] {
+            for (auto it = m_runs.begin(); it != m_runs.end();)
+                it = it->second.run ? std::next(it) : m_runs.erase(it);
+            applyRunsToAll();
+            rescanKeys();
+            scheduleRefresh();
+        });
         for (int runId : m_workspace->runIds())
             addRun(runId, nullptr, m_workspace->sourceOfRun(runId));
     }
@@ -151,10 +159,7 @@ void ChartGrid::removeRun(int runId)
         return;
     // At once, not at the next refresh: the Run may be freed as soon as this returns.
     applyRunsToAll();
-    m_keys.clear();
-    for (auto& [id, entry] : m_runs)
-        entry.seriesSeen = 0;
-    m_keysDirty = true;
+    rescanKeys();
     scheduleRefresh();
 }
 
@@ -205,10 +210,7 @@ void ChartGrid::setRunVisible(int runId, bool visible)
     if (it == m_runs.end() || it->second.visible == visible)
         return;
     it->second.visible = visible;
-    m_keys.clear();
-    for (auto& [id, entry] : m_runs)
-        entry.seriesSeen = 0;
-    m_keysDirty = true;
+    rescanKeys();
     applyRunsToAll();
     scheduleRefresh();
 }
@@ -269,6 +271,14 @@ void ChartGrid::applyRunsToAll()
     const QList<ChartRun> runs = chartRuns();
     for (auto& [key, chart] : m_charts)
         chart->setRuns(runs);
+}
+
+void ChartGrid::rescanKeys()
+{
+    m_keys.clear();
+    for (auto& [id, entry] : m_runs)
+        entry.seriesSeen = 0;
+    m_keysDirty = true;
 }
 
 void ChartGrid::scanKeys()

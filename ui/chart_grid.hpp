@@ -40,8 +40,14 @@ struct Run;
 //    goes back to that. metricKeys() lists every key of the visible runs.
 //  - setRunGroup: the groups of GroupMode::MeanBand (default: the run's source, so the per-rank
 //    files of one folder are averaged together).
-//  - setXRange, xRange(), refreshNow(), chart(key), setRunColor, options() were added.
+//  - setXRange, xRange(), refreshNow(), chart(key), setRunColor, options(), columnCount() and the
+//    chartsChanged() signal were added.
+//  - chartKeys() is in grid order: step_end metrics first, then epoch_end, custom tags,
+//    epoch_begin, error payloads and derived series (alphabetical within each).
 //  - exportCsv writes "run,metric,<x mode>,value,smoothed" at full resolution.
+//  - Mouse: drag = zoom box (x and y), Shift+drag or middle drag = pan, Ctrl+wheel = zoom x,
+//    Ctrl+Shift+wheel = zoom y (a plain wheel scrolls the grid), double-click = reset, right
+//    click = per-chart options; a NaN badge click centres every chart on the first NaN.
 class ChartGrid : public QWidget
 {
     Q_OBJECT
@@ -135,7 +141,8 @@ private:
     const Run* runOf(int runId) const;
     void scheduleRefresh();
     void refresh(bool everyChart);
-    void scanKeys();
+    void scanKeys(); // adds the keys of series that appeared since the last scan
+    void rescanKeys(); // the next scan starts over (a run left or was hidden)
     void syncCharts(); // create/remove charts for the current keys and filter, lay them out
     void relayoutGrid();
     void applyRuns(MetricChart* chart) const;

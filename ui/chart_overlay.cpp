@@ -38,16 +38,27 @@ void ChartOverlay::setCrosshair(qreal px)
 {
     if (px == m_crosshair || (std::isnan(px) && std::isnan(m_crosshair)))
         return;
+    // Only the strips of the old and new line are repainted, not the whole chart under them.
+    auto strip = [this](qreal x) {
+        return QRectF(x - 2, m_plotArea.top() - 1, 4, m_plotArea.height() + 2);
+    };
+    if (!std::isnan(m_crosshair))
+        update(strip(m_crosshair));
     m_crosshair = px;
-    update();
+    if (!std::isnan(m_crosshair))
+        update(strip(m_crosshair));
 }
 
 void ChartOverlay::setHoverBox(const QPointF& anchor, std::vector<TextLine> lines)
 {
+    if (lines.empty() && m_lines.empty())
+        return;
+    const QRectF before = m_box.adjusted(-2, -2, 2, 2);
     m_anchor = anchor;
     m_lines = std::move(lines);
     layoutBox();
-    update();
+    update(before);
+    update(m_box.adjusted(-2, -2, 2, 2));
 }
 
 void ChartOverlay::layoutBox()

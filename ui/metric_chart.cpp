@@ -282,6 +282,10 @@ MetricChart::MetricChart(const QString& key, QWidget* parent)
     m_markers->setZValue(1.5); // above the plot background and shades, under the grid lines
     m_layer = new SeriesLayer(c);
     m_layer->setZValue(4.5); // above Qt's (empty) series, under the legend
+    // Hovering repaints small strips of the chart: the curves come from a pixmap then, and are
+    // drawn again only when their geometry changes.
+    m_markers->setCacheMode(QGraphicsItem::DeviceCoordinateCache);
+    m_layer->setCacheMode(QGraphicsItem::DeviceCoordinateCache);
     m_overlay = new ChartOverlay(c);
     m_overlay->setZValue(10.0);
 
@@ -627,6 +631,7 @@ void MetricChart::resizeEvent(QResizeEvent* event)
 void MetricChart::refresh()
 {
     m_dirty = false;
+    m_decimationStale = true; // data, options or runs may have changed since the last one
     if (m_curves.empty())
         rebuildCurves();
     ensureAxes();
@@ -736,6 +741,13 @@ PixelColumns MetricChart::columns() const
 void MetricChart::decimate()
 {
     const PixelColumns cols = columns();
+    // The chart's layout pass often reports a plot area that moved or changed height only: the
+    // pixel columns are the same, and so are the decimated points.
+    if (!m_decimationStale && cols.x0 == m_decimatedFor.x0 && cols.x1 == m_decimatedFor.x1
+        && cols.width == m_decimatedFor.width && cols.logX == m_decimatedFor.logX)
+        return;
+    m_decimationStale = false;
+    m_decimatedFor = cols;
     for (auto& curve : m_curves) {
         curve->raw.clear();
         curve->line.clear();

@@ -7,7 +7,6 @@
 #include <QChartView>
 #include <QHash>
 #include <QList>
-#include <QPointer>
 
 #include <memory>
 #include <optional>
@@ -240,6 +239,8 @@ private:
     bool m_dirty = true;
     bool m_inRelayout = false;
     bool m_refreshQueued = false;
+    bool m_decimationStale = true;
+    PixelColumns m_decimatedFor; // the columns the curves' decimated points were made for
 
     std::vector<std::unique_ptr<Curve>> m_curves; // empty: rebuilt from m_runs at the next refresh
     std::vector<EventHit> m_eventHits;

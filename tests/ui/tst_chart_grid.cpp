@@ -342,6 +342,31 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(chart->xMax(), 119.0, 1000);
         QVERIFY(!chart->seriesLayer()->curves().empty());
     }
+
+    // The window may destroy the workspace before the grid: the charts must let go of its runs.
+    void workspaceGoesFirst()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("run.jsonl"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(
+            "{\"ts\": 1.0, \"tag\": \"step_end\", \"step\": 0, \"context\": {\"loss\": 1.0}}\n"
+            "{\"ts\": 2.0, \"tag\": \"step_end\", \"step\": 1, \"context\": {\"loss\": 0.5}}\n");
+        file.close();
+        auto workspace = std::make_unique<Workspace>();
+        ChartGrid grid(workspace.get());
+        workspace->open(path, false);
+        QTRY_VERIFY_WITH_TIMEOUT(workspace->isIdle() && !workspace->runIds().isEmpty(), 5000);
+        grid.refreshNow();
+        QVERIFY(grid.chartKeys().contains(Loss));
+        MetricChart* chart = grid.chart(Loss);
+        QVERIFY(!chart->runs().isEmpty());
+        workspace.reset();
+        QVERIFY(chart->runs().isEmpty());
+        grid.refreshNow();
+        QCOMPARE(grid.chartCount(), 0);
+    }
 };
 
 const QString TestChartGrid::Loss = QStringLiteral("step_end/loss");

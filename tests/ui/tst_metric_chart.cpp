@@ -307,6 +307,28 @@ private slots:
         QVERIFY(curvePointCount(chart->seriesLayer()->curves()[0]) <= 4 * 800 + 8);
     }
 
+    // "Ignore outliers": the y range leaves out rare spikes (still drawn, clipped at the edge).
+    void ignoreOutliersKeepsTheCurveReadable()
+    {
+        Run run = makeRun(
+            "a", Loss, 10'000, [](int i) { return i == 5000 ? 1e6 : 1.0 + (i % 10) * 0.01; });
+        auto chart = chartOf(Loss, { &run });
+        QVERIFY(chart->yMax() >= 1e6);
+        ChartOptions o;
+        o.ignoreOutliers = true;
+        chart->setOptions(o);
+        chart->refresh();
+        QVERIFY2(chart->yMax() < 1.2, qPrintable(QString::number(chart->yMax())));
+        QVERIFY(chart->yMin() < 1.0 && chart->yMin() > 0.9);
+        // The spike is still drawn: a line leaves through the top edge.
+        double top = 1e9;
+        for (const QPolygonF& p : chart->seriesLayer()->curves()[0].pieces) {
+            for (const QPointF& q : p)
+                top = std::min(top, q.y());
+        }
+        QVERIFY(top < chart->mapping().rect.top());
+    }
+
     void logScales()
     {
         Run run = makeRun("a", Loss, 1000, [](int i) { return i < 10 ? -1.0 : 1.0 / (i + 1); });

@@ -135,6 +135,30 @@ int FileSink::close() noexcept
     return r == 0 ? 0 : errno;
 }
 
+bool FileSink::ends_mid_line() const noexcept
+{
+    struct stat st
+    {
+    };
+    if (fd_ < 0 || ::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+        return false;
+    }
+    // The log descriptor is write-only: read the last byte through a second one, of the same file.
+    const int reader = ::open(native_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (reader < 0) {
+        return false;
+    }
+    struct stat same
+    {
+    };
+    char last = '\n';
+    const bool mid_line = ::fstat(reader, &same) == 0 && same.st_ino == st.st_ino
+        && same.st_dev == st.st_dev && ::pread(reader, &last, 1, st.st_size - 1) == 1
+        && last != '\n';
+    ::close(reader);
+    return mid_line;
+}
+
 bool FileSink::unlinked() const noexcept
 {
     struct stat st

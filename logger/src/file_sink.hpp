@@ -49,6 +49,9 @@ public:
     int close() noexcept;
     // True when the open file has no name any more (deleted, or its folder removed).
     bool unlinked() const noexcept;
+    // True when the open file is a regular file whose last byte is not '\n': an earlier writer
+    // was cut off mid-line, and the next record must not be glued to that fragment.
+    bool ends_mid_line() const noexcept;
 
     // Async-signal-safe write loop on any descriptor.
     static WriteResult write_all(int fd, const char* data, std::size_t size) noexcept;

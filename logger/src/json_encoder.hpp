@@ -218,9 +218,20 @@ inline constexpr std::size_t short_string_room(std::size_t size) noexcept
 
 inline char* write_short_string(char* o, const char* data, std::size_t size) noexcept
 {
-    std::size_t i = 0;
+    const auto* s = reinterpret_cast<const unsigned char*>(data);
     *o++ = '"';
-    o = escape_run(o, reinterpret_cast<const unsigned char*>(data), i, size, size);
+    // Keys and tags are short and plain almost always: check without branching, copy at once.
+    bool plain = true;
+    for (std::size_t k = 0; k < size; ++k) {
+        plain &= plain_bytes.plain[s[k]];
+    }
+    if (plain) {
+        std::memcpy(o, s, size);
+        o += size;
+    } else {
+        std::size_t i = 0;
+        o = escape_run(o, s, i, size, size);
+    }
     *o++ = '"';
     return o;
 }

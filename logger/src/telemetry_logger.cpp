@@ -356,6 +356,7 @@ void TelemetryLogger::Impl::submit_async(const detail::Event& event)
         const bool on_worker = worker_ && std::this_thread::get_id() == worker_->get_id();
         if (options_.overflow == OverflowPolicy::drop || on_worker) {
             bump(dropped_);
+            ++queue_dropped_;
             report(LoggerError::Kind::dropped, 0,
                 "record '" + std::string(event.tag) + "' dropped: the async queue is full ("
                     + std::to_string(options_.async_queue_bytes) + " bytes)");
@@ -426,12 +427,12 @@ void TelemetryLogger::Impl::append_line(const detail::RecordView& record, nanose
             out_.truncate(mark);
             bump(dropped_);
             ++dropped_unreported_;
-            const auto last = reporter_.last_error();
-            report(LoggerError::Kind::dropped, last ? last->error_number : 0,
+            drop_reason_ = "the unwritten buffer reached max_buffer_bytes ("
+                + std::to_string(max_buffer_bytes_) + ") while '" + path_.string()
+                + "' could not be written";
+            report(LoggerError::Kind::dropped, 0,
                 "record '" + std::string(record.tag().substr(0, 200))
-                    + "' dropped: the unwritten buffer reached max_buffer_bytes ("
-                    + std::to_string(max_buffer_bytes_) + ") while '" + path_.string()
-                    + "' cannot be written");
+                    + "' dropped: " + drop_reason_);
             return;
         }
     }
@@ -466,6 +467,8 @@ bool TelemetryLogger::Impl::ensure_open(nanoseconds now)
         return false;
     }
     last_link_check_ = now;
+    // Another writer crashed mid-line: end its fragment before our first record.
+    needs_newline_ = sink_.ends_mid_line();
     return true;
 }
 
@@ -523,6 +526,18 @@ bool TelemetryLogger::Impl::write_out_once(nanoseconds now, std::size_t limit, b
     if (!sink_.is_open()) {
         return false;
     }
+    if (needs_newline_) {
+        const detail::WriteResult separator = sink_.write("\n", 1);
+        if (separator.error != 0) {
+            failing_ = true;
+            retry_after_ = now + retry_interval_;
+            bump(write_errors_);
+            report(LoggerError::Kind::write, separator.error,
+                "write to '" + path_.string() + "' failed: " + errno_text(separator.error));
+            return false;
+        }
+        needs_newline_ = false;
+    }
     const detail::WriteResult result = sink_.write(out_.data() + written_, limit - written_);
     if (result.written != 0) {
         const char* begin = out_.data() + written_;
@@ -575,12 +590,18 @@ bool TelemetryLogger::Impl::write_out_once(nanoseconds now, std::size_t limit, b
 
 void TelemetryLogger::Impl::append_dropped_notice(nanoseconds now)
 {
-    const auto last = reporter_.last_error();
+    std::uint64_t seq = 0;
+    if (async_) {
+        std::lock_guard lock(mutex_); // the output lock is io_mutex_ here; seq is mutex_'s
+        seq = next_seq_++;
+    } else {
+        seq = next_seq_++; // mutex_ is the output lock, already held
+    }
     detail::ByteBuffer ops;
     detail::RecordCapture capture(ops, format_.max_depth());
-    capture.begin(format_.now_wall(), next_seq_, "records_dropped", false);
+    capture.begin(format_.now_wall(), seq, "records_dropped", false);
     capture.add_uint("count", dropped_unreported_);
-    capture.add_string("reason", last ? std::string_view(last->message) : std::string_view());
+    capture.add_string("reason", drop_reason_);
     capture.finish();
     dropped_unreported_ = 0;
     append_line(detail::RecordView(ops.data()), now);
@@ -612,6 +633,11 @@ bool TelemetryLogger::Impl::drain(bool force, bool insist)
         staged_records_ = 0;
         if (queue_waiters_ != 0) {
             queue_space_.notify_all();
+        }
+        if (queue_dropped_ != 0) {
+            dropped_unreported_ += std::exchange(queue_dropped_, 0);
+            drop_reason_ = "the async queue was full (async_queue_bytes "
+                + std::to_string(options_.async_queue_bytes) + ", OverflowPolicy::drop)";
         }
     }
     const nanoseconds now = format_.now_steady();
@@ -804,19 +830,22 @@ LoggerStats TelemetryLogger::Impl::stats() const noexcept
 
 void TelemetryLogger::Impl::prepare_fork() noexcept
 {
-    io_mutex_.lock();
-    mutex_.lock();
     // Write what is buffered now, so that the child has nothing of the parent's to re-emit.
-    try {
-        const nanoseconds now = format_.now_steady();
-        if (async_) {
-            draining_.swap(staging_);
-            staged_records_ = 0;
-            format_batch(draining_, now);
+    // (Records logged by other threads meanwhile stay with the parent; the child drops them.)
+    // Whatever cannot be written (or formatted, out of memory) stays with the parent.
+    io_mutex_.lock();
+    if (async_) {
+        try {
+            drain(true, true); // takes mutex_ only to swap the queue
+        } catch (...) {
         }
-        write_out(now, out_.size(), true);
-    } catch (...) {
-        // Whatever is left stays with the parent; the child drops it.
+        mutex_.lock();
+    } else {
+        mutex_.lock();
+        try {
+            write_out(format_.now_steady(), out_.size(), true);
+        } catch (...) {
+        }
     }
     reporter_.lock();
 }
@@ -840,6 +869,7 @@ void TelemetryLogger::Impl::after_fork_child() noexcept
     unflushed_records_ = 0;
     dropped_unreported_ = 0;
     queue_waiters_ = 0;
+    queue_dropped_ = 0;
     worker_idle_ = false;
     reporter_.reset_after_fork();
     (void)worker_.release(); // that thread does not exist here: never join or destroy it

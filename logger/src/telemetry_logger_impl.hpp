@@ -109,6 +109,7 @@ private:
     detail::ByteBuffer staging_; // async: captured records not yet taken by the writer
     std::size_t staged_records_ = 0;
     std::size_t queue_waiters_ = 0;
+    std::uint64_t queue_dropped_ = 0; // async, OverflowPolicy::drop: not yet in dropped_unreported_
     std::uint64_t next_seq_ = 0;
     bool worker_idle_ = false; // waiting with nothing queued: a new record must notify
     bool stop_ = false;
@@ -126,9 +127,11 @@ private:
     ns retry_after_ {};
     ns last_link_check_ {};
     bool failing_ = false;
+    bool needs_newline_ = false; // the file ended mid-line when opened (see FileSink)
     bool sink_closed_ = false;
     bool fsync_failed_ = false; // since the previous explicit flush()
-    std::uint64_t dropped_unreported_ = 0;
+    std::uint64_t dropped_unreported_ = 0; // since the last records_dropped record
+    std::string drop_reason_; // why the last of them was dropped
 
     // --- statistics, readable without locks ---
     std::atomic<std::uint64_t> records_ { 0 };

@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -71,7 +72,22 @@ int failing_fsync(int fd)
     return ::fsync(fd);
 }
 
+std::atomic<bool> gate_closed { false };
+std::atomic<int> writers_at_gate { 0 };
+
+ssize_t gated_write(int fd, const void* data, std::size_t size)
+{
+    if (gate_closed.load()) {
+        writers_at_gate.fetch_add(1);
+        while (gate_closed.load()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+    }
+    return ::write(fd, data, size);
+}
+
 const detail::IoHooks short_writes { &short_and_interrupted_write, &::fsync };
+const detail::IoHooks gated { &gated_write, &::fsync };
 const detail::IoHooks budgeted { &budgeted_write, &failing_fsync };
 
 std::size_t line_count(const fs::path& path)
@@ -96,7 +112,9 @@ private slots:
     void shortWritesAndEintr_data();
     void shortWritesAndEintr();
     void failureInTheMiddleOfALineIsCompleted();
+    void bufferBoundDropsAndSaysSo_data();
     void bufferBoundDropsAndSaysSo();
+    void asyncQueueOverflowDropsAndSaysSo();
     void fsyncFailureIsReportedNotRetriedIntoSuccess();
     void handlerMayLogAndMayThrow();
 
@@ -114,6 +132,8 @@ void TestFileSink::init()
     QVERIFY(dir_->isValid());
     write_calls = 0;
     byte_budget = -1;
+    gate_closed = false;
+    writers_at_gate = 0;
     fsync_failures_left = 0;
 }
 
@@ -305,23 +325,35 @@ void TestFileSink::failureInTheMiddleOfALineIsCompleted()
 
 // The unwritten buffer is bounded: past max_buffer_bytes records are dropped and counted, and
 // once writing works a records_dropped record says how many.
+void TestFileSink::bufferBoundDropsAndSaysSo_data()
+{
+    QTest::addColumn<bool>("async");
+    QTest::newRow("sync") << false;
+    QTest::newRow("async") << true;
+}
+
 void TestFileSink::bufferBoundDropsAndSaysSo()
 {
+    QFETCH(bool, async);
     auto clock = std::make_shared<ManualClock>();
     LoggerOptions options;
+    options.async = async;
+    options.sequence_numbers = true;
     options.clock = clock;
     options.max_record_bytes = 1024;
     options.max_buffer_bytes = 4096;
-    options.error_handler = [](const LoggerError&) {};
+    std::vector<LoggerError::Kind> kinds;
+    options.error_handler = [&](const LoggerError& e) { kinds.push_back(e.kind); };
     detail::set_io_hooks(&budgeted);
     byte_budget = 0; // disk full from the start
     TelemetryLogger log(file(), options);
     for (int i = 0; i < 200; ++i) {
         log.on_step_end(i, { { "loss", 1.0 } });
     }
+    QVERIFY(!log.flush()); // async: the queue is formatted (and the excess dropped) by now
     const auto dropped = log.stats().dropped;
     QVERIFY(dropped > 100 && dropped < 200);
-    QCOMPARE(log.last_error()->kind, LoggerError::Kind::dropped);
+    QVERIFY(std::count(kinds.begin(), kinds.end(), LoggerError::Kind::dropped) >= 1);
     byte_budget = -1;
     QVERIFY(log.flush());
     const auto lines = test::read_lines(file());
@@ -333,7 +365,50 @@ void TestFileSink::bufferBoundDropsAndSaysSo()
     const auto notice = test::parse_strict(lines.back());
     QCOMPARE(notice["tag"].get<std::string>(), std::string("records_dropped"));
     QCOMPARE(notice["count"].get<std::uint64_t>(), dropped);
-    QVERIFY(notice["reason"].get<std::string>().find("max_buffer_bytes") != std::string::npos);
+    QVERIFY2(notice["reason"].get<std::string>().find("max_buffer_bytes") != std::string::npos,
+        lines.back().c_str());
+    // The notice has a sequence number of its own, after every record kept.
+    QCOMPARE(notice["seq"].get<std::uint64_t>(), std::uint64_t(201));
+}
+
+// Async mode with OverflowPolicy::drop: while the writer thread is stuck (a slow disk), a full
+// queue drops records instead of blocking the training thread; each is counted, and the file
+// says how many once writing resumes.
+void TestFileSink::asyncQueueOverflowDropsAndSaysSo()
+{
+    LoggerOptions options;
+    options.async = true;
+    options.overflow = OverflowPolicy::drop;
+    options.async_queue_bytes = 4096;
+    options.error_handler = [](const LoggerError&) {};
+    detail::set_io_hooks(&gated);
+    TelemetryLogger log(file(), options);
+    gate_closed = true;
+    log.on_step_end(0);
+    QTRY_VERIFY_WITH_TIMEOUT(writers_at_gate.load() > 0, 5000); // the writer is stuck in write()
+    constexpr int records = 1000;
+    for (int i = 1; i <= records; ++i) {
+        log.on_step_end(i);
+    }
+    const auto dropped = log.stats().dropped;
+    QVERIFY(dropped > 0);
+    gate_closed = false;
+    QVERIFY(log.flush());
+    const auto lines = test::read_lines(file());
+    std::size_t steps = 0;
+    std::uint64_t reported = 0;
+    for (const auto& line : lines) {
+        const auto record = test::parse_strict(line);
+        if (record["tag"] == "step_end") {
+            ++steps;
+        } else if (record["tag"] == "records_dropped") {
+            reported += record["count"].get<std::uint64_t>();
+            QVERIFY(record["reason"].get<std::string>().find("async queue was full")
+                != std::string::npos);
+        }
+    }
+    QCOMPARE(reported, dropped);
+    QCOMPARE(steps + dropped, std::uint64_t(records + 1));
 }
 
 // W14: a failed fsync is reported as possible data loss, makes the next flush() return false, and

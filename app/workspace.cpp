@@ -233,18 +233,24 @@ struct Workspace::Private
         return SourceState::Idle;
     }
 
-    void startFileFollower(int sourceId, const QString& path, LinePosition from)
+    // A follower and the context its lines are parsed in share one new thread per source.
+    void moveToFollowThread(int sourceId, Source& source, QObject* follower)
     {
-        Source& source = sources.at(sourceId);
         source.thread = new QThread;
         source.thread->setObjectName(QStringLiteral("follow %1").arg(sourceId));
-        auto* follower = new FileFollower(path);
         auto* context = new QObject;
         follower->moveToThread(source.thread);
         context->moveToThread(source.thread);
         source.follower = follower;
         source.parseContext = context;
         connectChunks(sourceId, follower, context);
+    }
+
+    void startFileFollower(int sourceId, const QString& path, LinePosition from)
+    {
+        Source& source = sources.at(sourceId);
+        auto* follower = new FileFollower(path);
+        moveToFollowThread(sourceId, source, follower);
         QObject::connect(follower, &FileFollower::fileReset, q,
                          [this, sourceId, path](const QString& reason) {
                              resetFile(sourceId, path, reason);
@@ -267,15 +273,8 @@ struct Workspace::Private
                              const QHash<QString, LinePosition>& resumeAt)
     {
         Source& source = sources.at(sourceId);
-        source.thread = new QThread;
-        source.thread->setObjectName(QStringLiteral("follow %1").arg(sourceId));
         auto* follower = new FolderFollower(folder);
-        auto* context = new QObject;
-        follower->moveToThread(source.thread);
-        context->moveToThread(source.thread);
-        source.follower = follower;
-        source.parseContext = context;
-        connectChunks(sourceId, follower, context);
+        moveToFollowThread(sourceId, source, follower);
         QObject::connect(follower, &FolderFollower::fileReset, q,
                          [this, sourceId](const QString& path, const QString& reason) {
                              resetFile(sourceId, path, reason);

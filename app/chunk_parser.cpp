@@ -1233,10 +1233,11 @@ const ChunkParser::Limits& ChunkParser::limits() const
     return d->limits;
 }
 
-ParsedChunk ChunkParser::parse(
-    const char* data, std::size_t size, std::uint64_t offset, std::uint64_t firstLine)
+ParsedChunk ChunkParser::parse(const char* data, std::size_t size, std::uint64_t offset,
+    std::uint64_t firstLine, ParsedChunk recycled)
 {
-    ParsedChunk chunk;
+    ParsedChunk chunk = std::move(recycled);
+    chunk.clear();
     chunk.offset = offset;
     chunk.firstLine = firstLine;
     chunk.endOffset = offset + size;

@@ -70,8 +70,10 @@ public:
     // number `firstLine`. Each '\n' ends a line; bytes after the last '\n' count as one more line
     // (pass them only when they are known to be complete, e.g. at the end of a file that is no
     // longer written). A BOM is skipped only at offset 0.
-    ParsedChunk parse(
-        const char* data, std::size_t size, std::uint64_t offset, std::uint64_t firstLine);
+    // `recycled`: a chunk that is no longer needed, whose arrays are reused (see
+    // ParsedChunk::clear).
+    ParsedChunk parse(const char* data, std::size_t size, std::uint64_t offset,
+        std::uint64_t firstLine, ParsedChunk recycled = {});
     // The same for a follower's chunk, including its over-long line (listed as malformed with
     // LineAssembler::describeOverlong's reason after the chunk's lines).
     ParsedChunk parse(const LineChunk& chunk);

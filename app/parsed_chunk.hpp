@@ -141,6 +141,43 @@ struct ParsedChunk
     {
         return pointValues.size();
     }
+
+    // Numbers the chunk's lines from `first` on (records, malformed lines, warnings), for a
+    // loader that parses blocks before it knows how many lines precede them.
+    void renumber(std::uint64_t first)
+    {
+        const std::uint64_t shift = first - firstLine; // modular: also right when first < firstLine
+        for (Record& r : records)
+            r.line += shift;
+        for (MalformedLine& m : malformed)
+            m.line += shift;
+        for (Warning& w : warnings)
+            w.line += shift;
+        firstLine = first;
+    }
+
+    // Empties the chunk but keeps its arrays' capacity, so that a loader can hand a merged chunk
+    // back to a parser: the next chunk then costs no allocation and no fresh pages.
+    void clear()
+    {
+        offset = 0;
+        firstLine = 1;
+        lineCount = 0;
+        endOffset = 0;
+        records.clear();
+        pointSeries.clear();
+        pointValues.clear();
+        tags.clear();
+        series.clear();
+        details.clear();
+        malformed.clear();
+        warnings.clear();
+        tallies.clear();
+        blankLines = 0;
+        trailingBlankLines = 0;
+        skippedValues = 0;
+        droppedPoints = 0;
+    }
 };
 
 } // namespace viewer

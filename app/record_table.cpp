@@ -1,5 +1,7 @@
 #include "record_table.hpp"
 
+#include "spare_capacity.hpp"
+
 #include <cmath>
 
 namespace viewer {
@@ -35,6 +37,15 @@ void RecordTable::reserve(std::size_t n)
     m_epoch.reserve(n);
     m_offset.reserve(n);
     m_tag.reserve(n);
+}
+
+void RecordTable::finishAppending()
+{
+    dropSpareCapacity(m_time);
+    dropSpareCapacity(m_step);
+    dropSpareCapacity(m_epoch);
+    dropSpareCapacity(m_offset);
+    dropSpareCapacity(m_tag);
 }
 
 RecordTable::XColumn RecordTable::xColumn(XAxisMode mode) const

@@ -19,6 +19,8 @@ public:
     std::uint32_t append(double ts, double step, double epoch, std::uint64_t offset,
                          std::uint16_t tag);
     void reserve(std::size_t n);
+    // Returns spare capacity after a bulk load.
+    void finishAppending();
 
     std::size_t size() const { return m_time.size(); }
     double time(std::uint32_t r) const { return m_time[r]; }

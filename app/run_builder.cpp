@@ -51,6 +51,7 @@ public:
         double maxEpochEnded = NaN;
         double lastStep = NaN; // of the last step record (step_begin/step_end/flat)
         double lastStepEpoch = NaN; // the epoch of that record
+        double lastRestartStep = NaN; // where the last Restart event went back to
         std::vector<double> seriesLastStep; // per series: step of its last point
         std::vector<std::uint32_t> seriesStamp; // per series: append generation that touched it
         double beginStep = NaN; // last step_begin not yet matched
@@ -64,6 +65,7 @@ public:
         bool warnedTags = false;
         bool warnedKeyPath = false;
         bool warnedChunkSeries = false;
+        bool capacityPlanned = false;
     };
 
     Run& current()
@@ -116,6 +118,7 @@ public:
                                                                              : st.warnedChunkSeries;
         warnOnce(flag, warning.text, summary);
     }
+    void planCapacity(std::uint64_t mergedUpTo);
     void resetTranslation()
     {
         tagMap.clear();
@@ -133,6 +136,7 @@ public:
     std::uint64_t pendingBlank = 0;
     std::uint64_t lines = 0;
     std::uint32_t generation = 0; // of the append in progress
+    std::uint64_t expectedFileSize = 0; // 0: unknown (following, standard input)
 
     // Translation of the current chunk's local ids for the current run (reset when either
     // changes): no string is hashed per point.
@@ -381,10 +385,13 @@ void RunBuilder::Private::mergeRecord(
         && (r.kind == RecordKind::StepBegin || r.kind == RecordKind::StepEnd
             || r.kind == RecordKind::Flat);
     if (stepRecord) {
-        // A step going back is a resume (Restart event) unless the epoch moved on: trainers that
-        // count steps per epoch start again at every epoch.
+        // A step going back is a resume (Restart event) unless the epoch moved on (trainers that
+        // count steps per epoch start again at every epoch) or it went back to where the last
+        // Restart went (a trainer making several passes over the same steps: one event, not one
+        // per pass; every pass is still its own segment).
         const bool epochAdvanced = recordEpoch > st.lastStepEpoch; // false when either is NaN
-        if (step < st.lastStep && !epochAdvanced) {
+        if (step < st.lastStep && !epochAdvanced && step != st.lastRestartStep) {
+            st.lastRestartStep = step;
             addEvent(RunEvent::Kind::Restart, {},
                 QStringLiteral("step went back from %1 to %2")
                     .arg(st.lastStep, 0, 'g', 17)
@@ -463,12 +470,40 @@ void RunBuilder::Private::mergeRecord(
     }
 }
 
+void RunBuilder::Private::planCapacity(std::uint64_t mergedUpTo)
+{
+    // Extrapolating from less would be a guess; a few doublings on the way there cost little.
+    constexpr std::uint64_t MinSampleBytes = 2 * 1024 * 1024;
+    constexpr double Margin = 1.02;
+    Run& run = current();
+    RunState& st = state();
+    if (st.capacityPlanned || run.records.size() == 0)
+        return;
+    const std::uint64_t first = run.records.offset(0);
+    if (mergedUpTo < first + MinSampleBytes || expectedFileSize <= mergedUpTo)
+        return;
+    st.capacityPlanned = true;
+    const double scale = static_cast<double>(expectedFileSize - first)
+        / static_cast<double>(mergedUpTo - first) * Margin;
+    const auto planned = [scale](std::size_t n) {
+        return static_cast<std::size_t>(static_cast<double>(n) * scale) + 16;
+    };
+    run.records.reserve(planned(run.records.size()));
+    for (Series& series : run.series)
+        series.reserve(planned(series.size()));
+}
+
 RunBuilder::RunBuilder(QString sourcePath)
     : d(std::make_unique<Private>(std::move(sourcePath)))
 {
 }
 
 RunBuilder::~RunBuilder() = default;
+
+void RunBuilder::expectFileSize(std::uint64_t bytes)
+{
+    d->expectedFileSize = bytes;
+}
 
 void RunBuilder::setLimits(std::size_t maxSeries, std::size_t maxTags)
 {
@@ -514,6 +549,8 @@ AppendSummary RunBuilder::append(const ParsedChunk& chunk)
 
     if (chunk.lineCount > 0)
         d->lines = std::max<std::uint64_t>(d->lines, chunk.firstLine + chunk.lineCount - 1);
+    if (d->expectedFileSize > 0 && !d->runs.empty())
+        d->planCapacity(chunk.endOffset);
 
     for (AppendSummary::RunChange& c : summary.runs) {
         std::sort(c.series.begin(), c.series.end(),

@@ -26,7 +26,8 @@ namespace viewer {
 // - Segments: a point whose record's step is below the previous point's of the same series starts
 //   a new segment (Series::append(restart)). A Restart event marks a step record (step_begin,
 //   step_end, flat) whose step went back while its epoch did not move on (a resume from a
-//   checkpoint); steps that start over with a new epoch (per-epoch counters) only segment.
+//   checkpoint); steps that start over with a new epoch (per-epoch counters), or go back to the
+//   step the last Restart went back to (repeated passes over the same steps), only segment.
 // - Derived series (tag "derived"): step_duration, seconds from a step_begin to the step_end of
 //   the same step, at the step_end; records_per_second, one point per elapsed second of ts (at the
 //   second's last record; a 0 after a silence of more than a second).
@@ -46,6 +47,11 @@ public:
     RunBuilder& operator=(const RunBuilder&) = delete;
 
     void setLimits(std::size_t maxSeries, std::size_t maxTags);
+    // For a bulk load: the size of the whole file. Once a run has a few megabytes, its arrays are
+    // reserved for the rest of the file from the density seen so far, instead of doubling (each
+    // doubling copies everything and touches fresh pages). Spare room is given back by
+    // Series::finishAppending / RecordTable::finishAppending.
+    void expectFileSize(std::uint64_t bytes);
 
     // Merges the next chunk of the file (chunks must come in file order, without gaps).
     AppendSummary append(const ParsedChunk& chunk);

@@ -1,5 +1,7 @@
 #include "series.hpp"
 
+#include "spare_capacity.hpp"
+
 #include <cmath>
 
 namespace viewer {
@@ -52,8 +54,8 @@ const MinMaxPyramid& Series::pyramid() const
 
 void Series::finishAppending()
 {
-    m_values.shrink_to_fit();
-    m_records.shrink_to_fit();
+    dropSpareCapacity(m_values);
+    dropSpareCapacity(m_records);
     pyramid();
 }
 

@@ -348,6 +348,31 @@ void TestRunBuilder::restarts_data()
 {"tag":"step_end","step":1,"context":{"loss":3.5}}
 )") << "0:5 1:4 2:3 | 1:3.5"
                                    << "restart@6 step 1 : step went back from 2 to 1";
+    QTest::newRow("passes repeated over the same steps: one restart, every pass a segment")
+        << QByteArray(R"({"tag":"epoch_begin","epoch":0}
+{"tag":"step_end","step":0,"context":{"loss":5}}
+{"tag":"step_end","step":1,"context":{"loss":4}}
+{"tag":"step_end","step":0,"context":{"loss":4.5}}
+{"tag":"step_end","step":1,"context":{"loss":3.5}}
+{"tag":"step_end","step":0,"context":{"loss":4.25}}
+{"tag":"epoch_begin","epoch":1}
+{"tag":"step_end","step":0,"context":{"loss":3}}
+{"tag":"step_end","step":1,"context":{"loss":2}}
+{"tag":"step_end","step":0,"context":{"loss":2.5}}
+{"tag":"step_end","step":1,"context":{"loss":1.5}}
+{"tag":"step_end","step":1,"context":{"loss":1.25}}
+{"tag":"step_end","step":0,"context":{"loss":1}}
+)") << "0:5 1:4 | 0:4.5 1:3.5 | 0:4.25 0:3 1:2 | 0:2.5 1:1.5 1:1.25 | 0:1"
+        << "restart@3 step 0 : step went back from 1 to 0";
+    QTest::newRow("resumed twice from different checkpoints: two restarts")
+        << QByteArray(R"({"tag":"step_end","step":5,"context":{"loss":5}}
+{"tag":"step_end","step":6,"context":{"loss":4}}
+{"tag":"step_end","step":5,"context":{"loss":3}}
+{"tag":"step_end","step":6,"context":{"loss":2}}
+{"tag":"step_end","step":7,"context":{"loss":1}}
+{"tag":"step_end","step":6,"context":{"loss":0.5}}
+)") << "5:5 6:4 | 5:3 6:2 7:1 | 6:0.5"
+        << "restart@2 step 5 : step went back from 6 to 5; restart@5 step 6 : step went back from 7 to 6";
     QTest::newRow("same step repeated is not a restart")
         << QByteArray(R"({"tag":"step_end","step":3,"context":{"loss":5}}
 {"tag":"step_end","step":3,"context":{"loss":4}}

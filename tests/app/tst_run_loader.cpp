@@ -1,0 +1,268 @@
+// RunLoader: a file cut into blocks, parsed on several threads and merged in file order, gives
+// exactly the runs of a one-shot parse, whatever the block size and thread count; line numbers
+// stay right across blocks; an unfinished last line is left for the follower; cancel stops it;
+// a bulk load reserves its arrays once and gives spare room back.
+#include "chunk_parser.hpp"
+#include "run_builder.hpp"
+#include "run_loader.hpp"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+#include <cmath>
+
+using viewer::ChunkParser;
+using viewer::Run;
+using viewer::RunBuilder;
+using viewer::RunEvent;
+using viewer::RunLoader;
+using viewer::Series;
+
+namespace {
+
+QString number(double v)
+{
+    return std::isnan(v) ? QStringLiteral("nan") : QString::number(v, 'g', 17);
+}
+
+// Everything a loader could get wrong, as text: runs, records (time, step, offset, tag), series
+// points and segments, events, malformed lines with numbers and reasons, blank-line counts.
+QString dump(const RunBuilder& builder)
+{
+    QString out;
+    for (int r = 0; r < builder.runCount(); ++r) {
+        const Run& run = builder.run(r);
+        out += QStringLiteral("run %1 blank %2 skipped %3\n")
+                   .arg(run.id)
+                   .arg(run.blankLines)
+                   .arg(run.skippedValues);
+        for (std::uint32_t i = 0; i < run.records.size(); ++i) {
+            out += QStringLiteral(" rec %1 %2 @%3 t%4\n")
+                       .arg(number(run.records.time(i)), number(run.records.step(i)))
+                       .arg(run.records.offset(i))
+                       .arg(run.records.tag(i));
+        }
+        for (const Series& s : run.series) {
+            out += QStringLiteral(" series %1:").arg(s.key());
+            for (std::size_t p = 0; p < s.size(); ++p)
+                out += QStringLiteral(" %1@%2").arg(number(s.values()[p])).arg(s.records()[p]);
+            for (const std::uint32_t start : s.segmentStarts())
+                out += QStringLiteral(" |%1").arg(start);
+            out += QLatin1Char('\n');
+        }
+        for (const RunEvent& e : run.events) {
+            out += QStringLiteral(" event %1 rec %2 %3\n")
+                       .arg(static_cast<int>(e.kind))
+                       .arg(e.record)
+                       .arg(e.message);
+        }
+        for (const viewer::MalformedLine& m : run.malformed)
+            out += QStringLiteral(" malformed line %1 @%2 %3\n").arg(m.line).arg(m.offset).arg(m.reason);
+    }
+    return out;
+}
+
+QString oneShot(const QByteArray& text)
+{
+    RunBuilder builder(QStringLiteral("run.jsonl"));
+    ChunkParser parser;
+    builder.append(parser.parse(text.constData(), static_cast<std::size_t>(text.size()), 0, 1));
+    return dump(builder);
+}
+
+// Two runs, malformed and blank lines, CRLF, a BOM, NaN tokens, an error and a resume.
+QByteArray sampleText()
+{
+    QByteArray text = "\xEF\xBB\xBF";
+    text += R"({"ts":1,"tag":"run_begin","run":"first"})"
+            "\n";
+    for (int i = 0; i < 300; ++i) {
+        text += QByteArray(R"({"ts":)") + QByteArray::number(2 + i) + R"(,"tag":"step_end","step":)"
+            + QByteArray::number(i % 170) + R"(,"context":{"loss":)"
+            + (i % 37 == 0 ? QByteArray("NaN") : QByteArray::number(1.0 / (i + 1), 'g', 17))
+            + R"(,"metrics":{"acc":)" + QByteArray::number(i) + "}}}" + (i % 3 ? "\n" : "\r\n");
+        if (i % 41 == 0)
+            text += "{\"truncated\": \n\n  \n";
+        if (i == 150)
+            text += R"({"ts":160,"tag":"error","type":"ValueError","message":"bad <b>batch</b>"})"
+                    "\n";
+    }
+    text += R"({"ts":400,"tag":"run_begin","run":"second"})"
+            "\n";
+    for (int i = 0; i < 50; ++i) {
+        text += QByteArray(R"({"ts":)") + QByteArray::number(401 + i)
+            + R"(,"tag":"step_end","step":)" + QByteArray::number(i) + R"(,"context":{"loss":)"
+            + QByteArray::number(i) + "}}\n";
+    }
+    return text;
+}
+
+QString writeFile(const QTemporaryDir& dir, const QByteArray& text)
+{
+    const QString path = dir.filePath(QStringLiteral("run.jsonl"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(text) != text.size())
+        return {};
+    return path;
+}
+
+} // namespace
+
+class TestRunLoader : public QObject
+{
+    Q_OBJECT
+private slots:
+    void sameRunsAsOneShot_data();
+    void sameRunsAsOneShot();
+    void unfinishedLastLineIsLeft();
+    void progressReachesTheEnd();
+    void cancelStopsEarly();
+    void bulkLoadReservesOnceAndGivesSpareBack();
+    void missingFileIsAnError();
+};
+
+void TestRunLoader::sameRunsAsOneShot_data()
+{
+    QTest::addColumn<int>("threads");
+    QTest::addColumn<qint64>("blockBytes");
+    for (const int threads : { 1, 2, 3 }) {
+        for (const qint64 block : { 1, 100, 997, 4096, 1 << 20 }) {
+            QTest::addRow("%d threads, %lld-byte blocks", threads, static_cast<long long>(block))
+                << threads << block;
+        }
+    }
+}
+
+void TestRunLoader::sameRunsAsOneShot()
+{
+    QFETCH(int, threads);
+    QFETCH(qint64, blockBytes);
+    const QByteArray text = sampleText();
+    QTemporaryDir dir;
+    const QString path = writeFile(dir, text);
+    QVERIFY(!path.isEmpty());
+
+    RunBuilder builder(QStringLiteral("run.jsonl"));
+    std::atomic<bool> cancel { false };
+    const RunLoader::Result result = RunLoader::load(path, builder, cancel, {}, threads, blockBytes);
+    QVERIFY(result.error.isEmpty());
+    QVERIFY(!result.cancelled);
+    const QString reference = oneShot(text);
+    QVERIFY(reference.contains(QStringLiteral("malformed line 3 ")));
+    QVERIFY(reference.contains(QStringLiteral("run second")));
+    QCOMPARE(dump(builder), reference);
+    QCOMPARE(result.end.offset, qint64(text.size()));
+    QCOMPARE(result.end.lineNumber, qint64(text.count('\n') + 1));
+    QCOMPARE(builder.linesSeen(), std::uint64_t(text.count('\n')));
+}
+
+void TestRunLoader::unfinishedLastLineIsLeft()
+{
+    const QByteArray complete = sampleText();
+    const QByteArray text = complete + R"({"ts":999,"tag":"step_end","ste)";
+    QTemporaryDir dir;
+    const QString path = writeFile(dir, text);
+    RunBuilder builder(QStringLiteral("run.jsonl"));
+    std::atomic<bool> cancel { false };
+    const RunLoader::Result result = RunLoader::load(path, builder, cancel, {}, 2, 512);
+    QCOMPARE(dump(builder), oneShot(complete));
+    // The follower resumes at the unfinished line, with its number.
+    QCOMPARE(result.end.offset, qint64(complete.size()));
+    QCOMPARE(result.end.lineNumber, qint64(complete.count('\n') + 1));
+}
+
+void TestRunLoader::progressReachesTheEnd()
+{
+    const QByteArray text = sampleText();
+    QTemporaryDir dir;
+    const QString path = writeFile(dir, text);
+    RunBuilder builder(QStringLiteral("run.jsonl"));
+    std::atomic<bool> cancel { false };
+    QList<qint64> done;
+    const RunLoader::Result result = RunLoader::load(
+        path, builder, cancel, [&](qint64 bytes, qint64 total) {
+            QCOMPARE(total, qint64(text.size()));
+            done.append(bytes);
+        },
+        2, 1000);
+    QVERIFY(done.size() > 10);
+    QVERIFY(std::is_sorted(done.begin(), done.end()));
+    QCOMPARE(done.last(), qint64(text.size()));
+    QCOMPARE(result.fileSize, qint64(text.size()));
+}
+
+void TestRunLoader::cancelStopsEarly()
+{
+    const QByteArray text = sampleText();
+    QTemporaryDir dir;
+    const QString path = writeFile(dir, text);
+    RunBuilder builder(QStringLiteral("run.jsonl"));
+    std::atomic<bool> cancel { false };
+    qint64 merged = 0;
+    const RunLoader::Result result = RunLoader::load(
+        path, builder, cancel, [&](qint64 bytes, qint64) {
+            merged = bytes;
+            if (bytes > text.size() / 4)
+                cancel = true;
+        },
+        2, 500);
+    QVERIFY(result.cancelled);
+    QVERIFY(merged < text.size());
+    // What was merged is whole: the records up to the resume point, nothing after it.
+    QCOMPARE(result.end.offset, merged);
+    QVERIFY(builder.runCount() >= 1);
+    const Run& run = builder.run(builder.runCount() - 1);
+    QVERIFY(run.records.size() > 0);
+    QVERIFY(run.records.offset(static_cast<std::uint32_t>(run.records.size() - 1))
+        < static_cast<std::uint64_t>(result.end.offset));
+}
+
+// A run big enough to plan for (several MB): the arrays end with little spare room, and the
+// values are those of a one-shot parse.
+void TestRunLoader::bulkLoadReservesOnceAndGivesSpareBack()
+{
+    QByteArray text;
+    for (int i = 0; i < 60000; ++i) {
+        text += QByteArray(R"({"ts":)") + QByteArray::number(1000 + i * 0.01, 'f', 2)
+            + R"(,"tag":"step_end","step":)" + QByteArray::number(i) + R"(,"context":{"loss":)"
+            + QByteArray::number(1.0 / (i + 1), 'g', 17) + R"(,"lr":0.001,"m":{"a":)"
+            + QByteArray::number(i % 97) + "}}}\n";
+        if (i % 1000 == 0)
+            text += R"({"ts":1,"tag":"eval","bleu":)" + QByteArray::number(i) + "}\n";
+    }
+    QVERIFY(text.size() > 5 * 1024 * 1024);
+    QTemporaryDir dir;
+    const QString path = writeFile(dir, text);
+    RunBuilder builder(QStringLiteral("run.jsonl"));
+    std::atomic<bool> cancel { false };
+    RunLoader::load(path, builder, cancel, {}, 2, 256 * 1024);
+    QCOMPARE(dump(builder), oneShot(text));
+    const Run& run = builder.run(0);
+    QCOMPARE(run.records.size(), std::size_t(60060));
+    for (const Series& s : run.series) {
+        const std::size_t slack = s.values().capacity() - s.size();
+        QVERIFY2(slack <= s.size() / 16 + 64,
+            qPrintable(QStringLiteral("%1: %2 points, capacity %3")
+                           .arg(s.key())
+                           .arg(s.size())
+                           .arg(s.values().capacity())));
+    }
+    // Records: time, step, epoch, offset and tag, with at most 1/16 spare.
+    const double perRecord = double(run.records.bytesUsed()) / double(run.records.size());
+    QVERIFY2(perRecord <= 34.0 * 17 / 16, qPrintable(QString::number(perRecord)));
+}
+
+void TestRunLoader::missingFileIsAnError()
+{
+    RunBuilder builder(QStringLiteral("nope.jsonl"));
+    std::atomic<bool> cancel { false };
+    const RunLoader::Result result =
+        RunLoader::load(QStringLiteral("/nonexistent/nope.jsonl"), builder, cancel);
+    QVERIFY(!result.error.isEmpty());
+    QCOMPARE(builder.runCount(), 0);
+}
+
+QTEST_MAIN(TestRunLoader)
+#include "tst_run_loader.moc"

@@ -856,6 +856,11 @@ Failure ChunkParser::Private::readTag(od::value& value, State& st)
         const std::size_t n = std::min<std::size_t>(m_out->tags.size(), 8);
         for (std::size_t i = 0; i < n; ++i) {
             if (m_tagRaw[i].matches(token.data() + 1)) {
+                // Consume the string: left unread, On-Demand would skip it without checking
+                // what follows ({"tag":"st":}} after a "st" record was taken as a record).
+                od::raw_json_string consumed;
+                if (auto e = value.get_raw_json_string().get(consumed))
+                    return fail(e);
                 id = static_cast<std::uint32_t>(i);
                 break;
             }

@@ -252,6 +252,17 @@ bool JsonLineScanner::quoteNonFiniteTokens(std::string_view line, std::string& o
     out.reserve(line.size() + 16);
     bool found = false;
     bool inString = false;
+    char previous = 0; // the last byte outside strings that is not white space
+    // Only a value may be a bare token: first on the line or after ':', '[' or ',', and not
+    // followed by ':' (a key, as in {NaN: 1}, stays bare so that the line stays malformed).
+    const auto quote = [&](std::size_t i, std::string_view token) {
+        if (previous != 0 && previous != ':' && previous != '[' && previous != ',')
+            return false;
+        if (!bareTokenAt(line, i, token))
+            return false;
+        const std::size_t next = skipSpace(line, i + token.size());
+        return next >= line.size() || line[next] != ':';
+    };
     std::size_t i = 0;
     while (i < line.size()) {
         const char c = line[i];
@@ -269,22 +280,27 @@ bool JsonLineScanner::quoteNonFiniteTokens(std::string_view line, std::string& o
         }
         if (c == '"') {
             inString = true;
-        } else if (c == 'N' && bareTokenAt(line, i, "NaN")) {
+        } else if (c == 'N' && quote(i, "NaN")) {
             out.append("\"NaN\"");
             i += 3;
             found = true;
+            previous = '"';
             continue;
-        } else if (c == 'I' && bareTokenAt(line, i, "Infinity")) {
+        } else if (c == 'I' && quote(i, "Infinity")) {
             out.append("\"Infinity\"");
             i += 8;
             found = true;
+            previous = '"';
             continue;
-        } else if (c == '-' && bareTokenAt(line, i + 1, "Infinity")) {
+        } else if (c == '-' && quote(i + 1, "Infinity")) {
             out.append("\"-Infinity\"");
             i += 9;
             found = true;
+            previous = '"';
             continue;
         }
+        if (!isSpace(c))
+            previous = c;
         out.push_back(c);
         ++i;
     }

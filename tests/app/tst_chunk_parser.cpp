@@ -88,6 +88,7 @@ private slots:
     void runBeginInfo();
     void errorDetail();
     void tagAfterPayload();
+    void knownTagStillValidatesWhatFollows();
     void shapeCacheFollowsNesting();
     void duplicateKeyLastWins();
     void seriesLimit();
@@ -296,6 +297,8 @@ void TestChunkParser::malformed_data()
                                   << "not JSON: expected a value at column 1";
     QTest::newRow("missing colon")
         << QByteArray(R"({"a" 1})") << "not JSON: expected ':' at column 6";
+    QTest::newRow("bare NaN as a key")
+        << QByteArray(R"({NaN: 1, "a": NaN})") << "not JSON: expected a key in double quotes at column 2";
     QTest::newRow("missing comma")
         << QByteArray(R"({"a":1 "b":2})") << "not JSON: expected ',' or '}' at column 8";
     QTest::newRow("array trailing comma")
@@ -526,6 +529,24 @@ void TestChunkParser::tagAfterPayload()
     QCOMPARE(pointsOf(chunk, 2), QStringLiteral("^b/bleu=3")); // duplicate "tag": the last wins
 }
 
+void TestChunkParser::knownTagStillValidatesWhatFollows()
+{
+    // A tag seen before is matched in place; what follows it must still be checked (F1 found
+    // {"tag":"st":}} taken as a record once "st" was known).
+    const ParsedChunk chunk = parseText(R"({"tag":"st"})"
+                                        "\n"
+                                        R"({"tag":"st":}})"
+                                        "\n"
+                                        R"({"tag":"st" "x"})"
+                                        "\n"
+                                        R"({"tag":"st","step":1})"
+                                        "\n");
+    QCOMPARE(chunk.records.size(), std::size_t(2));
+    QCOMPARE(chunk.malformed.size(), std::size_t(2));
+    QCOMPARE(chunk.malformed[0].line, std::uint64_t(2));
+    QCOMPARE(chunk.malformed[1].line, std::uint64_t(3));
+}
+
 void TestChunkParser::shapeCacheFollowsNesting()
 {
     // The same keys in the same order but nested differently must give different paths, and a
@@ -724,6 +745,16 @@ void TestChunkParser::quoteNonFiniteTokens_data()
         << QByteArray(R"({"NaN": "loss is NaN", "b": "\"NaN\" Infinity"})") << false;
     QTest::newRow("glued") << QByteArray(R"({"a": NaNa, "b": xInfinity})")
                            << QByteArray(R"({"a": NaNa, "b": xInfinity})") << false;
+    // Only values: a bare token as a key (or top-level) stays bare, so the line stays malformed.
+    QTest::newRow("key") << QByteArray(R"({NaN: 1, "a": -Infinity})")
+                         << QByteArray(R"({NaN: 1, "a": "-Infinity"})") << true;
+    QTest::newRow("key after a comma") << QByteArray(R"({"a": 1, Infinity : 2})")
+                                       << QByteArray() << false;
+    QTest::newRow("top level") << QByteArray("NaN") << QByteArray(R"("NaN")") << true;
+    QTest::newRow("after a value") << QByteArray(R"({"a": 1 NaN})") << QByteArray() << false;
+    QTest::newRow("spaced values") << QByteArray("{\"a\" :\tNaN , \"b\": [ -Infinity ]}")
+                                   << QByteArray("{\"a\" :\t\"NaN\" , \"b\": [ \"-Infinity\" ]}")
+                                   << true;
 }
 
 void TestChunkParser::quoteNonFiniteTokens()

@@ -16,7 +16,10 @@
 #include <QThread>
 #include <QThreadPool>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <limits>
 #include <map>
 
 namespace viewer {
@@ -30,12 +33,31 @@ enum class SourceKind
     Stdin,
 };
 
+// After the user closed the run a followed file is still appending to, the records that keep
+// coming for it are dropped until a new run starts in the file.
+enum class Discard
+{
+    None,
+    // The closed run began with run_begin: so does any later run. Each chunk is merged into a new
+    // builder; its first run is the closed one's continuation unless the chunk opens with
+    // run_begin, and is thrown away with the builder.
+    UntilRunBegin,
+    // The closed run was cut by the epoch rule, which needs the run's history: the continuation
+    // is the builder's hidden first run, freed when the next run starts.
+    HiddenFirstRun,
+};
+
 // The runs read from one file of a source, and the builder that keeps appending to them.
 struct FileRuns
 {
     std::unique_ptr<RunBuilder> builder;
-    std::vector<int> runIds; // runIds[i] is builder->run(i)
+    std::vector<int> runIds; // runIds[i] is builder->run(i); -1 for a closed or hidden run
     LinePosition end; // just past the last line merged: where following resumes
+    // Builders replaced after their last run was closed: they keep the file's earlier runs that
+    // are still open, and are never appended to again.
+    std::vector<std::unique_ptr<RunBuilder>> retired;
+    Discard discard = Discard::None;
+    int firstRunNumber = 1; // the number in the file of builder->run(0), for default run names
 };
 
 struct LoadedFile
@@ -61,11 +83,16 @@ struct Workspace::Private
         StdinReader* stdinReader = nullptr;
         QObject* parseContext = nullptr; // lives on the thread where appended lines are parsed
         QThread* parseThread = nullptr; // standard input's parse thread
+        // The line noted as incomplete in info.message (0: none): the note goes, and the
+        // follower's own message comes back, once that line has arrived (V20).
+        qint64 incompleteLine = 0;
+        QString followerMessage;
     };
     struct RunRef
     {
         int sourceId = -1;
         QString file;
+        RunBuilder* builder = nullptr; // the file's builder or one of its retired ones
         std::size_t index = 0;
     };
 
@@ -98,24 +125,188 @@ struct Workspace::Private
         emit q->sourceStateChanged(sourceId);
     }
 
-    // Gives new runs of a file their ids and announces them; returns whether any was added.
+    // Gives new runs of a file their ids and announces them.
     void registerNewRuns(int sourceId, const QString& path, FileRuns& file)
     {
         while (file.runIds.size() < static_cast<std::size_t>(file.builder->runCount())) {
+            const std::size_t index = file.runIds.size();
+            if (index == 0 && file.discard == Discard::HiddenFirstRun) {
+                file.runIds.push_back(-1);
+                continue;
+            }
+            renumber(file, static_cast<int>(index));
             const int runId = nextRunId++;
-            runs[runId] = { sourceId, path, file.runIds.size() };
+            runs[runId] = { sourceId, path, file.builder.get(), index };
             file.runIds.push_back(runId);
             emit q->runAdded(runId);
         }
     }
 
+    // A run named by default ("<file> #n") in a builder that started mid-file gets the number it
+    // has in the file.
+    static void renumber(FileRuns& file, int index)
+    {
+        if (file.firstRunNumber == 1)
+            return;
+        Run& run = file.builder->run(index);
+        const auto suffix = [](int number) {
+            return number > 1 ? QStringLiteral(" #%1").arg(number) : QString();
+        };
+        const QString given = suffix(index + 1);
+        const QString wanted = suffix(file.firstRunNumber + index);
+        if (run.displayName.endsWith(given))
+            run.displayName = run.displayName.left(run.displayName.size() - given.size()) + wanted;
+        const bool namedByRunBegin = !run.info.value(QStringLiteral("run")).toString().isEmpty();
+        if (!namedByRunBegin && run.id.endsWith(given))
+            run.id = run.id.left(run.id.size() - given.size()) + wanted;
+    }
+
+    // Frees what a closed run holds; its name stays, so that later runs are still named apart.
+    static void freeRun(RunBuilder& builder, std::size_t index)
+    {
+        Run& run = builder.run(static_cast<int>(index));
+        Run shell;
+        shell.id = run.id;
+        shell.sourcePath = run.sourcePath;
+        shell.displayName = run.displayName;
+        run = std::move(shell);
+    }
+
     void dropRuns(FileRuns& file)
     {
-        for (int runId : file.runIds) {
+        std::vector<int> ids;
+        for (const auto& [runId, ref] : runs)
+            if (ref.builder == file.builder.get()
+                || std::any_of(file.retired.begin(), file.retired.end(),
+                    [builder = ref.builder](const auto& b) { return b.get() == builder; }))
+                ids.push_back(runId);
+        for (int runId : ids) {
             runs.erase(runId);
             emit q->runRemoved(runId);
         }
         file.runIds.clear();
+        file.retired.clear();
+        file.discard = Discard::None;
+        file.firstRunNumber = 1;
+    }
+
+    // Retired builders none of whose runs is open any more are freed.
+    void pruneRetired(FileRuns& file)
+    {
+        std::erase_if(file.retired, [this](const std::unique_ptr<RunBuilder>& builder) {
+            return std::none_of(runs.begin(), runs.end(),
+                [&builder](const auto& entry) { return entry.second.builder == builder.get(); });
+        });
+    }
+
+    // Closes a run. The last run of the file's builder may still grow: that builder is retired
+    // and a new one takes the file's next lines, dropping the closed run's continuation.
+    void closeRun(int runId)
+    {
+        auto it = runs.find(runId);
+        if (it == runs.end())
+            return;
+        const RunRef ref = it->second;
+        runs.erase(it);
+        Source* source = find(ref.sourceId);
+        FileRuns& file = source->files.at(ref.file);
+        const bool growing = ref.builder == file.builder.get()
+            && ref.index + 1 == static_cast<std::size_t>(file.builder->runCount());
+        if (growing) {
+            const Run& run = file.builder->run(static_cast<int>(ref.index));
+            const bool fromRunBegin = !run.info.isEmpty();
+            file.firstRunNumber += static_cast<int>(ref.index);
+            file.retired.push_back(std::move(file.builder));
+            file.builder = std::make_unique<RunBuilder>(ref.file);
+            file.runIds.clear();
+            file.discard = fromRunBegin ? Discard::UntilRunBegin : Discard::HiddenFirstRun;
+            if (!fromRunBegin)
+                file.builder->append(
+                    epochHistory(file.retired.back()->run(static_cast<int>(ref.index))));
+        } else if (ref.builder == file.builder.get()) {
+            file.runIds[ref.index] = -1;
+        }
+        freeRun(*ref.builder, ref.index);
+        pruneRetired(file);
+        emit q->runRemoved(runId);
+    }
+
+    // The epoch rule that ends a run needs its first epoch and the highest ones begun and ended:
+    // replayed into the new builder's hidden first run as epoch records.
+    static ParsedChunk epochHistory(const Run& run)
+    {
+        using Kind = ParsedChunk::RecordKind;
+        constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+        double first = NaN;
+        double maxBegun = NaN;
+        double maxEnded = NaN;
+        for (const RunEvent& event : run.events) {
+            if (event.kind == RunEvent::Kind::EpochBegin && !std::isnan(event.epoch)) {
+                if (std::isnan(first))
+                    first = event.epoch;
+                maxBegun = std::isnan(maxBegun) ? event.epoch : std::max(maxBegun, event.epoch);
+            } else if (event.kind == RunEvent::Kind::EpochEnd && !std::isnan(event.epoch)) {
+                maxEnded = std::isnan(maxEnded) ? event.epoch : std::max(maxEnded, event.epoch);
+            }
+        }
+        ParsedChunk chunk;
+        chunk.tags = { { "epoch_begin", Kind::EpochBegin }, { "epoch_end", Kind::EpochEnd } };
+        const auto add = [&chunk](double epoch, Kind kind) {
+            ParsedChunk::Record record;
+            record.ts = NaN;
+            record.step = NaN;
+            record.epoch = epoch;
+            record.kind = kind;
+            record.tag = kind == Kind::EpochBegin ? 0 : 1;
+            chunk.records.push_back(record);
+        };
+        if (!std::isnan(first)) {
+            add(first, Kind::EpochBegin);
+            if (maxBegun > first)
+                add(maxBegun, Kind::EpochBegin);
+        }
+        if (!std::isnan(maxEnded))
+            add(maxEnded, Kind::EpochEnd);
+        return chunk;
+    }
+
+    // Merges a chunk into a file in Discard mode (see Discard).
+    AppendSummary mergeDiscarding(FileRuns& file, const ParsedChunk& chunk)
+    {
+        AppendSummary summary;
+        if (file.discard == Discard::UntilRunBegin) {
+            const bool opensRun = !chunk.records.empty()
+                && chunk.records.front().kind == ParsedChunk::RecordKind::RunBegin;
+            summary = file.builder->append(chunk);
+            if (opensRun) {
+                file.discard = Discard::None;
+                ++file.firstRunNumber;
+                return summary;
+            }
+            if (file.builder->runCount() <= 1) {
+                const QString path = file.builder->sourcePath();
+                file.builder = std::make_unique<RunBuilder>(path);
+                summary.runs.clear(); // read (the source is active) but not kept
+                return summary;
+            }
+        } else {
+            summary = file.builder->append(chunk);
+        }
+        // Run 0 is the continuation: once a later run started it is complete and can go.
+        if (file.builder->runCount() > 1) {
+            freeRun(*file.builder, 0);
+            registerHidden(file);
+            file.discard = Discard::None;
+        }
+        std::erase_if(summary.runs, [](const AppendSummary::RunChange& c) { return c.run == 0; });
+        return summary;
+    }
+
+    // The hidden continuation keeps its slot in runIds so that indices match the builder's.
+    static void registerHidden(FileRuns& file)
+    {
+        if (file.runIds.empty())
+            file.runIds.push_back(-1);
     }
 
     FileRuns& fileRuns(Source& source, const QString& path)
@@ -133,22 +324,28 @@ struct Workspace::Private
         if (!source)
             return;
         FileRuns& file = fileRuns(*source, path);
-        const AppendSummary summary = file.builder->append(chunk);
+        const AppendSummary summary = file.discard == Discard::None
+            ? file.builder->append(chunk)
+            : mergeDiscarding(file, chunk);
         file.end = end;
         registerNewRuns(sourceId, path, file);
         announceAppended(*source, file, summary);
+        if (source->incompleteLine > 0 && end.lineNumber > source->incompleteLine) {
+            source->incompleteLine = 0;
+            setState(sourceId, source->info.state, source->followerMessage);
+        }
     }
 
     void announceAppended(Source& source, const FileRuns& file, const AppendSummary& summary)
     {
-        if (summary.isEmpty())
-            return;
         if (summary.records > 0)
             source.info.lastAppendMsecs = QDateTime::currentMSecsSinceEpoch();
+        if (summary.isEmpty())
+            return;
         QList<int> ids;
         for (const AppendSummary::RunChange& change : summary.runs) {
             const auto index = static_cast<std::size_t>(change.run);
-            if (index < file.runIds.size())
+            if (index < file.runIds.size() && file.runIds[index] >= 0)
                 ids << file.runIds[index];
         }
         if (!ids.isEmpty())
@@ -162,6 +359,9 @@ struct Workspace::Private
         if (!source)
             return;
         FileRuns& file = fileRuns(*source, path);
+        if (file.discard == Discard::UntilRunBegin
+            || (file.discard == Discard::HiddenFirstRun && file.builder->runCount() <= 1))
+            return; // a line of the closed run
         const AppendSummary summary = file.builder->addMalformed(
             static_cast<std::uint64_t>(line), static_cast<std::uint64_t>(offset), reason);
         registerNewRuns(sourceId, path, file);
@@ -173,10 +373,11 @@ struct Workspace::Private
         Source* source = find(sourceId);
         if (!source)
             return;
+        source->incompleteLine = 0; // line numbers start over
         auto it = source->files.find(path);
         if (it != source->files.end()) {
             dropRuns(it->second);
-            it->second.builder->reset();
+            it->second.builder = std::make_unique<RunBuilder>(path);
             it->second.end = {};
         }
         emit q->sourceReset(sourceId, reason);
@@ -257,11 +458,19 @@ struct Workspace::Private
                          });
         QObject::connect(follower, &FileFollower::stateChanged, q,
                          [this, sourceId](FileFollower::State state, const QString& message) {
+                             if (Source* s = find(sourceId)) {
+                                 s->followerMessage = message;
+                                 s->incompleteLine = 0;
+                             }
                              setState(sourceId, stateOf(state), message);
                          });
         QObject::connect(follower, &FileFollower::incompleteLineFound, q,
                          [this, sourceId](qint64 line, qint64, const QByteArray&) {
-                             setState(sourceId, find(sourceId)->info.state,
+                             Source* s = find(sourceId);
+                             if (!s)
+                                 return;
+                             s->incompleteLine = line;
+                             setState(sourceId, s->info.state,
                                       QStringLiteral("line %1 is incomplete (no newline yet)")
                                           .arg(line));
                          });
@@ -496,6 +705,18 @@ void Workspace::close(int sourceId)
     d->sources.erase(sourceId);
 }
 
+void Workspace::closeRun(int runId)
+{
+    const int sourceId = sourceOfRun(runId);
+    if (sourceId < 0)
+        return;
+    d->closeRun(runId);
+    const bool lastOfSource = std::none_of(d->runs.begin(), d->runs.end(),
+        [sourceId](const auto& entry) { return entry.second.sourceId == sourceId; });
+    if (lastOfSource)
+        close(sourceId);
+}
+
 void Workspace::cancel(int sourceId)
 {
     if (Private::Source* source = d->find(sourceId))
@@ -555,13 +776,7 @@ const Run* Workspace::run(int runId) const
     auto it = d->runs.find(runId);
     if (it == d->runs.end())
         return nullptr;
-    const Private::Source* source = d->find(it->second.sourceId);
-    if (!source)
-        return nullptr;
-    auto file = source->files.find(it->second.file);
-    if (file == source->files.end() || !file->second.builder)
-        return nullptr;
-    const RunBuilder& builder = *file->second.builder;
+    const RunBuilder& builder = *it->second.builder;
     const auto index = static_cast<int>(it->second.index);
     return index < builder.runCount() ? &builder.run(index) : nullptr;
 }

@@ -48,6 +48,10 @@ public:
     int open(const QString& path, bool follow = true);
     // Stops loading/following and frees the source's runs (runRemoved for each).
     void close(int sourceId);
+    // Closes one run and frees it (runRemoved). While its file is followed, records that keep
+    // arriving for it are dropped; a run that starts later in the file is added as usual.
+    // Closing the last open run of a source closes the source.
+    void closeRun(int runId);
     // Stops a running load; what was loaded so far is kept (source becomes Idle).
     void cancel(int sourceId);
     void setFollowing(int sourceId, bool follow);

@@ -328,6 +328,7 @@ void ChartGrid::syncCharts()
         }
         auto* chart = new MetricChart(key, m_container);
         chart->setOptions(m_options);
+        chart->setWheelZooms(m_wheelZooms);
         chart->setRuns(runs);
         connect(chart, &MetricChart::xRangeRequested, this,
             [this, chart](double x0, double x1) { onChartXRange(chart, x0, x1); });
@@ -360,7 +361,7 @@ void ChartGrid::relayoutGrid()
     const int width = m_scroll->viewport()->width();
     m_columns = std::clamp(width / MinChartWidth, 1, MaxColumns);
     while (m_layout->count() > 0)
-        m_layout->takeAt(0);
+        delete m_layout->takeAt(0); // the QWidgetItem only: the widgets are added again below
     if (m_charts.empty()) {
         m_placeholder->setText(m_runs.empty() ? tr("Open a run (File > Open) to see its metrics.")
                 : m_keys.isEmpty()            ? tr("The open runs have no numeric metrics yet.")
@@ -405,9 +406,20 @@ void ChartGrid::scheduleRefresh()
         m_timer->start();
 }
 
+void ChartGrid::setWheelZooms(bool on)
+{
+    m_wheelZooms = on;
+    for (auto& [key, chart] : m_charts)
+        chart->setWheelZooms(on);
+}
+
 void ChartGrid::refreshNow()
 {
     m_timer->stop();
+    if (m_keysDirty)
+        syncCharts();
+    for (auto& [key, chart] : m_charts)
+        chart->finishSmoothing();
     refresh(true);
 }
 

@@ -45,8 +45,8 @@ struct Run;
 //  - chartKeys() is in grid order: step_end metrics first, then epoch_end, custom tags,
 //    epoch_begin, error payloads and derived series (alphabetical within each).
 //  - exportCsv writes "run,metric,<x mode>,value,smoothed" at full resolution.
-//  - Mouse: drag = zoom box (x and y), Shift+drag or middle drag = pan, Ctrl+wheel = zoom x,
-//    Ctrl+Shift+wheel = zoom y (a plain wheel scrolls the grid), double-click = reset, right
+//  - Mouse: drag = zoom box (x and y), Shift+drag or middle drag = pan, wheel over a plot = zoom
+//    x, Shift+wheel = zoom y, wheel elsewhere = scroll (setWheelZooms(false): Ctrl+wheel zooms), double-click = reset, right
 //    click = per-chart options; a NaN badge click centres every chart on the first NaN.
 class ChartGrid : public QWidget
 {
@@ -78,6 +78,12 @@ public:
     void setLogScale(bool x, bool y);
     void setIgnoreOutliers(bool on);
     void setGroupMode(GroupMode mode);
+    // A plain wheel over a plot zooms x (else only Ctrl+wheel): MetricChart::setWheelZooms.
+    void setWheelZooms(bool on);
+    bool wheelZooms() const
+    {
+        return m_wheelZooms;
+    }
     const ChartOptions& options() const
     {
         return m_options;
@@ -175,6 +181,7 @@ private:
     };
     std::map<QString, MetricChart*, ChartOrder> m_charts;
     ChartOptions m_options;
+    bool m_wheelZooms = true;
     QHash<int, XView> m_xViews; // per XAxisMode
     bool m_follow = true;
     bool m_keysDirty = true;

@@ -192,6 +192,7 @@ void MainWindow::createDocks()
         scheduleModelRefresh();
     });
     connect(m_runsPanel, &RunsPanel::closeSourceRequested, this, &MainWindow::closeSource);
+    connect(m_runsPanel, &RunsPanel::closeRunRequested, this, &MainWindow::closeRun);
     connect(
         m_runsPanel, &RunsPanel::malformedLinesRequested, this, &MainWindow::showMalformedLines);
     connect(m_runsPanel, &RunsPanel::currentRunChanged, this, [this](int runId) {
@@ -362,10 +363,13 @@ void MainWindow::createMenus()
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
     rebuildRecentMenu();
     file->addSeparator();
+    // The selected run, or the whole file or folder when its row is selected.
     QAction* close = file->addAction(tr("&Close"), this, [this] {
-        const int sourceId = m_runsPanel->currentSourceId();
-        if (sourceId >= 0)
-            closeSource(sourceId);
+        const QModelIndex current = m_runsPanel->view()->currentIndex();
+        if (current.data(RunListModel::IsRunRole).toBool())
+            closeRun(current.data(RunListModel::RunIdRole).toInt());
+        else if (m_runsPanel->currentSourceId() >= 0)
+            closeSource(m_runsPanel->currentSourceId());
     });
     close->setShortcut(QKeySequence::Close);
     file->addAction(tr("Close &All"), this, &MainWindow::closeAll);
@@ -401,6 +405,14 @@ void MainWindow::createMenus()
     m_viewMenu->addAction(m_logY);
     m_viewMenu->addAction(m_outliers);
     m_viewMenu->addAction(m_resetZoom);
+    m_wheelZoom = m_viewMenu->addAction(tr("&Wheel Zooms Charts"));
+    m_wheelZoom->setCheckable(true);
+    m_wheelZoom->setToolTip(tr(
+        "A plain wheel over a chart zooms it; otherwise Ctrl+wheel zooms and the wheel scrolls"));
+    connect(m_wheelZoom, &QAction::toggled, this, [this](bool on) {
+        m_chartGrid->setWheelZooms(on);
+        m_settings->setWheelZoomsCharts(on);
+    });
     m_viewMenu->addAction(m_pause);
     QAction* nan = m_viewMenu->addAction(tr("Go to First &NaN"), this, &MainWindow::goToFirstNan);
     nan->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
@@ -489,6 +501,9 @@ void MainWindow::loadSettings()
     if (!state.isEmpty())
         m_layoutRestored = restoreState(state);
     setTheme(m_settings->theme());
+    const bool wheelZooms = m_settings->wheelZoomsCharts();
+    m_wheelZoom->setChecked(wheelZooms);
+    m_chartGrid->setWheelZooms(wheelZooms);
 }
 
 void MainWindow::saveSettings()
@@ -559,6 +574,18 @@ void MainWindow::closeSource(int sourceId)
 {
     m_workspace->close(sourceId);
     m_reported.remove(sourceId);
+    m_runList->sync();
+    scheduleModelRefresh();
+    updateStatus();
+    updateTitle();
+}
+
+void MainWindow::closeRun(int runId)
+{
+    const int sourceId = m_workspace->sourceOfRun(runId);
+    m_workspace->closeRun(runId);
+    if (!m_workspace->sourceIds().contains(sourceId))
+        m_reported.remove(sourceId);
     m_runList->sync();
     scheduleModelRefresh();
     updateStatus();
@@ -1015,8 +1042,9 @@ void MainWindow::showShortcuts()
     lines.sort();
     lines.removeDuplicates();
     lines << QString()
-          << tr("Charts: drag to zoom, wheel to zoom x, right-drag or Shift+drag to "
-                "pan, double-click to reset");
+          << tr("Charts: drag to zoom, wheel over a plot to zoom x (Ctrl+wheel when \"Wheel "
+                "Zooms Charts\" is off), Shift+wheel to zoom y, right-drag or Shift+drag to pan, "
+                "double-click to reset");
     QDialog dialog(this);
     dialog.setWindowTitle(tr("Keyboard Shortcuts"));
     auto* label = new QLabel(lines.join(QLatin1Char('\n')), &dialog);

@@ -57,6 +57,8 @@ public:
     void openPaths(const QStringList& paths);
     int openPath(const QString& path); // returns the source id (an already open path: its id)
     void closeSource(int sourceId);
+    // Closes one run of a file (the last one closes the file).
+    void closeRun(int runId);
     void closeAll();
 
     // Nothing is loading and standard input (if open) has been read to its end.
@@ -223,6 +225,7 @@ private:
     QAction* m_outliers = nullptr;
     QAction* m_pause = nullptr;
     QAction* m_resetZoom = nullptr;
+    QAction* m_wheelZoom = nullptr; // View > Wheel Zooms Charts
     QActionGroup* m_xModeActions = nullptr;
     QActionGroup* m_themeActions = nullptr;
     QMenu* m_recentMenu = nullptr;

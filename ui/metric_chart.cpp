@@ -2,6 +2,7 @@
 
 #include "chart_markers.hpp"
 #include "chart_overlay.hpp"
+#include "log_ticks.hpp"
 #include "min_max_pyramid.hpp"
 #include "plain_label.hpp"
 #include "robust_range.hpp"
@@ -9,6 +10,7 @@
 #include "series_aggregation.hpp"
 #include "series_layer.hpp"
 #include "smoothing.hpp"
+#include "smoothing_job.hpp"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -17,16 +19,19 @@
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QGraphicsLayout>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
-#include <QLogValueAxis>
+#include <QCategoryAxis>
 #include <QMenu>
 #include <QMouseEvent>
+#include <QPointer>
 #include <QRubberBand>
 #include <QTextStream>
+#include <QThreadPool>
 #include <QTimer>
 #include <QValueAxis>
 #include <QWheelEvent>
@@ -44,6 +49,10 @@ constexpr int MaxNameChars = 60; // legend and hover names; the full name is in 
 constexpr qreal HoverReach = 5.0; // pixels: markers this close to the cursor are described
 constexpr qreal GeometryMargin = 2000.0; // pixels around the plot inside which lines are kept
 constexpr int InteractionFrameMs = 12; // wheel/drag redraws: at most one per frame
+// Up to this many points to smooth (a whole series or the points appended since the last time),
+// smoothing costs about a millisecond and is done in place; more go to a worker thread.
+constexpr std::size_t InPlaceSmoothingPoints = 100000;
+constexpr std::size_t SnapshotSlice = 262144; // points a smoothing job copies per event-loop turn
 
 // x of point i of a series through one x mode of its run.
 double pointX(const Series& s, const RecordTable::XColumn& column, std::size_t i)
@@ -140,6 +149,26 @@ void configureValueAxis(QValueAxis* axis, double a, double b, double pixels, dou
     axis->setRange(a, b);
 }
 
+// A log axis: a category axis over log10 of the range whose categories end at the ticks of
+// LogTicks, labelled with their values (QLogValueAxis labels powers of the base only).
+void configureLogAxis(
+    QCategoryAxis* axis, double lo, double hi, double pixels, double pixelsPerTick)
+{
+    const std::vector<double> ticks =
+        LogTicks::values(lo, hi, static_cast<int>(pixels / pixelsPerTick));
+    const QStringList labels = LogTicks::labels(ticks);
+    const double a = std::log10(lo);
+    const double b = std::log10(hi);
+    if (axis->categoriesLabels() != labels || axis->startValue() != a) {
+        for (const QString& label : axis->categoriesLabels())
+            axis->remove(label);
+        axis->setStartValue(a);
+        for (std::size_t i = 0; i < ticks.size(); ++i)
+            axis->append(labels[static_cast<qsizetype>(i)], std::max(std::log10(ticks[i]), a));
+    }
+    axis->setRange(a, b);
+}
+
 // Splits a decimated piece (pixel points, possibly far outside the plot or NaN where a log axis
 // has no position) into polylines kept inside `bounds`: QPainter's rasteriser misbehaves with
 // coordinates in the millions, and a NaN point must break the line, not join across it.
@@ -225,6 +254,10 @@ struct MetricChart::RunCache
     std::vector<double> smoothed; // parallel to the series' values
     Smoothing::EmaState ema;
     MinMaxPyramid pyramid; // of `smoothed`, for the decimator
+    // Bumped whenever what is smoothed, or how, changes: a job's result of an older generation is
+    // stale and dropped.
+    std::uint64_t generation = 0;
+    std::shared_ptr<SmoothingJob> job; // copying or computing; its result is awaited
 };
 
 // One drawn line: a run (Overlay, or a group of one) or a group's mean (MeanBand).
@@ -239,6 +272,7 @@ struct MetricChart::Curve
     DecimatedSeries line;
     DecimatedSeries lower;
     DecimatedSeries upper;
+    bool lineIsSmoothed = false; // Overlay: `line` holds the smoothed curve of this frame
     // MeanBand: the aggregate on a common x, rebuilt when a member changes.
     bool aggregateDirty = true;
     std::vector<double> aggX;
@@ -475,8 +509,10 @@ void MetricChart::rebuildCurves()
     }
 }
 
-void MetricChart::updateSmoothing(RunCache& cache, const Series& series) const
+void MetricChart::updateSmoothing(
+    const std::shared_ptr<RunCache>& cachePtr, const Series& series, bool wait)
 {
+    RunCache& cache = *cachePtr;
     const std::vector<double>& values = series.values();
     const bool same = cache.kind == m_options.smoothing && cache.param == m_options.smoothingParam
         && cache.done <= values.size();
@@ -487,9 +523,35 @@ void MetricChart::updateSmoothing(RunCache& cache, const Series& series) const
         cache.smoothed.clear();
         cache.ema = {};
         cache.pyramid.clear();
+        cache.job.reset();
+        ++cache.generation;
     }
-    if (cache.done == values.size())
+    if (cache.kind == SmoothingKind::None || cache.done == values.size())
         return;
+    if (wait && cache.job) {
+        cache.job.reset(); // computed here instead: its result will be stale
+        ++cache.generation;
+    }
+    if (!wait) {
+        if (cache.job)
+            return; // extended when its result arrives
+        if (values.size() - cache.done > InPlaceSmoothingPoints) {
+            // Recomputed from the start on a worker; the raw line is drawn meanwhile.
+            cache.done = 0;
+            cache.smoothed.clear();
+            cache.ema = {};
+            cache.pyramid.clear();
+            ++cache.generation;
+            cache.job =
+                std::make_shared<SmoothingJob>(cache.generation, cache.kind, cache.param, series);
+            // Even the first slice is copied later: this call returns at once.
+            QTimer::singleShot(
+                0, this, [this, weak = std::weak_ptr<RunCache>(cachePtr), job = cache.job] {
+                    continueSmoothingJob(weak, job);
+                });
+            return;
+        }
+    }
     // Both smoothings follow a growing series: the EMA appends (earlier values never change), the
     // moving average also recomputes the last half window, whose values change as points arrive.
     switch (cache.kind) {
@@ -514,6 +576,82 @@ void MetricChart::updateSmoothing(RunCache& cache, const Series& series) const
     cache.done = values.size();
 }
 
+void MetricChart::continueSmoothingJob(
+    const std::weak_ptr<RunCache>& weak, const std::shared_ptr<SmoothingJob>& job)
+{
+    const std::shared_ptr<RunCache> cache = weak.lock();
+    if (!cache || cache->job != job || job->generation() != cache->generation)
+        return; // superseded before its copy was complete
+    const int index = cache->run->findSeries(m_key);
+    if (index < 0)
+        return;
+    if (!job->copyStep(cache->run->series[static_cast<std::size_t>(index)], SnapshotSlice)) {
+        QTimer::singleShot(0, this, [this, weak, job] { continueSmoothingJob(weak, job); });
+        return;
+    }
+    ++m_smoothingJobsStarted;
+    QPointer<MetricChart> self(this);
+    QThreadPool::globalInstance()->start([self, weak, job] {
+        job->run();
+        // Handed back through the application object, which outlives any chart.
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, weak, job] {
+                if (self)
+                    self->acceptSmoothing(weak, job);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void MetricChart::acceptSmoothing(
+    const std::weak_ptr<RunCache>& weak, const std::shared_ptr<SmoothingJob>& job)
+{
+    const std::shared_ptr<RunCache> cache = weak.lock();
+    if (!cache || job->generation() != cache->generation) {
+        ++m_staleSmoothingResults;
+        return;
+    }
+    cache->smoothed = std::move(job->smoothed());
+    cache->pyramid = std::move(job->pyramid());
+    cache->ema = job->emaState();
+    cache->done = job->size();
+    cache->job.reset();
+    m_dirty = true;
+    if (isVisible())
+        refresh(); // points appended since the snapshot are smoothed in place here
+}
+
+void MetricChart::finishSmoothing()
+{
+    if (m_options.smoothing == SmoothingKind::None)
+        return;
+    for (const ChartRun& r : m_runs) {
+        const Series* s = seriesOf(r.runId);
+        if (!s)
+            continue;
+        auto& cache = m_cache[r.runId];
+        if (!cache || cache->run != r.run) {
+            cache = std::make_shared<RunCache>();
+            cache->run = r.run;
+        }
+        if (cache->done != s->size() || cache->kind != m_options.smoothing
+            || cache->param != m_options.smoothingParam) {
+            updateSmoothing(cache, *s, true);
+            m_dirty = true;
+        }
+    }
+}
+
+bool MetricChart::isSmoothingPending() const
+{
+    for (const auto& cache : m_cache) {
+        if (cache->job)
+            return true;
+    }
+    return false;
+}
+
 void MetricChart::ensureAxes()
 {
     QChart* c = chart();
@@ -521,13 +659,10 @@ void MetricChart::ensureAxes()
     // attached. Removing an axis from a QChart leaves its labels and grid behind in Qt Charts 6.4
     // (its item groups are not children of the axis item that gets hidden).
     if (m_axes.empty()) {
-        auto* logX = new QLogValueAxis;
-        auto* logY = new QLogValueAxis;
-        for (QLogValueAxis* axis : { logX, logY }) {
-            axis->setBase(10.0);
-            axis->setLabelFormat(QStringLiteral("%g"));
-            axis->setMinorTickCount(-1);
-        }
+        auto* logX = new QCategoryAxis;
+        auto* logY = new QCategoryAxis;
+        for (QCategoryAxis* axis : { logX, logY })
+            axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
         m_axes = { new QValueAxis, logX, new QDateTimeAxis, new QValueAxis, logY };
         for (std::size_t i = 0; i < m_axes.size(); ++i) {
             m_axes[i]->setVisible(false);
@@ -674,7 +809,7 @@ void MetricChart::refresh()
             cache = std::make_shared<RunCache>();
             cache->run = r.run;
         }
-        updateSmoothing(*cache, r.run->series[static_cast<std::size_t>(index)]);
+        updateSmoothing(cache, r.run->series[static_cast<std::size_t>(index)], false);
     }
     for (auto& curve : m_curves) {
         if (!curve->members.isEmpty() && curve->aggregateDirty)
@@ -791,8 +926,9 @@ void MetricChart::decimate()
         const auto column = r->run->records.xColumn(m_options.xMode);
         Decimator::decimate(s, column, cols, curve->raw);
         const auto cache = m_cache.value(curve->runId);
-        if (m_options.smoothing != SmoothingKind::None && cache && cache->done == s.size()
-            && cache->smoothed.size() == s.size()) {
+        curve->lineIsSmoothed = m_options.smoothing != SmoothingKind::None && cache
+            && cache->done == s.size() && cache->smoothed.size() == s.size();
+        if (curve->lineIsSmoothed) {
             Decimator::Source src;
             src.values = &cache->smoothed;
             src.pyramid = &cache->pyramid;
@@ -901,13 +1037,13 @@ void MetricChart::applyAxisRanges()
         timeAxis->setRange(
             QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(std::floor(m_mapping.x0 * 1000.0))),
             QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(std::ceil(m_mapping.x1 * 1000.0))));
-    } else if (auto* logAxis = qobject_cast<QLogValueAxis*>(m_axisX)) {
-        logAxis->setRange(m_mapping.x0, m_mapping.x1);
+    } else if (auto* logAxis = qobject_cast<QCategoryAxis*>(m_axisX)) {
+        configureLogAxis(logAxis, m_mapping.x0, m_mapping.x1, w, 70);
     } else if (auto* valueAxis = qobject_cast<QValueAxis*>(m_axisX)) {
         configureValueAxis(valueAxis, m_mapping.x0, m_mapping.x1, w, 90);
     }
-    if (auto* logAxis = qobject_cast<QLogValueAxis*>(m_axisY))
-        logAxis->setRange(m_mapping.y0, m_mapping.y1);
+    if (auto* logAxis = qobject_cast<QCategoryAxis*>(m_axisY))
+        configureLogAxis(logAxis, m_mapping.y0, m_mapping.y1, h, 30);
     else if (auto* valueAxis = qobject_cast<QValueAxis*>(m_axisY))
         configureValueAxis(valueAxis, m_mapping.y0, m_mapping.y1, h, 36);
 }
@@ -986,16 +1122,18 @@ void MetricChart::buildGeometry()
             layers.push_back(std::move(mean));
             continue;
         }
+        // Until its smoothed line is computed, a curve is drawn as the raw line alone.
+        const bool smoothed = smoothing && curve->lineIsSmoothed;
         LayerCurve raw;
         raw.color = curve->color;
-        raw.faint = smoothing;
-        raw.width = smoothing ? 1.0 : 1.5;
+        raw.faint = smoothed;
+        raw.width = smoothed ? 1.0 : 1.5;
         addPieces(curve->raw, raw);
         // Markers come from the raw values: smoothing must not hide a NaN.
         raw.nanPx = markerPx(curve->raw.nanX);
         raw.posInfPx = markerPx(curve->raw.posInfX);
         raw.negInfPx = markerPx(curve->raw.negInfX);
-        if (smoothing) {
+        if (smoothed) {
             LayerCurve line;
             line.color = curve->color;
             line.width = 1.8;
@@ -1476,7 +1614,7 @@ void MetricChart::writeCsvRows(QTextStream& out, XAxisMode mode)
                 cache = std::make_shared<RunCache>();
                 cache->run = run;
             }
-            updateSmoothing(*cache, *s);
+            updateSmoothing(cache, *s, true);
             smoothed = &cache->smoothed;
         }
         const QString name = csvText(run->displayName.isEmpty() ? run->id : run->displayName);
@@ -1720,13 +1858,26 @@ void MetricChart::mouseDoubleClickEvent(QMouseEvent* event)
 
 void MetricChart::wheelEvent(QWheelEvent* event)
 {
-    // A plain wheel scrolls the grid of charts; Ctrl+wheel zooms x about the cursor and
-    // Ctrl+Shift+wheel zooms y (a chart grid that eats the wheel cannot be scrolled).
-    if (!(event->modifiers() & Qt::ControlModifier) || !m_mapping.isValid()) {
+    // A wheel event this chart leaves to the grid around it scrolls the grid. While such a scroll
+    // goes on, a plain wheel keeps scrolling even when a plot comes under the cursor: a grid of
+    // charts that catches the wheel mid-scroll could not be scrolled through.
+    static QElapsedTimer lastGridScroll;
+    constexpr qint64 ScrollLatchMs = 400;
+    const auto scrollGrid = [this, event] {
+        if (m_wheelZooms)
+            lastGridScroll.start();
         event->ignore();
+    };
+    const QPointF pos = toChart(event->position().toPoint());
+    const bool ctrl = event->modifiers() & Qt::ControlModifier;
+    const bool scrolling = lastGridScroll.isValid() && lastGridScroll.elapsed() < ScrollLatchMs;
+    const bool zoom = ctrl
+        || (m_wheelZooms && m_mapping.rect.contains(pos) && !scrolling
+            && !(event->modifiers() & Qt::AltModifier));
+    if (!zoom || !m_mapping.isValid()) {
+        scrollGrid();
         return;
     }
-    const QPointF pos = toChart(event->position().toPoint());
     const int delta =
         event->angleDelta().y() != 0 ? event->angleDelta().y() : event->angleDelta().x();
     const double factor = std::pow(0.999, delta); // one notch (120): 0.89

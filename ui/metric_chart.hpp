@@ -25,6 +25,7 @@ class ChartOverlay;
 class MinMaxPyramid;
 class SeriesLayer;
 class Series;
+class SmoothingJob;
 struct Run;
 
 // One run as a chart sees it. The Run is owned elsewhere (the Workspace) and must outlive the
@@ -137,6 +138,33 @@ public:
     // NaN, +Inf, -Inf counts of a run's series (0 when the run lacks the metric).
     std::size_t nanCount(int runId) const;
 
+    // On (the default): a plain wheel over the plot zooms x about the cursor, Shift+wheel zooms y,
+    // and a wheel over the margins (or one that continues a scroll of the grid) scrolls the grid.
+    // Off: only Ctrl+wheel zooms (Ctrl+Shift+wheel: y), a plain wheel always scrolls the grid.
+    void setWheelZooms(bool on)
+    {
+        m_wheelZooms = on;
+    }
+    bool wheelZooms() const
+    {
+        return m_wheelZooms;
+    }
+
+    // Smoothing of long series runs on a worker thread; this computes whatever is still missing
+    // here and now (screenshots, export, tests). Marks the chart dirty when it did anything.
+    void finishSmoothing();
+    // A smoothing job is copying or computing.
+    bool isSmoothingPending() const;
+    // Jobs handed to the worker, and results dropped because the smoothing changed meanwhile.
+    int smoothingJobsStarted() const
+    {
+        return m_smoothingJobsStarted;
+    }
+    int staleSmoothingResults() const
+    {
+        return m_staleSmoothingResults;
+    }
+
     // The curve as drawn for a run, at full resolution: the smoothed values when smoothing is on,
     // else nullptr (the raw values are the Series'). For export and tests.
     const std::vector<double>* smoothedValues(int runId) const;
@@ -213,7 +241,13 @@ private:
     };
 
     void rebuildCurves();
-    void updateSmoothing(RunCache& cache, const Series& series) const;
+    // Brings a run's smoothed curve up to date: in place when little is missing (or wait), else
+    // by a SmoothingJob whose result arrives later (the raw line is drawn until then).
+    void updateSmoothing(const std::shared_ptr<RunCache>& cache, const Series& series, bool wait);
+    void continueSmoothingJob(
+        const std::weak_ptr<RunCache>& cache, const std::shared_ptr<SmoothingJob>& job);
+    void acceptSmoothing(
+        const std::weak_ptr<RunCache>& cache, const std::shared_ptr<SmoothingJob>& job);
     void updateAggregate(Curve& curve);
     void ensureAxes();
     void applyTheme();
@@ -266,6 +300,9 @@ private:
     } m_drag = Drag::None;
     PlotMapping m_pressMapping;
     double m_syncedX;
+    bool m_wheelZooms = true;
+    int m_smoothingJobsStarted = 0;
+    int m_staleSmoothingResults = 0;
 };
 
 } // namespace viewer

@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QKeyEvent>
 #include <QMenu>
 #include <QToolButton>
 #include <QTreeView>
@@ -61,12 +62,9 @@ RunsPanel::RunsPanel(RunListModel* model, QWidget* parent)
     hideAll->setText(tr("Hide all"));
     connect(hideAll, &QToolButton::clicked, this, [this] { setAllVisible(false); });
     m_closeButton->setText(tr("Close"));
-    m_closeButton->setToolTip(tr("Close the selected file or folder (Ctrl+W)"));
-    connect(m_closeButton, &QToolButton::clicked, this, [this] {
-        const int sourceId = currentSourceId();
-        if (sourceId >= 0)
-            emit closeSourceRequested(sourceId);
-    });
+    m_closeButton->setToolTip(tr("Close the selected run, or file or folder (Delete, Ctrl+W)"));
+    connect(m_closeButton, &QToolButton::clicked, this, &RunsPanel::closeCurrent);
+    m_view->installEventFilter(this);
 
     auto* buttons = new QHBoxLayout;
     buttons->setContentsMargins(0, 0, 0, 0);
@@ -99,6 +97,29 @@ int RunsPanel::currentSourceId() const
 {
     const QModelIndex current = m_view->currentIndex();
     return current.isValid() ? current.data(RunListModel::SourceIdRole).toInt() : -1;
+}
+
+void RunsPanel::closeCurrent()
+{
+    const QModelIndex current = m_view->currentIndex();
+    if (!current.isValid())
+        return;
+    if (current.data(RunListModel::IsRunRole).toBool())
+        emit closeRunRequested(current.data(RunListModel::RunIdRole).toInt());
+    else
+        emit closeSourceRequested(current.data(RunListModel::SourceIdRole).toInt());
+}
+
+bool RunsPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_view && event->type() == QEvent::KeyPress) {
+        const int key = static_cast<QKeyEvent*>(event)->key();
+        if (key == Qt::Key_Delete || key == Qt::Key_Backspace) {
+            closeCurrent();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void RunsPanel::selectRun(int runId)
@@ -169,6 +190,8 @@ void RunsPanel::showContextMenu(const QPoint& pos)
     menu.addSeparator();
     const QString path = index.data(RunListModel::PathRole).toString();
     menu.addAction(tr("Copy path"), this, [path] { QApplication::clipboard()->setText(path); });
+    if (isRun)
+        menu.addAction(tr("Close run"), this, [this, runId] { emit closeRunRequested(runId); });
     menu.addAction(
         tr("Close file"), this, [this, sourceId] { emit closeSourceRequested(sourceId); });
     menu.exec(m_view->viewport()->mapToGlobal(pos));

@@ -11,8 +11,8 @@ class RunListModel;
 
 // The runs panel: the open sources and their runs (RunListModel) in a tree, with check boxes to
 // show or hide runs, each run's color, state and counts. Clicking a bad-line count asks for the
-// list of those lines; the context menu and buttons hide, show, solo and close. GUI thread; the
-// panel only asks, the window acts (signals).
+// list of those lines; the context menu and buttons hide, show, solo and close (a run or a whole
+// file; Delete closes the current row). GUI thread; the panel only asks, the window acts (signals).
 class RunsPanel : public QWidget
 {
     Q_OBJECT
@@ -30,6 +30,7 @@ public:
 
 signals:
     void closeSourceRequested(int sourceId);
+    void closeRunRequested(int runId);
     void malformedLinesRequested(int runId);
     void currentRunChanged(int runId);
 
@@ -38,6 +39,9 @@ private:
     void showContextMenu(const QPoint& pos);
     void soloRun(int runId);
     void setAllVisible(bool visible);
+    // A run row closes that run; a file or folder row closes the source.
+    void closeCurrent();
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
     RunListModel* m_model;
     QTreeView* m_view;

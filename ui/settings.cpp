@@ -21,6 +21,7 @@ const QString LogYKey = QStringLiteral("view/logY");
 const QString OutliersKey = QStringLiteral("view/ignoreOutliers");
 const QString GroupKey = QStringLiteral("view/group");
 const QString ThemeKey = QStringLiteral("view/theme");
+const QString WheelZoomKey = QStringLiteral("view/wheelZoomsCharts");
 const QString RecentKey = QStringLiteral("files/recent");
 const QString LastDirKey = QStringLiteral("files/lastDirectory");
 const QString HiddenTagsKey = QStringLiteral("filters/hiddenTags");
@@ -142,6 +143,16 @@ int Settings::movingAverageWindow() const
 void Settings::setMovingAverageWindow(int points)
 {
     m_settings->setValue(WindowKey, validWindow(points));
+}
+
+bool Settings::wheelZoomsCharts() const
+{
+    return m_settings->value(WheelZoomKey, true).toBool();
+}
+
+void Settings::setWheelZoomsCharts(bool on)
+{
+    m_settings->setValue(WheelZoomKey, on);
 }
 
 Theme Settings::theme() const

@@ -42,6 +42,10 @@ public:
     int movingAverageWindow() const;
     void setMovingAverageWindow(int points);
 
+    // A plain wheel over a chart zooms it (default); off: Ctrl+wheel zooms.
+    bool wheelZoomsCharts() const;
+    void setWheelZoomsCharts(bool on);
+
     Theme theme() const;
     void setTheme(Theme theme);
 

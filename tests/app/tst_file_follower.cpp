@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -218,6 +219,7 @@ private slots:
     void resumesAtHandedOverPosition();
     void partialLineCompletedLater();
     void overlongLineIsReported();
+    void pollingPicksUpAppendsWithinTheInterval();
     void concurrentWriterCountsEqual_data();
     void concurrentWriterCountsEqual();
     void burstOfOneMillionLines();
@@ -330,6 +332,30 @@ void TestFileFollower::overlongLineIsReported()
     QCOMPARE(run.collector.overlongLine, 2);
     QCOMPARE(run.collector.lines,
         (QList<QByteArray> { QByteArray("{\"i\": 0}"), QByteArray("{\"i\": 2}") }));
+}
+
+// V26: with notification unavailable, polling alone delivers each append within the poll
+// interval (250 ms), plus scheduling slack; the safety poll (60 s here) plays no part.
+void TestFileFollower::pollingPicksUpAppendsWithinTheInterval()
+{
+    QVERIFY(writeFile(m_path, records(0, 1)));
+    FollowerOnThread run(m_path, { .pollingOnly = true });
+    run.start();
+    QTRY_COMPARE_WITH_TIMEOUT(run.collector.lineCount, 1, 5000);
+    QVERIFY(!run.isNotifying());
+    qint64 slowest = 0;
+    for (int k = 1; k <= 4; ++k) {
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(appendFile(m_path, records(k, k + 1)));
+        QTRY_COMPARE_WITH_TIMEOUT(run.collector.lineCount, k + 1, 5000);
+        slowest = std::max(slowest, clock.elapsed());
+    }
+    qInfo("slowest append seen after %lld ms (poll interval 250 ms)", slowest);
+    QVERIFY2(
+        slowest <= FileFollower::DefaultPollIntervalMs + 250, qPrintable(QString::number(slowest)));
+    QCOMPARE(run.collector.message,
+        QStringLiteral("file change notification disabled; polling every 250 ms"));
 }
 
 void TestFileFollower::concurrentWriterCountsEqual_data()

@@ -1,10 +1,18 @@
 #include "chunk_parser.hpp"
+#include "line_assembler.hpp"
 #include "run_builder.hpp"
+#include "run_loader.hpp"
 
+#include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QProcess>
 #include <QRandomGenerator>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -180,6 +188,9 @@ private slots:
     void addMalformedAndReset();
     void chunkBoundariesDoNotMatter();
     void stdinName();
+    void arbitraryByteSplitsGiveTheSameRuns();
+    void seedFormatFileLoadsFully();
+    void hundredThousandKeysAreCapped();
 };
 
 void TestRunBuilder::pythonLoggerFile()
@@ -372,7 +383,8 @@ void TestRunBuilder::restarts_data()
 {"tag":"step_end","step":7,"context":{"loss":1}}
 {"tag":"step_end","step":6,"context":{"loss":0.5}}
 )") << "5:5 6:4 | 5:3 6:2 7:1 | 6:0.5"
-        << "restart@2 step 5 : step went back from 6 to 5; restart@5 step 6 : step went back from 7 to 6";
+        << "restart@2 step 5 : step went back from 6 to 5; restart@5 step 6 : step went back from "
+           "7 to 6";
     QTest::newRow("same step repeated is not a restart")
         << QByteArray(R"({"tag":"step_end","step":3,"context":{"loss":5}}
 {"tag":"step_end","step":3,"context":{"loss":4}}
@@ -707,6 +719,125 @@ void TestRunBuilder::stdinName()
     QCOMPARE(builder->run(0).id, QStringLiteral("stdin"));
     QCOMPARE(builder->run(0).displayName, QStringLiteral("stdin"));
     QCOMPARE(builder->run(0).sourcePath, QStringLiteral("-"));
+}
+
+// V19: a valid stream delivered in pieces cut at any byte (inside multibyte UTF-8 sequences and
+// \r\n pairs too), reassembled by the LineAssembler as a follower does, gives the same runs,
+// records, points and malformed lines as a one-shot parse. (F3 fuzzes the same property.)
+void TestRunBuilder::arbitraryByteSplitsGiveTheSameRuns()
+{
+    QByteArray text = "\xEF\xBB\xBF" + pythonSample(); // BOM, \u escapes, NaN, Infinity
+    text += R"({"ts":1732900000,"tag":"run_begin","run":"r\u00e9-2"})"
+            "\r\n";
+    for (int i = 0; i < 40; ++i) {
+        // Raw UTF-8 (2, 3 and 4 bytes) in keys and strings, and escapes, so cuts land inside both.
+        text += QByteArray(R"({"ts":)") + QByteArray::number(1732900001 + i)
+            + R"(,"tag":"step_end","step":)" + QByteArray::number(i)
+            + ",\"context\":{\"p\xC3\xA9rte\":" + QByteArray::number(1.0 / (i + 1))
+            + ",\"\xE6\x97\xA5\xE6\x9C\xAC\":"
+            + (i % 7 == 0 ? QByteArray("NaN") : QByteArray::number(i)) + R"(,"note":"\ud83d\udd25 )"
+            + "\xF0\x9F\x94\xA5" + R"( \u00e9t\u00e9","emoji)" + "\xF0\x9F\x98\x80"
+            + R"(":Infinity}})" + (i % 5 == 0 ? "\r\n" : "\n");
+        if (i % 13 == 0)
+            text += "{\"truncated\": \"\xC3\xA9\n\n"; // a malformed line, then a blank one
+    }
+    const QString reference = dump(*build(text));
+    QVERIFY(reference.contains(QStringLiteral("run r\u00e9-2")));
+    QVERIFY(reference.contains(QStringLiteral("series step_end/\u65e5\u672c")));
+    QVERIFY(reference.contains(QStringLiteral("series step_end/emoji\U0001F600")));
+    QVERIFY(reference.contains(QStringLiteral("malformed")));
+
+    QRandomGenerator random(2024);
+    for (int round = 0; round < 60; ++round) {
+        viewer::LineAssembler assembler;
+        QList<viewer::LineChunk> chunks;
+        qsizetype pos = 0;
+        while (pos < text.size()) {
+            const qsizetype n = std::min<qsizetype>(
+                round == 0 ? 1 : 1 + random.bounded(round < 30 ? 8 : 700), text.size() - pos);
+            assembler.feed(text.mid(pos, n), chunks);
+            pos += n;
+        }
+        ChunkParser parser;
+        RunBuilder pieces(QStringLiteral("run.jsonl"));
+        for (const viewer::LineChunk& chunk : chunks)
+            pieces.append(parser.parse(chunk));
+        QCOMPARE(dump(pieces), reference);
+    }
+}
+
+// V17 on an equivalent of the seed's real runs/*.jsonl (not available here), written by the
+// seed's own _record/json.dumps code (tests/data/make_python_sample.py --seed-run): 26,448
+// lines, 4 runs appended without markers, steps repeated 9 times per epoch. The real loader reads
+// it whole, 0 bad lines, and the nested loss_before.total is the series step_end/loss_before/total.
+void TestRunBuilder::seedFormatFileLoadsFully()
+{
+    const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+    if (python.isEmpty())
+        QSKIP("python3 is not installed (it writes the file with the seed's own code)");
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("seed_run.jsonl"));
+    QProcess process;
+    process.start(python,
+        { QFINDTESTDATA("../data/make_python_sample.py"), QStringLiteral("--seed-run"), path });
+    QVERIFY(process.waitForFinished(60000));
+    QCOMPARE(process.exitCode(), 0);
+
+    RunBuilder builder(path);
+    std::atomic<bool> cancel { false };
+    const viewer::RunLoader::Result result = viewer::RunLoader::load(path, builder, cancel);
+    QCOMPARE(result.error, QString());
+    QCOMPARE(result.end.offset, QFileInfo(path).size());
+    QCOMPARE(builder.linesSeen(), std::uint64_t(26448));
+    QCOMPARE(builder.runCount(), 4);
+    for (int r = 0; r < builder.runCount(); ++r) {
+        const Run& run = builder.run(r);
+        QCOMPARE(run.malformed.size(), std::size_t(0));
+        QCOMPARE(run.blankLines, std::uint64_t(0));
+        QCOMPARE(run.records.size(), std::size_t(26448 / 4));
+        QCOMPARE(tagsOf(run),
+            QStringLiteral("epoch_begin=3 step_begin=3294 step_end=3294 error=18 epoch_end=3"));
+        for (const char* key : { "step_end/loss_before/total", "step_end/loss_before/ce",
+                 "step_end/loss_before/reg", "step_end/loss", "step_end/lr" }) {
+            const int index = run.findSeries(QLatin1String(key));
+            QVERIFY2(index >= 0, key);
+            QCOMPARE(run.series[std::size_t(index)].size(), std::size_t(3 * 9 * 122));
+        }
+        QVERIFY(run.findSeries(QStringLiteral("step_end/phase")) < 0); // a string: skipped
+        QCOMPARE(run.skippedValues, std::uint64_t(3 * 9 * 122));
+        // Steps start over 9 times per epoch: segments, never a line drawn back across.
+        const Series& total =
+            run.series[std::size_t(run.findSeries(QStringLiteral("step_end/loss_before/total")))];
+        QCOMPARE(total.segmentStarts().size(), std::size_t(3 * 9 - 1));
+        QCOMPARE(total.values()[0], 3.0 + 0.1 * r);
+    }
+    QCOMPARE(builder.run(0).displayName, QStringLiteral("seed_run"));
+    QCOMPARE(builder.run(3).displayName, QStringLiteral("seed_run #4"));
+}
+
+// V14: 100,000 distinct metric keys in one run: at most 10,000 series (the default cap), the rest
+// counted and named once, in bounded time.
+void TestRunBuilder::hundredThousandKeysAreCapped()
+{
+    QByteArray text;
+    for (int r = 0; r < 100; ++r) {
+        text +=
+            QByteArray(R"({"tag":"step_end","step":)") + QByteArray::number(r) + R"(,"context":{)";
+        for (int k = 0; k < 1000; ++k)
+            text +=
+                (k > 0 ? "," : "") + QByteArray("\"k") + QByteArray::number(r * 1000 + k) + "\":1";
+        text += "}}\n";
+    }
+    QElapsedTimer timer;
+    timer.start();
+    const auto builder = build(text);
+    qInfo("100,000 keys in %lld ms", timer.elapsed());
+    const Run& run = builder->run(0);
+    QCOMPARE(run.series.size(), std::size_t(RunBuilder::DefaultMaxSeries));
+    QCOMPARE(run.droppedPoints, std::uint64_t(100000 - RunBuilder::DefaultMaxSeries));
+    QCOMPARE(run.warnings.size(), 1);
+    QVERIFY2(run.warnings[0].contains(QLatin1String("10000")), qPrintable(run.warnings[0]));
+    QVERIFY(timer.elapsed() < 10000);
 }
 
 QTEST_GUILESS_MAIN(TestRunBuilder)

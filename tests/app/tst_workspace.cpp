@@ -27,6 +27,29 @@ void append(const QString& path, const QByteArray& bytes)
     QCOMPARE(file.write(bytes), bytes.size());
 }
 
+QByteArray runBeginLine(const QByteArray& id)
+{
+    return "{\"ts\": 1732800000.0, \"tag\": \"run_begin\", \"run\": \"" + id + "\"}\n";
+}
+
+QByteArray epochLine(const char* tag, int epoch)
+{
+    return QByteArray("{\"ts\": 1732800000.0, \"tag\": \"") + tag
+        + "\", \"epoch\": " + QByteArray::number(epoch) + "}\n";
+}
+
+// One run of `steps` steps: with run_begin, or as epochs 0 and 1 (the epoch rule cuts runs).
+QByteArray runLines(bool withRunBegin, const QByteArray& id, int firstStep, int steps)
+{
+    QByteArray bytes = withRunBegin ? runBeginLine(id) : epochLine("epoch_begin", 0);
+    for (int i = 0; i < steps; ++i) {
+        if (!withRunBegin && i == steps / 2)
+            bytes += epochLine("epoch_end", 0) + epochLine("epoch_begin", 1);
+        bytes += stepLine(firstStep + i, 1.0);
+    }
+    return bytes;
+}
+
 std::size_t points(const Workspace& workspace, const QString& key)
 {
     std::size_t n = 0;
@@ -170,6 +193,106 @@ private slots:
         QCOMPARE(removed.size(), 1);
         QCOMPARE(workspace.run(runId), nullptr);
         QVERIFY(workspace.sourceIds().isEmpty());
+    }
+
+    void closeRunFreesOnlyThatRun()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("run.jsonl"));
+        append(path, runLines(true, "a", 0, 10) + runLines(true, "b", 0, 20));
+        Workspace workspace;
+        QSignalSpy finished(&workspace, &Workspace::loadFinished);
+        QSignalSpy removed(&workspace, &Workspace::runRemoved);
+        const int source = workspace.open(path, false);
+        QVERIFY(finished.wait(5000));
+        const QList<int> ids = workspace.runIds();
+        QCOMPARE(ids.size(), 2);
+
+        workspace.closeRun(ids.front());
+        QCOMPARE(removed.size(), 1);
+        QCOMPARE(removed.front().front().toInt(), ids.front());
+        QCOMPARE(workspace.run(ids.front()), nullptr);
+        QCOMPARE(workspace.runIds(), QList<int> { ids.back() });
+        QCOMPARE(points(workspace, QStringLiteral("step_end/loss")), std::size_t(20));
+        QCOMPARE(workspace.sourceIds(), QList<int> { source });
+    }
+
+    void closingTheLastRunClosesTheSource()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("run.jsonl"));
+        append(path, runLines(true, "a", 0, 10) + runLines(true, "b", 0, 20));
+        Workspace workspace;
+        QSignalSpy finished(&workspace, &Workspace::loadFinished);
+        workspace.open(path);
+        QVERIFY(finished.wait(5000));
+        const QList<int> ids = workspace.runIds();
+        workspace.closeRun(ids.back());
+        QCOMPARE(workspace.sourceIds().size(), 1);
+        workspace.closeRun(ids.front());
+        QVERIFY(workspace.sourceIds().isEmpty());
+        QVERIFY(workspace.runIds().isEmpty());
+    }
+
+    void closedRunOfAFollowedFileStaysClosed_data()
+    {
+        QTest::addColumn<bool>("withRunBegin");
+        QTest::addColumn<bool>("sameChunk"); // the closed run's last records and the next run's
+        QTest::addColumn<QString>("nextId");
+        QTest::newRow("run_begin, separate chunks") << true << false << QStringLiteral("c");
+        QTest::newRow("run_begin, one chunk") << true << true << QStringLiteral("c");
+        QTest::newRow("epoch rule, separate chunks")
+            << false << false << QStringLiteral("run.jsonl #3");
+        QTest::newRow("epoch rule, one chunk") << false << true << QStringLiteral("run.jsonl #3");
+    }
+
+    // The closed run is the one the file is still appending to: what keeps arriving for it is
+    // dropped, a run that starts later shows up, named as if nothing was closed.
+    void closedRunOfAFollowedFileStaysClosed()
+    {
+        QFETCH(bool, withRunBegin);
+        QFETCH(bool, sameChunk);
+        QFETCH(QString, nextId);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("run.jsonl"));
+        // The growing run's first epoch and half of its second are written before it is closed.
+        const QByteArray closedRun = runLines(withRunBegin, "b", 0, 40);
+        const qsizetype cut = closedRun.indexOf(stepLine(30, 1.0));
+        append(path, runLines(withRunBegin, "a", 0, 10) + closedRun.left(cut));
+        Workspace workspace;
+        QSignalSpy finished(&workspace, &Workspace::loadFinished);
+        QSignalSpy added(&workspace, &Workspace::runAdded);
+        const int source = workspace.open(path);
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(workspace.runIds().size(), 2);
+        const int first = workspace.runIds().front();
+        workspace.closeRun(workspace.runIds().back());
+        QCOMPARE(workspace.runIds(), QList<int> { first });
+        added.clear();
+
+        QByteArray rest = closedRun.mid(cut);
+        if (!withRunBegin)
+            rest += epochLine("epoch_end", 1);
+        if (sameChunk) {
+            append(path, rest + runLines(withRunBegin, "c", 100, 5));
+        } else {
+            append(path, rest);
+            QTRY_VERIFY_WITH_TIMEOUT(workspace.source(source).lastAppendMsecs > 0, 5000);
+            QCOMPARE(workspace.runIds(), QList<int> { first });
+            append(path, runLines(withRunBegin, "c", 100, 5));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(added.size(), 1, 5000);
+        const int next = added.front().front().toInt();
+        QCOMPARE(workspace.runIds(), (QList<int> { first, next }));
+        QCOMPARE(workspace.run(next)->id, nextId);
+        QCOMPARE(workspace.run(next)->displayName, QStringLiteral("run #3"));
+        // Only the first run's 10 points and the new run's 5: none of the closed run's.
+        QCOMPARE(points(workspace, QStringLiteral("step_end/loss")), std::size_t(15));
+
+        // The new run keeps growing as usual.
+        append(path, stepLine(105, 1.0));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            points(workspace, QStringLiteral("step_end/loss")), std::size_t(16), 5000);
     }
 };
 

@@ -7,6 +7,12 @@ as bare tokens. Time is simulated (deterministic), so the file is the same on ev
 Content (2 epochs x 5 steps): step_begin/step_end with nested context (metrics/acc, loss_before
 .total), a NaN loss, +Infinity and -Infinity grad norms, a non-ASCII key and message, a string
 "loss is NaN" that must stay text, an error record, epoch_begin/epoch_end with val metrics.
+
+With --seed-run, writes instead a file shaped like the seed's real runs/*.jsonl (BAD_INPUTS V17; the
+real file is not available): 4 runs appended with no marker between them, each of 3 epochs in which
+every step is reported 9 times (steps restart at 0 on each pass), a context with a nested
+loss_before group, an effective lr and a string, a NaN loss now and then, 6 errors per epoch:
+26,448 lines, every one a valid record for the viewer (Python's NaN tokens included).
 """
 import json
 import math
@@ -73,5 +79,34 @@ def main(path):
         log.on_epoch_end(epoch, {"val_loss": 1.0 / (epoch + 1), "val_acc": 0.5 + 0.1 * epoch})
 
 
+SEED_RUNS, SEED_EPOCHS, SEED_PASSES, SEED_STEPS, SEED_ERRORS = 4, 3, 9, 122, 6
+
+
+def seed_run(path):
+    open(path, "w").close()
+    clock = FakeClock()
+    for run in range(SEED_RUNS):
+        log = TelemetryLogger(path, clock)
+        for epoch in range(SEED_EPOCHS):
+            log.on_epoch_begin(epoch, {})
+            for p in range(SEED_PASSES):
+                for step in range(SEED_STEPS):
+                    log.on_step_begin(step, {})
+                    total = 3.0 / (1 + epoch * SEED_STEPS + step) + 0.01 * p + 0.1 * run
+                    context = {
+                        "loss": float("nan") if (step * 7 + p) % 997 == 0 else total * 0.9,
+                        "loss_before": {"total": total, "ce": total * 0.8, "reg": total * 0.2},
+                        "lr": 0.001 * (0.5 ** epoch),
+                        "phase": "train",
+                    }
+                    log.on_step_end(step, context)
+                if p < SEED_ERRORS:
+                    log.on_error(ValueError("pass %d: shape (%d,) != (%d,)" % (p, p, p + 1)), {})
+            log.on_epoch_end(epoch, {"val_loss": 1.0 / (epoch + 1)})
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "python_logger_sample.jsonl")
+    if len(sys.argv) > 1 and sys.argv[1] == "--seed-run":
+        seed_run(sys.argv[2])
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else "python_logger_sample.jsonl")

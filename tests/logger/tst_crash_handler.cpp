@@ -52,7 +52,9 @@ enum class Crash
 }
 #pragma GCC diagnostic pop
 
-[[noreturn]] void crash(Crash how)
+// Not instrumented by UBSan: under -fsanitize=undefined with halt_on_error the null write and the
+// division would stop the child with a UBSan report before the signal the handler must see.
+[[noreturn]] __attribute__((no_sanitize("undefined"))) void crash(Crash how)
 {
     switch (how) {
     case Crash::null_write: {

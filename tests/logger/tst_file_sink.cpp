@@ -19,6 +19,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -86,6 +87,20 @@ ssize_t gated_write(int fd, const void* data, std::size_t size)
     return ::write(fd, data, size);
 }
 
+std::atomic<int> writes_with_blob { 0 };
+
+// Counts the writes that carry any part of a run of 'x' (only the big record has one).
+ssize_t measured_write(int fd, const void* data, std::size_t size)
+{
+    write_calls.fetch_add(1);
+    const std::string_view bytes(static_cast<const char*>(data), size);
+    if (bytes.find("xxxxxxxx") != std::string_view::npos) {
+        writes_with_blob.fetch_add(1);
+    }
+    return ::write(fd, data, size);
+}
+
+const detail::IoHooks measured { &measured_write, &::fsync };
 const detail::IoHooks short_writes { &short_and_interrupted_write, &::fsync };
 const detail::IoHooks gated { &gated_write, &::fsync };
 const detail::IoHooks budgeted { &budgeted_write, &failing_fsync };
@@ -116,6 +131,9 @@ private slots:
     void bufferBoundDropsAndSaysSo();
     void asyncQueueOverflowDropsAndSaysSo();
     void fsyncFailureIsReportedNotRetriedIntoSuccess();
+    void fsyncFailureIsReportedByClose();
+    void hugeRecordIsOneWrite_data();
+    void hugeRecordIsOneWrite();
     void handlerMayLogAndMayThrow();
 
 private:
@@ -135,6 +153,7 @@ void TestFileSink::init()
     gate_closed = false;
     writers_at_gate = 0;
     fsync_failures_left = 0;
+    writes_with_blob = 0;
 }
 
 void TestFileSink::cleanup()
@@ -433,6 +452,90 @@ void TestFileSink::fsyncFailureIsReportedNotRetriedIntoSuccess()
     QVERIFY(log.flush());
     QCOMPARE(line_count(file()), std::size_t(3)); // step 0 was written once, never again
     QCOMPARE(log.stats().fsync_failures, std::uint64_t(1));
+}
+
+// W14: close() reports a failed fsync too (its own final one, or one since the last flush), and
+// keeps saying so when asked again.
+void TestFileSink::fsyncFailureIsReportedByClose()
+{
+    LoggerOptions options;
+    options.durable = true;
+    options.flush_interval = 100;
+    options.error_handler = [](const LoggerError&) {};
+    detail::set_io_hooks(&budgeted);
+    {
+        TelemetryLogger log(file("final.jsonl"), options);
+        log.on_step_end(0, { { "loss", 1.0 } }); // buffered: close() writes and syncs it
+        fsync_failures_left = 1;
+        QVERIFY(!log.close());
+        QVERIFY(!log.close());
+        QCOMPARE(log.stats().fsync_failures, std::uint64_t(1));
+        QCOMPARE(log.last_error()->kind, LoggerError::Kind::fsync);
+    }
+    {
+        options.flush_interval = 1;
+        TelemetryLogger log(file("between.jsonl"), options);
+        fsync_failures_left = 1;
+        log.on_step_end(0, { { "loss", 1.0 } }); // written and synced now: the sync fails
+        QCOMPARE(log.stats().fsync_failures, std::uint64_t(1));
+        QVERIFY(!log.close()); // the final fsync succeeds, the earlier failure is not forgotten
+    }
+    {
+        TelemetryLogger log(file("clean.jsonl"), options);
+        log.on_step_end(0, { { "loss", 1.0 } });
+        QVERIFY(log.close()); // and without a failure close() says so
+    }
+    QCOMPARE(line_count(file("final.jsonl")), std::size_t(2));
+    QCOMPARE(line_count(file("between.jsonl")), std::size_t(2));
+}
+
+void TestFileSink::hugeRecordIsOneWrite_data()
+{
+    QTest::addColumn<bool>("async");
+    QTest::newRow("sync") << false;
+    QTest::newRow("async") << true;
+}
+
+// W10: a 16 MiB record (under a raised max_record_bytes) leaves in a single write(2), whole, while
+// other threads log: no other record is interleaved with it, and every line parses.
+void TestFileSink::hugeRecordIsOneWrite()
+{
+    QFETCH(bool, async);
+    const std::string blob(std::size_t { 16 } << 20, 'x');
+    LoggerOptions options;
+    options.async = async;
+    options.flush_interval = 1;
+    options.max_record_bytes = std::size_t { 32 } << 20;
+    detail::set_io_hooks(&measured);
+    {
+        TelemetryLogger log(file(), options);
+        std::atomic<bool> stop { false };
+        std::thread other([&] {
+            for (int i = 0; !stop.load(); ++i) {
+                log.on_step_end(i, { { "loss", 0.5 } });
+            }
+        });
+        log.record("blob", { { "data", blob } });
+        stop = true;
+        other.join();
+    }
+    detail::set_io_hooks(nullptr);
+    std::string tail;
+    const auto lines = test::read_lines(file(), &tail);
+    QVERIFY(tail.empty());
+    std::size_t blobs = 0;
+    for (const auto& line : lines) {
+        if (line.size() > blob.size()) {
+            ++blobs;
+            QCOMPARE(test::parse_strict(line)["data"].get<std::string>().size(), blob.size());
+        } else {
+            QVERIFY2(!test::parse_strict(line).is_discarded(), line.substr(0, 200).c_str());
+        }
+    }
+    QCOMPARE(blobs, std::size_t(1));
+    QVERIFY(lines.size() > 2);
+    // One write carried the whole line (with whole lines around it, perhaps), never a part.
+    QCOMPARE(writes_with_blob.load(), 1);
 }
 
 // The error handler runs outside the logger's locks: it may log (no deadlock) and may throw

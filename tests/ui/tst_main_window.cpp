@@ -4,27 +4,33 @@
 #include "events_table.hpp"
 #include "main_window.hpp"
 #include "message_banner.hpp"
+#include "metric_chart.hpp"
 #include "metric_filter_panel.hpp"
 #include "metric_filter_proxy.hpp"
 #include "metric_tree_model.hpp"
 #include "record_table_model.hpp"
 #include "records_view.hpp"
 #include "run_list_model.hpp"
+#include "runs_panel.hpp"
 #include "settings.hpp"
 #include "status_bar.hpp"
 #include "tag_filter.hpp"
 #include "workspace.hpp"
 
+#include <QFileDialog>
+#include <QInputDialog>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMimeData>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTextDocument>
+#include <QTreeView>
 #include <QtTest>
 
 #include <memory>
@@ -48,10 +54,20 @@ private slots:
     void dropOpensFiles();
     void commandLineApplies();
     void screenshotIsNotBlank();
+    void emptyFilesAreNoDataNotAnError();
+    void closeOneRunOfAFile();
+    void wheelZoomOptionIsRemembered();
+    void openDialogsOpenRuns();
+    void exportDialogsWriteFiles();
+    void truncationIsAnnounced();
 
 private:
     QString writeRun(const QString& name, int steps, const QString& errorMessage = QString());
     void openAndSettle(const QStringList& paths);
+    // Triggers the File menu action with this text, answering the modal dialogs it opens in turn
+    // as a user would (each answer returns false while the dialog it expects is not up yet).
+    void triggerWithDialogs(const QString& actionText, QList<std::function<bool(QWidget*)>> answers);
+    static std::function<bool(QWidget*)> chooseFile(const QString& path);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<Settings> m_settings;
@@ -389,6 +405,263 @@ void TestMainWindow::screenshotIsNotBlank()
     QVERIFY2(colors.size() > 20, qPrintable(QString::number(colors.size())));
     QVERIFY(!m_window->saveScreenshot(m_dir->filePath("no/such/dir/shot.png"), &error));
     QVERIFY(!error.isEmpty());
+}
+
+// V1: an empty file and one of blank lines are "no data": no modal dialog, no malformed line, no
+// chart, the grid says there is nothing yet; while followed, not even a banner (records may
+// come); not followed, one plain note in the banner.
+void TestMainWindow::emptyFilesAreNoDataNotAnError()
+{
+    const QString empty = m_dir->filePath("empty.jsonl");
+    const QString blank = m_dir->filePath("blank.jsonl");
+    {
+        QFile e(empty);
+        QVERIFY(e.open(QIODevice::WriteOnly));
+        QFile b(blank);
+        QVERIFY(b.open(QIODevice::WriteOnly));
+        b.write("\n\n  \n\t\r\n");
+    }
+    m_window->openPaths({ empty, blank });
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 10000);
+    m_window->flushPendingUpdates();
+    QVERIFY(!QApplication::activeModalWidget());
+    QVERIFY(m_window->problems().isEmpty());
+    QVERIFY(m_window->banner()->isHidden());
+    QCOMPARE(m_window->chartGrid()->chartCount(), 0);
+    bool saysNoData = false;
+    for (QLabel* label : m_window->chartGrid()->findChildren<QLabel*>())
+        saysNoData = saysNoData || (label->isVisibleTo(m_window.get()) && !label->text().isEmpty());
+    QVERIFY(saysNoData);
+    for (int id : m_window->workspace()->runIds())
+        QVERIFY(m_window->workspace()->run(id)->malformed.empty());
+
+    m_window->closeAll();
+    m_window->setFollowPaused(true);
+    QSignalSpy problems(m_window.get(), &MainWindow::problemFound);
+    m_window->openPaths({ empty });
+    QTRY_COMPARE_WITH_TIMEOUT(problems.count(), 1, 5000);
+    QVERIFY2(problems.at(0).at(0).toString().contains(QLatin1String("no records")),
+        qPrintable(problems.at(0).at(0).toString()));
+    QVERIFY(!QApplication::activeModalWidget());
+}
+
+// A file holding three runs: Delete in the runs panel, its context menu and File > Close each
+// close the selected run only; closing the last run of a file closes the file.
+void TestMainWindow::closeOneRunOfAFile()
+{
+    const QString runs = m_dir->filePath("runs.jsonl");
+    {
+        QFile out(runs);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        for (int steps : { 20, 30, 40 }) {
+            QFile in(writeRun(QStringLiteral("part.jsonl"), steps));
+            QVERIFY(in.open(QIODevice::ReadOnly));
+            out.write(in.readAll());
+        }
+    }
+    openAndSettle({ runs, writeRun("single.jsonl", 10) });
+    Workspace* workspace = m_window->workspace();
+    QCOMPARE(workspace->runIds().size(), 4);
+    QList<int> ofRuns;
+    int single = -1;
+    for (int id : workspace->runIds()) {
+        if (workspace->sourceOfRun(id) == workspace->sourceIds().front())
+            ofRuns << id;
+        else
+            single = id;
+    }
+    QCOMPARE(ofRuns.size(), 3);
+    RunsPanel* panel = m_window->runsPanel();
+    QTreeView* view = panel->view();
+    const auto sorted = [](QList<int> ids) {
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    };
+    const auto openRuns = [workspace, sorted] { return sorted(workspace->runIds()); };
+
+    // Delete on a run row closes that run only.
+    panel->selectRun(ofRuns[1]);
+    view->setFocus();
+    QTest::keyClick(view, Qt::Key_Delete);
+    QCOMPARE(openRuns(), sorted({ ofRuns[0], ofRuns[2], single }));
+    QVERIFY(!m_window->runListModel()->indexOfRun(ofRuns[1]).isValid());
+    m_window->flushPendingUpdates();
+    QVERIFY(m_window->chartGrid()->chartCount() > 0);
+
+    // File > Close acts on the selected run.
+    QAction* close = nullptr;
+    for (QAction* action : m_window->findChildren<QAction*>())
+        if (action->shortcut() == QKeySequence(QKeySequence::Close))
+            close = action;
+    QVERIFY(close);
+    panel->selectRun(ofRuns[2]);
+    close->trigger();
+    QCOMPARE(openRuns(), sorted({ ofRuns[0], single }));
+    QCOMPARE(workspace->sourceIds().size(), 2);
+
+    // The context menu of a run row offers "Close run"; the file's only run closes the file.
+    panel->selectRun(single);
+    QTimer::singleShot(0, this, [] {
+        auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget());
+        QVERIFY(menu);
+        for (QAction* action : menu->actions())
+            if (action->text() == QLatin1String("Close run"))
+                action->trigger();
+        menu->close();
+    });
+    emit view->customContextMenuRequested(
+        view->visualRect(m_window->runListModel()->indexOfRun(single)).center());
+    QCOMPARE(openRuns(), QList<int> { ofRuns[0] });
+    QCOMPARE(workspace->sourceIds().size(), 1);
+
+    panel->selectRun(ofRuns[0]);
+    QTest::keyClick(view, Qt::Key_Delete);
+    QVERIFY(workspace->runIds().isEmpty());
+    QVERIFY(workspace->sourceIds().isEmpty());
+    m_window->flushPendingUpdates();
+    QCOMPARE(m_window->chartGrid()->chartCount(), 0);
+}
+
+// V21: copytruncate while followed: the status bar says the file is read again, and the charts
+// hold the new content only (nothing stale).
+void TestMainWindow::truncationIsAnnounced()
+{
+    const QString path = writeRun("live.jsonl", 30);
+    openAndSettle({ path });
+    const int runId = m_window->workspace()->runIds().first();
+    QVERIFY(m_window->workspace()->run(runId)->records.size() > 30);
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(R"({"ts": 1732900000.0, "tag": "step_end", "step": 0, "context": {"loss": 9}})"
+                "\n");
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->statusBarWidget()->currentMessage().contains(
+                                 QLatin1String("was truncated or replaced")),
+        5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->workspace()->runIds().size(), 1, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_window->workspace()->run(m_window->workspace()->runIds().first())->records.size(),
+        std::size_t(1), 5000);
+}
+
+// View > Wheel Zooms Charts: on by default, applies to every chart, remembered.
+void TestMainWindow::wheelZoomOptionIsRemembered()
+{
+    openAndSettle({ writeRun("run.jsonl", 30) });
+    QAction* option = nullptr;
+    for (QAction* action : m_window->findChildren<QAction*>())
+        if (action->text() == QLatin1String("&Wheel Zooms Charts"))
+            option = action;
+    QVERIFY(option);
+    QVERIFY(option->isChecked());
+    const auto charts = m_window->chartGrid()->findChildren<MetricChart*>();
+    QVERIFY(!charts.isEmpty());
+    for (MetricChart* chart : charts)
+        QVERIFY(chart->wheelZooms());
+
+    option->trigger();
+    QVERIFY(!option->isChecked());
+    for (MetricChart* chart : charts)
+        QVERIFY(!chart->wheelZooms());
+    QVERIFY(!m_settings->wheelZoomsCharts());
+
+    m_window = std::make_unique<MainWindow>(m_settings.get());
+    QVERIFY(!m_window->chartGrid()->wheelZooms());
+    for (QAction* action : m_window->findChildren<QAction*>())
+        if (action->text() == QLatin1String("&Wheel Zooms Charts"))
+            QVERIFY(!action->isChecked());
+}
+
+void TestMainWindow::triggerWithDialogs(
+    const QString& actionText, QList<std::function<bool(QWidget*)>> answers)
+{
+    // Qt's own dialogs (a native one could not be driven), shown as modal widgets.
+    QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
+    QAction* action = nullptr;
+    for (QAction* a : m_window->findChildren<QAction*>())
+        if (a->text() == actionText)
+            action = a;
+    QVERIFY2(action, qPrintable(actionText));
+    QTimer poll;
+    poll.setInterval(10);
+    connect(&poll, &QTimer::timeout, this, [&answers] {
+        QWidget* modal = QApplication::activeModalWidget();
+        if (modal && !answers.isEmpty() && answers.front()(modal))
+            answers.removeFirst();
+    });
+    poll.start();
+    action->trigger(); // returns when the last dialog closed
+    QVERIFY(answers.isEmpty());
+}
+
+std::function<bool(QWidget*)> TestMainWindow::chooseFile(const QString& path)
+{
+    return [path](QWidget* modal) {
+        auto* dialog = qobject_cast<QFileDialog*>(modal);
+        if (!dialog)
+            return false;
+        dialog->selectFile(path);
+        static_cast<QDialog*>(dialog)->accept(); // QFileDialog::accept, public through QDialog
+        return true;
+    };
+}
+
+// File > Open and Open Folder, through their dialogs.
+void TestMainWindow::openDialogsOpenRuns()
+{
+    const QString file = writeRun("run.jsonl", 30);
+    triggerWithDialogs(QStringLiteral("&Open\u2026"), { chooseFile(file) });
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->workspace()->runIds().size(), 1, 10000);
+    const Workspace* workspace = m_window->workspace();
+    QCOMPARE(
+        workspace->source(workspace->sourceIds().front()).path, QFileInfo(file).absoluteFilePath());
+
+    QDir(m_dir->path()).mkdir(QStringLiteral("ranks"));
+    for (const char* name : { "ranks/rank0.jsonl", "ranks/rank1.jsonl" })
+        writeRun(QLatin1String(name), 20);
+    const QString folder = m_dir->filePath("ranks");
+    triggerWithDialogs(QStringLiteral("Open &Folder\u2026"), { chooseFile(folder) });
+    QTRY_COMPARE_WITH_TIMEOUT(workspace->runIds().size(), 3, 10000);
+    QCOMPARE(workspace->sourceIds().size(), 2);
+    QCOMPARE(workspace->source(workspace->sourceIds().back()).path,
+        QFileInfo(folder).absoluteFilePath());
+}
+
+// Export as CSV, a chart as PNG (after choosing the metric) and the window as PNG, through their
+// dialogs.
+void TestMainWindow::exportDialogsWriteFiles()
+{
+    openAndSettle({ writeRun("run.jsonl", 30) });
+    const QString csv = m_dir->filePath("out/series.csv");
+    QDir(m_dir->path()).mkdir(QStringLiteral("out"));
+    triggerWithDialogs(QStringLiteral("&Export Visible Series as CSV\u2026"), { chooseFile(csv) });
+    QFile written(csv);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QVERIFY(written.readLine().startsWith("run,metric,"));
+    QVERIFY(written.readAll().count('\n') >= 30);
+
+    const QString chartPng = m_dir->filePath("out/chart.png");
+    const QString metric = m_window->chartGrid()->chartKeys().value(1);
+    QVERIFY(!metric.isEmpty());
+    triggerWithDialogs(QStringLiteral("Export Chart as &PNG\u2026"),
+        { [metric](QWidget* modal) {
+             auto* input = qobject_cast<QInputDialog*>(modal);
+             if (!input)
+                 return false;
+             input->setTextValue(metric);
+             input->accept();
+             return true;
+         },
+            chooseFile(chartPng) });
+    const QImage chart(chartPng);
+    QCOMPARE(chart.size(), QSize(1200, 700));
+
+    const QString windowPng = m_dir->filePath("out/window.png");
+    triggerWithDialogs(QStringLiteral("Export &Window as PNG\u2026"), { chooseFile(windowPng) });
+    const QImage window(windowPng);
+    QVERIFY(!window.isNull());
+    QCOMPARE(window.size(), m_window->size() * m_window->devicePixelRatio());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -6,7 +6,7 @@
 #include "test_runs.hpp"
 
 #include <QDateTimeAxis>
-#include <QLogValueAxis>
+#include <QCategoryAxis>
 #include <QSignalSpy>
 #include <QTest>
 #include <QValueAxis>
@@ -336,8 +336,19 @@ private slots:
         o.logX = true;
         o.logY = true;
         auto chart = chartOf(Loss, { &run }, o);
-        QVERIFY(qobject_cast<QLogValueAxis*>(chart->xAxis()));
-        QVERIFY(qobject_cast<QLogValueAxis*>(chart->yAxis()));
+        // True log axes, labelled at their values' log positions: powers of ten over x (3
+        // decades), 1-2-5 over y (under 2 decades), never linear near zero.
+        auto* xAxis = qobject_cast<QCategoryAxis*>(chart->xAxis());
+        auto* yAxis = qobject_cast<QCategoryAxis*>(chart->yAxis());
+        QVERIFY(xAxis && yAxis);
+        QCOMPARE(xAxis->categoriesLabels(), (QStringList { "1", "10", "100" }));
+        QCOMPARE(xAxis->endValue(QStringLiteral("100")), 2.0);
+        QCOMPARE(xAxis->min(), 0.0);
+        QCOMPARE(xAxis->max(), std::log10(999.0));
+        const QStringList yLabels = yAxis->categoriesLabels();
+        for (const char* label : { "0.002", "0.005", "0.01", "0.02", "0.05" })
+            QVERIFY2(yLabels.contains(QLatin1String(label)), qPrintable(yLabels.join(' ')));
+        QCOMPARE(yAxis->endValue(QStringLiteral("0.02")), std::log10(0.02));
         // Only the active axes are shown (a replaced axis must not leave its labels behind).
         int visible = 0;
         for (QAbstractAxis* axis : chart->chart()->axes())
@@ -410,7 +421,8 @@ private slots:
         QCOMPARE(chart->xMax(), 1000.0);
         QVERIFY(chart->isAutoYRange());
 
-        // Ctrl+wheel zooms x about the cursor.
+        // With "wheel zooms" off, Ctrl+wheel zooms x about the cursor.
+        chart->setWheelZooms(false);
         const QPoint centre = toView(plot.center());
         QWheelEvent wheel(centre, chart->viewport()->mapToGlobal(centre), QPoint(), QPoint(0, 120),
             Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
@@ -463,6 +475,49 @@ private slots:
         }
         QVERIFY(colors.size() > 10);
         QVERIFY2(lineColored > 300, qPrintable(QString::number(lineColored)));
+    }
+
+    // The default: a plain wheel over the plot zooms x about the cursor, Shift+wheel zooms y; over
+    // the margins it scrolls the grid, and a scroll under way is not caught by the next plot.
+    void wheelZoomsOverThePlot()
+    {
+        const Run run = makeRun("a", Loss, 1001, [](int i) { return std::sin(i / 50.0); });
+        auto chart = chartOf(Loss, { &run });
+        chart->resize(800, 400);
+        chart->show();
+        QVERIFY(QTest::qWaitForWindowExposed(chart.get()));
+        chart->refresh();
+        QVERIFY(chart->wheelZooms());
+        const QRectF plot = chart->mapping().rect;
+        const auto toView = [&](QPointF p) { return chart->mapFromScene(p); };
+        const auto wheel = [&](QPointF at, Qt::KeyboardModifiers modifiers) {
+            const QPoint p = toView(at);
+            QWheelEvent event(p, chart->viewport()->mapToGlobal(p), QPoint(), QPoint(0, 120),
+                Qt::NoButton, modifiers, Qt::NoScrollPhase, false);
+            QApplication::sendEvent(chart->viewport(), &event);
+            return event.isAccepted();
+        };
+        QSignalSpy zoomed(chart.get(), &MetricChart::xRangeRequested);
+        const QPointF quarter(plot.left() + plot.width() / 4, plot.center().y());
+        const double xAtCursor = chart->mapping().xAt(quarter.x());
+        QVERIFY(wheel(quarter, Qt::NoModifier));
+        QCOMPARE(zoomed.count(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(chart->xMax() - chart->xMin() < 950, 1000);
+        // About the cursor: the x under it stays under it.
+        QVERIFY(std::abs(chart->mapping().xAt(quarter.x()) - xAtCursor) < 2);
+
+        QVERIFY(chart->isAutoYRange());
+        QVERIFY(wheel(plot.center(), Qt::ShiftModifier));
+        QTRY_VERIFY_WITH_TIMEOUT(!chart->isAutoYRange(), 1000);
+        QCOMPARE(zoomed.count(), 1);
+
+        // Over the title the wheel goes to the grid; the plot it then reaches keeps scrolling.
+        QVERIFY(!wheel(QPointF(plot.center().x(), plot.top() / 2), Qt::NoModifier));
+        QVERIFY(!wheel(plot.center(), Qt::NoModifier));
+        QCOMPARE(zoomed.count(), 1);
+        // Ctrl+wheel always zooms.
+        QVERIFY(wheel(plot.center(), Qt::ControlModifier));
+        QCOMPARE(zoomed.count(), 2);
     }
 };
 

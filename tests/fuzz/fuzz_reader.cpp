@@ -1,0 +1,152 @@
+// F1: the record reader on a whole chunk of arbitrary bytes (ChunkParser with its slow path
+// JsonLineScanner), merged into Runs by RunBuilder. Besides "no crash, no sanitizer report, no
+// timeout", every line must be accounted for exactly once: a record, a blank line or a malformed
+// line with a reason; no record may be nested deeper than the depth limit, and every record must
+// be a JSON object that JsonLineScanner::diagnose (the slow path's own scanner) finds no fault in.
+#include "chunk_parser.hpp"
+#include "fuzz_support.hpp"
+#include "json_line_scanner.hpp"
+#include "parsed_chunk.hpp"
+#include "run.hpp"
+#include "run_builder.hpp"
+
+#include <QString>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+using viewer::ChunkParser;
+using viewer::JsonLineScanner;
+using viewer::ParsedChunk;
+using viewer::RunBuilder;
+
+namespace {
+
+// Offsets of the lines' first bytes, as the reader cuts them: at '\n', the bytes after the last
+// '\n' are one more line.
+std::vector<std::size_t> lineStarts(const char* data, std::size_t size)
+{
+    std::vector<std::size_t> starts;
+    std::size_t pos = 0;
+    while (pos < size) {
+        starts.push_back(pos);
+        const void* newline = std::memchr(data + pos, '\n', size - pos);
+        if (!newline)
+            break;
+        pos = static_cast<std::size_t>(static_cast<const char*>(newline) - data) + 1;
+    }
+    return starts;
+}
+
+// Nesting depth of a line that is valid JSON (the top-level object is 1), counted without
+// recursion: brackets outside strings.
+int nestingDepth(const char* p, std::size_t n)
+{
+    int depth = 0;
+    int deepest = 0;
+    bool inString = false;
+    for (std::size_t i = 0; i < n; ++i) {
+        const char c = p[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            deepest = std::max(deepest, ++depth);
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size)
+{
+    // One parser for all inputs, as a reader thread keeps one: its scratch state must not leak
+    // from one chunk into the next.
+    static ChunkParser parser;
+    const auto* data = reinterpret_cast<const char*>(bytes);
+    const ParsedChunk chunk = parser.parse(data, size, 0, 1);
+
+    const std::vector<std::size_t> starts = lineStarts(data, size);
+    FUZZ_CHECK(chunk.lineCount == starts.size());
+    FUZZ_CHECK(chunk.firstLine == 1 && chunk.offset == 0 && chunk.endOffset == size);
+    FUZZ_CHECK(chunk.records.size() + chunk.malformed.size() + chunk.blankLines == chunk.lineCount);
+    FUZZ_CHECK(chunk.trailingBlankLines <= chunk.blankLines);
+    FUZZ_CHECK(chunk.pointSeries.size() == chunk.pointValues.size());
+
+    // Each record and malformed line names its own line, in order, once.
+    std::vector<char> seen(starts.size(), 0);
+    std::uint64_t blankBefore = 0;
+    std::uint64_t previous = 0;
+    std::size_t nextPoint = 0;
+    for (const ParsedChunk::Record& r : chunk.records) {
+        FUZZ_CHECK(r.line > previous && r.line <= chunk.lineCount);
+        previous = r.line;
+        FUZZ_CHECK(r.offset == starts[r.line - 1]);
+        FUZZ_CHECK(seen[r.line - 1]++ == 0);
+        FUZZ_CHECK(r.tag < chunk.tags.size());
+        FUZZ_CHECK(r.firstPoint == nextPoint);
+        nextPoint += r.pointCount;
+        FUZZ_CHECK(nextPoint <= chunk.pointValues.size());
+        FUZZ_CHECK(r.detail < 0 || std::size_t(r.detail) < chunk.details.size());
+        blankBefore += r.blankBefore;
+
+        // A record is a well-formed JSON object within the depth limit, by the slow path's
+        // independent scanner too (the fast path's shortcuts must not accept more).
+        std::size_t begin = r.offset;
+        std::size_t end = r.line < starts.size() ? starts[r.line] - 1 : size;
+        if (end > begin && data[end - 1] == '\r')
+            --end;
+        if (begin == 0 && end >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+            begin = 3;
+        const std::string_view text(data + begin, end - begin);
+        const int depth = nestingDepth(text.data(), text.size());
+        FUZZ_CHECK(depth >= 1 && depth <= parser.limits().maxDepth);
+        FUZZ_CHECK(JsonLineScanner::diagnose(text, parser.limits().maxDepth).isEmpty());
+    }
+    FUZZ_CHECK(nextPoint == chunk.pointValues.size());
+    FUZZ_CHECK(blankBefore + chunk.trailingBlankLines == chunk.blankLines);
+    for (std::uint32_t s : chunk.pointSeries)
+        FUZZ_CHECK(s < chunk.series.size());
+    for (const ParsedChunk::SeriesName& name : chunk.series)
+        FUZZ_CHECK(
+            name.tag < chunk.tags.size() && name.path.size() <= parser.limits().maxKeyPathBytes);
+    FUZZ_CHECK(chunk.series.size() <= parser.limits().maxSeries);
+
+    previous = 0;
+    for (const viewer::MalformedLine& m : chunk.malformed) {
+        FUZZ_CHECK(m.line > previous && m.line <= chunk.lineCount);
+        previous = m.line;
+        FUZZ_CHECK(m.offset == starts[m.line - 1]);
+        FUZZ_CHECK(seen[m.line - 1]++ == 0);
+        FUZZ_CHECK(!m.reason.isEmpty());
+    }
+
+    // The merge keeps every record, malformed line and blank line, each in exactly one run.
+    RunBuilder builder(QStringLiteral("fuzz.jsonl"));
+    builder.append(chunk);
+    std::uint64_t records = 0;
+    std::uint64_t malformed = 0;
+    std::uint64_t blank = builder.pendingBlankLines();
+    for (int i = 0; i < builder.runCount(); ++i) {
+        const viewer::Run& run = builder.run(i);
+        records += run.records.size();
+        malformed += run.malformed.size();
+        blank += run.blankLines;
+    }
+    FUZZ_CHECK(records == chunk.records.size());
+    FUZZ_CHECK(malformed == chunk.malformed.size());
+    FUZZ_CHECK(blank == chunk.blankLines);
+    FUZZ_CHECK(builder.linesSeen() == chunk.lineCount);
+    return 0;
+}

@@ -12,6 +12,7 @@
 #include <QStringList>
 
 #include <cstdint>
+#include <cstdio>
 #include <vector>
 
 namespace faults {
@@ -127,6 +128,19 @@ inline FileLines readLines(const QString& path)
     }
     result.tail = bytes.mid(start);
     return result;
+}
+
+// Writes `bytes` to a temporary file beside `path` and renames it over `path` (a new inode).
+inline bool replaceAtomically(const QString& path, const QByteArray& bytes)
+{
+    const QString temporary = path + QStringLiteral(".tmp");
+    QFile file(temporary);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
+        return false;
+    file.close();
+    return std::rename(
+               QFile::encodeName(temporary).constData(), QFile::encodeName(path).constData())
+        == 0;
 }
 
 inline qint64 countNewlines(const QString& path)

@@ -41,17 +41,8 @@ bool applyChange(const QString& path, Change change)
     switch (change) {
     case Change::Truncate:
         return QFile::resize(path, 0);
-    case Change::AtomicReplace: {
-        const QString temporary = path + QStringLiteral(".tmp");
-        QFile file(temporary);
-        const QByteArray bytes = stepLines(100);
-        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
-            return false;
-        file.close();
-        return std::rename(
-                   QFile::encodeName(temporary).constData(), QFile::encodeName(path).constData())
-            == 0;
-    }
+    case Change::AtomicReplace:
+        return faults::replaceAtomically(path, stepLines(100));
     case Change::DeleteAndRecreate:
         return QFile::remove(path);
     }

@@ -28,18 +28,6 @@ bool append(const QString& path, const QByteArray& bytes)
     return file.open(QIODevice::Append) && file.write(bytes) == bytes.size();
 }
 
-bool replaceAtomically(const QString& path, const QByteArray& bytes)
-{
-    const QString temporary = path + QStringLiteral(".tmp");
-    QFile file(temporary);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
-        return false;
-    file.close();
-    return std::rename(
-               QFile::encodeName(temporary).constData(), QFile::encodeName(path).constData())
-        == 0;
-}
-
 QByteArray stepLines(int first, int count)
 {
     QByteArray bytes;

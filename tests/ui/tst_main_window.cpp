@@ -599,9 +599,20 @@ std::function<bool(QWidget*)> TestMainWindow::chooseFile(const QString& path)
 {
     return [path](QWidget* modal) {
         auto* dialog = qobject_cast<QFileDialog*>(modal);
-        if (!dialog)
+        if (!dialog || !dialog->isVisible())
             return false;
-        dialog->selectFile(path);
+        // selectFile() leaves the name field alone while it has focus, and whether it has focus
+        // yet is a race with the window system: fill the field itself, as a user would type.
+        const QFileInfo target(path);
+        dialog->setDirectory(target.absolutePath());
+        auto* nameField = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+        if (nameField)
+            nameField->setText(target.fileName());
+        else
+            dialog->selectFile(path);
+        if (QFileInfo(dialog->selectedFiles().value(0)).absoluteFilePath()
+            != target.absoluteFilePath())
+            return false; // not taken yet: try again on the next poll
         static_cast<QDialog*>(dialog)->accept(); // QFileDialog::accept, public through QDialog
         return true;
     };

@@ -6,6 +6,7 @@
 // texts must show the characters literally and the fonts must keep their size.
 
 #include "chart_grid.hpp"
+#include "file_dialog_answer.hpp"
 #include "main_window.hpp"
 #include "malformed_lines_dialog.hpp"
 #include "message_banner.hpp"
@@ -418,10 +419,9 @@ void TestDisplaySafety::messageBoxIsPlain()
     poll.setInterval(10);
     connect(&poll, &QTimer::timeout, this, [&] {
         QWidget* modal = QApplication::activeModalWidget();
-        if (auto* files = qobject_cast<QFileDialog*>(modal)) {
-            files->selectFile(target);
-            static_cast<QDialog*>(files)->accept();
-        } else if (auto* box = qobject_cast<QMessageBox*>(modal)) {
+        if (auto* files = qobject_cast<QFileDialog*>(modal))
+            answerFileDialog(files, target);
+        else if (auto* box = qobject_cast<QMessageBox*>(modal)) {
             boxText = box->text();
             boxFormat = box->textFormat();
             box->grab();

@@ -2,6 +2,7 @@
 #include "command_line_options.hpp"
 #include "events_model.hpp"
 #include "events_table.hpp"
+#include "file_dialog_answer.hpp"
 #include "main_window.hpp"
 #include "message_banner.hpp"
 #include "metric_chart.hpp"
@@ -66,7 +67,8 @@ private:
     void openAndSettle(const QStringList& paths);
     // Triggers the File menu action with this text, answering the modal dialogs it opens in turn
     // as a user would (each answer returns false while the dialog it expects is not up yet).
-    void triggerWithDialogs(const QString& actionText, QList<std::function<bool(QWidget*)>> answers);
+    void triggerWithDialogs(
+        const QString& actionText, QList<std::function<bool(QWidget*)>> answers);
     static std::function<bool(QWidget*)> chooseFile(const QString& path);
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -599,22 +601,7 @@ std::function<bool(QWidget*)> TestMainWindow::chooseFile(const QString& path)
 {
     return [path](QWidget* modal) {
         auto* dialog = qobject_cast<QFileDialog*>(modal);
-        if (!dialog || !dialog->isVisible())
-            return false;
-        // selectFile() leaves the name field alone while it has focus, and whether it has focus
-        // yet is a race with the window system: fill the field itself, as a user would type.
-        const QFileInfo target(path);
-        dialog->setDirectory(target.absolutePath());
-        auto* nameField = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
-        if (nameField)
-            nameField->setText(target.fileName());
-        else
-            dialog->selectFile(path);
-        if (QFileInfo(dialog->selectedFiles().value(0)).absoluteFilePath()
-            != target.absoluteFilePath())
-            return false; // not taken yet: try again on the next poll
-        static_cast<QDialog*>(dialog)->accept(); // QFileDialog::accept, public through QDialog
-        return true;
+        return dialog && answerFileDialog(dialog, path);
     };
 }
 

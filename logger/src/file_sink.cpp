@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <system_error>
+#include <time.h>
 #include <unistd.h>
 
 namespace telemetry::detail {
@@ -151,12 +152,41 @@ bool FileSink::ends_mid_line() const noexcept
     struct stat same
     {
     };
-    char last = '\n';
-    const bool mid_line = ::fstat(reader, &same) == 0 && same.st_ino == st.st_ino
-        && same.st_dev == st.st_dev && ::pread(reader, &last, 1, st.st_size - 1) == 1
-        && last != '\n';
+    bool mid_line = false;
+    if (::fstat(reader, &same) == 0 && same.st_ino == st.st_ino && same.st_dev == st.st_dev) {
+        mid_line = last_byte_stays_unfinished(reader);
+    }
     ::close(reader);
     return mid_line;
+}
+
+bool FileSink::last_byte_stays_unfinished(int reader) const noexcept
+{
+    // A live writer's batch lands in the page cache page by page and the size grows with each
+    // page, so a last byte read now can sit inside a line that write(2) is about to finish (four
+    // trainers appending to one file hit this: a newline of ours made a blank line). A crashed
+    // writer's fragment holds still: believe it only once the size stopped moving for a while
+    // longer than a preempted write takes. That costs 20 ms once, when a fragment is there.
+    constexpr int max_looks = 10;
+    constexpr long settle_ns = 20'000'000;
+    off_t size = -1;
+    for (int look = 0; look < max_looks; ++look) {
+        struct stat st
+        {
+        };
+        char last = '\n';
+        if (::fstat(fd_, &st) != 0 || st.st_size == 0
+            || ::pread(reader, &last, 1, st.st_size - 1) != 1 || last == '\n') {
+            return false;
+        }
+        if (st.st_size == size) {
+            return true;
+        }
+        size = st.st_size;
+        const timespec pause { 0, settle_ns };
+        ::nanosleep(&pause, nullptr);
+    }
+    return true; // still growing mid-line after 200 ms: a writer that never ends its lines
 }
 
 bool FileSink::unlinked() const noexcept

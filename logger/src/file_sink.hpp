@@ -57,6 +57,8 @@ public:
     static WriteResult write_all(int fd, const char* data, std::size_t size) noexcept;
 
 private:
+    bool last_byte_stays_unfinished(int reader) const noexcept;
+
     std::filesystem::path path_;
     std::string native_;
     int fd_ = -1;

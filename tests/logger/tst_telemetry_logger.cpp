@@ -82,6 +82,7 @@ private slots:
     void appendedRunsHaveDistinctIds();
     void createsParentFoldersAndAppends();
     void appendsAfterAnIncompleteLastLine();
+    void lineInFlightIsNotAFragment();
     void flushByCount_data();
     void flushByCount();
     void flushByTime_data();
@@ -208,6 +209,33 @@ void TestTelemetryLogger::appendsAfterAnIncompleteLastLine()
     const auto lines = test::read_lines(file());
     QCOMPARE(lines.size(), std::size_t(3));
     QVERIFY(test::parse_strict(lines[0]).is_discarded());
+    QCOMPARE(test::parse_strict(lines[1])["tag"].get<std::string>(), std::string("run_begin"));
+    QCOMPARE(test::parse_strict(lines[2])["step"].get<int>(), 1);
+}
+
+// Another live process's line still being written when we open is not a fragment: no newline of
+// ours may cut it in two (or, once it lands, leave a blank line). Four trainers starting on one
+// file met this.
+void TestTelemetryLogger::lineInFlightIsNotAFragment()
+{
+    {
+        std::ofstream start(file());
+        start << R"({"ts":1.0,"tag":"step_end","step":0,"conte)";
+    }
+    std::thread other_writer([this] {
+        std::this_thread::sleep_for(5ms);
+        std::ofstream rest(file(), std::ios::app);
+        rest << R"(xt":{}})" << '\n';
+    });
+    {
+        TelemetryLogger log(file());
+        log.on_step_end(1);
+        log.flush();
+    }
+    other_writer.join();
+    const auto lines = test::read_lines(file());
+    QCOMPARE(lines.size(), std::size_t(3));
+    QCOMPARE(test::parse_strict(lines[0])["step"].get<int>(), 0);
     QCOMPARE(test::parse_strict(lines[1])["tag"].get<std::string>(), std::string("run_begin"));
     QCOMPARE(test::parse_strict(lines[2])["step"].get<int>(), 1);
 }
@@ -589,9 +617,9 @@ void TestTelemetryLogger::processesAppendWholeLines()
     std::string tail;
     auto lines = test::read_lines(file(), &tail);
     QVERIFY(tail.empty());
-    // A logger that opens the file while another process's append is in flight may take it for
-    // a fragment and start on a fresh line: a blank line, which readers ignore.
-    lines.erase(std::remove(lines.begin(), lines.end(), std::string()), lines.end());
+    // No blank line either: a logger opening the file while another process's append is in
+    // flight must not take that line for a fragment to end.
+    QCOMPARE(std::count(lines.begin(), lines.end(), std::string()), 0);
     QCOMPARE(lines.size(), std::size_t(processes * (records + 1)));
     std::map<int, int> per_process;
     for (const auto& line : lines) {

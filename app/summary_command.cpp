@@ -62,12 +62,28 @@ int runSummaryCommand(const QStringList& paths)
                 runs.append(runSummary(*workspace.run(runId)));
         }
         object[QStringLiteral("runs")] = runs;
+        if (!info.incompleteLines.isEmpty()) {
+            QJsonArray incomplete;
+            for (const Workspace::IncompleteLine& line : info.incompleteLines) {
+                incomplete.append(QJsonObject { { QStringLiteral("file"), line.file },
+                                                { QStringLiteral("line"), line.line },
+                                                { QStringLiteral("offset"), line.offset },
+                                                { QStringLiteral("bytes"), line.bytes } });
+                std::fprintf(stderr,
+                             "telemetry-viewer: %s: line %lld is incomplete (no newline at the "
+                             "end): not read\n",
+                             qUtf8Printable(line.file), static_cast<long long>(line.line));
+            }
+            object[QStringLiteral("incomplete_last_lines")] = incomplete;
+        }
         if (info.state == Workspace::SourceState::Failed) {
             object[QStringLiteral("error")] = info.message;
             std::fprintf(stderr, "telemetry-viewer: %s\n", qUtf8Printable(info.message));
             status = 1;
         } else if (runs.isEmpty()) {
-            object[QStringLiteral("note")] = QStringLiteral("no records");
+            object[QStringLiteral("note")] = info.message.isEmpty()
+                ? QStringLiteral("no records")
+                : QStringLiteral("no records: %1").arg(info.message);
         }
         sourceArray.append(object);
     }

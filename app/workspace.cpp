@@ -65,6 +65,7 @@ struct LoadedFile
     QString path;
     std::unique_ptr<RunBuilder> builder;
     LinePosition end;
+    qint64 size = 0;
 };
 
 } // namespace
@@ -83,9 +84,8 @@ struct Workspace::Private
         StdinReader* stdinReader = nullptr;
         QObject* parseContext = nullptr; // lives on the thread where appended lines are parsed
         QThread* parseThread = nullptr; // standard input's parse thread
-        // The line noted as incomplete in info.message (0: none): the note goes, and the
-        // follower's own message comes back, once that line has arrived (V20).
-        qint64 incompleteLine = 0;
+        // info.message while no line is incomplete: a note on an incomplete line replaces it
+        // until that line has arrived (V20).
         QString followerMessage;
     };
     struct RunRef
@@ -330,10 +330,39 @@ struct Workspace::Private
         file.end = end;
         registerNewRuns(sourceId, path, file);
         announceAppended(*source, file, summary);
-        if (source->incompleteLine > 0 && end.lineNumber > source->incompleteLine) {
-            source->incompleteLine = 0;
+        forgetIncompleteLine(sourceId, path, end.lineNumber);
+    }
+
+    // A file's last line without '\n' was seen (followers: after the tail sat idle; loads that do
+    // not follow: at the end of the file).
+    void noteIncompleteLine(int sourceId, const IncompleteLine& line, bool final)
+    {
+        Source* source = find(sourceId);
+        if (!source)
+            return;
+        QList<IncompleteLine>& lines = source->info.incompleteLines;
+        lines.removeIf([&](const IncompleteLine& l) { return l.file == line.file; });
+        lines << line;
+        const QString where = source->kind == SourceKind::Folder
+            ? QStringLiteral("%1: line %2").arg(QFileInfo(line.file).fileName()).arg(line.line)
+            : QStringLiteral("line %1").arg(line.line);
+        setState(sourceId, source->info.state,
+                 final ? QStringLiteral("%1 is incomplete (no newline at the end): not read")
+                             .arg(where)
+                       : QStringLiteral("%1 is incomplete (no newline yet)").arg(where));
+    }
+
+    // Lines of `file` before `beforeLine` arrived whole (or the file started over: 0 forgets all).
+    void forgetIncompleteLine(int sourceId, const QString& file, qint64 beforeLine)
+    {
+        Source* source = find(sourceId);
+        if (!source)
+            return;
+        const auto gone = source->info.incompleteLines.removeIf([&](const IncompleteLine& l) {
+            return l.file == file && (beforeLine == 0 || l.line < beforeLine);
+        });
+        if (gone > 0 && source->info.incompleteLines.isEmpty())
             setState(sourceId, source->info.state, source->followerMessage);
-        }
     }
 
     void announceAppended(Source& source, const FileRuns& file, const AppendSummary& summary)
@@ -373,7 +402,7 @@ struct Workspace::Private
         Source* source = find(sourceId);
         if (!source)
             return;
-        source->incompleteLine = 0; // line numbers start over
+        forgetIncompleteLine(sourceId, path, 0); // line numbers start over
         auto it = source->files.find(path);
         if (it != source->files.end()) {
             dropRuns(it->second);
@@ -460,19 +489,14 @@ struct Workspace::Private
                          [this, sourceId](FileFollower::State state, const QString& message) {
                              if (Source* s = find(sourceId)) {
                                  s->followerMessage = message;
-                                 s->incompleteLine = 0;
+                                 s->info.incompleteLines.clear();
                              }
                              setState(sourceId, stateOf(state), message);
                          });
         QObject::connect(follower, &FileFollower::incompleteLineFound, q,
-                         [this, sourceId](qint64 line, qint64, const QByteArray&) {
-                             Source* s = find(sourceId);
-                             if (!s)
-                                 return;
-                             s->incompleteLine = line;
-                             setState(sourceId, s->info.state,
-                                      QStringLiteral("line %1 is incomplete (no newline yet)")
-                                          .arg(line));
+                         [this, sourceId, path](qint64 line, qint64 offset, const QByteArray& bytes) {
+                             noteIncompleteLine(sourceId, { path, line, offset, bytes.size() },
+                                                false);
                          });
         source.thread->start();
         QMetaObject::invokeMethod(follower, [follower, from] { follower->start(from); });
@@ -490,7 +514,15 @@ struct Workspace::Private
                          });
         QObject::connect(follower, &FolderFollower::stateChanged, q,
                          [this, sourceId](FileFollower::State state, const QString& message) {
+                             if (Source* s = find(sourceId))
+                                 s->followerMessage = message;
                              setState(sourceId, stateOf(state), message);
+                         });
+        QObject::connect(follower, &FolderFollower::incompleteLineFound, q,
+                         [this, sourceId](const QString& path, qint64 line, qint64 offset,
+                                          const QByteArray& bytes) {
+                             noteIncompleteLine(sourceId, { path, line, offset, bytes.size() },
+                                                false);
                          });
         source.thread->start();
         QMetaObject::invokeMethod(follower,
@@ -519,7 +551,29 @@ struct Workspace::Private
                 if (workspace)
                     QMetaObject::invokeMethod(
                         workspace.data(),
-                        [this, sourceId, mapped, message] { setState(sourceId, mapped, message); },
+                        [this, sourceId, mapped, message] {
+                            Source* s = find(sourceId);
+                            if (!s)
+                                return;
+                            s->followerMessage = message;
+                            setState(sourceId, mapped, message);
+                            if (mapped == SourceState::Idle) // input ended: the tail is final
+                                for (const IncompleteLine& line : s->info.incompleteLines)
+                                    noteIncompleteLine(sourceId, line, true);
+                        },
+                        Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
+        QObject::connect(
+            source.stdinReader, &StdinReader::incompleteLineFound, context,
+            [this, workspace, sourceId](qint64 line, qint64 offset, const QByteArray& bytes) {
+                if (workspace)
+                    QMetaObject::invokeMethod(
+                        workspace.data(),
+                        [this, sourceId, line, offset, size = bytes.size()] {
+                            noteIncompleteLine(sourceId, { QStringLiteral("-"), line, offset, size },
+                                               false);
+                        },
                         Qt::QueuedConnection);
             },
             Qt::QueuedConnection);
@@ -600,7 +654,7 @@ struct Workspace::Private
                 if (!result.error.isEmpty() && !folder)
                     error = result.error;
                 cancelled = cancelled || result.cancelled;
-                loaded->push_back({ f, std::move(builder), result.end });
+                loaded->push_back({ f, std::move(builder), result.end, result.fileSize });
                 if (cancelled)
                     break;
             }
@@ -631,8 +685,20 @@ struct Workspace::Private
         if (!error.isEmpty()) {
             setState(sourceId, SourceState::Failed,
                      QStringLiteral("cannot read %1: %2").arg(source->info.path, error));
-        } else if (cancelled || !source->follow) {
-            setState(sourceId, SourceState::Idle, cancelled ? QStringLiteral("load cancelled") : QString());
+        } else if (cancelled) {
+            setState(sourceId, SourceState::Idle, QStringLiteral("load cancelled"));
+        } else if (!source->follow) {
+            // A folder named like a file (run.jsonl/) must not pass for an empty run.
+            setState(sourceId, SourceState::Idle,
+                     source->kind == SourceKind::Folder && loaded.empty()
+                         ? QStringLiteral("a folder without *.jsonl files")
+                         : QString());
+            for (const LoadedFile& file : loaded)
+                if (file.size > file.end.offset)
+                    noteIncompleteLine(sourceId,
+                                       { file.path, file.end.lineNumber, file.end.offset,
+                                         file.size - file.end.offset },
+                                       true);
         } else if (source->kind == SourceKind::Folder) {
             setState(sourceId, SourceState::Following);
             startFolderFollower(sourceId, source->info.path, resumeAt);

@@ -30,6 +30,17 @@ public:
         Failed, // could not be read; message() says why
     };
 
+    // A last line without its '\n' (FORMAT.md: not a record yet). While following it may still
+    // be completed; once the source is read to its end (--no-follow, standard input closed) it
+    // stays unread, and is named rather than dropped in silence (V20).
+    struct IncompleteLine
+    {
+        QString file;
+        qint64 line = 0;
+        qint64 offset = 0;
+        qint64 bytes = 0;
+    };
+
     struct SourceInfo
     {
         int id = -1;
@@ -39,6 +50,7 @@ public:
         qint64 bytesDone = 0;
         qint64 bytesTotal = 0;
         qint64 lastAppendMsecs = 0; // QDateTime::currentMSecsSinceEpoch() of the last new record
+        QList<IncompleteLine> incompleteLines; // at most one per file
     };
 
     explicit Workspace(QObject* parent = nullptr);

@@ -1,5 +1,6 @@
 // `telemetry-viewer --summary`: headless JSON for a file, a folder, standard input; a clear error
 // and a non-zero status for a path that cannot be read. Runs the real executable.
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -137,6 +138,60 @@ private slots:
         const QJsonArray runs
             = outcome.json[QStringLiteral("sources")].toArray()[0].toObject()[QStringLiteral("runs")].toArray();
         QCOMPARE(runs.size(), 2);
+    }
+
+    // V20: a last line without its newline is not a record, and not dropped in silence either:
+    // listed under incomplete_last_lines and named on stderr, for a file, a folder and stdin.
+    void unfinishedLastLineIsNamed_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("file") << QStringLiteral("file");
+        QTest::newRow("folder") << QStringLiteral("folder");
+        QTest::newRow("standard input") << QStringLiteral("stdin");
+    }
+    void unfinishedLastLineIsNamed()
+    {
+        QFETCH(QString, kind);
+        const QByteArray torn = "{\"ts\": 1732800011.0, \"tag\": \"step_end\", \"st";
+        QTemporaryDir dir;
+        QString file = dir.filePath(QStringLiteral("run.jsonl"));
+        QString path = kind == QLatin1String("folder") ? dir.path() : file;
+        Outcome outcome;
+        if (kind == QLatin1String("stdin")) {
+            path = file = QStringLiteral("-");
+            outcome = summary({ path }, PythonRun + torn);
+        } else {
+            write(file, PythonRun + torn);
+            outcome = summary({ path });
+        }
+        QCOMPARE(outcome.status, 0);
+        const QJsonObject source = outcome.json[QStringLiteral("sources")].toArray()[0].toObject();
+        QCOMPARE(source[QStringLiteral("runs")].toArray()[0].toObject()[QStringLiteral("records")]
+                     .toInt(),
+                 6);
+        const QJsonArray incomplete = source[QStringLiteral("incomplete_last_lines")].toArray();
+        QCOMPARE(incomplete.size(), 1);
+        const QJsonObject line = incomplete[0].toObject();
+        QCOMPARE(line[QStringLiteral("file")].toString(), file);
+        QCOMPARE(line[QStringLiteral("line")].toInt(), 8);
+        QCOMPARE(line[QStringLiteral("offset")].toInteger(), PythonRun.size());
+        QCOMPARE(line[QStringLiteral("bytes")].toInteger(), torn.size());
+        QCOMPARE(outcome.stdErr,
+                 "telemetry-viewer: " + file.toUtf8()
+                     + ": line 8 is incomplete (no newline at the end): not read\n");
+    }
+
+    // A folder without *.jsonl files (say, one named run.jsonl) is said to be one.
+    void folderWithoutRunsIsNamed()
+    {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("run.jsonl"));
+        QVERIFY(QDir().mkpath(folder));
+        const Outcome outcome = summary({ folder });
+        QCOMPARE(outcome.status, 0);
+        QCOMPARE(outcome.json[QStringLiteral("sources")].toArray()[0].toObject()[QStringLiteral(
+                     "note")].toString(),
+                 QStringLiteral("no records: a folder without *.jsonl files"));
     }
 
     void missingPathIsAClearError()

@@ -2,6 +2,7 @@
 // start over on truncation, cancel a load, close a source and free its runs.
 #include "workspace.hpp"
 
+#include <QDir>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -154,6 +155,52 @@ private slots:
         QCOMPARE(workspace.source(source).state, Workspace::SourceState::Failed);
         QVERIFY(workspace.source(source).message.contains(QStringLiteral("does not exist")));
         QVERIFY(workspace.isIdle());
+    }
+
+    // V20 while following: an unfinished last line is noted once it sits idle, and the note goes
+    // when the line is completed (then it is an ordinary record).
+    void incompleteLineIsNotedUntilCompleted()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("run.jsonl"));
+        const QByteArray next = stepLine(1, 0.5);
+        append(path, stepLine(0, 1.0) + next.left(15));
+        Workspace workspace;
+        const int source = workspace.open(path);
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(source).incompleteLines.size(), 1, 10000);
+        const Workspace::IncompleteLine line = workspace.source(source).incompleteLines.front();
+        QCOMPARE(line.line, 2);
+        QCOMPARE(line.offset, stepLine(0, 1.0).size());
+        QCOMPARE(line.bytes, 15);
+        QCOMPARE(workspace.source(source).message,
+                 QStringLiteral("line 2 is incomplete (no newline yet)"));
+
+        append(path, next.mid(15));
+        QTRY_COMPARE_WITH_TIMEOUT(points(workspace, QStringLiteral("step_end/loss")),
+                                  std::size_t(2), 5000);
+        QVERIFY(workspace.source(source).incompleteLines.isEmpty());
+        QVERIFY(workspace.source(source).message.isEmpty());
+    }
+
+    // V20 without following: the end of the file is final, so the unfinished line is named as
+    // not read; a folder without *.jsonl files says so.
+    void loadWithoutFollowNamesWhatItCouldNotRead()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("run.jsonl"));
+        append(path, stepLine(0, 1.0) + stepLine(1, 1.0).left(10));
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("empty.jsonl"))));
+        Workspace workspace;
+        const int file = workspace.open(path, false);
+        const int folder = workspace.open(dir.filePath(QStringLiteral("empty.jsonl")), false);
+        QTRY_VERIFY_WITH_TIMEOUT(workspace.isIdle(), 5000);
+        QCOMPARE(points(workspace, QStringLiteral("step_end/loss")), std::size_t(1));
+        QCOMPARE(workspace.source(file).incompleteLines.size(), 1);
+        QCOMPARE(workspace.source(file).incompleteLines.front().line, 2);
+        QCOMPARE(workspace.source(file).message,
+                 QStringLiteral("line 2 is incomplete (no newline at the end): not read"));
+        QCOMPARE(workspace.source(folder).state, Workspace::SourceState::Idle);
+        QCOMPARE(workspace.source(folder).message, QStringLiteral("a folder without *.jsonl files"));
     }
 
     void cancelKeepsWhatWasLoaded()

@@ -167,9 +167,13 @@ private slots:
             QCOMPARE(malformed[0].toObject()[QStringLiteral("reason")].toString(),
                 QStringLiteral("line longer than 16 MiB"));
         } else {
-            // The unfinished last line may still be completed by its writer: not an error.
+            // The unfinished last line is not a record (nor a parse error): it is named.
             QCOMPARE(s.records(0), 1);
             QCOMPARE(s.malformed(0).size(), 0);
+            const QJsonArray tail = s.source(0)[QStringLiteral("incomplete_last_lines")].toArray();
+            QCOMPARE(tail.size(), 1);
+            QCOMPARE(tail[0][QStringLiteral("line")].toInt(), 2);
+            QVERIFY(tail[0][QStringLiteral("bytes")].toInteger() > LineBytes);
         }
     }
 
@@ -218,15 +222,24 @@ private slots:
         QVERIFY(rejected.size() > 100);
         for (const QJsonValue& m : rejected)
             QVERIFY(!m.toObject()[QStringLiteral("reason")].toString().isEmpty());
+        // Its bytes after the last '\n' are an unfinished line: named, not read (V20).
+        const QJsonArray tail = s.source(0)[QStringLiteral("incomplete_last_lines")].toArray();
+        QCOMPARE(tail.size(), 1);
+        const qint64 lastNewline = noise.lastIndexOf('\n');
+        QCOMPARE(tail[0][QStringLiteral("offset")].toInteger(), lastNewline + 1);
+        QCOMPARE(tail[0][QStringLiteral("bytes")].toInteger(), noise.size() - lastNewline - 1);
+        QCOMPARE(tail[0][QStringLiteral("line")].toInteger(), noise.count('\n') + 1);
         QCOMPARE(noteOf(s.source(1)), QStringLiteral("no records"));
-        QCOMPARE(noteOf(s.source(2)), QStringLiteral("no records"));
+        QCOMPARE(noteOf(s.source(2)), QStringLiteral("no records: a folder without *.jsonl files"));
+        QByteArray expectedErr = QFile::encodeName(random) + ": line "
+            + QByteArray::number(noise.count('\n') + 1)
+            + " is incomplete (no newline at the end): not read\n";
         if (withMissing) {
             QCOMPARE(s.source(3)[QStringLiteral("error")].toString(),
                 missing + QStringLiteral(" does not exist"));
-            QVERIFY2(s.stdErr.contains(QFile::encodeName(missing) + " does not exist"), s.stdErr);
-        } else {
-            QVERIFY2(s.stdErr.isEmpty(), s.stdErr);
+            expectedErr += QFile::encodeName(missing) + " does not exist\n";
         }
+        QCOMPARE(QByteArray(s.stdErr).replace("telemetry-viewer: ", ""), expectedErr);
         const int last = int(paths.size()) - 1;
         QCOMPARE(s.records(last), 100);
         QCOMPARE(s.malformed(last).size(), 0);

@@ -225,7 +225,19 @@ QString RunListModel::problemOf(int sourceId) const
     if (info.state != Workspace::SourceState::Idle
         && info.state != Workspace::SourceState::Following)
         return QString();
+    // V20: a last line without its newline is named, never dropped in silence.
+    QStringList incomplete;
+    for (const Workspace::IncompleteLine& line : info.incompleteLines) {
+        const QString where = line.file == info.path
+            ? tr("line %1").arg(line.line)
+            : tr("%1 line %2").arg(QFileInfo(line.file).fileName()).arg(line.line);
+        incomplete << (info.state == Workspace::SourceState::Idle
+                ? tr("%1 is incomplete (no newline at the end): not read").arg(where)
+                : tr("%1 is incomplete (no newline yet)").arg(where));
+    }
     const SourceRow& source = m_rows[std::size_t(row)];
+    if (source.runIds.empty() && !incomplete.isEmpty())
+        return tr("%1: no records; %2").arg(name, incomplete.join(QStringLiteral("; ")));
     if (source.runIds.empty()) {
         // A live file may still get records; a finished one will not; a folder says so at once.
         if (source.isFolder)
@@ -252,6 +264,7 @@ QString RunListModel::problemOf(int sourceId) const
             warnings += run->warnings;
     }
     warnings.removeDuplicates();
+    warnings += incomplete;
     if (records == 0 && malformed > 0)
         return tr("%1: not one valid record; %2 (is it a JSON Lines file?)")
             .arg(name, linesText(malformed, tr("malformed line"), tr("malformed lines")));

@@ -147,6 +147,13 @@ void TestRunListModel::badInputs_data()
     QTest::newRow("text, not JSON")
         << "notes.jsonl" << QByteArray("hello\nworld\n") << false << "not one valid record";
     QTest::newRow("folder without runs") << "emptydir" << QByteArray() << true << "no runs";
+    // V20: records, then a last line that never got its newline.
+    QTest::newRow("unfinished last line")
+        << "torn.jsonl" << goodRun(2) + R"({"ts": 1732800009.0, "tag": "step_e)" << false
+        << "line 4 is incomplete (no newline at the end): not read";
+    QTest::newRow("only an unfinished line")
+        << "torn-only.jsonl" << QByteArray(R"({"ts": 1732800009.0, "tag")") << false
+        << "no records; line 1 is incomplete (no newline at the end): not read";
 }
 
 void TestRunListModel::badInputs()

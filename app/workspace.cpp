@@ -341,8 +341,9 @@ struct Workspace::Private
         if (!source)
             return;
         QList<IncompleteLine>& lines = source->info.incompleteLines;
-        lines.removeIf([&](const IncompleteLine& l) { return l.file == line.file; });
-        lines << line;
+        const IncompleteLine noted = line; // `line` may be an element of `lines`
+        lines.removeIf([&](const IncompleteLine& l) { return l.file == noted.file; });
+        lines << noted;
         const QString where = source->kind == SourceKind::Folder
             ? QStringLiteral("%1: line %2").arg(QFileInfo(line.file).fileName()).arg(line.line)
             : QStringLiteral("line %1").arg(line.line);
@@ -557,9 +558,11 @@ struct Workspace::Private
                                 return;
                             s->followerMessage = message;
                             setState(sourceId, mapped, message);
-                            if (mapped == SourceState::Idle) // input ended: the tail is final
-                                for (const IncompleteLine& line : s->info.incompleteLines)
+                            if (mapped == SourceState::Idle) { // input ended: the tail is final
+                                const QList<IncompleteLine> tails = s->info.incompleteLines;
+                                for (const IncompleteLine& line : tails)
                                     noteIncompleteLine(sourceId, line, true);
+                            }
                         },
                         Qt::QueuedConnection);
             },

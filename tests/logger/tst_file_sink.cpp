@@ -510,12 +510,22 @@ void TestFileSink::hugeRecordIsOneWrite()
     {
         TelemetryLogger log(file(), options);
         std::atomic<bool> stop { false };
+        std::atomic<int> logged { 0 };
         std::thread other([&] {
             for (int i = 0; !stop.load(); ++i) {
                 log.on_step_end(i, { { "loss", 0.5 } });
+                logged.store(i + 1);
             }
         });
+        // The other thread logs before and after the blob, however the threads are scheduled.
+        while (logged.load() < 10) {
+            std::this_thread::yield();
+        }
         log.record("blob", { { "data", blob } });
+        const int after_blob = logged.load() + 10;
+        while (logged.load() < after_blob) {
+            std::this_thread::yield();
+        }
         stop = true;
         other.join();
     }
@@ -533,7 +543,7 @@ void TestFileSink::hugeRecordIsOneWrite()
         }
     }
     QCOMPARE(blobs, std::size_t(1));
-    QVERIFY(lines.size() > 2);
+    QVERIFY(lines.size() >= 1 + 1 + 20); // run_begin, the blob, the other thread's
     // One write carried the whole line (with whole lines around it, perhaps), never a part.
     QCOMPARE(writes_with_blob.load(), 1);
 }

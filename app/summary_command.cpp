@@ -69,10 +69,8 @@ int runSummaryCommand(const QStringList& paths)
                                                 { QStringLiteral("line"), line.line },
                                                 { QStringLiteral("offset"), line.offset },
                                                 { QStringLiteral("bytes"), line.bytes } });
-                std::fprintf(stderr,
-                             "telemetry-viewer: %s: line %lld is incomplete (no newline at the "
-                             "end): not read\n",
-                             qUtf8Printable(line.file), static_cast<long long>(line.line));
+                std::fprintf(stderr, "telemetry-viewer: %s: %s\n", qUtf8Printable(line.file),
+                             qUtf8Printable(line.describe(line.file, true)));
             }
             object[QStringLiteral("incomplete_last_lines")] = incomplete;
         }

@@ -344,13 +344,7 @@ struct Workspace::Private
         const IncompleteLine noted = line; // `line` may be an element of `lines`
         lines.removeIf([&](const IncompleteLine& l) { return l.file == noted.file; });
         lines << noted;
-        const QString where = source->kind == SourceKind::Folder
-            ? QStringLiteral("%1: line %2").arg(QFileInfo(line.file).fileName()).arg(line.line)
-            : QStringLiteral("line %1").arg(line.line);
-        setState(sourceId, source->info.state,
-                 final ? QStringLiteral("%1 is incomplete (no newline at the end): not read")
-                             .arg(where)
-                       : QStringLiteral("%1 is incomplete (no newline yet)").arg(where));
+        setState(sourceId, source->info.state, noted.describe(source->info.path, final));
     }
 
     // Lines of `file` before `beforeLine` arrived whole (or the file started over: 0 forgets all).
@@ -712,6 +706,15 @@ struct Workspace::Private
         emit q->loadFinished(sourceId);
     }
 };
+
+QString Workspace::IncompleteLine::describe(const QString& sourcePath, bool final) const
+{
+    const QString where = file == sourcePath
+        ? QStringLiteral("line %1").arg(line)
+        : QStringLiteral("%1: line %2").arg(QFileInfo(file).fileName()).arg(line);
+    return final ? QStringLiteral("%1 is incomplete (no newline at the end): not read").arg(where)
+                 : QStringLiteral("%1 is incomplete (no newline yet)").arg(where);
+}
 
 Workspace::Workspace(QObject* parent)
     : QObject(parent)

@@ -39,6 +39,11 @@ public:
         qint64 line = 0;
         qint64 offset = 0;
         qint64 bytes = 0;
+
+        // The one wording of V20 (banner, run list, --summary): "line N is incomplete (...)",
+        // prefixed with the file's name when it is not the source itself (a folder's file).
+        // final: the source was read to its end, so the line stays unread.
+        QString describe(const QString& sourcePath, bool final) const;
     };
 
     struct SourceInfo

@@ -227,14 +227,8 @@ QString RunListModel::problemOf(int sourceId) const
         return QString();
     // V20: a last line without its newline is named, never dropped in silence.
     QStringList incomplete;
-    for (const Workspace::IncompleteLine& line : info.incompleteLines) {
-        const QString where = line.file == info.path
-            ? tr("line %1").arg(line.line)
-            : tr("%1 line %2").arg(QFileInfo(line.file).fileName()).arg(line.line);
-        incomplete << (info.state == Workspace::SourceState::Idle
-                ? tr("%1 is incomplete (no newline at the end): not read").arg(where)
-                : tr("%1 is incomplete (no newline yet)").arg(where));
-    }
+    for (const Workspace::IncompleteLine& line : info.incompleteLines)
+        incomplete << line.describe(info.path, info.state == Workspace::SourceState::Idle);
     const SourceRow& source = m_rows[std::size_t(row)];
     if (source.runIds.empty() && !incomplete.isEmpty())
         return tr("%1: no records; %2").arg(name, incomplete.join(QStringLiteral("; ")));

@@ -34,6 +34,7 @@ struct AppendSummary
 
     std::vector<RunChange> runs; // ascending run index
     std::uint64_t records = 0; // records appended
+    std::uint64_t discarded = 0; // records of a run the user closed (RunBuilder::discardRun)
     std::uint64_t points = 0; // points appended (derived series included)
     std::uint64_t malformed = 0; // malformed lines added
     std::uint64_t blankLines = 0;

@@ -66,6 +66,7 @@ public:
         bool warnedKeyPath = false;
         bool warnedChunkSeries = false;
         bool capacityPlanned = false;
+        bool discarded = false; // closed by the user: the rules see its records, nothing is kept
     };
 
     Run& current()
@@ -99,9 +100,28 @@ public:
     void mergeRecord(
         const ParsedChunk& chunk, const ParsedChunk::Record& r, AppendSummary& summary);
     void addMalformedLine(MalformedLine line, AppendSummary& summary);
+    // What the epoch rule for run boundaries (mergeRecord) needs to know of a run.
+    static void noteEpoch(RunState& st, const ParsedChunk::Record& r)
+    {
+        if (std::isnan(r.epoch))
+            return;
+        if (r.kind == RecordKind::EpochBegin) {
+            if (std::isnan(st.firstEpoch))
+                st.firstEpoch = r.epoch;
+            if (!(st.maxEpochBegun >= r.epoch))
+                st.maxEpochBegun = r.epoch;
+        } else if (r.kind == RecordKind::EpochEnd && !(st.maxEpochEnded >= r.epoch)) {
+            st.maxEpochEnded = r.epoch;
+        }
+    }
+    // True while the records being merged belong to a run the user closed.
+    bool discarding() const
+    {
+        return !states.empty() && states.back().discarded;
+    }
     void addBlankLines(std::uint64_t count, AppendSummary& summary)
     {
-        if (count == 0)
+        if (count == 0 || discarding())
             return;
         if (runs.empty()) {
             pendingBlank += count;
@@ -112,6 +132,8 @@ public:
     }
     void addWarning(const ParsedChunk::Warning& warning, AppendSummary& summary)
     {
+        if (discarding())
+            return;
         ensureRun(summary);
         RunState& st = state();
         bool& flag = warning.kind == ParsedChunk::Warning::Kind::LongKeyPath ? st.warnedKeyPath
@@ -296,6 +318,8 @@ void RunBuilder::Private::appendPoint(
 
 void RunBuilder::Private::addMalformedLine(MalformedLine line, AppendSummary& summary)
 {
+    if (discarding())
+        return;
     ensureRun(summary);
     change(summary);
     current().malformed.push_back(std::move(line));
@@ -307,7 +331,7 @@ void RunBuilder::Private::mergeRecord(
 {
     // Run boundaries come first: the record opens the new run.
     if (r.kind == RecordKind::RunBegin) {
-        if (runs.empty() || current().records.size() > 0)
+        if (runs.empty() || current().records.size() > 0 || discarding())
             startRun(summary);
         if (r.detail >= 0)
             applyRunBegin(chunk.details[static_cast<std::size_t>(r.detail)], summary);
@@ -318,6 +342,11 @@ void RunBuilder::Private::mergeRecord(
         const bool higherSeen = st.maxEpochBegun > r.epoch || st.maxEpochEnded >= r.epoch;
         if (r.epoch <= st.firstEpoch && higherSeen)
             startRun(summary); // the epoch counter started over: a rerun appended to the file
+    }
+    if (discarding()) {
+        noteEpoch(state(), r);
+        ++summary.discarded;
+        return;
     }
     if (translatedRun != static_cast<int>(runs.size()) - 1) {
         tagMap.assign(chunk.tags.size(), Unmapped);
@@ -354,19 +383,12 @@ void RunBuilder::Private::mergeRecord(
         run.events.push_back(std::move(event));
     };
 
+    noteEpoch(st, r);
     switch (r.kind) {
     case RecordKind::EpochBegin:
-        if (!std::isnan(r.epoch)) {
-            if (std::isnan(st.firstEpoch))
-                st.firstEpoch = r.epoch;
-            if (!(st.maxEpochBegun >= r.epoch))
-                st.maxEpochBegun = r.epoch;
-        }
         addEvent(RunEvent::Kind::EpochBegin, {}, {});
         break;
     case RecordKind::EpochEnd:
-        if (!std::isnan(r.epoch) && !(st.maxEpochEnded >= r.epoch))
-            st.maxEpochEnded = r.epoch;
         addEvent(RunEvent::Kind::EpochEnd, {}, {});
         break;
     case RecordKind::Error:
@@ -533,8 +555,10 @@ AppendSummary RunBuilder::append(const ParsedChunk& chunk)
         d->addBlankLines(r.blankBefore, summary);
         d->mergeRecord(chunk, r, summary);
         if (t < chunk.tallies.size() && chunk.tallies[t].record == i) {
-            d->current().skippedValues += chunk.tallies[t].skipped;
-            d->current().droppedPoints += chunk.tallies[t].dropped;
+            if (!d->discarding()) {
+                d->current().skippedValues += chunk.tallies[t].skipped;
+                d->current().droppedPoints += chunk.tallies[t].dropped;
+            }
             ++t;
         }
         while (w < chunk.warnings.size() && chunk.warnings[w].line <= r.line)
@@ -549,7 +573,7 @@ AppendSummary RunBuilder::append(const ParsedChunk& chunk)
 
     if (chunk.lineCount > 0)
         d->lines = std::max<std::uint64_t>(d->lines, chunk.firstLine + chunk.lineCount - 1);
-    if (d->expectedFileSize > 0 && !d->runs.empty())
+    if (d->expectedFileSize > 0 && !d->runs.empty() && !d->discarding())
         d->planCapacity(chunk.endOffset);
 
     for (AppendSummary::RunChange& c : summary.runs) {
@@ -574,6 +598,27 @@ void RunBuilder::reset()
     d->states.clear();
     d->pendingBlank = 0;
     d->lines = 0;
+    d->resetTranslation();
+}
+
+void RunBuilder::discardRun(int index)
+{
+    const auto i = static_cast<std::size_t>(index);
+    Run& run = *d->runs[i];
+    Run shell;
+    shell.id = run.id;
+    shell.sourcePath = run.sourcePath;
+    shell.displayName = run.displayName;
+    run = std::move(shell);
+    // Only what the run rules look at stays (mergeRecord).
+    Private::RunState& state = d->states[i];
+    Private::RunState kept;
+    kept.fromRunBegin = state.fromRunBegin;
+    kept.firstEpoch = state.firstEpoch;
+    kept.maxEpochBegun = state.maxEpochBegun;
+    kept.maxEpochEnded = state.maxEpochEnded;
+    kept.discarded = true;
+    state = std::move(kept);
     d->resetTranslation();
 }
 

@@ -59,6 +59,11 @@ public:
     AppendSummary addMalformed(std::uint64_t line, std::uint64_t offset, QString reason);
     // Forgets every run: the file was truncated or replaced and is read again from the start.
     void reset();
+    // Frees a run the user closed; its names stay, so that later runs are still named apart.
+    // When it is the last run (the one a followed file is still appending to), what keeps
+    // arriving for it is dropped, yet the run rules still see it: a run that starts later is
+    // found, and named, as if nothing had been closed.
+    void discardRun(int index);
 
     const QString& sourcePath() const;
     // Runs in file order. A Run's address is stable until reset() or destruction.

@@ -18,8 +18,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
-#include <limits>
 #include <map>
 
 namespace viewer {
@@ -33,31 +31,12 @@ enum class SourceKind
     Stdin,
 };
 
-// After the user closed the run a followed file is still appending to, the records that keep
-// coming for it are dropped until a new run starts in the file.
-enum class Discard
-{
-    None,
-    // The closed run began with run_begin: so does any later run. Each chunk is merged into a new
-    // builder; its first run is the closed one's continuation unless the chunk opens with
-    // run_begin, and is thrown away with the builder.
-    UntilRunBegin,
-    // The closed run was cut by the epoch rule, which needs the run's history: the continuation
-    // is the builder's hidden first run, freed when the next run starts.
-    HiddenFirstRun,
-};
-
 // The runs read from one file of a source, and the builder that keeps appending to them.
 struct FileRuns
 {
     std::unique_ptr<RunBuilder> builder;
-    std::vector<int> runIds; // runIds[i] is builder->run(i); -1 for a closed or hidden run
+    std::vector<int> runIds; // runIds[i] is builder->run(i); -1 for a closed run
     LinePosition end; // just past the last line merged: where following resumes
-    // Builders replaced after their last run was closed: they keep the file's earlier runs that
-    // are still open, and are never appended to again.
-    std::vector<std::unique_ptr<RunBuilder>> retired;
-    Discard discard = Discard::None;
-    int firstRunNumber = 1; // the number in the file of builder->run(0), for default run names
 };
 
 struct LoadedFile
@@ -92,7 +71,7 @@ struct Workspace::Private
     {
         int sourceId = -1;
         QString file;
-        RunBuilder* builder = nullptr; // the file's builder or one of its retired ones
+        RunBuilder* builder = nullptr; // the file's
         std::size_t index = 0;
     };
 
@@ -130,11 +109,6 @@ struct Workspace::Private
     {
         while (file.runIds.size() < static_cast<std::size_t>(file.builder->runCount())) {
             const std::size_t index = file.runIds.size();
-            if (index == 0 && file.discard == Discard::HiddenFirstRun) {
-                file.runIds.push_back(-1);
-                continue;
-            }
-            renumber(file, static_cast<int>(index));
             const int runId = nextRunId++;
             runs[runId] = { sourceId, path, file.builder.get(), index };
             file.runIds.push_back(runId);
@@ -142,65 +116,21 @@ struct Workspace::Private
         }
     }
 
-    // A run named by default ("<file> #n") in a builder that started mid-file gets the number it
-    // has in the file.
-    static void renumber(FileRuns& file, int index)
-    {
-        if (file.firstRunNumber == 1)
-            return;
-        Run& run = file.builder->run(index);
-        const auto suffix = [](int number) {
-            return number > 1 ? QStringLiteral(" #%1").arg(number) : QString();
-        };
-        const QString given = suffix(index + 1);
-        const QString wanted = suffix(file.firstRunNumber + index);
-        if (run.displayName.endsWith(given))
-            run.displayName = run.displayName.left(run.displayName.size() - given.size()) + wanted;
-        const bool namedByRunBegin = !run.info.value(QStringLiteral("run")).toString().isEmpty();
-        if (!namedByRunBegin && run.id.endsWith(given))
-            run.id = run.id.left(run.id.size() - given.size()) + wanted;
-    }
-
-    // Frees what a closed run holds; its name stays, so that later runs are still named apart.
-    static void freeRun(RunBuilder& builder, std::size_t index)
-    {
-        Run& run = builder.run(static_cast<int>(index));
-        Run shell;
-        shell.id = run.id;
-        shell.sourcePath = run.sourcePath;
-        shell.displayName = run.displayName;
-        run = std::move(shell);
-    }
-
     void dropRuns(FileRuns& file)
     {
         std::vector<int> ids;
         for (const auto& [runId, ref] : runs)
-            if (ref.builder == file.builder.get()
-                || std::any_of(file.retired.begin(), file.retired.end(),
-                    [builder = ref.builder](const auto& b) { return b.get() == builder; }))
+            if (ref.builder == file.builder.get())
                 ids.push_back(runId);
         for (int runId : ids) {
             runs.erase(runId);
             emit q->runRemoved(runId);
         }
         file.runIds.clear();
-        file.retired.clear();
-        file.discard = Discard::None;
-        file.firstRunNumber = 1;
     }
 
-    // Retired builders none of whose runs is open any more are freed.
-    void pruneRetired(FileRuns& file)
-    {
-        std::erase_if(file.retired, [this](const std::unique_ptr<RunBuilder>& builder) {
-            return std::none_of(runs.begin(), runs.end(),
-                [&builder](const auto& entry) { return entry.second.builder == builder.get(); });
-        });
-    }
-
-    // Closes a run. The last run of the file's builder may still grow: that builder is retired
-    // and a new one takes the file's next lines, dropping the closed run's continuation.
+    // Closes a run. The builder frees it and, if the file is still appending to it, drops what
+    // keeps coming for it.
     void closeRun(int runId)
     {
         auto it = runs.find(runId);
@@ -208,105 +138,10 @@ struct Workspace::Private
             return;
         const RunRef ref = it->second;
         runs.erase(it);
-        Source* source = find(ref.sourceId);
-        FileRuns& file = source->files.at(ref.file);
-        const bool growing = ref.builder == file.builder.get()
-            && ref.index + 1 == static_cast<std::size_t>(file.builder->runCount());
-        if (growing) {
-            const Run& run = file.builder->run(static_cast<int>(ref.index));
-            const bool fromRunBegin = !run.info.isEmpty();
-            file.firstRunNumber += static_cast<int>(ref.index);
-            file.retired.push_back(std::move(file.builder));
-            file.builder = std::make_unique<RunBuilder>(ref.file);
-            file.runIds.clear();
-            file.discard = fromRunBegin ? Discard::UntilRunBegin : Discard::HiddenFirstRun;
-            if (!fromRunBegin)
-                file.builder->append(
-                    epochHistory(file.retired.back()->run(static_cast<int>(ref.index))));
-        } else if (ref.builder == file.builder.get()) {
-            file.runIds[ref.index] = -1;
-        }
-        freeRun(*ref.builder, ref.index);
-        pruneRetired(file);
+        FileRuns& file = find(ref.sourceId)->files.at(ref.file);
+        file.runIds[ref.index] = -1;
+        ref.builder->discardRun(static_cast<int>(ref.index));
         emit q->runRemoved(runId);
-    }
-
-    // The epoch rule that ends a run needs its first epoch and the highest ones begun and ended:
-    // replayed into the new builder's hidden first run as epoch records.
-    static ParsedChunk epochHistory(const Run& run)
-    {
-        using Kind = ParsedChunk::RecordKind;
-        constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
-        double first = NaN;
-        double maxBegun = NaN;
-        double maxEnded = NaN;
-        for (const RunEvent& event : run.events) {
-            if (event.kind == RunEvent::Kind::EpochBegin && !std::isnan(event.epoch)) {
-                if (std::isnan(first))
-                    first = event.epoch;
-                maxBegun = std::isnan(maxBegun) ? event.epoch : std::max(maxBegun, event.epoch);
-            } else if (event.kind == RunEvent::Kind::EpochEnd && !std::isnan(event.epoch)) {
-                maxEnded = std::isnan(maxEnded) ? event.epoch : std::max(maxEnded, event.epoch);
-            }
-        }
-        ParsedChunk chunk;
-        chunk.tags = { { "epoch_begin", Kind::EpochBegin }, { "epoch_end", Kind::EpochEnd } };
-        const auto add = [&chunk](double epoch, Kind kind) {
-            ParsedChunk::Record record;
-            record.ts = NaN;
-            record.step = NaN;
-            record.epoch = epoch;
-            record.kind = kind;
-            record.tag = kind == Kind::EpochBegin ? 0 : 1;
-            chunk.records.push_back(record);
-        };
-        if (!std::isnan(first)) {
-            add(first, Kind::EpochBegin);
-            if (maxBegun > first)
-                add(maxBegun, Kind::EpochBegin);
-        }
-        if (!std::isnan(maxEnded))
-            add(maxEnded, Kind::EpochEnd);
-        return chunk;
-    }
-
-    // Merges a chunk into a file in Discard mode (see Discard).
-    AppendSummary mergeDiscarding(FileRuns& file, const ParsedChunk& chunk)
-    {
-        AppendSummary summary;
-        if (file.discard == Discard::UntilRunBegin) {
-            const bool opensRun = !chunk.records.empty()
-                && chunk.records.front().kind == ParsedChunk::RecordKind::RunBegin;
-            summary = file.builder->append(chunk);
-            if (opensRun) {
-                file.discard = Discard::None;
-                ++file.firstRunNumber;
-                return summary;
-            }
-            if (file.builder->runCount() <= 1) {
-                const QString path = file.builder->sourcePath();
-                file.builder = std::make_unique<RunBuilder>(path);
-                summary.runs.clear(); // read (the source is active) but not kept
-                return summary;
-            }
-        } else {
-            summary = file.builder->append(chunk);
-        }
-        // Run 0 is the continuation: once a later run started it is complete and can go.
-        if (file.builder->runCount() > 1) {
-            freeRun(*file.builder, 0);
-            registerHidden(file);
-            file.discard = Discard::None;
-        }
-        std::erase_if(summary.runs, [](const AppendSummary::RunChange& c) { return c.run == 0; });
-        return summary;
-    }
-
-    // The hidden continuation keeps its slot in runIds so that indices match the builder's.
-    static void registerHidden(FileRuns& file)
-    {
-        if (file.runIds.empty())
-            file.runIds.push_back(-1);
     }
 
     FileRuns& fileRuns(Source& source, const QString& path)
@@ -324,9 +159,7 @@ struct Workspace::Private
         if (!source)
             return;
         FileRuns& file = fileRuns(*source, path);
-        const AppendSummary summary = file.discard == Discard::None
-            ? file.builder->append(chunk)
-            : mergeDiscarding(file, chunk);
+        const AppendSummary summary = file.builder->append(chunk);
         file.end = end;
         registerNewRuns(sourceId, path, file);
         announceAppended(*source, file, summary);
@@ -362,7 +195,7 @@ struct Workspace::Private
 
     void announceAppended(Source& source, const FileRuns& file, const AppendSummary& summary)
     {
-        if (summary.records > 0)
+        if (summary.records > 0 || summary.discarded > 0)
             source.info.lastAppendMsecs = QDateTime::currentMSecsSinceEpoch();
         if (summary.isEmpty())
             return;
@@ -383,9 +216,6 @@ struct Workspace::Private
         if (!source)
             return;
         FileRuns& file = fileRuns(*source, path);
-        if (file.discard == Discard::UntilRunBegin
-            || (file.discard == Discard::HiddenFirstRun && file.builder->runCount() <= 1))
-            return; // a line of the closed run
         const AppendSummary summary = file.builder->addMalformed(
             static_cast<std::uint64_t>(line), static_cast<std::uint64_t>(offset), reason);
         registerNewRuns(sourceId, path, file);

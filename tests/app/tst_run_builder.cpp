@@ -186,6 +186,8 @@ private slots:
     void appendSummary();
     void blankLinesBeforeFirstRun();
     void addMalformedAndReset();
+    void discardedRunDropsWhatKeepsArriving_data();
+    void discardedRunDropsWhatKeepsArriving();
     void chunkBoundariesDoNotMatter();
     void stdinName();
     void arbitraryByteSplitsGiveTheSameRuns();
@@ -663,6 +665,73 @@ void TestRunBuilder::addMalformedAndReset()
     QCOMPARE(builder.run(0).id, QStringLiteral("m.jsonl"));
     QCOMPARE(
         seriesPoints(builder.run(0), "a/v", viewer::XAxisMode::Sequence), QStringLiteral("0:2"));
+}
+
+void TestRunBuilder::discardedRunDropsWhatKeepsArriving_data()
+{
+    QTest::addColumn<QByteArray>("before");
+    QTest::addColumn<int>("discard");
+    QTest::addColumn<QByteArray>("after");
+    QTest::addColumn<QStringList>("records"); // per run after `after`
+    QTest::addColumn<QStringList>("ids");
+    QTest::addColumn<int>("discarded"); // records `after` brought to the closed run
+
+    const QByteArray twoRuns =
+        "{\"tag\":\"run_begin\",\"run\":\"r1\"}\n{\"tag\":\"s\",\"step\":0}\n"
+        "{\"tag\":\"run_begin\",\"run\":\"r2\"}\n{\"tag\":\"s\",\"step\":0}\n";
+    QTest::newRow("run_begin: the growing run")
+        << twoRuns << 1
+        << QByteArray("{\"tag\":\"s\",\"step\":1}\noops\n\n{\"tag\":\"s\",\"step\":2}\n"
+                      "{\"tag\":\"run_begin\",\"run\":\"r3\"}\n{\"tag\":\"s\",\"step\":0}\n")
+        << QStringList({ "2", "0", "2" }) << QStringList({ "r1", "r2", "r3" }) << 2;
+    QTest::newRow("run_begin: an earlier run")
+        << twoRuns << 0 << QByteArray("{\"tag\":\"s\",\"step\":1}\n") << QStringList({ "0", "3" })
+        << QStringList({ "r1", "r2" }) << 0;
+    // The epoch rule needs the closed run's epochs, those after the close included: closed
+    // when only epoch 0 had begun, the run is known to be over only from the second epoch 0.
+    QTest::newRow("epoch rule")
+        << QByteArray("{\"tag\":\"epoch_begin\",\"epoch\":0}\n{\"tag\":\"s\",\"step\":0}\n") << 0
+        << QByteArray("{\"tag\":\"epoch_end\",\"epoch\":0}\n{\"tag\":\"epoch_begin\",\"epoch\":1}\n"
+                      "{\"tag\":\"epoch_begin\",\"epoch\":0}\n{\"tag\":\"s\",\"step\":0}\n")
+        << QStringList({ "0", "2" }) << QStringList({ "log.jsonl", "log.jsonl #2" }) << 2;
+}
+
+// Workspace::closeRun: the user closed a run of a file that may still be appending to it.
+void TestRunBuilder::discardedRunDropsWhatKeepsArriving()
+{
+    QFETCH(QByteArray, before);
+    QFETCH(int, discard);
+    QFETCH(QByteArray, after);
+    QFETCH(QStringList, records);
+    QFETCH(QStringList, ids);
+    QFETCH(int, discarded);
+    RunBuilder builder(QStringLiteral("log.jsonl"));
+    feed(builder, before);
+    const QString name = builder.run(discard).displayName;
+    builder.discardRun(discard);
+    QCOMPARE(builder.run(discard).records.size(), std::size_t(0));
+    QCOMPARE(builder.run(discard).series.size(), std::size_t(0));
+    QCOMPARE(builder.run(discard).displayName, name);
+
+    ChunkParser parser;
+    const AppendSummary summary =
+        builder.append(parser.parse(after.constData(), static_cast<std::size_t>(after.size()),
+            static_cast<std::uint64_t>(before.size()), builder.linesSeen() + 1));
+    QCOMPARE(summary.discarded, std::uint64_t(discarded));
+    for (const AppendSummary::RunChange& change : summary.runs)
+        QVERIFY2(change.run != discard, "nothing is announced for a closed run");
+    QStringList actualRecords;
+    QStringList actualIds;
+    for (int i = 0; i < builder.runCount(); ++i) {
+        actualRecords << QString::number(builder.run(i).records.size());
+        actualIds << builder.run(i).id;
+    }
+    QCOMPARE(actualRecords, records);
+    QCOMPARE(actualIds, ids);
+    const Run& closed = builder.run(discard);
+    QCOMPARE(closed.malformed.size(), std::size_t(0));
+    QCOMPARE(closed.blankLines, std::uint64_t(0));
+    QCOMPARE(closed.events.size(), std::size_t(0));
 }
 
 void TestRunBuilder::chunkBoundariesDoNotMatter()

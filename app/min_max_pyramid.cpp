@@ -85,81 +85,99 @@ void MinMaxPyramid::addPoint(std::size_t i, double v)
 // A new top level of one block over the current top level (which has at most 32 blocks).
 void MinMaxPyramid::addLevelAbove()
 {
-    const std::vector<MinMax>& below = m_levels.back();
-    const std::vector<BlockInfo>& belowInfo = m_info.back();
-    MinMax top { Inf, -Inf };
-    BlockInfo info { 0, 0, 0 };
-    for (std::size_t j = 0; j < below.size(); ++j) {
-        if (below[j].min < top.min) {
-            top.min = below[j].min;
-            info.minAt = static_cast<std::uint8_t>(j);
-        }
-        if (below[j].max > top.max) {
-            top.max = below[j].max;
-            info.maxAt = static_cast<std::uint8_t>(j);
-        }
-        info.kinds = static_cast<std::uint8_t>(info.kinds | belowInfo[j].kinds);
-    }
+    MinMax top;
+    BlockInfo info;
+    summarize(m_levels.back().data(), m_info.back().data(), m_levels.back().size(), top, info);
     m_levels.push_back({ top });
     m_info.push_back({ info });
+}
+
+// One level-0 block from its points.
+void MinMaxPyramid::summarize(const double* v, std::size_t n, MinMax& m, BlockInfo& f)
+{
+    m = { Inf, -Inf };
+    f = { 0, 0, 0 };
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!std::isfinite(v[i])) {
+            f.kinds = static_cast<std::uint8_t>(f.kinds | kindOf(v[i]));
+            continue;
+        }
+        if (v[i] < m.min) {
+            m.min = v[i];
+            f.minAt = static_cast<std::uint8_t>(i);
+        }
+        if (v[i] > m.max) {
+            m.max = v[i];
+            f.maxAt = static_cast<std::uint8_t>(i);
+        }
+    }
+}
+
+// One block from the (at most 32) blocks below it.
+void MinMaxPyramid::summarize(
+    const MinMax* below, const BlockInfo* belowInfo, std::size_t n, MinMax& m, BlockInfo& f)
+{
+    m = { Inf, -Inf };
+    f = { 0, 0, 0 };
+    for (std::size_t j = 0; j < n; ++j) {
+        if (below[j].min < m.min) {
+            m.min = below[j].min;
+            f.minAt = static_cast<std::uint8_t>(j);
+        }
+        if (below[j].max > m.max) {
+            m.max = below[j].max;
+            f.maxAt = static_cast<std::uint8_t>(j);
+        }
+        f.kinds = static_cast<std::uint8_t>(f.kinds | belowInfo[j].kinds);
+    }
 }
 
 void MinMaxPyramid::rebuild(const std::vector<double>& y)
 {
     clear();
-    m_size = y.size();
-    if (y.empty())
+    changedFrom(y, 0);
+}
+
+void MinMaxPyramid::changedFrom(const std::vector<double>& y, std::size_t first)
+{
+    if (y.empty()) {
+        clear();
         return;
-    const std::size_t blocks = (y.size() + B - 1) / B;
-    std::vector<MinMax> level(blocks);
-    std::vector<BlockInfo> info(blocks);
-    for (std::size_t b = 0; b < blocks; ++b) {
-        MinMax m { Inf, -Inf };
-        BlockInfo f { 0, 0, 0 };
+    }
+    first = std::min({ first, m_size, y.size() });
+    m_size = y.size();
+    if (m_levels.empty()) {
+        m_levels.emplace_back();
+        m_info.emplace_back();
+    }
+    std::size_t from = first / B; // the first block of the level that is recomputed
+    std::size_t count = (y.size() + B - 1) / B;
+    m_levels[0].resize(count);
+    m_info[0].resize(count);
+    for (std::size_t b = from; b < count; ++b) {
         const std::size_t begin = b * B;
-        const std::size_t end = std::min(y.size(), begin + B);
-        for (std::size_t i = begin; i < end; ++i) {
-            const double v = y[i];
-            if (!std::isfinite(v)) {
-                f.kinds = static_cast<std::uint8_t>(f.kinds | kindOf(v));
-                continue;
-            }
-            if (v < m.min) {
-                m.min = v;
-                f.minAt = static_cast<std::uint8_t>(i - begin);
-            }
-            if (v > m.max) {
-                m.max = v;
-                f.maxAt = static_cast<std::uint8_t>(i - begin);
-            }
-        }
-        level[b] = m;
-        info[b] = f;
+        summarize(y.data() + begin, std::min(B, y.size() - begin), m_levels[0][b], m_info[0][b]);
     }
-    m_levels.push_back(std::move(level));
-    m_info.push_back(std::move(info));
-    while (m_levels.back().size() > 1) {
-        const std::vector<MinMax>& below = m_levels.back();
-        const std::vector<BlockInfo>& belowInfo = m_info.back();
-        const std::size_t n = (below.size() + B - 1) / B;
-        std::vector<MinMax> up(n, MinMax { Inf, -Inf });
-        std::vector<BlockInfo> upInfo(n, BlockInfo { 0, 0, 0 });
-        for (std::size_t j = 0; j < below.size(); ++j) {
-            MinMax& m = up[j / B];
-            BlockInfo& f = upInfo[j / B];
-            if (below[j].min < m.min) {
-                m.min = below[j].min;
-                f.minAt = static_cast<std::uint8_t>(j % B);
-            }
-            if (below[j].max > m.max) {
-                m.max = below[j].max;
-                f.maxAt = static_cast<std::uint8_t>(j % B);
-            }
-            f.kinds = static_cast<std::uint8_t>(f.kinds | belowInfo[j].kinds);
+    std::size_t k = 0;
+    for (; m_levels[k].size() > 1; ++k) {
+        from /= B;
+        if (k + 1 == m_levels.size()) { // a new top level: all of it is new
+            m_levels.emplace_back();
+            m_info.emplace_back();
+            from = 0;
         }
-        m_levels.push_back(std::move(up));
-        m_info.push_back(std::move(upInfo));
+        const std::size_t below = m_levels[k].size();
+        count = (below + B - 1) / B;
+        m_levels[k + 1].resize(count);
+        m_info[k + 1].resize(count);
+        for (std::size_t b = from; b < count; ++b) {
+            const std::size_t begin = b * B;
+            summarize(m_levels[k].data() + begin, m_info[k].data() + begin,
+                std::min(B, below - begin), m_levels[k + 1][b], m_info[k + 1][b]);
+        }
     }
+    m_levels.resize(k + 1); // the array shrank: levels above the one-block top go
+    m_info.resize(k + 1);
 }
 
 void MinMaxPyramid::clear()

@@ -40,6 +40,10 @@ public:
     void appended(const std::vector<double>& y);
     // Rebuild over a whole array (after a bulk load). O(n).
     void rebuild(const std::vector<double>& y);
+    // Values from index `first` on changed (and the array may have grown or shrunk): recomputes
+    // the blocks covering them on every level. O(y.size() - first + 32 per level); for a tail
+    // that is rewritten as points arrive (a centered moving average).
+    void changedFrom(const std::vector<double>& y, std::size_t first);
     void clear();
 
     // Number of points described (y.size() at the last appended()/rebuild()).
@@ -109,6 +113,9 @@ private:
     std::size_t descend(int level, std::size_t block, bool wantMin) const;
     void addPoint(std::size_t i, double v);
     void addLevelAbove();
+    static void summarize(const double* v, std::size_t n, MinMax& m, BlockInfo& f);
+    static void summarize(const MinMax* below, const BlockInfo* belowInfo, std::size_t n,
+        MinMax& m, BlockInfo& f);
 
     std::vector<std::vector<MinMax>> m_levels;
     std::vector<std::vector<BlockInfo>> m_info;

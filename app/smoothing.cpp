@@ -131,7 +131,7 @@ std::vector<double> Smoothing::movingAverage(
     return out;
 }
 
-void Smoothing::updateMovingAverage(const std::vector<double>& y, int window,
+std::size_t Smoothing::updateMovingAverage(const std::vector<double>& y, int window,
     std::vector<double>& out, const std::vector<std::uint32_t>& segmentStarts)
 {
     if (out.size() > y.size())
@@ -140,6 +140,7 @@ void Smoothing::updateMovingAverage(const std::vector<double>& y, int window,
     const std::size_t from = out.size() - std::min(after, out.size());
     out.resize(from);
     fillMovingAverage(y, window, segmentStarts, from, out);
+    return from;
 }
 
 } // namespace viewer

@@ -45,8 +45,9 @@ public:
     static std::vector<double> movingAverage(const std::vector<double>& y, int window,
         const std::vector<std::uint32_t>& segmentStarts = {});
     // After y grew: recomputes the tail of out whose windows reach the new points (the last
-    // window/2 old ones) and appends the rest. O(window + new points).
-    static void updateMovingAverage(const std::vector<double>& y, int window,
+    // window/2 old ones) and appends the rest. O(window + new points). Returns the first index
+    // of out that was rewritten.
+    static std::size_t updateMovingAverage(const std::vector<double>& y, int window,
         std::vector<double>& out, const std::vector<std::uint32_t>& segmentStarts = {});
 };
 

@@ -564,12 +564,14 @@ void MetricChart::updateSmoothing(
         break;
     case SmoothingKind::MovingAverage: {
         const int window = std::max(1, static_cast<int>(std::lround(cache.param)));
-        if (cache.done == 0)
+        if (cache.done == 0) {
             cache.smoothed = Smoothing::movingAverage(values, window, series.segmentStarts());
-        else
-            Smoothing::updateMovingAverage(values, window, cache.smoothed, series.segmentStarts());
-        // The pyramid only appends, and the tail changed: rebuild it (O(n) per batch of points).
-        cache.pyramid.rebuild(cache.smoothed);
+            cache.pyramid.rebuild(cache.smoothed);
+        } else {
+            const std::size_t rewritten = Smoothing::updateMovingAverage(
+                values, window, cache.smoothed, series.segmentStarts());
+            cache.pyramid.changedFrom(cache.smoothed, rewritten);
+        }
         break;
     }
     }

@@ -97,14 +97,13 @@ void TestMinMaxPyramid::matchesBruteForce_data()
 {
     QTest::addColumn<int>("size");
     QTest::addColumn<double>("nonFiniteShare");
-    QTest::addColumn<bool>("incremental");
+    QTest::addColumn<QString>("built"); // rebuilt, appended, or tail rewritten (changedFrom)
     // Sizes straddle the level boundaries (32, 1024, 32768 points).
     for (int size : { 1, 31, 32, 33, 1023, 1024, 1025, 5000, 32768, 32769, 200000 }) {
         for (double share : { 0.0, 0.05, 0.9 }) {
-            for (bool incremental : { false, true }) {
-                QTest::addRow(
-                    "n=%d nonfinite=%.2f %s", size, share, incremental ? "appended" : "rebuilt")
-                    << size << share << incremental;
+            for (const char* built : { "rebuilt", "appended", "tail rewritten" }) {
+                QTest::addRow("n=%d nonfinite=%.2f %s", size, share, built)
+                    << size << share << QString::fromLatin1(built);
             }
         }
     }
@@ -114,15 +113,36 @@ void TestMinMaxPyramid::matchesBruteForce()
 {
     QFETCH(int, size);
     QFETCH(double, nonFiniteShare);
-    QFETCH(bool, incremental);
+    QFETCH(QString, built);
     const auto n = static_cast<std::size_t>(size);
     const std::vector<double> all = randomValues(n, 17u + n, nonFiniteShare);
     std::vector<double> y;
     MinMaxPyramid pyramid;
-    if (incremental) {
+    if (built == QLatin1String("appended")) {
         for (double v : all) {
             y.push_back(v);
             pyramid.appended(y);
+        }
+    } else if (built == QLatin1String("tail rewritten")) {
+        // Like a centered moving average as points arrive: every batch rewrites the last values
+        // and appends. Extreme values written in between, and shrinking back, must leave no trace.
+        std::mt19937_64 steps(n);
+        while (y.size() < n) {
+            const std::size_t from = y.size() - std::min<std::size_t>(y.size(), steps() % 80);
+            const std::size_t end = std::min(n, y.size() + 1 + steps() % 300);
+            y.resize(end);
+            for (std::size_t i = from; i < end; ++i)
+                y[i] = i % 2 ? 1e300 : -Inf;
+            pyramid.changedFrom(y, from);
+            if (steps() % 3 == 0) {
+                y.resize(from);
+                pyramid.changedFrom(y, from);
+                y.resize(end);
+            }
+            std::copy(all.begin() + static_cast<std::ptrdiff_t>(from),
+                all.begin() + static_cast<std::ptrdiff_t>(end),
+                y.begin() + static_cast<std::ptrdiff_t>(from));
+            pyramid.changedFrom(y, from);
         }
     } else {
         y = all;

@@ -243,7 +243,14 @@ void TestSmoothing::movingAverageIncremental()
         while (y.size() < all.size()) {
             const std::size_t more = std::min<std::size_t>(all.size() - y.size(), rng() % 300);
             y.insert(y.end(), all.begin() + long(y.size()), all.begin() + long(y.size() + more));
-            Smoothing::updateMovingAverage(y, window, out, starts);
+            const Values before = out;
+            const std::size_t rewritten = Smoothing::updateMovingAverage(y, window, out, starts);
+            // What it returns is where the chart's min/max lookup is recomputed from: every
+            // value before it must be unchanged.
+            QVERIFY(rewritten <= before.size());
+            QVERIFY(std::equal(before.begin(), before.begin() + long(rewritten), out.begin(),
+                [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }));
+            QCOMPARE(rewritten, before.size() - std::min<std::size_t>(before.size(), window / 2));
         }
         QString why;
         QVERIFY2(same(out, Smoothing::movingAverage(all, window, starts), why),

@@ -46,7 +46,7 @@ public:
     void changedFrom(const std::vector<double>& y, std::size_t first);
     void clear();
 
-    // Number of points described (y.size() at the last appended()/rebuild()).
+    // Number of points described (y.size() at the last appended(), rebuild() or changedFrom()).
     std::size_t size() const
     {
         return m_size;

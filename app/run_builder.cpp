@@ -619,7 +619,6 @@ void RunBuilder::discardRun(int index)
     kept.maxEpochEnded = state.maxEpochEnded;
     kept.discarded = true;
     state = std::move(kept);
-    d->resetTranslation();
 }
 
 const QString& RunBuilder::sourcePath() const

@@ -22,4 +22,5 @@ run "$BENCH/bench_load"
 run "$BENCH/bench_live"
 # ui
 run "$BENCH/bench_chart_frame"
+run "$BENCH/bench_gui_thread"
 exit $status

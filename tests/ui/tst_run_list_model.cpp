@@ -275,7 +275,7 @@ void TestRunListModel::garbageSaysOnlyTheFirstAreListed()
     // in the banner and in --summary.
     QByteArray text;
     for (int i = 0; i < 2500; ++i)
-        text += "not json\n";
+        text += "garbage line\n";
     const int id = m_workspace->open(writeFile("garbage.jsonl", text), false);
     m_model->sync();
     waitIdle();

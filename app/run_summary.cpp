@@ -38,6 +38,7 @@ QJsonObject seriesSummary(const Run& run, const Series& series)
     object[QStringLiteral("tag")] = series.tag();
     object[QStringLiteral("points")] = static_cast<qint64>(series.size());
     object[QStringLiteral("nan")] = static_cast<qint64>(series.nanCount());
+    object[QStringLiteral("null")] = static_cast<qint64>(series.nullCount()); // gaps, not points
     object[QStringLiteral("posinf")] = static_cast<qint64>(series.posInfCount());
     object[QStringLiteral("neginf")] = static_cast<qint64>(series.negInfCount());
     object[QStringLiteral("min")] = number(series.min());
@@ -97,6 +98,23 @@ QJsonObject runSummary(const Run& run)
         malformed.append(line);
     }
     object[QStringLiteral("malformed")] = malformed;
+    // Every malformed line is counted; only the first Run::MaxListedMalformed are listed above.
+    object[QStringLiteral("malformed_count")] = static_cast<qint64>(run.malformedCount);
+    QJsonObject byReason;
+    for (const MalformedCount& c : run.malformedByReason)
+        byReason[c.reason] = static_cast<qint64>(c.count);
+    object[QStringLiteral("malformed_by_reason")] = byReason;
+    if (run.malformedCount > run.malformed.size()) {
+        object[QStringLiteral("malformed_note")] =
+            QStringLiteral("%1 malformed lines; only the first %2 are listed")
+                .arg(run.malformedCount)
+                .arg(run.malformed.size());
+    }
+
+    // What the window's banner and run tooltip say about limits, so that --summary tells the same.
+    object[QStringLiteral("warnings")] = QJsonArray::fromStringList(run.warnings);
+    object[QStringLiteral("dropped_points")] = static_cast<qint64>(run.droppedPoints);
+    object[QStringLiteral("skipped_values")] = static_cast<qint64>(run.skippedValues);
     return object;
 }
 

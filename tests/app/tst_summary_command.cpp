@@ -117,6 +117,29 @@ private slots:
         QVERIFY(sawError);
     }
 
+    void nullIsAGapNotANaN()
+    {
+        // Issue 11 item 9: null is counted as a gap ("null"), never as a NaN point.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("gap.jsonl"));
+        write(path,
+            "{\"tag\": \"step_end\", \"step\": 0, \"context\": {\"loss\": 1}}\n"
+            "{\"tag\": \"step_end\", \"step\": 1, \"context\": {\"loss\": null}}\n"
+            "{\"tag\": \"step_end\", \"step\": 2, \"context\": {\"loss\": 2}}\n");
+        const Outcome outcome = summary({ path });
+        QCOMPARE(outcome.status, 0);
+        const QJsonObject run = outcome.json[QStringLiteral("sources")]
+                                    .toArray()[0]
+                                    .toObject()[QStringLiteral("runs")]
+                                    .toArray()[0]
+                                    .toObject();
+        const QJsonObject loss = findSeries(run, QStringLiteral("step_end"), QStringLiteral("loss"));
+        QCOMPARE(loss[QStringLiteral("points")].toInt(), 2);
+        QCOMPARE(loss[QStringLiteral("nan")].toInt(), 0);
+        QCOMPARE(loss[QStringLiteral("null")].toInt(), 1);
+        QCOMPARE(loss[QStringLiteral("segments")].toInt(), 2);
+    }
+
     void readsStandardInput()
     {
         const Outcome outcome = summary({ QStringLiteral("-") }, PythonRun);

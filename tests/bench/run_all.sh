@@ -22,4 +22,6 @@ run "$BENCH/bench_load"
 run "$BENCH/bench_live"
 # ui
 run "$BENCH/bench_chart_frame"
+# comparing runs
+run "$BENCH/bench_runs_table"
 exit $status

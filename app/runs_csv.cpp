@@ -3,6 +3,9 @@
 #include "runs_table_model.hpp"
 
 #include <QIODevice>
+#include <QLocale>
+
+#include <cmath>
 
 namespace viewer {
 
@@ -36,9 +39,13 @@ bool writeRunsCsv(const RunsTableModel& model, QIODevice* device, QString* error
         line.clear();
         for (int c = RunsTableModel::NameColumn; c < columns; ++c) {
             const FieldValue v = model.cell(r, c);
-            // Times and durations as numbers (seconds): a script reads them without parsing.
-            const bool raw = c == RunsTableModel::StartColumn || c == RunsTableModel::DurationColumn;
-            const QString text = raw && v.present ? QString::number(v.number, 'g', 17) : v.text;
+            // Numbers exact (the shortest text that reads back as the same double), times and
+            // durations in seconds: a script reads them without parsing "2m 05s".
+            const bool exact = v.isNumber && std::isfinite(v.number)
+                && (c >= RunsTableModel::FixedColumnCount || c == RunsTableModel::StartColumn
+                    || c == RunsTableModel::DurationColumn);
+            const QString text =
+                exact ? QString::number(v.number, 'g', QLocale::FloatingPointShortest) : v.text;
             line << csvCell(text, v.isNumber);
         }
         bytes += line.join(QLatin1Char(',')).toUtf8() + '\n';

@@ -274,7 +274,7 @@ void MainWindow::createDocks()
             m_runList->setRunVisible(id, true);
     });
     connect(m_runsTable, &RunsTable::runActivated, m_recordsView, &RecordsView::setRun);
-    events->raise();
+    table->raise(); // comparing runs is what a folder of runs is opened for
 
     splitDockWidget(runs, tags, Qt::Vertical);
     splitDockWidget(tags, metrics, Qt::Vertical);

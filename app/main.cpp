@@ -106,7 +106,8 @@ int main(int argc, char* argv[])
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("telemetry-viewer"));
         QCoreApplication::setApplicationVersion(QStringLiteral(TELEMETRY_VIEWER_VERSION));
-        return viewer::runSummaryCommand(options.paths);
+        return viewer::runSummaryCommand(
+            options.paths, viewer::HeadlessCommand { options.summary, options.exportRunsPath });
     }
     case viewer::CommandLineOptions::Action::Run:
         break;

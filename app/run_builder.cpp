@@ -215,6 +215,7 @@ void RunBuilder::Private::applyRunBegin(const ParsedChunk::Detail& detail, Appen
         for (std::size_t i = 0; i + 1 < runs.size(); ++i)
             taken = taken || runs[i]->id == id;
         run.id = taken ? id + QStringLiteral(" #%1").arg(runs.size()) : id;
+        run.displayName = run.id; // README: run_begin's id names the run (not "<file> #2")
     }
     change(summary).infoChanged = true;
 }

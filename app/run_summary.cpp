@@ -1,6 +1,9 @@
 #include "run_summary.hpp"
 
+#include "field_value.hpp"
 #include "run.hpp"
+#include "run_state.hpp"
+#include "series_result.hpp"
 
 #include <QJsonArray>
 
@@ -43,6 +46,9 @@ QJsonObject seriesSummary(const Run& run, const Series& series)
     object[QStringLiteral("neginf")] = static_cast<qint64>(series.negInfCount());
     object[QStringLiteral("min")] = number(series.min());
     object[QStringLiteral("max")] = number(series.max());
+    // The value the run logged last (null when it was NaN or ±Inf: see nan/posinf/neginf).
+    object[QStringLiteral("last")] =
+        series.size() > 0 ? number(series.values().back()) : QJsonValue(QJsonValue::Null);
     if (series.size() > 0) {
         object[QStringLiteral("first_x")] = number(run.records.step(series.records().front()));
         object[QStringLiteral("last_x")] = number(run.records.step(series.records().back()));
@@ -61,6 +67,39 @@ QJsonObject runSummary(const Run& run)
     object[QStringLiteral("name")] = run.displayName;
     if (!run.info.isEmpty())
         object[QStringLiteral("info")] = QJsonObject::fromVariantMap(run.info);
+    // run_begin's config flattened with dots: {"lr": 0.0003, "optimizer.name": "adamw"}.
+    QJsonObject config;
+    const QString prefix = QStringLiteral("config.");
+    for (const FlatField& field : flattenFields(run.info)) {
+        if (!field.name.startsWith(prefix))
+            continue;
+        const QVariant raw = [&] {
+            QVariant v = run.info;
+            for (const QString& part : field.name.split(QLatin1Char('.'))) {
+                if (v.typeId() != QMetaType::QVariantMap)
+                    return QVariant();
+                v = v.toMap().value(part);
+            }
+            return v;
+        }();
+        // Numbers and booleans keep their JSON type; the rest is the text the table shows.
+        const bool keepType = raw.typeId() == QMetaType::Double || raw.typeId() == QMetaType::Bool
+            || raw.typeId() == QMetaType::LongLong || raw.typeId() == QMetaType::Int;
+        config[field.name.mid(prefix.size())] =
+            keepType ? QJsonValue::fromVariant(raw) : QJsonValue(field.value.text);
+    }
+    object[QStringLiteral("config")] = config;
+    // Read to its end (--summary never follows): finished, crashed, or diverged when a NaN/Inf
+    // reached its default result series (the first loss-like and accuracy-like ones).
+    RunStateInput input;
+    QStringList keys;
+    for (const Series& s : run.series)
+        keys << s.key();
+    for (const QString& key : SeriesResult::defaultKeys(keys)) {
+        const Series& s = run.series[static_cast<std::size_t>(run.findSeries(key))];
+        input.nonFiniteWatched = input.nonFiniteWatched || !s.nonFinite().empty();
+    }
+    object[QStringLiteral("state")] = runStateName(classifyRun(run, input));
     object[QStringLiteral("records")] = static_cast<qint64>(run.records.size());
     object[QStringLiteral("blank_lines")] = static_cast<qint64>(run.blankLines);
 

@@ -1,10 +1,13 @@
 #include "summary_command.hpp"
 
 #include "run_summary.hpp"
+#include "runs_csv.hpp"
+#include "runs_table_model.hpp"
 #include "workspace.hpp"
 
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QSaveFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -28,6 +31,31 @@ bool isSettled(const Workspace& workspace)
 } // namespace
 
 int runSummaryCommand(const QStringList& paths)
+{
+    return runSummaryCommand(paths, HeadlessCommand {});
+}
+
+namespace {
+
+// The runs table of everything read, with result columns for every series, as CSV.
+bool exportRuns(Workspace& workspace, const QString& path)
+{
+    RunsTableModel model;
+    model.setWorkspace(&workspace);
+    model.setResultKeys(model.seriesKeys());
+    QSaveFile file(path);
+    QString error;
+    if (!file.open(QIODevice::WriteOnly) || !writeRunsCsv(model, &file, &error) || !file.commit()) {
+        std::fprintf(stderr, "telemetry-viewer: cannot write %s: %s\n", qUtf8Printable(path),
+            qUtf8Printable(error.isEmpty() ? file.errorString() : error));
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+int runSummaryCommand(const QStringList& paths, const HeadlessCommand& command)
 {
     if (paths.isEmpty()) {
         std::fputs("telemetry-viewer: --summary needs at least one FILE, FOLDER or -\n", stderr);
@@ -85,6 +113,10 @@ int runSummaryCommand(const QStringList& paths)
         }
         sourceArray.append(object);
     }
+    if (!command.exportRunsPath.isEmpty() && !exportRuns(workspace, command.exportRunsPath))
+        status = 1;
+    if (!command.summary)
+        return status;
     QJsonObject document;
     document[QStringLiteral("sources")] = sourceArray;
     const QByteArray json = QJsonDocument(document).toJson(QJsonDocument::Indented);

@@ -9,4 +9,13 @@ namespace viewer {
 // 0 when every path was read, 1 when one could not be (with a message on stderr).
 int runSummaryCommand(const QStringList& paths);
 
+// The headless commands together: --summary (JSON on stdout) and/or --export-runs OUT.csv (the
+// runs table as CSV: every column, with last/min/max/best_step of every series). Reads once.
+struct HeadlessCommand
+{
+    bool summary = true;
+    QString exportRunsPath; // "" for none
+};
+int runSummaryCommand(const QStringList& paths, const HeadlessCommand& command);
+
 } // namespace viewer

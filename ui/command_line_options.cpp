@@ -18,6 +18,9 @@ const QString OptScreenshot = QStringLiteral("screenshot");
 const QString OptSize = QStringLiteral("size");
 const QString OptExportCsv = QStringLiteral("export-csv");
 const QString OptSummary = QStringLiteral("summary");
+const QString OptExportRuns = QStringLiteral("export-runs");
+const QString OptGroupBy = QStringLiteral("group-by");
+const QString OptColorBy = QStringLiteral("color-by");
 
 CommandLineOptions failed(const QString& message)
 {
@@ -116,6 +119,12 @@ bool CommandLineOptions::parseSize(const QString& text, QSize* size, QString* er
     return true;
 }
 
+bool CommandLineOptions::isFieldName(const QString& text)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9_.\\-/:]{0,255}$"));
+    return pattern.match(text).hasMatch();
+}
+
 QString CommandLineOptions::versionText(const QString& version)
 {
     return QStringLiteral("telemetry-viewer %1 (Qt %2)\n")
@@ -147,6 +156,11 @@ QString CommandLineOptions::helpText(const QString& programName)
         "  --export-csv OUT.csv load, write the visible series as CSV and exit\n"
         "  --summary            print a JSON summary of the runs to stdout and exit\n"
         "                       (no display needed)\n"
+        "  --export-runs OUT.csv  write the runs table as CSV and exit (no display\n"
+        "                       needed): name, state, config.*, <series>:last/min/max\n"
+        "  --group-by FIELD     group runs by run, host, rank, folder or a config field\n"
+        "                       (e.g. config.optimizer)\n"
+        "  --color-by FIELD     colour runs by a field (numbers: a continuous colormap)\n"
         "  -h, --help           show this help and exit\n"
         "  -v, --version        show the version and exit\n"
         "\n"
@@ -171,6 +185,9 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
         { OptSize, QString(), QStringLiteral("WxH") },
         { OptExportCsv, QString(), QStringLiteral("OUT.csv") },
         { OptSummary, QString() },
+        { OptExportRuns, QString(), QStringLiteral("OUT.csv") },
+        { OptGroupBy, QString(), QStringLiteral("FIELD") },
+        { OptColorBy, QString(), QStringLiteral("FIELD") },
     });
 
     QStringList args = arguments;
@@ -263,12 +280,32 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
             return failed(QStringLiteral("--export-csv needs an output file name"));
     }
 
-    if (parser.isSet(OptSummary)) {
+    for (const QString& name : { OptGroupBy, OptColorBy }) {
+        if (!parser.isSet(name))
+            continue;
+        const QString field = parser.value(name).trimmed();
+        if (!isFieldName(field))
+            return failed(QStringLiteral("--%1 \"%2\": name a field such as run, host, rank, "
+                                         "folder or config.lr")
+                              .arg(name, parser.value(name).left(80)));
+        (name == OptGroupBy ? options.groupBy : options.colorBy) = field;
+    }
+    if (parser.isSet(OptExportRuns)) {
+        options.exportRunsPath = parser.value(OptExportRuns);
+        if (options.exportRunsPath.isEmpty())
+            return failed(QStringLiteral("--export-runs needs an output file name"));
+    }
+
+    options.summary = parser.isSet(OptSummary);
+    if (options.summary || !options.exportRunsPath.isEmpty()) {
+        const QString what = options.summary ? QStringLiteral("--summary")
+                                              : QStringLiteral("--export-runs");
         if (options.paths.isEmpty())
-            return failed(QStringLiteral("--summary needs at least one FILE, FOLDER or -"));
+            return failed(QStringLiteral("%1 needs at least one FILE, FOLDER or -").arg(what));
         if (options.isBatch())
-            return failed(QStringLiteral("--summary cannot be combined with --screenshot or "
-                                         "--export-csv"));
+            return failed(QStringLiteral("%1 cannot be combined with --screenshot or "
+                                         "--export-csv")
+                              .arg(what));
         options.action = Action::Summary;
     }
     return options;

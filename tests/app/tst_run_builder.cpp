@@ -256,10 +256,10 @@ void TestRunBuilder::runsSplitAtRunBegin()
     const Run& r1 = builder->run(0);
     const Run& r2 = builder->run(1);
     QCOMPARE(r1.id, QStringLiteral("r1"));
-    QCOMPARE(r1.displayName, QStringLiteral("train"));
+    QCOMPARE(r1.displayName, QStringLiteral("r1")); // issue 12: named by run_begin's id
     QCOMPARE(r1.info.value("host").toString(), QStringLiteral("a"));
     QCOMPARE(r2.id, QStringLiteral("r2"));
-    QCOMPARE(r2.displayName, QStringLiteral("train #2"));
+    QCOMPARE(r2.displayName, QStringLiteral("r2"));
     QCOMPARE(r2.info.value("host").toString(), QStringLiteral("b"));
     QCOMPARE(r1.records.size(), std::size_t(3));
     QCOMPARE(r2.records.size(), std::size_t(2));
@@ -288,6 +288,7 @@ void TestRunBuilder::repeatedRunId()
     QCOMPARE(builder->runCount(), 2);
     QCOMPARE(builder->run(0).id, QStringLiteral("same"));
     QCOMPARE(builder->run(1).id, QStringLiteral("same #2"));
+    QCOMPARE(builder->run(1).displayName, QStringLiteral("same #2"));
 }
 
 void TestRunBuilder::runsSplitWhenEpochsStartOver_data()

@@ -23,4 +23,6 @@ run "$BENCH/bench_live"
 # ui
 run "$BENCH/bench_chart_frame"
 run "$BENCH/bench_gui_thread"
+# comparing runs
+run "$BENCH/bench_runs_table"
 exit $status

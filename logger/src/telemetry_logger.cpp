@@ -2,6 +2,7 @@
 #include "json_encoder.hpp"
 #include "record_capture.hpp"
 #include "record_view.hpp"
+#include "sigpipe_block.hpp"
 #include "telemetry_logger_impl.hpp"
 
 #include <telemetry/crash_handler.hpp>
@@ -18,6 +19,7 @@
 #include <new>
 #include <pthread.h>
 #include <random>
+#include <sys/stat.h>
 #include <stdexcept>
 #include <unistd.h>
 #include <utility>
@@ -895,9 +897,19 @@ void TelemetryLogger::Impl::write_crash_report(
     const bool have_state = try_lock_for(mutex_);
     const bool have_output = async_ ? have_io : have_state;
     int fd = sink_.fd();
+    bool own_fd = false;
     if (fd < 0 && !sink_closed_) {
-        fd = ::open(sink_.c_path(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        // Non-blocking: a FIFO without a reader must not hang the dying process in open().
+        fd = ::open(sink_.c_path(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
+        own_fd = fd >= 0;
     }
+    struct stat st
+    {
+    };
+    const bool is_pipe =
+        fd >= 0 && ::fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+    // A pipe whose reader is gone: the process dies of its original signal, not of SIGPIPE.
+    const detail::SigpipeBlock no_sigpipe(is_pipe);
     if (fd >= 0) {
         detail::FdOutput out(fd, detail::crash_output_buffer(), detail::crash_output_buffer_size());
         if (have_output && !sink_closed_) {
@@ -952,6 +964,9 @@ void TelemetryLogger::Impl::write_crash_report(
         out.flush();
         if (options_.durable) {
             ::fsync(fd);
+        }
+        if (own_fd) {
+            ::close(fd);
         }
     }
     if (have_state) {

@@ -114,6 +114,10 @@ RecordFormat::RecordFormat(const LoggerOptions& options, std::string run_id)
             != std::end(static_reserved)) {
             throw std::invalid_argument("telemetry: static field name '" + key + "' is reserved");
         }
+        if (key == "config" && !options.config.is_null()) {
+            throw std::invalid_argument(
+                "telemetry: static field 'config' clashes with LoggerOptions::config");
+        }
         static_keys_.push_back(key);
     }
     static_fields_ = fields;

@@ -70,8 +70,8 @@ int FileSink::open(std::string& message)
     // O_NONBLOCK for the open only: opening a FIFO that no process reads would otherwise block
     // the trainer (in the logger's constructor) until a reader comes, maybe forever. Non-blocking,
     // it fails at once with ENXIO, which is reported and retried like any open failure.
-    const int fd = ::open(
-        native_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
+    const int fd =
+        ::open(native_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
     if (fd < 0) {
         const int err = errno;
         struct stat st

@@ -48,8 +48,7 @@ public:
         if (!was_pending_ && ::sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1) {
             // Ours: consume it before unblocking, so it is never delivered.
             const timespec no_wait { 0, 0 };
-            while (::sigtimedwait(&pipe_, nullptr, &no_wait) < 0 && errno == EINTR) {
-            }
+            while (::sigtimedwait(&pipe_, nullptr, &no_wait) < 0 && errno == EINTR) { }
         }
         ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
         errno = saved_errno;

@@ -19,8 +19,8 @@
 #include <new>
 #include <pthread.h>
 #include <random>
-#include <sys/stat.h>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
 #include <vector>

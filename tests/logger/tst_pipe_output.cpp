@@ -249,8 +249,8 @@ void TestPipeOutput::trainerSurvivesAClosedPipe()
         qPrintable(QString("killed by signal %1").arg(WIFSIGNALED(status) ? WTERMSIG(status) : 0)));
     QVERIFY2(WIFEXITED(status) && WEXITSTATUS(status) == 1, errors.constData());
     QVERIFY2(errors.contains("failed: Broken pipe"), errors.constData());
-    QVERIFY2(errors.contains("example-trainer: not every record reached the file"),
-        errors.constData());
+    QVERIFY2(
+        errors.contains("example-trainer: not every record reached the file"), errors.constData());
 #endif
 }
 

@@ -45,8 +45,7 @@ enum Case
 };
 
 // One record() call per case; the payload lives until the call returns, as a Context requires.
-template <class Logger>
-void log_case(Logger& log, int which)
+template <class Logger> void log_case(Logger& log, int which)
 {
     switch (which) {
     case nan_step:
@@ -134,8 +133,7 @@ void TestRecordFormat::positions_data()
     QTest::newRow("epoch true") << int(bool_epoch) << rejection("epoch_end", "epoch");
     QTest::newRow("step group") << int(group_step) << rejection("step_end", "step");
     QTest::newRow("json step NaN") << int(json_nan_step) << rejection("step_end", "step");
-    QTest::newRow("json epoch string")
-        << int(json_string_epoch) << rejection("epoch_end", "epoch");
+    QTest::newRow("json epoch string") << int(json_string_epoch) << rejection("epoch_end", "epoch");
     QTest::newRow("json step array") << int(json_array_step) << rejection("step_end", "step");
     QTest::newRow("step 3") << int(int_step) << QString();
     QTest::newRow("step UINT64_MAX") << int(uint64_max_step) << QString();
@@ -201,8 +199,8 @@ void TestRecordFormat::rejectedPositionNeverReachesTheFile()
         QCOMPARE(log.stats().rejected, std::uint64_t(2));
         QCOMPARE(log.stats().written, std::uint64_t(2));
         QVERIFY(log.last_error().has_value());
-        QCOMPARE(QString::fromStdString(log.last_error()->message),
-            rejection("epoch_end", "epoch"));
+        QCOMPARE(
+            QString::fromStdString(log.last_error()->message), rejection("epoch_end", "epoch"));
     }
     const std::vector<std::string> lines = test::read_lines(path);
     QCOMPARE(lines.size(), std::size_t(2));

@@ -155,10 +155,10 @@ void TestRunConfig::invalidConfigIsReportedNotThrown_data()
         << QRegularExpression::escape(
                "config rejected: nested deeper than max_depth (64) at key 'deeper'")
             + tail;
-    QTest::newRow("binary value")
-        << 4
-        << QRegularExpression::escape("config rejected: the value of key 'blob' cannot be "
-                                      "written as JSON (binary or discarded)")
+    QTest::newRow("binary value") << 4
+                                  << QRegularExpression::escape(
+                                         "config rejected: the value of key 'blob' cannot be "
+                                         "written as JSON (binary or discarded)")
             + tail;
     QTest::newRow("larger than max_record_bytes")
         << 5

@@ -131,8 +131,10 @@ WriteResult FileSink::write(const char* data, std::size_t size) noexcept
     if (fd_ < 0) {
         return { 0, EBADF };
     }
-    const SigpipeBlock no_sigpipe(is_pipe_); // a reader gone means EPIPE, never a dead trainer
-    return write_all(fd_, data, size);
+    SigpipeBlock no_sigpipe(is_pipe_); // a reader gone means EPIPE, never a dead trainer
+    const WriteResult result = write_all(fd_, data, size);
+    no_sigpipe.after_write(result.error);
+    return result;
 }
 
 int FileSink::sync() noexcept

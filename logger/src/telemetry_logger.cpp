@@ -714,6 +714,9 @@ void TelemetryLogger::Impl::wait_until(
 
 void TelemetryLogger::Impl::run_worker()
 {
+    // Our own thread: a pipe's reader gone must never kill the process from here, and blocking
+    // SIGPIPE once spares the worker's writes the per-write mask calls (see SigpipeBlock).
+    detail::block_sigpipe_for_this_thread();
     std::unique_lock lock(mutex_);
     if (async_) {
         run_async_worker(lock);
@@ -948,7 +951,8 @@ void TelemetryLogger::Impl::write_crash_report(
     const bool is_pipe =
         fd >= 0 && ::fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
     // A pipe whose reader is gone: the process dies of its original signal, not of SIGPIPE.
-    const detail::SigpipeBlock no_sigpipe(is_pipe);
+    detail::SigpipeBlock no_sigpipe(is_pipe);
+    no_sigpipe.check_on_exit(); // FdOutput's writes do not tell their errors
     if (fd >= 0) {
         detail::FdOutput out(fd, detail::crash_output_buffer(), detail::crash_output_buffer_size());
         if (have_output && !sink_closed_) {

@@ -9,7 +9,10 @@
 // Why this and not the alternatives: send(MSG_NOSIGNAL) only works on sockets, and the log is a
 // file, a pipe or a FIFO; SO_NOSIGPIPE / F_SETNOSIGPIPE do not exist on Linux; ignoring SIGPIPE
 // process-wide would change the trainer's own behaviour behind its back (its own writes to a
-// closed stdout would stop killing it). Blocking around the write is what git does.
+// closed stdout would stop killing it). Blocking around the write, and consuming the SIGPIPE only
+// after an EPIPE, is what PostgreSQL's libpq does (pq_block_sigpipe / pq_reset_sigpipe); libpq
+// also checks sigpending first, which we skip when SIGPIPE was not blocked before: a pending
+// SIGPIPE that was not blocked would already have been delivered.
 // Cost: two system calls per write batch on a pipe (none on a regular file), and none at all on
 // the logger's own worker thread, which blocks SIGPIPE for its whole life
 // (block_sigpipe_for_this_thread). Trade-off: a SIGPIPE sent to the process by someone else

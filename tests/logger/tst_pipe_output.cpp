@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <spawn.h>
 #include <string>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -91,6 +92,7 @@ private slots:
     void closedPipeIsAWriteError();
     void fifoWithoutReaderIsReportedNotWaitedFor();
     void trainerSurvivesAClosedPipe();
+    void crashIntoAClosedPipeDiesOfItsOwnSignal();
 };
 
 void TestPipeOutput::initTestCase()
@@ -251,6 +253,46 @@ void TestPipeOutput::trainerSurvivesAClosedPipe()
     QVERIFY2(errors.contains("failed: Broken pipe"), errors.constData());
     QVERIFY2(
         errors.contains("example-trainer: not every record reached the file"), errors.constData());
+#endif
+}
+
+// The crash handler writes the buffered records into a pipe whose reader is gone: the process
+// must still die of its own signal (SIGABRT here), not of a SIGPIPE raised inside the handler.
+void TestPipeOutput::crashIntoAClosedPipeDiesOfItsOwnSignal()
+{
+    const pid_t child = ::fork();
+    if (child == 0) {
+        for (int sig : { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGPIPE }) {
+            std::signal(sig, SIG_DFL); // not QtTest's handlers: die as a plain trainer would
+        }
+        rlimit no_core { 0, 0 };
+        ::setrlimit(RLIMIT_CORE, &no_core);
+        int ends[2] = { -1, -1 };
+        if (::pipe(ends) != 0) {
+            ::_exit(2);
+        }
+        LoggerOptions options;
+        options.crash_handler = true;
+        options.flush_interval = 100; // records stay buffered for the crash handler
+        options.error_handler = [](const LoggerError&) {};
+        TelemetryLogger log("/proc/self/fd/" + std::to_string(ends[1]), options);
+        log.on_step_end(0, { { "loss", 1.0 } });
+        ::close(ends[0]); // the reader goes
+        std::abort();
+    }
+    QVERIFY(child > 0);
+    int status = 0;
+    bool reaped = false;
+    auto exited = [&] { return reaped = reaped || ::waitpid(child, &status, WNOHANG) == child; };
+    QTRY_VERIFY_WITH_TIMEOUT(exited(), 30000);
+#if defined(__SANITIZE_ADDRESS__)
+    // ASan's own SIGABRT handling may turn the death into an exit status; SIGPIPE stays wrong.
+    QVERIFY(!(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE));
+#else
+    QVERIFY2(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
+        qPrintable(QString("status %1, signal %2")
+                       .arg(status)
+                       .arg(WIFSIGNALED(status) ? WTERMSIG(status) : 0)));
 #endif
 }
 

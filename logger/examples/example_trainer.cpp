@@ -268,7 +268,7 @@ nlohmann::json config_of(const Options& o)
     return { { "lr", o.lr }, { "batch_size", o.batch_size }, { "optimizer", o.optimizer },
         { "seed", o.seed }, { "epochs", o.epochs }, { "steps_per_epoch", o.steps },
         { "schedule",
-            { { "name", "warmup_cosine" }, { "warmup", 0.05 }, { "final_lr", 0.1 * o.lr } } } };
+            { { "name", "warmup_cosine" }, { "warmup", 0.05 }, { "final_lr_ratio", 0.1 } } } };
 }
 
 } // namespace

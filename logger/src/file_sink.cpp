@@ -1,5 +1,7 @@
 #include "file_sink.hpp"
 
+#include "sigpipe_block.hpp"
+
 #include <telemetry/detail/io_hooks.hpp>
 
 #include <atomic>
@@ -65,22 +67,44 @@ int FileSink::open(std::string& message)
             return ec.value() != 0 ? ec.value() : EIO;
         }
     }
-    const int fd = ::open(native_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    // O_NONBLOCK for the open only: opening a FIFO that no process reads would otherwise block
+    // the trainer (in the logger's constructor) until a reader comes, maybe forever. Non-blocking,
+    // it fails at once with ENXIO, which is reported and retried like any open failure.
+    const int fd =
+        ::open(native_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
     if (fd < 0) {
         const int err = errno;
-        message = "cannot open '" + native_ + "' for appending: " + std::strerror(err);
+        struct stat st
+        {
+        };
+        if (err == ENXIO && ::stat(native_.c_str(), &st) == 0 && S_ISFIFO(st.st_mode)) {
+            message = "cannot open FIFO '" + native_
+                + "': no process has it open for reading (records are kept and the open retried)";
+        } else {
+            message = "cannot open '" + native_ + "' for appending: " + std::strerror(err);
+        }
         return err;
     }
     struct stat st
     {
     };
     if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)
-        && !S_ISFIFO(st.st_mode)) {
+        && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode)) {
         ::close(fd);
         message = "cannot log to '" + native_ + "': not a regular file";
         return EINVAL;
     }
+    // Writes block again once open: a slow reader of a pipe slows the logger down (back-pressure,
+    // like a slow disk) rather than losing records to EAGAIN.
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+        const int err = errno;
+        ::close(fd);
+        message = "cannot open '" + native_ + "' for appending: " + std::strerror(err);
+        return err;
+    }
     fd_ = fd;
+    is_pipe_ = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
     return 0;
 }
 
@@ -107,7 +131,10 @@ WriteResult FileSink::write(const char* data, std::size_t size) noexcept
     if (fd_ < 0) {
         return { 0, EBADF };
     }
-    return write_all(fd_, data, size);
+    SigpipeBlock no_sigpipe(is_pipe_); // a reader gone means EPIPE, never a dead trainer
+    const WriteResult result = write_all(fd_, data, size);
+    no_sigpipe.after_write(result.error);
+    return result;
 }
 
 int FileSink::sync() noexcept
@@ -132,6 +159,7 @@ int FileSink::close() noexcept
     }
     const int r = ::close(fd_);
     fd_ = -1;
+    is_pipe_ = false;
     // Linux releases the descriptor even when close fails (EINTR included): never retry it.
     return r == 0 ? 0 : errno;
 }

@@ -38,9 +38,14 @@ public:
     {
         return native_.c_str();
     }
+    // A pipe, FIFO or socket: a write after its reader is gone raises SIGPIPE (see SigpipeBlock).
+    bool is_pipe() const noexcept
+    {
+        return is_pipe_;
+    }
 
-    // Creates missing parent folders and opens for appending. Returns 0 or an errno, with a
-    // sentence for people in `message`.
+    // Creates missing parent folders and opens for appending, never blocking (a FIFO without a
+    // reader fails with ENXIO). Returns 0 or an errno, with a sentence for people in `message`.
     int open(std::string& message);
     WriteResult write(const char* data, std::size_t size) noexcept;
     // fsync(2); returns 0 or an errno.
@@ -53,7 +58,8 @@ public:
     // was cut off mid-line, and the next record must not be glued to that fragment.
     bool ends_mid_line() const noexcept;
 
-    // Async-signal-safe write loop on any descriptor.
+    // Async-signal-safe write loop on any descriptor. Raises SIGPIPE on a pipe without a reader:
+    // callers writing to a pipe hold a SigpipeBlock (write() does).
     static WriteResult write_all(int fd, const char* data, std::size_t size) noexcept;
 
 private:
@@ -62,6 +68,7 @@ private:
     std::filesystem::path path_;
     std::string native_;
     int fd_ = -1;
+    bool is_pipe_ = false;
 };
 
 } // namespace telemetry::detail

@@ -24,7 +24,8 @@ struct Rejection
         too_deep,
         not_object,
         unsupported_type,
-        reserved_key
+        reserved_key,
+        bad_position // record()'s "step" or "epoch" is not a finite number
     };
     Reason reason = none;
     std::string_view key; // the offending key (valid during the logging call only)

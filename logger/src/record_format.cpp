@@ -3,6 +3,7 @@
 #include <telemetry/system_clock.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cxxabi.h>
 #include <memory>
@@ -14,8 +15,64 @@ namespace telemetry::detail {
 namespace {
 
 constexpr std::string_view payload_reserved[] = { "ts", "tag", "seq", "run", "run_id" };
+// "step" and "epoch" too: the hooks write their own, and a second one on the same line would
+// overwrite it (a JSON reader keeps the last).
 constexpr std::string_view static_reserved[] = { "ts", "tag", "seq", "run", "run_id", "host", "pid",
-    "start_time", "logger" };
+    "start_time", "logger", "step", "epoch" };
+
+// The viewer places a record at its "step" and "epoch", and a line whose step or epoch is present
+// but not a number is malformed there (README, "How files are read"); NaN and the infinities place
+// nothing either. So record() refuses them rather than write a line the viewer rejects.
+bool is_position_key(std::string_view key) noexcept
+{
+    return key == "step" || key == "epoch";
+}
+
+bool is_finite_number(const nlohmann::json& value) noexcept
+{
+    return value.is_number_integer() || value.is_number_unsigned()
+        || (value.is_number_float() && std::isfinite(value.get<double>()));
+}
+
+bool is_finite_number(const Value& value) noexcept
+{
+    switch (value.type()) {
+    case Value::Type::int64:
+    case Value::Type::uint64:
+        return true;
+    case Value::Type::float32:
+        return std::isfinite(value.as_float());
+    case Value::Type::float64:
+        return std::isfinite(value.as_double());
+    case Value::Type::json:
+        return is_finite_number(value.as_json());
+    default:
+        return false;
+    }
+}
+
+// The first "step" or "epoch" of a payload that is not a finite number.
+Rejection check_positions(const Context& payload)
+{
+    if (payload.kind() == Context::Kind::json) {
+        const nlohmann::json* object = payload.json();
+        if (object == nullptr || !object->is_object()) {
+            return {}; // add_fields reports a payload that is not an object
+        }
+        for (auto it = object->begin(); it != object->end(); ++it) {
+            if (is_position_key(it.key()) && !is_finite_number(it.value())) {
+                return { Rejection::bad_position, it.key() };
+            }
+        }
+        return {};
+    }
+    for (const Field& field : payload) {
+        if (is_position_key(field.key) && !is_finite_number(field.value)) {
+            return { Rejection::bad_position, field.key };
+        }
+    }
+    return {};
+}
 
 // Formats JSON members as ,"key":value pairs through the same encoder as records.
 std::string format_members(const nlohmann::json& object, std::size_t max_depth, NonFinite policy)
@@ -56,6 +113,10 @@ RecordFormat::RecordFormat(const LoggerOptions& options, std::string run_id)
         if (std::find(std::begin(static_reserved), std::end(static_reserved), key)
             != std::end(static_reserved)) {
             throw std::invalid_argument("telemetry: static field name '" + key + "' is reserved");
+        }
+        if (key == "config" && !options.config.is_null()) {
+            throw std::invalid_argument(
+                "telemetry: static field 'config' clashes with LoggerOptions::config");
         }
         static_keys_.push_back(key);
     }
@@ -121,6 +182,9 @@ Rejection RecordFormat::capture(RecordCapture& capture, const Event& event) cons
         }
         return {};
     case Event::custom:
+        if (Rejection r = check_positions(context)) {
+            return r;
+        }
         return capture.add_fields(context, this);
     }
     return {};
@@ -142,6 +206,9 @@ std::string RecordFormat::describe(
     case Rejection::reserved_key:
         return what + "payload key '" + std::string(rejection.key.substr(0, 200))
             + "' is reserved (ts, tag, seq, run, run_id or a static field)";
+    case Rejection::bad_position:
+        return what + "\"" + std::string(rejection.key)
+            + "\" is not a finite number (the viewer would read the line as malformed)";
     case Rejection::none:
         break;
     }

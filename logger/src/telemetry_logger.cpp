@@ -2,6 +2,7 @@
 #include "json_encoder.hpp"
 #include "record_capture.hpp"
 #include "record_view.hpp"
+#include "sigpipe_block.hpp"
 #include "telemetry_logger_impl.hpp"
 
 #include <telemetry/crash_handler.hpp>
@@ -19,6 +20,7 @@
 #include <pthread.h>
 #include <random>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
 #include <vector>
@@ -192,7 +194,6 @@ TelemetryLogger::Impl::Impl(std::filesystem::path path, LoggerOptions options)
     , retry_interval_(options_.retry_interval)
     , async_latency_(options_.async_latency)
     , max_buffer_bytes_(std::max(options_.max_buffer_bytes, options_.max_record_bytes))
-    , run_begin_(run_begin_line())
 {
     if (options_.async_queue_bytes < 4096) {
         throw std::invalid_argument("telemetry: async_queue_bytes must be at least 4096");
@@ -207,6 +208,7 @@ TelemetryLogger::Impl::Impl(std::filesystem::path path, LoggerOptions options)
         draining_.ensure_capacity(initial);
     }
     // run_begin goes first and at once, so the file exists and names its run from the start.
+    run_begin_ = run_begin_line();
     out_.append(run_begin_.data(), run_begin_.size());
     unflushed_records_ = 1;
     next_seq_ = 1;
@@ -243,25 +245,64 @@ TelemetryLogger::Impl::~Impl()
     close();
 }
 
-std::string TelemetryLogger::Impl::run_begin_line() const
+std::string TelemetryLogger::Impl::run_begin_line()
 {
     const double wall = format_.now_wall();
     const std::string host = host_name();
     const std::string start = utc_time(wall, false);
-    detail::ByteBuffer ops;
-    detail::RecordCapture capture(ops, format_.max_depth());
-    capture.begin(wall, 0, "run_begin", false);
-    if (!format_.run_on_every_record()) {
-        capture.add_string("run", format_.run_id());
+    auto format_line = [&](bool with_config, detail::Rejection& rejection) {
+        detail::ByteBuffer ops;
+        detail::RecordCapture capture(ops, format_.max_depth());
+        capture.begin(wall, 0, "run_begin", false);
+        if (!format_.run_on_every_record()) {
+            capture.add_string("run", format_.run_id());
+        }
+        capture.add_string("host", host);
+        capture.add_int("pid", static_cast<std::int64_t>(::getpid()));
+        capture.add_string("start_time", start);
+        capture.add_string("logger", "telemetry_logger " TELEMETRY_LOGGER_VERSION);
+        if (with_config) {
+            rejection = capture.add_json("config", options_.config);
+            if (rejection) {
+                return std::string();
+            }
+        }
+        capture.finish();
+        detail::ByteBuffer line;
+        detail::write_record(line, detail::RecordView(ops.data()), format_.encoder());
+        return std::string(line.data(), line.size());
+    };
+    detail::Rejection rejection;
+    const nlohmann::json& config = options_.config;
+    if (config.is_null()) {
+        return format_line(false, rejection);
     }
-    capture.add_string("host", host);
-    capture.add_int("pid", static_cast<std::int64_t>(::getpid()));
-    capture.add_string("start_time", start);
-    capture.add_string("logger", "telemetry_logger " TELEMETRY_LOGGER_VERSION);
-    capture.finish();
-    detail::ByteBuffer line;
-    detail::write_record(line, detail::RecordView(ops.data()), format_.encoder());
-    return { line.data(), line.size() };
+    // A config that cannot be written costs the run its config, never its run_begin (nor an
+    // exception in the trainer's face): the reason goes to the error handler.
+    std::string problem;
+    std::string line;
+    if (!config.is_object()) {
+        problem = std::string("it is a JSON ") + config.type_name() + ", not an object";
+    } else {
+        line = format_line(true, rejection);
+        if (rejection.reason == detail::Rejection::too_deep) {
+            problem = "nested deeper than max_depth (" + std::to_string(format_.max_depth())
+                + ") at key '" + std::string(rejection.key.substr(0, 200)) + "'";
+        } else if (rejection) {
+            problem = "the value of key '" + std::string(rejection.key.substr(0, 200))
+                + "' cannot be written as JSON (binary or discarded)";
+        } else if (line.size() > format_.max_record_bytes()) {
+            problem = "its run_begin line of " + std::to_string(line.size())
+                + " bytes exceeds max_record_bytes (" + std::to_string(format_.max_record_bytes())
+                + ")";
+        } else {
+            return line;
+        }
+    }
+    bump(rejected_);
+    report(LoggerError::Kind::rejected, 0,
+        "config rejected: " + problem + "; run_begin is written without it");
+    return format_line(false, rejection);
 }
 
 void TelemetryLogger::Impl::report(LoggerError::Kind kind, int error_number, std::string message)
@@ -673,6 +714,9 @@ void TelemetryLogger::Impl::wait_until(
 
 void TelemetryLogger::Impl::run_worker()
 {
+    // Our own thread: a pipe's reader gone must never kill the process from here, and blocking
+    // SIGPIPE once spares the worker's writes the per-write mask calls (see SigpipeBlock).
+    detail::block_sigpipe_for_this_thread();
     std::unique_lock lock(mutex_);
     if (async_) {
         run_async_worker(lock);
@@ -895,9 +939,20 @@ void TelemetryLogger::Impl::write_crash_report(
     const bool have_state = try_lock_for(mutex_);
     const bool have_output = async_ ? have_io : have_state;
     int fd = sink_.fd();
+    bool own_fd = false;
     if (fd < 0 && !sink_closed_) {
-        fd = ::open(sink_.c_path(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        // Non-blocking: a FIFO without a reader must not hang the dying process in open().
+        fd = ::open(sink_.c_path(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
+        own_fd = fd >= 0;
     }
+    struct stat st
+    {
+    };
+    const bool is_pipe =
+        fd >= 0 && ::fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+    // A pipe whose reader is gone: the process dies of its original signal, not of SIGPIPE.
+    detail::SigpipeBlock no_sigpipe(is_pipe);
+    no_sigpipe.check_on_exit(); // FdOutput's writes do not tell their errors
     if (fd >= 0) {
         detail::FdOutput out(fd, detail::crash_output_buffer(), detail::crash_output_buffer_size());
         if (have_output && !sink_closed_) {
@@ -952,6 +1007,9 @@ void TelemetryLogger::Impl::write_crash_report(
         out.flush();
         if (options_.durable) {
             ::fsync(fd);
+        }
+        if (own_fd) {
+            ::close(fd);
         }
     }
     if (have_state) {

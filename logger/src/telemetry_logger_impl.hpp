@@ -80,7 +80,8 @@ private:
     // Async: takes the queued records, formats them, writes when due (or when `force`).
     bool drain(bool force, bool explicit_flush);
     bool format_batch(detail::ByteBuffer& batch, ns now);
-    std::string run_begin_line() const;
+    // The run_begin record, with LoggerOptions::config when it can be written (else reported).
+    std::string run_begin_line();
 
     void run_worker();
     void run_sync_worker(std::unique_lock<std::mutex>& lock);
@@ -98,7 +99,7 @@ private:
     const ns retry_interval_;
     const ns async_latency_;
     const std::size_t max_buffer_bytes_;
-    const std::string run_begin_;
+    std::string run_begin_; // set once in the constructor, after the counters exist
 
     std::mutex io_mutex_;
 

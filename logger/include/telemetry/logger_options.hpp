@@ -74,9 +74,17 @@ struct LoggerOptions
     // The run id written in run_begin; empty: a unique one is generated.
     std::string run_id;
     // Fields added to every record after its payload, e.g. {{"rank", 3}}. Keys must not be
-    // reserved (ts, tag, seq, run, run_id, host, pid, start_time, logger): the constructor throws
-    // std::invalid_argument otherwise.
+    // reserved (ts, tag, seq, run, run_id, host, pid, start_time, logger, step, epoch): the
+    // constructor throws std::invalid_argument otherwise. For a run's settings, see `config`.
     nlohmann::json static_fields = nlohmann::json::object();
+    // The run's settings (hyperparameters), written once, into the run_begin record only, as
+    // "config": {...}: e.g. {{"lr", 3e-4}, {"optimizer", {{"name", "adamw"}}}}. Any JSON object,
+    // nested objects and arrays allowed. Null (the default): no "config" field. Anything that
+    // cannot be written (not an object, too deep, binary, a run_begin line over max_record_bytes)
+    // is reported (LoggerError::Kind::rejected, counted in stats().rejected) and run_begin is
+    // written without it; the constructor does not throw for it. A static field named "config"
+    // beside a config makes the constructor throw std::invalid_argument.
+    nlohmann::json config;
 
     // Time source; null means SystemClock.
     std::shared_ptr<const Clock> clock;

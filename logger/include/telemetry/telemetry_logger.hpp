@@ -24,7 +24,8 @@ public:
     explicit TelemetryLogger(
         std::filesystem::path path = "telemetry.jsonl", std::size_t flush_interval = 1);
     // Throws std::invalid_argument for invalid options (reserved static field names, max_depth
-    // above 1000). A file that cannot be opened does not throw: see last_error().
+    // above 1000). A file that cannot be opened (a FIFO without a reader included: the open
+    // never blocks) and a config that cannot be written do not throw: see last_error().
     TelemetryLogger(std::filesystem::path path, LoggerOptions options);
     // Writes everything still buffered (and fsyncs in durable mode).
     ~TelemetryLogger() override;

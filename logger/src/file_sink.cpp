@@ -211,8 +211,12 @@ bool FileSink::last_byte_stays_unfinished(int reader) const noexcept
             return true;
         }
         size = st.st_size;
-        const timespec pause { 0, settle_ns };
-        ::nanosleep(&pause, nullptr);
+        if (io_hooks().settle_pause != nullptr) {
+            io_hooks().settle_pause(settle_ns);
+        } else {
+            const timespec pause { 0, settle_ns };
+            ::nanosleep(&pause, nullptr);
+        }
     }
     return true; // still growing mid-line after 200 ms: a writer that never ends its lines
 }

@@ -3,6 +3,7 @@
 
 #include "logger_test_support.hpp"
 
+#include <telemetry/detail/io_hooks.hpp>
 #include <telemetry/logger.hpp>
 
 #include <QProcess>
@@ -215,24 +216,33 @@ void TestTelemetryLogger::appendsAfterAnIncompleteLastLine()
 
 // Another live process's line still being written when we open is not a fragment: no newline of
 // ours may cut it in two (or, once it lands, leave a blank line). Four trainers starting on one
-// file met this.
+// file met this. The other writer finishes its line while the logger watches the fragment (its
+// settle pause, hooked): on a loaded machine a thread that merely sleeps could miss that window.
+namespace {
+std::string in_flight_path;
+void finish_the_other_writers_line(long)
+{
+    std::ofstream rest(in_flight_path, std::ios::app);
+    rest << R"(xt":{}})" << '\n';
+}
+const detail::IoHooks other_writer_finishes { &::write, &::fsync, &finish_the_other_writers_line };
+} // namespace
+
 void TestTelemetryLogger::lineInFlightIsNotAFragment()
 {
     {
         std::ofstream start(file());
         start << R"({"ts":1.0,"tag":"step_end","step":0,"conte)";
     }
-    std::thread other_writer([this] {
-        std::this_thread::sleep_for(5ms);
-        std::ofstream rest(file(), std::ios::app);
-        rest << R"(xt":{}})" << '\n';
-    });
+    in_flight_path = file().string();
+    detail::set_io_hooks(&other_writer_finishes);
     {
         TelemetryLogger log(file());
+        detail::set_io_hooks(nullptr);
         log.on_step_end(1);
         log.flush();
     }
-    other_writer.join();
+    detail::set_io_hooks(nullptr);
     const auto lines = test::read_lines(file());
     QCOMPARE(lines.size(), std::size_t(3));
     QCOMPARE(test::parse_strict(lines[0])["step"].get<int>(), 0);

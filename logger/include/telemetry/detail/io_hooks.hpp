@@ -11,6 +11,9 @@ struct IoHooks
 {
     ssize_t (*write)(int fd, const void* data, std::size_t size);
     int (*fsync)(int fd);
+    // The pause while a fragment left at the end of the file is watched for growth (null: the
+    // real nanosleep). Lets a test finish "another writer's" line inside that window, for sure.
+    void (*settle_pause)(long nanoseconds) = nullptr;
 };
 
 // Null restores the real calls. Not synchronised with logging: set it while no logger writes.

@@ -110,7 +110,7 @@ private slots:
         }
         grid->setXAxisMode(XAxisMode::Sequence);
         grid->refreshNow();
-        QCOMPARE(grid->chart(Loss)->xAxisTitle(), QStringLiteral("record"));
+        QCOMPARE(grid->chart(Loss)->xAxisTitle(), QStringLiteral("record # in run (every tag)"));
         // Every chart spans every chart's data: the epoch_end record (index 250) included.
         QCOMPARE(grid->chart(Loss)->xMax(), 250.0);
     }

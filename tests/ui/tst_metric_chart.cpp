@@ -139,7 +139,7 @@ private slots:
         o.xMode = XAxisMode::Sequence;
         chart->setOptions(o);
         chart->renderImage(QSize(800, 400));
-        QCOMPARE(chart->xAxisTitle(), QStringLiteral("record"));
+        QCOMPARE(chart->xAxisTitle(), QStringLiteral("record # in run (every tag)"));
         QCOMPARE(chart->xMax(), 299.0);
     }
 

@@ -77,8 +77,8 @@ bool fixedNotation(double maxAbs)
 }
 
 // Labels with as many digits as the step needs (no offset).
-QStringList directLabels(const std::vector<double>& values, int stepExponent, double maxAbs,
-                         AxisTicks::Style style)
+QStringList directLabels(
+    const std::vector<double>& values, int stepExponent, double maxAbs, AxisTicks::Style style)
 {
     QStringList out;
     const double unit = style == AxisTicks::Style::Si ? siUnit(maxAbs) : 0;
@@ -87,7 +87,8 @@ QStringList directLabels(const std::vector<double>& values, int stepExponent, do
         if (v == 0)
             v = 0; // no "-0"
         if (unit > 0)
-            out << siLabel(v, unit, std::max(0, static_cast<int>(std::log10(unit) + 0.5) - stepExponent));
+            out << siLabel(
+                v, unit, std::max(0, static_cast<int>(std::log10(unit) + 0.5) - stepExponent));
         else if (v == 0)
             out << QStringLiteral("0");
         else if (fixedNotation(maxAbs))
@@ -108,20 +109,22 @@ QStringList offsetLabels(const std::vector<double>& values, double step, AxisTic
     // The offset is nearer zero than every tick, so that differences all go one way:
     // "5e-05 + 2e-12" above zero, "-5e-05 - 2e-12" below it.
     const bool negative = kLast <= 0;
-    const double kOffset = negative ? std::ceil(kLast / block) * block : std::floor(kFirst / block) * block;
+    const double kOffset =
+        negative ? std::ceil(kLast / block) * block : std::floor(kFirst / block) * block;
     const double offset = kOffset * step;
     const int offsetDigits = std::clamp(static_cast<int>(std::floor(std::log10(std::abs(offset)))
                                             - std::floor(std::log10(block * step)) + 1),
-                                        1, 17);
+        1, 17);
     const QString offsetText = style == AxisTicks::Style::Si && std::abs(offset) >= 1e4
         ? NumberFormat::si(offset, offsetDigits)
         : QString::number(offset, 'g', offsetDigits);
     QStringList out;
     for (double v : values) {
         const double difference = std::abs(std::round(v / step) - kOffset) * step;
-        out << (difference == 0 ? offsetText
-                                : offsetText + (negative ? QStringLiteral(" - ") : QStringLiteral(" + "))
-                                      + QString::number(difference, 'g', AxisTicks::MaxDigits));
+        out << (difference == 0
+                ? offsetText
+                : offsetText + (negative ? QStringLiteral(" - ") : QStringLiteral(" + "))
+                    + QString::number(difference, 'g', AxisTicks::MaxDigits));
     }
     return out;
 }
@@ -170,8 +173,8 @@ double AxisTicks::niceStep(double raw, Style style)
     if (!(raw > 0) || !std::isfinite(raw))
         return raw;
     if (style == Style::Duration && raw >= 1) {
-        static constexpr std::array<double, 18> Steps { 1, 2, 5, 10, 15, 30, 60, 120, 300, 600,
-            900, 1800, 3600, 7200, 10800, 21600, 43200, Day };
+        static constexpr std::array<double, 18> Steps { 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900,
+            1800, 3600, 7200, 10800, 21600, 43200, Day };
         for (double s : Steps) {
             if (s >= raw * (1 - 1e-9))
                 return s;
@@ -241,7 +244,7 @@ QStringList AxisTicks::labels(const std::vector<double>& values, double step, St
     if (values.size() == 1 || !(step > 0)) {
         for (double v : values) {
             out << (style == Style::Duration ? NumberFormat::duration(v)
-                        : style == Style::Si ? NumberFormat::si(v, MaxDigits)
+                    : style == Style::Si     ? NumberFormat::si(v, MaxDigits)
                                              : NumberFormat::logged(v));
         }
         return out;
@@ -257,7 +260,8 @@ QStringList AxisTicks::labels(const std::vector<double>& values, double step, St
     for (double v : values)
         maxAbs = std::max(maxAbs, std::abs(v));
     const int stepExponent = static_cast<int>(std::floor(std::log10(step)));
-    const int digits = maxAbs > 0 ? static_cast<int>(std::floor(std::log10(maxAbs))) - stepExponent + 1 : 1;
+    const int digits =
+        maxAbs > 0 ? static_cast<int>(std::floor(std::log10(maxAbs))) - stepExponent + 1 : 1;
     // Fixed notation reads well up to 9 digits ("2.300015"); an exponent only up to MaxDigits.
     const bool fixed = style != Style::Si && fixedNotation(maxAbs);
     if (digits <= (fixed ? 9 : MaxDigits) || maxAbs == 0)

@@ -15,7 +15,8 @@ void FractionalEpochColumn::update(const double* global, const std::vector<doubl
     m_values.resize(n);
     std::size_t begin = m_openStart;
     for (std::size_t r = begin + 1; r <= n; ++r) {
-        if (r < n && (epochs[r] == epochs[begin] || (std::isnan(epochs[r]) && std::isnan(epochs[begin]))))
+        if (r < n
+            && (epochs[r] == epochs[begin] || (std::isnan(epochs[r]) && std::isnan(epochs[begin]))))
             continue;
         if (r < n) { // a closed stretch: its own span
             fill(global, epochs[begin], begin, r, NaN, &m_closedSpan);
@@ -29,7 +30,7 @@ void FractionalEpochColumn::update(const double* global, const std::vector<doubl
 }
 
 void FractionalEpochColumn::fill(const double* global, double epoch, std::size_t begin,
-                                 std::size_t end, double expectedSpan, double* span)
+    std::size_t end, double expectedSpan, double* span)
 {
     double lo = global[begin];
     double hi = global[begin];
@@ -41,8 +42,8 @@ void FractionalEpochColumn::fill(const double* global, double epoch, std::size_t
     double width = *span;
     if (expectedSpan > width)
         width = expectedSpan;
-    const bool spread = std::isfinite(epoch) && epoch == std::floor(epoch) && std::isfinite(width)
-        && width > 0;
+    const bool spread =
+        std::isfinite(epoch) && epoch == std::floor(epoch) && std::isfinite(width) && width > 0;
     // The largest double below e + 1 (for huge epochs, e itself): x never reaches the next epoch.
     const double below = std::max(epoch, std::nextafter(epoch + 1.0, epoch));
     for (std::size_t r = begin; r < end; ++r) {

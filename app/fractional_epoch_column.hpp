@@ -22,15 +22,21 @@ class FractionalEpochColumn
 public:
     // Brings the column up to epochs.size() records; global: the global step of each of them.
     void update(const double* global, const std::vector<double>& epochs);
-    const double* data() const { return m_values.data(); }
-    std::size_t bytesUsed() const { return m_values.capacity() * sizeof(double); }
+    const double* data() const
+    {
+        return m_values.data();
+    }
+    std::size_t bytesUsed() const
+    {
+        return m_values.capacity() * sizeof(double);
+    }
 
 private:
     static constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
     // Fills [begin, end), one stretch; expectedSpan: at least this span (NaN: its own).
     void fill(const double* global, double epoch, std::size_t begin, std::size_t end,
-              double expectedSpan, double* span);
+        double expectedSpan, double* span);
 
     std::vector<double> m_values;
     std::size_t m_openStart = 0; // first record of the last stretch (still growing)

@@ -12,11 +12,11 @@ namespace viewer {
 //   step   0 1 2 | 0 1 2 | 0 1 2 1 2 | 0
 //   global 0 1 2 | 3 4 5 | 6 7 8 7 8 | 9
 // A step going back to the run's first logged step (or to 0) is a counter restart: the count goes
-// on one stride (the smallest step increment seen, 1 at first) after the highest global step so far. A step
-// going back anywhere else is a resume: it keeps its logged step (plus the current pass' offset),
-// and the series draws it as its own segment, as in Step mode.
-// Built incrementally from RecordTable's step column on the thread that owns the run; costs no
-// memory while the counter has never restarted (the column is then the step column itself).
+// on one stride (the smallest step increment seen, 1 at first) after the highest global step so
+// far. A step going back anywhere else is a resume: it keeps its logged step (plus the current
+// pass' offset), and the series draws it as its own segment, as in Step mode. Built incrementally
+// from RecordTable's step column on the thread that owns the run; costs no memory while the counter
+// has never restarted (the column is then the step column itself).
 class GlobalStepColumn
 {
 public:
@@ -29,8 +29,14 @@ public:
         return m_values.empty() ? steps.data() : m_values.data();
     }
     // Counter restarts seen so far (0: the global step is the step).
-    std::size_t counterRestarts() const { return m_restarts; }
-    std::size_t bytesUsed() const { return m_values.capacity() * sizeof(double); }
+    std::size_t counterRestarts() const
+    {
+        return m_restarts;
+    }
+    std::size_t bytesUsed() const
+    {
+        return m_values.capacity() * sizeof(double);
+    }
 
 private:
     static constexpr double NaN = std::numeric_limits<double>::quiet_NaN();

@@ -28,12 +28,21 @@ public:
 
     explicit MetricXColumn(QString seriesKey);
 
-    const QString& key() const { return m_key; }
+    const QString& key() const
+    {
+        return m_key;
+    }
     // Brings the column up to run.records.size() and returns it for the decimator (values
     // nullptr when the run has no such series: the caller says so rather than plot nothing).
     RecordTable::XColumn update(const Run& run);
-    bool found() const { return m_found; }
-    const std::vector<double>& values() const { return m_values; }
+    bool found() const
+    {
+        return m_found;
+    }
+    const std::vector<double>& values() const
+    {
+        return m_values;
+    }
 
 private:
     QString m_key;

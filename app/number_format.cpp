@@ -109,9 +109,8 @@ QString NumberFormat::duration(double s, double resolution)
             return text;
         s = Minute; // 59.9996 s at millisecond resolution reads as a minute
     }
-    static constexpr std::array<std::pair<double, const char*>, 4> Units {
-        { { Day, "d" }, { Hour, "h" }, { Minute, "m" }, { 1.0, "s" } }
-    };
+    static constexpr std::array<std::pair<double, const char*>, 4> Units { { { Day, "d" },
+        { Hour, "h" }, { Minute, "m" }, { 1.0, "s" } } };
     // The smallest unit shown: the largest one not above the resolution (seconds at least).
     std::size_t last = Units.size() - 1;
     for (std::size_t u = 0; u < Units.size(); ++u) {
@@ -128,7 +127,8 @@ QString NumberFormat::duration(double s, double resolution)
         const double count = u == last ? std::round(n) : std::floor(n);
         rest -= count * Units[u].first;
         if (count > 0)
-            parts << (count < 1e15 ? QString::number(count, 'f', 0) : QString::number(count, 'g', 6))
+            parts << (count < 1e15 ? QString::number(count, 'f', 0)
+                                   : QString::number(count, 'g', 6))
                     + QLatin1String(Units[u].second);
     }
     if (parts.isEmpty())

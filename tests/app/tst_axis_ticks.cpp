@@ -68,10 +68,10 @@ void TestAxisTicks::linear_data()
     QTest::newRow("narrow at 5e-05") << 5e-05 << 5e-05 + 1e-11 << 7 << Style::Plain
                                      << "5e-05|5e-05 + 2e-12|5e-05 + 4e-12|5e-05 + 6e-12|"
                                         "5e-05 + 8e-12|5e-05 + 1e-11";
-    QTest::newRow("narrow below zero") << -5e-05 - 1e-11 << -5e-05 << 5 << Style::Plain
-                                       << "-5e-05 - 1e-11|-5e-05 - 5e-12";
-    QTest::newRow("enough fixed digits") << 2.30001 << 2.30002 << 5 << Style::Plain
-                                         << "2.300010|2.300015|2.300020";
+    QTest::newRow("narrow below zero")
+        << -5e-05 - 1e-11 << -5e-05 << 5 << Style::Plain << "-5e-05 - 1e-11|-5e-05 - 5e-12";
+    QTest::newRow("enough fixed digits")
+        << 2.30001 << 2.30002 << 5 << Style::Plain << "2.300010|2.300015|2.300020";
     QTest::newRow("narrow steps") << 1e9 << 1e9 + 10 << 6 << Style::Si
                                   << "1G|1G + 2|1G + 4|1G + 6|1G + 8|1G + 10";
     QTest::newRow("seconds") << 0.0 << 50.0 << 6 << Style::Duration

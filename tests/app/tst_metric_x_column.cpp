@@ -17,7 +17,8 @@ namespace {
 void feed(RunBuilder& builder, const QByteArray& text)
 {
     ChunkParser parser;
-    builder.append(parser.parse(text.constData(), std::size_t(text.size()), 0, builder.linesSeen() + 1));
+    builder.append(
+        parser.parse(text.constData(), std::size_t(text.size()), 0, builder.linesSeen() + 1));
 }
 
 // "x:y" of each point of `key` with x from the metric column.
@@ -60,10 +61,17 @@ void TestMetricXColumn::seriesKey_data()
     QTest::addColumn<QString>("tag");
     QTest::addColumn<QString>("metric");
     QTest::addColumn<QString>("key");
-    QTest::newRow("path") << "step_end" << "tokens_seen" << "step_end/tokens_seen";
-    QTest::newRow("nested path") << "step_end" << "metrics/samples" << "step_end/metrics/samples";
-    QTest::newRow("already tagged") << "step_end" << "step_end/tokens" << "step_end/tokens";
-    QTest::newRow("another tag's name is a path") << "eval" << "step_end/tokens"
+    QTest::newRow("path") << "step_end"
+                          << "tokens_seen"
+                          << "step_end/tokens_seen";
+    QTest::newRow("nested path") << "step_end"
+                                 << "metrics/samples"
+                                 << "step_end/metrics/samples";
+    QTest::newRow("already tagged") << "step_end"
+                                    << "step_end/tokens"
+                                    << "step_end/tokens";
+    QTest::newRow("another tag's name is a path") << "eval"
+                                                  << "step_end/tokens"
                                                   << "eval/step_end/tokens";
 }
 
@@ -82,11 +90,13 @@ void TestMetricXColumn::xFromAMetric()
     RunBuilder builder(QStringLiteral("run.jsonl"));
     feed(builder, Text);
     const Run& run = builder.run(0);
-    MetricXColumn column(MetricXColumn::seriesKey(QStringLiteral("step_end"), QStringLiteral("tokens")));
+    MetricXColumn column(
+        MetricXColumn::seriesKey(QStringLiteral("step_end"), QStringLiteral("tokens")));
     QCOMPARE(pointsAgainst(run, QStringLiteral("step_end/loss"), column),
         QStringLiteral("nan:3 512:2 512:1.5 1536:1"));
     QVERIFY(column.found());
-    QCOMPARE(pointsAgainst(run, QStringLiteral("epoch_end/val_loss"), column), QStringLiteral("512:1.7"));
+    QCOMPARE(pointsAgainst(run, QStringLiteral("epoch_end/val_loss"), column),
+        QStringLiteral("512:1.7"));
 }
 
 void TestMetricXColumn::missingMetric()

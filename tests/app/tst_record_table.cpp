@@ -59,17 +59,40 @@ QByteArray seedShapedRun(int epochs, int passes, int steps)
     QByteArray out;
     double ts = 1000;
     for (int e = 0; e < epochs; ++e) {
-        out += QStringLiteral(R"({"ts": %1, "tag": "epoch_begin", "epoch": %2})").arg(ts++).arg(e).toUtf8() + '\n';
+        out += QStringLiteral(R"({"ts": %1, "tag": "epoch_begin", "epoch": %2})")
+                   .arg(ts++)
+                   .arg(e)
+                   .toUtf8()
+            + '\n';
         for (int p = 0; p < passes; ++p) {
             for (int s = 0; s < steps; ++s) {
-                out += QStringLiteral(R"({"ts": %1, "tag": "step_begin", "step": %2})").arg(ts++).arg(s).toUtf8() + '\n';
-                out += QStringLiteral(R"({"ts": %1, "tag": "step_end", "step": %2, "context": {"loss": %3}})")
-                           .arg(ts++).arg(s).arg(1.0 / (1 + s + p)).toUtf8() + '\n';
+                out += QStringLiteral(R"({"ts": %1, "tag": "step_begin", "step": %2})")
+                           .arg(ts++)
+                           .arg(s)
+                           .toUtf8()
+                    + '\n';
+                out += QStringLiteral(
+                           R"({"ts": %1, "tag": "step_end", "step": %2, "context": {"loss": %3}})")
+                           .arg(ts++)
+                           .arg(s)
+                           .arg(1.0 / (1 + s + p))
+                           .toUtf8()
+                    + '\n';
             }
             if (p == 1)
-                out += QStringLiteral(R"({"ts": %1, "tag": "error", "type": "ValueError", "message": "shape"})").arg(ts++).toUtf8() + '\n';
+                out +=
+                    QStringLiteral(
+                        R"({"ts": %1, "tag": "error", "type": "ValueError", "message": "shape"})")
+                        .arg(ts++)
+                        .toUtf8()
+                    + '\n';
         }
-        out += QStringLiteral(R"({"ts": %1, "tag": "epoch_end", "epoch": %2, "context": {"val_loss": 0.5}})").arg(ts++).arg(e).toUtf8() + '\n';
+        out += QStringLiteral(
+                   R"({"ts": %1, "tag": "epoch_end", "epoch": %2, "context": {"val_loss": 0.5}})")
+                   .arg(ts++)
+                   .arg(e)
+                   .toUtf8()
+            + '\n';
     }
     return out;
 }
@@ -112,18 +135,26 @@ void TestRecordTable::globalStep_data()
     QTest::addColumn<QString>("steps");
     QTest::addColumn<QString>("global");
     QTest::addColumn<bool>("restarts"); // RecordTable::stepCounterRestarts()
-    QTest::newRow("steps counted on") << "0 1 2 3" << "0 1 2 3" << false;
-    QTest::newRow("counter per epoch") << "0 1 2 0 1 2 0 1 2" << "0 1 2 3 4 5 6 7 8" << true;
-    QTest::newRow("stride of 10") << "0 10 20 0 10 20" << "0 10 20 30 40 50" << true;
-    QTest::newRow("counter from 1") << "1 2 3 1 2 3" << "1 2 3 4 5 6" << true;
-    QTest::newRow("records without a step") << "- 0 1 - 0 1" << "0 0 1 1 2 3" << true;
-    QTest::newRow("first logged step 100") << "- 100 101 100 101" << "0 100 101 102 103" << true;
-    QTest::newRow("back to 0 after starting at 100") << "100 101 0 1" << "100 101 102 103" << true;
-    QTest::newRow("checkpoint resume keeps its steps")
-        << "0 1 2 3 4 2 3 4 5" << "0 1 2 3 4 2 3 4 5" << false;
-    QTest::newRow("checkpoint resume inside a later pass")
-        << "0 1 2 0 1 2 1 2 0" << "0 1 2 3 4 5 4 5 6" << true;
-    QTest::newRow("empty") << "" << "" << false;
+    QTest::newRow("steps counted on") << "0 1 2 3"
+                                      << "0 1 2 3" << false;
+    QTest::newRow("counter per epoch") << "0 1 2 0 1 2 0 1 2"
+                                       << "0 1 2 3 4 5 6 7 8" << true;
+    QTest::newRow("stride of 10") << "0 10 20 0 10 20"
+                                  << "0 10 20 30 40 50" << true;
+    QTest::newRow("counter from 1") << "1 2 3 1 2 3"
+                                    << "1 2 3 4 5 6" << true;
+    QTest::newRow("records without a step") << "- 0 1 - 0 1"
+                                            << "0 0 1 1 2 3" << true;
+    QTest::newRow("first logged step 100") << "- 100 101 100 101"
+                                           << "0 100 101 102 103" << true;
+    QTest::newRow("back to 0 after starting at 100") << "100 101 0 1"
+                                                     << "100 101 102 103" << true;
+    QTest::newRow("checkpoint resume keeps its steps") << "0 1 2 3 4 2 3 4 5"
+                                                       << "0 1 2 3 4 2 3 4 5" << false;
+    QTest::newRow("checkpoint resume inside a later pass") << "0 1 2 0 1 2 1 2 0"
+                                                           << "0 1 2 3 4 5 4 5 6" << true;
+    QTest::newRow("empty") << ""
+                           << "" << false;
 }
 
 void TestRecordTable::globalStep()
@@ -146,20 +177,33 @@ void TestRecordTable::fractionalEpoch_data()
     QTest::addColumn<QString>("steps");
     QTest::addColumn<QString>("epochs");
     QTest::addColumn<QString>("x");
-    QTest::newRow("global steps") << "0 1 2 3 4 5 6 7" << "0 0 0 0 1 1 1 1"
+    QTest::newRow("global steps") << "0 1 2 3 4 5 6 7"
+                                  << "0 0 0 0 1 1 1 1"
                                   << "0 0.25 0.5 0.75 1 1.25 1.5 1.75";
-    QTest::newRow("counter per epoch") << "0 1 2 3 0 1 2 3" << "0 0 0 0 1 1 1 1"
+    QTest::newRow("counter per epoch") << "0 1 2 3 0 1 2 3"
+                                       << "0 0 0 0 1 1 1 1"
                                        << "0 0.25 0.5 0.75 1 1.25 1.5 1.75";
-    QTest::newRow("thirds") << "0 1 2" << "3 3 3" << "3 3.3333333333333335 3.6666666666666665";
-    QTest::newRow("open epoch measured by the one before")
-        << "0 1 2 3 4 5" << "0 0 0 0 1 1" << "0 0.25 0.5 0.75 1 1.25";
-    QTest::newRow("open epoch longer than the one before")
-        << "0 1 2 3 4 5 6" << "0 0 1 1 1 1 1" << "0 0.5 1 1.2 1.4 1.6 1.8";
-    QTest::newRow("epoch-only log") << "- - -" << "0 1 2" << "0 1 2";
-    QTest::newRow("epoch not a whole number") << "0 1 2" << "0.5 0.5 1" << "0.5 0.5 1";
-    QTest::newRow("epoch resumed later") << "0 1 2 3 4 5" << "0 0 1 1 0 0"
+    QTest::newRow("thirds") << "0 1 2"
+                            << "3 3 3"
+                            << "3 3.3333333333333335 3.6666666666666665";
+    QTest::newRow("open epoch measured by the one before") << "0 1 2 3 4 5"
+                                                           << "0 0 0 0 1 1"
+                                                           << "0 0.25 0.5 0.75 1 1.25";
+    QTest::newRow("open epoch longer than the one before") << "0 1 2 3 4 5 6"
+                                                           << "0 0 1 1 1 1 1"
+                                                           << "0 0.5 1 1.2 1.4 1.6 1.8";
+    QTest::newRow("epoch-only log") << "- - -"
+                                    << "0 1 2"
+                                    << "0 1 2";
+    QTest::newRow("epoch not a whole number") << "0 1 2"
+                                              << "0.5 0.5 1"
+                                              << "0.5 0.5 1";
+    QTest::newRow("epoch resumed later") << "0 1 2 3 4 5"
+                                         << "0 0 1 1 0 0"
                                          << "0 0.5 1 1.5 0 0.5";
-    QTest::newRow("huge epoch stays at e") << "0 1" << "1e17 1e17" << "1e+17 1e+17";
+    QTest::newRow("huge epoch stays at e") << "0 1"
+                                           << "1e17 1e17"
+                                           << "1e+17 1e+17";
 }
 
 void TestRecordTable::fractionalEpoch()
@@ -219,11 +263,13 @@ void TestRecordTable::seedShapedRunReadsInOrder()
     for (std::size_t i = 0; i < loss.size(); ++i) {
         const double x = run.records.x(XAxisMode::GlobalStep, loss.records()[i]);
         if (!(x > previous))
-            QFAIL(qPrintable(QStringLiteral("point %1: global step %2 after %3").arg(i).arg(x).arg(previous)));
+            QFAIL(qPrintable(
+                QStringLiteral("point %1: global step %2 after %3").arg(i).arg(x).arg(previous)));
         previous = x;
     }
     QCOMPARE(previous, double(epochs * passes * steps - 1));
-    for (const QString& key : { QStringLiteral("step_end/loss"), QStringLiteral("epoch_end/val_loss") }) {
+    for (const QString& key :
+        { QStringLiteral("step_end/loss"), QStringLiteral("epoch_end/val_loss") }) {
         const Series& s = seriesOf(run, key);
         double last = -1;
         for (std::uint32_t r : s.records()) {
@@ -238,7 +284,8 @@ void TestRecordTable::seedShapedRunReadsInOrder()
     // at its last global step, (n - 1) / n of the way.
     const Series& valLoss = seriesOf(run, QStringLiteral("epoch_end/val_loss"));
     const double n = passes * steps;
-    QVERIFY(std::abs(run.records.x(XAxisMode::Epoch, valLoss.records().front()) - (n - 1) / n) < 1e-12);
+    QVERIFY(
+        std::abs(run.records.x(XAxisMode::Epoch, valLoss.records().front()) - (n - 1) / n) < 1e-12);
 }
 
 // README "Restarts": a resume to a middle step keeps its logged steps and its own segment.
@@ -246,7 +293,11 @@ void TestRecordTable::checkpointResumeKeepsItsSteps()
 {
     QByteArray text;
     for (int s : { 0, 1, 2, 3, 4, 5, 3, 4, 5, 6 })
-        text += QStringLiteral(R"({"ts": 1, "tag": "step_end", "step": %1, "context": {"loss": 1}})").arg(s).toUtf8() + '\n';
+        text +=
+            QStringLiteral(R"({"ts": 1, "tag": "step_end", "step": %1, "context": {"loss": 1}})")
+                .arg(s)
+                .toUtf8()
+            + '\n';
     const auto builder = build(text);
     const Run& run = builder->run(0);
     QVERIFY(!run.records.stepCounterRestarts());

@@ -18,6 +18,8 @@ std::uint32_t RecordTable::append(double ts, double step, double epoch, std::uin
         time = 0.0;
     // Before the first step (run_begin, the first epoch_begin) x is 0, where training starts, so
     // those records' points are drawn rather than lost at an undefined x.
+    if (std::isnan(m_firstLoggedStep) && !std::isnan(step))
+        m_firstLoggedStep = step;
     if (std::isnan(step))
         step = first ? 0.0 : m_step.back();
     if (std::isnan(epoch))
@@ -53,8 +55,13 @@ RecordTable::XColumn RecordTable::xColumn(XAxisMode mode) const
     switch (mode) {
     case XAxisMode::Step:
         return { m_step.data(), 0.0 };
+    case XAxisMode::GlobalStep:
+        m_globalStep.update(m_step, m_firstLoggedStep);
+        return { m_globalStep.data(m_step), 0.0 };
     case XAxisMode::Epoch:
-        return { m_epoch.data(), 0.0 };
+        m_globalStep.update(m_step, m_firstLoggedStep);
+        m_fractionalEpoch.update(m_globalStep.data(m_step), m_epoch);
+        return { m_fractionalEpoch.data(), 0.0 };
     case XAxisMode::Wall:
         return { m_time.data(), 0.0 };
     case XAxisMode::Relative:
@@ -71,10 +78,17 @@ double RecordTable::x(XAxisMode mode, std::uint32_t r) const
     return column.values ? column.values[r] - column.offset : static_cast<double>(r);
 }
 
+bool RecordTable::stepCounterRestarts() const
+{
+    m_globalStep.update(m_step, m_firstLoggedStep);
+    return m_globalStep.counterRestarts() > 0;
+}
+
 std::size_t RecordTable::bytesUsed() const
 {
     return (m_time.capacity() + m_step.capacity() + m_epoch.capacity()) * sizeof(double)
-        + m_offset.capacity() * sizeof(std::uint64_t) + m_tag.capacity() * sizeof(std::uint16_t);
+        + m_offset.capacity() * sizeof(std::uint64_t) + m_tag.capacity() * sizeof(std::uint16_t)
+        + m_globalStep.bytesUsed() + m_fractionalEpoch.bytesUsed();
 }
 
 } // namespace viewer

@@ -1,8 +1,11 @@
 #pragma once
 
+#include "fractional_epoch_column.hpp"
+#include "global_step_column.hpp"
 #include "x_axis_mode.hpp"
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace viewer {
@@ -31,14 +34,22 @@ public:
     double firstTime() const { return m_time.empty() ? 0.0 : m_time.front(); }
 
     // Per-record x values of a mode, for the decimator: x of record r is column[r] - offset;
-    // nullptr for Sequence (x is r itself).
+    // nullptr for Sequence (x is r itself). GlobalStep and Epoch are computed here on first use
+    // and brought up to date on each call after appends (so call on the thread that owns the
+    // run); like every column, the pointer is valid until the next append.
     struct XColumn
     {
         const double* values = nullptr;
         double offset = 0.0;
     };
     XColumn xColumn(XAxisMode mode) const;
+    // x of record r in a mode: the one function every caller (chart, CSV export, events) uses.
     double x(XAxisMode mode, std::uint32_t r) const;
+    // Whether the step counter starts again from the run's first step (or 0) somewhere: a
+    // trainer counting steps per epoch or per pass, whose natural x is XAxisMode::GlobalStep.
+    bool stepCounterRestarts() const;
+    // The first step a record carried (NaN while none did).
+    double firstLoggedStep() const { return m_firstLoggedStep; }
 
     std::size_t bytesUsed() const;
 
@@ -48,6 +59,9 @@ private:
     std::vector<double> m_epoch;
     std::vector<std::uint64_t> m_offset;
     std::vector<std::uint16_t> m_tag;
+    double m_firstLoggedStep = std::numeric_limits<double>::quiet_NaN();
+    mutable GlobalStepColumn m_globalStep; // on demand, see xColumn()
+    mutable FractionalEpochColumn m_fractionalEpoch;
 };
 
 } // namespace viewer

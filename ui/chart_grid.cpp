@@ -32,19 +32,7 @@ int modeKey(XAxisMode mode)
 
 QString csvXHeader(XAxisMode mode)
 {
-    switch (mode) {
-    case XAxisMode::Step:
-        return QStringLiteral("step");
-    case XAxisMode::Epoch:
-        return QStringLiteral("epoch");
-    case XAxisMode::Wall:
-        return QStringLiteral("wall_time");
-    case XAxisMode::Relative:
-        return QStringLiteral("relative_time");
-    case XAxisMode::Sequence:
-        return QStringLiteral("record");
-    }
-    return QStringLiteral("x");
+    return xAxisCsvHeader(mode);
 }
 
 } // namespace

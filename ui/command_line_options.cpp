@@ -34,35 +34,23 @@ CommandLineOptions failed(const QString& message)
 
 std::optional<XAxisMode> CommandLineOptions::parseXMode(const QString& name)
 {
-    const QString n = name.trimmed().toLower();
-    if (n == QLatin1String("step"))
-        return XAxisMode::Step;
-    if (n == QLatin1String("epoch"))
-        return XAxisMode::Epoch;
-    if (n == QLatin1String("wall"))
-        return XAxisMode::Wall;
-    if (n == QLatin1String("relative"))
-        return XAxisMode::Relative;
-    if (n == QLatin1String("seq") || n == QLatin1String("sequence"))
-        return XAxisMode::Sequence;
-    return std::nullopt;
+    return xAxisModeFromName(name);
+}
+
+bool CommandLineOptions::isMetricPath(const QString& text)
+{
+    if (text.isEmpty() || text.toUtf8().size() > MaxMetricPathBytes)
+        return false;
+    for (const QString& part : text.split(QLatin1Char('/'))) {
+        if (part.isEmpty())
+            return false;
+    }
+    return std::none_of(text.begin(), text.end(), [](QChar c) { return c.category() == QChar::Other_Control; });
 }
 
 QString CommandLineOptions::xModeName(XAxisMode mode)
 {
-    switch (mode) {
-    case XAxisMode::Step:
-        return QStringLiteral("step");
-    case XAxisMode::Epoch:
-        return QStringLiteral("epoch");
-    case XAxisMode::Wall:
-        return QStringLiteral("wall");
-    case XAxisMode::Relative:
-        return QStringLiteral("relative");
-    case XAxisMode::Sequence:
-        return QStringLiteral("seq");
-    }
-    return QStringLiteral("step");
+    return xAxisModeName(mode);
 }
 
 bool CommandLineOptions::parseSmoothing(
@@ -147,7 +135,9 @@ QString CommandLineOptions::helpText(const QString& programName)
         "  --tags LIST          show only these tags, comma separated (e.g. step_end,error)\n"
         "  --metrics REGEX      show only metrics whose key matches REGEX\n"
         "                       (keys look like step_end/loss, step_end/metrics/acc)\n"
-        "  --x MODE             x axis: step, epoch, wall, relative or seq\n"
+        "  --x MODE|METRIC      x axis: step, global (steps counted on across epochs and\n"
+        "                       passes), epoch, wall, relative, seq, or a metric of the\n"
+        "                       plotted tag, e.g. tokens_seen\n"
         "  --smoothing W        EMA weight 0..0.999 (0 = none), or ma:N (moving average\n"
         "                       of N points), or none\n"
         "  --screenshot OUT.png load, save the window as a PNG image and exit\n"
@@ -241,13 +231,16 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
     }
 
     if (parser.isSet(OptXMode)) {
-        const QString value = parser.value(OptXMode);
-        const std::optional<XAxisMode> mode = parseXMode(value);
-        if (!mode)
-            return failed(QStringLiteral("--x: unknown mode \"%1\" (use step, epoch, wall, "
-                                         "relative or seq)")
+        const QString value = parser.value(OptXMode).trimmed();
+        if (const std::optional<XAxisMode> mode = parseXMode(value))
+            options.xMode = mode;
+        else if (isMetricPath(value))
+            options.xMetric = value;
+        else
+            return failed(QStringLiteral("--x \"%1\": neither a mode (step, global, epoch, wall, "
+                                         "relative, seq) nor a metric name (tokens_seen, "
+                                         "metrics/samples)")
                               .arg(value));
-        options.xMode = mode;
     }
 
     if (parser.isSet(OptSmoothing)) {

@@ -47,6 +47,9 @@ public:
     std::optional<QStringList> tags; // --tags a,b: only these tags are shown
     std::optional<QString> metricsRegex; // --metrics: a valid QRegularExpression pattern
     std::optional<XAxisMode> xMode;
+    // --x METRIC: x is this metric of each chart's own tag ("tokens_seen" plots step_end/loss
+    // against step_end/tokens_seen; see MetricXColumn). Set instead of xMode.
+    std::optional<QString> xMetric;
     std::optional<SmoothingKind> smoothing; // --smoothing
     double smoothingParam = 0.0; // EMA weight or moving-average window, with smoothing
     QString screenshotPath;
@@ -69,6 +72,10 @@ public:
     // an unknown name.
     static std::optional<XAxisMode> parseXMode(const QString& name);
     static QString xModeName(XAxisMode mode);
+    // A metric path for --x: non-empty '/'-separated names, no control characters, at most
+    // MaxMetricPathBytes of UTF-8 (the reader's key-path limit).
+    static bool isMetricPath(const QString& text);
+    static constexpr int MaxMetricPathBytes = 512;
     // "0.6" (EMA weight in [0, 0.999]; 0 means none), "ema:0.9", "ma:25", "none".
     static bool parseSmoothing(
         const QString& text, SmoothingKind* kind, double* param, QString* error);

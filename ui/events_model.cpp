@@ -149,6 +149,7 @@ double EventsModel::xOfRow(int row) const
         return run->records.x(m_xMode, event->record);
     switch (m_xMode) {
     case XAxisMode::Step:
+    case XAxisMode::GlobalStep:
         return event->step;
     case XAxisMode::Epoch:
         return event->epoch;

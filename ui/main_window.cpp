@@ -76,26 +76,6 @@ QString menuText(const QString& text)
     return t;
 }
 
-QString xModeLabel(XAxisMode mode)
-{
-    switch (mode) {
-    case XAxisMode::Step:
-        return MainWindow::tr("Step");
-    case XAxisMode::Epoch:
-        return MainWindow::tr("Epoch");
-    case XAxisMode::Wall:
-        return MainWindow::tr("Wall clock");
-    case XAxisMode::Relative:
-        return MainWindow::tr("Relative time");
-    case XAxisMode::Sequence:
-        return MainWindow::tr("Record sequence");
-    }
-    return QString();
-}
-
-constexpr XAxisMode AllXModes[] = { XAxisMode::Step, XAxisMode::Epoch, XAxisMode::Wall,
-    XAxisMode::Relative, XAxisMode::Sequence };
-
 constexpr int MaxMovingAverageSlider = 500;
 
 } // namespace
@@ -303,9 +283,9 @@ void MainWindow::createToolBar()
     xLabel->setContentsMargins(4, 0, 2, 0);
     bar->addWidget(xLabel);
     m_xMode = new QComboBox(bar);
-    for (XAxisMode mode : AllXModes)
-        m_xMode->addItem(xModeLabel(mode), int(mode));
-    m_xMode->setToolTip(tr("What the x axis shows (Ctrl+1 to Ctrl+5)"));
+    for (const XAxisModeText& t : xAxisModeTexts())
+        m_xMode->addItem(xAxisModeLabel(t.mode), int(t.mode));
+    m_xMode->setToolTip(tr("What the x axis shows (Ctrl+1 to Ctrl+6)"));
     connect(m_xMode, &QComboBox::activated, this, [this](int i) {
         m_options.xMode = static_cast<XAxisMode>(m_xMode->itemData(i).toInt());
         pushOptions();
@@ -420,8 +400,9 @@ void MainWindow::createMenus()
     QMenu* xMenu = m_viewMenu->addMenu(tr("&X Axis"));
     m_xModeActions = new QActionGroup(this);
     int n = 1;
-    for (XAxisMode mode : AllXModes) {
-        QAction* a = xMenu->addAction(xModeLabel(mode));
+    for (const XAxisModeText& t : xAxisModeTexts()) {
+        const XAxisMode mode = t.mode;
+        QAction* a = xMenu->addAction(xAxisModeLabel(mode));
         a->setCheckable(true);
         a->setData(int(mode));
         a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_0 + n++)));

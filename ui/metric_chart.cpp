@@ -1643,19 +1643,7 @@ QString MetricChart::xAxisTitle() const
 
 QString MetricChart::xModeTitle(XAxisMode mode)
 {
-    switch (mode) {
-    case XAxisMode::Step:
-        return QStringLiteral("step");
-    case XAxisMode::Epoch:
-        return QStringLiteral("epoch");
-    case XAxisMode::Wall:
-        return QStringLiteral("wall clock");
-    case XAxisMode::Relative:
-        return QStringLiteral("relative time (s)");
-    case XAxisMode::Sequence:
-        return QStringLiteral("record");
-    }
-    return {};
+    return viewer::xAxisTitle(mode);
 }
 
 QString MetricChart::formatX(XAxisMode mode, double x)
@@ -1945,8 +1933,8 @@ void MetricChart::contextMenuEvent(QContextMenuEvent* event)
 
     QMenu* xMenu = menu.addMenu(tr("X axis"));
     auto* xGroup = new QActionGroup(xMenu);
-    for (XAxisMode mode : { XAxisMode::Step, XAxisMode::Epoch, XAxisMode::Wall, XAxisMode::Relative,
-             XAxisMode::Sequence }) {
+    for (const XAxisModeText& t : xAxisModeTexts()) {
+        const XAxisMode mode = t.mode;
         QAction* a = xMenu->addAction(xModeTitle(mode));
         a->setCheckable(true);
         a->setChecked(o.xMode == mode);

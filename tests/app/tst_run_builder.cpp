@@ -229,8 +229,10 @@ void TestRunBuilder::pythonLoggerFile()
     QVERIFY(run.findSeries("step_end/note") < 0);
     // epoch_end sits at the step where the epoch ended.
     QCOMPARE(seriesPoints(run, "epoch_end/val_loss"), QStringLiteral("4:1 9:0.5"));
+    // Fractional epoch: epoch_end sits at its epoch's last step, (4 - 0) / 5 and 1 + (9 - 4) / 6
+    // of the way (epoch 1's epoch_begin is at step 4, the last step seen).
     QCOMPARE(seriesPoints(run, "epoch_end/val_loss", viewer::XAxisMode::Epoch),
-        QStringLiteral("0:1 1:0.5"));
+        QStringLiteral("0.80000000000000004:1 1.8333333333333335:0.5"));
     QCOMPARE(eventsOf(run),
         QStringLiteral("epoch_begin@0 step 0; epoch_end@11 step 4; epoch_begin@12 step 4; "
                        "error@19 step 7 RuntimeError: CUDA out of memory \u2013 tried 2.00 GiB; "
@@ -480,7 +482,9 @@ void TestRunBuilder::xFallbacks()
     // Without step, the last step seen; epoch carries over.
     QCOMPARE(seriesPoints(run, "eval/bleu"), QStringLiteral("7:2 7:3"));
     QCOMPARE(seriesPoints(run, "epoch_end/val"), QStringLiteral("7:4"));
-    QCOMPARE(seriesPoints(run, "step_end/loss", viewer::XAxisMode::Epoch), QStringLiteral("3:1"));
+    // Fractional epoch: epoch 3 holds steps 0 (its epoch_begin, before any step) to 7.
+    QCOMPARE(
+        seriesPoints(run, "step_end/loss", viewer::XAxisMode::Epoch), QStringLiteral("3.875:1"));
     QCOMPARE(
         seriesPoints(run, "step_end/loss", viewer::XAxisMode::Relative), QStringLiteral("1:1"));
     // Before the first step x is 0, where training starts (a point there is drawn, not lost).

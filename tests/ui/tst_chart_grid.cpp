@@ -106,11 +106,11 @@ private slots:
         grid->refreshNow();
         for (const QString& key : grid->chartKeys()) {
             QCOMPARE(grid->chart(key)->xAxisTitle(), QStringLiteral("epoch"));
-            QCOMPARE(grid->chart(key)->xMax(), 2.0);
+            QCOMPARE(grid->chart(key)->xMax(), 2.98); // fractional epoch: epoch 2's last step
         }
         grid->setXAxisMode(XAxisMode::Sequence);
         grid->refreshNow();
-        QCOMPARE(grid->chart(Loss)->xAxisTitle(), QStringLiteral("record"));
+        QCOMPARE(grid->chart(Loss)->xAxisTitle(), QStringLiteral("record # in run (every tag)"));
         // Every chart spans every chart's data: the epoch_end record (index 250) included.
         QCOMPARE(grid->chart(Loss)->xMax(), 250.0);
     }

@@ -14,6 +14,8 @@ private slots:
     void parse_data();
     void parse();
     void values();
+    void xOption_data();
+    void xOption();
     void smoothing_data();
     void smoothing();
     void size_data();
@@ -68,8 +70,18 @@ void TestCommandLineOptions::parse_data()
         << QStringList { "--frobnicate" } << int(Action::Error) << none << "frobnicate";
     QTest::newRow("missing value")
         << QStringList { "a.jsonl", "--x" } << int(Action::Error) << none << "x";
-    QTest::newRow("bad x mode") << QStringList { "--x", "minutes" } << int(Action::Error) << none
-                                << "unknown mode \"minutes\"";
+    QTest::newRow("bad x mode") << QStringList { "--x", "metrics//acc" } << int(Action::Error)
+                                << none << "neither a mode";
+    QTest::newRow("x empty") << QStringList { "--x", " " } << int(Action::Error) << none
+                             << "neither a mode";
+    QTest::newRow("x control character") << QStringList { "--x", "a\x01b" } << int(Action::Error)
+                                         << none << "neither a mode";
+    QTest::newRow("x metric too long") << QStringList { "--x", QString(513, QLatin1Char('k')) }
+                                       << int(Action::Error) << none << "neither a mode";
+    QTest::newRow("x global") << QStringList { "--x", "global" } << int(Action::Run) << none
+                              << QString();
+    QTest::newRow("x metric") << QStringList { "--x", "tokens_seen" } << int(Action::Run) << none
+                              << QString();
     QTest::newRow("x seq") << QStringList { "--x", "seq" } << int(Action::Run) << none << QString();
     QTest::newRow("x=epoch") << QStringList { "--x=epoch" } << int(Action::Run) << none
                              << QString();
@@ -120,6 +132,36 @@ void TestCommandLineOptions::parse()
         QCOMPARE(o.paths, paths);
         QVERIFY(o.error.isEmpty());
     }
+}
+
+// --x MODE|METRIC: each mode by its one name (the XAxisMode table), anything else a metric path.
+void TestCommandLineOptions::xOption_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("mode"); // the mode's name back, empty when none
+    QTest::addColumn<QString>("metric");
+    QTest::newRow("step") << "step" << "step" << QString();
+    QTest::newRow("global") << "global" << "global" << QString();
+    QTest::newRow("global_step") << "global_step" << "global" << QString();
+    QTest::newRow("epoch upper case") << "EPOCH" << "epoch" << QString();
+    QTest::newRow("wall") << "wall" << "wall" << QString();
+    QTest::newRow("relative") << "relative" << "relative" << QString();
+    QTest::newRow("seq") << "seq" << "seq" << QString();
+    QTest::newRow("sequence") << "sequence" << "seq" << QString();
+    QTest::newRow("metric") << "tokens_seen" << QString() << "tokens_seen";
+    QTest::newRow("nested metric") << " metrics/samples " << QString() << "metrics/samples";
+    QTest::newRow("tagged metric") << "step_end/tokens" << QString() << "step_end/tokens";
+}
+
+void TestCommandLineOptions::xOption()
+{
+    QFETCH(QString, value);
+    QFETCH(QString, mode);
+    QFETCH(QString, metric);
+    const CommandLineOptions o = CommandLineOptions::parse({ "telemetry-viewer", "--x", value });
+    QCOMPARE(o.action, Action::Run);
+    QCOMPARE(o.xMode ? CommandLineOptions::xModeName(*o.xMode) : QString(), mode);
+    QCOMPARE(o.xMetric.value_or(QString()), metric);
 }
 
 void TestCommandLineOptions::values()

@@ -123,7 +123,8 @@ void TestEventsModel::xFollowsTheMode()
     m_model->setXAxisMode(XAxisMode::Relative);
     QCOMPARE(m_model->xOfRow(errorRow), run.records.time(record) - run.records.firstTime());
     m_model->setXAxisMode(XAxisMode::Epoch);
-    QCOMPARE(m_model->index(errorRow, 0).data(EventsModel::XRole).toDouble(), 1.0);
+    const double epochX = m_model->index(errorRow, 0).data(EventsModel::XRole).toDouble();
+    QVERIFY(epochX >= 1.0 && epochX < 2.0); // fractional epoch: within epoch 1
 }
 
 void TestEventsModel::zoomRequest()

@@ -18,6 +18,8 @@ private slots:
     void screenshotIsNotBlank();
     void badPathsAreReported();
     void exportCsv();
+    void exportCsvX_data();
+    void exportCsvX();
     void summaryNeedsNoDisplay();
 
 private:
@@ -96,7 +98,7 @@ void TestMain::invalidOptions_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QByteArray>("message");
     QTest::newRow("unknown") << QStringList { "--bogus" } << QByteArray("bogus");
-    QTest::newRow("x") << QStringList { "--x", "hours" } << QByteArray("unknown mode \"hours\"");
+    QTest::newRow("x") << QStringList { "--x", "loss//acc" } << QByteArray("neither a mode");
     QTest::newRow("smoothing") << QStringList { "--smoothing", "2" } << QByteArray("EMA weight");
     QTest::newRow("regex") << QStringList { "--metrics", "(" }
                            << QByteArray("invalid regular expression");
@@ -162,6 +164,74 @@ void TestMain::exportCsv()
     QVERIFY(lines.first().startsWith("run,metric,step,value"));
     QVERIFY(lines.size() > 200);
     QVERIFY(lines.at(1).contains("step_end/loss"));
+}
+
+void TestMain::exportCsvX_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::addColumn<QString>("header");
+    QTest::newRow("global") << "global"
+                            << "global_step";
+    QTest::newRow("epoch") << "epoch"
+                           << "epoch";
+}
+
+// Issue 13: --export-csv with --x global / --x epoch writes those x values. The file has the seed
+// project's shape: 3 epochs of 3 passes over steps 0..19 (the step counter restarts each pass).
+void TestMain::exportCsvX()
+{
+    QFETCH(QString, mode);
+    QFETCH(QString, header);
+    constexpr int Epochs = 3, Passes = 3, Steps = 20;
+    const QString jsonl = m_dir.filePath("passes.jsonl");
+    {
+        QFile f(jsonl);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        double ts = 1000;
+        for (int e = 0; e < Epochs; ++e) {
+            f.write(QStringLiteral("{\"ts\": %1, \"tag\": \"epoch_begin\", \"epoch\": %2}\n")
+                        .arg(ts++)
+                        .arg(e)
+                        .toUtf8());
+            for (int p = 0; p < Passes; ++p) {
+                for (int s = 0; s < Steps; ++s)
+                    f.write(QStringLiteral("{\"ts\": %1, \"tag\": \"step_end\", \"step\": %2, "
+                                           "\"context\": {\"loss\": %3}}\n")
+                                .arg(ts++)
+                                .arg(s)
+                                .arg(1.0 / (1 + s))
+                                .toUtf8());
+            }
+            f.write(QStringLiteral("{\"ts\": %1, \"tag\": \"epoch_end\", \"epoch\": %2}\n")
+                        .arg(ts++)
+                        .arg(e)
+                        .toUtf8());
+        }
+    }
+    const QString csv = m_dir.filePath("x.csv");
+    const Result r = run(
+        { "--no-follow", "--metrics", "^step_end/loss$", "--x", mode, "--export-csv", csv, jsonl });
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QList<QByteArray> lines = f.readAll().split('\n');
+    QVERIFY(lines.first().startsWith("run,metric," + header.toUtf8() + ",value"));
+    lines.removeFirst();
+    lines.removeAll(QByteArray());
+    QCOMPARE(lines.size(), Epochs * Passes * Steps);
+    double previous = -1;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const double x = lines[i].split(',').at(2).toDouble();
+        if (mode == QLatin1String("global")) {
+            QVERIFY2(x > previous, lines[i].constData()); // strictly increasing across passes
+            QCOMPARE(x, double(i));
+        } else {
+            QVERIFY2(x >= previous, lines[i].constData());
+            const int epoch = int(i / (Passes * Steps));
+            QVERIFY2(x >= epoch && x < epoch + 1, lines[i].constData()); // within [e, e+1)
+        }
+        previous = x;
+    }
 }
 
 void TestMain::summaryNeedsNoDisplay()

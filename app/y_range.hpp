@@ -73,7 +73,7 @@ std::vector<IndexRange> YRange::pointsInside(
     std::vector<IndexRange> out;
     for (const auto& [b, e] : segments) {
         const std::size_t first = partition(b, e, [x0](double x) { return x >= x0; });
-        const std::size_t last = partition(first, e, [x1](double x) { return x >= x1; });
+        const std::size_t last = partition(first, e, [x1](double x) { return x > x1; });
         if (first < last)
             out.push_back({ static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(last) });
     }

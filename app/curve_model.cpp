@@ -198,9 +198,62 @@ void CurveModel::update()
     }
 }
 
+// A live group whose members only append (no restart, raw values) changes only at x at or after
+// the smallest of its members' last aggregated x: the rest of the aggregate is kept, and the
+// members' points from there on are aggregated again. Per batch O(what was appended, plus what a
+// lagging member leaves open), not O(the store).
+bool CurveModel::extendAggregate(Curve& curve)
+{
+    if (m_options.smoothing != SmoothingKind::None || curve.aggregatedSizes.size()
+        != static_cast<std::size_t>(curve.members.size()) || curve.aggregate.empty())
+        return false;
+    struct Member
+    {
+        const Series* series;
+        RecordTable::XColumn column;
+    };
+    std::vector<Member> members;
+    double cut = std::numeric_limits<double>::infinity();
+    for (qsizetype m = 0; m < curve.members.size(); ++m) {
+        const Run* run = nullptr;
+        const Series* s = seriesOf(curve.members[m], &run);
+        const std::size_t done = curve.aggregatedSizes[static_cast<std::size_t>(m)];
+        if (!s || !s->segmentStarts().empty() || done == 0 || done > s->size())
+            return false;
+        const auto column = run->records.xColumn(m_options.xMode);
+        const double last = pointX(*s, column, done - 1);
+        if (!std::isfinite(last))
+            return false;
+        cut = std::min(cut, last);
+        members.push_back({ s, column });
+    }
+    std::vector<std::vector<double>> xs(members.size());
+    std::vector<std::vector<double>> ys(members.size());
+    std::vector<SeriesAggregation::Curve> tails;
+    for (std::size_t m = 0; m < members.size(); ++m) {
+        const Series& s = *members[m].series;
+        auto xOf = [&](std::size_t i) { return pointX(s, members[m].column, i); };
+        for (std::size_t i = SeriesX::lowerBound(0, s.size(), cut, xOf); i < s.size(); ++i) {
+            const double x = xOf(i);
+            if (!(xs[m].empty() || x >= xs[m].back()))
+                return false; // x went back (or NaN) without a restart: rebuild whole
+            xs[m].push_back(x);
+            ys[m].push_back(s.values()[i]);
+        }
+        tails.push_back(SeriesAggregation::fromArrays(xs[m], ys[m]));
+    }
+    curve.aggregate.replaceFrom(cut, tails);
+    for (std::size_t m = 0; m < members.size(); ++m)
+        curve.aggregatedSizes[m] = members[m].series->size();
+    return true;
+}
+
 void CurveModel::updateAggregate(Curve& curve)
 {
     curve.aggregateDirty = false;
+    if (extendAggregate(curve))
+        return;
+    curve.aggregatedSizes.clear();
     std::vector<SeriesAggregation::Curve> inputs;
     std::vector<std::vector<double>> xs; // x of smoothed curves, which aggregate as arrays
     xs.reserve(static_cast<std::size_t>(curve.members.size()));
@@ -219,8 +272,11 @@ void CurveModel::updateAggregate(Curve& curve)
         } else {
             inputs.push_back(SeriesAggregation::fromSeries(*s, column));
         }
+        curve.aggregatedSizes.push_back(s->size());
     }
     curve.aggregate.rebuild(inputs);
+    if (curve.aggregatedSizes.size() != static_cast<std::size_t>(curve.members.size()))
+        curve.aggregatedSizes.clear();
 }
 
 std::pair<double, double> CurveModel::xRange() const

@@ -44,6 +44,9 @@ struct Curve
     bool lineIsSmoothed = false; // Overlay: `line` holds the smoothed curve of this frame
     bool aggregateDirty = true; // MeanBand: a member changed since `aggregate` was built
     GroupAggregate aggregate;
+    // MeanBand: each member's point count when `aggregate` was built (empty: never built, or
+    // built from smoothed values), for extending it by what was appended.
+    std::vector<std::size_t> aggregatedSizes;
 
     bool isGroup() const
     {
@@ -158,6 +161,7 @@ public:
 private:
     void rebuildCurves();
     void updateAggregate(Curve& curve);
+    bool extendAggregate(Curve& curve); // false: rebuild it whole
 
     QString m_key;
     QList<CurveRun> m_runs;

@@ -26,6 +26,9 @@ struct GroupAggregate
     std::vector<std::uint32_t> maxNonFinite;
 
     void rebuild(const std::vector<SeriesAggregation::Curve>& inputs);
+    // Keeps the entries with x < cut and replaces the rest by the aggregate of `tails` (every
+    // member's points with x >= cut): O(tail) for a live group whose members only append.
+    void replaceFrom(double cut, const std::vector<SeriesAggregation::Curve>& tails);
     bool empty() const
     {
         return x.empty();

@@ -128,6 +128,61 @@ private slots:
         QVERIFY2(lo < 1.0 && hi > newest, qPrintable(QStringLiteral("%1..%2").arg(lo).arg(hi)));
     }
 
+    // A live group is extended by what its members appended (issue 11 item 6): after every
+    // batch, with a member lagging behind, repeated x and NaN, the aggregate equals one built
+    // from scratch.
+    void liveGroupAggregateEqualsRebuild()
+    {
+        Run a;
+        Run b;
+        a.displayName = QStringLiteral("a");
+        b.displayName = QStringLiteral("b");
+        ChartOptions options;
+        options.groupMode = GroupMode::MeanBand;
+        CurveModel live(Loss);
+        live.setOptions(options);
+        live.setRuns({ { 1, &a, 0 }, { 2, &b, 0 } });
+        int stepA = 0;
+        int stepB = 0;
+        for (int batch = 0; batch < 12; ++batch) {
+            for (int k = 0; k < 7; ++k, ++stepA)
+                addStep(a, stepA, { { Loss, stepA % 11 == 5 ? NaN : std::sin(stepA) } });
+            // b lags behind a, then catches up; it repeats a step now and then.
+            for (int k = 0; k < (batch % 3 == 0 ? 2 : 9); ++k, ++stepB) {
+                addStep(b, stepB, { { Loss, std::cos(stepB) } });
+                if (stepB % 5 == 0)
+                    addStep(b, stepB, { { Loss, 2.0 * std::cos(stepB) } });
+            }
+            live.dataChanged({ 1, 2 });
+            live.update();
+            CurveModel fresh(Loss);
+            fresh.setOptions(options);
+            fresh.setRuns({ { 1, &a, 0 }, { 2, &b, 0 } });
+            fresh.update();
+            const GroupAggregate& got = live.curves().front()->aggregate;
+            const GroupAggregate& want = fresh.curves().front()->aggregate;
+            QCOMPARE(got.x, want.x);
+            QCOMPARE(got.count, want.count);
+            for (const auto& [g, w] : { std::pair { &got.mean, &want.mean },
+                     std::pair { &got.min, &want.min }, std::pair { &got.max, &want.max } }) {
+                QCOMPARE(g->size(), w->size());
+                for (std::size_t i = 0; i < g->size(); ++i)
+                    QVERIFY((std::isnan((*g)[i]) && std::isnan((*w)[i])) || (*g)[i] == (*w)[i]);
+            }
+            QCOMPARE(got.meanNonFinite, want.meanNonFinite);
+            QCOMPARE(got.maxNonFinite, want.maxNonFinite);
+            double lo = 0;
+            double hi = 0;
+            double wantLo = 0;
+            double wantHi = 0;
+            QCOMPARE(got.maxPyramid.range(got.max, 0, got.max.size(), lo, hi),
+                want.maxPyramid.range(want.max, 0, want.max.size(), wantLo, wantHi));
+            QCOMPARE(lo, wantLo);
+            QCOMPARE(hi, wantHi);
+            QCOMPARE(got.meanPyramid.size(), got.mean.size());
+        }
+    }
+
     void hoverNearestPoint()
     {
         Run a = makeRun(QStringLiteral("a"), Loss, 10, [](int i) { return double(i * i); });

@@ -90,7 +90,12 @@ bool SmoothedCurves::update(int runId, const Run* run, const Series& series, Smo
     if (!wait) {
         if (cache.job)
             return changed; // extended when its result arrives
-        if (values.size() - cache.done > InPlacePoints) {
+        const std::size_t missing = values.size() - cache.done;
+        // A long series smoothed for the first time (or a burst larger than what is done) goes
+        // to a worker. A curve already smoothed is extended here, however large the batch: a
+        // job recomputes from the start, so following a fast writer would cost the GUI thread
+        // a copy of the whole series per batch, growing with the store (issue 11 item 6).
+        if (missing > InPlacePoints && missing > cache.done) {
             // Recomputed from the start on a worker; the raw line is drawn meanwhile.
             cache.restart();
             cache.job =

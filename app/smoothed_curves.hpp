@@ -19,8 +19,9 @@ class SmoothingJob;
 struct Run;
 
 // The smoothed curves of one metric's runs, kept across redraws and extended as points arrive.
-// GUI thread (the thread that owns the runs). Up to InPlacePoints missing points are smoothed in
-// place (about a millisecond); more go to a SmoothingJob: the GUI thread copies the series in
+// GUI thread (the thread that owns the runs). Up to InPlacePoints missing points, or fewer than
+// are already smoothed, are smoothed in place (work proportional to what was appended); more go
+// to a SmoothingJob: the GUI thread copies the series in
 // slices between other events, a worker computes, and the result comes back as a value
 // (resultArrived); a result whose run or smoothing changed meanwhile is dropped as stale.
 class SmoothedCurves : public QObject

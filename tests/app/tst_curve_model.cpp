@@ -1,6 +1,7 @@
 // The chart's widget-free curve model: which curves, x and y ranges (followed: points appended
 // after a draw), group aggregates, hover values, smoothing and CSV rows, without a widget.
 #include "curve_model.hpp"
+#include "smoothed_curves.hpp"
 #include "smoothing.hpp"
 #include "test_runs.hpp"
 
@@ -181,6 +182,44 @@ private slots:
             QCOMPARE(hi, wantHi);
             QCOMPARE(got.meanPyramid.size(), got.mean.size());
         }
+    }
+
+    // A smoothed curve is extended by what was appended, in place, however large the batch (a
+    // job would recompute the whole series per batch while a fast writer is followed).
+    void largeBatchExtendsSmoothingInPlace_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<double>("param");
+        QTest::newRow("ema") << int(SmoothingKind::Ema) << 0.9;
+        QTest::newRow("moving average") << int(SmoothingKind::MovingAverage) << 25.0;
+    }
+    void largeBatchExtendsSmoothingInPlace()
+    {
+        QFETCH(int, kind);
+        QFETCH(double, param);
+        constexpr int First = 300000;
+        constexpr int Batch = 150000; // more than SmoothedCurves::InPlacePoints
+        static_assert(std::size_t(Batch) > SmoothedCurves::InPlacePoints);
+        Run a = makeRun(QStringLiteral("a"), Loss, First, [](int i) { return std::sin(i * 0.01); });
+        CurveModel model(Loss);
+        model.setRuns({ { 1, &a, -1 } });
+        ChartOptions options;
+        options.smoothing = SmoothingKind(kind);
+        options.smoothingParam = param;
+        model.setOptions(options);
+        QVERIFY(model.finishSmoothing());
+        for (int i = First; i < First + Batch; ++i)
+            addStep(a, i, { { Loss, std::sin(i * 0.01) } });
+        model.dataChanged({ 1 });
+        model.update();
+        QVERIFY(!model.smoothing().isPending());
+        const std::vector<double>* smoothed = model.smoothedValues(1);
+        QVERIFY(smoothed);
+        const Series& s = seriesOf(a, Loss);
+        const std::vector<double> want = SmoothingKind(kind) == SmoothingKind::Ema
+            ? Smoothing::ema(s.values(), param)
+            : Smoothing::movingAverage(s.values(), int(param));
+        QCOMPARE(*smoothed, want);
     }
 
     void hoverNearestPoint()

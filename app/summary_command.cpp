@@ -27,13 +27,14 @@ bool isSettled(const Workspace& workspace)
 
 } // namespace
 
-int runSummaryCommand(const QStringList& paths)
+int runSummaryCommand(const QStringList& paths, int streamIdleTimeoutMs)
 {
     if (paths.isEmpty()) {
         std::fputs("telemetry-viewer: --summary needs at least one FILE, FOLDER or -\n", stderr);
         return 2;
     }
     Workspace workspace;
+    workspace.setStreamIdleTimeout(streamIdleTimeoutMs); // a stream that never ends is reported
     QList<int> sources;
     for (const QString& path : paths)
         sources << workspace.open(path, /*follow=*/false);
@@ -73,6 +74,22 @@ int runSummaryCommand(const QStringList& paths)
                              qUtf8Printable(line.describe(line.file, true)));
             }
             object[QStringLiteral("incomplete_last_lines")] = incomplete;
+        }
+        if (!info.fileProblems.isEmpty()) {
+            QJsonArray unreadable;
+            for (const Workspace::FileProblem& problem : info.fileProblems) {
+                unreadable.append(QJsonObject { { QStringLiteral("file"), problem.file },
+                                                { QStringLiteral("error"), problem.message } });
+                std::fprintf(stderr, "telemetry-viewer: %s: %s\n", qUtf8Printable(problem.file),
+                             qUtf8Printable(problem.message));
+            }
+            object[QStringLiteral("unreadable_files")] = unreadable;
+            status = 1;
+        }
+        if (!info.notes.isEmpty()) {
+            object[QStringLiteral("notes")] = QJsonArray::fromStringList(info.notes);
+            for (const QString& note : info.notes)
+                std::fprintf(stderr, "telemetry-viewer: %s\n", qUtf8Printable(note));
         }
         if (info.state == Workspace::SourceState::Failed) {
             object[QStringLiteral("error")] = info.message;

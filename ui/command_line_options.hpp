@@ -16,7 +16,7 @@ namespace viewer {
 //
 //   telemetry-viewer [FILE|FOLDER|-]... [--no-follow] [--tags LIST] [--metrics REGEX]
 //       [--x step|epoch|wall|relative|seq] [--smoothing W] [--screenshot OUT.png [--size WxH]]
-//       [--export-csv OUT.csv] [--summary]
+//       [--export-csv OUT.csv] [--summary] [--stream-timeout SECONDS]
 class CommandLineOptions
 {
 public:
@@ -52,6 +52,9 @@ public:
     QSize screenshotSize { 1400, 900 };
     bool sizeGiven = false;
     QString exportCsvPath;
+    // --stream-timeout: headless modes give up on a stream (FIFO, -) silent this long without
+    // ending, and report it; 0 waits forever. The window follows streams without a limit.
+    int streamTimeoutMs = 10000;
 
     // --screenshot or --export-csv: load, write the files, exit (no interaction).
     bool isBatch() const

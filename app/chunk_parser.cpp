@@ -25,6 +25,7 @@ using RecordKind = ParsedChunk::RecordKind;
 
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::uint32_t NoId = std::numeric_limits<std::uint32_t>::max();
+constexpr std::uint32_t LongPath = NoId - 1; // internSeries: the escaped path is over the limit
 
 // Why a line is not a record. Json: simdjson refused it (the slow path may rescue it or explain
 // it); the others are our own rules.
@@ -36,6 +37,8 @@ enum class Failure
     NotObject,
     StepType,
     EpochType,
+    StepNotFinite,
+    EpochNotFinite,
     TagType,
     TagTooLong,
 };
@@ -553,7 +556,18 @@ void ChunkParser::Private::buildPath()
     for (std::size_t i = 0; i < m_keyCount; ++i) {
         if (i > 0)
             m_path.push_back('/');
-        m_path.append((*m_shape)[m_keyStack[i]].key);
+        // Keys are data: a '/' or '\\' inside one is escaped (Series::escapeSegment), so that
+        // {"a/b": 1} and {"a": {"b": 1}} are two series.
+        const std::string& key = (*m_shape)[m_keyStack[i]].key;
+        if (key.find_first_of("/\\") == std::string::npos) {
+            m_path.append(key);
+            continue;
+        }
+        for (const char c : key) {
+            if (c == '/' || c == '\\')
+                m_path.push_back('\\');
+            m_path.push_back(c);
+        }
     }
 }
 
@@ -573,6 +587,8 @@ std::uint32_t ChunkParser::Private::internSeries(bool topLevel)
             return id;
         i = (i + 1) & mask;
     }
+    if (m_path.size() > limits.maxKeyPathBytes)
+        return LongPath; // within the limit until its '/' and '\\' were escaped
     if (names.size() >= limits.maxSeries)
         return NoId;
     const auto id = static_cast<std::uint32_t>(names.size());
@@ -667,6 +683,13 @@ void ChunkParser::Private::emitPoint(double value, bool topLevel, std::size_t ke
         }
     } else {
         id = internSeries(topLevel);
+    }
+    if (id == LongPath) {
+        ++m_out->droppedPoints;
+        warn(WarningKind::LongKeyPath,
+            QStringLiteral("key paths longer than %1 bytes are not plotted")
+                .arg(limits.maxKeyPathBytes));
+        return;
     }
     if (id == NoId) {
         ++m_out->droppedPoints;
@@ -819,6 +842,8 @@ Failure ChunkParser::Private::readNumber(od::value& value, double& out, Failure 
     od::json_type type {};
     if (auto e = value.type().get(type))
         return fail(e);
+    if (type == od::json_type::number)
+        return fail(numberError); // a bare -Infinity starts like a number: the slow path reads it
     if (type == od::json_type::string) {
         std::string_view s;
         if (auto e = value.get_string().get(s))
@@ -918,10 +943,16 @@ Failure ChunkParser::Private::walkFields(od::object& object, State& st, bool sec
             f = readNumber(value, st.ts, Failure::None);
             break;
         case Field::Step:
+            // NaN or Infinity (bare or as our strict strings) places the record nowhere: the
+            // line is malformed rather than put at the previous step.
             f = readNumber(value, st.step, Failure::StepType);
+            if (f == Failure::None && !std::isfinite(st.step))
+                f = Failure::StepNotFinite;
             break;
         case Field::Epoch:
             f = readNumber(value, st.epoch, Failure::EpochType);
+            if (f == Failure::None && !std::isfinite(st.epoch))
+                f = Failure::EpochNotFinite;
             break;
         case Field::GlobalStep:
             f = readNumber(value, st.globalStep, Failure::None);
@@ -1154,6 +1185,8 @@ Failure ChunkParser::Private::parseRecord(
             static_cast<std::uint32_t>(skipped), static_cast<std::uint32_t>(dropped) });
     }
     m_out->records.push_back(record);
+    if (record.kind == RecordKind::RunBegin)
+        m_out->listedInRun = 0; // a new run lists its own first malformed lines
     blankRun = 0;
     return Failure::None;
 }
@@ -1178,7 +1211,7 @@ void ChunkParser::Private::parseLine(
                 rollback(start);
         }
         if (f != Failure::None)
-            m_out->malformed.push_back({ line, offset, describe(f, text) });
+            m_out->addMalformed({ line, offset, describe(f, text) });
     }
     if (len > (std::size_t(1) << 20)) {
         // Give back the buffers a huge line needed.
@@ -1213,6 +1246,10 @@ QString ChunkParser::Private::describe(Failure f, std::string_view text) const
         return QStringLiteral("\"step\" is not a number");
     case Failure::EpochType:
         return QStringLiteral("\"epoch\" is not a number");
+    case Failure::StepNotFinite:
+        return QStringLiteral("\"step\" is not a finite number");
+    case Failure::EpochNotFinite:
+        return QStringLiteral("\"epoch\" is not a finite number");
     case Failure::TagType:
         return QStringLiteral("\"tag\" is not a string");
     case Failure::TagTooLong:
@@ -1266,7 +1303,7 @@ ParsedChunk ChunkParser::parse(const char* data, std::size_t size, std::uint64_t
         const std::size_t len = stop - start;
         const std::uint64_t lineOffset = offset + pos;
         if (len > d->limits.maxLineBytes) {
-            chunk.malformed.push_back({ line, lineOffset,
+            chunk.addMalformed({ line, lineOffset,
                 LineAssembler::describeOverlong(static_cast<qsizetype>(d->limits.maxLineBytes)) });
         } else if (len == 0 || (data[start] != '{' && isBlank(data + start, len))) {
             ++chunk.blankLines;
@@ -1294,7 +1331,7 @@ ParsedChunk ChunkParser::parse(const LineChunk& lines)
     ParsedChunk chunk = parse(lines.bytes.constData(), static_cast<std::size_t>(lines.bytes.size()),
         static_cast<std::uint64_t>(lines.offset), static_cast<std::uint64_t>(lines.firstLine));
     if (lines.hasOverlongLine()) {
-        chunk.malformed.push_back({ static_cast<std::uint64_t>(lines.overlongLine),
+        chunk.addMalformed({ static_cast<std::uint64_t>(lines.overlongLine),
             static_cast<std::uint64_t>(lines.overlongOffset),
             LineAssembler::describeOverlong(static_cast<qsizetype>(d->limits.maxLineBytes)) });
         ++chunk.lineCount;

@@ -23,7 +23,8 @@ struct LineChunk;
 //   text. Only a line that fails the fast parse and holds such a token is rewritten (tokens
 //   quoted) and parsed again: a file with a NaN every 1000 lines costs nothing measurable.
 // - Every numeric leaf of "context" is a point of the series "<tag>/<path>", nested groups
-//   joined by '/' ({"context": {"metrics": {"acc": 1}}} is "step_end/metrics/acc"). Top-level
+//   joined by '/' ({"context": {"metrics": {"acc": 1}}} is "step_end/metrics/acc"); a '/' or
+//   '\' inside one key is escaped ("\/", "\\": {"a/b": 1} is "a\/b", apart from "a/b"). Top-level
 //   numeric fields of custom tags are series too; reserved fields (ts, tag, step, epoch, seq,
 //   run, run_id, host, pid, start_time, logger, global_step, iteration, iter) never are, nor are
 //   top-level fields of the known tags (step_begin/_end, epoch_begin/_end, error, run_begin:
@@ -31,19 +32,22 @@ struct LineChunk;
 //   are series of the tag "metrics", and step is "step", "global_step", "iteration", "iter" or
 //   "epoch", the first present (else RunBuilder uses the record's index).
 // - Not plotted, counted in skippedValues: strings, booleans (they are states, not metrics),
-//   arrays. null is a gap (a NaN point) in a series that has numbers (RunBuilder drops it
-//   otherwise). Numbers are doubles: integers beyond 2^53 lose precision, beyond int64 (e.g.
+//   arrays. null is a gap (ParsedChunk::nullGap(); RunBuilder breaks the series' line there,
+//   with no point and no NaN marker) in a series that has numbers (it drops it otherwise). Numbers are doubles: integers beyond 2^53 lose precision, beyond int64 (e.g.
 //   18446744073709551616) are read as doubles, 1e-400 is 0, -0 is -0.0 (equal to 0).
 // - Duplicate keys: the last one wins ({"loss":1,"loss":2} is 2; a second "tag" too). A \u0000
 //   in a key is kept (full length). Field order is free (a "tag" after the payload is fine).
 // - "ts" missing or not a number: NaN (the previous record's time is used). "step" or "epoch"
-//   present but not a number ("3", null, true) makes the line malformed; a step that is 1.5,
-//   -1 or 1e300 is kept as is; NaN/Infinity steps are unknown (the last step is used).
+//   present but not a number ("3", null, true) makes the line malformed, and so does one that
+//   is NaN or +-Infinity (bare or as a string: "\"step\" is not a finite number"); a step that
+//   is 1.5, -1 or 1e300 is kept as is.
 // - Malformed lines (not JSON, not an object, truncated, text after the object, invalid UTF-8,
 //   lone surrogate escapes, raw control characters in strings, nesting deeper than maxDepth,
 //   numbers out of range like 1e400, "tag" not a string or longer than maxTagBytes, lines
 //   longer than maxLineBytes) are listed with their line number and a reason naming the column,
-//   e.g. "not JSON: text after the object at column 8"; nothing of them is kept.
+//   e.g. "not JSON: text after the object at column 8"; nothing of them is kept. A chunk lists
+//   its first ParsedChunk::MaxListedMalformed (and as many again after each run_begin) and
+//   counts the others by reason (ParsedChunk::unlistedMalformed): memory stays bounded.
 // - Limits: series paths longer than maxKeyPathBytes and series beyond maxSeries per chunk are
 //   dropped (counted in droppedPoints, one Warning each); memory is bounded by the chunk.
 class ChunkParser

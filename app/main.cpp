@@ -109,7 +109,9 @@ int main(int argc, char* argv[])
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("telemetry-viewer"));
         QCoreApplication::setApplicationVersion(QStringLiteral(TELEMETRY_VIEWER_VERSION));
-        return viewer::runSummaryCommand(options.paths, options.streamTimeoutMs);
+        return viewer::runSummaryCommand(options.paths,
+            viewer::HeadlessCommand { options.summary, options.exportRunsPath,
+                                      options.streamTimeoutMs });
     }
     case viewer::CommandLineOptions::Action::Run:
         break;

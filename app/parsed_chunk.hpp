@@ -87,7 +87,8 @@ struct ParsedChunk
         // True for a top-level payload field of a Custom or Flat record (not from "context"):
         // RunBuilder ignores it when it names one of the run's static fields (run_begin info).
         bool topLevel = false;
-        std::string path; // UTF-8, nested groups joined by '/': "metrics/acc"
+        std::string path; // UTF-8, nested groups joined by '/': "metrics/acc"; a '/' or '\\'
+                          // inside a key escaped ("a\\/b", Series::escapeSegment)
     };
 
     // Something the parser left out on purpose, reported once per kind and chunk.
@@ -104,7 +105,8 @@ struct ParsedChunk
     };
 
     // A point whose JSON value was null: a gap in a series that has numbers, nothing otherwise.
-    // A NaN with this exact bit pattern (no arithmetic is ever done on stored values).
+    // A NaN with this exact bit pattern, only in ParsedChunk: RunBuilder turns it into
+    // Series::appendGap() (a line break, no point, no NaN marker).
     static constexpr std::uint64_t NullGapBits = 0x7ff8'0000'0000'4e55ULL;
     static double nullGap()
     {
@@ -126,7 +128,21 @@ struct ParsedChunk
     std::vector<Tag> tags;
     std::vector<SeriesName> series;
     std::vector<Detail> details;
-    std::vector<MalformedLine> malformed; // in line order
+    // Malformed lines: the first MaxListedMalformed of the chunk (and again after each run_begin
+    // record) are listed; the others only counted, by reason kind and by the record they precede
+    // (so that each lands in the right run), which keeps a chunk of garbage small.
+    static constexpr std::size_t MaxListedMalformed = Run::MaxListedMalformed;
+    struct UnlistedMalformed
+    {
+        std::uint32_t beforeRecord = 0; // index into records of the next record (or records.size())
+        std::uint32_t reason = 0; // index into malformedReasons
+        std::uint64_t count = 0;
+    };
+    std::vector<MalformedLine> malformed; // the listed ones, in line order
+    std::vector<UnlistedMalformed> unlistedMalformed; // ascending beforeRecord
+    std::vector<QString> malformedReasons; // reason kinds (MalformedLine::kindOf) of unlisted ones
+    std::uint64_t malformedLines = 0; // listed or not
+    std::size_t listedInRun = 0; // listed since the chunk's start or its last run_begin record
     std::vector<Warning> warnings;
     std::vector<Tally> tallies; // ascending record index
     std::uint64_t blankLines = 0; // empty or whitespace-only lines (not malformed)
@@ -136,6 +152,34 @@ struct ParsedChunk
     // gap), and numeric leaves dropped by the key-path or series limits.
     std::uint64_t skippedValues = 0;
     std::uint64_t droppedPoints = 0;
+
+    // Lists a malformed line, or counts it when MaxListedMalformed are listed already.
+    void addMalformed(MalformedLine line)
+    {
+        ++malformedLines;
+        if (listedInRun < MaxListedMalformed) {
+            ++listedInRun;
+            malformed.push_back(std::move(line));
+            return;
+        }
+        const QString kind = MalformedLine::kindOf(line.reason);
+        std::uint32_t reason = 0;
+        while (reason < malformedReasons.size() && malformedReasons[reason] != kind)
+            ++reason;
+        if (reason == malformedReasons.size())
+            malformedReasons.push_back(kind);
+        // One entry per reason between two records (they all land in the same run): a chunk of
+        // garbage holds a few entries whatever its size.
+        const auto before = static_cast<std::uint32_t>(records.size());
+        for (auto it = unlistedMalformed.rbegin();
+             it != unlistedMalformed.rend() && it->beforeRecord == before; ++it) {
+            if (it->reason == reason) {
+                ++it->count;
+                return;
+            }
+        }
+        unlistedMalformed.push_back({ before, reason, 1 });
+    }
 
     std::size_t pointCount() const
     {
@@ -171,6 +215,10 @@ struct ParsedChunk
         series.clear();
         details.clear();
         malformed.clear();
+        unlistedMalformed.clear();
+        malformedReasons.clear();
+        malformedLines = 0;
+        listedInRun = 0;
         warnings.clear();
         tallies.clear();
         blankLines = 0;

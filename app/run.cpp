@@ -2,6 +2,40 @@
 
 namespace viewer {
 
+QString MalformedLine::kindOf(const QString& reason)
+{
+    // Every reason that names a place ends with " at column N" (JsonLineScanner).
+    static const QLatin1String marker(" at column ");
+    const qsizetype at = reason.lastIndexOf(marker);
+    if (at < 0)
+        return reason;
+    for (qsizetype i = at + marker.size(); i < reason.size(); ++i) {
+        if (!reason[i].isDigit())
+            return reason;
+    }
+    return reason.left(at);
+}
+
+void Run::addMalformed(MalformedLine line)
+{
+    const QString kind = MalformedLine::kindOf(line.reason);
+    if (malformed.size() < MaxListedMalformed)
+        malformed.push_back(std::move(line));
+    addUnlistedMalformed(kind, 1);
+}
+
+void Run::addUnlistedMalformed(const QString& kind, std::uint64_t count)
+{
+    malformedCount += count;
+    for (MalformedCount& c : malformedByReason) {
+        if (c.reason == kind) {
+            c.count += count;
+            return;
+        }
+    }
+    malformedByReason.push_back({ kind, count });
+}
+
 std::size_t Run::pointCount() const
 {
     std::size_t n = 0;

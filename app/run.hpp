@@ -40,6 +40,17 @@ struct MalformedLine
     std::uint64_t line = 0; // 1-based line number in the file
     std::uint64_t offset = 0; // byte offset of the line start
     QString reason; // e.g. "not JSON: unterminated string at byte 17"
+
+    // The reason without its position, what lines are counted by: "not JSON: text after the
+    // object at column 8" -> "not JSON: text after the object".
+    static QString kindOf(const QString& reason);
+};
+
+// How many malformed lines had one kind of reason (MalformedLine::kindOf).
+struct MalformedCount
+{
+    QString reason;
+    std::uint64_t count = 0;
 };
 
 // One training run: the records of one `run_begin` (or of one file, or one stretch between epoch
@@ -58,7 +69,13 @@ struct Run
     std::vector<Series> series;
     QHash<QString, int> seriesByKey; // Series::key() -> index into series
     std::vector<RunEvent> events;
-    std::vector<MalformedLine> malformed;
+    // Malformed lines: the first MaxListedMalformed are listed (line and reason); all of them are
+    // counted, in total and by reason, exactly. A file of garbage costs kilobytes, not a copy of
+    // every line's reason.
+    static constexpr std::size_t MaxListedMalformed = 1000;
+    std::vector<MalformedLine> malformed; // the listed ones, in line order
+    std::uint64_t malformedCount = 0; // listed or not
+    std::vector<MalformedCount> malformedByReason; // in order of first appearance
     std::uint64_t blankLines = 0;
     // Leaves that are not numbers (strings, booleans, arrays; null where no series has numbers):
     // not plotted, visible in the record's raw view.
@@ -67,6 +84,11 @@ struct Run
     // each limit that was hit is named once in warnings.
     std::uint64_t droppedPoints = 0;
     QStringList warnings; // plain text, e.g. "more than 10000 series: the others are not plotted"
+
+    // Counts a malformed line, and lists it while fewer than MaxListedMalformed are.
+    void addMalformed(MalformedLine line);
+    // Counts `count` malformed lines that are not listed, of reason kind `kind`.
+    void addUnlistedMalformed(const QString& kind, std::uint64_t count);
 
     int findSeries(const QString& key) const { return seriesByKey.value(key, -1); }
     std::size_t pointCount() const;

@@ -92,14 +92,16 @@ public:
     bool seriesExists(const ParsedChunk& chunk, std::uint32_t local, int tag)
     {
         const QString key =
-            current().tags[tag] + QLatin1Char('/') + fromUtf8(chunk.series[local].path);
+            Series::makeKey(current().tags[tag], fromUtf8(chunk.series[local].path));
         return current().seriesByKey.contains(key);
     }
     void appendPoint(int series, double value, std::uint32_t record, AppendSummary& summary);
+    void appendGap(int series, AppendSummary& summary);
     void warnOnce(bool& flag, const QString& text, AppendSummary& summary);
     void mergeRecord(
         const ParsedChunk& chunk, const ParsedChunk::Record& r, AppendSummary& summary);
     void addMalformedLine(MalformedLine line, AppendSummary& summary);
+    void addUnlistedMalformed(const QString& kind, std::uint64_t count, AppendSummary& summary);
     // What the epoch rule for run boundaries (mergeRecord) needs to know of a run.
     static void noteEpoch(RunState& st, const ParsedChunk::Record& r)
     {
@@ -213,6 +215,7 @@ void RunBuilder::Private::applyRunBegin(const ParsedChunk::Detail& detail, Appen
         for (std::size_t i = 0; i + 1 < runs.size(); ++i)
             taken = taken || runs[i]->id == id;
         run.id = taken ? id + QStringLiteral(" #%1").arg(runs.size()) : id;
+        run.displayName = run.id; // README: run_begin's id names the run (not "<file> #2")
     }
     change(summary).infoChanged = true;
 }
@@ -260,7 +263,7 @@ int RunBuilder::Private::createSeries(
 {
     Run& run = current();
     RunState& st = state();
-    const QString key = tag + QLatin1Char('/') + path;
+    const QString key = Series::makeKey(tag, path);
     const auto it = run.seriesByKey.constFind(key);
     if (it != run.seriesByKey.constEnd())
         return it.value();
@@ -289,7 +292,7 @@ int RunBuilder::Private::mapSeries(
     const int tag = mapTag(chunk, name.tag, summary);
     const QString path = fromUtf8(name.path);
     int result = Ignored;
-    if (name.topLevel && current().info.contains(path))
+    if (name.topLevel && current().info.contains(Series::unescapeSegment(path)))
         result = Metadata; // a top-level field named like a run_begin static field ("rank")
     else if (tag >= 0)
         result = createSeries(current().tags[tag], path, summary);
@@ -316,14 +319,38 @@ void RunBuilder::Private::appendPoint(
     ++summary.points;
 }
 
+void RunBuilder::Private::appendGap(int series, AppendSummary& summary)
+{
+    // No point: the next one starts a segment. Reported like a point so that views that show
+    // the null count (none draw the gap before the next point) hear of it.
+    const auto s = static_cast<std::size_t>(series);
+    Series& target = current().series[s];
+    if (state().seriesStamp[s] != generation) {
+        state().seriesStamp[s] = generation;
+        change(summary).series.push_back({ series, target.size() });
+    }
+    target.appendGap();
+}
+
 void RunBuilder::Private::addMalformedLine(MalformedLine line, AppendSummary& summary)
 {
     if (discarding())
         return;
     ensureRun(summary);
     change(summary);
-    current().malformed.push_back(std::move(line));
+    current().addMalformed(std::move(line));
     ++summary.malformed;
+}
+
+void RunBuilder::Private::addUnlistedMalformed(
+    const QString& kind, std::uint64_t count, AppendSummary& summary)
+{
+    if (discarding())
+        return;
+    ensureRun(summary);
+    change(summary);
+    current().addUnlistedMalformed(kind, count);
+    summary.malformed += count;
 }
 
 void RunBuilder::Private::mergeRecord(
@@ -446,7 +473,10 @@ void RunBuilder::Private::mergeRecord(
                     ++run.droppedPoints;
                 continue;
             }
-            appendPoint(series, ParsedChunk::isNullGap(value) ? NaN : value, record, summary);
+            if (ParsedChunk::isNullGap(value))
+                appendGap(series, summary);
+            else
+                appendPoint(series, value, record, summary);
         }
     } else {
         run.droppedPoints += r.pointCount;
@@ -548,10 +578,20 @@ AppendSummary RunBuilder::append(const ParsedChunk& chunk)
     std::size_t m = 0;
     std::size_t t = 0;
     std::size_t w = 0;
+    std::size_t u = 0;
+    const auto addUnlisted = [&](std::size_t beforeRecord) {
+        for (; u < chunk.unlistedMalformed.size()
+             && chunk.unlistedMalformed[u].beforeRecord <= beforeRecord;
+             ++u) {
+            const ParsedChunk::UnlistedMalformed& lines = chunk.unlistedMalformed[u];
+            d->addUnlistedMalformed(chunk.malformedReasons[lines.reason], lines.count, summary);
+        }
+    };
     for (std::size_t i = 0; i < chunk.records.size(); ++i) {
         const ParsedChunk::Record& r = chunk.records[i];
         while (m < chunk.malformed.size() && chunk.malformed[m].line < r.line)
             d->addMalformedLine(chunk.malformed[m++], summary);
+        addUnlisted(i);
         d->addBlankLines(r.blankBefore, summary);
         d->mergeRecord(chunk, r, summary);
         if (t < chunk.tallies.size() && chunk.tallies[t].record == i) {
@@ -566,6 +606,7 @@ AppendSummary RunBuilder::append(const ParsedChunk& chunk)
     }
     while (m < chunk.malformed.size())
         d->addMalformedLine(chunk.malformed[m++], summary);
+    addUnlisted(chunk.records.size());
     d->addBlankLines(chunk.trailingBlankLines, summary);
     while (w < chunk.warnings.size())
         d->addWarning(chunk.warnings[w++], summary);

@@ -12,11 +12,67 @@ Series::Series(QString tag, QString path)
 {
 }
 
+QString Series::makeKey(const QString& tag, const QString& path)
+{
+    return escapeSegment(tag) + QLatin1Char('/') + path;
+}
+
+QString Series::escapeSegment(const QString& segment)
+{
+    if (!segment.contains(QLatin1Char('/')) && !segment.contains(QLatin1Char('\\')))
+        return segment;
+    QString out;
+    out.reserve(segment.size() + 4);
+    for (const QChar c : segment) {
+        if (c == u'/' || c == u'\\')
+            out += QLatin1Char('\\');
+        out += c;
+    }
+    return out;
+}
+
+QString Series::unescapeSegment(const QString& segment)
+{
+    if (!segment.contains(QLatin1Char('\\')))
+        return segment;
+    QString out;
+    out.reserve(segment.size());
+    for (qsizetype i = 0; i < segment.size(); ++i) {
+        if (segment[i] == u'\\' && i + 1 < segment.size())
+            ++i;
+        out += segment[i];
+    }
+    return out;
+}
+
+QStringList Series::splitPath(const QString& path)
+{
+    QStringList parts;
+    qsizetype start = 0;
+    for (qsizetype i = 0; i < path.size(); ++i) {
+        if (path[i] == u'\\') {
+            ++i; // the escaped character belongs to this segment
+        } else if (path[i] == u'/') {
+            parts << path.mid(start, i - start);
+            start = i + 1;
+        }
+    }
+    parts << path.mid(start);
+    return parts;
+}
+
+void Series::appendGap()
+{
+    ++m_nullCount;
+    m_gapPending = true;
+}
+
 void Series::append(double value, std::uint32_t record, bool restart)
 {
     const auto index = static_cast<std::uint32_t>(m_values.size());
-    if (restart && index > 0)
+    if ((restart || m_gapPending) && index > 0)
         m_segmentStarts.push_back(index);
+    m_gapPending = false;
     m_values.push_back(value);
     m_records.push_back(record);
     if (std::isfinite(value)) {

@@ -1,10 +1,13 @@
 #include "summary_command.hpp"
 
 #include "run_summary.hpp"
+#include "runs_csv.hpp"
+#include "runs_table_model.hpp"
 #include "workspace.hpp"
 
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QSaveFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -27,14 +30,39 @@ bool isSettled(const Workspace& workspace)
 
 } // namespace
 
-int runSummaryCommand(const QStringList& paths, int streamIdleTimeoutMs)
+int runSummaryCommand(const QStringList& paths)
+{
+    return runSummaryCommand(paths, HeadlessCommand {});
+}
+
+namespace {
+
+// The runs table of everything read, with result columns for every series, as CSV.
+bool exportRuns(Workspace& workspace, const QString& path)
+{
+    RunsTableModel model;
+    model.setWorkspace(&workspace);
+    model.setResultKeys(model.seriesKeys());
+    QSaveFile file(path);
+    QString error;
+    if (!file.open(QIODevice::WriteOnly) || !writeRunsCsv(model, &file, &error) || !file.commit()) {
+        std::fprintf(stderr, "telemetry-viewer: cannot write %s: %s\n", qUtf8Printable(path),
+            qUtf8Printable(error.isEmpty() ? file.errorString() : error));
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+int runSummaryCommand(const QStringList& paths, const HeadlessCommand& command)
 {
     if (paths.isEmpty()) {
         std::fputs("telemetry-viewer: --summary needs at least one FILE, FOLDER or -\n", stderr);
         return 2;
     }
     Workspace workspace;
-    workspace.setStreamIdleTimeout(streamIdleTimeoutMs); // a stream that never ends is reported
+    workspace.setStreamIdleTimeout(command.streamIdleTimeoutMs); // a stream that never ends is reported
     QList<int> sources;
     for (const QString& path : paths)
         sources << workspace.open(path, /*follow=*/false);
@@ -102,6 +130,10 @@ int runSummaryCommand(const QStringList& paths, int streamIdleTimeoutMs)
         }
         sourceArray.append(object);
     }
+    if (!command.exportRunsPath.isEmpty() && !exportRuns(workspace, command.exportRunsPath))
+        status = 1;
+    if (!command.summary)
+        return status;
     QJsonObject document;
     document[QStringLiteral("sources")] = sourceArray;
     const QByteArray json = QJsonDocument(document).toJson(QJsonDocument::Indented);

@@ -19,6 +19,9 @@ const QString OptSize = QStringLiteral("size");
 const QString OptExportCsv = QStringLiteral("export-csv");
 const QString OptSummary = QStringLiteral("summary");
 const QString OptStreamTimeout = QStringLiteral("stream-timeout");
+const QString OptExportRuns = QStringLiteral("export-runs");
+const QString OptGroupBy = QStringLiteral("group-by");
+const QString OptColorBy = QStringLiteral("color-by");
 
 CommandLineOptions failed(const QString& message)
 {
@@ -117,6 +120,12 @@ bool CommandLineOptions::parseSize(const QString& text, QSize* size, QString* er
     return true;
 }
 
+bool CommandLineOptions::isFieldName(const QString& text)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9_.\\-/:]{0,255}$"));
+    return pattern.match(text).hasMatch();
+}
+
 QString CommandLineOptions::versionText(const QString& version)
 {
     return QStringLiteral("telemetry-viewer %1 (Qt %2)\n")
@@ -151,6 +160,11 @@ QString CommandLineOptions::helpText(const QString& programName)
         "  --stream-timeout S   --summary, --screenshot, --export-csv: give up on a FIFO or\n"
         "                       standard input after S seconds without a byte and without\n"
         "                       its end, and report it (default 10; 0 waits forever)\n"
+        "  --export-runs OUT.csv  write the runs table as CSV and exit (no display\n"
+        "                       needed): name, state, config.*, <series>:last/min/max\n"
+        "  --group-by FIELD     group runs by run, host, rank, folder or a config field\n"
+        "                       (e.g. config.optimizer)\n"
+        "  --color-by FIELD     colour runs by a field (numbers: a continuous colormap)\n"
         "  -h, --help           show this help and exit\n"
         "  -v, --version        show the version and exit\n"
         "\n"
@@ -176,6 +190,9 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
         { OptExportCsv, QString(), QStringLiteral("OUT.csv") },
         { OptSummary, QString() },
         { OptStreamTimeout, QString(), QStringLiteral("SECONDS") },
+        { OptExportRuns, QString(), QStringLiteral("OUT.csv") },
+        { OptGroupBy, QString(), QStringLiteral("FIELD") },
+        { OptColorBy, QString(), QStringLiteral("FIELD") },
     });
 
     QStringList args = arguments;
@@ -278,12 +295,32 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
         options.streamTimeoutMs = int(seconds * 1000);
     }
 
-    if (parser.isSet(OptSummary)) {
+    for (const QString& name : { OptGroupBy, OptColorBy }) {
+        if (!parser.isSet(name))
+            continue;
+        const QString field = parser.value(name).trimmed();
+        if (!isFieldName(field))
+            return failed(QStringLiteral("--%1 \"%2\": name a field such as run, host, rank, "
+                                         "folder or config.lr")
+                              .arg(name, parser.value(name).left(80)));
+        (name == OptGroupBy ? options.groupBy : options.colorBy) = field;
+    }
+    if (parser.isSet(OptExportRuns)) {
+        options.exportRunsPath = parser.value(OptExportRuns);
+        if (options.exportRunsPath.isEmpty())
+            return failed(QStringLiteral("--export-runs needs an output file name"));
+    }
+
+    options.summary = parser.isSet(OptSummary);
+    if (options.summary || !options.exportRunsPath.isEmpty()) {
+        const QString what = options.summary ? QStringLiteral("--summary")
+                                              : QStringLiteral("--export-runs");
         if (options.paths.isEmpty())
-            return failed(QStringLiteral("--summary needs at least one FILE, FOLDER or -"));
+            return failed(QStringLiteral("%1 needs at least one FILE, FOLDER or -").arg(what));
         if (options.isBatch())
-            return failed(QStringLiteral("--summary cannot be combined with --screenshot or "
-                                         "--export-csv"));
+            return failed(QStringLiteral("%1 cannot be combined with --screenshot or "
+                                         "--export-csv")
+                              .arg(what));
         options.action = Action::Summary;
     }
     return options;

@@ -16,14 +16,15 @@ namespace viewer {
 //
 //   telemetry-viewer [FILE|FOLDER|-]... [--no-follow] [--tags LIST] [--metrics REGEX]
 //       [--x step|epoch|wall|relative|seq] [--smoothing W] [--screenshot OUT.png [--size WxH]]
-//       [--export-csv OUT.csv] [--summary] [--stream-timeout SECONDS]
+//       [--export-csv OUT.csv] [--summary] [--export-runs OUT.csv] [--group-by FIELD]
+//       [--color-by FIELD] [--stream-timeout SECONDS]
 class CommandLineOptions
 {
 public:
     enum class Action
     {
         Run, // open the window (or --screenshot / --export-csv and exit)
-        Summary, // --summary: headless JSON on stdout
+        Summary, // --summary and/or --export-runs: headless (JSON on stdout, runs table as CSV)
         Help, // print helpText() to stdout, exit 0
         Version, // print versionText() to stdout, exit 0
         Error, // print error (and a hint to --help) to stderr, exit 2
@@ -52,6 +53,11 @@ public:
     QSize screenshotSize { 1400, 900 };
     bool sizeGiven = false;
     QString exportCsvPath;
+    bool summary = false; // --summary (Action::Summary may also be --export-runs alone)
+    QString exportRunsPath; // --export-runs: the runs table as CSV
+    // --group-by / --color-by: a runs-table field (run, host, rank, folder, config.lr, ...).
+    std::optional<QString> groupBy;
+    std::optional<QString> colorBy;
     // --stream-timeout: headless modes give up on a stream (FIFO, -) silent this long without
     // ending, and report it; 0 waits forever. The window follows streams without a limit.
     int streamTimeoutMs = 10000;
@@ -70,6 +76,9 @@ public:
     static bool parseSmoothing(
         const QString& text, SmoothingKind* kind, double* param, QString* error);
     static bool parseSize(const QString& text, QSize* size, QString* error);
+    // A field to group or colour by: "run", "host", "rank", "folder", "file", or a run_begin
+    // field such as "config.lr" (letters, digits and _ . - / : only).
+    static bool isFieldName(const QString& text);
 };
 
 } // namespace viewer

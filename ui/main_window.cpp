@@ -14,6 +14,8 @@
 #include "records_view.hpp"
 #include "run_list_model.hpp"
 #include "runs_panel.hpp"
+#include "runs_table.hpp"
+#include "runs_table_model.hpp"
 #include "settings.hpp"
 #include "status_bar.hpp"
 #include "tag_filter.hpp"
@@ -244,7 +246,35 @@ void MainWindow::createDocks()
     QDockWidget* records =
         dock(tr("Records"), QStringLiteral("recordsDock"), m_recordsView, Qt::BottomDockWidgetArea);
     tabifyDockWidget(events, records);
-    events->raise();
+
+    // The runs table: configs and results side by side, sharing visibility with the runs panel.
+    m_runsTableModel = new RunsTableModel(this);
+    m_runsTableModel->setWorkspace(m_workspace);
+    RunsTableViewModel::Hooks hooks;
+    hooks.color = [this](int runId) {
+        // The charts' colours until they are coloured by a field (--color-by).
+        return m_runsTableModel->colorBy().isEmpty() && m_chartGrid
+            ? m_chartGrid->runColor(runId)
+            : QColor::fromRgb(m_runsTableModel->colorOf(runId));
+    };
+    hooks.isVisible = [this](int runId) { return m_runList->isRunVisible(runId); };
+    hooks.setVisible = [this](int runId, bool on) { m_runList->setRunVisible(runId, on); };
+    m_runsTable = new RunsTable(m_runsTableModel, hooks);
+    QDockWidget* table = dock(
+        tr("Runs table"), QStringLiteral("runsTableDock"), m_runsTable, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(events, table);
+    connect(m_runList, &RunListModel::runVisibilityChanged, m_runsTable->viewModel(),
+        &RunsTableViewModel::runVisibilityChanged);
+    connect(m_runsTable, &RunsTable::showOnlyRequested, this, [this](const QList<int>& runIds) {
+        for (int id : m_workspace->runIds())
+            m_runList->setRunVisible(id, runIds.contains(id));
+    });
+    connect(m_runsTable, &RunsTable::showAllRequested, this, [this] {
+        for (int id : m_workspace->runIds())
+            m_runList->setRunVisible(id, true);
+    });
+    connect(m_runsTable, &RunsTable::runActivated, m_recordsView, &RecordsView::setRun);
+    table->raise(); // comparing runs is what a folder of runs is opened for
 
     splitDockWidget(runs, tags, Qt::Vertical);
     splitDockWidget(tags, metrics, Qt::Vertical);
@@ -534,6 +564,8 @@ void MainWindow::applyCommandLine(const CommandLineOptions& options)
         else if (*options.smoothing == SmoothingKind::MovingAverage)
             m_movingAverageWindow = int(options.smoothingParam);
     }
+    if (options.colorBy)
+        m_runsTableModel->setColorBy(*options.colorBy); // the charts follow when wired (issue 12)
     pushOptions();
     if (!options.follow)
         setFollowPaused(true);

@@ -30,6 +30,8 @@ class RecordTableModel;
 class RecordsView;
 class RunListModel;
 class RunsPanel;
+class RunsTable;
+class RunsTableModel;
 class Settings;
 class StatusBar;
 class TagFilter;
@@ -106,6 +108,10 @@ public:
     RunsPanel* runsPanel() const
     {
         return m_runsPanel;
+    }
+    RunsTable* runsTable() const
+    {
+        return m_runsTable;
     }
     TagFilter* tagFilter() const
     {
@@ -201,6 +207,8 @@ private:
     ChartGrid* m_chartGrid = nullptr;
     RunListModel* m_runList = nullptr;
     RunsPanel* m_runsPanel = nullptr;
+    RunsTableModel* m_runsTableModel = nullptr; // the runs table (issue 12)
+    RunsTable* m_runsTable = nullptr;
     TagFilter* m_tagFilter = nullptr;
     QTreeView* m_tagView = nullptr;
     MetricTreeModel* m_metricTree = nullptr;

@@ -16,7 +16,6 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <climits>
 
 namespace viewer {
 
@@ -33,11 +32,20 @@ MalformedLinesDialog::MalformedLinesDialog(const Run& run, QWidget* parent)
     m_model->setLines(run.malformed);
     m_summary->setTextFormat(Qt::PlainText);
     m_summary->setWordWrap(true);
-    const int count = int(std::min<std::size_t>(run.malformed.size(), INT_MAX));
+    const auto count = qulonglong(run.malformedCount);
     const QString lines = count == 1 ? tr("1 line") : tr("%1 lines").arg(QLocale().toString(count));
-    m_summary->setText(tr("%1\n%2 could not be read as records and were skipped; every other line "
-                          "was read.")
-                           .arg(plainLabel(run.sourcePath, 300), lines));
+    QString text = tr("%1\n%2 could not be read as records and were skipped; every other line "
+                      "was read.")
+                       .arg(plainLabel(run.sourcePath, 300), lines);
+    if (run.malformedCount > run.malformed.size()) {
+        // Only the first ones are kept (memory stays bounded for a file of garbage): say so, and
+        // give the exact counts by reason.
+        text += tr("\nOnly the first %1 are listed. By reason:")
+                    .arg(QLocale().toString(qulonglong(run.malformed.size())));
+        for (const MalformedCount& c : run.malformedByReason)
+            text += tr("\n  %1: %2").arg(plainLabel(c.reason, 200), QLocale().toString(qulonglong(c.count)));
+    }
+    m_summary->setText(text);
 
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);

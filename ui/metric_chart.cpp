@@ -2,6 +2,7 @@
 
 #include "chart_markers.hpp"
 #include "chart_overlay.hpp"
+#include "csv_format.hpp"
 #include "log_ticks.hpp"
 #include "min_max_pyramid.hpp"
 #include "plain_label.hpp"
@@ -1570,34 +1571,6 @@ const std::vector<double>* MetricChart::smoothedValues(int runId) const
         return nullptr;
     return &cache->smoothed;
 }
-
-namespace {
-
-QString csvText(const QString& text)
-{
-    QString t = text;
-    // A spreadsheet would run a cell starting with = + - @ as a formula: text from a record must
-    // not (CSV injection).
-    if (!t.isEmpty() && (t[0] == u'=' || t[0] == u'+' || t[0] == u'-' || t[0] == u'@'))
-        t.prepend(QLatin1Char('\''));
-    if (t.contains(QLatin1Char(',')) || t.contains(QLatin1Char('"'))
-        || t.contains(QLatin1Char('\n')) || t.contains(QLatin1Char('\r')) || t != t.trimmed()) {
-        t.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-        t = QLatin1Char('"') + t + QLatin1Char('"');
-    }
-    return t;
-}
-
-QString csvNumber(double v)
-{
-    if (std::isnan(v))
-        return QStringLiteral("nan");
-    if (std::isinf(v))
-        return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
-    return QString::number(v, 'g', 17);
-}
-
-} // namespace
 
 void MetricChart::writeCsvRows(QTextStream& out, XAxisMode mode)
 {

@@ -2,6 +2,7 @@
 
 #include "plain_label.hpp"
 #include "plain_tool_tip.hpp"
+#include "series.hpp"
 
 #include <QBrush>
 #include <QColor>
@@ -85,8 +86,9 @@ bool nameLess(const QString& a, const QString& b)
 
 QStringList segmentsOf(const MetricTreeModel::Metric& m)
 {
-    QStringList segments { m.tag };
-    segments += m.path.split(QLatin1Char('/'));
+    // Escaped segments (Series::splitPath): "a\/b" is one node, "a" > "b" two.
+    QStringList segments { Series::escapeSegment(m.tag) };
+    segments += Series::splitPath(m.path);
     return segments;
 }
 

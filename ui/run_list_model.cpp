@@ -252,10 +252,12 @@ QString RunListModel::problemOf(int sourceId) const
     }
     std::size_t records = 0;
     std::size_t malformed = 0;
+    std::size_t listed = 0;
     for (int runId : source.runIds) {
         if (const Run* run = m_workspace->run(runId)) {
             records += run->records.size();
-            malformed += run->malformed.size();
+            malformed += run->malformedCount;
+            listed += run->malformed.size();
         }
     }
     QStringList warnings;
@@ -268,8 +270,11 @@ QString RunListModel::problemOf(int sourceId) const
     if (!unreadable.isEmpty())
         warnings.prepend(unreadable);
     if (records == 0 && malformed > 0)
-        return tr("%1: not one valid record; %2 (is it a JSON Lines file?)")
-            .arg(name, linesText(malformed, tr("malformed line"), tr("malformed lines")));
+        return tr("%1: not one valid record; %2 (is it a JSON Lines file?)%3")
+            .arg(name, linesText(malformed, tr("malformed line"), tr("malformed lines")),
+                listed < malformed
+                    ? tr("; only the first %1 are listed").arg(QLocale().toString(qulonglong(listed)))
+                    : QString());
     if (!warnings.isEmpty())
         return tr("%1: %2").arg(name, warnings.join(QStringLiteral("; ")));
     return QString();
@@ -338,7 +343,7 @@ QVariant RunListModel::sourceData(const SourceRow& row, int column, int role) co
     for (int runId : row.runIds) {
         if (const Run* run = m_workspace->run(runId)) {
             records += run->records.size();
-            malformed += run->malformed.size();
+            malformed += run->malformedCount;
         }
         visible += m_hidden.contains(runId) ? 0 : 1;
     }
@@ -421,7 +426,7 @@ QVariant RunListModel::runData(const SourceRow& row, int runId, int column, int 
     if (!run)
         return {};
     const std::size_t records = run->records.size();
-    const std::size_t malformed = run->malformed.size();
+    const std::size_t malformed = run->malformedCount;
 
     switch (role) {
     case Qt::DisplayRole:

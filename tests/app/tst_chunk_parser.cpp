@@ -94,6 +94,7 @@ private slots:
     void seriesLimit();
     void keyPathLimit();
     void longTag();
+    void garbageKeepsTheFirstLinesAndCountsAll();
     void overlongLine();
     void lineChunkOverlong();
     void deepNesting_data();
@@ -181,9 +182,6 @@ void TestChunkParser::record_data()
     QTest::newRow("step 1e300, kept (V7)")
         << QByteArray(R"({"ts":1,"tag":"step_begin","step":1e300})") << "step_begin"
         << int(RecordKind::StepBegin) << 1.0 << 1e300 << NaN << "" << 0;
-    QTest::newRow("step NaN is unknown")
-        << QByteArray(R"({"ts":1,"tag":"step_begin","step":NaN})") << "step_begin"
-        << int(RecordKind::StepBegin) << 1.0 << NaN << NaN << "" << 0;
     QTest::newRow("custom tag payload") << QByteArray(
         R"({"ts":1,"tag":"eval","step":4,"bleu":31.5,"name":"dev","scores":{"f1":0.5},"context":{"x":1}})")
                                         << "eval" << int(RecordKind::Custom) << 1.0 << 4.0 << NaN
@@ -220,7 +218,17 @@ void TestChunkParser::record_data()
         << NaN << NaN << QStringLiteral("^t/a") + QChar(0) + QStringLiteral("b=1") << 0;
     QTest::newRow("escaped key") << QByteArray(R"({"ts":1,"tag":"t","caf\u00e9":1,"a\/b":2})")
                                  << "t" << int(RecordKind::Custom) << 1.0 << NaN << NaN
-                                 << QStringLiteral("^t/caf\u00e9=1;^t/a/b=2") << 0;
+                                 << QStringLiteral("^t/caf\u00e9=1;^t/a\\/b=2") << 0;
+    // Issue 11 item 10: keys are data. A '/' or '\' inside a key is escaped in the path, so a
+    // key "a/b" and a group "a" with a key "b" are two series.
+    QTest::newRow("slash in a key is not a group (issue 11.10)")
+        << QByteArray(R"({"ts":1,"tag":"step_end","step":1,"context":{"a/b":1,"a":{"b":2}}})")
+        << "step_end" << stepEnd << 1.0 << 1.0 << NaN
+        << QStringLiteral("step_end/a\\/b=1;step_end/a/b=2") << 0;
+    QTest::newRow("backslash in a key is escaped (issue 11.10)")
+        << QByteArray(R"({"ts":1,"tag":"step_end","step":1,"context":{"a\\":{"b":1},"a\\/b":2}})")
+        << "step_end" << stepEnd << 1.0 << 1.0 << NaN
+        << QStringLiteral("step_end/a\\\\/b=1;step_end/a\\\\\\/b=2") << 0;
     QTest::newRow("escaped known key")
         << QByteArray(R"({"t\u0073":4,"tag":"t","v":1})") << "t" << int(RecordKind::Custom) << 4.0
         << NaN << NaN << "^t/v=1" << 0;
@@ -329,6 +337,24 @@ void TestChunkParser::malformed_data()
                                   << R"("step" is not a number)";
     QTest::newRow("epoch is a string")
         << QByteArray(R"({"ts":1,"tag":"epoch_end","epoch":"1"})") << R"("epoch" is not a number)";
+    // Issue 11 item 11: a step or epoch that is not finite places the record nowhere.
+    QTest::newRow("step NaN (issue 11.11)") << QByteArray(R"({"ts":1,"tag":"step_end","step":NaN})")
+                                           << R"("step" is not a finite number)";
+    QTest::newRow("step Infinity (issue 11.11)")
+        << QByteArray(R"({"ts":1,"tag":"step_end","step":Infinity,"context":{"loss":1}})")
+        << R"("step" is not a finite number)";
+    QTest::newRow("step \"NaN\" (issue 11.11)")
+        << QByteArray(R"({"ts":1,"tag":"step_end","step":"NaN"})") << R"("step" is not a finite number)";
+    QTest::newRow("step \"-Infinity\" (issue 11.11)")
+        << QByteArray(R"({"ts":1,"tag":"step_begin","step":"-Infinity"})")
+        << R"("step" is not a finite number)";
+    QTest::newRow("epoch NaN (issue 11.11)") << QByteArray(R"({"ts":1,"tag":"epoch_end","epoch":NaN})")
+                                            << R"("epoch" is not a finite number)";
+    QTest::newRow("epoch \"Infinity\" (issue 11.11)")
+        << QByteArray(R"({"ts":1,"tag":"epoch_begin","epoch":"Infinity"})")
+        << R"("epoch" is not a finite number)";
+    QTest::newRow("flat step -Infinity (issue 11.11)")
+        << QByteArray(R"({"step":-Infinity,"loss":1})") << R"("step" is not a finite number)";
     QTest::newRow("tag is a number")
         << QByteArray(R"({"ts":1,"tag":5})") << R"("tag" is not a string)";
     QTest::newRow("1e400 in context") << QByteArray(R"({"ts":1,"tag":"a","context":{"x":1e400}})")
@@ -642,6 +668,36 @@ void TestChunkParser::longTag()
         + R"("})"
           "\n");
     QCOMPARE(malformedOf(chunk), QStringLiteral("1@0: \"tag\" longer than 4096 bytes"));
+}
+
+void TestChunkParser::garbageKeepsTheFirstLinesAndCountsAll()
+{
+    // Issue 11 item 4: a chunk of garbage lists its first MaxListedMalformed lines, counts the
+    // others by reason and by the record they precede; a run_begin lists again.
+    QByteArray text;
+    for (int i = 0; i < 100000; ++i)
+        text += i % 2 ? "x\n" : "[1]\n";
+    text += R"({"ts":1,"tag":"step_end","step":1})" "\n";
+    text += "y\n";
+    text += R"({"ts":1,"tag":"run_begin","run":"r2"})" "\n";
+    text += "z\n";
+    const ParsedChunk chunk = parseText(text);
+    QCOMPARE(chunk.records.size(), std::size_t(2));
+    QCOMPARE(chunk.malformedLines, std::uint64_t(100002));
+    QCOMPARE(chunk.malformed.size(), ParsedChunk::MaxListedMalformed + 1); // + "z" of run r2
+    QCOMPARE(chunk.malformed[999].line, std::uint64_t(1000));
+    QCOMPARE(chunk.malformed.back().line, std::uint64_t(100004));
+    QStringList unlisted;
+    for (const ParsedChunk::UnlistedMalformed& u : chunk.unlistedMalformed)
+        unlisted << QStringLiteral("%1 before %2 x%3")
+                        .arg(chunk.malformedReasons[u.reason])
+                        .arg(u.beforeRecord)
+                        .arg(u.count);
+    // One entry per reason between two records, however the lines alternate.
+    QCOMPARE(unlisted,
+        QStringList({ "not a JSON object (an array) before 0 x49500",
+            "not JSON: expected a value before 0 x49500",
+            "not JSON: expected a value before 1 x1" })); // "y"
 }
 
 void TestChunkParser::overlongLine()

@@ -142,6 +142,11 @@ QString dump(const RunBuilder& builder)
         out += QStringLiteral("  events %1\n").arg(eventsOf(run));
         for (const viewer::MalformedLine& m : run.malformed)
             out += QStringLiteral("  malformed %1@%2 %3\n").arg(m.line).arg(m.offset).arg(m.reason);
+        out += QStringLiteral("  malformed count %1\n").arg(run.malformedCount);
+        for (const viewer::MalformedCount& c : run.malformedByReason)
+            out += QStringLiteral("  malformed %1: %2\n").arg(c.reason).arg(c.count);
+        for (const Series& s : run.series)
+            out += QStringLiteral("  nulls %1: %2\n").arg(s.key()).arg(s.nullCount());
         out += QStringLiteral("  blank %1 skipped %2 dropped %3 warnings %4\n")
                    .arg(run.blankLines)
                    .arg(run.skippedValues)
@@ -180,6 +185,9 @@ private slots:
     void stepDuration();
     void recordsPerSecond();
     void nullMakesGapsOnlyInNumericSeries();
+    void nullGapNextToRestartAndNaN();
+    void keysAreData();
+    void garbageIsCountedNotKept();
     void keyChangingType();
     void staticFieldsAreNotSeries();
     void limits();
@@ -248,10 +256,10 @@ void TestRunBuilder::runsSplitAtRunBegin()
     const Run& r1 = builder->run(0);
     const Run& r2 = builder->run(1);
     QCOMPARE(r1.id, QStringLiteral("r1"));
-    QCOMPARE(r1.displayName, QStringLiteral("train"));
+    QCOMPARE(r1.displayName, QStringLiteral("r1")); // issue 12: named by run_begin's id
     QCOMPARE(r1.info.value("host").toString(), QStringLiteral("a"));
     QCOMPARE(r2.id, QStringLiteral("r2"));
-    QCOMPARE(r2.displayName, QStringLiteral("train #2"));
+    QCOMPARE(r2.displayName, QStringLiteral("r2"));
     QCOMPARE(r2.info.value("host").toString(), QStringLiteral("b"));
     QCOMPARE(r1.records.size(), std::size_t(3));
     QCOMPARE(r2.records.size(), std::size_t(2));
@@ -280,6 +288,7 @@ void TestRunBuilder::repeatedRunId()
     QCOMPARE(builder->runCount(), 2);
     QCOMPARE(builder->run(0).id, QStringLiteral("same"));
     QCOMPARE(builder->run(1).id, QStringLiteral("same #2"));
+    QCOMPARE(builder->run(1).displayName, QStringLiteral("same #2"));
 }
 
 void TestRunBuilder::runsSplitWhenEpochsStartOver_data()
@@ -521,9 +530,102 @@ void TestRunBuilder::nullMakesGapsOnlyInNumericSeries()
 )",
         "n.jsonl");
     const Run& run = builder->run(0);
-    QCOMPARE(seriesPoints(run, "t/a"), QStringLiteral("1:1 2:nan 3:2"));
+    // Issue 11 item 9: a null is a gap (the line breaks there), not a NaN point or marker.
+    QCOMPARE(seriesPoints(run, "t/a"), QStringLiteral("1:1 | 3:2"));
+    const Series& a = run.series[std::size_t(run.findSeries("t/a"))];
+    QCOMPARE(a.nullCount(), std::size_t(1));
+    QCOMPARE(a.nanCount(), std::size_t(0));
+    QVERIFY(a.nonFinite().empty());
     QVERIFY(run.findSeries("t/b") < 0);
     QCOMPARE(run.skippedValues, std::uint64_t(3));
+}
+
+void TestRunBuilder::nullGapNextToRestartAndNaN()
+{
+    // Several nulls make one break; a null and a restart at the same point too; a NaN stays a
+    // NaN point (a marker) and is counted apart from nulls.
+    const auto builder = build(R"({"tag":"t","step":0,"context":{"a":1}}
+{"tag":"t","step":1,"context":{"a":null}}
+{"tag":"t","step":2,"context":{"a":null}}
+{"tag":"t","step":3,"context":{"a":NaN}}
+{"tag":"t","step":4,"context":{"a":null}}
+{"tag":"t","step":0,"context":{"a":5}}
+{"tag":"t","step":1,"context":{"a":null}}
+)");
+    const Run& run = builder->run(0);
+    QCOMPARE(seriesPoints(run, "t/a"), QStringLiteral("0:1 | 3:nan | 0:5"));
+    const Series& a = run.series[std::size_t(run.findSeries("t/a"))];
+    QCOMPARE(a.nullCount(), std::size_t(4));
+    QCOMPARE(a.nanCount(), std::size_t(1));
+}
+
+void TestRunBuilder::keysAreData()
+{
+    // Issue 11 item 10: a '/' inside a key or a tag is not a group separator.
+    const auto builder = build(R"({"tag":"step_end","step":1,"context":{"a/b":1,"a":{"b":2}}}
+{"tag":"step_end/x","step":1,"context":{"y":3}}
+{"tag":"step_end","step":1,"context":{"x":{"y":4},"metrics":{"acc":5}}}
+{"tag":"eval","step":1,"p/q":6,"p":{"q":7}}
+)");
+    const Run& run = builder->run(0);
+    QStringList keys;
+    for (const Series& s : run.series) {
+        if (s.tag() != QLatin1String("derived"))
+            keys << s.key() + QLatin1Char('=') + number(s.values().at(0));
+    }
+    QCOMPARE(keys,
+        QStringList({ "step_end/a\\/b=1", "step_end/a/b=2", "step_end\\/x/y=3", "step_end/x/y=4",
+            "step_end/metrics/acc=5", "eval/p\\/q=6", "eval/p/q=7" }));
+    const Series& tagged = run.series[std::size_t(run.findSeries("step_end\\/x/y"))];
+    QCOMPARE(tagged.tag(), QStringLiteral("step_end/x"));
+    QCOMPARE(tagged.path(), QStringLiteral("y"));
+    QCOMPARE(Series::splitPath(QStringLiteral("a\\/b/c\\\\/d")),
+        QStringList({ "a\\/b", "c\\\\", "d" }));
+    QCOMPARE(Series::unescapeSegment(QStringLiteral("a\\/b\\\\")), QStringLiteral("a/b\\"));
+    QCOMPARE(Series::escapeSegment(QStringLiteral("a/b\\")), QStringLiteral("a\\/b\\\\"));
+}
+
+void TestRunBuilder::garbageIsCountedNotKept()
+{
+    // Issue 11 item 4: 100,000 lines of garbage keep the first Run::MaxListedMalformed lines
+    // with their reasons, and count every line by reason, exactly, however the file is cut.
+    constexpr int Lines = 100000;
+    QByteArray text;
+    QList<qsizetype> cuts;
+    for (int i = 0; i < Lines; ++i) {
+        if (i == 50000)
+            text += R"({"tag":"t","step":1,"context":{"a":1}})" "\n";
+        switch (i % 3) {
+        case 0:
+            text += "x\n";
+            break;
+        case 1:
+            text += "[1]\n";
+            break;
+        default:
+            text += R"({"a":)" + QByteArray(1 + i % 4, '1') + "}z\n"; // the column varies
+            break;
+        }
+        if (i % 30011 == 30010)
+            cuts << text.size();
+    }
+    RunBuilder builder(QStringLiteral("garbage.jsonl"));
+    feed(builder, text, cuts);
+    QCOMPARE(builder.runCount(), 1);
+    const Run& run = builder.run(0);
+    QCOMPARE(run.records.size(), std::size_t(1));
+    QCOMPARE(run.malformedCount, std::uint64_t(Lines));
+    QCOMPARE(run.malformed.size(), Run::MaxListedMalformed);
+    QCOMPARE(run.malformed.front().line, std::uint64_t(1));
+    QCOMPARE(run.malformed.back().line, std::uint64_t(Run::MaxListedMalformed));
+    QCOMPARE(run.malformed[2].reason, QStringLiteral("not JSON: text after the object at column 10"));
+    QStringList counts;
+    for (const viewer::MalformedCount& c : run.malformedByReason)
+        counts << QStringLiteral("%1: %2").arg(c.reason).arg(c.count);
+    QCOMPARE(counts,
+        QStringList({ "not JSON: expected a value: 33334", "not a JSON object (an array): 33333",
+            "not JSON: text after the object: 33333" }));
+    QCOMPARE(builder.linesSeen(), std::uint64_t(Lines + 1));
 }
 
 void TestRunBuilder::keyChangingType()

@@ -254,7 +254,8 @@ void TestStdinReader::stopWhileBlocked()
     QElapsedTimer timer;
     timer.start();
     reader.stop();
-    QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
+    // A guard against waiting for the batch interval (60 s), generous for a loaded machine.
+    QVERIFY2(timer.elapsed() < 10'000, qPrintable(QString::number(timer.elapsed())));
     QTRY_COMPARE_WITH_TIMEOUT(collector.lineCount, 2, 5000);
     QCOMPARE(reader.state(), State::Stopped);
     QCOMPARE(collector.finished, 0);

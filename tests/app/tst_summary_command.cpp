@@ -1,5 +1,7 @@
 // `telemetry-viewer --summary`: headless JSON for a file, a folder, standard input; a clear error
 // and a non-zero status for a path that cannot be read. Runs the real executable.
+#include "../data/sweep_fixture.hpp"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -23,10 +25,11 @@ struct Outcome
     QByteArray stdErr;
 };
 
-Outcome summary(const QStringList& paths, const QByteArray& input = {})
+Outcome summary(const QStringList& paths, const QByteArray& input = {},
+    const QStringList& options = { QStringLiteral("--summary") })
 {
     QProcess process;
-    process.start(viewerPath(), QStringList { QStringLiteral("--summary") } + paths);
+    process.start(viewerPath(), options + paths);
     if (!process.waitForStarted(10000))
         return {};
     process.write(input);
@@ -117,6 +120,29 @@ private slots:
         QVERIFY(sawError);
     }
 
+    void nullIsAGapNotANaN()
+    {
+        // Issue 11 item 9: null is counted as a gap ("null"), never as a NaN point.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("gap.jsonl"));
+        write(path,
+            "{\"tag\": \"step_end\", \"step\": 0, \"context\": {\"loss\": 1}}\n"
+            "{\"tag\": \"step_end\", \"step\": 1, \"context\": {\"loss\": null}}\n"
+            "{\"tag\": \"step_end\", \"step\": 2, \"context\": {\"loss\": 2}}\n");
+        const Outcome outcome = summary({ path });
+        QCOMPARE(outcome.status, 0);
+        const QJsonObject run = outcome.json[QStringLiteral("sources")]
+                                    .toArray()[0]
+                                    .toObject()[QStringLiteral("runs")]
+                                    .toArray()[0]
+                                    .toObject();
+        const QJsonObject loss = findSeries(run, QStringLiteral("step_end"), QStringLiteral("loss"));
+        QCOMPARE(loss[QStringLiteral("points")].toInt(), 2);
+        QCOMPARE(loss[QStringLiteral("nan")].toInt(), 0);
+        QCOMPARE(loss[QStringLiteral("null")].toInt(), 1);
+        QCOMPARE(loss[QStringLiteral("segments")].toInt(), 2);
+    }
+
     void readsStandardInput()
     {
         const Outcome outcome = summary({ QStringLiteral("-") }, PythonRun);
@@ -192,6 +218,118 @@ private slots:
         QCOMPARE(outcome.json[QStringLiteral("sources")].toArray()[0].toObject()[QStringLiteral(
                      "note")].toString(),
                  QStringLiteral("no records: a folder without *.jsonl files"));
+    }
+
+    // Issue 12: per run its name (run_begin's id), flattened config, state, and last per series.
+    void summaryHasNamesConfigStateAndLast()
+    {
+        QTemporaryDir dir;
+        const QString best = viewer::test::writeSweep(dir.path());
+        const Outcome outcome = summary({ dir.path() });
+        QCOMPARE(outcome.status, 0);
+        const QJsonArray runs = outcome.json[QStringLiteral("sources")]
+                                    .toArray()[0]
+                                    .toObject()[QStringLiteral("runs")]
+                                    .toArray();
+        QCOMPARE(runs.size(), 24);
+        bool sawBest = false;
+        for (const QJsonValue& value : runs) {
+            const QJsonObject run = value.toObject();
+            QCOMPARE(run[QStringLiteral("state")].toString(), QStringLiteral("finished"));
+            QVERIFY(run[QStringLiteral("name")].toString().startsWith(QLatin1String("sweep-lr")));
+            if (run[QStringLiteral("name")].toString() != best)
+                continue;
+            sawBest = true;
+            const QJsonObject config = run[QStringLiteral("config")].toObject();
+            QCOMPARE(config[QStringLiteral("lr")].toDouble(), 3e-4);
+            QCOMPARE(config[QStringLiteral("batch_size")].toInt(), 64);
+            QCOMPARE(config[QStringLiteral("optimizer")].toString(), QStringLiteral("adamw"));
+            const QJsonObject acc = findSeries(run, QStringLiteral("epoch_end"), QStringLiteral("val_acc"));
+            QCOMPARE(acc[QStringLiteral("last")].toDouble(), 0.902);
+            QVERIFY(acc.contains(QStringLiteral("min")) && acc.contains(QStringLiteral("max")));
+        }
+        QVERIFY(sawBest);
+    }
+
+    void summaryStateOfACrashedRun()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("run.jsonl"));
+        write(path, PythonRun); // holds an error record
+        const Outcome outcome = summary({ path });
+        const QJsonObject run = outcome.json[QStringLiteral("sources")]
+                                    .toArray()[0]
+                                    .toObject()[QStringLiteral("runs")]
+                                    .toArray()[0]
+                                    .toObject();
+        QCOMPARE(run[QStringLiteral("state")].toString(), QStringLiteral("crashed"));
+        QCOMPARE(run[QStringLiteral("config")].toObject(), QJsonObject());
+    }
+
+    // --export-runs: the runs table as CSV; its best val_acc:last is the sweep's best trial.
+    void exportRunsAgreesWithTheTable()
+    {
+        QTemporaryDir dir;
+        const QString best = viewer::test::writeSweep(dir.path());
+        const QString csv = dir.filePath(QStringLiteral("runs.csv"));
+        const Outcome outcome = summary({ dir.path() }, {}, { QStringLiteral("--export-runs"), csv });
+        QCOMPARE(outcome.status, 0);
+        QVERIFY(outcome.json.isEmpty()); // no --summary: nothing on stdout
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 25);
+        const QList<QByteArray> header = lines[0].split(',');
+        for (const char* column : { "name", "state", "config.lr", "config.batch_size",
+                 "config.optimizer", "config.seed", "epoch_end/val_acc:last",
+                 "epoch_end/val_acc:min", "epoch_end/val_acc:max", "step_end/loss:last",
+                 "epoch_end/val_loss:last" })
+            QVERIFY2(header.contains(column), column);
+        const qsizetype name = header.indexOf("name");
+        const qsizetype acc = header.indexOf("epoch_end/val_acc:last");
+        QByteArray bestName;
+        double bestAcc = -1;
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QList<QByteArray> cells = lines[i].split(',');
+            QCOMPARE(cells.size(), header.size());
+            if (cells[acc].toDouble() > bestAcc) {
+                bestAcc = cells[acc].toDouble();
+                bestName = cells[name];
+            }
+        }
+        QCOMPARE(QString::fromUtf8(bestName), best);
+        QCOMPARE(bestAcc, 0.902);
+    }
+
+    // Cells that a spreadsheet would run as formulas are defused; commas and quotes quoted.
+    void exportRunsIsCsvSafe()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("run.jsonl"));
+        write(path, "{\"ts\":1,\"tag\":\"run_begin\",\"run\":\"=HYPERLINK(\\\"x\\\")\","
+                    "\"config\":{\"note\":\"+1, \\\"two\\\"\",\"neg\":-0.5,\"at\":\"@me\"}}\n"
+                    "{\"ts\":2,\"tag\":\"step_end\",\"step\":0,\"context\":{\"loss\":1}}\n");
+        const QString csv = dir.filePath(QStringLiteral("runs.csv"));
+        const Outcome outcome = summary({ path }, {}, { QStringLiteral("--export-runs"), csv });
+        QCOMPARE(outcome.status, 0);
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        QVERIFY2(text.contains("\"'=HYPERLINK(\"\"x\"\")\""), text);
+        QVERIFY2(text.contains("\"'+1, \"\"two\"\"\""), text);
+        QVERIFY2(text.contains("\"'@me\""), text);
+        QVERIFY2(text.contains(",-0.5,") || text.contains(",-0.5\n"), text); // a number stays one
+    }
+
+    void exportRunsToAnUnwritablePathFails()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("run.jsonl"));
+        write(path, PythonRun);
+        const Outcome outcome = summary(
+            { path }, {}, { QStringLiteral("--export-runs"), QStringLiteral("/nonexistent/dir/o.csv") });
+        QCOMPARE(outcome.status, 1);
+        QVERIFY2(outcome.stdErr.contains("cannot write /nonexistent/dir/o.csv"), outcome.stdErr);
     }
 
     void missingPathIsAClearError()

@@ -332,7 +332,8 @@ private slots:
         const int next = added.front().front().toInt();
         QCOMPARE(workspace.runIds(), (QList<int> { first, next }));
         QCOMPARE(workspace.run(next)->id, nextId);
-        QCOMPARE(workspace.run(next)->displayName, QStringLiteral("run #3"));
+        // Named by run_begin's id when it has one (issue 12), else by the file as before.
+        QCOMPARE(workspace.run(next)->displayName, withRunBegin ? nextId : QStringLiteral("run #3"));
         // Only the first run's 10 points and the new run's 5: none of the closed run's.
         QCOMPARE(points(workspace, QStringLiteral("step_end/loss")), std::size_t(15));
 

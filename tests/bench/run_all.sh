@@ -22,4 +22,7 @@ run "$BENCH/bench_load"
 run "$BENCH/bench_live"
 # ui
 run "$BENCH/bench_chart_frame"
+run "$BENCH/bench_gui_thread"
+# comparing runs
+run "$BENCH/bench_runs_table"
 exit $status

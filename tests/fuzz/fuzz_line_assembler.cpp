@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <fuzzer/FuzzedDataProvider.h>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -74,7 +75,11 @@ struct Reading
 {
     std::vector<Line> lines;
     std::vector<Record> records;
+    // Listed malformed lines. Each chunk lists its first ParsedChunk::MaxListedMalformed, so
+    // how the stream was cut changes which later ones are listed: compare() looks at the first
+    // MaxListedMalformed (listed however it was cut) and at the exact counts by reason.
     std::vector<std::tuple<std::uint64_t, std::uint64_t, QString>> malformed;
+    std::map<QString, std::uint64_t> malformedByKind;
     std::uint64_t lineCount = 0;
     std::uint64_t blankLines = 0;
     std::uint64_t skippedValues = 0;
@@ -150,8 +155,13 @@ void read(ChunkParser& parser, const LineChunk& chunk, Reading& reading)
     reading.blankLines += parsed.blankLines;
     reading.skippedValues += parsed.skippedValues;
     reading.droppedPoints += parsed.droppedPoints;
-    for (const viewer::MalformedLine& m : parsed.malformed)
+    for (const viewer::MalformedLine& m : parsed.malformed) {
         reading.malformed.emplace_back(m.line, m.offset, m.reason);
+        ++reading.malformedByKind[viewer::MalformedLine::kindOf(m.reason)];
+    }
+    for (const ParsedChunk::UnlistedMalformed& u : parsed.unlistedMalformed)
+        reading.malformedByKind[parsed.malformedReasons.at(u.reason)] += u.count;
+    FUZZ_CHECK(parsed.malformed.size() <= parsed.malformedLines);
     for (const ParsedChunk::Record& r : parsed.records) {
         Record record;
         record.line = r.line;
@@ -283,6 +293,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     FUZZ_CHECK(split.lines == direct);
     FUZZ_CHECK(oneShot.lines == direct);
     FUZZ_CHECK(split.lineCount == direct.size());
+    for (Reading* reading : { &split, &oneShot }) {
+        if (reading->malformed.size() > ParsedChunk::MaxListedMalformed)
+            reading->malformed.resize(ParsedChunk::MaxListedMalformed);
+    }
     if (!(split == oneShot)) {
         print("split", split);
         print("one-shot", oneShot);

@@ -80,7 +80,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     const std::vector<std::size_t> starts = lineStarts(data, size);
     FUZZ_CHECK(chunk.lineCount == starts.size());
     FUZZ_CHECK(chunk.firstLine == 1 && chunk.offset == 0 && chunk.endOffset == size);
-    FUZZ_CHECK(chunk.records.size() + chunk.malformed.size() + chunk.blankLines == chunk.lineCount);
+    FUZZ_CHECK(chunk.records.size() + chunk.malformedLines + chunk.blankLines == chunk.lineCount);
+    FUZZ_CHECK(chunk.malformed.size() <= chunk.malformedLines);
     FUZZ_CHECK(chunk.trailingBlankLines <= chunk.blankLines);
     FUZZ_CHECK(chunk.pointSeries.size() == chunk.pointValues.size());
 
@@ -137,15 +138,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     builder.append(chunk);
     std::uint64_t records = 0;
     std::uint64_t malformed = 0;
+    std::uint64_t malformedListed = 0;
     std::uint64_t blank = builder.pendingBlankLines();
     for (int i = 0; i < builder.runCount(); ++i) {
         const viewer::Run& run = builder.run(i);
         records += run.records.size();
-        malformed += run.malformed.size();
+        malformed += run.malformedCount;
+        malformedListed += run.malformed.size();
         blank += run.blankLines;
     }
     FUZZ_CHECK(records == chunk.records.size());
-    FUZZ_CHECK(malformed == chunk.malformed.size());
+    FUZZ_CHECK(malformed == chunk.malformedLines);
+    FUZZ_CHECK(malformedListed == chunk.malformed.size());
     FUZZ_CHECK(blank == chunk.blankLines);
     FUZZ_CHECK(builder.linesSeen() == chunk.lineCount);
     return 0;

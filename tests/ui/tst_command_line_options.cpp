@@ -18,6 +18,7 @@ private slots:
     void smoothing();
     void size_data();
     void size();
+    void groupAndColorFieldsAreKept();
     void helpMentionsEveryOption();
 };
 
@@ -43,6 +44,26 @@ void TestCommandLineOptions::parse_data()
     QTest::newRow("summary with screenshot")
         << QStringList { "--summary", "a", "--screenshot", "o.png" } << int(Action::Error) << none
         << "cannot be combined";
+    QTest::newRow("export-runs") << QStringList { "--export-runs", "o.csv", "runs/" }
+                                 << int(Action::Summary) << QStringList { "runs/" } << QString();
+    QTest::newRow("export-runs without path")
+        << QStringList { "--export-runs", "o.csv" } << int(Action::Error) << none
+        << "--export-runs needs at least one";
+    QTest::newRow("export-runs empty")
+        << QStringList { "--export-runs=", "a" } << int(Action::Error) << none
+        << "--export-runs needs an output file name";
+    QTest::newRow("export-runs with screenshot")
+        << QStringList { "--export-runs", "o.csv", "a", "--screenshot", "o.png" }
+        << int(Action::Error) << none << "cannot be combined";
+    QTest::newRow("group-by and color-by with screenshot")
+        << QStringList { "--group-by", "config.optimizer", "--color-by", "config.lr",
+               "--screenshot", "o.png", "a" }
+        << int(Action::Run) << QStringList { "a" } << QString();
+    QTest::newRow("bad group-by")
+        << QStringList { "--group-by", "config lr" } << int(Action::Error) << none
+        << "--group-by \"config lr\": name a field";
+    QTest::newRow("empty color-by") << QStringList { "--color-by=" } << int(Action::Error) << none
+                                    << "--color-by \"\": name a field";
     QTest::newRow("unknown option")
         << QStringList { "--frobnicate" } << int(Action::Error) << none << "frobnicate";
     QTest::newRow("missing value")
@@ -198,11 +219,25 @@ void TestCommandLineOptions::size()
         QCOMPARE(got, size);
 }
 
+void TestCommandLineOptions::groupAndColorFieldsAreKept()
+{
+    const CommandLineOptions options = CommandLineOptions::parse({ "telemetry-viewer",
+        "--group-by", "run", "--color-by", "config.lr", "--summary", "--export-runs", "o.csv", "a" });
+    QCOMPARE(int(options.action), int(Action::Summary));
+    QVERIFY(options.summary);
+    QCOMPARE(options.exportRunsPath, QStringLiteral("o.csv"));
+    QCOMPARE(options.groupBy.value_or(QString()), QStringLiteral("run"));
+    QCOMPARE(options.colorBy.value_or(QString()), QStringLiteral("config.lr"));
+    // --export-runs alone: headless, no JSON on stdout.
+    QVERIFY(!CommandLineOptions::parse({ "v", "--export-runs", "o.csv", "a" }).summary);
+}
+
 void TestCommandLineOptions::helpMentionsEveryOption()
 {
     const QString help = CommandLineOptions::helpText();
     for (const char* option : { "--no-follow", "--tags", "--metrics", "--x", "--smoothing",
-             "--screenshot", "--size", "--export-csv", "--summary", "--help", "--version" })
+             "--screenshot", "--size", "--export-csv", "--summary", "--export-runs", "--group-by",
+             "--color-by", "--help", "--version" })
         QVERIFY2(help.contains(QLatin1String(option)), option);
     QVERIFY(
         CommandLineOptions::versionText(QStringLiteral("1.2.3")).contains(QLatin1String("1.2.3")));

@@ -3,6 +3,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QLabel>
+#include <QLocale>
 #include <QTableView>
 #include <QTextDocument>
 #include <QtTest>
@@ -14,6 +15,7 @@ class TestMalformedLinesDialog : public QObject
     Q_OBJECT
 private slots:
     void listsLinesAndReasons();
+    void saysOnlyTheFirstAreListed();
     void richTextIsShownLiterally();
 };
 
@@ -25,8 +27,8 @@ Run runWithBadLines(const QString& reason)
     run.id = QStringLiteral("r");
     run.displayName = QStringLiteral("train.jsonl");
     run.sourcePath = QStringLiteral("/runs/train.jsonl");
-    run.malformed.push_back({ 3, 120, QStringLiteral("not JSON: unterminated string at byte 17") });
-    run.malformed.push_back({ 1042, 88012, reason });
+    run.addMalformed({ 3, 120, QStringLiteral("not JSON: unterminated string at byte 17") });
+    run.addMalformed({ 1042, 88012, reason });
     return run;
 }
 
@@ -49,6 +51,24 @@ void TestMalformedLinesDialog::listsLinesAndReasons()
     QVERIFY(dialog.summaryLabel()->text().contains(QLatin1String("/runs/train.jsonl")));
     // A copy: the run may change or go away while the dialog is open.
     QCOMPARE(dialog.model()->lines().size(), std::size_t(2));
+}
+
+void TestMalformedLinesDialog::saysOnlyTheFirstAreListed()
+{
+    // Issue 11 item 4: a run keeps the first Run::MaxListedMalformed lines; the dialog gives
+    // the total, says that only the first are listed, and counts by reason.
+    Run run = runWithBadLines(QStringLiteral("not a JSON object (an array)"));
+    for (std::uint64_t line = 2000; line < 4000; ++line)
+        run.addMalformed({ line, line * 10, QStringLiteral("not JSON: text after the object at column 9") });
+    QCOMPARE(run.malformed.size(), Run::MaxListedMalformed);
+    MalformedLinesDialog dialog(run);
+    QCOMPARE(dialog.model()->rowCount(), 1000);
+    const QString text = dialog.summaryLabel()->text();
+    QVERIFY2(text.contains(QLocale().toString(2002) + QStringLiteral(" lines")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Only the first %1 are listed").arg(QLocale().toString(1000))),
+        qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("not JSON: text after the object: ") + QLocale().toString(2000)),
+        qPrintable(text));
 }
 
 void TestMalformedLinesDialog::richTextIsShownLiterally()

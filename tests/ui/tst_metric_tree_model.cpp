@@ -165,7 +165,7 @@ void TestMetricTreeModel::bulkInsert()
     model.setMetrics(metrics);
     QCOMPARE(reset.count(), 1); // one reset, not 20000 inserts
     QCOMPARE(model.metricCount(), 20000);
-    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+    qInfo("20,000 metrics in one reset: %lld ms (figure: tests/bench/bench_gui_thread)", timer.elapsed());
     metrics << m("step_end", "extra");
     model.setMetrics(metrics); // a few more: row by row
     QCOMPARE(reset.count(), 1);

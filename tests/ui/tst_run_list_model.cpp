@@ -1,5 +1,11 @@
+#include "run.hpp"
 #include "run_list_model.hpp"
+#include "run_summary.hpp"
 #include "workspace.hpp"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLocale>
 
 #include <QAbstractItemModelTester>
 #include <QDir>
@@ -23,6 +29,8 @@ private slots:
     void waitingFileAppears();
     void closeRemovesRows();
     void untrustedNamesArePlain();
+    void bannerFactsAreInTheSummary();
+    void garbageSaysOnlyTheFirstAreListed();
 
 private:
     QString writeFile(const QString& name, const QByteArray& content);
@@ -231,5 +239,62 @@ void TestRunListModel::untrustedNamesArePlain()
     QVERIFY(doc.toPlainText().contains(name));
 }
 
+void TestRunListModel::bannerFactsAreInTheSummary()
+{
+    // Issue 11 item 12: what the window's banner says of a file that hits the reader's limits
+    // (a 100 KB key, more than 1,000 tags) is what --summary says (runSummary), fact for fact.
+    QByteArray text = goodRun(2);
+    text += R"({"ts": 1732800005.0, "tag": "step_end", "step": 2, "context": {")"
+        + QByteArray(100 * 1024, 'k') + R"(": 1}})" "\n";
+    for (int t = 0; t < 1001; ++t)
+        text += R"({"ts": 1732800006.0, "tag": "t)" + QByteArray::number(t) + R"(", "v": 1})" "\n";
+    const int id = m_workspace->open(writeFile("limits.jsonl", text), false);
+    m_model->sync();
+    waitIdle();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_model->problemOf(id).isEmpty(), 5000);
+    const QString banner = m_model->problemOf(id);
+
+    const QList<int> runs = m_workspace->runIds();
+    QCOMPARE(runs.size(), 1);
+    const QJsonObject summary = runSummary(*m_workspace->run(runs.front()));
+    QStringList warnings;
+    for (const QJsonValue& w : summary[QStringLiteral("warnings")].toArray())
+        warnings << w.toString();
+    QCOMPARE(warnings.size(), 2);
+    QCOMPARE(banner, m_dir->filePath("limits.jsonl") + QStringLiteral(": ")
+            + warnings.join(QStringLiteral("; ")));
+    QVERIFY2(banner.contains(QLatin1String("key paths longer than 512 bytes")), qPrintable(banner));
+    QVERIFY2(banner.contains(QLatin1String("more than 1000 tags")), qPrintable(banner));
+    // And how much they left out.
+    QCOMPARE(summary[QStringLiteral("dropped_points")].toInteger(), 1 + 3); // the key; t998-t1000
+}
+
+void TestRunListModel::garbageSaysOnlyTheFirstAreListed()
+{
+    // Issue 11 item 4: a file of garbage names the total and says only the first are listed,
+    // in the banner and in --summary.
+    QByteArray text;
+    for (int i = 0; i < 2500; ++i)
+        text += "garbage line\n";
+    const int id = m_workspace->open(writeFile("garbage.jsonl", text), false);
+    m_model->sync();
+    waitIdle();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_model->problemOf(id).isEmpty(), 5000);
+    const QString banner = m_model->problemOf(id);
+    QVERIFY2(banner.contains(QLocale().toString(2500) + QStringLiteral(" malformed lines")),
+        qPrintable(banner));
+    QVERIFY2(banner.contains(QStringLiteral("only the first %1 are listed")
+                                 .arg(QLocale().toString(qulonglong(Run::MaxListedMalformed)))),
+        qPrintable(banner));
+    const QJsonObject summary = runSummary(*m_workspace->run(m_workspace->runIds().front()));
+    QCOMPARE(summary[QStringLiteral("malformed_count")].toInteger(), 2500);
+    QCOMPARE(summary[QStringLiteral("malformed")].toArray().size(), 1000);
+    QCOMPARE(summary[QStringLiteral("malformed_by_reason")].toObject(),
+        QJsonObject({ { QStringLiteral("not JSON: expected a value"), 2500 } }));
+    QCOMPARE(summary[QStringLiteral("malformed_note")].toString(),
+        QStringLiteral("2500 malformed lines; only the first 1000 are listed"));
+}
+
 QTEST_MAIN(TestRunListModel)
+
 #include "tst_run_list_model.moc"

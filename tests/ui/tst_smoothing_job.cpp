@@ -202,14 +202,8 @@ private slots:
         qInfo("setting smoothing on %d points: %lld ms on the GUI thread (computing it there: "
               "%lld ms)",
             LongPoints, elapsedMs, synchronousMs);
-        // 5 ms on a quiet machine; on a loaded one everything is slower, so also accepted: a
-        // tenth of what computing it here costs in the same run. ASan slows the GUI thread's
-        // copying far more than the worker's arithmetic: there the figure is only printed (the
-        // pending job and the raw line above still show the work left the GUI thread).
-#if !defined(__SANITIZE_ADDRESS__)
-        const qint64 limitMs = std::max<qint64>(5, synchronousMs / 10);
-        QVERIFY2(elapsedMs < limitMs, qPrintable(QString::number(elapsedMs)));
-#endif
+        // The figure is printed, not asserted (durations are benchmark figures): that the work
+        // left the GUI thread is shown above by the pending job and the raw line drawn meanwhile.
     }
 
     // Two smoothings asked in a row: the first one's result, arriving late, is dropped.

@@ -1,0 +1,123 @@
+// The runs table dock (issue 12): sorting from the header puts the sweep's best trial first, the
+// filter box filters and shows a bad expression's error, "Only selected" asks for the selected
+// runs, the check boxes show and hide runs through the hooks, columns equal for every run start
+// hidden, and config values are drawn as plain text.
+#include "../data/sweep_fixture.hpp"
+#include "runs_table.hpp"
+#include "runs_table_model.hpp"
+#include "workspace.hpp"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QToolButton>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace viewer;
+
+class TestRunsTable : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        m_best = test::writeSweep(m_dir->path());
+        QVERIFY(!m_best.isEmpty());
+        m_workspace = std::make_unique<Workspace>();
+        m_model = std::make_unique<RunsTableModel>();
+        m_model->setWorkspace(m_workspace.get());
+        RunsTableViewModel::Hooks hooks;
+        hooks.isVisible = [this](int id) { return !m_hidden.contains(id); };
+        hooks.setVisible = [this](int id, bool on) {
+            if (on)
+                m_hidden.remove(id);
+            else
+                m_hidden.insert(id);
+        };
+        m_table = std::make_unique<RunsTable>(m_model.get(), hooks);
+        m_table->resize(1200, 500);
+        m_table->show();
+        m_workspace->open(m_dir->path(), false);
+        QTRY_COMPARE_WITH_TIMEOUT(m_table->view()->model()->rowCount(), 24, 20000);
+    }
+
+    void cleanup()
+    {
+        m_table.reset();
+        m_model.reset();
+        m_workspace.reset();
+        m_hidden.clear();
+    }
+
+    void headerSortPutsTheBestFirst()
+    {
+        const int accuracy = m_model->columnIndex("val_acc:last");
+        m_table->view()->sortByColumn(accuracy, Qt::DescendingOrder);
+        QCOMPARE(m_table->view()->model()->index(0, RunsTableModel::NameColumn).data().toString(),
+            m_best);
+        const int lr = m_model->columnIndex("config.lr");
+        QCOMPARE(m_table->view()->model()->index(0, lr).data().toString(), QStringLiteral("3e-4"));
+        QVERIFY(!m_table->view()->isColumnHidden(lr));
+        // Equal for every run: hidden until asked for.
+        QVERIFY(m_table->view()->isColumnHidden(m_model->columnIndex("host")));
+    }
+
+    void filterBox()
+    {
+        m_table->filterEdit()->setText("config.optimizer == sgd and config.batch_size > 32");
+        QTRY_COMPARE(m_table->view()->model()->rowCount(), 6); // debounced
+        QCOMPARE(m_table->filterError(), QString());
+        m_table->filterEdit()->setText("config.lr <");
+        m_table->applyFilter();
+        QCOMPARE(m_table->filterError(),
+            QStringLiteral("Filter: expected a value after \"<\" (showing every run)"));
+        QCOMPARE(m_table->view()->model()->rowCount(), 24);
+        m_table->filterEdit()->clear();
+        m_table->applyFilter();
+        QCOMPARE(m_table->filterError(), QString());
+    }
+
+    void onlySelectedAndCheckBoxes()
+    {
+        QAbstractItemModel* model = m_table->view()->model();
+        m_table->view()->selectRow(2);
+        m_table->view()->selectionModel()->select(model->index(5, 0),
+            QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QSignalSpy only(m_table.get(), &RunsTable::showOnlyRequested);
+        QToolButton* button = nullptr;
+        for (QToolButton* b : m_table->findChildren<QToolButton*>()) {
+            if (b->text() == QLatin1String("Only selected"))
+                button = b;
+        }
+        QVERIFY(button);
+        button->click();
+        QCOMPARE(only.size(), 1);
+        const QList<int> runs = only.front().front().value<QList<int>>();
+        QCOMPARE(runs.size(), 2);
+        QVERIFY(runs.contains(model->index(2, 0).data(RunsTableModel::RunIdRole).toInt()));
+        QVERIFY(runs.contains(model->index(5, 0).data(RunsTableModel::RunIdRole).toInt()));
+
+        const QModelIndex box = model->index(1, RunsTableModel::ColorColumn);
+        QCOMPARE(box.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QVERIFY(model->flags(box) & Qt::ItemIsUserCheckable);
+        QVERIFY(model->setData(box, Qt::Unchecked, Qt::CheckStateRole));
+        QVERIFY(m_hidden.contains(box.data(RunsTableModel::RunIdRole).toInt()));
+        QCOMPARE(box.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+        QVERIFY(box.data(Qt::DecorationRole).value<QColor>().isValid());
+    }
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_best;
+    std::unique_ptr<Workspace> m_workspace;
+    std::unique_ptr<RunsTableModel> m_model;
+    std::unique_ptr<RunsTable> m_table;
+    QSet<int> m_hidden;
+};
+
+QTEST_MAIN(TestRunsTable)
+#include "tst_runs_table.moc"

@@ -1,0 +1,76 @@
+#include "runs_table_view_model.hpp"
+
+#include "plain_label.hpp"
+#include "runs_table_model.hpp"
+
+namespace viewer {
+
+RunsTableViewModel::RunsTableViewModel(QObject* parent)
+    : QIdentityProxyModel(parent)
+{
+}
+
+void RunsTableViewModel::setHooks(Hooks hooks)
+{
+    m_hooks = std::move(hooks);
+}
+
+void RunsTableViewModel::runVisibilityChanged(int runId)
+{
+    auto* source = qobject_cast<RunsTableModel*>(sourceModel());
+    const int row = source ? source->rowOfRun(runId) : -1;
+    if (row >= 0) {
+        const QModelIndex cell = index(row, RunsTableModel::ColorColumn);
+        emit dataChanged(cell, cell, { Qt::CheckStateRole });
+    }
+}
+
+void RunsTableViewModel::colorsChanged()
+{
+    if (rowCount() > 0)
+        emit dataChanged(index(0, RunsTableModel::ColorColumn),
+            index(rowCount() - 1, RunsTableModel::ColorColumn), { Qt::DecorationRole });
+}
+
+QVariant RunsTableViewModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid())
+        return {};
+    const int runId = QIdentityProxyModel::data(index, RunsTableModel::RunIdRole).toInt();
+    if (index.column() == RunsTableModel::ColorColumn) {
+        if (role == Qt::DecorationRole) {
+            if (m_hooks.color)
+                return m_hooks.color(runId);
+            return QColor::fromRgb(
+                QIdentityProxyModel::data(index, RunsTableModel::ColorRole).toUInt());
+        }
+        if (role == Qt::CheckStateRole && m_hooks.isVisible)
+            return m_hooks.isVisible(runId) ? Qt::Checked : Qt::Unchecked;
+        if (role == Qt::ToolTipRole)
+            return tr("Show or hide this run on the charts");
+    }
+    if (role == Qt::DisplayRole)
+        return plainLabel(QIdentityProxyModel::data(index, role).toString(), MaxCellChars);
+    return QIdentityProxyModel::data(index, role);
+}
+
+bool RunsTableViewModel::setData(const QModelIndex& index, const QVariant& value, int role)
+{
+    if (index.column() != RunsTableModel::ColorColumn || role != Qt::CheckStateRole
+        || !m_hooks.setVisible)
+        return false;
+    const int runId = data(index, RunsTableModel::RunIdRole).toInt();
+    m_hooks.setVisible(runId, value.toInt() == Qt::Checked);
+    emit dataChanged(index, index, { Qt::CheckStateRole });
+    return true;
+}
+
+Qt::ItemFlags RunsTableViewModel::flags(const QModelIndex& index) const
+{
+    Qt::ItemFlags f = QIdentityProxyModel::flags(index);
+    if (index.isValid() && index.column() == RunsTableModel::ColorColumn && m_hooks.setVisible)
+        f |= Qt::ItemIsUserCheckable;
+    return f;
+}
+
+} // namespace viewer

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QColor>
+#include <QIdentityProxyModel>
+
+#include <functional>
+
+namespace viewer {
+
+// What the runs table's view adds to the widget-free RunsTableModel: the colour column's swatch
+// and visibility check box (shared with the runs panel and the charts), and display text made
+// safe to lay out (plainLabel: control characters and bidi overrides shown, long values
+// elided). GUI thread. Plain text only: item views never interpret it as HTML.
+class RunsTableViewModel : public QIdentityProxyModel
+{
+    Q_OBJECT
+public:
+    struct Hooks
+    {
+        std::function<QColor(int runId)> color; // empty: the model's ColorRole
+        std::function<bool(int runId)> isVisible;
+        std::function<void(int runId, bool visible)> setVisible;
+    };
+
+    static constexpr int MaxCellChars = 200;
+
+    explicit RunsTableViewModel(QObject* parent = nullptr);
+    void setHooks(Hooks hooks);
+    // A run was shown or hidden elsewhere (runs panel, legend): repaint its check box.
+    void runVisibilityChanged(int runId);
+    // Colours changed (colour-by, palette): repaint the swatches.
+    void colorsChanged();
+
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+
+private:
+    Hooks m_hooks;
+};
+
+} // namespace viewer

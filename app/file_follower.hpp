@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QString>
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 class QFileSystemWatcher;
@@ -38,6 +39,11 @@ namespace viewer {
 //                                            from the same offset when readable again
 //   not a regular file (FIFO, device)     -> Failed: it cannot be followed by offset (a pipe is
 //                                            read with StdinReader's descriptor constructor)
+// Descriptors: one is held while following. releaseDescriptor() (a folder's pool of descriptors,
+// see FolderFollower) closes it between reads: the follower then checks the name (stat) and
+// opens it again only when the file changed. While released, a switch of the name to another
+// file cannot drain the old one: it is taken as a rotation (the data kept), unless the new file
+// starts with the old one's bytes (a rewrite: fileReset).
 // Notification: QFileSystemWatcher on the file and its folder (the file is re-added after every
 // switch: Qt silently keeps watching the old inode or drops the path), plus a safety poll
 // (default 1 s). When notification is unavailable (disabled, addPath fails, or a network/FUSE
@@ -108,6 +114,13 @@ public:
     // True if `device`/`inode` is the file followed now or one followed before (the last few):
     // a folder must not follow a rotated file again under its new name.
     bool hasFollowed(quint64 device, quint64 inode) const;
+    bool holdsDescriptor() const
+    {
+        return m_fd >= 0;
+    }
+    // Closes the descriptor until the file changes (see above). False if it must stay open (the
+    // name is gone and the old file is still being drained) or none is held.
+    bool releaseDescriptor();
 
 public slots:
     // Starts following. `from`: where to resume in the file that exists now (the bulk loader's
@@ -132,6 +145,8 @@ signals:
     // completes later it simply arrives in linesRead: any later linesRead, fileReset or
     // fileRotated supersedes this note.
     void incompleteLineFound(qint64 lineNumber, qint64 offset, const QByteArray& bytes);
+    // A descriptor was opened (for a pool that bounds how many are held at once).
+    void descriptorOpened();
 
 private:
     struct Identity
@@ -145,6 +160,7 @@ private:
     void check();
     void scheduleCheck(int msecs);
     bool openCurrent();
+    bool reopenReleased(const struct ::stat& nameStat);
     void closeCurrent();
     void switchFile();
     bool readAvailable();
@@ -184,6 +200,7 @@ private:
     Identity m_identity;
     QList<Identity> m_previousIdentities; // the last few files followed before this one
     bool m_nameMissing = false; // the name vanished while m_fd was open
+    bool m_released = false; // m_fd closed by releaseDescriptor(); m_identity still the file's
     bool m_readFailed = false; // the last readAvailable() hit an error (state is Failed)
     LinePosition m_resumeAt; // where the next open starts
     LineAssembler m_assembler;

@@ -17,7 +17,7 @@ namespace viewer {
 //   telemetry-viewer [FILE|FOLDER|-]... [--no-follow] [--tags LIST] [--metrics REGEX]
 //       [--x step|epoch|wall|relative|seq] [--smoothing W] [--screenshot OUT.png [--size WxH]]
 //       [--export-csv OUT.csv] [--summary] [--export-runs OUT.csv] [--group-by FIELD]
-//       [--color-by FIELD]
+//       [--color-by FIELD] [--stream-timeout SECONDS]
 class CommandLineOptions
 {
 public:
@@ -61,6 +61,9 @@ public:
     // --group-by / --color-by: a runs-table field (run, host, rank, folder, config.lr, ...).
     std::optional<QString> groupBy;
     std::optional<QString> colorBy;
+    // --stream-timeout: headless modes give up on a stream (FIFO, -) silent this long without
+    // ending, and report it; 0 waits forever. The window follows streams without a limit.
+    int streamTimeoutMs = 10000;
 
     // --screenshot or --export-csv: load, write the files, exit (no interaction).
     bool isBatch() const

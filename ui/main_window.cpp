@@ -617,8 +617,8 @@ bool MainWindow::isSettled() const
         return false;
     for (int id : m_workspace->sourceIds()) {
         const Workspace::SourceInfo info = m_workspace->source(id);
-        if (info.path == QLatin1String("-") && info.state == Workspace::SourceState::Following)
-            return false; // standard input: read until it ends
+        if (info.isStream && info.state == Workspace::SourceState::Following)
+            return false; // standard input, a FIFO: read until it ends (or its idle timeout)
     }
     return true;
 }

@@ -30,7 +30,7 @@ public:
         Failed, // could not be read; message() says why
     };
 
-    // A last line without its '\n' (FORMAT.md: not a record yet). While following it may still
+    // A last line without its '\n' (docs/format.md: not a record yet). While following it may still
     // be completed; once the source is read to its end (--no-follow, standard input closed) it
     // stays unread, and is named rather than dropped in silence (V20).
     struct IncompleteLine

@@ -33,7 +33,7 @@ struct Run;
 // The x range is shared by every chart of the same x mode; it follows the newest data while the
 // view touches the right edge, and stays where the user put it otherwise.
 //
-// API as agreed with the window (COMMON.md "UI contract"), refined:
+// API used by the window:
 //  - addRun/removeRun/notifyRunsAppended feed runs without a Workspace (tests, tools); with a
 //    Workspace they are called from its runAdded/runRemoved/runsAppended signals.
 //  - setMetricFilter: until it is first called every metric key gets a chart; clearMetricFilter()

@@ -121,31 +121,6 @@ void FileFollower::init(QFileSystemWatcher* sharedWatcher)
     }
 }
 
-void FileFollower::setPollingOnly(bool pollingOnly)
-{
-    m_pollingOnly = pollingOnly;
-}
-
-void FileFollower::setPollInterval(int msecs)
-{
-    m_pollIntervalMs = std::max(1, msecs);
-}
-
-void FileFollower::setSafetyPollInterval(int msecs)
-{
-    m_safetyPollIntervalMs = std::max(1, msecs);
-}
-
-void FileFollower::setCoalesceInterval(int msecs)
-{
-    m_coalesceMs = std::max(0, msecs);
-}
-
-void FileFollower::setIdleTailTimeout(int msecs)
-{
-    m_idleTailMs = std::max(0, msecs);
-}
-
 void FileFollower::setMaxLineBytes(qsizetype bytes)
 {
     m_assembler.setMaxLineBytes(bytes);

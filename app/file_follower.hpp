@@ -1,5 +1,6 @@
 #pragma once
 
+#include "follow_timing.hpp"
 #include "line_assembler.hpp"
 #include "line_chunk.hpp"
 
@@ -48,7 +49,7 @@ namespace viewer {
 // switch: Qt silently keeps watching the old inode or drops the path), plus a safety poll
 // (default 1 s). When notification is unavailable (disabled, addPath fails, or a network/FUSE
 // file system) it polls every pollInterval (250 ms) and says so in the state message.
-class FileFollower : public QObject
+class FileFollower : public QObject, public FollowTiming
 {
     Q_OBJECT
 public:
@@ -61,10 +62,6 @@ public:
     };
     Q_ENUM(State)
 
-    static constexpr int DefaultPollIntervalMs = 250;
-    static constexpr int DefaultSafetyPollIntervalMs = 1000;
-    static constexpr int DefaultCoalesceMs = 10;
-    static constexpr int DefaultIdleTailMs = 5000;
     static constexpr qsizetype DefaultMaxReadBytes = qsizetype(8) * 1024 * 1024;
 
     explicit FileFollower(const QString& path, QObject* parent = nullptr);
@@ -76,12 +73,7 @@ public:
     FileFollower(const FileFollower&) = delete;
     FileFollower& operator=(const FileFollower&) = delete;
 
-    // Settings; call before start().
-    void setPollingOnly(bool pollingOnly); // never use QFileSystemWatcher (tests, V26)
-    void setPollInterval(int msecs); // when notification is unavailable
-    void setSafetyPollInterval(int msecs); // always, for missed notifications
-    void setCoalesceInterval(int msecs); // a burst of notifications gives one read after this
-    void setIdleTailTimeout(int msecs); // partial last line idle this long -> incompleteLineFound
+    // Settings (with FollowTiming's); call before start().
     void setMaxLineBytes(qsizetype bytes);
     void setMaxReadBytes(qsizetype bytes); // per chunk (one read per event-loop pass)
 
@@ -183,11 +175,6 @@ private:
     QTimer* m_pollTimer = nullptr;
     QTimer* m_tailTimer = nullptr;
 
-    bool m_pollingOnly = false;
-    int m_pollIntervalMs = DefaultPollIntervalMs;
-    int m_safetyPollIntervalMs = DefaultSafetyPollIntervalMs;
-    int m_coalesceMs = DefaultCoalesceMs;
-    int m_idleTailMs = DefaultIdleTailMs;
     qsizetype m_maxReadBytes = DefaultMaxReadBytes;
 
     bool m_started = false;

@@ -33,31 +33,6 @@ void FolderFollower::setNameFilters(const QStringList& filters)
     m_nameFilters = filters;
 }
 
-void FolderFollower::setPollingOnly(bool pollingOnly)
-{
-    m_pollingOnly = pollingOnly;
-}
-
-void FolderFollower::setPollInterval(int msecs)
-{
-    m_pollIntervalMs = std::max(1, msecs);
-}
-
-void FolderFollower::setSafetyPollInterval(int msecs)
-{
-    m_safetyPollIntervalMs = std::max(1, msecs);
-}
-
-void FolderFollower::setCoalesceInterval(int msecs)
-{
-    m_coalesceMs = std::max(0, msecs);
-}
-
-void FolderFollower::setIdleTailTimeout(int msecs)
-{
-    m_idleTailMs = std::max(0, msecs);
-}
-
 void FolderFollower::setMaxLineBytes(qsizetype bytes)
 {
     m_maxLineBytes = bytes;

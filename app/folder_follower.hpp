@@ -29,7 +29,7 @@ namespace viewer {
 // others are released and opened again when they change (FileFollower::releaseDescriptor), so a
 // folder of 5,000 files under `ulimit -n 1024` is followed whole. A file that still cannot be
 // opened is Failed in fileStateChanged, with the reason.
-class FolderFollower : public QObject
+class FolderFollower : public QObject, public FollowTiming
 {
     Q_OBJECT
 public:
@@ -39,13 +39,8 @@ public:
     FolderFollower(const FolderFollower&) = delete;
     FolderFollower& operator=(const FolderFollower&) = delete;
 
-    // Settings; call before start(). They apply to every file's follower.
+    // Settings (with FollowTiming's); call before start(). They apply to every file's follower.
     void setNameFilters(const QStringList& filters); // default {"*.jsonl"}
-    void setPollingOnly(bool pollingOnly);
-    void setPollInterval(int msecs);
-    void setSafetyPollInterval(int msecs);
-    void setCoalesceInterval(int msecs);
-    void setIdleTailTimeout(int msecs);
     void setMaxLineBytes(qsizetype bytes);
     void setMaxReadBytes(qsizetype bytes);
     // Most descriptors held at once; 0 (default): a quarter of RLIMIT_NOFILE, 8 to 256.
@@ -103,11 +98,6 @@ private:
 
     QString m_folder; // absolute, as watched
     QStringList m_nameFilters { QStringLiteral("*.jsonl") };
-    bool m_pollingOnly = false;
-    int m_pollIntervalMs = FileFollower::DefaultPollIntervalMs;
-    int m_safetyPollIntervalMs = FileFollower::DefaultSafetyPollIntervalMs;
-    int m_coalesceMs = FileFollower::DefaultCoalesceMs;
-    int m_idleTailMs = FileFollower::DefaultIdleTailMs;
     qsizetype m_maxLineBytes = LineAssembler::DefaultMaxLineBytes;
     qsizetype m_maxReadBytes = FileFollower::DefaultMaxReadBytes;
 

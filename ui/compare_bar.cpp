@@ -94,8 +94,8 @@ CompareBar::CompareBar(Workspace* workspace, RunsTableModel* table, ChartGrid* g
     connect(m_color, &QComboBox::currentIndexChanged, this,
         [this] { m_comparison->setColorBy(m_color->currentData().toString()); });
     connect(m_comparison, &RunComparison::changed, this, &CompareBar::scheduleRefresh);
-    for (auto signal : { &QAbstractItemModel::layoutChanged, &QAbstractItemModel::modelReset })
-        connect(m_table, signal, this, &CompareBar::scheduleRefresh);
+    connect(m_table, &QAbstractItemModel::layoutChanged, this, &CompareBar::scheduleRefresh);
+    connect(m_table, &QAbstractItemModel::modelReset, this, &CompareBar::scheduleRefresh);
     connect(m_table, &QAbstractItemModel::rowsInserted, this, &CompareBar::scheduleRefresh);
     connect(m_table, &QAbstractItemModel::rowsRemoved, this, &CompareBar::scheduleRefresh);
     connect(m_table, &QAbstractItemModel::columnsInserted, this, &CompareBar::scheduleRefresh);

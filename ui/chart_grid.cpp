@@ -256,6 +256,7 @@ void ChartGrid::setRunGroups(const QHash<int, RunGroup>& groups)
             continue;
         entry->second.group = it->group >= 0 ? it->group : entry->second.defaultGroup;
         entry->second.groupName = it->group >= 0 ? it->name : QString();
+        entry->second.groupColor = it->group >= 0 ? it->color : QColor();
     }
     applyRunsToAll();
     scheduleRefresh();
@@ -291,7 +292,8 @@ QList<ChartRun> ChartGrid::chartRuns() const
         const Run* run = runOf(id);
         if (!run)
             continue;
-        QColor color = entry.color;
+        const bool banded = m_options.groupMode == GroupMode::MeanBand;
+        QColor color = banded && entry.groupColor.isValid() ? entry.groupColor : entry.color;
         if (m_highlighted >= 0 && id != m_highlighted
             && (entry.group < 0 || entry.group != highlightedGroup
                 || m_options.groupMode != GroupMode::MeanBand))

@@ -77,6 +77,7 @@ public:
     {
         int group = -1; // -1: back to the default (the run's source)
         QString name; // names the band ("optimizer=adamw"); "" = by its members
+        QColor color; // the band's colour (invalid: its first member's)
     };
     void setRunGroups(const QHash<int, RunGroup>& groups);
     // This run drawn as is and every other one faded (a legend entry hovered); -1: none.
@@ -151,6 +152,7 @@ private:
         int group = -1;
         int defaultGroup = -1; // the group addRun gave (the source), for setRunGroups' -1
         QString groupName;
+        QColor groupColor;
         std::size_t seriesSeen = 0; // how many of run->series were scanned for keys
         QColor color;
     };

@@ -101,15 +101,30 @@ CompareBar::CompareBar(Workspace* workspace, RunsTableModel* table, ChartGrid* g
     connect(m_table, &QAbstractItemModel::columnsInserted, this, &CompareBar::scheduleRefresh);
     connect(m_table, &QAbstractItemModel::dataChanged, this, &CompareBar::scheduleRefresh);
 
-    connect(m_legend, &RunLegend::highlightRequested, m_grid, &ChartGrid::setHighlightedRun);
-    connect(m_legend, &RunLegend::toggleRequested, this, [this](int runId) {
-        if (m_hooks.isVisible && m_hooks.setVisible)
-            m_hooks.setVisible(runId, !m_hooks.isVisible(runId));
+    // A group's entry stands for its members: highlighting its first highlights the band.
+    connect(m_legend, &RunLegend::highlightRequested, this, [this](int id) {
+        const QList<int> members = m_groupMembers.value(id);
+        m_grid->setHighlightedRun(members.isEmpty() ? id : members.front());
+    });
+    connect(m_legend, &RunLegend::toggleRequested, this, [this](int id) {
+        if (!m_hooks.isVisible || !m_hooks.setVisible)
+            return;
+        const QList<int> members = m_groupMembers.value(id, { id });
+        bool anyShown = false;
+        for (int runId : members)
+            anyShown = anyShown || m_hooks.isVisible(runId);
+        for (int runId : members)
+            m_hooks.setVisible(runId, !anyShown);
         scheduleRefresh();
     });
-    connect(m_legend, &RunLegend::soloRequested, this, [this](int runId) {
+    connect(m_legend, &RunLegend::soloRequested, this, [this](int id) {
+        const QList<int> members = m_groupMembers.value(id, { id });
         if (m_hooks.showOnly)
-            m_hooks.showOnly(runId);
+            m_hooks.showOnly(members.front());
+        if (m_hooks.setVisible) {
+            for (int runId : members)
+                m_hooks.setVisible(runId, true);
+        }
         scheduleRefresh();
     });
     m_grid->setChartLegendsShown(false);
@@ -176,12 +191,28 @@ void CompareBar::refreshLegend()
     }
     names = RunNames::elideApart(names, MaxNameChars);
     QList<RunLegend::Entry> entries;
+    // Grouped: the bands first, named by the field's value, in their colour.
+    m_groupMembers.clear();
+    if (m_grid->options().groupMode == GroupMode::MeanBand) {
+        for (const RunComparison::GroupInfo& g : m_comparison->groups()) {
+            const int id = -2 - g.id;
+            m_groupMembers.insert(id, g.members);
+            bool shown = false;
+            for (int runId : g.members)
+                shown = shown || (m_hooks.isVisible ? m_hooks.isVisible(runId) : true);
+            entries.push_back({ id,
+                RunNames::elideApart({ g.label }, MaxNameChars).value(0)
+                    + QStringLiteral(" (%1)").arg(g.members.size()),
+                g.color, shown });
+        }
+    }
+    const int groupEntries = static_cast<int>(entries.size());
     for (int i = 0; i < order.size(); ++i) {
         const int id = order[i];
         entries.push_back({ id, names.value(i), m_grid->runColor(id),
             m_hooks.isVisible ? m_hooks.isVisible(id) : true });
     }
-    m_legend->setEntries(std::move(entries), total);
+    m_legend->setEntries(std::move(entries), total + groupEntries);
     m_legend->setColorBar(m_comparison->colorBy(), m_table->colorRange());
 }
 

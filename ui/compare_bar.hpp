@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QHash>
+#include <QList>
 #include <QWidget>
 
 #include <functional>
@@ -64,6 +66,7 @@ private:
     ChartGrid* m_grid;
     RunComparison* m_comparison;
     Hooks m_hooks;
+    QHash<int, QList<int>> m_groupMembers; // legend id of a group entry (-2 - group) -> its runs
     QComboBox* m_group = nullptr;
     QComboBox* m_color = nullptr;
     RunLegend* m_legend = nullptr;

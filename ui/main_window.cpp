@@ -868,6 +868,8 @@ void MainWindow::pushOptions()
     m_chartGrid->setIgnoreOutliers(m_options.ignoreOutliers);
     m_chartGrid->setGroupMode(m_options.groupMode);
     m_eventsModel->setXAxisMode(m_options.xMode);
+    if (m_compareBar)
+        m_compareBar->scheduleRefresh(); // the legend lists bands in Mean + min/max
     syncToolBar();
 }
 

@@ -23,7 +23,10 @@ RunComparison::RunComparison(
         // run_begin (and so the key) comes with the run's first records.
         connect(m_workspace, &Workspace::runsAppended, this, &RunComparison::regroup);
         connect(m_workspace, &Workspace::runRemoved, this,
-            [this](int runId) { m_groupNameOf.remove(runId); });
+            [this](int runId) {
+                m_groupNameOf.remove(runId);
+                m_groupOf.remove(runId);
+            });
     }
     pushColors();
 }
@@ -34,6 +37,7 @@ void RunComparison::setGroupBy(const QString& field)
         return;
     m_groups.setField(field);
     m_groupNameOf.clear();
+    m_groupOf.clear();
     regroup({});
     emit changed();
 }
@@ -79,10 +83,56 @@ void RunComparison::regroup(const QList<int>& runIds)
         if (!runIds.isEmpty() && known != m_groupNameOf.cend() && *known == g.label)
             continue; // appended records of a run already in its group: O(1)
         m_groupNameOf.insert(id, g.label);
+        if (g.id >= 0)
+            m_groupOf.insert(id, g.id);
+        else
+            m_groupOf.remove(id);
         changes.insert(id, { g.id, g.label });
     }
-    if (!changes.isEmpty() || runIds.isEmpty())
-        m_grid->setRunGroups(changes);
+    if (changes.isEmpty() && !runIds.isEmpty())
+        return;
+    // A band is drawn in its first member's colour: give the members of each group the band's.
+    QHash<int, ChartGrid::RunGroup> all;
+    for (const GroupInfo& g : groups()) {
+        for (int id : g.members)
+            all.insert(id, { g.id, g.label, g.color });
+    }
+    for (auto it = changes.begin(); it != changes.end(); ++it) {
+        if (!all.contains(it.key()))
+            all.insert(it.key(), it.value());
+    }
+    m_grid->setRunGroups(all);
+    if (!changes.isEmpty())
+        emit changed();
+}
+
+QList<RunComparison::GroupInfo> RunComparison::groups() const
+{
+    QList<GroupInfo> out;
+    if (!m_groups.isActive() || !m_workspace)
+        return out;
+    QHash<int, int> index; // group id -> position in out
+    for (int id : m_workspace->runIds()) {
+        const auto g = m_groupOf.constFind(id);
+        if (g == m_groupOf.cend())
+            continue;
+        auto at = index.constFind(*g);
+        if (at == index.cend()) {
+            at = index.insert(*g, static_cast<int>(out.size()));
+            out.push_back({ *g, m_groupNameOf.value(id), QColor(), {} });
+        }
+        out[*at].members.push_back(id);
+    }
+    for (GroupInfo& g : out) {
+        const Rgb first = m_table->colorOf(g.members.front());
+        bool shared = first != 0;
+        for (int id : g.members)
+            shared = shared && m_table->colorOf(id) == first;
+        g.color = QColor::fromRgb(shared
+                ? first
+                : m_groupColors.categorical(g.label));
+    }
+    return out;
 }
 
 void RunComparison::pushColors()
@@ -95,6 +145,8 @@ void RunComparison::pushColors()
             colors.insert(id, QColor::fromRgb(rgb));
     }
     m_grid->setRunColors(colors);
+    if (m_groups.isActive())
+        regroup({}); // band colours follow their members'
     emit changed();
 }
 

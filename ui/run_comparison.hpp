@@ -1,6 +1,10 @@
 #pragma once
 
+#include "run_colors.hpp"
 #include "run_group_ids.hpp"
+
+#include <QColor>
+#include <QHash>
 
 #include <QObject>
 #include <QPointer>
@@ -37,6 +41,17 @@ public:
     // runs table (config.lr, ...), each once.
     QStringList fieldChoices() const;
 
+    // The groups of the field (empty when not grouping by one), in the order first seen. A
+    // band's colour is its members' when they share one, else a palette colour of its own.
+    struct GroupInfo
+    {
+        int id = -1;
+        QString label;
+        QColor color;
+        QList<int> members;
+    };
+    QList<GroupInfo> groups() const;
+
 signals:
     void changed(); // fields, groups or colours changed: the legend and colour bar redraw
 
@@ -49,6 +64,8 @@ private:
     QPointer<ChartGrid> m_grid;
     RunGroupIds m_groups;
     QHash<int, QString> m_groupNameOf; // the group label each run was given (-1 runs absent)
+    QHash<int, int> m_groupOf; // run -> group id (grouping by a field only)
+    mutable RunColors m_groupColors; // palette colours of group labels
 };
 
 } // namespace viewer

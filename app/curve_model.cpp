@@ -174,6 +174,8 @@ void CurveModel::rebuildCurves()
             const QString folder = QFileInfo(source).dir().dirName();
             if (!sameSource && !folder.isEmpty() && folder != QLatin1String("."))
                 name = folder;
+            if (!members.front()->groupName.isEmpty())
+                name = members.front()->groupName;
             curve->name = QStringLiteral("%1 (mean of %2)").arg(name).arg(members.size());
         }
         m_curves.push_back(std::move(curve));

@@ -27,6 +27,7 @@ struct CurveRun
     int runId = -1;
     const Run* run = nullptr;
     int group = -1; // runs sharing a group are averaged in GroupMode::MeanBand
+    QString groupName; // names the group's curve ("optimizer=adamw"); "" = by its members
 };
 
 // One drawn line: a run (Overlay, or a group of one) or a group's mean with its min/max band
@@ -65,6 +66,11 @@ struct CurveValue
     double raw = 0.0; // unsmoothed value (the group min in MeanBand)
     double rawMax = 0.0; // MeanBand: the group max
     std::uint32_t record = 0;
+    // MeanBand: the members holding the min and the max at x (-1 and "" when not known).
+    int minRunId = -1;
+    int maxRunId = -1;
+    QString minName;
+    QString maxName;
 };
 
 // Everything a chart of one metric knows that is not pixels: which runs and curves, their

@@ -4,6 +4,7 @@
 #include "chart_markers.hpp"
 #include "chart_overlay.hpp"
 #include "curve_geometry.hpp"
+#include "hover_values.hpp"
 #include "plain_label.hpp"
 #include "run.hpp"
 #include "series_layer.hpp"
@@ -29,6 +30,8 @@ namespace {
 
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int MaxNameChars = 60; // legend and hover names; the full name is in the runs panel
+constexpr int MaxHoverRows = 10; // curves listed in the hover box; the rest are counted
+constexpr int MaxMemberChars = 30; // a group's min/max member names in the hover box
 constexpr qreal HoverReach = 5.0; // pixels: markers this close to the cursor are described
 constexpr int InteractionFrameMs = 12; // wheel/drag redraws: at most one per frame
 
@@ -100,10 +103,18 @@ void MetricChart::setRuns(const QList<ChartRun>& runs)
     QList<CurveRun> curveRuns;
     m_colors.clear();
     for (const ChartRun& r : runs) {
-        curveRuns.push_back({ r.runId, r.run, r.group });
+        curveRuns.push_back({ r.runId, r.run, r.group, r.groupName });
         m_colors.insert(r.runId, r.color); // the last one of an id wins, as the lookups did
     }
     m_model.setRuns(curveRuns);
+    m_dirty = true;
+}
+
+void MetricChart::setLegendShown(bool shown)
+{
+    if (shown == m_legendShown)
+        return;
+    m_legendShown = shown;
     m_dirty = true;
 }
 
@@ -244,20 +255,21 @@ void MetricChart::resizeEvent(QResizeEvent* event)
 void MetricChart::updateLegend()
 {
     const auto& curves = m_model.curves();
-    while (m_legendSeries.size() < curves.size()) {
+    const std::size_t entries = m_legendShown ? curves.size() : 0;
+    while (m_legendSeries.size() < entries) {
         auto* s = new QLineSeries;
         chart()->addSeries(s);
         s->attachAxis(m_axes->x());
         s->attachAxis(m_axes->y());
         m_legendSeries.push_back(s);
     }
-    while (m_legendSeries.size() > curves.size()) {
+    while (m_legendSeries.size() > entries) {
         QLineSeries* s = m_legendSeries.back();
         m_legendSeries.pop_back();
         chart()->removeSeries(s);
         delete s;
     }
-    for (std::size_t i = 0; i < curves.size(); ++i) {
+    for (std::size_t i = 0; i < entries; ++i) {
         const QString label = plainLabel(curves[i]->name, MaxNameChars).toHtmlEscaped();
         if (m_legendSeries[i]->name() != label)
             m_legendSeries[i]->setName(label);
@@ -266,8 +278,8 @@ void MetricChart::updateLegend()
             m_legendSeries[i]->setPen(QPen(color, 2.0));
     }
     // One run needs no legend (the runs panel shows its color); two or more, or a group, do.
-    chart()->legend()->setVisible(
-        curves.size() > 1 || (curves.size() == 1 && curves.front()->isGroup()));
+    chart()->legend()->setVisible(m_legendShown
+        && (curves.size() > 1 || (curves.size() == 1 && curves.front()->isGroup())));
 }
 
 void MetricChart::refresh()
@@ -512,11 +524,21 @@ void MetricChart::hoverAt(const QPointF& pos)
     lines.push_back({ QColor(),
         xModeTitle(options.xMode) + QLatin1Char(' ') + formatX(options.xMode, x), false });
     const bool smoothing = options.smoothing != SmoothingKind::None;
-    for (const CurveValue& v : m_model.valuesAt(x)) {
+    // Sorted by value, at most MaxHoverRows around the line nearest the cursor (issue 12).
+    const HoverValues::Window window =
+        HoverValues::window(m_model.valuesAt(x), m_mapping.yAt(pos.y()), MaxHoverRows);
+    if (window.moreAbove > 0)
+        lines.push_back({ QColor(), QStringLiteral("+%1 more above").arg(window.moreAbove), false });
+    for (const CurveValue& v : window.rows) {
         QString text = plainLabel(v.name, MaxNameChars) + QStringLiteral(": ");
         if (v.group) {
-            text += formatValue(v.value) + QStringLiteral("  [") + formatValue(v.raw)
-                + QStringLiteral(", ") + formatValue(v.rawMax) + QLatin1Char(']');
+            auto named = [](double value, const QString& member) {
+                return member.isEmpty() ? formatValue(value)
+                                        : formatValue(value) + QStringLiteral(" (")
+                        + plainLabel(member, MaxMemberChars) + QLatin1Char(')');
+            };
+            text += formatValue(v.value) + QStringLiteral("  [") + named(v.raw, v.minName)
+                + QStringLiteral(", ") + named(v.rawMax, v.maxName) + QLatin1Char(']');
         } else {
             text += formatValue(v.value);
             if (smoothing)
@@ -531,6 +553,8 @@ void MetricChart::hoverAt(const QPointF& pos)
             text += QStringLiteral("  (x <= 0: not drawn on a log axis)");
         lines.push_back({ m_colors.value(v.runId), text, !std::isfinite(v.value) });
     }
+    if (window.moreBelow > 0)
+        lines.push_back({ QColor(), QStringLiteral("+%1 more below").arg(window.moreBelow), false });
     // Non-finite points under the cursor, which have no line to hover.
     const PixelColumns cols = columns();
     const qreal dpr = devicePixelRatioF();

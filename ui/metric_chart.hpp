@@ -36,6 +36,7 @@ struct ChartRun
     const Run* run = nullptr;
     QColor color;
     int group = -1; // runs sharing a group are averaged in GroupMode::MeanBand
+    QString groupName; // names the group's band ("optimizer=adamw"); "" = by its members
 };
 
 // What the chart shows under the cursor for one curve: the point nearest in x (full resolution).
@@ -81,6 +82,9 @@ public:
         return m_runs;
     }
     void setOptions(const ChartOptions& options);
+    // Off: no Qt Charts legend (a window-level legend lists the runs; issue 15: an empty legend
+    // series per run per chart costs too much with thousands of runs). On by default.
+    void setLegendShown(bool shown);
     const ChartOptions& options() const
     {
         return m_model.options();
@@ -275,6 +279,7 @@ private:
     PlotMapping m_pressMapping;
     double m_syncedX;
     bool m_wheelZooms = true;
+    bool m_legendShown = true;
 };
 
 } // namespace viewer

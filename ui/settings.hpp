@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QStringList>
+#include <QVariantMap>
 
 #include <memory>
 
@@ -63,6 +64,14 @@ public:
     void setMetricSearch(const QString& text, bool regex);
     QStringList uncheckedMetrics() const;
     void setUncheckedMetrics(const QStringList& keys);
+
+    // The run colours (RunColors::toVariant): a run id keeps its colour across restarts. And the
+    // "group by" / "colour by" fields ("" = the defaults).
+    QVariantMap runColors() const;
+    void setRunColors(const QVariantMap& colors);
+    QString groupBy() const;
+    QString colorBy() const;
+    void setCompareFields(const QString& groupBy, const QString& colorBy);
 
     QByteArray windowGeometry() const;
     QByteArray windowState() const;

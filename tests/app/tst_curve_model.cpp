@@ -1,6 +1,7 @@
 // The chart's widget-free curve model: which curves, x and y ranges (followed: points appended
 // after a draw), group aggregates, hover values, smoothing and CSV rows, without a widget.
 #include "curve_model.hpp"
+#include "hover_values.hpp"
 #include "smoothed_curves.hpp"
 #include "smoothing.hpp"
 #include "test_runs.hpp"
@@ -66,6 +67,59 @@ private slots:
         QCOMPARE(values.front().value, 5.0);
         QCOMPARE(values.front().raw, 4.0);
         QCOMPARE(values.front().rawMax, 6.0);
+        // The hover names the members holding the min and the max (issue 12).
+        QCOMPARE(values.front().minRunId, 1);
+        QCOMPARE(values.front().maxRunId, 2);
+        QCOMPARE(values.front().minName, QStringLiteral("a"));
+        QCOMPARE(values.front().maxName, QStringLiteral("b"));
+        // A group named by the field it was grouped by.
+        model.setRuns({ { 1, &a, 7, QStringLiteral("job=x") }, { 2, &b, 7, QStringLiteral("job=x") } });
+        model.update();
+        QCOMPARE(model.curves().front()->name, QStringLiteral("job=x (mean of 2)"));
+    }
+
+    void hoverWindow_data()
+    {
+        QTest::addColumn<QList<double>>("values");
+        QTest::addColumn<double>("cursorY");
+        QTest::addColumn<int>("maxRows");
+        QTest::addColumn<QList<double>>("rows");
+        QTest::addColumn<int>("above");
+        QTest::addColumn<int>("below");
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        QTest::newRow("few: all, sorted high to low")
+            << QList<double> { 1, 3, 2 } << 0.0 << 10 << QList<double> { 3, 2, 1 } << 0 << 0;
+        QTest::newRow("around the cursor")
+            << QList<double> { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 } << 4.9 << 3
+            << QList<double> { 6, 5, 4 } << 3 << 4;
+        QTest::newRow("cursor above every line")
+            << QList<double> { 0, 1, 2, 3, 4, 5 } << 99.0 << 2 << QList<double> { 5, 4 } << 0
+            << 4;
+        QTest::newRow("cursor below every line")
+            << QList<double> { 0, 1, 2, 3, 4, 5 } << -9.0 << 2 << QList<double> { 1, 0 } << 4
+            << 0;
+        QTest::newRow("NaN last, never nearest")
+            << QList<double> { nan, 2, nan, 1 } << 1.0 << 2 << QList<double> { 2, 1 } << 0 << 2;
+    }
+    void hoverWindow()
+    {
+        QFETCH(QList<double>, values);
+        QFETCH(double, cursorY);
+        QFETCH(int, maxRows);
+        QList<CurveValue> in;
+        for (double v : values) {
+            CurveValue c;
+            c.runId = int(in.size());
+            c.value = v;
+            in << c;
+        }
+        const HoverValues::Window w = HoverValues::window(in, cursorY, maxRows);
+        QList<double> rows;
+        for (const CurveValue& c : w.rows)
+            rows << c.value;
+        QTEST(rows, "rows");
+        QTEST(w.moreAbove, "above");
+        QTEST(w.moreBelow, "below");
     }
 
     void xRangeFixedOrData()

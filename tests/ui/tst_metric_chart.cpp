@@ -449,11 +449,34 @@ private slots:
         QVERIFY(std::abs(hovered.at(0).at(0).toDouble() - 20) < 0.5);
         const auto& lines = chart->overlay()->hoverLines();
         QCOMPARE(lines.size(), std::size_t(3));
-        QCOMPARE(lines[1].text, QStringLiteral("a: 20"));
-        QCOMPARE(lines[2].text, QStringLiteral("b: 40"));
+        // Sorted by value, highest first, as the lines lie on the plot (issue 12).
+        QCOMPARE(lines[1].text, QStringLiteral("b: 40"));
+        QCOMPARE(lines[2].text, QStringLiteral("a: 20"));
         QVERIFY(!std::isnan(chart->overlay()->crosshair()));
         chart->clearHover();
         QVERIFY(chart->overlay()->hoverLines().empty());
+    }
+
+    // 30 runs: at most 10 rows around the cursor's line, the rest counted (issue 12).
+    void hoverShowsTenRowsAndCountsTheRest()
+    {
+        std::vector<Run> runs;
+        runs.reserve(30);
+        for (int k = 0; k < 30; ++k)
+            runs.push_back(makeRun(QStringLiteral("r%1").arg(k), Loss, 100,
+                [k](int i) { return double(k) + 0.001 * i; }));
+        QList<const Run*> pointers;
+        for (const Run& r : runs)
+            pointers << &r;
+        auto chart = chartOf(Loss, pointers);
+        chart->hoverAt(QPointF(chart->mapping().px(50), chart->mapping().py(15.0)));
+        const auto& lines = chart->overlay()->hoverLines();
+        QStringList texts;
+        for (const auto& l : lines)
+            texts << l.text;
+        QVERIFY2(lines.size() <= 13, qPrintable(texts.join(" | ")));
+        QVERIFY2(texts.contains(QStringLiteral("r15: 15.05")), qPrintable(texts.join(" | ")));
+        QVERIFY2(texts.filter(QStringLiteral(" more ")).size() == 2, qPrintable(texts.join(" | ")));
     }
 
     void renderIsNotBlank()

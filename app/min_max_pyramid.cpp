@@ -201,7 +201,7 @@ int MinMaxPyramid::decompose(std::size_t first, std::size_t last, Piece* pieces)
     for (;;) {
         const std::size_t pf = (f + B - 1) / B;
         const std::size_t pl = l / B;
-        if (static_cast<std::size_t>(level + 1) >= m_levels.size() || pf >= pl) {
+        if (static_cast<std::size_t>(level) + 1 >= m_levels.size() || pf >= pl) {
             pieces[nLeft++] = { level, f, l };
             break;
         }

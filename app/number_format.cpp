@@ -104,7 +104,7 @@ QString NumberFormat::duration(double s, double resolution)
         const int decimals = resolution >= 1
             ? 0
             : std::clamp(static_cast<int>(std::ceil(-std::log10(resolution) - 1e-9)), 0, 9);
-        const QString text = seconds(s, decimals);
+        QString text = seconds(s, decimals);
         if (text != QStringLiteral("60 s"))
             return text;
         s = Minute; // 59.9996 s at millisecond resolution reads as a minute

@@ -562,6 +562,7 @@ void RunsTableModel::recolor()
     const std::vector<Rgb> colors = m_colorBy.isEmpty()
         ? [&] {
               std::vector<Rgb> out;
+              out.reserve(keys.size());
               for (const FieldValue& k : keys)
                   out.push_back(m_colors.categorical(k.text));
               m_colorRange = {};

@@ -535,6 +535,7 @@ void ChartGrid::setXAxisMode(XAxisMode mode)
 {
     setOptionEverywhere([mode](ChartOptions& o) {
         o.xMode = mode;
+        o.xModeChosen = true;
         if (mode == XAxisMode::Wall)
             o.logX = false;
     });
@@ -547,6 +548,7 @@ void ChartGrid::setSmoothing(SmoothingKind kind, double param)
     setOptionEverywhere([kind, param](ChartOptions& o) {
         o.smoothing = kind;
         o.smoothingParam = param;
+        o.smoothingChosen = true;
     });
 }
 

@@ -288,6 +288,7 @@ void MainWindow::createToolBar()
     m_xMode->setToolTip(tr("What the x axis shows (Ctrl+1 to Ctrl+6)"));
     connect(m_xMode, &QComboBox::activated, this, [this](int i) {
         m_options.xMode = static_cast<XAxisMode>(m_xMode->itemData(i).toInt());
+        m_options.xModeChosen = true;
         pushOptions();
     });
     bar->addWidget(m_xMode);
@@ -409,6 +410,7 @@ void MainWindow::createMenus()
         m_xModeActions->addAction(a);
         connect(a, &QAction::triggered, this, [this, mode] {
             m_options.xMode = mode;
+            m_options.xModeChosen = true;
             pushOptions();
         });
     }
@@ -536,10 +538,13 @@ void MainWindow::applyCommandLine(const CommandLineOptions& options)
         m_tagFilter->showOnly(*options.tags);
     if (options.metricsRegex)
         m_metricPanel->setSearch(*options.metricsRegex, true);
-    if (options.xMode)
+    if (options.xMode) {
         m_options.xMode = *options.xMode;
+        m_options.xModeChosen = true;
+    }
     if (options.smoothing) {
         m_options.smoothing = *options.smoothing;
+        m_options.smoothingChosen = true;
         if (*options.smoothing == SmoothingKind::Ema)
             m_emaWeight = options.smoothingParam;
         else if (*options.smoothing == SmoothingKind::MovingAverage)
@@ -877,6 +882,7 @@ void MainWindow::syncToolBar()
 void MainWindow::onSmoothingKindChanged(int index)
 {
     m_options.smoothing = static_cast<SmoothingKind>(m_smoothingKind->itemData(index).toInt());
+    m_options.smoothingChosen = true;
     pushOptions();
 }
 

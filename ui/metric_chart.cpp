@@ -4,6 +4,7 @@
 #include "chart_markers.hpp"
 #include "chart_overlay.hpp"
 #include "curve_geometry.hpp"
+#include "number_format.hpp"
 #include "plain_label.hpp"
 #include "run.hpp"
 #include "series_layer.hpp"
@@ -509,10 +510,15 @@ void MetricChart::hoverAt(const QPointF& pos)
     }
     const double x = m_mapping.xAt(pos.x());
     std::vector<ChartOverlay::TextLine> lines;
+    const QList<CurveValue> values = m_model.valuesAt(x);
+    // The header shows x as it was logged: the nearest point's (step 1712, not the cursor's
+    // 1712.1291).
     lines.push_back({ QColor(),
-        xModeTitle(options.xMode) + QLatin1Char(' ') + formatX(options.xMode, x), false });
+        xModeTitle(options.xMode) + QLatin1Char(' ')
+            + formatX(options.xMode, values.isEmpty() ? x : values.first().x),
+        false });
     const bool smoothing = options.smoothing != SmoothingKind::None;
-    for (const CurveValue& v : m_model.valuesAt(x)) {
+    for (const CurveValue& v : values) {
         QString text = plainLabel(v.name, MaxNameChars) + QStringLiteral(": ");
         if (v.group) {
             text += formatValue(v.value) + QStringLiteral("  [") + formatValue(v.raw)
@@ -677,11 +683,9 @@ QString MetricChart::formatX(XAxisMode mode, double x)
         return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(std::llround(x * 1000.0)))
             .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
     case XAxisMode::Relative:
-        return QString::number(x, 'f', x < 100 ? 3 : 1) + QStringLiteral(" s");
+        return NumberFormat::duration(x);
     default:
-        if (x == std::floor(x) && std::abs(x) < 1e15)
-            return QString::number(static_cast<qint64>(x));
-        return QString::number(x, 'g', 8);
+        return NumberFormat::logged(x); // integer steps as integers
     }
 }
 

@@ -53,7 +53,9 @@ bool robustRange(const std::vector<YRange::Part>& parts, bool log, double& lo, d
     std::vector<double> pool;
     pool.reserve(std::min(total, cap) + parts.size() * 2);
     std::vector<std::pair<std::size_t, std::size_t>> slices; // each part's [begin, end) in pool
-    for (const YRange::Part& part : parts) {
+    std::vector<std::size_t> sliceParts; // the part of each slice
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+        const YRange::Part& part = parts[p];
         const std::size_t begin = pool.size();
         const std::vector<double>& y = *part.y;
         for (const IndexRange& r : part.inside) {
@@ -66,8 +68,24 @@ bool robustRange(const std::vector<YRange::Part>& parts, bool log, double& lo, d
                 pool.push_back(log ? std::log10(v) : v);
             }
         }
-        if (pool.size() > begin)
+        if (pool.size() > begin) {
             slices.emplace_back(begin, pool.size());
+            sliceParts.push_back(p);
+        }
+    }
+    // The newest point of each curve (the last one inside [x0, x1]: a followed run's newest sits
+    // at x1) is the one the user watches: it always counts, unless its curve diverged.
+    std::vector<double> newest(parts.size(), std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+        const YRange::Part& part = parts[p];
+        if (part.inside.empty())
+            continue;
+        const std::size_t last = std::min<std::size_t>(part.inside.back().last, part.y->size());
+        if (last == 0 || last <= part.inside.back().first)
+            continue;
+        const double v = (*part.y)[last - 1];
+        if (std::isfinite(v) && (!log || v > 0))
+            newest[p] = log ? std::log10(v) : v;
     }
     if (pool.empty())
         return false;
@@ -119,6 +137,13 @@ bool robustRange(const std::vector<YRange::Part>& parts, bool log, double& lo, d
     hi = -Inf;
     for (const double v : kept) {
         if (v >= fenceLo && v <= fenceHi) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+    }
+    for (std::size_t i = 0; i < slices.size(); ++i) {
+        const double v = newest[sliceParts[i]];
+        if (!diverged[i] && !std::isnan(v)) {
             lo = std::min(lo, v);
             hi = std::max(hi, v);
         }

@@ -117,6 +117,7 @@ private slots:
         CurveModel model(Loss);
         ChartOptions options;
         options.xMode = XAxisMode(xMode);
+        options.smoothingChosen = true; // none: the raw newest point is the drawn one
         model.setOptions(options);
         model.setRuns({ { 1, &a, -1 } });
         if (followed)

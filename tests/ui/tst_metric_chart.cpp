@@ -296,7 +296,9 @@ private slots:
     {
         Run run = makeRun(
             "a", Loss, 1'000'000, [](int i) { return i == 654'321 ? 1000.0 : std::sin(i * 1e-3); });
-        auto chart = chartOf(Loss, { &run });
+        ChartOptions kept; // outliers kept: the spike sets the range
+        kept.ignoreOutliers = false;
+        auto chart = chartOf(Loss, { &run }, kept);
         QVERIFY(chart->yMax() >= 1000.0);
         double top = 1e9;
         for (const QPolygonF& p : chart->seriesLayer()->curves()[0].pieces) {
@@ -314,9 +316,11 @@ private slots:
             "a", Loss, 10'000, [](int i) { return i == 5000 ? 1e6 : 1.0 + (i % 10) * 0.01; });
         ChartOptions kept;
         kept.ignoreOutliers = false;
+        kept.smoothingChosen = true; // none: the raw spike is the drawn line
         auto chart = chartOf(Loss, { &run }, kept);
         QVERIFY(chart->yMax() >= 1e6);
         ChartOptions o; // ignoring outliers is the default (issue 13)
+        o.smoothingChosen = true;
         chart->setOptions(o);
         chart->refresh();
         QVERIFY2(chart->yMax() < 1.2, qPrintable(QString::number(chart->yMax())));
@@ -336,6 +340,7 @@ private slots:
         ChartOptions o;
         o.logX = true;
         o.logY = true;
+        o.smoothingChosen = true;
         auto chart = chartOf(Loss, { &run }, o);
         // True log axes, labelled at their values' log positions: powers of ten over x (3
         // decades), 1-2-5 over y (under 2 decades), never linear near zero.
@@ -520,6 +525,7 @@ private slots:
         chart->setRuns({ { 1, &run, QColor(255, 0, 255), -1 } });
         ChartOptions options;
         options.xMode = XAxisMode(xMode);
+        options.smoothingChosen = true; // none: the raw newest point is the drawn one
         chart->setOptions(options);
         QImage image = chart->renderImage(QSize(800, 400));
         if (followed) {
@@ -537,7 +543,7 @@ private slots:
         // The line end or dot in the pixels at the right edge of the plot, at the newest value.
         const int right = static_cast<int>(std::floor(plot.right())) - 1;
         int drawn = 0;
-        for (int px = right - 3; px <= right; ++px) {
+        for (int px = right - 3; px <= right + 1; ++px) { // right + 1: the newest point's own column
             for (int y = static_cast<int>(py) - 3; y <= static_cast<int>(py) + 3; ++y) {
                 const QRgb p = image.pixel(px, y);
                 if (qRed(p) > 200 && qBlue(p) > 200 && qGreen(p) < 170)

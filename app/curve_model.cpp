@@ -442,7 +442,8 @@ std::pair<double, double> CurveModel::yRange(double x0, double x1) const
                 smoothed ? m_smoothing->pyramid(curve->runId) : nullptr;
             if (smoothed && smoothedPyramid) {
                 parts.push_back({ smoothed, smoothedPyramid,
-                    YRange::pointsInside(segments, xOf, x0, x1), &curve->line.points });
+                    YRange::pointsInside(segments, xOf, x0, x1), &curve->line.points,
+                    &s->values() });
                 continue;
             }
             parts.push_back({ &s->values(), &s->pyramid(),

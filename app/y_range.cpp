@@ -50,22 +50,30 @@ bool robustRange(const std::vector<YRange::Part>& parts, bool log, double& lo, d
     while (total / stride > cap)
         stride *= 2;
 
-    std::vector<double> pool;
+    std::vector<double> pool; // the values that set the fence (raw ones for a smoothed line)
+    std::vector<double> drawn; // the drawn value at the same point (NaN: none)
     pool.reserve(std::min(total, cap) + parts.size() * 2);
+    drawn.reserve(pool.capacity());
     std::vector<std::pair<std::size_t, std::size_t>> slices; // each part's [begin, end) in pool
     std::vector<std::size_t> sliceParts; // the part of each slice
     for (std::size_t p = 0; p < parts.size(); ++p) {
         const YRange::Part& part = parts[p];
         const std::size_t begin = pool.size();
         const std::vector<double>& y = *part.y;
+        const std::vector<double>& fenceY =
+            part.raw && part.raw->size() == y.size() ? *part.raw : y;
+        const auto usable = [log](double v) { return std::isfinite(v) && (!log || v > 0); };
         for (const IndexRange& r : part.inside) {
             const std::size_t last = std::min<std::size_t>(r.last, y.size());
             // Positions fixed in absolute index: the range stays put while the view pans.
             for (std::size_t i = (r.first + stride - 1) / stride * stride; i < last; i += stride) {
-                const double v = y[i];
-                if (!std::isfinite(v) || (log && !(v > 0)))
+                const double v = fenceY[i];
+                if (!usable(v))
                     continue;
                 pool.push_back(log ? std::log10(v) : v);
+                const double d = y[i];
+                drawn.push_back(usable(d) ? (log ? std::log10(d) : d)
+                                          : std::numeric_limits<double>::quiet_NaN());
             }
         }
         if (pool.size() > begin) {
@@ -76,6 +84,7 @@ bool robustRange(const std::vector<YRange::Part>& parts, bool log, double& lo, d
     // The newest point of each curve (the last one inside [x0, x1]: a followed run's newest sits
     // at x1) is the one the user watches: it always counts, unless its curve diverged.
     std::vector<double> newest(parts.size(), std::numeric_limits<double>::quiet_NaN());
+    std::vector<double> rawNewest(parts.size(), std::numeric_limits<double>::quiet_NaN());
     for (std::size_t p = 0; p < parts.size(); ++p) {
         const YRange::Part& part = parts[p];
         if (part.inside.empty())
@@ -86,6 +95,14 @@ bool robustRange(const std::vector<YRange::Part>& parts, bool log, double& lo, d
         const double v = (*part.y)[last - 1];
         if (std::isfinite(v) && (!log || v > 0))
             newest[p] = log ? std::log10(v) : v;
+        // A smoothed line's newest value counts as far as its raw newest value reaches.
+        if (part.raw && part.raw->size() == part.y->size()) {
+            const double r = (*part.raw)[last - 1];
+            if (!(std::isfinite(r) && (!log || r > 0)))
+                newest[p] = std::numeric_limits<double>::quiet_NaN();
+            else
+                rawNewest[p] = log ? std::log10(r) : r;
+        }
     }
     if (pool.empty())
         return false;
@@ -97,13 +114,14 @@ bool robustRange(const std::vector<YRange::Part>& parts, bool log, double& lo, d
     if (slices.size() >= 3) {
         std::vector<double> medians;
         std::vector<double> spreads;
+        std::vector<double> work = pool; // quantile() reorders; pool stays parallel to drawn
         for (const auto& [b, e] : slices) {
-            const double q1 = quantile(pool, b, e, 0.25);
-            const double q3 = quantile(pool, b, e, 0.75);
-            medians.push_back(quantile(pool, b, e, 0.5));
+            const double q1 = quantile(work, b, e, 0.25);
+            const double q3 = quantile(work, b, e, 0.75);
+            medians.push_back(quantile(work, b, e, 0.5));
             spreads.push_back(q3 - q1);
         }
-        std::vector<double> work = medians;
+        work = medians;
         const double center = quantile(work, 0, work.size(), 0.5);
         for (std::size_t i = 0; i < work.size(); ++i)
             work[i] = std::abs(medians[i] - center);
@@ -135,14 +153,22 @@ bool robustRange(const std::vector<YRange::Part>& parts, bool log, double& lo, d
     const double fenceHi = qb + width;
     lo = Inf;
     hi = -Inf;
-    for (const double v : kept) {
-        if (v >= fenceLo && v <= fenceHi) {
-            lo = std::min(lo, v);
-            hi = std::max(hi, v);
+    for (std::size_t i = 0; i < slices.size(); ++i) {
+        if (diverged[i])
+            continue;
+        for (std::size_t j = slices[i].first; j < slices[i].second; ++j) {
+            const double v = drawn[j];
+            if (v >= fenceLo && v <= fenceHi) {
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+            }
         }
     }
     for (std::size_t i = 0; i < slices.size(); ++i) {
         const double v = newest[sliceParts[i]];
+        const double r = rawNewest[sliceParts[i]];
+        if (!std::isnan(r) && !(v >= std::min(fenceLo, r) && v <= std::max(fenceHi, r)))
+            continue;
         if (!diverged[i] && !std::isnan(v)) {
             lo = std::min(lo, v);
             hi = std::max(hi, v);

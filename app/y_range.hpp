@@ -46,6 +46,10 @@ public:
         const MinMaxPyramid* pyramid = nullptr; // describes all of *y
         std::vector<IndexRange> inside; // points with x in [x0, x1] (pointsInside)
         const std::vector<QPointF>* decimated = nullptr; // log axis: the drawn (x, y) points
+        // A smoothed line: its raw values (same indices), which set the outlier fence. An EMA
+        // carries one 9.5e307 over a thousand points: the smoothed values inside the fence of the
+        // raw ones fit the plot, the rest is clipped at the edge.
+        const std::vector<double>* raw = nullptr;
     };
     struct Options
     {

@@ -133,7 +133,8 @@ void ChartAxes::applyRanges(const PlotMapping& mapping, const QSizeF& size)
     } else if (m_x == m_axes[1]) {
         configureLogAxis(static_cast<QCategoryAxis*>(m_x), mapping.x0, mapping.x1, w, 70);
     } else if (m_x == m_axes[0]) {
-        configureLinearAxis(static_cast<QCategoryAxis*>(m_x), mapping.x0, mapping.x1, w, 90, m_xStyle);
+        configureLinearAxis(
+            static_cast<QCategoryAxis*>(m_x), mapping.x0, mapping.x1, w, 60, m_xStyle);
     }
     if (m_y == m_axes[4])
         configureLogAxis(static_cast<QCategoryAxis*>(m_y), mapping.y0, mapping.y1, h, 30);

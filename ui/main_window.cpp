@@ -538,6 +538,8 @@ void MainWindow::applyCommandLine(const CommandLineOptions& options)
         m_tagFilter->showOnly(*options.tags);
     if (options.metricsRegex)
         m_metricPanel->setSearch(*options.metricsRegex, true);
+    if (options.logY)
+        m_options.logY = true;
     if (options.xMode) {
         m_options.xMode = *options.xMode;
         m_options.xModeChosen = true;
@@ -833,8 +835,9 @@ void MainWindow::pushOptions()
         m_options.smoothingParam = m_emaWeight;
     else if (m_options.smoothing == SmoothingKind::MovingAverage)
         m_options.smoothingParam = m_movingAverageWindow;
-    m_chartGrid->setXAxisMode(m_options.xMode);
-    m_chartGrid->setSmoothing(m_options.smoothing, m_options.smoothingParam);
+    m_chartGrid->setXAxisMode(m_options.xMode, m_options.xModeChosen);
+    m_chartGrid->setSmoothing(
+        m_options.smoothing, m_options.smoothingParam, m_options.smoothingChosen);
     m_chartGrid->setLogScale(m_options.logX, m_options.logY);
     m_chartGrid->setIgnoreOutliers(m_options.ignoreOutliers);
     m_chartGrid->setGroupMode(m_options.groupMode);

@@ -265,6 +265,29 @@ private slots:
         }
     }
 
+    // With smoothing, the range fits the smoothed line, inside the outlier fence of the raw
+    // values: an EMA 0.6 that carries one 9.5e307 over a thousand points is clipped, not fitted.
+    void smoothedLineFitsInsideTheRawFence()
+    {
+        std::vector<double> raw = noisyLoss(2000);
+        raw[1000] = 9.5e307;
+        std::vector<double> ema(raw.size());
+        double e = 0;
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            e = 0.6 * e + 0.4 * raw[i];
+            ema[i] = e / (1 - std::pow(0.6, double(i + 1)));
+        }
+        MinMaxPyramid pyramid;
+        pyramid.rebuild(ema);
+        YRange::Part part;
+        part.y = &ema;
+        part.pyramid = &pyramid;
+        part.inside = { { 0, std::uint32_t(ema.size()) } };
+        part.raw = &raw;
+        const auto [lo, hi] = YRange::automatic({ part }, 0.0, 2000.0, YRange::Options {});
+        QVERIFY2(lo > 0.8 && hi < 1.2, qPrintable(QStringLiteral("%1 .. %2").arg(lo).arg(hi)));
+    }
+
     void logAxisUsesDrawnPoints()
     {
         // On a log axis the decimated points give the smallest positive value; the newest one,

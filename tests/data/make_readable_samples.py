@@ -50,7 +50,7 @@ def spikes():
             loss = 1e6
         if step == 1000:
             loss = 9.5e307
-        yield {"ts": 1732800000.0 + step, "tag": "step_end", "step": step, "loss": loss}
+        yield {"ts": 1732800000.0 + step, "tag": "step_end", "step": step, "context": {"loss": loss}}
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 
 #include <QDateTimeAxis>
 #include <QCategoryAxis>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 #include <QValueAxis>
@@ -332,6 +333,44 @@ private slots:
                 top = std::min(top, q.y());
         }
         QVERIFY(top < chart->mapping().rect.top());
+    }
+
+    // Issue 13: an outlier the y range leaves out is marked at the edge it leaves by (in the
+    // run's color), and the NaN markers of two runs sit on two rows, never one merged bar.
+    void outliersMarkedAndNanRowsPerRun()
+    {
+        Run a = makeRun("a", Loss, 60, [](int i) {
+            return i == 5 ? 1e6 : i == 30 ? NaN : 1.0 + 0.1 * std::sin(i);
+        });
+        Run b = makeRun("b", Loss, 60, [](int i) { return i == 40 ? NaN : 1.0 + 0.1 * std::cos(i); });
+        auto chart = chartOf(Loss, { &a, &b });
+        QVERIFY2(chart->yMax() < 2.0, qPrintable(QString::number(chart->yMax())));
+        const auto& curves = chart->seriesLayer()->curves();
+        QCOMPARE(curves.size(), std::size_t(2));
+        QCOMPARE(curves[0].abovePx.size(), std::size_t(1));
+        QVERIFY(std::abs(curves[0].abovePx[0] - chart->mapping().px(5)) < 3.0);
+        QVERIFY(curves[1].abovePx.empty());
+        QCOMPARE(curves[0].nanPx.size(), std::size_t(1));
+        QCOMPARE(curves[1].nanPx.size(), std::size_t(1));
+        QVERIFY(curves[0].markerRow != curves[1].markerRow);
+    }
+
+    // Issue 13: tick labels from AxisTicks: SI steps on x, distinct labels on a narrow y range.
+    void tickLabelsReadable()
+    {
+        Run run = makeRun("a", Loss, 250'001, [](int i) { return 5e-05 + (i % 7) * 1e-12; });
+        ChartOptions o;
+        o.smoothingChosen = true;
+        auto chart = chartOf(Loss, { &run }, o);
+        auto* xAxis = qobject_cast<QCategoryAxis*>(chart->xAxis());
+        auto* yAxis = qobject_cast<QCategoryAxis*>(chart->yAxis());
+        QVERIFY(xAxis && yAxis);
+        const QStringList x = xAxis->categoriesLabels();
+        QVERIFY2(x.contains(QStringLiteral("100k")) && x.contains(QStringLiteral("200k")),
+            qPrintable(x.join(' ')));
+        const QStringList y = yAxis->categoriesLabels();
+        QVERIFY2(y.size() >= 2 && QSet<QString>(y.begin(), y.end()).size() == y.size(),
+            qPrintable(y.join(' ')));
     }
 
     void logScales()

@@ -2,6 +2,8 @@
 
 #include "x_axis_mode.hpp"
 
+#include <cstddef>
+
 namespace viewer {
 
 // Which of the engine's smoothings (app/smoothing.hpp) a chart draws, on full-resolution values.
@@ -24,11 +26,21 @@ enum class GroupMode
 struct ChartOptions
 {
     XAxisMode xMode = XAxisMode::Step;
+    // False while the user has not chosen an x mode (no --x, menu, or remembered choice): a chart
+    // then shows Step as GlobalStep when a shown run's step counter restarts (issue 13: the
+    // Python logger counts steps per epoch, and Step overlays every epoch on 0..59).
+    bool xModeChosen = false;
     SmoothingKind smoothing = SmoothingKind::None;
     double smoothingParam = 0.6; // EMA weight 0..0.999, or moving-average window in points
+    // False while the user has not chosen a smoothing (first run, no --smoothing): a chart of a
+    // step_end series with more than DefaultSmoothingMinPoints points in a shown run then draws
+    // TensorBoard's EMA 0.6, others none (README, "Readable by default").
+    bool smoothingChosen = false;
+    static constexpr std::size_t DefaultSmoothingMinPoints = 500;
+    static constexpr double DefaultEmaWeight = 0.6;
     bool logX = false;
     bool logY = false;
-    bool ignoreOutliers = false;
+    bool ignoreOutliers = true; // as TensorBoard: one spike must not flatten a chart (YRange)
     GroupMode groupMode = GroupMode::Overlay;
 
     bool operator==(const ChartOptions&) const = default;

@@ -19,6 +19,19 @@ namespace viewer {
 using SeriesX::pointX;
 using SeriesX::segmentsOf;
 
+namespace {
+
+// Where a series' line breaks in an x mode: at every restart, except in GlobalStep mode where
+// only an x going back (a resume from a checkpoint) breaks it.
+std::vector<std::uint32_t> segmentStartsIn(
+    const Series& s, XAxisMode mode, const RecordTable::XColumn& column)
+{
+    return mode == XAxisMode::GlobalStep ? SeriesX::segmentStartsWhereXGoesBack(s, column)
+                                         : s.segmentStarts();
+}
+
+} // namespace
+
 CurveModel::CurveModel(QString key)
     : m_key(std::move(key))
     , m_smoothing(std::make_unique<SmoothedCurves>(m_key))
@@ -30,6 +43,7 @@ CurveModel::~CurveModel() = default;
 void CurveModel::setRuns(const QList<CurveRun>& runs)
 {
     m_runs = runs;
+    applyOptions(effective(m_requested));
     QHash<int, const Run*> shown;
     for (const CurveRun& r : m_runs)
         shown.insert(r.runId, r.run);
@@ -37,7 +51,41 @@ void CurveModel::setRuns(const QList<CurveRun>& runs)
     m_curves.clear();
 }
 
+ChartOptions CurveModel::effective(const ChartOptions& requested) const
+{
+    ChartOptions o = requested;
+    if (!o.smoothingChosen && o.smoothing == SmoothingKind::None
+        && m_key.startsWith(QLatin1String("step_end/"))) {
+        for (const CurveRun& r : m_runs) {
+            const Series* s = seriesOf(r.runId);
+            if (s && s->size() > ChartOptions::DefaultSmoothingMinPoints) {
+                o.smoothing = SmoothingKind::Ema;
+                o.smoothingParam = ChartOptions::DefaultEmaWeight;
+                break;
+            }
+        }
+    }
+    if (o.xModeChosen || o.xMode != XAxisMode::Step)
+        return o;
+    for (const CurveRun& r : m_runs) {
+        if (r.run && r.run->findSeries(m_key) >= 0 && r.run->records.stepCounterRestarts()) {
+            o.xMode = XAxisMode::GlobalStep;
+            break;
+        }
+    }
+    return o;
+}
+
 bool CurveModel::setOptions(const ChartOptions& options)
+{
+    if (options == m_requested)
+        return false;
+    m_requested = options;
+    applyOptions(effective(options));
+    return true;
+}
+
+bool CurveModel::applyOptions(const ChartOptions& options)
 {
     if (options == m_options)
         return false;
@@ -111,7 +159,7 @@ bool CurveModel::dataXExtent(double& x0, double& x1) const
             continue;
         const auto column = run->records.xColumn(m_options.xMode);
         auto xOf = [&](std::size_t i) { return pointX(*s, column, i); };
-        for (const auto& [b, e] : segmentsOf(*s)) {
+        for (const auto& [b, e] : segmentsOf(*s, segmentStartsIn(*s, m_options.xMode, column))) {
             double a = 0;
             double z = 0;
             if (SeriesX::segmentExtent(b, e, xOf, m_options.logX, a, z)) {
@@ -185,6 +233,10 @@ void CurveModel::rebuildCurves()
 void CurveModel::update()
 {
     m_decimationStale = true; // data, options or runs may have changed since the last one
+    // A step counter that restarted since (a followed run entered its second epoch).
+    if ((!m_requested.xModeChosen && m_options.xMode == XAxisMode::Step)
+        || (!m_requested.smoothingChosen && m_options.smoothing == SmoothingKind::None))
+        applyOptions(effective(m_requested));
     if (m_curves.empty())
         rebuildCurves();
     if (m_options.smoothing != SmoothingKind::None) {
@@ -346,7 +398,15 @@ void CurveModel::decimate(const PixelColumns& cols)
         if (!s)
             continue;
         const auto column = run->records.xColumn(m_options.xMode);
-        Decimator::decimate(*s, column, cols, curve->raw);
+        const std::vector<std::uint32_t> starts = segmentStartsIn(*s, m_options.xMode, column);
+        Decimator::Source rawSource;
+        rawSource.values = &s->values();
+        rawSource.pyramid = &s->pyramid();
+        rawSource.records = &s->records();
+        rawSource.xColumn = column;
+        rawSource.segmentStarts = &starts;
+        rawSource.nonFinite = &s->nonFinite();
+        Decimator::decimate(rawSource, cols, curve->raw);
         const std::vector<double>* smoothed = smoothedValues(curve->runId);
         curve->lineIsSmoothed = smoothed != nullptr;
         if (smoothed) {
@@ -355,7 +415,7 @@ void CurveModel::decimate(const PixelColumns& cols)
             src.pyramid = m_smoothing->pyramid(curve->runId);
             src.records = &s->records();
             src.xColumn = column;
-            src.segmentStarts = &s->segmentStarts();
+            src.segmentStarts = &starts;
             src.nonFinite = &s->nonFinite(); // smoothing keeps NaN/Inf exactly where they are
             Decimator::decimate(src, cols, curve->line);
         }
@@ -366,8 +426,9 @@ std::pair<double, double> CurveModel::yRange(double x0, double x1) const
 {
     if (m_fixedY)
         return *m_fixedY;
-    // What the y range looks at: the raw values of each run (a smoothed line lies inside them),
-    // or a group's min and max.
+    // What the y range looks at: the drawn line of each run (its smoothed values when smoothing
+    // is on: the range fits the smoothed lines, the faint raw shadow may be clipped), or a
+    // group's min and max.
     std::vector<YRange::Part> parts;
     for (const auto& curve : m_curves) {
         if (!curve->isGroup()) {
@@ -377,8 +438,18 @@ std::pair<double, double> CurveModel::yRange(double x0, double x1) const
                 continue;
             const auto column = run->records.xColumn(m_options.xMode);
             auto xOf = [&](std::size_t i) { return pointX(*s, column, i); };
+            const auto segments = segmentsOf(*s, segmentStartsIn(*s, m_options.xMode, column));
+            const std::vector<double>* smoothed = smoothedValues(curve->runId);
+            const MinMaxPyramid* smoothedPyramid =
+                smoothed ? m_smoothing->pyramid(curve->runId) : nullptr;
+            if (smoothed && smoothedPyramid) {
+                parts.push_back({ smoothed, smoothedPyramid,
+                    YRange::pointsInside(segments, xOf, x0, x1), &curve->line.points,
+                    &s->values() });
+                continue;
+            }
             parts.push_back({ &s->values(), &s->pyramid(),
-                YRange::pointsInside(segmentsOf(*s), xOf, x0, x1), &curve->raw.points });
+                YRange::pointsInside(segments, xOf, x0, x1), &curve->raw.points });
             continue;
         }
         const GroupAggregate& agg = curve->aggregate;

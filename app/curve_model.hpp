@@ -97,6 +97,8 @@ public:
     }
     // False when nothing changed. A new x mode or log x puts both ranges back to automatic.
     bool setOptions(const ChartOptions& options);
+    // The options in effect: as set, except an x mode the user has not chosen (Step) becomes
+    // GlobalStep once a shown run's step counter restarts (RecordTable::stepCounterRestarts).
     const ChartOptions& options() const
     {
         return m_options;
@@ -166,12 +168,15 @@ public:
 
 private:
     void rebuildCurves();
+    ChartOptions effective(const ChartOptions& requested) const;
+    bool applyOptions(const ChartOptions& options); // the effective ones
     void updateAggregate(Curve& curve);
     bool extendAggregate(Curve& curve); // false: rebuild it whole
 
     QString m_key;
     QList<CurveRun> m_runs;
-    ChartOptions m_options;
+    ChartOptions m_requested; // as set
+    ChartOptions m_options; // in effect
     std::optional<std::pair<double, double>> m_fixedX;
     std::optional<std::pair<double, double>> m_fixedY;
     std::vector<std::unique_ptr<Curve>> m_curves; // empty: rebuilt from m_runs at update()

@@ -19,12 +19,31 @@ inline double pointX(const Series& s, const RecordTable::XColumn& column, std::s
     return column.values ? column.values[r] - column.offset : static_cast<double>(r);
 }
 
+// The segment starts of a series where x itself goes back (or has no value): in GlobalStep mode
+// a restart of the step counter continues the count, and the line joins the passes; a resume
+// from a checkpoint still goes back, and still starts a segment.
+inline std::vector<std::uint32_t> segmentStartsWhereXGoesBack(
+    const Series& s, const RecordTable::XColumn& column)
+{
+    std::vector<std::uint32_t> out;
+    for (std::uint32_t start : s.segmentStarts()) {
+        if (start == 0 || start >= s.size())
+            continue;
+        const double a = pointX(s, column, start - 1);
+        const double b = pointX(s, column, start);
+        if (!(b >= a))
+            out.push_back(start);
+    }
+    return out;
+}
+
 // [begin, end) point ranges of a series' segments (a restart starts a new one).
-inline std::vector<std::pair<std::size_t, std::size_t>> segmentsOf(const Series& s)
+inline std::vector<std::pair<std::size_t, std::size_t>> segmentsOf(
+    const Series& s, const std::vector<std::uint32_t>& starts)
 {
     std::vector<std::pair<std::size_t, std::size_t>> out;
     std::size_t begin = 0;
-    for (std::uint32_t start : s.segmentStarts()) {
+    for (std::uint32_t start : starts) {
         if (start > begin && start <= s.size())
             out.emplace_back(begin, start);
         begin = std::max<std::size_t>(begin, start);
@@ -32,6 +51,11 @@ inline std::vector<std::pair<std::size_t, std::size_t>> segmentsOf(const Series&
     if (begin < s.size())
         out.emplace_back(begin, s.size());
     return out;
+}
+
+inline std::vector<std::pair<std::size_t, std::size_t>> segmentsOf(const Series& s)
+{
+    return segmentsOf(s, s.segmentStarts());
 }
 
 // First index in [b, e) whose x is >= x (x is non-decreasing within a segment; a NaN x, a record

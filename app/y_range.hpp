@@ -16,13 +16,25 @@ class MinMaxPyramid;
 //
 // - What counts: the values of the points whose x lies in the shown x range [x0, x1], both ends
 //   included. The newest point of a followed run sits exactly at x1 (the automatic x range ends
-//   there), and it is the point the user watches: it always counts. Per curve: a run's raw values
-//   (a smoothed line lies inside them) or a group's min and max.
-// - Linear axis: the finite min and max of those values (min/max pyramid, O(log n) per segment),
-//   or, with "ignore outliers", their 0.1 % and 99.9 % quantiles (RobustRange); then 5 % padding.
-// - Log axis: the smallest positive and the largest value among the decimated points (each pixel
-//   column keeps its min, first and last), then 4 % of the decades as padding.
-// - Nothing to show: 0..1 (log: 0.1..10). NaN and +/-Inf never count (they are markers).
+//   there), and it is the point the user watches: it always counts. Per curve: a run's drawn values
+//   (its smoothed line when smoothing is on: the faint raw shadow may be clipped) or a group's min
+//   and max. NaN and +/-Inf never count (they are markers); a log axis counts values > 0 only.
+// - "Ignore outliers" (on by default, as in TensorBoard), computed over every visible curve
+//   together, not per curve, so one diverged run cannot flatten 22 healthy ones:
+//   1. each curve's finite values (log axis: log10 of the positive ones) are sampled (a common
+//      stride, fixed in absolute index, at most RobustRange::Options::maxSample in all);
+//   2. with 3 or more curves, a curve whose median lies more than DivergedSpread robust spreads
+//      from the median of the medians is a diverged run (mostly ramp): it does not set the range
+//      (it is still drawn, clipped at the edge with markers). Fewer than half of them only;
+//   3. the 5 % and 95 % quantiles qa, qb of the pooled sample, and the fence
+//      [qa - FenceFactor * (qb - qa), qb + FenceFactor * (qb - qa)]: the range is the least and
+//      greatest pooled value inside the fence. A loss of 1e6 among values near 1, or one 9.5e307,
+//      lies far outside and is dropped; the early part of a decaying loss curve mostly stays.
+//   Without "ignore outliers": the finite min and max (min/max pyramid, O(log n) per segment; log
+//   axis: the positive min and max among the decimated points, which keep each column's extremes).
+// - Padding: 5 % of the span (log: 4 % of the decades). Never overflows: a range near +/-DBL_MAX
+//   is clamped to finite doubles, a log range to [1e-300, DBL_MAX].
+// - Nothing to show: 0..1 (log: 0.1..10).
 // Pure functions; any thread.
 class YRange
 {
@@ -34,12 +46,20 @@ public:
         const MinMaxPyramid* pyramid = nullptr; // describes all of *y
         std::vector<IndexRange> inside; // points with x in [x0, x1] (pointsInside)
         const std::vector<QPointF>* decimated = nullptr; // log axis: the drawn (x, y) points
+        // A smoothed line: its raw values (same indices), which set the outlier fence. An EMA
+        // carries one 9.5e307 over a thousand points: the smoothed values inside the fence of the
+        // raw ones fit the plot, the rest is clipped at the edge.
+        const std::vector<double>* raw = nullptr;
     };
     struct Options
     {
         bool logY = false;
-        bool ignoreOutliers = false;
+        bool ignoreOutliers = true;
     };
+    static constexpr double LowerQuantile = 0.05;
+    static constexpr double UpperQuantile = 0.95;
+    static constexpr double FenceFactor = 1.0;
+    static constexpr double DivergedSpread = 10.0;
 
     // [first, last) index ranges of the points with x0 <= x <= x1, one per segment that has any.
     // segments: [begin, end) point ranges in which x is non-decreasing (a NaN x sorts first).

@@ -1,13 +1,12 @@
 #include "chart_axes.hpp"
 
-#include "log_ticks.hpp"
+#include "axis_ticks.hpp"
 
 #include <QCategoryAxis>
 #include <QChart>
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QLineSeries>
-#include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
@@ -16,72 +15,62 @@ namespace viewer {
 
 namespace {
 
-double niceStep(double range, double targetTicks)
+// Shows ticks on a category axis whose categories end at the tick positions (`at`, in the axis'
+// own coordinates: log10 of the value on a log axis), labelled by AxisTicks: distinct labels at
+// any range (QValueAxis' printf formats repeat "5e-05" seven times on a narrow range, print
+// large steps as "1000000" and durations as raw seconds; QLogValueAxis labels powers only).
+void showTicks(QCategoryAxis* axis, double a, double b, const std::vector<double>& at,
+    const QStringList& labels)
 {
-    if (!(range > 0) || !(targetTicks > 0))
-        return 1.0;
-    const double raw = range / targetTicks;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    const double r = raw / magnitude;
-    const double nice = r < 1.5 ? 1.0 : r < 3.0 ? 2.0 : r < 7.0 ? 5.0 : 10.0;
-    return nice * magnitude;
-}
-
-QString labelFormatFor(double step, double a, double b)
-{
-    const double magnitude = std::max(std::abs(a), std::abs(b));
-    if (magnitude >= 1e7 || step < 1e-5)
-        return QStringLiteral("%.4g");
-    const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
-    return QStringLiteral("%.%1f").arg(decimals);
-}
-
-void configureValueAxis(QValueAxis* axis, double a, double b, double pixels, double pixelsPerTick)
-{
-    const double step = niceStep(b - a, std::max(2.0, pixels / pixelsPerTick));
-    const QString format = labelFormatFor(step, a, b);
-    const bool changed = axis->tickType() != QValueAxis::TicksDynamic
-        || axis->tickInterval() != step || axis->labelFormat() != format;
-    axis->setTickType(QValueAxis::TicksDynamic);
-    axis->setTickAnchor(std::floor(a / step) * step);
-    axis->setTickInterval(step);
-    axis->setLabelFormat(format);
-    // Qt Charts 6.4 recomputes the tick positions on a range change only: a new interval with the
-    // same range keeps the old ticks on screen. Nudge the range to make it recompute.
-    if (changed && axis->min() == a && axis->max() == b)
-        axis->setRange(a, b + (b - a) * 1e-6);
-    axis->setRange(a, b);
-}
-
-// A log axis: a category axis over log10 of the range whose categories end at the ticks of
-// LogTicks, labelled with their values (QLogValueAxis labels powers of the base only).
-void configureLogAxis(
-    QCategoryAxis* axis, double lo, double hi, double pixels, double pixelsPerTick)
-{
-    const std::vector<double> ticks =
-        LogTicks::values(lo, hi, static_cast<int>(pixels / pixelsPerTick));
-    const QStringList labels = LogTicks::labels(ticks);
-    const double a = std::log10(lo);
-    const double b = std::log10(hi);
-    if (axis->categoriesLabels() != labels || axis->startValue() != a) {
+    if (!std::isfinite(a) || !std::isfinite(b) || !(b > a))
+        return;
+    bool same = axis->categoriesLabels() == labels && axis->startValue() == a;
+    for (std::size_t i = 0; same && i < at.size(); ++i)
+        same = axis->endValue(labels[static_cast<qsizetype>(i)]) == std::max(at[i], a);
+    if (!same) {
         for (const QString& label : axis->categoriesLabels())
             axis->remove(label);
         axis->setStartValue(a);
-        for (std::size_t i = 0; i < ticks.size(); ++i)
-            axis->append(labels[static_cast<qsizetype>(i)], std::max(std::log10(ticks[i]), a));
+        for (std::size_t i = 0; i < at.size(); ++i)
+            axis->append(labels[static_cast<qsizetype>(i)], std::max(at[i], a));
     }
     axis->setRange(a, b);
+}
+
+void configureLinearAxis(QCategoryAxis* axis, double a, double b, double pixels,
+    double pixelsPerTick, AxisTicks::Style style)
+{
+    const int maxTicks = std::max(2, static_cast<int>(pixels / pixelsPerTick));
+    const AxisTicks::Ticks ticks = AxisTicks::linear(a, b, maxTicks, style);
+    showTicks(axis, a, b, ticks.values, ticks.labels);
+}
+
+// A log axis: over log10 of the range (AxisTicks::logarithmic: overflow-safe up to DBL_MAX).
+void configureLogAxis(
+    QCategoryAxis* axis, double lo, double hi, double pixels, double pixelsPerTick)
+{
+    if (!(lo > 0) || !(hi > lo) || !std::isfinite(hi))
+        return;
+    const AxisTicks::Ticks ticks =
+        AxisTicks::logarithmic(lo, hi, std::max(2, static_cast<int>(pixels / pixelsPerTick)));
+    std::vector<double> at;
+    at.reserve(ticks.values.size());
+    for (double v : ticks.values)
+        at.push_back(std::log10(v));
+    showTicks(axis, std::log10(lo), std::log10(hi), at, ticks.labels);
 }
 
 } // namespace
 
 ChartAxes::ChartAxes(QChart* chart)
 {
+    auto* linearX = new QCategoryAxis;
     auto* logX = new QCategoryAxis;
+    auto* linearY = new QCategoryAxis;
     auto* logY = new QCategoryAxis;
-    for (QCategoryAxis* axis : { logX, logY })
+    for (QCategoryAxis* axis : { linearX, logX, linearY, logY })
         axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
-    m_axes = { new QValueAxis, logX, new QDateTimeAxis, new QValueAxis, logY };
+    m_axes = { linearX, logX, new QDateTimeAxis, linearY, logY };
     for (std::size_t i = 0; i < m_axes.size(); ++i) {
         m_axes[i]->setVisible(false);
         chart->addAxis(m_axes[i], i < 3 ? Qt::AlignBottom : Qt::AlignLeft);
@@ -91,6 +80,9 @@ ChartAxes::ChartAxes(QChart* chart)
 bool ChartAxes::select(const ChartOptions& options, const std::vector<QLineSeries*>& legendSeries)
 {
     const bool wall = options.xMode == XAxisMode::Wall;
+    m_xStyle = options.xMode == XAxisMode::Relative ? AxisTicks::Style::Duration
+        : options.xMode == XAxisMode::Epoch         ? AxisTicks::Style::Plain
+                                                    : AxisTicks::Style::Si;
     QAbstractAxis* wantX = wall ? m_axes[2] : options.logX ? m_axes[1] : m_axes[0];
     QAbstractAxis* wantY = options.logY ? m_axes[4] : m_axes[3];
     if (wantX == m_x && wantY == m_y)
@@ -138,15 +130,17 @@ void ChartAxes::applyRanges(const PlotMapping& mapping, const QSizeF& size)
         timeAxis->setRange(
             QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(std::floor(mapping.x0 * 1000.0))),
             QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(std::ceil(mapping.x1 * 1000.0))));
-    } else if (auto* logAxis = qobject_cast<QCategoryAxis*>(m_x)) {
-        configureLogAxis(logAxis, mapping.x0, mapping.x1, w, 70);
-    } else if (auto* valueAxis = qobject_cast<QValueAxis*>(m_x)) {
-        configureValueAxis(valueAxis, mapping.x0, mapping.x1, w, 90);
+    } else if (m_x == m_axes[1]) {
+        configureLogAxis(static_cast<QCategoryAxis*>(m_x), mapping.x0, mapping.x1, w, 70);
+    } else if (m_x == m_axes[0]) {
+        configureLinearAxis(
+            static_cast<QCategoryAxis*>(m_x), mapping.x0, mapping.x1, w, 60, m_xStyle);
     }
-    if (auto* logAxis = qobject_cast<QCategoryAxis*>(m_y))
-        configureLogAxis(logAxis, mapping.y0, mapping.y1, h, 30);
-    else if (auto* valueAxis = qobject_cast<QValueAxis*>(m_y))
-        configureValueAxis(valueAxis, mapping.y0, mapping.y1, h, 36);
+    if (m_y == m_axes[4])
+        configureLogAxis(static_cast<QCategoryAxis*>(m_y), mapping.y0, mapping.y1, h, 30);
+    else if (m_y == m_axes[3])
+        configureLinearAxis(static_cast<QCategoryAxis*>(m_y), mapping.y0, mapping.y1, h, 36,
+            AxisTicks::Style::Plain);
 }
 
 } // namespace viewer

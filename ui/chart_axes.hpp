@@ -1,5 +1,6 @@
 #pragma once
 
+#include "axis_ticks.hpp"
 #include "chart_options.hpp"
 #include "plot_mapping.hpp"
 
@@ -15,8 +16,9 @@ class QLineSeries;
 
 namespace viewer {
 
-// The axes of one MetricChart on its QChart: value, log (a category axis whose labels are the
-// LogTicks values) and date-time for x, value and log for y. Every axis type is created once and
+// The axes of one MetricChart on its QChart: linear and log (category axes whose categories end
+// at the AxisTicks ticks, with its distinct labels: "250k" steps, "1h 23m" durations, offset
+// notation on a narrow range) and date-time for x, linear and log for y. Every axis type is created once and
 // kept, only the active x and y axes are visible and attached: removing an axis from a QChart
 // leaves its labels and grid behind in Qt Charts 6.4 (its item groups are not children of the
 // axis item that gets hidden).
@@ -49,6 +51,7 @@ private:
     std::vector<QAbstractAxis*> m_axes; // value, log, time (x); value, log (y); owned by the chart
     QAbstractAxis* m_x = nullptr; // the visible ones
     QAbstractAxis* m_y = nullptr;
+    AxisTicks::Style m_xStyle = AxisTicks::Style::Si; // steps and counts; durations; epochs
 };
 
 } // namespace viewer

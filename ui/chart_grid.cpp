@@ -586,10 +586,11 @@ void ChartGrid::setOptionEverywhere(const std::function<void(ChartOptions&)>& ch
     scheduleRefresh();
 }
 
-void ChartGrid::setXAxisMode(XAxisMode mode)
+void ChartGrid::setXAxisMode(XAxisMode mode, bool chosen)
 {
-    setOptionEverywhere([mode](ChartOptions& o) {
+    setOptionEverywhere([mode, chosen](ChartOptions& o) {
         o.xMode = mode;
+        o.xModeChosen = chosen;
         if (mode == XAxisMode::Wall)
             o.logX = false;
     });
@@ -597,11 +598,12 @@ void ChartGrid::setXAxisMode(XAxisMode mode)
     applyXView(mode, true);
 }
 
-void ChartGrid::setSmoothing(SmoothingKind kind, double param)
+void ChartGrid::setSmoothing(SmoothingKind kind, double param, bool chosen)
 {
-    setOptionEverywhere([kind, param](ChartOptions& o) {
+    setOptionEverywhere([kind, param, chosen](ChartOptions& o) {
         o.smoothing = kind;
         o.smoothingParam = param;
+        o.smoothingChosen = chosen;
     });
 }
 

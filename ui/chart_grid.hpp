@@ -90,8 +90,9 @@ public:
     void setChartLegendsShown(bool shown);
 
     // Global settings: each applies to every chart (overriding what a chart's menu changed).
-    void setXAxisMode(XAxisMode mode);
-    void setSmoothing(SmoothingKind kind, double param);
+    // chosen: false for the automatic default (ChartOptions::xModeChosen, smoothingChosen).
+    void setXAxisMode(XAxisMode mode, bool chosen = true);
+    void setSmoothing(SmoothingKind kind, double param, bool chosen = true);
     void setLogScale(bool x, bool y);
     void setIgnoreOutliers(bool on);
     void setGroupMode(GroupMode mode);

@@ -10,6 +10,7 @@ namespace viewer {
 namespace {
 
 const QString OptNoFollow = QStringLiteral("no-follow");
+const QString OptLogY = QStringLiteral("log-y");
 const QString OptTags = QStringLiteral("tags");
 const QString OptMetrics = QStringLiteral("metrics");
 const QString OptXMode = QStringLiteral("x");
@@ -133,6 +134,7 @@ QString CommandLineOptions::helpText(const QString& programName)
         "\n"
         "Options:\n"
         "  --no-follow          read what the files hold now, do not follow appends\n"
+        "  --log-y              a log y axis on every chart\n"
         "  --tags LIST          show only these tags, comma separated (e.g. step_end,error)\n"
         "  --metrics REGEX      show only metrics whose key matches REGEX\n"
         "                       (keys look like step_end/loss, step_end/metrics/acc)\n"
@@ -171,6 +173,7 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
         { { QStringLiteral("h"), QStringLiteral("help"), QStringLiteral("?") }, QString() },
         { { QStringLiteral("v"), QStringLiteral("version") }, QString() },
         { OptNoFollow, QString() },
+        { OptLogY, QString() },
         { OptTags, QString(), QStringLiteral("LIST") },
         { OptMetrics, QString(), QStringLiteral("REGEX") },
         { OptXMode, QString(), QStringLiteral("MODE") },
@@ -209,6 +212,7 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
     if (options.paths.count(QStringLiteral("-")) > 1)
         return failed(QStringLiteral("standard input (-) can be given only once"));
     options.follow = !parser.isSet(OptNoFollow);
+    options.logY = parser.isSet(OptLogY);
 
     if (parser.isSet(OptTags)) {
         QStringList tags;

@@ -51,6 +51,7 @@ public:
     // against step_end/tokens_seen; see MetricXColumn). Set instead of xMode.
     std::optional<QString> xMetric;
     std::optional<SmoothingKind> smoothing; // --smoothing
+    bool logY = false; // --log-y: a log y axis on every chart
     double smoothingParam = 0.0; // EMA weight or moving-average window, with smoothing
     QString screenshotPath;
     QSize screenshotSize { 1400, 900 };

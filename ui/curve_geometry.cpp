@@ -114,7 +114,30 @@ std::vector<LayerCurve> CurveGeometry::build(const CurveModel& model,
             addClippedPiece(pts, bounds, out.pieces, out.dots);
         }
     };
+    // Finite points off the top or bottom of the plot (outliers the y range ignored): one marker
+    // per pixel column and edge.
+    auto clippedPx = [&](const DecimatedSeries& d, LayerCurve& out) {
+        qreal lastAbove = -1e9;
+        qreal lastBelow = -1e9;
+        for (const QPointF& p : d.points) {
+            if (!std::isfinite(p.y()) || !std::isfinite(p.x()))
+                continue;
+            const QPointF px = toPixel(p);
+            if (!std::isfinite(px.x()) || px.x() < plot.left() - 0.5 || px.x() > plot.right() + 0.5)
+                continue;
+            const qreal column = std::round(px.x() / 3.0) * 3.0; // at most one per 3 pixels
+            if (px.y() < plot.top() - 0.5 && column != lastAbove) {
+                out.abovePx.push_back(column);
+                lastAbove = column;
+            } else if (px.y() > plot.bottom() + 0.5 && column != lastBelow
+                && !(mapping.logY && !(p.y() > 0))) {
+                out.belowPx.push_back(column);
+                lastBelow = column;
+            }
+        }
+    };
     std::vector<LayerCurve> layers;
+    int markerRow = 0;
     const bool smoothing = model.options().smoothing != SmoothingKind::None;
     for (const auto& curve : model.curves()) {
         const QColor color = colors.value(curve->runId);
@@ -140,9 +163,12 @@ std::vector<LayerCurve> CurveGeometry::build(const CurveModel& model,
                 }
             }
             addPieces(curve->line, mean);
+            clippedPx(curve->line, mean);
             mean.nanPx = markerPx(curve->line.nanX);
             mean.posInfPx = markerPx(curve->line.posInfX);
             mean.negInfPx = markerPx(curve->line.negInfX);
+            if (!mean.nanPx.empty())
+                mean.markerRow = markerRow++;
             layers.push_back(std::move(mean));
             continue;
         }
@@ -157,17 +183,22 @@ std::vector<LayerCurve> CurveGeometry::build(const CurveModel& model,
         raw.nanPx = markerPx(curve->raw.nanX);
         raw.posInfPx = markerPx(curve->raw.posInfX);
         raw.negInfPx = markerPx(curve->raw.negInfX);
+        if (!raw.nanPx.empty())
+            raw.markerRow = markerRow++;
         if (smoothed) {
             LayerCurve line;
             line.color = color;
             line.width = 1.8;
+            line.markerRow = raw.markerRow;
             addPieces(curve->line, line);
+            clippedPx(curve->line, line);
             line.nanPx = std::move(raw.nanPx);
             line.posInfPx = std::move(raw.posInfPx);
             line.negInfPx = std::move(raw.negInfPx);
             layers.push_back(std::move(raw));
             layers.push_back(std::move(line));
         } else {
+            clippedPx(curve->raw, raw);
             layers.push_back(std::move(raw));
         }
     }

@@ -310,6 +310,7 @@ void MainWindow::createToolBar()
     m_xMode->setToolTip(tr("What the x axis shows (Ctrl+1 to Ctrl+6)"));
     connect(m_xMode, &QComboBox::activated, this, [this](int i) {
         m_options.xMode = static_cast<XAxisMode>(m_xMode->itemData(i).toInt());
+        m_options.xModeChosen = true;
         pushOptions();
     });
     bar->addWidget(m_xMode);
@@ -431,6 +432,7 @@ void MainWindow::createMenus()
         m_xModeActions->addAction(a);
         connect(a, &QAction::triggered, this, [this, mode] {
             m_options.xMode = mode;
+            m_options.xModeChosen = true;
             pushOptions();
         });
     }
@@ -564,10 +566,15 @@ void MainWindow::applyCommandLine(const CommandLineOptions& options)
         m_tagFilter->showOnly(*options.tags);
     if (options.metricsRegex)
         m_metricPanel->setSearch(*options.metricsRegex, true);
-    if (options.xMode)
+    if (options.logY)
+        m_options.logY = true;
+    if (options.xMode) {
         m_options.xMode = *options.xMode;
+        m_options.xModeChosen = true;
+    }
     if (options.smoothing) {
         m_options.smoothing = *options.smoothing;
+        m_options.smoothingChosen = true;
         if (*options.smoothing == SmoothingKind::Ema)
             m_emaWeight = options.smoothingParam;
         else if (*options.smoothing == SmoothingKind::MovingAverage)
@@ -862,8 +869,9 @@ void MainWindow::pushOptions()
         m_options.smoothingParam = m_emaWeight;
     else if (m_options.smoothing == SmoothingKind::MovingAverage)
         m_options.smoothingParam = m_movingAverageWindow;
-    m_chartGrid->setXAxisMode(m_options.xMode);
-    m_chartGrid->setSmoothing(m_options.smoothing, m_options.smoothingParam);
+    m_chartGrid->setXAxisMode(m_options.xMode, m_options.xModeChosen);
+    m_chartGrid->setSmoothing(
+        m_options.smoothing, m_options.smoothingParam, m_options.smoothingChosen);
     m_chartGrid->setLogScale(m_options.logX, m_options.logY);
     m_chartGrid->setIgnoreOutliers(m_options.ignoreOutliers);
     m_chartGrid->setGroupMode(m_options.groupMode);
@@ -913,6 +921,7 @@ void MainWindow::syncToolBar()
 void MainWindow::onSmoothingKindChanged(int index)
 {
     m_options.smoothing = static_cast<SmoothingKind>(m_smoothingKind->itemData(index).toInt());
+    m_options.smoothingChosen = true;
     pushOptions();
 }
 

@@ -5,6 +5,7 @@
 #include "chart_overlay.hpp"
 #include "curve_geometry.hpp"
 #include "hover_values.hpp"
+#include "number_format.hpp"
 #include "plain_label.hpp"
 #include "run.hpp"
 #include "series_layer.hpp"
@@ -521,12 +522,17 @@ void MetricChart::hoverAt(const QPointF& pos)
     }
     const double x = m_mapping.xAt(pos.x());
     std::vector<ChartOverlay::TextLine> lines;
+    const QList<CurveValue> values = m_model.valuesAt(x);
+    // The header shows x as it was logged: the nearest point's (step 1712, not the cursor's
+    // 1712.1291).
     lines.push_back({ QColor(),
-        xModeTitle(options.xMode) + QLatin1Char(' ') + formatX(options.xMode, x), false });
+        xModeTitle(options.xMode) + QLatin1Char(' ')
+            + formatX(options.xMode, values.isEmpty() ? x : values.first().x),
+        false });
     const bool smoothing = options.smoothing != SmoothingKind::None;
     // Sorted by value, at most MaxHoverRows around the line nearest the cursor (issue 12).
     const HoverValues::Window window =
-        HoverValues::window(m_model.valuesAt(x), m_mapping.yAt(pos.y()), MaxHoverRows);
+        HoverValues::window(values, m_mapping.yAt(pos.y()), MaxHoverRows);
     if (window.moreAbove > 0)
         lines.push_back({ QColor(), QStringLiteral("+%1 more above").arg(window.moreAbove), false });
     for (const CurveValue& v : window.rows) {
@@ -701,11 +707,9 @@ QString MetricChart::formatX(XAxisMode mode, double x)
         return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(std::llround(x * 1000.0)))
             .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
     case XAxisMode::Relative:
-        return QString::number(x, 'f', x < 100 ? 3 : 1) + QStringLiteral(" s");
+        return NumberFormat::duration(x);
     default:
-        if (x == std::floor(x) && std::abs(x) < 1e15)
-            return QString::number(static_cast<qint64>(x));
-        return QString::number(x, 'g', 8);
+        return NumberFormat::logged(x); // integer steps as integers
     }
 }
 

@@ -271,6 +271,7 @@ void MetricChart::contextMenuEvent(QContextMenuEvent* event)
         connect(a, &QAction::triggered, this, [apply, o, kind, param]() mutable {
             o.smoothing = kind;
             o.smoothingParam = param;
+            o.smoothingChosen = true;
             apply(o);
         });
     };
@@ -290,6 +291,7 @@ void MetricChart::contextMenuEvent(QContextMenuEvent* event)
         xGroup->addAction(a);
         connect(a, &QAction::triggered, this, [apply, o, mode]() mutable {
             o.xMode = mode;
+            o.xModeChosen = true;
             if (mode == XAxisMode::Wall)
                 o.logX = false;
             apply(o);

@@ -149,11 +149,27 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
         if (curve.faint)
             continue;
         if (!curve.nanPx.empty()) {
-            painter->setPen(QPen(NanColor, 2.0));
+            // In the run's color, each run on its own row: the first centred on the x axis line,
+            // the next ones above it.
+            painter->setPen(QPen(curve.color, 2.0));
+            const qreal y = bottom - std::min(curve.markerRow, 5) * (2 * s + 2);
             for (qreal x : curve.nanPx) {
-                // Centred on the x axis line, below the -Inf triangles that stand on it.
-                painter->drawLine(QPointF(x - s, bottom - s), QPointF(x + s, bottom + s));
-                painter->drawLine(QPointF(x - s, bottom + s), QPointF(x + s, bottom - s));
+                painter->drawLine(QPointF(x - s, y - s), QPointF(x + s, y + s));
+                painter->drawLine(QPointF(x - s, y + s), QPointF(x + s, y - s));
+            }
+        }
+        if (!curve.abovePx.empty() || !curve.belowPx.empty()) {
+            painter->setPen(QPen(curve.color, 1.5));
+            painter->setBrush(Qt::NoBrush);
+            const qreal w = 0.7 * s;
+            for (qreal x : curve.abovePx) {
+                const QPointF wedge[3] = { { x - w, top + 1.2 * w }, { x, top + 1 }, { x + w, top + 1.2 * w } };
+                painter->drawPolyline(wedge, 3);
+            }
+            for (qreal x : curve.belowPx) {
+                const QPointF wedge[3] = { { x - w, bottom - 1.2 * w }, { x, bottom - 1 },
+                    { x + w, bottom - 1.2 * w } };
+                painter->drawPolyline(wedge, 3);
             }
         }
         painter->setPen(QPen(NanColor, 1.0));

@@ -22,10 +22,17 @@ struct LayerCurve
     std::vector<qreal> nanPx;
     std::vector<qreal> posInfPx;
     std::vector<qreal> negInfPx;
+    // x pixels of finite points drawn off the top or bottom of the plot (the y range ignores
+    // outliers): a small open wedge at that edge, in the curve's color, so nothing is hidden.
+    std::vector<qreal> abovePx;
+    std::vector<qreal> belowPx;
+    // Row of this curve's NaN markers above the bottom edge (0: on it), one row per run so that
+    // the markers of several runs never merge into one bar.
+    int markerRow = 0;
 };
 
 // Paints the curves of one MetricChart inside its plot area: bands, faint raw lines, lines, then
-// the non-finite markers (NaN: a red x on the bottom edge; +Inf: a triangle pointing up at the top
+// the non-finite markers (NaN: an x in the run's color, one row per run at the bottom edge; +Inf: a triangle pointing up at the top
 // edge; -Inf: a triangle pointing down at the bottom edge), so a NaN is never just a silent gap.
 // GUI thread. Holds only pixel geometry: the chart re-decimates and calls setCurves() whenever the
 // range, size or data change, so a repaint (hover, expose) costs only the drawing of a few

@@ -94,14 +94,18 @@ Settings::~Settings() = default;
 ChartOptions Settings::chartOptions() const
 {
     ChartOptions o;
-    o.xMode = CommandLineOptions::parseXMode(m_settings->value(XModeKey).toString())
-                  .value_or(XAxisMode::Step);
+    const std::optional<XAxisMode> chosen =
+        CommandLineOptions::parseXMode(m_settings->value(XModeKey).toString());
+    o.xMode = chosen.value_or(XAxisMode::Step);
+    o.xModeChosen = chosen.has_value();
     o.smoothing = smoothingFromName(m_settings->value(SmoothingKey).toString());
+    // Remembered as the user left it; never chosen: the per-chart default (ChartOptions).
+    o.smoothingChosen = m_settings->contains(SmoothingKey);
     o.smoothingParam =
         o.smoothing == SmoothingKind::MovingAverage ? movingAverageWindow() : emaWeight();
     o.logX = m_settings->value(LogXKey, false).toBool();
     o.logY = m_settings->value(LogYKey, false).toBool();
-    o.ignoreOutliers = m_settings->value(OutliersKey, false).toBool();
+    o.ignoreOutliers = m_settings->value(OutliersKey, true).toBool();
     o.groupMode = m_settings->value(GroupKey).toString() == QLatin1String("mean-band")
         ? GroupMode::MeanBand
         : GroupMode::Overlay;
@@ -110,8 +114,12 @@ ChartOptions Settings::chartOptions() const
 
 void Settings::setChartOptions(const ChartOptions& o)
 {
-    m_settings->setValue(XModeKey, CommandLineOptions::xModeName(o.xMode));
-    m_settings->setValue(SmoothingKey, smoothingName(o.smoothing));
+    // Remembered only when chosen: otherwise the automatic choice (GlobalStep for restarting
+    // counters) stays automatic.
+    m_settings->setValue(
+        XModeKey, o.xModeChosen ? CommandLineOptions::xModeName(o.xMode) : QString());
+    if (o.smoothingChosen)
+        m_settings->setValue(SmoothingKey, smoothingName(o.smoothing));
     if (o.smoothing == SmoothingKind::Ema)
         setEmaWeight(o.smoothingParam);
     else if (o.smoothing == SmoothingKind::MovingAverage)

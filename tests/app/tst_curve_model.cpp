@@ -144,6 +144,51 @@ private slots:
 
     // Issue 11 item 2: the newest point, at the right edge of the automatic x range, is inside
     // the y range, drawn first or appended after a draw (following), in step and record x.
+    // Issue 13: what a chart shows when the user has chosen nothing. Steps 0..59 restarting every
+    // pass (the seed's Python logger): global step, one line across the passes, and the y range
+    // fits the smoothed line (EMA 0.6 above 500 points of a step_end series).
+    void automaticDefaults_data()
+    {
+        QTest::addColumn<int>("passes");
+        QTest::addColumn<bool>("chosen");
+        QTest::addColumn<int>("xMode");
+        QTest::addColumn<int>("smoothing");
+        QTest::addColumn<int>("pieces"); // of the drawn line
+        QTest::newRow("9 passes of 0..59") << 9 << false << int(XAxisMode::GlobalStep)
+                                           << int(SmoothingKind::Ema) << 1;
+        QTest::newRow("one pass: step, no smoothing")
+            << 1 << false << int(XAxisMode::Step) << int(SmoothingKind::None) << 1;
+        QTest::newRow("chosen: kept") << 9 << true << int(XAxisMode::Step)
+                                      << int(SmoothingKind::None) << 9;
+    }
+    void automaticDefaults()
+    {
+        QFETCH(int, passes);
+        QFETCH(bool, chosen);
+        QFETCH(int, xMode);
+        QFETCH(int, smoothing);
+        QFETCH(int, pieces);
+        Run a;
+        a.displayName = QStringLiteral("a");
+        for (int p = 0; p < passes; ++p) {
+            for (int step = 0; step < 60; ++step)
+                addStep(a, step, { { Loss, 1.0 + 0.1 * std::sin(step + p) } }, p > 0 && step == 0);
+        }
+        CurveModel model(Loss);
+        ChartOptions options;
+        options.xModeChosen = chosen;
+        options.smoothingChosen = chosen;
+        model.setOptions(options);
+        model.setRuns({ { 1, &a, -1 } });
+        draw(model);
+        QCOMPARE(int(model.options().xMode), xMode);
+        QCOMPARE(int(model.options().smoothing), smoothing);
+        QCOMPARE(model.curves().size(), std::size_t(1));
+        const Curve& curve = *model.curves().front();
+        const DecimatedSeries& line = curve.lineIsSmoothed ? curve.line : curve.raw;
+        QCOMPARE(int(line.pieceCount()), pieces);
+    }
+
     void newestPointInYRange_data()
     {
         QTest::addColumn<int>("xMode");
@@ -171,6 +216,7 @@ private slots:
         CurveModel model(Loss);
         ChartOptions options;
         options.xMode = XAxisMode(xMode);
+        options.smoothingChosen = true; // none: the raw newest point is the drawn one
         model.setOptions(options);
         model.setRuns({ { 1, &a, -1 } });
         if (followed)

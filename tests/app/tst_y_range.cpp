@@ -24,7 +24,37 @@ std::vector<double> ones(std::size_t n, double last)
     return y;
 }
 
+// A loss near 1 (0.9 .. 1.1, deterministic noise), n points.
+std::vector<double> noisyLoss(std::size_t n, double level = 1.0)
+{
+    std::vector<double> y(n);
+    for (std::size_t i = 0; i < n; ++i)
+        y[i] = level * (1.0 + 0.1 * std::sin(double(i) * 1.7));
+    return y;
+}
+
+std::vector<double> withValueAt(std::vector<double> y, std::size_t i, double v)
+{
+    y[i] = v;
+    return y;
+}
+
+// A run that diverges: healthy for a tenth of its points, then an exponential ramp to 1e8 (and
+// a few NaN at the end, as a diverged loss does).
+std::vector<double> diverging(std::size_t n)
+{
+    std::vector<double> y = noisyLoss(n);
+    for (std::size_t i = n / 10; i < n; ++i)
+        y[i] = std::pow(10.0, 8.0 * double(i - n / 10) / double(n - n / 10 - 1));
+    y.push_back(NaN);
+    return y;
+}
+
+using Curves = std::vector<std::vector<double>>;
+
 } // namespace
+
+Q_DECLARE_METATYPE(Curves)
 
 class TestYRange : public QObject
 {
@@ -147,6 +177,117 @@ private slots:
         QVERIFY(a < lo && b > hi);
     }
 
+    // Issue 13 item 2: the cases that made real logs unreadable, each over every curve together.
+    // The healthy values [healthyLo, healthyHi] must be inside the range and fill it: the range
+    // spans at most `fill` times their span (log axis: in decades). Nothing is infinite.
+    void readableByDefault_data()
+    {
+        QTest::addColumn<Curves>("curves");
+        QTest::addColumn<bool>("logY");
+        QTest::addColumn<bool>("ignoreOutliers");
+        QTest::addColumn<double>("healthyLo");
+        QTest::addColumn<double>("healthyHi");
+        QTest::addColumn<double>("fill");
+        const std::vector<double> loss = noisyLoss(60);
+        QTest::newRow("loss 1e6 at step 5") << Curves { withValueAt(loss, 5, 1e6) } << false << true
+                                            << 0.9 << 1.1 << 1.2;
+        QTest::newRow("a 9.5e307 value") << Curves { withValueAt(loss, 30, 9.5e307) } << false
+                                         << true << 0.9 << 1.1 << 1.2;
+        QTest::newRow("-9.5e307 and 9.5e307") << Curves { withValueAt(
+            withValueAt(loss, 30, 9.5e307), 31, -9.5e307) } << false << true << 0.9 << 1.1 << 1.2;
+        QTest::newRow("log y: a 9.5e307 value") << Curves { withValueAt(loss, 30, 9.5e307) } << true
+                                                << true << 0.9 << 1.1 << 1.3;
+        QTest::newRow("log y: 1e6 at step 5 and a 9.5e307 value")
+            << Curves { withValueAt(withValueAt(loss, 5, 1e6), 30, 9.5e307) } << true << true
+            << 0.9 << 1.1 << 1.3;
+        Curves sweep;
+        for (int r = 0; r < 22; ++r)
+            sweep.push_back(noisyLoss(500, 1.0 + 0.02 * r));
+        sweep.push_back(diverging(500));
+        sweep.push_back(diverging(500));
+        QTest::newRow("sweep of 24, 2 diverged") << sweep << false << true << 0.95 << 1.4 << 1.8;
+        QTest::newRow("sweep of 24, 2 diverged, log y")
+            << sweep << true << true << 0.95 << 1.4 << 3.0;
+        // Outliers kept (the user's choice): the range holds every value, and stays finite.
+        QTest::newRow("outliers kept: 9.5e307 finite")
+            << Curves { withValueAt(loss, 30, 9.5e307) } << false << false << 0.9 << 9.5e307
+            << 1.2;
+        QTest::newRow("outliers kept: -/+9.5e307 finite")
+            << Curves { withValueAt(withValueAt(loss, 30, 9.5e307), 31, -9.5e307) } << false
+            << false << -9.5e307 << 9.5e307 << 2.0;
+        QTest::newRow("outliers kept, log y: 9.5e307 finite")
+            << Curves { withValueAt(loss, 30, 9.5e307) } << true << false << 0.9 << 9.5e307
+            << 1.2;
+        QTest::newRow("outliers kept, log y: 1.7e308 finite")
+            << Curves { withValueAt(loss, 30, 1.7e308) } << true << false << 0.9 << 1.7e308
+            << 1.2;
+    }
+    void readableByDefault()
+    {
+        QFETCH(Curves, curves);
+        QFETCH(bool, logY);
+        QFETCH(bool, ignoreOutliers);
+        QFETCH(double, healthyLo);
+        QFETCH(double, healthyHi);
+        QFETCH(double, fill);
+        std::vector<MinMaxPyramid> pyramids(curves.size());
+        std::vector<std::vector<QPointF>> drawn(curves.size());
+        std::vector<YRange::Part> parts;
+        double x1 = 0;
+        for (std::size_t c = 0; c < curves.size(); ++c) {
+            pyramids[c].rebuild(curves[c]);
+            for (std::size_t i = 0; i < curves[c].size(); ++i)
+                drawn[c].emplace_back(double(i), curves[c][i]);
+            YRange::Part part;
+            part.y = &curves[c];
+            part.pyramid = &pyramids[c];
+            part.inside = { { 0, std::uint32_t(curves[c].size()) } };
+            part.decimated = &drawn[c];
+            parts.push_back(part);
+            x1 = std::max(x1, double(curves[c].size()));
+        }
+        YRange::Options options;
+        options.logY = logY;
+        options.ignoreOutliers = ignoreOutliers;
+        const auto [lo, hi] = YRange::automatic(parts, 0.0, x1, options);
+        QVERIFY2(std::isfinite(lo) && std::isfinite(hi) && lo < hi,
+            qPrintable(QStringLiteral("%1 .. %2").arg(lo).arg(hi)));
+        QVERIFY2(lo <= healthyLo && hi >= healthyHi,
+            qPrintable(QStringLiteral("%1 .. %2").arg(lo).arg(hi)));
+        if (logY) {
+            QVERIFY(lo > 0);
+            QVERIFY2(std::log10(hi) - std::log10(lo)
+                    <= fill * (std::log10(healthyHi) - std::log10(healthyLo)),
+                qPrintable(QStringLiteral("%1 .. %2").arg(lo).arg(hi)));
+        } else {
+            QVERIFY2(hi / 2 - lo / 2 <= fill * (healthyHi / 2 - healthyLo / 2),
+                qPrintable(QStringLiteral("%1 .. %2").arg(lo).arg(hi)));
+        }
+    }
+
+    // With smoothing, the range fits the smoothed line, inside the outlier fence of the raw
+    // values: an EMA 0.6 that carries one 9.5e307 over a thousand points is clipped, not fitted.
+    void smoothedLineFitsInsideTheRawFence()
+    {
+        std::vector<double> raw = noisyLoss(2000);
+        raw[1000] = 9.5e307;
+        std::vector<double> ema(raw.size());
+        double e = 0;
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            e = 0.6 * e + 0.4 * raw[i];
+            ema[i] = e / (1 - std::pow(0.6, double(i + 1)));
+        }
+        MinMaxPyramid pyramid;
+        pyramid.rebuild(ema);
+        YRange::Part part;
+        part.y = &ema;
+        part.pyramid = &pyramid;
+        part.inside = { { 0, std::uint32_t(ema.size()) } };
+        part.raw = &raw;
+        const auto [lo, hi] = YRange::automatic({ part }, 0.0, 2000.0, YRange::Options {});
+        QVERIFY2(lo > 0.8 && hi < 1.2, qPrintable(QStringLiteral("%1 .. %2").arg(lo).arg(hi)));
+    }
+
     void logAxisUsesDrawnPoints()
     {
         // On a log axis the decimated points give the smallest positive value; the newest one,
@@ -161,6 +302,7 @@ private slots:
         part.decimated = &drawn;
         YRange::Options options;
         options.logY = true;
+        options.ignoreOutliers = false;
         const auto [a, b] = YRange::automatic({ part }, 0.0, 3.0, options);
         QVERIFY(a < 1.0);
         QVERIFY(b > 1000.0);

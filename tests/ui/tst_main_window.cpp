@@ -295,7 +295,9 @@ void TestMainWindow::settingsRoundTrip()
 {
     ChartOptions o;
     o.xMode = XAxisMode::Relative;
+    o.xModeChosen = true; // remembered only when chosen (issue 13: automatic defaults otherwise)
     o.smoothing = SmoothingKind::MovingAverage;
+    o.smoothingChosen = true;
     o.smoothingParam = 7;
     o.ignoreOutliers = true;
     o.groupMode = GroupMode::MeanBand;

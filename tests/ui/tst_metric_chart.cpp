@@ -7,6 +7,7 @@
 
 #include <QDateTimeAxis>
 #include <QCategoryAxis>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 #include <QValueAxis>
@@ -296,7 +297,9 @@ private slots:
     {
         Run run = makeRun(
             "a", Loss, 1'000'000, [](int i) { return i == 654'321 ? 1000.0 : std::sin(i * 1e-3); });
-        auto chart = chartOf(Loss, { &run });
+        ChartOptions kept; // outliers kept: the spike sets the range
+        kept.ignoreOutliers = false;
+        auto chart = chartOf(Loss, { &run }, kept);
         QVERIFY(chart->yMax() >= 1000.0);
         double top = 1e9;
         for (const QPolygonF& p : chart->seriesLayer()->curves()[0].pieces) {
@@ -312,10 +315,13 @@ private slots:
     {
         Run run = makeRun(
             "a", Loss, 10'000, [](int i) { return i == 5000 ? 1e6 : 1.0 + (i % 10) * 0.01; });
-        auto chart = chartOf(Loss, { &run });
+        ChartOptions kept;
+        kept.ignoreOutliers = false;
+        kept.smoothingChosen = true; // none: the raw spike is the drawn line
+        auto chart = chartOf(Loss, { &run }, kept);
         QVERIFY(chart->yMax() >= 1e6);
-        ChartOptions o;
-        o.ignoreOutliers = true;
+        ChartOptions o; // ignoring outliers is the default (issue 13)
+        o.smoothingChosen = true;
         chart->setOptions(o);
         chart->refresh();
         QVERIFY2(chart->yMax() < 1.2, qPrintable(QString::number(chart->yMax())));
@@ -329,12 +335,51 @@ private slots:
         QVERIFY(top < chart->mapping().rect.top());
     }
 
+    // Issue 13: an outlier the y range leaves out is marked at the edge it leaves by (in the
+    // run's color), and the NaN markers of two runs sit on two rows, never one merged bar.
+    void outliersMarkedAndNanRowsPerRun()
+    {
+        Run a = makeRun("a", Loss, 60, [](int i) {
+            return i == 5 ? 1e6 : i == 30 ? NaN : 1.0 + 0.1 * std::sin(i);
+        });
+        Run b = makeRun("b", Loss, 60, [](int i) { return i == 40 ? NaN : 1.0 + 0.1 * std::cos(i); });
+        auto chart = chartOf(Loss, { &a, &b });
+        QVERIFY2(chart->yMax() < 2.0, qPrintable(QString::number(chart->yMax())));
+        const auto& curves = chart->seriesLayer()->curves();
+        QCOMPARE(curves.size(), std::size_t(2));
+        QCOMPARE(curves[0].abovePx.size(), std::size_t(1));
+        QVERIFY(std::abs(curves[0].abovePx[0] - chart->mapping().px(5)) < 3.0);
+        QVERIFY(curves[1].abovePx.empty());
+        QCOMPARE(curves[0].nanPx.size(), std::size_t(1));
+        QCOMPARE(curves[1].nanPx.size(), std::size_t(1));
+        QVERIFY(curves[0].markerRow != curves[1].markerRow);
+    }
+
+    // Issue 13: tick labels from AxisTicks: SI steps on x, distinct labels on a narrow y range.
+    void tickLabelsReadable()
+    {
+        Run run = makeRun("a", Loss, 250'001, [](int i) { return 5e-05 + (i % 7) * 1e-12; });
+        ChartOptions o;
+        o.smoothingChosen = true;
+        auto chart = chartOf(Loss, { &run }, o);
+        auto* xAxis = qobject_cast<QCategoryAxis*>(chart->xAxis());
+        auto* yAxis = qobject_cast<QCategoryAxis*>(chart->yAxis());
+        QVERIFY(xAxis && yAxis);
+        const QStringList x = xAxis->categoriesLabels();
+        QVERIFY2(x.contains(QStringLiteral("100k")) && x.contains(QStringLiteral("200k")),
+            qPrintable(x.join(' ')));
+        const QStringList y = yAxis->categoriesLabels();
+        QVERIFY2(y.size() >= 2 && QSet<QString>(y.begin(), y.end()).size() == y.size(),
+            qPrintable(y.join(' ')));
+    }
+
     void logScales()
     {
         Run run = makeRun("a", Loss, 1000, [](int i) { return i < 10 ? -1.0 : 1.0 / (i + 1); });
         ChartOptions o;
         o.logX = true;
         o.logY = true;
+        o.smoothingChosen = true;
         auto chart = chartOf(Loss, { &run }, o);
         // True log axes, labelled at their values' log positions: powers of ten over x (3
         // decades), 1-2-5 over y (under 2 decades), never linear near zero.
@@ -542,6 +587,7 @@ private slots:
         chart->setRuns({ { 1, &run, QColor(255, 0, 255), -1 } });
         ChartOptions options;
         options.xMode = XAxisMode(xMode);
+        options.smoothingChosen = true; // none: the raw newest point is the drawn one
         chart->setOptions(options);
         QImage image = chart->renderImage(QSize(800, 400));
         if (followed) {
@@ -559,7 +605,7 @@ private slots:
         // The line end or dot in the pixels at the right edge of the plot, at the newest value.
         const int right = static_cast<int>(std::floor(plot.right())) - 1;
         int drawn = 0;
-        for (int px = right - 3; px <= right; ++px) {
+        for (int px = right - 3; px <= right + 1; ++px) { // right + 1: the newest point's own column
             for (int y = static_cast<int>(py) - 3; y <= static_cast<int>(py) + 3; ++y) {
                 const QRgb p = image.pixel(px, y);
                 if (qRed(p) > 200 && qBlue(p) > 200 && qGreen(p) < 170)

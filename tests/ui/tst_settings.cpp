@@ -36,7 +36,9 @@ void TestSettings::roundTrip()
     const QString path = dir.filePath("s.ini");
     ChartOptions o;
     o.xMode = XAxisMode::Relative;
+    o.xModeChosen = true;
     o.smoothing = SmoothingKind::MovingAverage;
+    o.smoothingChosen = true;
     o.smoothingParam = 25;
     o.logX = true;
     o.logY = true;

@@ -6,6 +6,7 @@
 #include "main_window.hpp"
 #include "settings.hpp"
 #include "summary_command.hpp"
+#include "watch_command.hpp"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -108,6 +109,15 @@ int main(int argc, char* argv[])
         QCoreApplication::setApplicationVersion(QStringLiteral(TELEMETRY_VIEWER_VERSION));
         return viewer::runSummaryCommand(
             options.paths, viewer::HeadlessCommand { options.summary, options.exportRunsPath });
+    }
+    case viewer::CommandLineOptions::Action::Watch: {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("telemetry-viewer"));
+        viewer::WatchCommand watch;
+        watch.rules = options.alertRules.value_or(viewer::AlertRule::defaults());
+        watch.follow = options.follow;
+        watch.exitOnAlert = options.exitOnAlert;
+        return viewer::runWatchCommand(options.paths, watch);
     }
     case viewer::CommandLineOptions::Action::Run:
         break;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "alert_rules.hpp"
 #include "chart_options.hpp"
 #include "theme.hpp"
 
@@ -63,6 +64,11 @@ public:
     void setMetricSearch(const QString& text, bool regex);
     QStringList uncheckedMetrics() const;
     void setUncheckedMetrics(const QStringList& keys);
+
+    // The alert rules of followed runs (default nan, error, stall; empty: no alerts). Stored as
+    // their text ("nan,error,stall=600,loss>10"); a rule that no longer parses is left out.
+    QList<AlertRule> alertRules() const;
+    void setAlertRules(const QList<AlertRule>& rules);
 
     QByteArray windowGeometry() const;
     QByteArray windowState() const;

@@ -179,7 +179,8 @@ template <class XOf> void Pass<XOf>::segment(std::size_t s, std::size_t e)
     breakLine();
     const double width = m_width;
     const std::size_t va = search(s, e, s, 0.0);
-    const std::size_t vb = search(va, e, va, width);
+    // Visible: 0 <= position <= width (x1 itself is in the last column).
+    const std::size_t vb = search(va, e, va, std::nextafter(width, HUGE_VAL));
     const bool hasLeft = va > s && std::isfinite(position(va - 1));
     const bool hasRight = vb < e && std::isfinite(position(vb));
     if (va == vb) {

@@ -15,9 +15,11 @@ class Series;
 
 // How a visible x-range is cut into pixel columns. Column of x: floor(position(x)), with
 //   position(x) = (a(x) - a(x0)) / (a(x1) - a(x0)) * width,  a = identity, or log10 on a log axis.
-// Column c spans x in [x0 + c/width*(x1-x0), ...): columns 0..width-1 are visible, x == x1 falls in
-// column `width` (just beyond the right edge). The expression is evaluated in exactly this order,
-// so the decimator, the tests and the chart put every x in the same column. On a log axis, x <= 0
+// Column c spans x in [x0 + c/width*(x1-x0), ...): columns 0..width-1 are visible. The range is
+// closed: x == x1 (position exactly `width`) belongs to the last column, width - 1, since the
+// automatic x range ends at the newest point, the one a user following a run watches; any x
+// beyond x1 is outside. The expression is evaluated in exactly this order, so the decimator, the
+// tests and the chart put every x in the same column. On a log axis, x <= 0
 // has no position (NaN) and counts as left of everything. NaN x (a record before any step) too.
 struct PixelColumns
 {
@@ -36,11 +38,17 @@ struct PixelColumns
         const double b = axisValue(x1, logX);
         return (axisValue(x, logX) - a) / (b - a) * width;
     }
+    // The column of x: floor(position(x)), except x1 itself, which is in the last column.
+    double column(double x) const
+    {
+        const double p = position(x);
+        return p == width ? width - 1.0 : std::floor(p);
+    }
     // Where an aliased painter draws a point of x (device pixels from the plot's left edge): the
     // centre of its column. Drawing at this x is what makes decimated and full lines identical.
     double pixelX(double x) const
     {
-        return std::floor(position(x)) + 0.5;
+        return column(x) + 0.5;
     }
     bool isValid() const
     {

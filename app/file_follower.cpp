@@ -121,31 +121,6 @@ void FileFollower::init(QFileSystemWatcher* sharedWatcher)
     }
 }
 
-void FileFollower::setPollingOnly(bool pollingOnly)
-{
-    m_pollingOnly = pollingOnly;
-}
-
-void FileFollower::setPollInterval(int msecs)
-{
-    m_pollIntervalMs = std::max(1, msecs);
-}
-
-void FileFollower::setSafetyPollInterval(int msecs)
-{
-    m_safetyPollIntervalMs = std::max(1, msecs);
-}
-
-void FileFollower::setCoalesceInterval(int msecs)
-{
-    m_coalesceMs = std::max(0, msecs);
-}
-
-void FileFollower::setIdleTailTimeout(int msecs)
-{
-    m_idleTailMs = std::max(0, msecs);
-}
-
 void FileFollower::setMaxLineBytes(qsizetype bytes)
 {
     m_assembler.setMaxLineBytes(bytes);
@@ -211,6 +186,7 @@ void FileFollower::stop()
             m_watcher->removePath(m_dir);
     }
     closeCurrent();
+    m_released = false;
     setState(State::Stopped, {});
 }
 
@@ -282,13 +258,28 @@ void FileFollower::check()
         if (!nameOk) {
             updateWatches();
             if (nameAbsent)
-                setState(State::Waiting, QStringLiteral("waiting for the file to appear"));
+                setState(State::Waiting,
+                    m_released
+                        ? QStringLiteral("waiting for the file to reappear (deleted or moved away)")
+                        : QStringLiteral("waiting for the file to appear"));
             else
                 setState(State::Failed, errorText(nameError));
             return;
         }
-        if (!openCurrent())
+        if (m_released) {
+            // Read to its end and not modified since: nothing to read, no descriptor needed.
+            if (Identity { st.st_dev, st.st_ino } == m_identity
+                && st.st_size == m_assembler.offset() && changeTimeNs(st) == m_lastChangeNs
+                && !m_readFailed) {
+                if (m_state != State::Following)
+                    setState(State::Following, followingMessage());
+                return;
+            }
+            if (!reopenReleased(st))
+                return;
+        } else if (!openCurrent()) {
             return;
+        }
     }
     updateWatches();
 
@@ -355,6 +346,7 @@ bool FileFollower::openCurrent()
     m_fd = fd;
     m_identity = { st.st_dev, st.st_ino };
     m_nameMissing = false;
+    m_released = false;
     m_assembler.reset(m_resumeAt);
     m_fingerprint.clear();
     if (m_resumeAt.offset > 0) {
@@ -375,13 +367,61 @@ bool FileFollower::openCurrent()
             m_watcher->removePath(m_path);
         m_watcher->addPath(m_path);
     }
+    emit descriptorOpened();
     return true;
 }
 
 bool FileFollower::hasFollowed(quint64 device, quint64 inode) const
 {
     const Identity identity { dev_t(device), ino_t(inode) };
-    return (m_fd >= 0 && identity == m_identity) || m_previousIdentities.contains(identity);
+    return ((m_fd >= 0 || m_released) && identity == m_identity)
+        || m_previousIdentities.contains(identity);
+}
+
+bool FileFollower::releaseDescriptor()
+{
+    if (m_fd < 0 || m_nameMissing)
+        return false;
+    closeCurrent();
+    m_released = true;
+    return true;
+}
+
+// The name again, after releaseDescriptor(): the same file resumes where it was; another file
+// under the name cannot be drained (see the class comment).
+bool FileFollower::reopenReleased(const struct stat& nameStat)
+{
+    if (Identity { nameStat.st_dev, nameStat.st_ino } == m_identity) {
+        const QByteArray name = QFile::encodeName(m_path);
+        const int fd = ::open(name.constData(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) {
+            setState(State::Failed, errorText(errno));
+            return false;
+        }
+        struct stat st = {};
+        if (::fstat(fd, &st) == 0 && Identity { st.st_dev, st.st_ino } == m_identity) {
+            m_fd = fd;
+            m_released = false;
+            emit descriptorOpened();
+            return true;
+        }
+        ::close(fd); // switched between stat and open: taken below on the next check
+        scheduleCheck(0);
+        return false;
+    }
+    bool rewrittenCopy = false;
+    const int probe = ::open(QFile::encodeName(m_path).constData(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (probe >= 0) {
+        rewrittenCopy = startsWith(probe, m_fingerprint);
+        ::close(probe);
+    }
+    m_released = false;
+    if (!rewrittenCopy)
+        reportIncompleteTail(); // the old file's unfinished last line will not complete here
+    m_resumeAt = {};
+    startOver(rewrittenCopy ? QStringLiteral("file replaced") : QStringLiteral("file rotated"),
+        !rewrittenCopy);
+    return openCurrent();
 }
 
 void FileFollower::closeCurrent()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "follow_timing.hpp"
 #include "line_assembler.hpp"
 #include "line_chunk.hpp"
 
@@ -7,6 +8,7 @@
 #include <QObject>
 #include <QString>
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 class QFileSystemWatcher;
@@ -38,11 +40,16 @@ namespace viewer {
 //                                            from the same offset when readable again
 //   not a regular file (FIFO, device)     -> Failed: it cannot be followed by offset (a pipe is
 //                                            read with StdinReader's descriptor constructor)
+// Descriptors: one is held while following. releaseDescriptor() (a folder's pool of descriptors,
+// see FolderFollower) closes it between reads: the follower then checks the name (stat) and
+// opens it again only when the file changed. While released, a switch of the name to another
+// file cannot drain the old one: it is taken as a rotation (the data kept), unless the new file
+// starts with the old one's bytes (a rewrite: fileReset).
 // Notification: QFileSystemWatcher on the file and its folder (the file is re-added after every
 // switch: Qt silently keeps watching the old inode or drops the path), plus a safety poll
 // (default 1 s). When notification is unavailable (disabled, addPath fails, or a network/FUSE
 // file system) it polls every pollInterval (250 ms) and says so in the state message.
-class FileFollower : public QObject
+class FileFollower : public QObject, public FollowTiming
 {
     Q_OBJECT
 public:
@@ -55,10 +62,6 @@ public:
     };
     Q_ENUM(State)
 
-    static constexpr int DefaultPollIntervalMs = 250;
-    static constexpr int DefaultSafetyPollIntervalMs = 1000;
-    static constexpr int DefaultCoalesceMs = 10;
-    static constexpr int DefaultIdleTailMs = 5000;
     static constexpr qsizetype DefaultMaxReadBytes = qsizetype(8) * 1024 * 1024;
 
     explicit FileFollower(const QString& path, QObject* parent = nullptr);
@@ -70,12 +73,7 @@ public:
     FileFollower(const FileFollower&) = delete;
     FileFollower& operator=(const FileFollower&) = delete;
 
-    // Settings; call before start().
-    void setPollingOnly(bool pollingOnly); // never use QFileSystemWatcher (tests, V26)
-    void setPollInterval(int msecs); // when notification is unavailable
-    void setSafetyPollInterval(int msecs); // always, for missed notifications
-    void setCoalesceInterval(int msecs); // a burst of notifications gives one read after this
-    void setIdleTailTimeout(int msecs); // partial last line idle this long -> incompleteLineFound
+    // Settings (with FollowTiming's); call before start().
     void setMaxLineBytes(qsizetype bytes);
     void setMaxReadBytes(qsizetype bytes); // per chunk (one read per event-loop pass)
 
@@ -108,6 +106,13 @@ public:
     // True if `device`/`inode` is the file followed now or one followed before (the last few):
     // a folder must not follow a rotated file again under its new name.
     bool hasFollowed(quint64 device, quint64 inode) const;
+    bool holdsDescriptor() const
+    {
+        return m_fd >= 0;
+    }
+    // Closes the descriptor until the file changes (see above). False if it must stay open (the
+    // name is gone and the old file is still being drained) or none is held.
+    bool releaseDescriptor();
 
 public slots:
     // Starts following. `from`: where to resume in the file that exists now (the bulk loader's
@@ -132,6 +137,8 @@ signals:
     // completes later it simply arrives in linesRead: any later linesRead, fileReset or
     // fileRotated supersedes this note.
     void incompleteLineFound(qint64 lineNumber, qint64 offset, const QByteArray& bytes);
+    // A descriptor was opened (for a pool that bounds how many are held at once).
+    void descriptorOpened();
 
 private:
     struct Identity
@@ -145,6 +152,7 @@ private:
     void check();
     void scheduleCheck(int msecs);
     bool openCurrent();
+    bool reopenReleased(const struct ::stat& nameStat);
     void closeCurrent();
     void switchFile();
     bool readAvailable();
@@ -167,11 +175,6 @@ private:
     QTimer* m_pollTimer = nullptr;
     QTimer* m_tailTimer = nullptr;
 
-    bool m_pollingOnly = false;
-    int m_pollIntervalMs = DefaultPollIntervalMs;
-    int m_safetyPollIntervalMs = DefaultSafetyPollIntervalMs;
-    int m_coalesceMs = DefaultCoalesceMs;
-    int m_idleTailMs = DefaultIdleTailMs;
     qsizetype m_maxReadBytes = DefaultMaxReadBytes;
 
     bool m_started = false;
@@ -184,6 +187,7 @@ private:
     Identity m_identity;
     QList<Identity> m_previousIdentities; // the last few files followed before this one
     bool m_nameMissing = false; // the name vanished while m_fd was open
+    bool m_released = false; // m_fd closed by releaseDescriptor(); m_identity still the file's
     bool m_readFailed = false; // the last readAvailable() hit an error (state is Failed)
     LinePosition m_resumeAt; // where the next open starts
     LineAssembler m_assembler;

@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 namespace viewer {
@@ -32,31 +33,6 @@ void FolderFollower::setNameFilters(const QStringList& filters)
     m_nameFilters = filters;
 }
 
-void FolderFollower::setPollingOnly(bool pollingOnly)
-{
-    m_pollingOnly = pollingOnly;
-}
-
-void FolderFollower::setPollInterval(int msecs)
-{
-    m_pollIntervalMs = std::max(1, msecs);
-}
-
-void FolderFollower::setSafetyPollInterval(int msecs)
-{
-    m_safetyPollIntervalMs = std::max(1, msecs);
-}
-
-void FolderFollower::setCoalesceInterval(int msecs)
-{
-    m_coalesceMs = std::max(0, msecs);
-}
-
-void FolderFollower::setIdleTailTimeout(int msecs)
-{
-    m_idleTailMs = std::max(0, msecs);
-}
-
 void FolderFollower::setMaxLineBytes(qsizetype bytes)
 {
     m_maxLineBytes = bytes;
@@ -65,6 +41,35 @@ void FolderFollower::setMaxLineBytes(qsizetype bytes)
 void FolderFollower::setMaxReadBytes(qsizetype bytes)
 {
     m_maxReadBytes = bytes;
+}
+
+void FolderFollower::setMaxOpenFiles(int files)
+{
+    m_maxOpenFiles = std::max(0, files);
+}
+
+int FolderFollower::defaultMaxOpenFiles()
+{
+    rlimit limit = {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+        return 256;
+    return int(std::clamp<rlim_t>(limit.rlim_cur / 4, 8, 256));
+}
+
+// The follower just opened a descriptor: it is the most recent; the least recent ones beyond
+// the limit let theirs go (they open it again when their file changes).
+void FolderFollower::noteDescriptorOpened(FileFollower* follower)
+{
+    if (const auto it = m_openPosition.constFind(follower); it != m_openPosition.cend())
+        m_openOrder.erase(it.value());
+    m_openOrder.push_back(follower);
+    m_openPosition.insert(follower, std::prev(m_openOrder.end()));
+    while (int(m_openOrder.size()) > m_openLimit && m_openOrder.front() != follower) {
+        FileFollower* oldest = m_openOrder.front();
+        m_openOrder.pop_front();
+        m_openPosition.remove(oldest);
+        oldest->releaseDescriptor();
+    }
 }
 
 QStringList FolderFollower::files() const
@@ -95,6 +100,7 @@ void FolderFollower::start(const QHash<QString, viewer::LinePosition>& resumeAt)
         });
     }
     m_started = true;
+    m_openLimit = m_maxOpenFiles > 0 ? m_maxOpenFiles : defaultMaxOpenFiles();
     updateWatch(); // before the first followers look for the shared folder watch
     for (auto it = resumeAt.cbegin(); it != resumeAt.cend(); ++it)
         addFile(QFileInfo(it.key()).absoluteFilePath(), it.value(), false);
@@ -114,6 +120,8 @@ void FolderFollower::stop()
         follower->deleteLater(); // stop() may run inside one of its signals
     }
     m_followers.clear();
+    m_openOrder.clear();
+    m_openPosition.clear();
     m_renamedFiles.clear();
     if (m_watcher && m_watcher->directories().contains(m_folder))
         m_watcher->removePath(m_folder);
@@ -208,6 +216,8 @@ void FolderFollower::addFile(const QString& path, LinePosition from, bool announ
 
     // Same thread: direct connections keep each file's signals in order.
     connect(follower, &FileFollower::linesRead, this, &FolderFollower::linesRead);
+    connect(follower, &FileFollower::descriptorOpened, this,
+        [this, follower] { noteDescriptorOpened(follower); });
     connect(follower, &FileFollower::fileReset, this,
         [this, path](const QString& reason) { emit fileReset(path, reason); });
     connect(follower, &FileFollower::fileRotated, this,

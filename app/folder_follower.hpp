@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <list>
 #include <map>
 #include <utility>
 
@@ -24,7 +25,11 @@ namespace viewer {
 // are not followed into subfolders; a file that disappears stays followed (Waiting) and starts
 // over (fileReset) if it reappears; a followed file renamed to another matching name (rotation,
 // `mv rank0.jsonl rank0.1.jsonl`) is not followed again under that name.
-class FolderFollower : public QObject
+// Descriptors are bounded: at most maxOpenFiles files hold one (the most recently active); the
+// others are released and opened again when they change (FileFollower::releaseDescriptor), so a
+// folder of 5,000 files under `ulimit -n 1024` is followed whole. A file that still cannot be
+// opened is Failed in fileStateChanged, with the reason.
+class FolderFollower : public QObject, public FollowTiming
 {
     Q_OBJECT
 public:
@@ -34,15 +39,13 @@ public:
     FolderFollower(const FolderFollower&) = delete;
     FolderFollower& operator=(const FolderFollower&) = delete;
 
-    // Settings; call before start(). They apply to every file's follower.
+    // Settings (with FollowTiming's); call before start(). They apply to every file's follower.
     void setNameFilters(const QStringList& filters); // default {"*.jsonl"}
-    void setPollingOnly(bool pollingOnly);
-    void setPollInterval(int msecs);
-    void setSafetyPollInterval(int msecs);
-    void setCoalesceInterval(int msecs);
-    void setIdleTailTimeout(int msecs);
     void setMaxLineBytes(qsizetype bytes);
     void setMaxReadBytes(qsizetype bytes);
+    // Most descriptors held at once; 0 (default): a quarter of RLIMIT_NOFILE, 8 to 256.
+    void setMaxOpenFiles(int files);
+    static int defaultMaxOpenFiles();
 
     QString folder() const
     {
@@ -91,14 +94,10 @@ private:
     void addFile(const QString& path, LinePosition from, bool announce);
     void updateWatch();
     void setState(FileFollower::State state, const QString& message);
+    void noteDescriptorOpened(FileFollower* follower);
 
     QString m_folder; // absolute, as watched
     QStringList m_nameFilters { QStringLiteral("*.jsonl") };
-    bool m_pollingOnly = false;
-    int m_pollIntervalMs = FileFollower::DefaultPollIntervalMs;
-    int m_safetyPollIntervalMs = FileFollower::DefaultSafetyPollIntervalMs;
-    int m_coalesceMs = FileFollower::DefaultCoalesceMs;
-    int m_idleTailMs = FileFollower::DefaultIdleTailMs;
     qsizetype m_maxLineBytes = LineAssembler::DefaultMaxLineBytes;
     qsizetype m_maxReadBytes = FileFollower::DefaultMaxReadBytes;
 
@@ -106,6 +105,11 @@ private:
     QTimer* m_rescanTimer = nullptr;
     QTimer* m_pollTimer = nullptr;
     std::map<QString, FileFollower*> m_followers; // by absolute path; children of this
+    int m_maxOpenFiles = 0;
+    int m_openLimit = 0; // m_maxOpenFiles, or the default when it is 0
+    // Followers that opened a descriptor, least recently first (some may have closed it since).
+    std::list<FileFollower*> m_openOrder;
+    QHash<FileFollower*, std::list<FileFollower*>::iterator> m_openPosition;
     // Names under which an already followed file reappeared (rotation inside the folder), with
     // that file's (device, inode): not followed a second time.
     QHash<QString, std::pair<quint64, quint64>> m_renamedFiles;

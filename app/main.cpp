@@ -6,6 +6,7 @@
 #include "main_window.hpp"
 #include "settings.hpp"
 #include "summary_command.hpp"
+#include "workspace.hpp"
 #include "watch_command.hpp"
 
 #include <QApplication>
@@ -46,6 +47,8 @@ int runBatch(viewer::MainWindow& window, const viewer::CommandLineOptions& optio
     window.setAttribute(Qt::WA_DontShowOnScreen);
     window.resize(options.screenshotSize);
     window.show();
+    // A FIFO nobody writes to, or `tail -f`, never ends: give up on it and say so.
+    window.workspace()->setStreamIdleTimeout(options.streamTimeoutMs);
     window.openPaths(options.paths);
 
     QElapsedTimer waited;
@@ -107,8 +110,9 @@ int main(int argc, char* argv[])
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("telemetry-viewer"));
         QCoreApplication::setApplicationVersion(QStringLiteral(TELEMETRY_VIEWER_VERSION));
-        return viewer::runSummaryCommand(
-            options.paths, viewer::HeadlessCommand { options.summary, options.exportRunsPath });
+        return viewer::runSummaryCommand(options.paths,
+            viewer::HeadlessCommand { options.summary, options.exportRunsPath,
+                                      options.streamTimeoutMs });
     }
     case viewer::CommandLineOptions::Action::Watch: {
         QCoreApplication app(argc, argv);

@@ -90,7 +90,10 @@ void Smoothing::appendEma(const std::vector<double>& y, double weight, EmaState&
     std::vector<double>& out, const std::vector<std::uint32_t>& segmentStarts)
 {
     const double w = std::isfinite(weight) ? std::clamp(weight, 0.0, MaxEmaWeight) : 0.0;
-    out.reserve(y.size());
+    // Grown geometrically: reserving exactly y.size() on every call of a live series would move
+    // the whole curve per appended batch (work growing with the store, issue 11 item 6).
+    if (out.capacity() < y.size())
+        out.reserve(std::max(y.size(), out.capacity() + out.capacity() / 2));
     for (std::size_t i = out.size(); i < y.size(); ++i) {
         while (state.nextSegment < segmentStarts.size() && segmentStarts[state.nextSegment] <= i) {
             if (segmentStarts[state.nextSegment] == i)

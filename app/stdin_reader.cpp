@@ -35,6 +35,23 @@ StdinReader::StdinReader(int fd, QObject* parent)
 StdinReader::~StdinReader()
 {
     stop();
+    if (m_ownsDescriptor)
+        ::close(m_fd);
+}
+
+void StdinReader::setIdleTimeout(int msecs)
+{
+    m_idleTimeoutMs = std::max(0, msecs);
+}
+
+void StdinReader::setPath(const QString& path)
+{
+    m_path = path;
+}
+
+void StdinReader::setOwnsDescriptor(bool owns)
+{
+    m_ownsDescriptor = owns;
 }
 
 void StdinReader::setMaxLineBytes(qsizetype bytes)
@@ -93,6 +110,7 @@ void StdinReader::run()
     QElapsedTimer idle; // since the last byte read
     idle.start();
     qint64 reportedLine = 0;
+    qint64 bytesRead = 0;
 
     const auto flush = [&] {
         if (batch.isEmpty())
@@ -100,7 +118,7 @@ void StdinReader::run()
         QList<LineChunk> chunks;
         assembler.feed(std::exchange(batch, QByteArray()), chunks);
         for (LineChunk& chunk : chunks) {
-            chunk.path = QStringLiteral("-");
+            chunk.path = m_path;
             emit linesRead(chunk);
         }
     };
@@ -135,6 +153,7 @@ void StdinReader::run()
                 if (batch.isEmpty())
                     batchAge.start();
                 batch.append(scratch.data(), n);
+                bytesRead += n;
                 idle.restart();
                 if (batch.size() >= m_maxChunkBytes)
                     flush();
@@ -156,6 +175,19 @@ void StdinReader::run()
             flush();
         if (batch.isEmpty() && idle.elapsed() >= m_idleTailMs)
             reportTail();
+        if (m_idleTimeoutMs > 0 && idle.elapsed() >= m_idleTimeoutMs) {
+            flush();
+            reportTail();
+            const QString seconds = QString::number(m_idleTimeoutMs / 1000.0, 'g', 3);
+            setState(State::Failed,
+                bytesRead == 0
+                    ? QStringLiteral("nothing arrived in %1 s (no writer?); gave up waiting")
+                          .arg(seconds)
+                    : QStringLiteral("no new bytes for %1 s and the input did not end; shown "
+                                     "as read so far")
+                          .arg(seconds));
+            return;
+        }
     }
     flush();
 }

@@ -4,6 +4,7 @@
 #include "line_chunk.hpp"
 
 #include <QObject>
+#include <QString>
 
 #include <atomic>
 #include <memory>
@@ -12,12 +13,15 @@ class QThread;
 
 namespace viewer {
 
-// Reads standard input ("-": `ssh host tail -f run.jsonl | telemetry-viewer -`) into the same
-// LineChunk stream as FileFollower, with path "-". The object lives on its creator's thread; the
+// Reads standard input ("-": `ssh host tail -f run.jsonl | telemetry-viewer -`), or any stream
+// that cannot be read by offset (a FIFO, `<(cat run.jsonl)`, a character device), into the same
+// LineChunk stream as FileFollower, with path "-" (or setPath()). The object lives on its creator's thread; the
 // reading runs on its own internal thread (blocking poll/read), which emits the signals: connect
 // with automatic or queued connections, never Qt::DirectConnection. Reads are batched (one chunk
 // per batchInterval or maxChunkBytes) so a fast writer does not flood the receiver. End of input
 // -> Finished; a partial last line then is reported by incompleteLineFound, not as an error.
+// With an idle timeout (headless modes), a stream that stays silent that long without ending (a
+// FIFO nobody opened, `tail -f` of a quiet file) stops with Failed and a message saying so.
 class StdinReader : public QObject
 {
     Q_OBJECT
@@ -36,7 +40,8 @@ public:
     static constexpr qsizetype DefaultMaxChunkBytes = qsizetype(8) * 1024 * 1024;
 
     explicit StdinReader(QObject* parent = nullptr);
-    // Reads `fd` instead of standard input (a pipe in tests); it is not closed.
+    // Reads `fd` instead of standard input (a pipe in tests, an opened FIFO); it is not closed
+    // unless setOwnsDescriptor(true).
     explicit StdinReader(int fd, QObject* parent = nullptr);
     ~StdinReader() override; // stops and joins the reading thread
 
@@ -48,6 +53,12 @@ public:
     void setMaxChunkBytes(qsizetype bytes);
     void setBatchInterval(int msecs);
     void setIdleTailTimeout(int msecs);
+    // Stop with Failed after this long without a byte and without the end (0: wait forever).
+    void setIdleTimeout(int msecs);
+    // The path the chunks carry (default "-").
+    void setPath(const QString& path);
+    // Close the descriptor when this reader is destroyed.
+    void setOwnsDescriptor(bool owns);
 
     State state() const
     {
@@ -76,6 +87,9 @@ private:
     qsizetype m_maxChunkBytes = DefaultMaxChunkBytes;
     int m_batchIntervalMs = DefaultBatchIntervalMs;
     int m_idleTailMs = DefaultIdleTailMs;
+    int m_idleTimeoutMs = 0;
+    QString m_path = QStringLiteral("-");
+    bool m_ownsDescriptor = false;
     std::atomic<State> m_state { State::Stopped };
     std::atomic<bool> m_stopRequested { false };
     std::unique_ptr<QThread> m_thread;

@@ -62,6 +62,7 @@ int runSummaryCommand(const QStringList& paths, const HeadlessCommand& command)
         return 2;
     }
     Workspace workspace;
+    workspace.setStreamIdleTimeout(command.streamIdleTimeoutMs); // a stream that never ends is reported
     QList<int> sources;
     for (const QString& path : paths)
         sources << workspace.open(path, /*follow=*/false);
@@ -101,6 +102,22 @@ int runSummaryCommand(const QStringList& paths, const HeadlessCommand& command)
                              qUtf8Printable(line.describe(line.file, true)));
             }
             object[QStringLiteral("incomplete_last_lines")] = incomplete;
+        }
+        if (!info.fileProblems.isEmpty()) {
+            QJsonArray unreadable;
+            for (const Workspace::FileProblem& problem : info.fileProblems) {
+                unreadable.append(QJsonObject { { QStringLiteral("file"), problem.file },
+                                                { QStringLiteral("error"), problem.message } });
+                std::fprintf(stderr, "telemetry-viewer: %s: %s\n", qUtf8Printable(problem.file),
+                             qUtf8Printable(problem.message));
+            }
+            object[QStringLiteral("unreadable_files")] = unreadable;
+            status = 1;
+        }
+        if (!info.notes.isEmpty()) {
+            object[QStringLiteral("notes")] = QJsonArray::fromStringList(info.notes);
+            for (const QString& note : info.notes)
+                std::fprintf(stderr, "telemetry-viewer: %s\n", qUtf8Printable(note));
         }
         if (info.state == Workspace::SourceState::Failed) {
             object[QStringLiteral("error")] = info.message;

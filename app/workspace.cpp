@@ -18,7 +18,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <fcntl.h>
 #include <map>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace viewer {
 
@@ -28,7 +32,7 @@ enum class SourceKind
 {
     File,
     Folder,
-    Stdin,
+    Stream, // standard input, a FIFO, a character device: read to its end, never by offset
 };
 
 // The runs read from one file of a source, and the builder that keeps appending to them.
@@ -45,6 +49,7 @@ struct LoadedFile
     std::unique_ptr<RunBuilder> builder;
     LinePosition end;
     qint64 size = 0;
+    QString error; // plain text: the file could not be read
 };
 
 } // namespace
@@ -80,6 +85,7 @@ struct Workspace::Private
     std::map<int, RunRef> runs;
     int nextSourceId = 1;
     int nextRunId = 1;
+    int streamIdleTimeoutMs = 0;
     QThreadPool loadPool;
 
     explicit Private(Workspace* workspace)
@@ -349,30 +355,66 @@ struct Workspace::Private
                              noteIncompleteLine(sourceId, { path, line, offset, bytes.size() },
                                                 false);
                          });
+        QObject::connect(follower, &FolderFollower::fileStateChanged, q,
+                         [this, sourceId](const QString& path, FileFollower::State state,
+                                          const QString& message) {
+                             setFileProblem(sourceId, path,
+                                            state == FileFollower::State::Failed ? message
+                                                                                 : QString());
+                         });
         source.thread->start();
         QMetaObject::invokeMethod(follower,
                                   [follower, resumeAt] { follower->start(resumeAt); });
     }
 
-    void startStdin(int sourceId)
+    // A file of the folder that cannot be read (message), or can again (empty message).
+    void setFileProblem(int sourceId, const QString& path, const QString& message)
+    {
+        Source* source = find(sourceId);
+        if (!source)
+            return;
+        QList<FileProblem>& problems = source->info.fileProblems;
+        const auto it = std::find_if(problems.begin(), problems.end(),
+                                     [&](const FileProblem& p) { return p.file == path; });
+        if (it != problems.end() && it->message == message)
+            return;
+        if (it == problems.end() && message.isEmpty())
+            return;
+        if (it != problems.end())
+            problems.erase(it);
+        if (!message.isEmpty())
+            problems.append({ path, message });
+        emit q->sourceStateChanged(sourceId);
+    }
+
+    // Reads standard input (fd 0, not owned) or an opened FIFO or device (owned) to its end.
+    void startStream(int sourceId, int fd, bool ownsDescriptor)
     {
         Source& source = sources.at(sourceId);
+        const QString path = source.info.path;
         source.parseThread = new QThread;
         source.parseThread->setObjectName(QStringLiteral("parse stdin"));
         auto* context = new QObject;
         context->moveToThread(source.parseThread);
         source.parseContext = context;
-        source.stdinReader = new StdinReader(q);
+        source.stdinReader = new StdinReader(fd, q);
+        source.stdinReader->setPath(path);
+        source.stdinReader->setOwnsDescriptor(ownsDescriptor);
+        source.stdinReader->setIdleTimeout(streamIdleTimeoutMs);
         connectChunks(sourceId, source.stdinReader, context);
         // Through the parse thread, so that "finished" arrives after the last parsed lines.
         QPointer<Workspace> workspace(q);
         QObject::connect(
             source.stdinReader, &StdinReader::stateChanged, context,
-            [this, workspace, sourceId](StdinReader::State state, const QString& message) {
+            [this, workspace, sourceId, path](StdinReader::State state, const QString& text) {
                 const SourceState mapped = state == StdinReader::State::Reading
                     ? SourceState::Following
                     : state == StdinReader::State::Failed ? SourceState::Failed
                                                           : SourceState::Idle;
+                // A FIFO's failure names it (--summary prints the message as it is).
+                const QString message = mapped == SourceState::Failed && path != QLatin1String("-")
+                    ? QStringLiteral("%1: %2").arg(path, text)
+                    : text;
                 if (workspace)
                     QMetaObject::invokeMethod(
                         workspace.data(),
@@ -393,13 +435,13 @@ struct Workspace::Private
             Qt::QueuedConnection);
         QObject::connect(
             source.stdinReader, &StdinReader::incompleteLineFound, context,
-            [this, workspace, sourceId](qint64 line, qint64 offset, const QByteArray& bytes) {
+            [this, workspace, sourceId, path](qint64 line, qint64 offset,
+                                              const QByteArray& bytes) {
                 if (workspace)
                     QMetaObject::invokeMethod(
                         workspace.data(),
-                        [this, sourceId, line, offset, size = bytes.size()] {
-                            noteIncompleteLine(sourceId, { QStringLiteral("-"), line, offset, size },
-                                               false);
+                        [this, sourceId, path, line, offset, size = bytes.size()] {
+                            noteIncompleteLine(sourceId, { path, line, offset, size }, false);
                         },
                         Qt::QueuedConnection);
             },
@@ -448,9 +490,12 @@ struct Workspace::Private
         loadPool.start([this, workspace, sourceId, path, folder, cancel] {
             QStringList files;
             if (folder) {
+                // As FolderFollower lists them: a FIFO or device named *.jsonl is named as
+                // unreadable rather than skipped in silence.
                 const QDir dir(path);
                 for (const QString& name :
-                     dir.entryList({ QStringLiteral("*.jsonl") }, QDir::Files, QDir::Name))
+                     dir.entryList({ QStringLiteral("*.jsonl") },
+                                   QDir::Files | QDir::Hidden | QDir::System, QDir::Name))
                     files << dir.absoluteFilePath(name);
             } else {
                 files << path;
@@ -459,6 +504,7 @@ struct Workspace::Private
             for (const QString& f : files)
                 total += QFileInfo(f).size();
             auto loaded = std::make_shared<std::vector<LoadedFile>>();
+            auto notes = std::make_shared<QStringList>();
             QString error;
             bool cancelled = false;
             qint64 doneBefore = 0;
@@ -477,17 +523,36 @@ struct Workspace::Private
                         Qt::QueuedConnection);
                 };
                 RunLoader::Result result = RunLoader::load(f, *builder, *cancel, progress);
+                // Truncated (or rewritten) by another process while it was read: what was read
+                // may mix old and new content. Start over, as the follower does.
+                for (int attempt = 1; !result.changedWhileReading.isEmpty() && !result.cancelled;
+                     ++attempt) {
+                    builder = std::make_unique<RunBuilder>(f);
+                    if (attempt == Workspace::MaxLoadAttempts) {
+                        result.error = QStringLiteral("%1, %2 times; gave up")
+                                           .arg(result.changedWhileReading)
+                                           .arg(attempt);
+                        result.end = {};
+                        break;
+                    }
+                    *notes << QStringLiteral("%1: %2; read again from the start")
+                                  .arg(QFileInfo(f).fileName(), result.changedWhileReading);
+                    result = RunLoader::load(f, *builder, *cancel, progress);
+                }
                 doneBefore += result.fileSize;
                 if (!result.error.isEmpty() && !folder)
                     error = result.error;
                 cancelled = cancelled || result.cancelled;
-                loaded->push_back({ f, std::move(builder), result.end, result.fileSize });
+                loaded->push_back(
+                    { f, std::move(builder), result.end, result.fileSize, result.error });
                 if (cancelled)
                     break;
             }
             QMetaObject::invokeMethod(
                 workspace.data(),
-                [this, sourceId, loaded, error, cancelled] {
+                [this, sourceId, loaded, notes, error, cancelled] {
+                    if (Source* s = find(sourceId))
+                        s->info.notes += *notes;
                     finishLoad(sourceId, *loaded, error, cancelled);
                 },
                 Qt::QueuedConnection);
@@ -502,6 +567,12 @@ struct Workspace::Private
             return;
         QHash<QString, LinePosition> resumeAt;
         for (LoadedFile& file : loaded) {
+            if (!file.error.isEmpty()) {
+                // A folder's file: named, and read from its start by the follower once it can be.
+                if (source->kind == SourceKind::Folder)
+                    source->info.fileProblems.append({ file.path, file.error });
+                continue;
+            }
             FileRuns& runsOfFile = source->files[file.path];
             runsOfFile.builder = std::move(file.builder);
             runsOfFile.end = file.end;
@@ -546,6 +617,23 @@ QString Workspace::IncompleteLine::describe(const QString& sourcePath, bool fina
                  : QStringLiteral("%1 is incomplete (no newline yet)").arg(where);
 }
 
+QString Workspace::describeFileProblems(const QList<FileProblem>& problems, int maxNamed)
+{
+    QStringList named;
+    for (const FileProblem& problem : problems) {
+        if (named.size() == maxNamed)
+            break;
+        named << QStringLiteral("%1: %2").arg(QFileInfo(problem.file).fileName(), problem.message);
+    }
+    if (problems.size() > maxNamed)
+        named << QStringLiteral("and %1 more").arg(problems.size() - maxNamed);
+    if (problems.size() == 1)
+        return named.first();
+    return QStringLiteral("%1 files cannot be read: %2")
+        .arg(problems.size())
+        .arg(named.join(QStringLiteral("; ")));
+}
+
 Workspace::Workspace(QObject* parent)
     : QObject(parent)
     , d(std::make_unique<Private>(this))
@@ -571,12 +659,33 @@ int Workspace::open(const QString& path, bool follow)
     source.info.id = sourceId;
     source.info.path = path;
     if (path == QLatin1String("-")) {
-        source.kind = SourceKind::Stdin;
+        source.kind = SourceKind::Stream;
+        source.info.isStream = true;
         source.info.state = SourceState::Following;
-        d->startStdin(sourceId);
+        d->startStream(sourceId, STDIN_FILENO, false);
         return sourceId;
     }
     const QFileInfo info(path);
+    struct stat st = {};
+    if (::stat(QFile::encodeName(path).constData(), &st) == 0 && !S_ISREG(st.st_mode)
+        && !S_ISDIR(st.st_mode)) {
+        // A FIFO, `<(cmd)` (/dev/fd/63), a device: it has no size or offsets to load by; read it
+        // as a stream like standard input. O_NONBLOCK: a FIFO without a writer must not block.
+        source.kind = SourceKind::Stream;
+        source.info.isStream = true;
+        const int fd = ::open(QFile::encodeName(path).constData(),
+                              O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) {
+            source.info.state = SourceState::Failed;
+            source.info.message = QStringLiteral("cannot read %1: %2").arg(path, qt_error_string(errno));
+            QMetaObject::invokeMethod(this, [this, sourceId] { emit loadFinished(sourceId); },
+                                      Qt::QueuedConnection);
+            return sourceId;
+        }
+        source.info.state = SourceState::Following;
+        d->startStream(sourceId, fd, true);
+        return sourceId;
+    }
     source.info.path = info.exists() ? info.absoluteFilePath() : path;
     if (!info.exists()) {
         source.info.state = follow ? SourceState::Waiting : SourceState::Failed;
@@ -638,7 +747,7 @@ void Workspace::setFollowing(int sourceId, bool follow)
         d->setState(sourceId, SourceState::Idle, QStringLiteral("paused"));
         return;
     }
-    if (source->kind == SourceKind::Stdin)
+    if (source->kind == SourceKind::Stream)
         return;
     // Resume where the builders stopped: their files are re-followed from the last line read.
     QHash<QString, LinePosition> resumeAt;
@@ -649,6 +758,11 @@ void Workspace::setFollowing(int sourceId, bool follow)
         d->startFolderFollower(sourceId, source->info.path, resumeAt);
     else
         d->startFileFollower(sourceId, source->info.path, resumeAt.value(source->info.path));
+}
+
+void Workspace::setStreamIdleTimeout(int msecs)
+{
+    d->streamIdleTimeoutMs = std::max(0, msecs);
 }
 
 QList<int> Workspace::sourceIds() const
@@ -692,7 +806,9 @@ int Workspace::sourceOfRun(int runId) const
 QByteArray Workspace::recordText(int runId, std::uint32_t record) const
 {
     const Run* r = run(runId);
-    if (!r || record >= r->records.size() || r->sourcePath == QLatin1String("-"))
+    const Private::Source* source = d->find(sourceOfRun(runId));
+    // A stream's lines are gone once read (and opening a FIFO again would wait for a writer).
+    if (!r || !source || source->kind == SourceKind::Stream || record >= r->records.size())
         return {};
     QFile file(r->sourcePath);
     if (!file.open(QIODevice::ReadOnly) || !file.seek(static_cast<qint64>(r->records.offset(record))))

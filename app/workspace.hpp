@@ -30,7 +30,7 @@ public:
         Failed, // could not be read; message() says why
     };
 
-    // A last line without its '\n' (FORMAT.md: not a record yet). While following it may still
+    // A last line without its '\n' (docs/format.md: not a record yet). While following it may still
     // be completed; once the source is read to its end (--no-follow, standard input closed) it
     // stays unread, and is named rather than dropped in silence (V20).
     struct IncompleteLine
@@ -46,6 +46,18 @@ public:
         QString describe(const QString& sourcePath, bool final) const;
     };
 
+    // A file of a folder that cannot be read now (e.g. "Too many open files", "permission
+    // denied"): named in the UI and in --summary, never skipped in silence. Plain text.
+    struct FileProblem
+    {
+        QString file;
+        QString message;
+    };
+
+    // "r7.jsonl: Too many open files", or for several "3 files cannot be read: a.jsonl:
+    // permission denied; b.jsonl: ...; and 1 more" (at most maxNamed named). Plain text.
+    static QString describeFileProblems(const QList<FileProblem>& problems, int maxNamed = 3);
+
     struct SourceInfo
     {
         int id = -1;
@@ -56,6 +68,13 @@ public:
         qint64 bytesTotal = 0;
         qint64 lastAppendMsecs = 0; // QDateTime::currentMSecsSinceEpoch() of the last new record
         QList<IncompleteLine> incompleteLines; // at most one per file
+        QList<FileProblem> fileProblems; // at most one per file, while it cannot be read
+        // Things that happened to the source, for the record (plain text), e.g. "run.jsonl: file
+        // truncated while it was read; read again from the start".
+        QStringList notes;
+        // A stream (standard input, a FIFO, `<(cmd)`, a character device): read to its end, not by
+        // offset; headless modes wait for its end (or its idle timeout).
+        bool isStream = false;
     };
 
     explicit Workspace(QObject* parent = nullptr);
@@ -72,6 +91,11 @@ public:
     // Stops a running load; what was loaded so far is kept (source becomes Idle).
     void cancel(int sourceId);
     void setFollowing(int sourceId, bool follow);
+    // For streams opened afterwards: give up after this long without a byte and without the end
+    // (the source fails, saying so). 0 (default): wait as long as it takes (the window follows).
+    void setStreamIdleTimeout(int msecs);
+    // How many times a file that shrinks while it is loaded is loaded again before giving up.
+    static constexpr int MaxLoadAttempts = 3;
 
     QList<int> sourceIds() const;
     SourceInfo source(int sourceId) const;

@@ -134,6 +134,7 @@ void ChartGrid::addRun(int runId, const Run* run, int group)
     RunEntry& entry = m_runs[runId];
     entry.run = run;
     entry.group = group;
+    entry.defaultGroup = group;
     entry.seriesSeen = 0;
     entry.color = m_palette.color(runId);
     m_keysDirty = true;
@@ -235,16 +236,69 @@ void ChartGrid::setRunGroup(int runId, int group)
     scheduleRefresh();
 }
 
+void ChartGrid::setRunColors(const QHash<int, QColor>& colors)
+{
+    for (auto it = colors.begin(); it != colors.end(); ++it) {
+        m_palette.setColor(it.key(), it.value());
+        auto entry = m_runs.find(it.key());
+        if (entry != m_runs.end())
+            entry->second.color = it.value();
+    }
+    applyRunsToAll();
+    scheduleRefresh();
+}
+
+void ChartGrid::setRunGroups(const QHash<int, RunGroup>& groups)
+{
+    for (auto it = groups.begin(); it != groups.end(); ++it) {
+        auto entry = m_runs.find(it.key());
+        if (entry == m_runs.end())
+            continue;
+        entry->second.group = it->group >= 0 ? it->group : entry->second.defaultGroup;
+        entry->second.groupName = it->group >= 0 ? it->name : QString();
+        entry->second.groupColor = it->group >= 0 ? it->color : QColor();
+    }
+    applyRunsToAll();
+    scheduleRefresh();
+}
+
+void ChartGrid::setHighlightedRun(int runId)
+{
+    if (runId == m_highlighted)
+        return;
+    m_highlighted = runId;
+    applyRunsToAll();
+    refresh(false);
+}
+
+void ChartGrid::setChartLegendsShown(bool shown)
+{
+    m_chartLegends = shown;
+    for (auto& [key, chart] : m_charts)
+        chart->setLegendShown(shown);
+    scheduleRefresh();
+}
+
 QList<ChartRun> ChartGrid::chartRuns() const
 {
     QList<ChartRun> out;
+    // A highlighted run's group (or the run) keeps its colour; the rest fade.
+    int highlightedGroup = -1;
+    if (const auto h = m_runs.find(m_highlighted); h != m_runs.end())
+        highlightedGroup = h->second.group;
     for (const auto& [id, entry] : m_runs) {
         if (!entry.visible)
             continue;
         const Run* run = runOf(id);
         if (!run)
             continue;
-        out.push_back({ id, run, entry.color, entry.group });
+        const bool banded = m_options.groupMode == GroupMode::MeanBand;
+        QColor color = banded && entry.groupColor.isValid() ? entry.groupColor : entry.color;
+        if (m_highlighted >= 0 && id != m_highlighted
+            && (entry.group < 0 || entry.group != highlightedGroup
+                || m_options.groupMode != GroupMode::MeanBand))
+            color.setAlpha(45);
+        out.push_back({ id, run, color, entry.group, entry.groupName });
     }
     return out;
 }
@@ -317,6 +371,7 @@ void ChartGrid::syncCharts()
         auto* chart = new MetricChart(key, m_container);
         chart->setOptions(m_options);
         chart->setWheelZooms(m_wheelZooms);
+        chart->setLegendShown(m_chartLegends);
         chart->setRuns(runs);
         connect(chart, &MetricChart::xRangeRequested, this,
             [this, chart](double x0, double x1) { onChartXRange(chart, x0, x1); });

@@ -33,7 +33,7 @@ struct Run;
 // The x range is shared by every chart of the same x mode; it follows the newest data while the
 // view touches the right edge, and stays where the user put it otherwise.
 //
-// API as agreed with the window (COMMON.md "UI contract"), refined:
+// API used by the window:
 //  - addRun/removeRun/notifyRunsAppended feed runs without a Workspace (tests, tools); with a
 //    Workspace they are called from its runAdded/runRemoved/runsAppended signals.
 //  - setMetricFilter: until it is first called every metric key gets a chart; clearMetricFilter()
@@ -71,6 +71,23 @@ public:
     QColor runColor(int runId) const;
     void setRunColor(int runId, const QColor& color);
     void setRunGroup(int runId, int group);
+    // Bulk forms for many runs at once (group by / colour by a field, issue 12): one redraw.
+    void setRunColors(const QHash<int, QColor>& colors);
+    struct RunGroup
+    {
+        int group = -1; // -1: back to the default (the run's source)
+        QString name; // names the band ("optimizer=adamw"); "" = by its members
+        QColor color; // the band's colour (invalid: its first member's)
+    };
+    void setRunGroups(const QHash<int, RunGroup>& groups);
+    // This run drawn as is and every other one faded (a legend entry hovered); -1: none.
+    void setHighlightedRun(int runId);
+    int highlightedRun() const
+    {
+        return m_highlighted;
+    }
+    // The per-chart Qt legends (on by default); off when the window shows one legend for all.
+    void setChartLegendsShown(bool shown);
 
     // Global settings: each applies to every chart (overriding what a chart's menu changed).
     void setXAxisMode(XAxisMode mode);
@@ -133,6 +150,9 @@ private:
         const Run* run = nullptr; // runs fed by addRun(); with a workspace, looked up there
         bool visible = true;
         int group = -1;
+        int defaultGroup = -1; // the group addRun gave (the source), for setRunGroups' -1
+        QString groupName;
+        QColor groupColor;
         std::size_t seriesSeen = 0; // how many of run->series were scanned for keys
         QColor color;
     };
@@ -186,6 +206,8 @@ private:
     bool m_follow = true;
     bool m_keysDirty = true;
     int m_columns = 1;
+    int m_highlighted = -1;
+    bool m_chartLegends = true;
 };
 
 } // namespace viewer

@@ -69,9 +69,23 @@ void ChartOverlay::layoutBox()
         return;
     }
     const QFontMetricsF fm(m_font);
+    // Never over the whole plot (issue 12): at most ~60% of its width and height; lines past
+    // that are counted in a last one.
+    const qreal maxText = std::clamp<qreal>(
+        m_plotArea.width() * MaxBoxShare - 2 * Padding - Swatch - 4, 80.0, MaxBoxTextWidth);
+    const int fit = std::max(2,
+        static_cast<int>((std::max(m_plotArea.height(), m_chartArea.height() * 0.5) * MaxBoxShare
+                             - 2 * Padding)
+            / fm.height()));
+    if (static_cast<int>(m_lines.size()) > fit) {
+        const auto cut = static_cast<std::size_t>(fit - 1);
+        const std::size_t dropped = m_lines.size() - cut;
+        m_lines.resize(cut);
+        m_lines.push_back({ QColor(), QStringLiteral("+%1 more lines").arg(dropped), false });
+    }
     qreal textWidth = 0;
     for (const TextLine& line : m_lines) {
-        QString text = fm.elidedText(line.text, Qt::ElideRight, MaxBoxTextWidth);
+        QString text = fm.elidedText(line.text, Qt::ElideRight, maxText);
         textWidth = std::max(
             textWidth, fm.horizontalAdvance(text) + (line.swatch.isValid() ? Swatch + 4 : 0));
         m_elided.push_back(std::move(text));

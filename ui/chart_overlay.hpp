@@ -56,6 +56,7 @@ public:
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
     static constexpr int MaxBoxTextWidth = 460; // pixels; longer lines are elided
+    static constexpr qreal MaxBoxShare = 0.6; // of the plot's width and height, at most
 
 private:
     void layoutBox();

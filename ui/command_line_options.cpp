@@ -18,6 +18,7 @@ const QString OptScreenshot = QStringLiteral("screenshot");
 const QString OptSize = QStringLiteral("size");
 const QString OptExportCsv = QStringLiteral("export-csv");
 const QString OptSummary = QStringLiteral("summary");
+const QString OptStreamTimeout = QStringLiteral("stream-timeout");
 const QString OptExportRuns = QStringLiteral("export-runs");
 const QString OptGroupBy = QStringLiteral("group-by");
 const QString OptColorBy = QStringLiteral("color-by");
@@ -149,6 +150,9 @@ QString CommandLineOptions::helpText(const QString& programName)
         "  --export-csv OUT.csv load, write the visible series as CSV and exit\n"
         "  --summary            print a JSON summary of the runs to stdout and exit\n"
         "                       (no display needed)\n"
+        "  --stream-timeout S   --summary, --screenshot, --export-csv: give up on a FIFO or\n"
+        "                       standard input after S seconds without a byte and without\n"
+        "                       its end, and report it (default 10; 0 waits forever)\n"
         "  --export-runs OUT.csv  write the runs table as CSV and exit (no display\n"
         "                       needed): name, state, config.*, <series>:last/min/max\n"
         "  --group-by FIELD     group runs by run, host, rank, folder or a config field\n"
@@ -184,6 +188,7 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
         { OptSize, QString(), QStringLiteral("WxH") },
         { OptExportCsv, QString(), QStringLiteral("OUT.csv") },
         { OptSummary, QString() },
+        { OptStreamTimeout, QString(), QStringLiteral("SECONDS") },
         { OptExportRuns, QString(), QStringLiteral("OUT.csv") },
         { OptGroupBy, QString(), QStringLiteral("FIELD") },
         { OptColorBy, QString(), QStringLiteral("FIELD") },
@@ -283,6 +288,16 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
         options.exportCsvPath = parser.value(OptExportCsv);
         if (options.exportCsvPath.isEmpty())
             return failed(QStringLiteral("--export-csv needs an output file name"));
+    }
+
+    if (parser.isSet(OptStreamTimeout)) {
+        bool ok = false;
+        const double seconds = parser.value(OptStreamTimeout).toDouble(&ok);
+        if (!ok || !(seconds >= 0) || seconds > 86400)
+            return failed(QStringLiteral("--stream-timeout \"%1\": the timeout must be a number "
+                                         "of seconds from 0 to 86400")
+                              .arg(parser.value(OptStreamTimeout)));
+        options.streamTimeoutMs = int(seconds * 1000);
     }
 
     for (const QString& name : { OptGroupBy, OptColorBy }) {

@@ -18,7 +18,8 @@ namespace viewer {
 //   telemetry-viewer [FILE|FOLDER|-]... [--no-follow] [--tags LIST] [--metrics REGEX]
 //       [--x step|epoch|wall|relative|seq] [--smoothing W] [--screenshot OUT.png [--size WxH]]
 //       [--export-csv OUT.csv] [--summary] [--export-runs OUT.csv] [--group-by FIELD]
-//       [--color-by FIELD] [--watch [--exit-on-alert]] [--alert LIST]
+//       [--color-by FIELD] [--stream-timeout SECONDS] [--watch [--exit-on-alert]]
+//       [--alert LIST]
 class CommandLineOptions
 {
 public:
@@ -63,6 +64,9 @@ public:
     // --group-by / --color-by: a runs-table field (run, host, rank, folder, config.lr, ...).
     std::optional<QString> groupBy;
     std::optional<QString> colorBy;
+    // --stream-timeout: headless modes give up on a stream (FIFO, -) silent this long without
+    // ending, and report it; 0 waits forever. The window follows streams without a limit.
+    int streamTimeoutMs = 10000;
     // --alert nan,error,stall=600,loss>10: the alert rules (window and --watch); unset: the
     // settings' rules (window) or the defaults (--watch).
     std::optional<QList<AlertRule>> alertRules;

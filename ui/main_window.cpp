@@ -2,6 +2,7 @@
 
 #include "alert_presenter.hpp"
 #include "chart_grid.hpp"
+#include "compare_bar.hpp"
 #include "command_line_options.hpp"
 #include "events_model.hpp"
 #include "events_table.hpp"
@@ -13,6 +14,7 @@
 #include "plain_label.hpp"
 #include "record_table_model.hpp"
 #include "records_view.hpp"
+#include "run_comparison.hpp"
 #include "run_list_model.hpp"
 #include "runs_panel.hpp"
 #include "runs_table.hpp"
@@ -258,6 +260,26 @@ void MainWindow::createDocks()
     });
     connect(m_runsTable, &RunsTable::runActivated, m_recordsView, &RecordsView::setRun);
     table->raise(); // comparing runs is what a folder of runs is opened for
+
+    // Group by / colour by and the window's one legend, above the charts (issue 12).
+    m_comparison = new RunComparison(m_workspace, m_runsTableModel, m_chartGrid, this);
+    CompareBar::Hooks barHooks;
+    barHooks.isVisible = hooks.isVisible;
+    barHooks.setVisible = hooks.setVisible;
+    barHooks.showOnly = [this](int runId) {
+        for (int id : m_workspace->runIds())
+            m_runList->setRunVisible(id, id == runId);
+    };
+    m_compareBar =
+        new CompareBar(m_workspace, m_runsTableModel, m_chartGrid, m_comparison, barHooks);
+    if (auto* centre = qobject_cast<QVBoxLayout*>(centralWidget()->layout()))
+        centre->insertWidget(1, m_compareBar);
+    connect(m_compareBar, &CompareBar::groupByPicked, this, [this](const QString& field) {
+        if (!field.isEmpty() && m_options.groupMode != GroupMode::MeanBand) {
+            m_options.groupMode = GroupMode::MeanBand; // a group is drawn as its mean and band
+            pushOptions();
+        }
+    });
 
     splitDockWidget(runs, tags, Qt::Vertical);
     splitDockWidget(tags, metrics, Qt::Vertical);
@@ -521,6 +543,10 @@ void MainWindow::loadSettings()
     if (!state.isEmpty())
         m_layoutRestored = restoreState(state);
     setTheme(m_settings->theme());
+    m_runsTableModel->colors().fromVariant(m_settings->runColors());
+    m_comparison->setGroupBy(m_settings->groupBy());
+    m_comparison->setColorBy(m_settings->colorBy());
+    m_compareBar->refreshNow();
     const bool wheelZooms = m_settings->wheelZoomsCharts();
     m_wheelZoom->setChecked(wheelZooms);
     m_chartGrid->setWheelZooms(wheelZooms);
@@ -535,6 +561,8 @@ void MainWindow::saveSettings()
     m_settings->setHiddenTags(m_tagFilter->hiddenTags());
     m_settings->setUncheckedMetrics(m_metricTree->uncheckedKeys());
     m_settings->setMetricSearch(m_metricPanel->searchText(), m_metricPanel->isRegex());
+    m_settings->setRunColors(m_runsTableModel->colors().toVariant());
+    m_settings->setCompareFields(m_comparison->groupBy(), m_comparison->colorBy());
     m_settings->setWindowLayout(saveGeometry(), saveState());
     m_settings->sync();
 }
@@ -554,8 +582,14 @@ void MainWindow::applyCommandLine(const CommandLineOptions& options)
         else if (*options.smoothing == SmoothingKind::MovingAverage)
             m_movingAverageWindow = int(options.smoothingParam);
     }
+    if (options.groupBy) {
+        m_comparison->setGroupBy(*options.groupBy);
+        if (!options.groupBy->isEmpty())
+            m_options.groupMode = GroupMode::MeanBand; // a group is drawn as its mean and band
+    }
     if (options.colorBy)
-        m_runsTableModel->setColorBy(*options.colorBy); // the charts follow when wired (issue 12)
+        m_comparison->setColorBy(*options.colorBy);
+    m_compareBar->refreshNow();
     pushOptions();
     if (!options.follow)
         setFollowPaused(true);
@@ -628,8 +662,8 @@ bool MainWindow::isSettled() const
         return false;
     for (int id : m_workspace->sourceIds()) {
         const Workspace::SourceInfo info = m_workspace->source(id);
-        if (info.path == QLatin1String("-") && info.state == Workspace::SourceState::Following)
-            return false; // standard input: read until it ends
+        if (info.isStream && info.state == Workspace::SourceState::Following)
+            return false; // standard input, a FIFO: read until it ends (or its idle timeout)
     }
     return true;
 }
@@ -845,6 +879,8 @@ void MainWindow::pushOptions()
     m_chartGrid->setIgnoreOutliers(m_options.ignoreOutliers);
     m_chartGrid->setGroupMode(m_options.groupMode);
     m_eventsModel->setXAxisMode(m_options.xMode);
+    if (m_compareBar)
+        m_compareBar->scheduleRefresh(); // the legend lists bands in Mean + min/max
     syncToolBar();
 }
 

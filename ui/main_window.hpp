@@ -18,6 +18,7 @@ class QTreeView;
 
 namespace viewer {
 
+class CompareBar;
 class AlertPresenter;
 class ChartGrid;
 class CommandLineOptions;
@@ -29,6 +30,7 @@ class MetricFilterProxy;
 class MetricTreeModel;
 class RecordTableModel;
 class RecordsView;
+class RunComparison;
 class RunListModel;
 class RunsPanel;
 class RunsTable;
@@ -210,6 +212,8 @@ private:
     RunsPanel* m_runsPanel = nullptr;
     RunsTableModel* m_runsTableModel = nullptr; // the runs table (issue 12)
     RunsTable* m_runsTable = nullptr;
+    RunComparison* m_comparison = nullptr; // group by / colour by to the charts
+    CompareBar* m_compareBar = nullptr;
     TagFilter* m_tagFilter = nullptr;
     QTreeView* m_tagView = nullptr;
     MetricTreeModel* m_metricTree = nullptr;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chart_options.hpp"
+#include "curve_model.hpp"
 #include "decimator.hpp"
 #include "plot_mapping.hpp"
 
@@ -20,12 +21,11 @@ class QTimer;
 
 namespace viewer {
 
+class ChartAxes;
 class ChartMarkers;
 class ChartOverlay;
-class MinMaxPyramid;
 class SeriesLayer;
 class Series;
-class SmoothingJob;
 struct Run;
 
 // One run as a chart sees it. The Run is owned elsewhere (the Workspace) and must outlive the
@@ -36,6 +36,7 @@ struct ChartRun
     const Run* run = nullptr;
     QColor color;
     int group = -1; // runs sharing a group are averaged in GroupMode::MeanBand
+    QString groupName; // names the group's band ("optimizer=adamw"); "" = by its members
 };
 
 // What the chart shows under the cursor for one curve: the point nearest in x (full resolution).
@@ -52,7 +53,8 @@ struct HoverValue
 };
 
 // A chart of one metric key (e.g. "step_end/loss") over every visible run, each in its color.
-// GUI thread. Lines come from the engine's decimator for the plot's current pixel width and x
+// GUI thread. What is drawn (curves, smoothing, groups, x and y ranges, hover values, CSV rows)
+// comes from its CurveModel; this class turns it into pixels and forwards input. Lines come from the engine's decimator for the plot's current pixel width and x
 // range (per column first/min/max/last, so every spike stays and a 10 M point series repaints in
 // milliseconds); Qt Charts draws only the axes, title and legend. NaN and +/-Inf are markers,
 // never silent gaps; error events, epochs and restarts are marked. Untrusted names (metric keys,
@@ -70,7 +72,7 @@ public:
 
     const QString& key() const
     {
-        return m_key;
+        return m_model.key();
     }
 
     // Every visible run; those without this metric are skipped. Marks the chart dirty.
@@ -80,9 +82,12 @@ public:
         return m_runs;
     }
     void setOptions(const ChartOptions& options);
+    // Off: no Qt Charts legend (a window-level legend lists the runs; issue 15: an empty legend
+    // series per run per chart costs too much with thousands of runs). On by default.
+    void setLegendShown(bool shown);
     const ChartOptions& options() const
     {
-        return m_options;
+        return m_model.options();
     }
 
     // The x range shown: fixed (zoom, pan, follow) or automatic (the data's extent).
@@ -90,7 +95,7 @@ public:
     void setAutoXRange();
     bool isAutoXRange() const
     {
-        return !m_fixedX.has_value();
+        return !m_model.fixedX().has_value();
     }
     double xMin() const
     {
@@ -112,10 +117,13 @@ public:
     void resetYRange();
     bool isAutoYRange() const
     {
-        return !m_fixedY.has_value();
+        return !m_model.fixedY().has_value();
     }
     // The x extent of the data of every drawn curve in the current x mode; false when empty.
-    bool dataXExtent(double& x0, double& x1) const;
+    bool dataXExtent(double& x0, double& x1) const
+    {
+        return m_model.dataXExtent(x0, x1);
+    }
 
     // New points, events or series arrived in these runs (caches of other runs are kept).
     void dataChanged(const QList<int>& runIds);
@@ -156,14 +164,8 @@ public:
     // A smoothing job is copying or computing.
     bool isSmoothingPending() const;
     // Jobs handed to the worker, and results dropped because the smoothing changed meanwhile.
-    int smoothingJobsStarted() const
-    {
-        return m_smoothingJobsStarted;
-    }
-    int staleSmoothingResults() const
-    {
-        return m_staleSmoothingResults;
-    }
+    int smoothingJobsStarted() const;
+    int staleSmoothingResults() const;
 
     // The curve as drawn for a run, at full resolution: the smoothed values when smoothing is on,
     // else nullptr (the raw values are the Series'). For export and tests.
@@ -178,14 +180,8 @@ public:
     QString titleText() const;
     QStringList legendTexts() const;
     QString xAxisTitle() const;
-    QAbstractAxis* xAxis() const
-    {
-        return m_axisX;
-    } // the visible axes
-    QAbstractAxis* yAxis() const
-    {
-        return m_axisY;
-    }
+    QAbstractAxis* xAxis() const; // the visible axes
+    QAbstractAxis* yAxis() const;
     const SeriesLayer* seriesLayer() const
     {
         return m_layer;
@@ -201,6 +197,10 @@ public:
     const PlotMapping& mapping() const
     {
         return m_mapping;
+    }
+    const CurveModel& model() const
+    {
+        return m_model;
     }
 
     static QString xModeTitle(XAxisMode mode);
@@ -229,9 +229,6 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
-    struct Curve;
-    struct RunCache;
-
     // An event line drawn at px, for the hover box (the event is looked up again when shown).
     struct EventHit
     {
@@ -240,55 +237,36 @@ private:
         std::size_t event;
     };
 
-    void rebuildCurves();
-    // Brings a run's smoothed curve up to date: in place when little is missing (or wait), else
-    // by a SmoothingJob whose result arrives later (the raw line is drawn until then).
-    void updateSmoothing(const std::shared_ptr<RunCache>& cache, const Series& series, bool wait);
-    void continueSmoothingJob(
-        const std::weak_ptr<RunCache>& cache, const std::shared_ptr<SmoothingJob>& job);
-    void acceptSmoothing(
-        const std::weak_ptr<RunCache>& cache, const std::shared_ptr<SmoothingJob>& job);
-    void updateAggregate(Curve& curve);
     void ensureAxes();
     void applyTheme();
+    void updateLegend();
     void relayout(); // decimate for the current range and plot size, build pixel geometry
     PixelColumns columns() const;
-    void decimate();
-    void computeYRange();
-    void applyAxisRanges();
     void buildGeometry();
     void buildMarkers();
     void buildBadges();
-    const Series* seriesOf(int runId, const Run** run = nullptr) const;
-    double firstNonFiniteX(int runId) const;
+    const ChartRun* chartRun(int runId) const;
     QPointF toChart(const QPoint& viewportPos) const;
     void setXRangeFromUser(double x0, double x1, bool immediate);
+    void resetZoom(); // both ranges back to automatic, redrawn now, the grid told
 
-    QString m_key;
+    CurveModel m_model;
     QList<ChartRun> m_runs;
-    ChartOptions m_options;
-    std::optional<std::pair<double, double>> m_fixedX;
-    std::optional<std::pair<double, double>> m_fixedY;
+    QHash<int, QColor> m_colors; // of each run id
     PlotMapping m_mapping;
     bool m_dirty = true;
     bool m_inRelayout = false;
     bool m_refreshQueued = false;
-    bool m_decimationStale = true;
-    PixelColumns m_decimatedFor; // the columns the curves' decimated points were made for
 
-    std::vector<std::unique_ptr<Curve>> m_curves; // empty: rebuilt from m_runs at the next refresh
     std::vector<EventHit> m_eventHits;
-    QHash<int, std::shared_ptr<RunCache>> m_cache;
 
-    std::vector<QAbstractAxis*> m_axes; // value, log, time (x); value, log (y); owned by the chart
-    QAbstractAxis* m_axisX = nullptr; // the visible ones
-    QAbstractAxis* m_axisY = nullptr;
+    std::unique_ptr<ChartAxes> m_axes;
     std::vector<QLineSeries*> m_legendSeries;
     SeriesLayer* m_layer = nullptr;
     ChartMarkers* m_markers = nullptr;
     ChartOverlay* m_overlay = nullptr;
 
-    // interaction
+    // interaction (metric_chart_input.cpp)
     QRubberBand* m_rubberBand = nullptr;
     QTimer* m_interaction = nullptr; // coalesces wheel and drag redraws
     QPoint m_pressPos;
@@ -301,8 +279,7 @@ private:
     PlotMapping m_pressMapping;
     double m_syncedX;
     bool m_wheelZooms = true;
-    int m_smoothingJobsStarted = 0;
-    int m_staleSmoothingResults = 0;
+    bool m_legendShown = true;
 };
 
 } // namespace viewer

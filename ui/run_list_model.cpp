@@ -225,11 +225,17 @@ QString RunListModel::problemOf(int sourceId) const
     if (info.state != Workspace::SourceState::Idle
         && info.state != Workspace::SourceState::Following)
         return QString();
+    // A folder's files that cannot be read are named, never skipped in silence.
+    const QString unreadable = info.fileProblems.isEmpty()
+        ? QString()
+        : Workspace::describeFileProblems(info.fileProblems);
     // V20: a last line without its newline is named, never dropped in silence.
     QStringList incomplete;
     for (const Workspace::IncompleteLine& line : info.incompleteLines)
         incomplete << line.describe(info.path, info.state == Workspace::SourceState::Idle);
     const SourceRow& source = m_rows[std::size_t(row)];
+    if (source.runIds.empty() && !unreadable.isEmpty())
+        return tr("%1: %2").arg(name, unreadable);
     if (source.runIds.empty() && !incomplete.isEmpty())
         return tr("%1: no records; %2").arg(name, incomplete.join(QStringLiteral("; ")));
     if (source.runIds.empty()) {
@@ -261,6 +267,8 @@ QString RunListModel::problemOf(int sourceId) const
     }
     warnings.removeDuplicates();
     warnings += incomplete;
+    if (!unreadable.isEmpty())
+        warnings.prepend(unreadable);
     if (records == 0 && malformed > 0)
         return tr("%1: not one valid record; %2 (is it a JSON Lines file?)%3")
             .arg(name, linesText(malformed, tr("malformed line"), tr("malformed lines")),

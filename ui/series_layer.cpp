@@ -98,7 +98,7 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
         if (curve.bands.empty())
             continue;
         QColor fill = curve.color;
-        fill.setAlpha(50);
+        fill.setAlpha(50 * curve.color.alpha() / 255); // a faded (not highlighted) run stays faded
         painter->setPen(Qt::NoPen);
         painter->setBrush(fill);
         for (const QPolygonF& band : curve.bands)
@@ -114,7 +114,7 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
                 continue;
             QColor color = curve.color;
             if (curve.faint)
-                color.setAlpha(70);
+                color.setAlpha(70 * curve.color.alpha() / 255);
             // A cosmetic 1-pixel pen takes Qt's fast line path; a bolder line is drawn twice.
             const qreal extra = std::clamp<qreal>(curve.width - 1.0, 0.0, 1.0);
             for (int offset = 0; offset < (extra > 0 ? 2 : 1); ++offset) {

@@ -28,6 +28,9 @@ const QString HiddenTagsKey = QStringLiteral("filters/hiddenTags");
 const QString SearchKey = QStringLiteral("filters/metricSearch");
 const QString SearchRegexKey = QStringLiteral("filters/metricSearchRegex");
 const QString UncheckedKey = QStringLiteral("filters/uncheckedMetrics");
+const QString RunColorsKey = QStringLiteral("compare/runColors");
+const QString GroupByKey = QStringLiteral("compare/groupBy");
+const QString ColorByKey = QStringLiteral("compare/colorBy");
 const QString AlertRulesKey = QStringLiteral("alerts/rules");
 const QString GeometryKey = QStringLiteral("window/geometry");
 const QString StateKey = QStringLiteral("window/state");
@@ -284,6 +287,32 @@ void Settings::sync()
 QString Settings::fileName() const
 {
     return m_settings->fileName();
+}
+
+QVariantMap Settings::runColors() const
+{
+    return m_settings->value(RunColorsKey).toMap(); // RunColors::fromVariant validates it
+}
+
+void Settings::setRunColors(const QVariantMap& colors)
+{
+    m_settings->setValue(RunColorsKey, colors);
+}
+
+QString Settings::groupBy() const
+{
+    return m_settings->value(GroupByKey).toString().left(200);
+}
+
+QString Settings::colorBy() const
+{
+    return m_settings->value(ColorByKey).toString().left(200);
+}
+
+void Settings::setCompareFields(const QString& groupBy, const QString& colorBy)
+{
+    m_settings->setValue(GroupByKey, groupBy);
+    m_settings->setValue(ColorByKey, colorBy);
 }
 
 } // namespace viewer

@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QStringList>
+#include <QVariantMap>
 
 #include <memory>
 
@@ -65,6 +66,13 @@ public:
     QStringList uncheckedMetrics() const;
     void setUncheckedMetrics(const QStringList& keys);
 
+    // The run colours (RunColors::toVariant): a run id keeps its colour across restarts. And the
+    // "group by" / "colour by" fields ("" = the defaults).
+    QVariantMap runColors() const;
+    void setRunColors(const QVariantMap& colors);
+    QString groupBy() const;
+    QString colorBy() const;
+    void setCompareFields(const QString& groupBy, const QString& colorBy);
     // The alert rules of followed runs (default nan, error, stall; empty: no alerts). Stored as
     // their text ("nan,error,stall=600,loss>10"); a rule that no longer parses is left out.
     QList<AlertRule> alertRules() const;

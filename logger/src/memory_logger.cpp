@@ -1,3 +1,4 @@
+#include "event_hooks.hpp"
 #include "byte_buffer.hpp"
 #include "error_reporter.hpp"
 #include "json_encoder.hpp"
@@ -168,41 +169,7 @@ MemoryLogger::MemoryLogger(LoggerOptions options)
 
 MemoryLogger::~MemoryLogger() = default;
 
-void MemoryLogger::on_step_begin(std::int64_t step, Context context)
-{
-    impl_->submit({ detail::Event::step_begin, "step_begin", step, {}, {}, &context });
-}
-
-void MemoryLogger::on_step_end(std::int64_t step, Context context)
-{
-    impl_->submit({ detail::Event::step_end, "step_end", step, {}, {}, &context });
-}
-
-void MemoryLogger::on_epoch_begin(std::int64_t epoch, Context context)
-{
-    impl_->submit({ detail::Event::epoch_begin, "epoch_begin", epoch, {}, {}, &context });
-}
-
-void MemoryLogger::on_epoch_end(std::int64_t epoch, Context context)
-{
-    impl_->submit({ detail::Event::epoch_end, "epoch_end", epoch, {}, {}, &context });
-}
-
-void MemoryLogger::on_error(const std::exception& error, Context context)
-{
-    std::string type;
-    try {
-        type = detail::type_name(error);
-    } catch (...) {
-        type = "std::exception";
-    }
-    impl_->submit({ detail::Event::error, "error", 0, type, error.what(), &context });
-}
-
-void MemoryLogger::record(std::string_view tag, Context payload)
-{
-    impl_->submit({ detail::Event::custom, tag, 0, {}, {}, &payload });
-}
+TELEMETRY_DEFINE_EVENT_HOOKS(MemoryLogger)
 
 std::vector<nlohmann::json> MemoryLogger::records() const
 {

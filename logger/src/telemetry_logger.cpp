@@ -1,3 +1,4 @@
+#include "event_hooks.hpp"
 #include "fd_output.hpp"
 #include "json_encoder.hpp"
 #include "record_capture.hpp"
@@ -1034,41 +1035,7 @@ TelemetryLogger::TelemetryLogger(std::filesystem::path path, LoggerOptions optio
 
 TelemetryLogger::~TelemetryLogger() = default;
 
-void TelemetryLogger::on_step_begin(std::int64_t step, Context context)
-{
-    impl_->submit({ detail::Event::step_begin, "step_begin", step, {}, {}, &context });
-}
-
-void TelemetryLogger::on_step_end(std::int64_t step, Context context)
-{
-    impl_->submit({ detail::Event::step_end, "step_end", step, {}, {}, &context });
-}
-
-void TelemetryLogger::on_epoch_begin(std::int64_t epoch, Context context)
-{
-    impl_->submit({ detail::Event::epoch_begin, "epoch_begin", epoch, {}, {}, &context });
-}
-
-void TelemetryLogger::on_epoch_end(std::int64_t epoch, Context context)
-{
-    impl_->submit({ detail::Event::epoch_end, "epoch_end", epoch, {}, {}, &context });
-}
-
-void TelemetryLogger::on_error(const std::exception& error, Context context)
-{
-    std::string type;
-    try {
-        type = detail::type_name(error);
-    } catch (...) {
-        type = "std::exception";
-    }
-    impl_->submit({ detail::Event::error, "error", 0, type, error.what(), &context });
-}
-
-void TelemetryLogger::record(std::string_view tag, Context payload)
-{
-    impl_->submit({ detail::Event::custom, tag, 0, {}, {}, &payload });
-}
+TELEMETRY_DEFINE_EVENT_HOOKS(TelemetryLogger)
 
 bool TelemetryLogger::flush()
 {

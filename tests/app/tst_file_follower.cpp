@@ -1,3 +1,4 @@
+#include "follow_test_support.hpp"
 #include "file_follower.hpp"
 
 #include <QCoreApplication>
@@ -22,27 +23,7 @@ using State = viewer::FileFollower::State;
 
 namespace {
 
-// `{"i": k}\n` for k in [from, to): each line names its own index.
-QByteArray records(int from, int to)
-{
-    QByteArray bytes;
-    for (int k = from; k < to; ++k)
-        bytes += "{\"i\": " + QByteArray::number(k) + "}\n";
-    return bytes;
-}
-
-bool writeFile(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate)
-        && file.write(bytes) == bytes.size();
-}
-
-bool appendFile(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Append) && file.write(bytes) == bytes.size();
-}
+using namespace viewer::test;
 
 } // namespace
 

@@ -1,3 +1,4 @@
+#include "follow_test_support.hpp"
 #include "folder_follower.hpp"
 
 #include <QCoreApplication>
@@ -18,26 +19,7 @@ using State = viewer::FileFollower::State;
 
 namespace {
 
-QByteArray records(int from, int to)
-{
-    QByteArray bytes;
-    for (int k = from; k < to; ++k)
-        bytes += "{\"i\": " + QByteArray::number(k) + "}\n";
-    return bytes;
-}
-
-bool writeFile(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate)
-        && file.write(bytes) == bytes.size();
-}
-
-bool appendFile(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Append) && file.write(bytes) == bytes.size();
-}
+using namespace viewer::test;
 
 // inotify instances this process holds (each QFileSystemWatcher has its own; the per-user limit
 // is often 128).

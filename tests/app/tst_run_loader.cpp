@@ -1,8 +1,11 @@
 // RunLoader: a file cut into blocks, parsed on several threads and merged in file order, gives
 // exactly the runs of a one-shot parse, whatever the block size and thread count; line numbers
 // stay right across blocks; an unfinished last line is left for the follower; cancel stops it;
-// a bulk load reserves its arrays once and gives spare room back.
+// a bulk load reserves its arrays once and gives spare room back; a file truncated or rewritten by
+// another process while it is read is reported, never a SIGBUS (issue 11 item 1); a line longer
+// than 16 MiB is named and skipped.
 #include "chunk_parser.hpp"
+#include "line_assembler.hpp"
 #include "run_builder.hpp"
 #include "run_loader.hpp"
 
@@ -12,6 +15,8 @@
 
 #include <atomic>
 #include <cmath>
+#include <sys/stat.h>
+#include <utility>
 
 using viewer::ChunkParser;
 using viewer::Run;
@@ -121,6 +126,10 @@ private slots:
     void cancelStopsEarly();
     void bulkLoadReservesOnceAndGivesSpareBack();
     void missingFileIsAnError();
+    void changedWhileLoadingIsReported_data();
+    void changedWhileLoadingIsReported();
+    void overlongLineIsNamedAndSkipped();
+    void fifoIsNotLoaded();
 };
 
 void TestRunLoader::sameRunsAsOneShot_data()
@@ -262,6 +271,87 @@ void TestRunLoader::missingFileIsAnError()
         RunLoader::load(QStringLiteral("/nonexistent/nope.jsonl"), builder, cancel);
     QVERIFY(!result.error.isEmpty());
     QCOMPARE(builder.runCount(), 0);
+}
+
+void TestRunLoader::changedWhileLoadingIsReported_data()
+{
+    QTest::addColumn<qint64>("newSize");
+    QTest::addColumn<bool>("rewrite");
+    QTest::newRow("truncated to 0") << qint64(0) << false;
+    QTest::newRow("truncated to a third") << qint64(-3) << false;
+    QTest::newRow("truncated and rewritten, as long") << qint64(0) << true;
+}
+
+// Issue 11 item 1: the loader mapped the file; truncating it while it was read killed the process
+// with SIGBUS. Here the truncation happens after the first merged block, every time.
+void TestRunLoader::changedWhileLoadingIsReported()
+{
+    QFETCH(qint64, newSize);
+    QFETCH(bool, rewrite);
+    QByteArray text;
+    while (text.size() < 6 * 1024 * 1024)
+        text += sampleText();
+    QTemporaryDir dir;
+    const QString path = writeFile(dir, text);
+    RunBuilder builder(QStringLiteral("run.jsonl"));
+    std::atomic<bool> cancel { false };
+    bool changed = false;
+    const RunLoader::Result result = RunLoader::load(
+        path, builder, cancel,
+        [&](qint64, qint64) {
+            if (std::exchange(changed, true))
+                return;
+            QFile file(path);
+            QVERIFY(file.resize(newSize >= 0 ? newSize : text.size() / -newSize));
+            if (rewrite) {
+                QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Append));
+                QByteArray other(text.size(), ' ');
+                other[0] = '\n';
+                QCOMPARE(file.write(other), other.size());
+            }
+        },
+        2, 256 * 1024);
+    QVERIFY(changed);
+    QVERIFY(result.error.isEmpty());
+    QCOMPARE(result.changedWhileReading, QStringLiteral("file truncated while it was read"));
+}
+
+// Over 16 MiB without a newline: one malformed line with the reader's reason, never buffered
+// whole; the lines around it are read as a one-shot parse reads them.
+void TestRunLoader::overlongLineIsNamedAndSkipped()
+{
+    const QByteArray before = R"({"ts":1,"tag":"step_end","step":1,"context":{"loss":1}})"
+                              "\n";
+    const QByteArray after = R"({"ts":2,"tag":"step_end","step":2,"context":{"loss":2}})"
+                             "\n";
+    const QByteArray text = before + QByteArray(17 * 1024 * 1024, 'x') + "\n" + after;
+    QTemporaryDir dir;
+    const QString path = writeFile(dir, text);
+    RunBuilder builder(QStringLiteral("run.jsonl"));
+    std::atomic<bool> cancel { false };
+    const RunLoader::Result result = RunLoader::load(path, builder, cancel, {}, 2, 1024 * 1024);
+    QVERIFY(result.error.isEmpty());
+    QCOMPARE(result.end.offset, text.size());
+    QCOMPARE(result.end.lineNumber, 4);
+    QCOMPARE(builder.runCount(), 1);
+    const Run& run = builder.run(0);
+    QCOMPARE(run.records.size(), std::size_t(2));
+    QCOMPARE(run.malformed.size(), std::size_t(1));
+    QCOMPARE(run.malformed[0].line, std::uint64_t(2));
+    QCOMPARE(run.malformed[0].offset, std::uint64_t(before.size()));
+    QCOMPARE(run.malformed[0].reason, viewer::LineAssembler::describeOverlong());
+}
+
+// A FIFO has no size to load by (it is read as a stream); opening it must not wait for a writer.
+void TestRunLoader::fifoIsNotLoaded()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("fifo.jsonl"));
+    QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+    RunBuilder builder(path);
+    std::atomic<bool> cancel { false };
+    const RunLoader::Result result = RunLoader::load(path, builder, cancel);
+    QVERIFY(result.error.contains(QStringLiteral("not a regular file")));
 }
 
 QTEST_MAIN(TestRunLoader)

@@ -4,6 +4,8 @@
 #include "../data/sweep_fixture.hpp"
 #include "../ui/test_runs.hpp"
 #include "runs_table_model.hpp"
+#include "curve_model.hpp"
+#include "run_group_ids.hpp"
 #include "workspace.hpp"
 
 #include <QAbstractItemModelTester>
@@ -153,6 +155,51 @@ private slots:
         for (int r = 0; r < model.rowCount(); ++r)
             colors.insert(model.colorOf(model.runIdAt(r)));
         QCOMPARE(colors.size(), 2);
+    }
+
+    // 8 ranks of 2 jobs in one folder: grouped by run id the charts draw 2 bands, not 1 (issue 12).
+    void ranksOfTwoJobsDrawTwoBands_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QStringList>("names");
+        QTest::newRow("run") << "run"
+                             << QStringList { "job-a (mean of 4)", "job-b (mean of 4)" };
+        QTest::newRow("folder: one band, as before") << "folder" << QStringList { "" };
+        QTest::newRow("host") << "host"
+                              << QStringList { "host=node0 (mean of 4)", "host=node1 (mean of 4)" };
+    }
+    void ranksOfTwoJobsDrawTwoBands()
+    {
+        QFETCH(QString, field);
+        QFETCH(QStringList, names);
+        QTemporaryDir dir;
+        QVERIFY(writeTwoJobs(dir.path()));
+        Workspace workspace;
+        QVERIFY(loadFolder(workspace, dir.path()));
+        QTRY_COMPARE(workspace.runIds().size(), 8);
+        RunGroupIds groups;
+        groups.setField(field);
+        QList<CurveRun> runs;
+        for (int id : workspace.runIds()) {
+            const RunGroupIds::Group g = groups.groupOf(*workspace.run(id));
+            runs.push_back({ id, workspace.run(id), g.id, g.label });
+        }
+        CurveModel model(QStringLiteral("step_end/loss"));
+        model.setRuns(runs);
+        ChartOptions options;
+        options.groupMode = GroupMode::MeanBand;
+        model.setOptions(options);
+        model.update();
+        QStringList drawn;
+        for (const auto& curve : model.curves()) {
+            QCOMPARE(curve->members.size(), 8 / int(names.size()));
+            drawn << curve->name;
+        }
+        drawn.sort();
+        if (field == QLatin1String("folder"))
+            QVERIFY2(drawn.size() == 1 && drawn.front().endsWith("(mean of 8)"), qPrintable(drawn.join(", ")));
+        else
+            QCOMPARE(drawn, names);
     }
 
     void states_data()

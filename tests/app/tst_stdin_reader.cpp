@@ -1,3 +1,4 @@
+#include "follow_test_support.hpp"
 #include "stdin_reader.hpp"
 
 #include <QCoreApplication>
@@ -16,13 +17,7 @@ using State = viewer::StdinReader::State;
 
 namespace {
 
-QByteArray records(int from, int to)
-{
-    QByteArray bytes;
-    for (int k = from; k < to; ++k)
-        bytes += "{\"i\": " + QByteArray::number(k) + "}\n";
-    return bytes;
-}
+using namespace viewer::test;
 
 bool writeAll(int fd, const QByteArray& bytes)
 {

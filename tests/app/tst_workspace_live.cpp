@@ -1,8 +1,9 @@
-// The Workspace while a writer is still writing (BAD_INPUTS V10, V20, V27): an unfinished last
+// The Workspace while a writer is still writing (docs/bad-inputs.md V10, V20, V27): an unfinished last
 // line is a note, not an error, and becomes a record when it completes; a line that grows past the
 // 16 MiB cap is skipped and reported once; a burst of a million lines arrives exactly, in batches,
 // without stalling the thread the Workspace (and the UI) runs on.
 
+#include "follow_test_support.hpp"
 #include "file_follower.hpp"
 #include "workspace.hpp"
 
@@ -23,16 +24,7 @@ using namespace viewer;
 
 namespace {
 
-QByteArray stepLines(int from, int to)
-{
-    QByteArray bytes;
-    bytes.reserve((to - from) * 90);
-    for (int step = from; step < to; ++step)
-        bytes += "{\"ts\": " + QByteArray::number(1732800000.0 + step * 1e-3, 'f', 3)
-            + ", \"tag\": \"step_end\", \"step\": " + QByteArray::number(step)
-            + ", \"context\": {\"loss\": " + QByteArray::number(1.0 / (step + 1)) + "}}\n";
-    return bytes;
-}
+using namespace viewer::test;
 
 void append(const QString& path, const QByteArray& bytes)
 {

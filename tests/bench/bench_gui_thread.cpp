@@ -5,6 +5,7 @@
 // 2) A record table of 1,000,000 records shown and scrolled to its end, beside a QStandardItemModel
 //    holding the same rows (one column).
 // 3) 20,000 metrics into the metric tree in one reset, beside a QStandardItemModel tree of them.
+#include "follow_test_support.hpp"
 #include "file_follower.hpp"
 #include "chunk_parser.hpp"
 #include "metric_tree_model.hpp"
@@ -36,6 +37,8 @@ using namespace viewer;
 
 namespace {
 
+using namespace viewer::test;
+
 constexpr int Repeats = 3;
 
 double threadCpuMs()
@@ -49,17 +52,6 @@ double median(std::vector<double> v)
 {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0.0 : v[v.size() / 2];
-}
-
-QByteArray stepLines(int from, int to)
-{
-    QByteArray bytes;
-    bytes.reserve((to - from) * 90);
-    for (int step = from; step < to; ++step)
-        bytes += "{\"ts\": " + QByteArray::number(1732800000.0 + step * 1e-3, 'f', 3)
-            + ", \"tag\": \"step_end\", \"step\": " + QByteArray::number(step)
-            + ", \"context\": {\"loss\": " + QByteArray::number(1.0 / (step + 1)) + "}}\n";
-    return bytes;
 }
 
 std::size_t records(const Workspace& workspace)

@@ -8,7 +8,7 @@ Content (2 epochs x 5 steps): step_begin/step_end with nested context (metrics/a
 .total), a NaN loss, +Infinity and -Infinity grad norms, a non-ASCII key and message, a string
 "loss is NaN" that must stay text, an error record, epoch_begin/epoch_end with val metrics.
 
-With --seed-run, writes instead a file shaped like the seed's real runs/*.jsonl (BAD_INPUTS V17; the
+With --seed-run, writes instead a file shaped like the seed's real runs/*.jsonl (docs/bad-inputs.md V17; the
 real file is not available): 4 runs appended with no marker between them, each of 3 epochs in which
 every step is reported 9 times (steps restart at 0 on each pass), a context with a nested
 loss_before group, an effective lr and a string, a NaN loss now and then, 6 errors per epoch:

@@ -3,9 +3,9 @@
 
 usage: tests/fuzz/make_corpus.py EXAMPLE_TRAINER
 
-Seeds: the examples of ../shared/FORMAT.md (copied below), tests/data/python_logger_sample.jsonl,
+Seeds: the examples of docs/format.md (copied below), tests/data/python_logger_sample.jsonl,
 a short run of the example trainer (Python tokens and strict mode, NaN losses, an error, a static
-field), and the bad inputs of BAD_INPUTS.md V1-V13. Files stay small: the corpus is < 300 KB.
+field), and the bad inputs of docs/bad-inputs.md V1-V13. Files stay small: the corpus is < 300 KB.
 """
 import os
 import random

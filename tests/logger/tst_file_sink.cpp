@@ -1,6 +1,6 @@
 // The file side of TelemetryLogger when the file system misbehaves: disk full, unwritable paths,
 // short writes and EINTR, a failure in the middle of a line, the buffer bound, fsync errors
-// (BAD_INPUTS W12-W15). Faults are injected through telemetry::detail::IoHooks.
+// (docs/bad-inputs.md W12-W15). Faults are injected through telemetry::detail::IoHooks.
 
 #include "logger_test_support.hpp"
 

@@ -1,5 +1,5 @@
 // LoggerOptions::config (issue 12, item 6): a run's settings go into its run_begin record, once,
-// as "config": {...} (shared/FORMAT.md), never onto every line like static fields. A config that
+// as "config": {...} (docs/format.md), never onto every line like static fields. A config that
 // cannot be written is reported and left out; it never throws into the trainer.
 
 #include "logger_test_support.hpp"

@@ -123,7 +123,7 @@ void TestTelemetryLogger::init()
     QVERIFY(dir_->isValid());
 }
 
-// FORMAT.md: the first record of a run names it, with host, pid, start time and static fields.
+// docs/format.md: the first record of a run names it, with host, pid, start time and static fields.
 void TestTelemetryLogger::runBeginComesFirst()
 {
     LoggerOptions options;
@@ -530,7 +530,7 @@ void TestTelemetryLogger::pythonReadsEveryLine_data()
     QTest::newRow("strict JSON") << true;
 }
 
-// FORMAT.md: every line loads with Python's json.loads, NaN included. In strict mode the lines
+// docs/format.md: every line loads with Python's json.loads, NaN included. In strict mode the lines
 // load even with parse_constant raising on NaN/Infinity (W1/W2).
 void TestTelemetryLogger::pythonReadsEveryLine()
 {

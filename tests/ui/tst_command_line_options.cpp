@@ -108,6 +108,14 @@ void TestCommandLineOptions::parse_data()
                                << int(Action::Error) << none << "at most";
     QTest::newRow("empty screenshot")
         << QStringList { "--screenshot=" } << int(Action::Error) << none << "--screenshot needs";
+    QTest::newRow("stream timeout") << QStringList { "--summary", "-", "--stream-timeout", "2.5" }
+                                    << int(Action::Summary) << QStringList { "-" } << QString();
+    QTest::newRow("stream timeout negative")
+        << QStringList { "--stream-timeout=-1" } << int(Action::Error) << none
+        << "--stream-timeout \"-1\": the timeout must be a number of seconds";
+    QTest::newRow("stream timeout text")
+        << QStringList { "--stream-timeout", "soon" } << int(Action::Error) << none
+        << "from 0 to 86400";
     QTest::newRow("stdin twice") << QStringList { "-", "-" } << int(Action::Error) << none
                                  << "only once";
     QTest::newRow("double dash ends options")

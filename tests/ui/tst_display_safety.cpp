@@ -1,4 +1,4 @@
-// Untrusted strings on every surface of the window (BAD_INPUTS V12, V30, V31): a run whose tags,
+// Untrusted strings on every surface of the window (docs/bad-inputs.md V12, V30, V31): a run whose tags,
 // keys, error type and message, run id and file path are HTML is opened in the real MainWindow,
 // and every widget, chart, table cell and tooltip is rendered to an image while two probes watch:
 // a TCP listener on 127.0.0.1 that an <img src="http://127.0.0.1:PORT/p.png"> would call, and an

@@ -449,11 +449,34 @@ private slots:
         QVERIFY(std::abs(hovered.at(0).at(0).toDouble() - 20) < 0.5);
         const auto& lines = chart->overlay()->hoverLines();
         QCOMPARE(lines.size(), std::size_t(3));
-        QCOMPARE(lines[1].text, QStringLiteral("a: 20"));
-        QCOMPARE(lines[2].text, QStringLiteral("b: 40"));
+        // Sorted by value, highest first, as the lines lie on the plot (issue 12).
+        QCOMPARE(lines[1].text, QStringLiteral("b: 40"));
+        QCOMPARE(lines[2].text, QStringLiteral("a: 20"));
         QVERIFY(!std::isnan(chart->overlay()->crosshair()));
         chart->clearHover();
         QVERIFY(chart->overlay()->hoverLines().empty());
+    }
+
+    // 30 runs: at most 10 rows around the cursor's line, the rest counted (issue 12).
+    void hoverShowsTenRowsAndCountsTheRest()
+    {
+        std::vector<Run> runs;
+        runs.reserve(30);
+        for (int k = 0; k < 30; ++k)
+            runs.push_back(makeRun(QStringLiteral("r%1").arg(k), Loss, 100,
+                [k](int i) { return double(k) + 0.001 * i; }));
+        QList<const Run*> pointers;
+        for (const Run& r : runs)
+            pointers << &r;
+        auto chart = chartOf(Loss, pointers);
+        chart->hoverAt(QPointF(chart->mapping().px(50), chart->mapping().py(15.0)));
+        const auto& lines = chart->overlay()->hoverLines();
+        QStringList texts;
+        for (const auto& l : lines)
+            texts << l.text;
+        QVERIFY2(lines.size() <= 13, qPrintable(texts.join(" | ")));
+        QVERIFY2(texts.contains(QStringLiteral("r15: 15.05")), qPrintable(texts.join(" | ")));
+        QVERIFY2(texts.filter(QStringLiteral(" more ")).size() == 2, qPrintable(texts.join(" | ")));
     }
 
     void renderIsNotBlank()
@@ -475,6 +498,75 @@ private slots:
         }
         QVERIFY(colors.size() > 10);
         QVERIFY2(lineColored > 300, qPrintable(QString::number(lineColored)));
+    }
+
+    // Issue 11 item 2: the newest point is the one a user watches while following a run. It
+    // sits at the right edge of the automatic x range; it must be inside the y range and drawn
+    // (its line end, or the dot of a point alone after a NaN) inside the plot area.
+    void newestPointDrawnInsidePlot_data()
+    {
+        QTest::addColumn<int>("xMode");
+        QTest::addColumn<int>("points");
+        QTest::addColumn<double>("newest");
+        QTest::addColumn<bool>("afterNaN");
+        QTest::addColumn<bool>("followed"); // appended after the first draw
+        for (int mode : { int(XAxisMode::Step), int(XAxisMode::Sequence) }) {
+            const char* m = mode == int(XAxisMode::Step) ? "step" : "record";
+            for (bool followed : { false, true }) {
+                const char* f = followed ? "followed" : "loaded";
+                QTest::addRow("%s, %s, 50 at 1 then 100", m, f)
+                    << mode << 50 << 100.0 << false << followed;
+                QTest::addRow("%s, %s, 10000 at 1 then 5", m, f)
+                    << mode << 10000 << 5.0 << false << followed;
+                QTest::addRow("%s, %s, one point after a NaN", m, f)
+                    << mode << 50 << 100.0 << true << followed;
+            }
+        }
+    }
+    void newestPointDrawnInsidePlot()
+    {
+        QFETCH(int, xMode);
+        QFETCH(int, points);
+        QFETCH(double, newest);
+        QFETCH(bool, afterNaN);
+        QFETCH(bool, followed);
+        Run run = makeRun("a", Loss, points, [](int) { return 1.0; });
+        auto append = [&] {
+            if (afterNaN)
+                addStep(run, points, { { Loss, NaN } });
+            addStep(run, afterNaN ? points + 1 : points, { { Loss, newest } });
+        };
+        if (!followed)
+            append();
+        auto chart = std::make_unique<MetricChart>(Loss);
+        chart->setRuns({ { 1, &run, QColor(255, 0, 255), -1 } });
+        ChartOptions options;
+        options.xMode = XAxisMode(xMode);
+        chart->setOptions(options);
+        QImage image = chart->renderImage(QSize(800, 400));
+        if (followed) {
+            append();
+            chart->dataChanged({ 1 });
+            image = chart->renderImage(QSize(800, 400));
+        }
+        const double x = xMode == int(XAxisMode::Step) ? double(afterNaN ? points + 1 : points)
+                                                       : double(run.records.size() - 1);
+        QCOMPARE(chart->xMax(), x);
+        const QRectF plot = chart->mapping().rect;
+        const double py = chart->mapping().py(newest);
+        QVERIFY2(py >= plot.top() && py <= plot.bottom(),
+            qPrintable(QStringLiteral("y %1..%2").arg(chart->yMin()).arg(chart->yMax())));
+        // The line end or dot in the pixels at the right edge of the plot, at the newest value.
+        const int right = static_cast<int>(std::floor(plot.right())) - 1;
+        int drawn = 0;
+        for (int px = right - 3; px <= right; ++px) {
+            for (int y = static_cast<int>(py) - 3; y <= static_cast<int>(py) + 3; ++y) {
+                const QRgb p = image.pixel(px, y);
+                if (qRed(p) > 200 && qBlue(p) > 200 && qGreen(p) < 170)
+                    ++drawn;
+            }
+        }
+        QVERIFY2(drawn > 0, qPrintable(QStringLiteral("at (%1, %2)").arg(right).arg(py)));
     }
 
     // The default: a plain wheel over the plot zooms x about the cursor, Shift+wheel zooms y; over

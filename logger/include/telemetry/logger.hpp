@@ -8,7 +8,7 @@
 // writes
 // {"ts":1732800000.05,"tag":"step_end","step":7,"context":{"loss":0.42,"metrics":{"acc":0.9}}}
 //
-// The rules for awkward input (logger/README.md has the full list, BAD_INPUTS.md the cases):
+// The rules for awkward input (logger/README.md has the full list, docs/bad-inputs.md the cases):
 //  - Field order is the seed's: ts, tag, then the payload; static fields (and seq) come last.
 //    ts is UNIX seconds with microsecond precision (what time.time() carries).
 //  - Numbers: integers exact (INT64_MIN, UINT64_MAX); doubles with the shortest digits that read

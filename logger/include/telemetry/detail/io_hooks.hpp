@@ -1,6 +1,6 @@
 #pragma once
 // IoHooks: the system calls through which loggers write, replaceable to inject short writes,
-// EINTR, ENOSPC or EIO in tests (BAD_INPUTS W13, W14). Not for production use.
+// EINTR, ENOSPC or EIO in tests (docs/bad-inputs.md W13, W14). Not for production use.
 
 #include <cstddef>
 #include <sys/types.h>

@@ -1,0 +1,484 @@
+#include "curve_model.hpp"
+
+#include "curve_csv.hpp"
+#include "hover_values.hpp"
+#include "run.hpp"
+#include "series_x.hpp"
+#include "smoothed_curves.hpp"
+#include "y_range.hpp"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
+
+#include <cmath>
+#include <limits>
+
+namespace viewer {
+
+using SeriesX::pointX;
+using SeriesX::segmentsOf;
+
+CurveModel::CurveModel(QString key)
+    : m_key(std::move(key))
+    , m_smoothing(std::make_unique<SmoothedCurves>(m_key))
+{
+}
+
+CurveModel::~CurveModel() = default;
+
+void CurveModel::setRuns(const QList<CurveRun>& runs)
+{
+    m_runs = runs;
+    QHash<int, const Run*> shown;
+    for (const CurveRun& r : m_runs)
+        shown.insert(r.runId, r.run);
+    m_smoothing->keepOnly(shown);
+    m_curves.clear();
+}
+
+bool CurveModel::setOptions(const ChartOptions& options)
+{
+    if (options == m_options)
+        return false;
+    const bool xChanged = options.xMode != m_options.xMode || options.logX != m_options.logX;
+    m_options = options;
+    m_curves.clear();
+    if (xChanged) {
+        m_fixedX.reset();
+        m_fixedY.reset();
+    } else if (m_options.logY && m_fixedY && m_fixedY->first <= 0) {
+        m_fixedY.reset();
+    }
+    return true;
+}
+
+bool CurveModel::setXRange(double x0, double x1)
+{
+    if (!(x1 > x0) || !std::isfinite(x0) || !std::isfinite(x1))
+        return false;
+    if (m_options.logX && x0 <= 0)
+        return false;
+    if (m_fixedX && m_fixedX->first == x0 && m_fixedX->second == x1)
+        return false;
+    m_fixedX = std::make_pair(x0, x1);
+    return true;
+}
+
+bool CurveModel::setAutoXRange()
+{
+    if (!m_fixedX)
+        return false;
+    m_fixedX.reset();
+    return true;
+}
+
+bool CurveModel::dataChanged(const QList<int>& runIds)
+{
+    bool touched = false;
+    for (const CurveRun& r : m_runs) {
+        if (!runIds.contains(r.runId))
+            continue;
+        touched = true;
+        // A series appearing in a run that had none changes the set of curves.
+        if (r.run && r.run->findSeries(m_key) >= 0) {
+            bool present = false;
+            for (const auto& c : m_curves)
+                present = present || c->runId == r.runId || c->members.contains(r.runId);
+            if (!present)
+                m_curves.clear();
+        }
+    }
+    if (!touched)
+        return false;
+    for (auto& curve : m_curves) {
+        for (int id : curve->members) {
+            if (runIds.contains(id))
+                curve->aggregateDirty = true;
+        }
+    }
+    return true;
+}
+
+bool CurveModel::dataXExtent(double& x0, double& x1) const
+{
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -std::numeric_limits<double>::infinity();
+    for (const CurveRun& r : m_runs) {
+        const Run* run = nullptr;
+        const Series* s = seriesOf(r.runId, &run);
+        if (!s)
+            continue;
+        const auto column = run->records.xColumn(m_options.xMode);
+        auto xOf = [&](std::size_t i) { return pointX(*s, column, i); };
+        for (const auto& [b, e] : segmentsOf(*s)) {
+            double a = 0;
+            double z = 0;
+            if (SeriesX::segmentExtent(b, e, xOf, m_options.logX, a, z)) {
+                lo = std::min(lo, a);
+                hi = std::max(hi, z);
+            }
+        }
+    }
+    if (!(lo <= hi))
+        return false;
+    x0 = lo;
+    x1 = hi;
+    return true;
+}
+
+void CurveModel::rebuildCurves()
+{
+    m_curves.clear();
+    QList<const CurveRun*> withSeries;
+    for (const CurveRun& r : m_runs) {
+        if (r.run && r.run->findSeries(m_key) >= 0)
+            withSeries.push_back(&r);
+    }
+    auto nameOf = [](const CurveRun& r) {
+        return r.run->displayName.isEmpty() ? r.run->id : r.run->displayName;
+    };
+    if (m_options.groupMode == GroupMode::Overlay) {
+        for (const CurveRun* r : withSeries) {
+            auto curve = std::make_unique<Curve>();
+            curve->runId = r->runId;
+            curve->name = nameOf(*r);
+            m_curves.push_back(std::move(curve));
+        }
+        return;
+    }
+    // MeanBand: groups in the order their first run appears.
+    QList<int> groupOrder;
+    QHash<int, QList<const CurveRun*>> groups;
+    for (const CurveRun* r : withSeries) {
+        const int g = r->group >= 0 ? r->group : -1 - r->runId;
+        if (!groups.contains(g))
+            groupOrder.push_back(g);
+        groups[g].push_back(r);
+    }
+    for (int g : groupOrder) {
+        const QList<const CurveRun*>& members = groups[g];
+        auto curve = std::make_unique<Curve>();
+        curve->runId = members.front()->runId;
+        if (members.size() == 1) {
+            curve->name = nameOf(*members.front());
+        } else {
+            for (const CurveRun* r : members)
+                curve->members.push_back(r->runId);
+            // Named after what the members share: their file, else their folder (per-rank files).
+            QString name = nameOf(*members.front());
+            const QString source = members.front()->run->sourcePath;
+            bool sameSource = true;
+            for (const CurveRun* r : members)
+                sameSource = sameSource && r->run->sourcePath == source;
+            const QString folder = QFileInfo(source).dir().dirName();
+            if (!sameSource && !folder.isEmpty() && folder != QLatin1String("."))
+                name = folder;
+            if (!members.front()->groupName.isEmpty())
+                name = members.front()->groupName;
+            curve->name = QStringLiteral("%1 (mean of %2)").arg(name).arg(members.size());
+        }
+        m_curves.push_back(std::move(curve));
+    }
+}
+
+void CurveModel::update()
+{
+    m_decimationStale = true; // data, options or runs may have changed since the last one
+    if (m_curves.empty())
+        rebuildCurves();
+    if (m_options.smoothing != SmoothingKind::None) {
+        for (const CurveRun& r : m_runs) {
+            if (const Series* s = seriesOf(r.runId))
+                m_smoothing->update(
+                    r.runId, r.run, *s, m_options.smoothing, m_options.smoothingParam, false);
+        }
+    }
+    for (auto& curve : m_curves) {
+        if (curve->isGroup() && curve->aggregateDirty)
+            updateAggregate(*curve);
+    }
+}
+
+// A live group whose members only append (no restart, raw values) changes only at x at or after
+// the smallest of its members' last aggregated x: the rest of the aggregate is kept, and the
+// members' points from there on are aggregated again. Per batch O(what was appended, plus what a
+// lagging member leaves open), not O(the store).
+bool CurveModel::extendAggregate(Curve& curve)
+{
+    if (m_options.smoothing != SmoothingKind::None || curve.aggregatedSizes.size()
+        != static_cast<std::size_t>(curve.members.size()) || curve.aggregate.empty())
+        return false;
+    struct Member
+    {
+        const Series* series;
+        RecordTable::XColumn column;
+    };
+    std::vector<Member> members;
+    double cut = std::numeric_limits<double>::infinity();
+    for (qsizetype m = 0; m < curve.members.size(); ++m) {
+        const Run* run = nullptr;
+        const Series* s = seriesOf(curve.members[m], &run);
+        const std::size_t done = curve.aggregatedSizes[static_cast<std::size_t>(m)];
+        if (!s || !s->segmentStarts().empty() || done == 0 || done > s->size())
+            return false;
+        const auto column = run->records.xColumn(m_options.xMode);
+        const double last = pointX(*s, column, done - 1);
+        if (!std::isfinite(last))
+            return false;
+        cut = std::min(cut, last);
+        members.push_back({ s, column });
+    }
+    std::vector<std::vector<double>> xs(members.size());
+    std::vector<std::vector<double>> ys(members.size());
+    std::vector<SeriesAggregation::Curve> tails;
+    for (std::size_t m = 0; m < members.size(); ++m) {
+        const Series& s = *members[m].series;
+        auto xOf = [&](std::size_t i) { return pointX(s, members[m].column, i); };
+        for (std::size_t i = SeriesX::lowerBound(0, s.size(), cut, xOf); i < s.size(); ++i) {
+            const double x = xOf(i);
+            if (!(xs[m].empty() || x >= xs[m].back()))
+                return false; // x went back (or NaN) without a restart: rebuild whole
+            xs[m].push_back(x);
+            ys[m].push_back(s.values()[i]);
+        }
+        tails.push_back(SeriesAggregation::fromArrays(xs[m], ys[m]));
+    }
+    curve.aggregate.replaceFrom(cut, tails);
+    for (std::size_t m = 0; m < members.size(); ++m)
+        curve.aggregatedSizes[m] = members[m].series->size();
+    return true;
+}
+
+void CurveModel::updateAggregate(Curve& curve)
+{
+    curve.aggregateDirty = false;
+    if (extendAggregate(curve))
+        return;
+    curve.aggregatedSizes.clear();
+    std::vector<SeriesAggregation::Curve> inputs;
+    std::vector<std::vector<double>> xs; // x of smoothed curves, which aggregate as arrays
+    xs.reserve(static_cast<std::size_t>(curve.members.size()));
+    for (int id : curve.members) {
+        const Run* run = nullptr;
+        const Series* s = seriesOf(id, &run);
+        if (!s)
+            continue;
+        const auto column = run->records.xColumn(m_options.xMode);
+        const std::vector<double>* smoothed = smoothedValues(id);
+        if (smoothed) {
+            std::vector<double>& x = xs.emplace_back(s->size());
+            for (std::size_t i = 0; i < s->size(); ++i)
+                x[i] = pointX(*s, column, i);
+            inputs.push_back(SeriesAggregation::fromArrays(x, *smoothed));
+        } else {
+            inputs.push_back(SeriesAggregation::fromSeries(*s, column));
+        }
+        curve.aggregatedSizes.push_back(s->size());
+    }
+    curve.aggregate.rebuild(inputs);
+    if (curve.aggregatedSizes.size() != static_cast<std::size_t>(curve.members.size()))
+        curve.aggregatedSizes.clear();
+}
+
+std::pair<double, double> CurveModel::xRange() const
+{
+    if (m_fixedX)
+        return *m_fixedX;
+    double x0 = 0;
+    double x1 = 1;
+    if (dataXExtent(x0, x1)) {
+        if (x1 <= x0) {
+            if (m_options.logX) {
+                x0 /= 2;
+                x1 *= 2;
+            } else {
+                x0 -= 0.5;
+                x1 += 0.5;
+            }
+        }
+        return { x0, x1 };
+    }
+    return m_options.logX ? std::make_pair(1.0, 10.0) : std::make_pair(0.0, 1.0);
+}
+
+void CurveModel::decimate(const PixelColumns& cols)
+{
+    // The chart's layout pass often reports a plot area that moved or changed height only: the
+    // pixel columns are the same, and so are the decimated points.
+    if (!m_decimationStale && cols.x0 == m_decimatedFor.x0 && cols.x1 == m_decimatedFor.x1
+        && cols.width == m_decimatedFor.width && cols.logX == m_decimatedFor.logX)
+        return;
+    m_decimationStale = false;
+    m_decimatedFor = cols;
+    for (auto& curve : m_curves) {
+        curve->raw.clear();
+        curve->line.clear();
+        curve->lower.clear();
+        curve->upper.clear();
+    }
+    if (!cols.isValid())
+        return;
+    for (auto& curve : m_curves) {
+        if (curve->isGroup()) {
+            const GroupAggregate& agg = curve->aggregate;
+            if (agg.empty())
+                continue;
+            auto source = [&](const std::vector<double>& y, const MinMaxPyramid& pyramid,
+                              const std::vector<std::uint32_t>& nonFinite) {
+                Decimator::Source src;
+                src.values = &y;
+                src.pyramid = &pyramid;
+                src.x = agg.x.data();
+                src.nonFinite = &nonFinite;
+                return src;
+            };
+            Decimator::decimate(
+                source(agg.mean, agg.meanPyramid, agg.meanNonFinite), cols, curve->line);
+            Decimator::decimate(
+                source(agg.min, agg.minPyramid, agg.minNonFinite), cols, curve->lower);
+            Decimator::decimate(
+                source(agg.max, agg.maxPyramid, agg.maxNonFinite), cols, curve->upper);
+            continue;
+        }
+        const Run* run = nullptr;
+        const Series* s = seriesOf(curve->runId, &run);
+        if (!s)
+            continue;
+        const auto column = run->records.xColumn(m_options.xMode);
+        Decimator::decimate(*s, column, cols, curve->raw);
+        const std::vector<double>* smoothed = smoothedValues(curve->runId);
+        curve->lineIsSmoothed = smoothed != nullptr;
+        if (smoothed) {
+            Decimator::Source src;
+            src.values = smoothed;
+            src.pyramid = m_smoothing->pyramid(curve->runId);
+            src.records = &s->records();
+            src.xColumn = column;
+            src.segmentStarts = &s->segmentStarts();
+            src.nonFinite = &s->nonFinite(); // smoothing keeps NaN/Inf exactly where they are
+            Decimator::decimate(src, cols, curve->line);
+        }
+    }
+}
+
+std::pair<double, double> CurveModel::yRange(double x0, double x1) const
+{
+    if (m_fixedY)
+        return *m_fixedY;
+    // What the y range looks at: the raw values of each run (a smoothed line lies inside them),
+    // or a group's min and max.
+    std::vector<YRange::Part> parts;
+    for (const auto& curve : m_curves) {
+        if (!curve->isGroup()) {
+            const Run* run = nullptr;
+            const Series* s = seriesOf(curve->runId, &run);
+            if (!s)
+                continue;
+            const auto column = run->records.xColumn(m_options.xMode);
+            auto xOf = [&](std::size_t i) { return pointX(*s, column, i); };
+            parts.push_back({ &s->values(), &s->pyramid(),
+                YRange::pointsInside(segmentsOf(*s), xOf, x0, x1), &curve->raw.points });
+            continue;
+        }
+        const GroupAggregate& agg = curve->aggregate;
+        auto xOf = [&](std::size_t i) { return agg.x[i]; };
+        const std::vector<std::pair<std::size_t, std::size_t>> all { { 0, agg.x.size() } };
+        const std::vector<IndexRange> inside = YRange::pointsInside(all, xOf, x0, x1);
+        parts.push_back({ &agg.min, &agg.minPyramid, inside, &curve->lower.points });
+        parts.push_back({ &agg.max, &agg.maxPyramid, inside, &curve->upper.points });
+    }
+    YRange::Options options;
+    options.logY = m_options.logY;
+    options.ignoreOutliers = m_options.ignoreOutliers;
+    return YRange::automatic(parts, x0, x1, options);
+}
+
+// ---- queries -------------------------------------------------------------------------------
+
+const CurveRun* CurveModel::runOf(int runId) const
+{
+    const CurveRun* found = nullptr;
+    for (const CurveRun& r : m_runs) {
+        if (r.runId == runId)
+            found = &r;
+    }
+    return found;
+}
+
+const Series* CurveModel::seriesOf(int runId, const Run** run) const
+{
+    for (const CurveRun& r : m_runs) {
+        if (r.runId != runId || !r.run)
+            continue;
+        const int index = r.run->findSeries(m_key);
+        if (index < 0)
+            return nullptr;
+        if (run)
+            *run = r.run;
+        return &r.run->series[static_cast<std::size_t>(index)];
+    }
+    return nullptr;
+}
+
+double CurveModel::firstNanX(int runId) const
+{
+    const Run* run = nullptr;
+    const Series* s = seriesOf(runId, &run);
+    if (!s || s->nanCount() == 0)
+        return std::numeric_limits<double>::quiet_NaN();
+    for (std::uint32_t i : s->nonFinite()) {
+        if (std::isnan(s->values()[i]))
+            return run->records.x(m_options.xMode, s->records()[i]);
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+double CurveModel::firstNonFiniteX(int runId) const
+{
+    const Run* run = nullptr;
+    const Series* s = seriesOf(runId, &run);
+    if (!s || s->nonFinite().empty())
+        return std::numeric_limits<double>::quiet_NaN();
+    return run->records.x(m_options.xMode, s->records()[s->nonFinite().front()]);
+}
+
+std::size_t CurveModel::nanCount(int runId) const
+{
+    const Series* s = seriesOf(runId);
+    return s ? s->nanCount() : 0;
+}
+
+bool CurveModel::finishSmoothing()
+{
+    if (m_options.smoothing == SmoothingKind::None)
+        return false;
+    bool changed = false;
+    for (const CurveRun& r : m_runs) {
+        if (const Series* s = seriesOf(r.runId))
+            changed = m_smoothing->update(r.runId, r.run, *s, m_options.smoothing,
+                          m_options.smoothingParam, true)
+                || changed;
+    }
+    return changed;
+}
+
+const std::vector<double>* CurveModel::smoothedValues(int runId) const
+{
+    if (m_options.smoothing == SmoothingKind::None)
+        return nullptr;
+    const Series* s = seriesOf(runId);
+    return s ? m_smoothing->values(runId, *s) : nullptr;
+}
+
+QList<CurveValue> CurveModel::valuesAt(double x) const
+{
+    return HoverValues::at(*this, x);
+}
+
+void CurveModel::writeCsvRows(QTextStream& out, XAxisMode mode)
+{
+    CurveCsv::writeRows(*this, out, mode);
+}
+
+} // namespace viewer

@@ -1,0 +1,183 @@
+#pragma once
+
+#include "chart_options.hpp"
+#include "decimator.hpp"
+#include "group_aggregate.hpp"
+
+#include <QList>
+#include <QString>
+
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+class QTextStream;
+
+namespace viewer {
+
+class Series;
+class SmoothedCurves;
+struct Run;
+
+// One run as a chart's curve model sees it. The Run is owned elsewhere (the Workspace) and must
+// outlive the model's use of it: whoever owns the model calls setRuns() before a Run is freed.
+struct CurveRun
+{
+    int runId = -1;
+    const Run* run = nullptr;
+    int group = -1; // runs sharing a group are averaged in GroupMode::MeanBand
+    QString groupName; // names the group's curve ("optimizer=adamw"); "" = by its members
+};
+
+// One drawn line: a run (Overlay, or a group of one) or a group's mean with its min/max band
+// (MeanBand), and what the decimator made of it for the current pixel columns.
+struct Curve
+{
+    int runId = -1; // the run, or the group's first run (its color is the curve's)
+    QList<int> members; // MeanBand: the runs averaged (more than one)
+    QString name; // plain text
+    // Reused across frames so that a redraw allocates nothing.
+    DecimatedSeries raw; // a run's raw values
+    DecimatedSeries line; // a run's smoothed values (lineIsSmoothed), or a group's mean
+    DecimatedSeries lower; // a group's min
+    DecimatedSeries upper; // a group's max
+    bool lineIsSmoothed = false; // Overlay: `line` holds the smoothed curve of this frame
+    bool aggregateDirty = true; // MeanBand: a member changed since `aggregate` was built
+    GroupAggregate aggregate;
+    // MeanBand: each member's point count when `aggregate` was built (empty: never built, or
+    // built from smoothed values), for extending it by what was appended.
+    std::vector<std::size_t> aggregatedSizes;
+
+    bool isGroup() const
+    {
+        return !members.isEmpty();
+    }
+};
+
+// What a chart shows under the cursor for one curve: the point nearest in x (full resolution).
+struct CurveValue
+{
+    int runId = -1; // the run (Overlay) or the group's first run (MeanBand)
+    QString name; // plain text, not escaped
+    bool group = false;
+    double x = 0.0; // x of the nearest point
+    double value = 0.0; // drawn value (smoothed when smoothing is on; the mean in MeanBand)
+    double raw = 0.0; // unsmoothed value (the group min in MeanBand)
+    double rawMax = 0.0; // MeanBand: the group max
+    std::uint32_t record = 0;
+    // MeanBand: the members holding the min and the max at x (-1 and "" when not known).
+    int minRunId = -1;
+    int maxRunId = -1;
+    QString minName;
+    QString maxName;
+};
+
+// Everything a chart of one metric knows that is not pixels: which runs and curves, their
+// smoothing (cached, extended as points arrive, long ones on a worker), group aggregates, the x
+// range (fixed by the user or the data's extent), the decimated points for given pixel columns,
+// the y range (YRange), hover values and CSV rows. Widget-free; GUI thread (the thread that owns
+// the runs). MetricChart draws what it gives.
+class CurveModel
+{
+public:
+    explicit CurveModel(QString key);
+    ~CurveModel();
+
+    const QString& key() const
+    {
+        return m_key;
+    }
+
+    // Every visible run; those without this metric are skipped.
+    void setRuns(const QList<CurveRun>& runs);
+    const QList<CurveRun>& runs() const
+    {
+        return m_runs;
+    }
+    // False when nothing changed. A new x mode or log x puts both ranges back to automatic.
+    bool setOptions(const ChartOptions& options);
+    const ChartOptions& options() const
+    {
+        return m_options;
+    }
+    // New points, events or series arrived in these runs; false when none of them is shown.
+    bool dataChanged(const QList<int>& runIds);
+
+    // The x range: fixed (zoom, pan, follow) or automatic (the data's extent). False: unchanged.
+    bool setXRange(double x0, double x1);
+    bool setAutoXRange();
+    const std::optional<std::pair<double, double>>& fixedX() const
+    {
+        return m_fixedX;
+    }
+    // The y range: fixed (zoom) or automatic (YRange, fit to the shown data).
+    void setFixedY(std::optional<std::pair<double, double>> y)
+    {
+        m_fixedY = y;
+    }
+    const std::optional<std::pair<double, double>>& fixedY() const
+    {
+        return m_fixedY;
+    }
+    // The x extent of the data of every drawn curve in the current x mode; false when empty.
+    bool dataXExtent(double& x0, double& x1) const;
+
+    // Start of a redraw: curves, smoothing and group aggregates brought up to date; the next
+    // decimate() decimates again.
+    void update();
+    // The x range to show: the fixed one, else the data's extent (widened when it is one x).
+    std::pair<double, double> xRange() const;
+    // Decimates every curve for these columns (kept when the columns did not change since).
+    void decimate(const PixelColumns& columns);
+    // The y range to show for [x0, x1]: the fixed one, else YRange::automatic.
+    std::pair<double, double> yRange(double x0, double x1) const;
+
+    const std::vector<std::unique_ptr<Curve>>& curves() const
+    {
+        return m_curves;
+    }
+    const CurveRun* runOf(int runId) const;
+    const Series* seriesOf(int runId, const Run** run = nullptr) const;
+    // x of the first NaN (first non-finite value) of a run's series; NaN when it has none.
+    double firstNanX(int runId) const;
+    double firstNonFiniteX(int runId) const;
+    std::size_t nanCount(int runId) const;
+
+    // Smoothing of long series runs on a worker thread; finishSmoothing() computes whatever is
+    // still missing here and now. True when it did anything.
+    bool finishSmoothing();
+    SmoothedCurves& smoothing()
+    {
+        return *m_smoothing;
+    }
+    const SmoothedCurves& smoothing() const
+    {
+        return *m_smoothing;
+    }
+    // The drawn curve of a run at full resolution: its smoothed values when smoothing is on and
+    // complete, else nullptr (the raw values are the Series').
+    const std::vector<double>* smoothedValues(int runId) const;
+
+    // The value of every curve at the point nearest to x (HoverValues).
+    QList<CurveValue> valuesAt(double x) const;
+    // "run,metric,x,value,smoothed" rows of every run at full resolution, x in `mode` (CurveCsv).
+    void writeCsvRows(QTextStream& out, XAxisMode mode);
+
+private:
+    void rebuildCurves();
+    void updateAggregate(Curve& curve);
+    bool extendAggregate(Curve& curve); // false: rebuild it whole
+
+    QString m_key;
+    QList<CurveRun> m_runs;
+    ChartOptions m_options;
+    std::optional<std::pair<double, double>> m_fixedX;
+    std::optional<std::pair<double, double>> m_fixedY;
+    std::vector<std::unique_ptr<Curve>> m_curves; // empty: rebuilt from m_runs at update()
+    std::unique_ptr<SmoothedCurves> m_smoothing;
+    bool m_decimationStale = true;
+    PixelColumns m_decimatedFor; // the columns the curves' decimated points were made for
+};
+
+} // namespace viewer

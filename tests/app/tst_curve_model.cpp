@@ -1,0 +1,317 @@
+// The chart's widget-free curve model: which curves, x and y ranges (followed: points appended
+// after a draw), group aggregates, hover values, smoothing and CSV rows, without a widget.
+#include "curve_model.hpp"
+#include "hover_values.hpp"
+#include "smoothed_curves.hpp"
+#include "smoothing.hpp"
+#include "test_runs.hpp"
+
+#include <QTest>
+#include <QTextStream>
+
+using namespace viewer;
+using namespace viewer::test;
+
+namespace {
+
+const QString Loss = QStringLiteral("step_end/loss");
+
+PixelColumns columnsFor(const CurveModel& model, int width = 800)
+{
+    const auto [x0, x1] = model.xRange();
+    PixelColumns cols;
+    cols.x0 = x0;
+    cols.x1 = x1;
+    cols.width = width;
+    return cols;
+}
+
+// What a chart does per redraw: update, x range, decimate, y range.
+std::pair<double, double> draw(CurveModel& model)
+{
+    model.update();
+    const PixelColumns cols = columnsFor(model);
+    model.decimate(cols);
+    return model.yRange(cols.x0, cols.x1);
+}
+
+} // namespace
+
+class TestCurveModel : public QObject
+{
+    Q_OBJECT
+private slots:
+    void curvesPerRunAndGroup()
+    {
+        Run a = makeRun(QStringLiteral("a"), Loss, 10, [](int i) { return double(i); });
+        Run b = makeRun(QStringLiteral("b"), Loss, 10, [](int i) { return double(i) + 2; });
+        Run c = makeRun(QStringLiteral("c"), QStringLiteral("step_end/acc"), 10,
+            [](int i) { return double(i); });
+        CurveModel model(Loss);
+        model.setRuns({ { 1, &a, 7 }, { 2, &b, 7 }, { 3, &c, -1 } });
+        model.update();
+        QCOMPARE(model.curves().size(), std::size_t(2)); // c has no loss
+        ChartOptions options;
+        options.groupMode = GroupMode::MeanBand;
+        QVERIFY(model.setOptions(options));
+        QVERIFY(!model.setOptions(options));
+        model.update();
+        QCOMPARE(model.curves().size(), std::size_t(1));
+        const Curve& mean = *model.curves().front();
+        QCOMPARE(mean.members, (QList<int> { 1, 2 }));
+        QCOMPARE(mean.name, QStringLiteral("a (mean of 2)"));
+        const QList<CurveValue> values = model.valuesAt(4.2);
+        QCOMPARE(values.size(), 1);
+        QVERIFY(values.front().group);
+        QCOMPARE(values.front().x, 4.0);
+        QCOMPARE(values.front().value, 5.0);
+        QCOMPARE(values.front().raw, 4.0);
+        QCOMPARE(values.front().rawMax, 6.0);
+        // The hover names the members holding the min and the max (issue 12).
+        QCOMPARE(values.front().minRunId, 1);
+        QCOMPARE(values.front().maxRunId, 2);
+        QCOMPARE(values.front().minName, QStringLiteral("a"));
+        QCOMPARE(values.front().maxName, QStringLiteral("b"));
+        // A group named by the field it was grouped by.
+        model.setRuns({ { 1, &a, 7, QStringLiteral("job=x") }, { 2, &b, 7, QStringLiteral("job=x") } });
+        model.update();
+        QCOMPARE(model.curves().front()->name, QStringLiteral("job=x (mean of 2)"));
+    }
+
+    void hoverWindow_data()
+    {
+        QTest::addColumn<QList<double>>("values");
+        QTest::addColumn<double>("cursorY");
+        QTest::addColumn<int>("maxRows");
+        QTest::addColumn<QList<double>>("rows");
+        QTest::addColumn<int>("above");
+        QTest::addColumn<int>("below");
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        QTest::newRow("few: all, sorted high to low")
+            << QList<double> { 1, 3, 2 } << 0.0 << 10 << QList<double> { 3, 2, 1 } << 0 << 0;
+        QTest::newRow("around the cursor")
+            << QList<double> { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 } << 4.9 << 3
+            << QList<double> { 6, 5, 4 } << 3 << 4;
+        QTest::newRow("cursor above every line")
+            << QList<double> { 0, 1, 2, 3, 4, 5 } << 99.0 << 2 << QList<double> { 5, 4 } << 0
+            << 4;
+        QTest::newRow("cursor below every line")
+            << QList<double> { 0, 1, 2, 3, 4, 5 } << -9.0 << 2 << QList<double> { 1, 0 } << 4
+            << 0;
+        QTest::newRow("NaN last, never nearest")
+            << QList<double> { nan, 2, nan, 1 } << 1.0 << 2 << QList<double> { 2, 1 } << 0 << 2;
+    }
+    void hoverWindow()
+    {
+        QFETCH(QList<double>, values);
+        QFETCH(double, cursorY);
+        QFETCH(int, maxRows);
+        QList<CurveValue> in;
+        for (double v : values) {
+            CurveValue c;
+            c.runId = int(in.size());
+            c.value = v;
+            in << c;
+        }
+        const HoverValues::Window w = HoverValues::window(in, cursorY, maxRows);
+        QList<double> rows;
+        for (const CurveValue& c : w.rows)
+            rows << c.value;
+        QTEST(rows, "rows");
+        QTEST(w.moreAbove, "above");
+        QTEST(w.moreBelow, "below");
+    }
+
+    void xRangeFixedOrData()
+    {
+        Run a = makeRun(QStringLiteral("a"), Loss, 11, [](int i) { return double(i); });
+        CurveModel model(Loss);
+        model.setRuns({ { 1, &a, -1 } });
+        QCOMPARE(model.xRange(), std::make_pair(0.0, 10.0));
+        QVERIFY(model.setXRange(2, 4));
+        QVERIFY(!model.setXRange(2, 4));
+        QVERIFY(!model.setXRange(4, 2)); // refused
+        QCOMPARE(model.xRange(), std::make_pair(2.0, 4.0));
+        QVERIFY(model.setAutoXRange());
+        ChartOptions options;
+        options.xMode = XAxisMode::Sequence;
+        model.setXRange(2, 4);
+        model.setFixedY(std::make_pair(0.0, 1.0));
+        model.setOptions(options); // a new x mode: both ranges automatic again
+        QVERIFY(!model.fixedX());
+        QVERIFY(!model.fixedY());
+    }
+
+    // Issue 11 item 2: the newest point, at the right edge of the automatic x range, is inside
+    // the y range, drawn first or appended after a draw (following), in step and record x.
+    void newestPointInYRange_data()
+    {
+        QTest::addColumn<int>("xMode");
+        QTest::addColumn<int>("points");
+        QTest::addColumn<bool>("followed");
+        QTest::addColumn<bool>("afterNaN");
+        for (int mode : { int(XAxisMode::Step), int(XAxisMode::Sequence) }) {
+            const char* m = mode == int(XAxisMode::Step) ? "step" : "record";
+            for (bool followed : { false, true }) {
+                const char* f = followed ? "followed" : "loaded";
+                QTest::addRow("%s, %s, 50 then 100", m, f) << mode << 50 << followed << false;
+                QTest::addRow("%s, %s, 10000 then 5", m, f) << mode << 10000 << followed << false;
+                QTest::addRow("%s, %s, after NaN", m, f) << mode << 50 << followed << true;
+            }
+        }
+    }
+    void newestPointInYRange()
+    {
+        QFETCH(int, xMode);
+        QFETCH(int, points);
+        QFETCH(bool, followed);
+        QFETCH(bool, afterNaN);
+        const double newest = points > 100 ? 5.0 : 100.0;
+        Run a = makeRun(QStringLiteral("a"), Loss, points, [](int) { return 1.0; });
+        CurveModel model(Loss);
+        ChartOptions options;
+        options.xMode = XAxisMode(xMode);
+        model.setOptions(options);
+        model.setRuns({ { 1, &a, -1 } });
+        if (followed)
+            draw(model);
+        if (afterNaN)
+            addStep(a, points, { { Loss, NaN } });
+        addStep(a, points + 1, { { Loss, newest } });
+        model.dataChanged({ 1 });
+        const auto [lo, hi] = draw(model);
+        QVERIFY2(lo < 1.0 && hi > newest, qPrintable(QStringLiteral("%1..%2").arg(lo).arg(hi)));
+    }
+
+    // A live group is extended by what its members appended (issue 11 item 6): after every
+    // batch, with a member lagging behind, repeated x and NaN, the aggregate equals one built
+    // from scratch.
+    void liveGroupAggregateEqualsRebuild()
+    {
+        Run a;
+        Run b;
+        a.displayName = QStringLiteral("a");
+        b.displayName = QStringLiteral("b");
+        ChartOptions options;
+        options.groupMode = GroupMode::MeanBand;
+        CurveModel live(Loss);
+        live.setOptions(options);
+        live.setRuns({ { 1, &a, 0 }, { 2, &b, 0 } });
+        int stepA = 0;
+        int stepB = 0;
+        for (int batch = 0; batch < 12; ++batch) {
+            for (int k = 0; k < 7; ++k, ++stepA)
+                addStep(a, stepA, { { Loss, stepA % 11 == 5 ? NaN : std::sin(stepA) } });
+            // b lags behind a, then catches up; it repeats a step now and then.
+            for (int k = 0; k < (batch % 3 == 0 ? 2 : 9); ++k, ++stepB) {
+                addStep(b, stepB, { { Loss, std::cos(stepB) } });
+                if (stepB % 5 == 0)
+                    addStep(b, stepB, { { Loss, 2.0 * std::cos(stepB) } });
+            }
+            live.dataChanged({ 1, 2 });
+            live.update();
+            CurveModel fresh(Loss);
+            fresh.setOptions(options);
+            fresh.setRuns({ { 1, &a, 0 }, { 2, &b, 0 } });
+            fresh.update();
+            const GroupAggregate& got = live.curves().front()->aggregate;
+            const GroupAggregate& want = fresh.curves().front()->aggregate;
+            QCOMPARE(got.x, want.x);
+            QCOMPARE(got.count, want.count);
+            for (const auto& [g, w] : { std::pair { &got.mean, &want.mean },
+                     std::pair { &got.min, &want.min }, std::pair { &got.max, &want.max } }) {
+                QCOMPARE(g->size(), w->size());
+                for (std::size_t i = 0; i < g->size(); ++i)
+                    QVERIFY((std::isnan((*g)[i]) && std::isnan((*w)[i])) || (*g)[i] == (*w)[i]);
+            }
+            QCOMPARE(got.meanNonFinite, want.meanNonFinite);
+            QCOMPARE(got.maxNonFinite, want.maxNonFinite);
+            double lo = 0;
+            double hi = 0;
+            double wantLo = 0;
+            double wantHi = 0;
+            QCOMPARE(got.maxPyramid.range(got.max, 0, got.max.size(), lo, hi),
+                want.maxPyramid.range(want.max, 0, want.max.size(), wantLo, wantHi));
+            QCOMPARE(lo, wantLo);
+            QCOMPARE(hi, wantHi);
+            QCOMPARE(got.meanPyramid.size(), got.mean.size());
+        }
+    }
+
+    // A smoothed curve is extended by what was appended, in place, however large the batch (a
+    // job would recompute the whole series per batch while a fast writer is followed).
+    void largeBatchExtendsSmoothingInPlace_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<double>("param");
+        QTest::newRow("ema") << int(SmoothingKind::Ema) << 0.9;
+        QTest::newRow("moving average") << int(SmoothingKind::MovingAverage) << 25.0;
+    }
+    void largeBatchExtendsSmoothingInPlace()
+    {
+        QFETCH(int, kind);
+        QFETCH(double, param);
+        constexpr int First = 300000;
+        constexpr int Batch = 150000; // more than SmoothedCurves::InPlacePoints
+        static_assert(std::size_t(Batch) > SmoothedCurves::InPlacePoints);
+        Run a = makeRun(QStringLiteral("a"), Loss, First, [](int i) { return std::sin(i * 0.01); });
+        CurveModel model(Loss);
+        model.setRuns({ { 1, &a, -1 } });
+        ChartOptions options;
+        options.smoothing = SmoothingKind(kind);
+        options.smoothingParam = param;
+        model.setOptions(options);
+        QVERIFY(model.finishSmoothing());
+        for (int i = First; i < First + Batch; ++i)
+            addStep(a, i, { { Loss, std::sin(i * 0.01) } });
+        model.dataChanged({ 1 });
+        model.update();
+        QVERIFY(!model.smoothing().isPending());
+        const std::vector<double>* smoothed = model.smoothedValues(1);
+        QVERIFY(smoothed);
+        const Series& s = seriesOf(a, Loss);
+        const std::vector<double> want = SmoothingKind(kind) == SmoothingKind::Ema
+            ? Smoothing::ema(s.values(), param)
+            : Smoothing::movingAverage(s.values(), int(param));
+        QCOMPARE(*smoothed, want);
+    }
+
+    void hoverNearestPoint()
+    {
+        Run a = makeRun(QStringLiteral("a"), Loss, 10, [](int i) { return double(i * i); });
+        CurveModel model(Loss);
+        model.setRuns({ { 1, &a, -1 } });
+        model.update();
+        const QList<CurveValue> values = model.valuesAt(3.4);
+        QCOMPARE(values.size(), 1);
+        QCOMPARE(values.front().x, 3.0);
+        QCOMPARE(values.front().value, 9.0);
+        QCOMPARE(values.front().record, std::uint32_t(3));
+    }
+
+    void smoothingAndCsv()
+    {
+        Run a = makeRun(QStringLiteral("=a"), Loss, 5, [](int i) { return double(i); });
+        CurveModel model(Loss);
+        model.setRuns({ { 1, &a, -1 } });
+        ChartOptions options;
+        options.smoothing = SmoothingKind::Ema;
+        options.smoothingParam = 0.5;
+        model.setOptions(options);
+        QVERIFY(!model.smoothedValues(1));
+        QVERIFY(model.finishSmoothing());
+        const std::vector<double>* smoothed = model.smoothedValues(1);
+        QVERIFY(smoothed);
+        QCOMPARE(*smoothed, Smoothing::ema(seriesOf(a, Loss).values(), 0.5));
+        QString text;
+        QTextStream out(&text);
+        model.writeCsvRows(out, XAxisMode::Step);
+        out.flush();
+        const QStringList rows = text.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(rows.size(), 5);
+        QVERIFY(rows.front().startsWith(QStringLiteral("'=a,step_end/loss,0,0,0")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCurveModel)
+#include "tst_curve_model.moc"

@@ -7,6 +7,7 @@
 #include "settings.hpp"
 #include "summary_command.hpp"
 #include "workspace.hpp"
+#include "watch_command.hpp"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -112,6 +113,15 @@ int main(int argc, char* argv[])
         return viewer::runSummaryCommand(options.paths,
             viewer::HeadlessCommand { options.summary, options.exportRunsPath,
                                       options.streamTimeoutMs });
+    }
+    case viewer::CommandLineOptions::Action::Watch: {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("telemetry-viewer"));
+        viewer::WatchCommand watch;
+        watch.rules = options.alertRules.value_or(viewer::AlertRule::defaults());
+        watch.follow = options.follow;
+        watch.exitOnAlert = options.exitOnAlert;
+        return viewer::runWatchCommand(options.paths, watch);
     }
     case viewer::CommandLineOptions::Action::Run:
         break;

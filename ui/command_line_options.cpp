@@ -23,6 +23,9 @@ const QString OptStreamTimeout = QStringLiteral("stream-timeout");
 const QString OptExportRuns = QStringLiteral("export-runs");
 const QString OptGroupBy = QStringLiteral("group-by");
 const QString OptColorBy = QStringLiteral("color-by");
+const QString OptWatch = QStringLiteral("watch");
+const QString OptAlert = QStringLiteral("alert");
+const QString OptExitOnAlert = QStringLiteral("exit-on-alert");
 
 CommandLineOptions failed(const QString& message)
 {
@@ -157,11 +160,17 @@ QString CommandLineOptions::helpText(const QString& programName)
         "  --group-by FIELD     group runs by run, host, rank, folder or a config field\n"
         "                       (e.g. config.optimizer)\n"
         "  --color-by FIELD     colour runs by a field (numbers: a continuous colormap)\n"
+        "  --alert LIST         alert rules, comma separated (default nan,error,stall):\n"
+        "                       nan, error, stall, stall=SECONDS, METRIC>VALUE,\n"
+        "                       METRIC<VALUE, METRIC<best-DELTA, METRIC>best+DELTA\n"
+        "  --watch              follow without a window and print one JSON line per\n"
+        "                       alert to stdout (no display needed)\n"
+        "  --exit-on-alert      with --watch: exit with status 3 at the first alert\n"
         "  -h, --help           show this help and exit\n"
         "  -v, --version        show the version and exit\n"
         "\n"
         "Exit status: 0 on success, 1 when a path could not be read or an output could\n"
-        "not be written, 2 for invalid options.\n")
+        "not be written, 2 for invalid options, 3 for an alert with --exit-on-alert.\n")
         .arg(programName);
 }
 
@@ -186,6 +195,9 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
         { OptExportRuns, QString(), QStringLiteral("OUT.csv") },
         { OptGroupBy, QString(), QStringLiteral("FIELD") },
         { OptColorBy, QString(), QStringLiteral("FIELD") },
+        { OptWatch, QString() },
+        { OptAlert, QString(), QStringLiteral("LIST") },
+        { OptExitOnAlert, QString() },
     });
 
     QStringList args = arguments;
@@ -307,6 +319,25 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
         if (options.exportRunsPath.isEmpty())
             return failed(QStringLiteral("--export-runs needs an output file name"));
     }
+
+    if (parser.isSet(OptAlert)) {
+        QString error;
+        options.alertRules = AlertRule::parseList(parser.value(OptAlert), &error);
+        if (!options.alertRules)
+            return failed(QStringLiteral("--alert: %1").arg(error));
+    }
+    options.exitOnAlert = parser.isSet(OptExitOnAlert);
+    if (parser.isSet(OptWatch)) {
+        if (options.paths.isEmpty())
+            return failed(QStringLiteral("--watch needs at least one FILE, FOLDER or -"));
+        if (options.isBatch() || parser.isSet(OptSummary) || parser.isSet(OptExportRuns))
+            return failed(QStringLiteral("--watch cannot be combined with --summary, "
+                                         "--export-runs, --screenshot or --export-csv"));
+        options.action = Action::Watch;
+        return options;
+    }
+    if (options.exitOnAlert)
+        return failed(QStringLiteral("--exit-on-alert is only used with --watch"));
 
     options.summary = parser.isSet(OptSummary);
     if (options.summary || !options.exportRunsPath.isEmpty()) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "alert_rules.hpp"
 #include "chart_options.hpp"
 
 #include <QSize>
@@ -17,7 +18,8 @@ namespace viewer {
 //   telemetry-viewer [FILE|FOLDER|-]... [--no-follow] [--tags LIST] [--metrics REGEX]
 //       [--x step|epoch|wall|relative|seq] [--smoothing W] [--screenshot OUT.png [--size WxH]]
 //       [--export-csv OUT.csv] [--summary] [--export-runs OUT.csv] [--group-by FIELD]
-//       [--color-by FIELD] [--stream-timeout SECONDS]
+//       [--color-by FIELD] [--stream-timeout SECONDS] [--watch [--exit-on-alert]]
+//       [--alert LIST]
 class CommandLineOptions
 {
 public:
@@ -25,6 +27,7 @@ public:
     {
         Run, // open the window (or --screenshot / --export-csv and exit)
         Summary, // --summary and/or --export-runs: headless (JSON on stdout, runs table as CSV)
+        Watch, // --watch: follow headless, one JSON line per alert on stdout (runWatchCommand)
         Help, // print helpText() to stdout, exit 0
         Version, // print versionText() to stdout, exit 0
         Error, // print error (and a hint to --help) to stderr, exit 2
@@ -65,6 +68,10 @@ public:
     // --stream-timeout: headless modes give up on a stream (FIFO, -) silent this long without
     // ending, and report it; 0 waits forever. The window follows streams without a limit.
     int streamTimeoutMs = 10000;
+    // --alert nan,error,stall=600,loss>10: the alert rules (window and --watch); unset: the
+    // settings' rules (window) or the defaults (--watch).
+    std::optional<QList<AlertRule>> alertRules;
+    bool exitOnAlert = false; // --exit-on-alert, with --watch
 
     // --screenshot or --export-csv: load, write the files, exit (no interaction).
     bool isBatch() const

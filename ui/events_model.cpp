@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QLocale>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -63,6 +64,9 @@ void EventsModel::removeRun(int runId)
         return;
     m_known.remove(runId);
     m_order.removeAll(runId);
+    m_alerts.erase(std::remove_if(m_alerts.begin(), m_alerts.end(),
+                       [runId](const Alert& a) { return a.runId == runId; }),
+        m_alerts.end());
     rebuild();
 }
 
@@ -95,7 +99,26 @@ void EventsModel::clear()
     m_rows.clear();
     m_known.clear();
     m_order.clear();
+    m_alerts.clear();
     endResetModel();
+}
+
+void EventsModel::addAlert(const Alert& alert)
+{
+    if (!m_known.contains(alert.runId))
+        return;
+    const int row = int(m_rows.size());
+    beginInsertRows(QModelIndex(), row, row);
+    m_alerts.push_back(alert);
+    m_rows.push_back({ alert.runId, 0, int(m_alerts.size() - 1) });
+    endInsertRows();
+}
+
+const Alert* EventsModel::alertOfRow(int row) const
+{
+    if (row < 0 || std::size_t(row) >= m_rows.size() || m_rows[std::size_t(row)].alert < 0)
+        return nullptr;
+    return &m_alerts[std::size_t(m_rows[std::size_t(row)].alert)];
 }
 
 void EventsModel::rebuild()
@@ -109,6 +132,8 @@ void EventsModel::rebuild()
             m_rows.push_back({ runId, static_cast<std::uint32_t>(e) });
         m_known[runId] = total;
     }
+    for (std::size_t a = 0; a < m_alerts.size(); ++a)
+        m_rows.push_back({ m_alerts[a].runId, 0, int(a) });
     endResetModel();
 }
 
@@ -126,7 +151,7 @@ const RunEvent* EventsModel::eventOfRow(int row) const
     if (row < 0 || std::size_t(row) >= m_rows.size())
         return nullptr;
     const Row& r = m_rows[std::size_t(row)];
-    const Run* run = m_lookup(r.runId);
+    const Run* run = r.alert < 0 ? m_lookup(r.runId) : nullptr;
     if (!run || r.event >= run->events.size())
         return nullptr;
     return &run->events[r.event];
@@ -141,6 +166,11 @@ int EventsModel::runIdOfRow(int row) const
 
 double EventsModel::xOfRow(int row) const
 {
+    if (const Alert* alert = alertOfRow(row)) {
+        const Run* run = m_lookup(alert->runId);
+        return run && alert->record < run->records.size() ? run->records.x(m_xMode, alert->record)
+                                                          : std::numeric_limits<double>::quiet_NaN();
+    }
     const RunEvent* event = eventOfRow(row);
     if (!event)
         return std::numeric_limits<double>::quiet_NaN();
@@ -207,6 +237,8 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
     if (!index.isValid()
         || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
+    if (const Alert* alert = alertOfRow(index.row()))
+        return alertData(*alert, index.column(), role);
     const RunEvent* event = eventOfRow(index.row());
     if (!event)
         return {};
@@ -286,6 +318,74 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
         }
     case FullTextRole:
         return isError ? event->message : typeText(*event);
+    default:
+        return {};
+    }
+}
+
+QVariant EventsModel::alertData(const Alert& alert, int column, int role) const
+{
+    const Run* run = m_lookup(alert.runId);
+    if (!run)
+        return {};
+    const QString type = tr("alert: %1").arg(alert.rule.name());
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (column) {
+        case TimeColumn:
+            return alert.time > 0.0 ? timeOf(alert.time).toString(QStringLiteral("HH:mm:ss.zzz"))
+                                    : QStringLiteral("\u2014");
+        case RunColumn:
+            return plainLabel(run->displayName, 60);
+        case StepColumn:
+            return formatNumber(alert.step);
+        case TypeColumn:
+            return plainLabel(type, 80);
+        case MessageColumn:
+            return plainLabel(alert.message, MessageDisplayChars);
+        default:
+            return {};
+        }
+    case Qt::ToolTipRole:
+        if (column == RunColumn)
+            return plainToolTip(run->id + QLatin1Char('\n') + run->sourcePath);
+        return plainToolTip(type + QStringLiteral(": ") + alert.message);
+    case Qt::DecorationRole:
+        return column == RunColumn && m_color ? QVariant(m_color(alert.runId)) : QVariant();
+    case Qt::ForegroundRole:
+        return column == TypeColumn ? QVariant(QBrush(QColor(0xd0, 0x70, 0x00))) : QVariant();
+    case Qt::TextAlignmentRole:
+        return column == StepColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    case RunIdRole:
+        return alert.runId;
+    case KindRole:
+        return AlertKind;
+    case KindNameRole:
+        return QStringLiteral("alert");
+    case XRole: {
+        const bool hasRecord = alert.record < run->records.size();
+        return hasRecord ? run->records.x(m_xMode, alert.record)
+                         : std::numeric_limits<double>::quiet_NaN();
+    }
+    case RecordRole:
+        return alert.record < run->records.size() ? QVariant(alert.record) : QVariant();
+    case SortRole:
+        switch (column) {
+        case TimeColumn:
+            return alert.time;
+        case RunColumn:
+            return run->displayName;
+        case StepColumn:
+            return std::isnan(alert.step) ? -std::numeric_limits<double>::infinity() : alert.step;
+        case TypeColumn:
+            return type;
+        case MessageColumn:
+            return alert.message;
+        default:
+            return {};
+        }
+    case FullTextRole:
+        return alert.message;
     default:
         return {};
     }

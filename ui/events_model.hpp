@@ -1,5 +1,6 @@
 #pragma once
 
+#include "alert.hpp"
 #include "run.hpp"
 #include "x_axis_mode.hpp"
 
@@ -20,6 +21,7 @@ namespace viewer {
 // Runs are looked up by id on every use (never cached: the Workspace may move a Run when its
 // file yields another run); a run the lookup no longer finds shows no rows until removeRun().
 // Messages come from the files: shown as plain text.
+// Alerts (issue 16, AlertMonitor) are rows too, of kind "alert", added as they fire.
 class EventsModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -36,13 +38,15 @@ public:
     enum Roles
     {
         RunIdRole = Qt::UserRole,
-        KindRole, // int(RunEvent::Kind)
-        KindNameRole, // "error", "epoch", "restart" (for filtering)
+        KindRole, // int(RunEvent::Kind), or AlertKind
+        KindNameRole, // "error", "epoch", "restart", "alert" (for filtering)
         XRole, // x on the charts in the current x mode (NaN when unknown)
         RecordRole, // the record index in its run
         SortRole, // a number (time, step) or text per column
         FullTextRole, // the message (or type) unabridged
     };
+
+    static constexpr int AlertKind = 100; // KindRole of an alert's row
 
     using RunLookup = std::function<const Run*(int runId)>;
     explicit EventsModel(RunLookup lookup, QObject* parent = nullptr);
@@ -56,6 +60,8 @@ public:
     // New events may have been appended to these runs.
     void runsAppended(const QList<int>& runIds);
     void clear();
+    // A row for an alert that fired (its run must have been added).
+    void addAlert(const Alert& alert);
 
     void setXAxisMode(XAxisMode mode);
     XAxisMode xAxisMode() const
@@ -64,7 +70,8 @@ public:
     }
     double xOfRow(int row) const;
     int runIdOfRow(int row) const;
-    const RunEvent* eventOfRow(int row) const;
+    const RunEvent* eventOfRow(int row) const; // nullptr for an alert's row
+    const Alert* alertOfRow(int row) const; // nullptr for an event's row
 
     static QString kindName(RunEvent::Kind kind);
     static QString typeText(const RunEvent& event);
@@ -80,8 +87,10 @@ private:
     {
         int runId;
         std::uint32_t event;
+        int alert = -1; // index into m_alerts for an alert's row (event unused)
     };
     void rebuild();
+    QVariant alertData(const Alert& alert, int column, int role) const;
 
     RunLookup m_lookup;
     std::vector<Row> m_rows;
@@ -89,6 +98,7 @@ private:
     QList<int> m_order; // run ids in the order they were added
     XAxisMode m_xMode = XAxisMode::Step;
     ColorProvider m_color;
+    std::vector<Alert> m_alerts; // of the runs still added, in the order they fired
 };
 
 } // namespace viewer

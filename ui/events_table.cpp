@@ -56,6 +56,7 @@ EventsTable::EventsTable(EventsModel* model, QWidget* parent)
     m_kinds->addItem(tr("Errors"));
     m_kinds->addItem(tr("Epochs"));
     m_kinds->addItem(tr("Restarts"));
+    m_kinds->addItem(tr("Alerts"));
     connect(m_kinds, &QComboBox::currentIndexChanged, this,
         [this](int i) { setKinds(static_cast<Kinds>(i)); });
     m_count->setTextFormat(Qt::PlainText);
@@ -96,6 +97,9 @@ void EventsTable::setKinds(Kinds kinds)
         break;
     case Kinds::Restarts:
         m_proxy->setFilterFixedString(QStringLiteral("restart"));
+        break;
+    case Kinds::Alerts:
+        m_proxy->setFilterFixedString(QStringLiteral("alert"));
         break;
     }
     if (m_kinds->currentIndex() != int(kinds))

@@ -25,6 +25,7 @@ public:
         Errors,
         Epochs,
         Restarts,
+        Alerts,
     };
 
     explicit EventsTable(EventsModel* model, QWidget* parent = nullptr);

@@ -1,5 +1,6 @@
 #include "main_window.hpp"
 
+#include "alert_presenter.hpp"
 #include "chart_grid.hpp"
 #include "compare_bar.hpp"
 #include "command_line_options.hpp"
@@ -98,6 +99,8 @@ MainWindow::MainWindow(Settings* settings, QWidget* parent)
     createToolBar();
     createMenus();
     connectWorkspace();
+    m_alerts = new AlertPresenter(m_workspace, m_eventsModel, m_runsTable->viewModel(), this);
+    m_alerts->setRules(m_settings->alertRules());
     loadSettings();
     pushOptions();
     updateStatus();
@@ -420,6 +423,12 @@ void MainWindow::createMenus()
     quit->setMenuRole(QAction::QuitRole);
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->addAction(tr("Alert &Rules\u2026"), this, [this] {
+        if (const auto rules = AlertPresenter::askRules(this, m_alerts->rules())) {
+            m_alerts->setRules(*rules);
+            m_settings->setAlertRules(*rules);
+        }
+    });
     QMenu* xMenu = m_viewMenu->addMenu(tr("&X Axis"));
     m_xModeActions = new QActionGroup(this);
     int n = 1;
@@ -591,6 +600,8 @@ void MainWindow::applyCommandLine(const CommandLineOptions& options)
     pushOptions();
     if (!options.follow)
         setFollowPaused(true);
+    if (options.alertRules)
+        m_alerts->setRules(*options.alertRules); // for this session; the settings keep theirs
 }
 
 // --- opening and closing ---------------------------------------------------------------------

@@ -19,6 +19,7 @@ class QTreeView;
 namespace viewer {
 
 class CompareBar;
+class AlertPresenter;
 class ChartGrid;
 class CommandLineOptions;
 class EventsModel;
@@ -220,6 +221,7 @@ private:
     MetricFilterPanel* m_metricPanel = nullptr;
     EventsModel* m_eventsModel = nullptr;
     EventsTable* m_eventsTable = nullptr;
+    AlertPresenter* m_alerts = nullptr; // issue 16: events row, notification, runs table
     RecordTableModel* m_recordModel = nullptr;
     RecordsView* m_recordsView = nullptr;
     StatusBar* m_statusBar = nullptr;

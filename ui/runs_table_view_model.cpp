@@ -32,6 +32,21 @@ void RunsTableViewModel::colorsChanged()
             index(rowCount() - 1, RunsTableModel::ColorColumn), { Qt::DecorationRole });
 }
 
+void RunsTableViewModel::setAlertText(std::function<QString(int runId)> alertText)
+{
+    m_alertText = std::move(alertText);
+}
+
+void RunsTableViewModel::runAlertsChanged(int runId)
+{
+    auto* source = qobject_cast<RunsTableModel*>(sourceModel());
+    const int row = source ? source->rowOfRun(runId) : -1;
+    if (row >= 0) {
+        const QModelIndex cell = index(row, RunsTableModel::StateColumn);
+        emit dataChanged(cell, cell, { Qt::DisplayRole, Qt::ForegroundRole });
+    }
+}
+
 QVariant RunsTableViewModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid())
@@ -48,6 +63,16 @@ QVariant RunsTableViewModel::data(const QModelIndex& index, int role) const
             return m_hooks.isVisible(runId) ? Qt::Checked : Qt::Unchecked;
         if (role == Qt::ToolTipRole)
             return tr("Show or hide this run on the charts");
+    }
+    if (index.column() == RunsTableModel::StateColumn && m_alertText
+        && (role == Qt::DisplayRole || role == Qt::ForegroundRole)) {
+        const QString alerts = m_alertText(runId);
+        if (!alerts.isEmpty() && role == Qt::ForegroundRole)
+            return QColor(0xd0, 0x70, 0x00);
+        if (!alerts.isEmpty())
+            return plainLabel(tr("%1 (alert: %2)")
+                                  .arg(QIdentityProxyModel::data(index, role).toString(), alerts),
+                MaxCellChars);
     }
     if (role == Qt::DisplayRole)
         return plainLabel(QIdentityProxyModel::data(index, role).toString(), MaxCellChars);

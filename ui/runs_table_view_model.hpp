@@ -30,6 +30,10 @@ public:
     void runVisibilityChanged(int runId);
     // Colours changed (colour-by, palette): repaint the swatches.
     void colorsChanged();
+    // The alerts active on a run, as text ("nan, stall"; "" for none): shown after its state.
+    void setAlertText(std::function<QString(int runId)> alertText);
+    // A run's alerts fired or cleared: repaint its state.
+    void runAlertsChanged(int runId);
 
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
@@ -37,6 +41,7 @@ public:
 
 private:
     Hooks m_hooks;
+    std::function<QString(int runId)> m_alertText;
 };
 
 } // namespace viewer

@@ -31,6 +31,7 @@ const QString UncheckedKey = QStringLiteral("filters/uncheckedMetrics");
 const QString RunColorsKey = QStringLiteral("compare/runColors");
 const QString GroupByKey = QStringLiteral("compare/groupBy");
 const QString ColorByKey = QStringLiteral("compare/colorBy");
+const QString AlertRulesKey = QStringLiteral("alerts/rules");
 const QString GeometryKey = QStringLiteral("window/geometry");
 const QString StateKey = QStringLiteral("window/state");
 
@@ -224,6 +225,24 @@ QStringList Settings::hiddenTags() const
 void Settings::setHiddenTags(const QStringList& tags)
 {
     m_settings->setValue(HiddenTagsKey, tags);
+}
+
+QList<AlertRule> Settings::alertRules() const
+{
+    if (!m_settings->contains(AlertRulesKey))
+        return AlertRule::defaults();
+    // Written as one string; a hand-edited INI line "nan, error" reads back as a list.
+    const QVariant value = m_settings->value(AlertRulesKey);
+    const QStringList texts = value.typeId() == QMetaType::QStringList
+        ? value.toStringList()
+        : value.toString().split(QLatin1Char(','), Qt::SkipEmptyParts);
+    QString ignored; // a rule that does not parse is left out
+    return AlertRule::parseList(texts, &ignored);
+}
+
+void Settings::setAlertRules(const QList<AlertRule>& rules)
+{
+    m_settings->setValue(AlertRulesKey, AlertRule::names(rules).join(QLatin1Char(',')));
 }
 
 QString Settings::metricSearch() const

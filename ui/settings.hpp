@@ -1,5 +1,6 @@
 #pragma once
 
+#include "alert_rules.hpp"
 #include "chart_options.hpp"
 #include "theme.hpp"
 
@@ -72,6 +73,10 @@ public:
     QString groupBy() const;
     QString colorBy() const;
     void setCompareFields(const QString& groupBy, const QString& colorBy);
+    // The alert rules of followed runs (default nan, error, stall; empty: no alerts). Stored as
+    // their text ("nan,error,stall=600,loss>10"); a rule that no longer parses is left out.
+    QList<AlertRule> alertRules() const;
+    void setAlertRules(const QList<AlertRule>& rules);
 
     QByteArray windowGeometry() const;
     QByteArray windowState() const;

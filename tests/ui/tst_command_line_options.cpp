@@ -121,6 +121,20 @@ void TestCommandLineOptions::parse_data()
     QTest::newRow("double dash ends options")
         << QStringList { "--", "--weird-name.jsonl" } << int(Action::Run)
         << QStringList { "--weird-name.jsonl" } << QString();
+    // issue 16: alerts
+    QTest::newRow("watch") << QStringList { "--watch", "--alert", "nan,stall=600", "--exit-on-alert", "a.jsonl" }
+                           << int(Action::Watch) << QStringList { "a.jsonl" } << QString();
+    QTest::newRow("alert in the window") << QStringList { "--alert", "loss > 10", "a.jsonl" }
+                                         << int(Action::Run) << QStringList { "a.jsonl" } << QString();
+    QTest::newRow("watch without path") << QStringList { "--watch" } << int(Action::Error) << none
+                                        << "--watch needs at least one";
+    QTest::newRow("watch with summary") << QStringList { "--watch", "--summary", "a.jsonl" }
+                                        << int(Action::Error) << none << "cannot be combined";
+    QTest::newRow("exit-on-alert without watch") << QStringList { "--exit-on-alert", "a.jsonl" }
+                                                 << int(Action::Error) << none << "only used with --watch";
+    QTest::newRow("bad alert rule") << QStringList { "--alert", "nan,bogus", "a.jsonl" }
+                                    << int(Action::Error) << none
+                                    << "--alert: alert rule \"bogus\": unknown rule";
 }
 
 void TestCommandLineOptions::parse()
@@ -279,7 +293,7 @@ void TestCommandLineOptions::helpMentionsEveryOption()
     const QString help = CommandLineOptions::helpText();
     for (const char* option : { "--no-follow", "--tags", "--metrics", "--x", "--smoothing",
              "--screenshot", "--size", "--export-csv", "--summary", "--export-runs", "--group-by",
-             "--color-by", "--help", "--version" })
+             "--color-by", "--alert", "--watch", "--exit-on-alert", "--help", "--version" })
         QVERIFY2(help.contains(QLatin1String(option)), option);
     QVERIFY(
         CommandLineOptions::versionText(QStringLiteral("1.2.3")).contains(QLatin1String("1.2.3")));

@@ -25,6 +25,7 @@ private slots:
     void zoomRequest();
     void kindFilter();
     void richTextIsShownLiterally();
+    void alertRows();
 
 private:
     std::map<int, Run> m_runs;
@@ -194,5 +195,52 @@ void TestEventsModel::richTextIsShownLiterally()
     QCOMPARE(doc.toPlainText(), QStringLiteral("<font size=999999>Big: ") + evil);
 }
 
+// Issue 16: an alert is a row of kind "alert" beside the events, plain text, filtered as its own
+// kind, and gone with its run.
+void TestEventsModel::alertRows()
+{
+    m_runs[1] = fixtures::makeRun("a", 20, 10, -1, -1, "");
+    m_runs[2] = fixtures::makeRun("b", 20, 10, -1, -1, "");
+    m_model->addRun(1);
+    m_model->addRun(2);
+    const int events = m_model->rowCount();
+    Alert alert;
+    alert.runId = 1;
+    alert.rule = *AlertRule::parse(QStringLiteral("loss>10"), nullptr);
+    alert.metric = QStringLiteral("step_end/loss");
+    alert.record = 5;
+    alert.step = 5;
+    alert.value = 12;
+    alert.time = 1732800000.5;
+    alert.message = QStringLiteral("step_end/loss = 12, above 10 at step 5 <b>x</b>");
+    m_model->addAlert(alert);
+    alert.runId = 42; // not added: no row
+    m_model->addAlert(alert);
+    QCOMPARE(m_model->rowCount(), events + 1);
+    const int row = events;
+    QCOMPARE(m_model->index(row, 0).data(EventsModel::KindNameRole).toString(), QStringLiteral("alert"));
+    QCOMPARE(m_model->index(row, 0).data(EventsModel::KindRole).toInt(), EventsModel::AlertKind);
+    QCOMPARE(m_model->index(row, EventsModel::TypeColumn).data().toString(),
+             QStringLiteral("alert: loss>10"));
+    QCOMPARE(m_model->index(row, EventsModel::MessageColumn).data().toString(),
+             QStringLiteral("step_end/loss = 12, above 10 at step 5 <b>x</b>"));
+    QCOMPARE(m_model->index(row, EventsModel::StepColumn).data().toString(), QStringLiteral("5"));
+    QCOMPARE(m_model->index(row, 0).data(EventsModel::RecordRole).toUInt(), 5u);
+    QVERIFY(m_model->eventOfRow(row) == nullptr);
+    QVERIFY(m_model->alertOfRow(row) != nullptr);
+
+    EventsTable table(m_model);
+    table.setKinds(EventsTable::Kinds::Alerts);
+    QCOMPARE(table.proxy()->rowCount(), 1);
+    table.setKinds(EventsTable::Kinds::Errors);
+    QCOMPARE(table.proxy()->rowCount(), 0);
+
+    m_model->removeRun(2); // rebuilt: the alert of run 1 stays
+    QCOMPARE(m_model->rowCount(), events / 2 + 1);
+    m_model->removeRun(1);
+    QCOMPARE(m_model->rowCount(), 0);
+}
+
 QTEST_MAIN(TestEventsModel)
+
 #include "tst_events_model.moc"

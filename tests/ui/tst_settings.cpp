@@ -15,7 +15,40 @@ private slots:
     void invalidValuesFallBack();
     void recentPaths();
     void ephemeralIsForgotten();
+    void alertRules();
 };
+
+// Issue 16: the alert rules persist as text; absent means the defaults, empty means none, and a
+// hand-edited rule that does not parse is left out (the others stay).
+void TestSettings::alertRules()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("s.ini");
+    QString error;
+    {
+        Settings s(path);
+        QCOMPARE(AlertRule::names(s.alertRules()), (QStringList { "nan", "error", "stall" }));
+        s.setAlertRules(*AlertRule::parseList(QStringLiteral("nan,stall=600,val_acc<best-0.05"), &error));
+        s.sync();
+    }
+    {
+        Settings s(path);
+        QCOMPARE(AlertRule::names(s.alertRules()),
+                 (QStringList { "nan", "stall=600", "val_acc<best-0.05" }));
+        s.setAlertRules({});
+        s.sync();
+    }
+    {
+        Settings s(path);
+        QVERIFY(s.alertRules().isEmpty());
+    }
+    {
+        QSettings raw(path, QSettings::IniFormat);
+        raw.setValue("alerts/rules", QStringList { "error", "loss>>1", " loss > 10" });
+    }
+    Settings s(path);
+    QCOMPARE(AlertRule::names(s.alertRules()), (QStringList { "error", "loss>10" }));
+}
 
 void TestSettings::defaults()
 {

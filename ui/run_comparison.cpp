@@ -87,7 +87,7 @@ void RunComparison::regroup(const QList<int>& runIds)
             m_groupOf.insert(id, g.id);
         else
             m_groupOf.remove(id);
-        changes.insert(id, { g.id, g.label });
+        changes.insert(id, { g.id, g.label, QColor() });
     }
     if (changes.isEmpty() && !runIds.isEmpty())
         return;

@@ -48,7 +48,7 @@ private slots:
         Run c = makeRun(QStringLiteral("c"), QStringLiteral("step_end/acc"), 10,
             [](int i) { return double(i); });
         CurveModel model(Loss);
-        model.setRuns({ { 1, &a, 7 }, { 2, &b, 7 }, { 3, &c, -1 } });
+        model.setRuns({ { 1, &a, 7, {} }, { 2, &b, 7, {} }, { 3, &c, -1, {} } });
         model.update();
         QCOMPARE(model.curves().size(), std::size_t(2)); // c has no loss
         ChartOptions options;
@@ -126,7 +126,7 @@ private slots:
     {
         Run a = makeRun(QStringLiteral("a"), Loss, 11, [](int i) { return double(i); });
         CurveModel model(Loss);
-        model.setRuns({ { 1, &a, -1 } });
+        model.setRuns({ { 1, &a, -1, {} } });
         QCOMPARE(model.xRange(), std::make_pair(0.0, 10.0));
         QVERIFY(model.setXRange(2, 4));
         QVERIFY(!model.setXRange(2, 4));
@@ -179,7 +179,7 @@ private slots:
         options.xModeChosen = chosen;
         options.smoothingChosen = chosen;
         model.setOptions(options);
-        model.setRuns({ { 1, &a, -1 } });
+        model.setRuns({ { 1, &a, -1, {} } });
         draw(model);
         QCOMPARE(int(model.options().xMode), xMode);
         QCOMPARE(int(model.options().smoothing), smoothing);
@@ -218,7 +218,7 @@ private slots:
         options.xMode = XAxisMode(xMode);
         options.smoothingChosen = true; // none: the raw newest point is the drawn one
         model.setOptions(options);
-        model.setRuns({ { 1, &a, -1 } });
+        model.setRuns({ { 1, &a, -1, {} } });
         if (followed)
             draw(model);
         if (afterNaN)
@@ -242,7 +242,7 @@ private slots:
         options.groupMode = GroupMode::MeanBand;
         CurveModel live(Loss);
         live.setOptions(options);
-        live.setRuns({ { 1, &a, 0 }, { 2, &b, 0 } });
+        live.setRuns({ { 1, &a, 0, {} }, { 2, &b, 0, {} } });
         int stepA = 0;
         int stepB = 0;
         for (int batch = 0; batch < 12; ++batch) {
@@ -258,7 +258,7 @@ private slots:
             live.update();
             CurveModel fresh(Loss);
             fresh.setOptions(options);
-            fresh.setRuns({ { 1, &a, 0 }, { 2, &b, 0 } });
+            fresh.setRuns({ { 1, &a, 0, {} }, { 2, &b, 0, {} } });
             fresh.update();
             const GroupAggregate& got = live.curves().front()->aggregate;
             const GroupAggregate& want = fresh.curves().front()->aggregate;
@@ -302,7 +302,7 @@ private slots:
         static_assert(std::size_t(Batch) > SmoothedCurves::InPlacePoints);
         Run a = makeRun(QStringLiteral("a"), Loss, First, [](int i) { return std::sin(i * 0.01); });
         CurveModel model(Loss);
-        model.setRuns({ { 1, &a, -1 } });
+        model.setRuns({ { 1, &a, -1, {} } });
         ChartOptions options;
         options.smoothing = SmoothingKind(kind);
         options.smoothingParam = param;
@@ -326,7 +326,7 @@ private slots:
     {
         Run a = makeRun(QStringLiteral("a"), Loss, 10, [](int i) { return double(i * i); });
         CurveModel model(Loss);
-        model.setRuns({ { 1, &a, -1 } });
+        model.setRuns({ { 1, &a, -1, {} } });
         model.update();
         const QList<CurveValue> values = model.valuesAt(3.4);
         QCOMPARE(values.size(), 1);
@@ -339,7 +339,7 @@ private slots:
     {
         Run a = makeRun(QStringLiteral("=a"), Loss, 5, [](int i) { return double(i); });
         CurveModel model(Loss);
-        model.setRuns({ { 1, &a, -1 } });
+        model.setRuns({ { 1, &a, -1, {} } });
         ChartOptions options;
         options.smoothing = SmoothingKind::Ema;
         options.smoothingParam = 0.5;

@@ -142,7 +142,7 @@ int main(int argc, char** argv)
                                           .arg(k)
                                           .arg(k == 1 ? "" : "s")
                                           .arg(withView ? "model + runs panel" : "model");
-                std::printf("%-52s %12.3f %12.3f %7.0fx\n", qPrintable(label), ours, old,
+                std::printf("%-52s %12.4f %12.4f %7.0fx\n", qPrintable(label), ours, old,
                     ours > 0 ? old / ours : 0.0);
                 std::fflush(stdout);
             }

@@ -21,6 +21,7 @@ run "$BENCH/bench_reader"
 run "$BENCH/bench_load"
 run "$BENCH/bench_live"
 run "$BENCH/bench_live_models"
+run "$BENCH/bench_memory"
 # ui
 run "$BENCH/bench_chart_frame"
 run "$BENCH/bench_gui_thread"

@@ -110,6 +110,9 @@ void TestSeriesCatalogue::matchesARecount()
     check();
     QCOMPARE(shown.count(QStringLiteral("eval/acc")), 0u);
     QCOMPARE(shown.at(QStringLiteral("step_end/loss")), 1ull);
+    addPoint(runs[1], "step_end", "loss", nan); // grows again: counted from the last refresh
+    refresh({ 1 }, {});
+    check();
     addPoint(runs[3], "eval", "acc", std::numeric_limits<double>::infinity()); // it comes back
     refresh({ 3 }, {});
     check();

@@ -25,6 +25,14 @@ void SeriesCatalogue::addToTag(const QString& tag, qint64 delta, int runs)
     m_tagsChanged = true;
 }
 
+void SeriesCatalogue::markChanged(const QString& key)
+{
+    if (!m_changed.contains(key)) {
+        m_changed.insert(key);
+        m_changedOrder << key;
+    }
+}
+
 void SeriesCatalogue::updateRun(int runId, const Run& run)
 {
     RunEntry& entry = m_runs[runId];
@@ -54,12 +62,12 @@ void SeriesCatalogue::updateRun(int runId, const Run& run)
                 m_keysChanged = true;
             }
             metric.metric.nonFinite += nonFinite;
-            m_changed.insert(key);
+            markChanged(key);
         } else if (nonFinite != entry.nonFinite[i]) {
             m_metrics[entry.keys.at(qsizetype(i))].metric.nonFinite +=
                 nonFinite - entry.nonFinite[i];
             entry.nonFinite[i] = nonFinite;
-            m_changed.insert(entry.keys.at(qsizetype(i)));
+            markChanged(entry.keys.at(qsizetype(i)));
         }
     }
 }
@@ -80,7 +88,7 @@ void SeriesCatalogue::removeRun(int runId)
             continue;
         metric->metric.nonFinite -= entry.nonFinite[std::size_t(i)];
         if (--metric->runs > 0) {
-            m_changed.insert(key);
+            markChanged(key);
             continue;
         }
         m_metrics.erase(metric);
@@ -94,15 +102,16 @@ SeriesCatalogue::Changes SeriesCatalogue::takeChanges()
 {
     Changes changes;
     changes.metrics.reserve(m_changed.size());
-    for (const QString& key : std::as_const(m_changed)) {
+    for (const QString& key : std::as_const(m_changedOrder)) {
         const auto metric = m_metrics.constFind(key);
-        if (metric != m_metrics.cend())
+        if (metric != m_metrics.cend() && m_changed.remove(key)) // once, if listed twice
             changes.metrics << metric->metric;
     }
     changes.removedKeys = QStringList(m_removed.cbegin(), m_removed.cend());
     changes.keysChanged = m_keysChanged;
     changes.tagsChanged = m_tagsChanged;
     m_changed.clear();
+    m_changedOrder.clear();
     m_removed.clear();
     m_keysChanged = false;
     m_tagsChanged = false;

@@ -30,7 +30,7 @@ public:
     // What changed since the last takeChanges().
     struct Changes
     {
-        QList<Metric> metrics; // new keys, and keys whose totals changed
+        QList<Metric> metrics; // new keys, and keys whose totals changed, in the order they did
         QStringList removedKeys; // no open run has them any more
         bool keysChanged = false; // a key appeared or went
         bool tagsChanged = false;
@@ -64,12 +64,14 @@ private:
         int runs = 0;
     };
     void addToTag(const QString& tag, qint64 delta, int runs);
+    void markChanged(const QString& key);
 
     QHash<int, RunEntry> m_runs;
     QHash<QString, MetricEntry> m_metrics;
     QMap<QString, quint64> m_tagCounts;
     QHash<QString, int> m_tagRuns;
     QSet<QString> m_changed;
+    QStringList m_changedOrder; // m_changed in order (a run's series in file order)
     QSet<QString> m_removed;
     bool m_keysChanged = false;
     bool m_tagsChanged = false;

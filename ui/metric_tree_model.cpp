@@ -10,22 +10,15 @@
 
 #include <algorithm>
 #include <optional>
-#include <unordered_map>
 
 namespace viewer {
 
 // A reset's build: children found by name, appended, each parent sorted once at the end.
 struct MetricTreeModel::BulkBuild
 {
-    struct Hash
-    {
-        std::size_t operator()(QStringView s) const
-        {
-            return qHash(s);
-        }
-    };
-    // Children by name, looked up by a view of the path (no string made to look one up).
-    using Index = std::unordered_map<QStringView, Node*, Hash>;
+    // Children by name. Looked up with QString::fromRawData over the path: no string is made
+    // to look one up.
+    using Index = QHash<QString, Node*>;
     std::vector<std::unique_ptr<Index>> indexes; // see Node::bulkIndex
     std::vector<Node*> touched; // parents whose children get sorted
 };
@@ -174,9 +167,12 @@ void MetricTreeModel::updateMetrics(const QList<Metric>& metrics, const QStringL
         }
     }
 
-    qsizetype added = 0;
-    for (const Metric& m : metrics)
-        added += m_byKey.contains(m.key) ? 0 : 1;
+    // New keys (a duplicate in the input counts twice: this only picks reset or row inserts).
+    qsizetype added = m_byKey.isEmpty() ? metrics.size() : 0;
+    if (added == 0 && metrics.size() > BulkInsertThreshold) {
+        for (const Metric& m : metrics)
+            added += m_byKey.contains(m.key) ? 0 : 1;
+    }
     const bool bulk = added > BulkInsertThreshold;
     std::optional<BulkBuild> build;
     if (bulk) {
@@ -203,10 +199,12 @@ void MetricTreeModel::updateMetrics(const QList<Metric>& metrics, const QStringL
     if (bulk) {
         // Each parent's new children were appended: one sort each, not an ordered insert each.
         for (Node* parent : build->touched) {
-            std::sort(parent->children.begin(), parent->children.end(),
-                [](const std::unique_ptr<Node>& x, const std::unique_ptr<Node>& y) {
-                    return nameLess(x->name, y->name);
-                });
+            auto less = [](const std::unique_ptr<Node>& x, const std::unique_ptr<Node>& y) {
+                return nameLess(x->name, y->name);
+            };
+            // Names often come in order already (a run's series in file order).
+            if (!std::is_sorted(parent->children.begin(), parent->children.end(), less))
+                std::sort(parent->children.begin(), parent->children.end(), less);
             for (std::size_t i = 0; i < parent->children.size(); ++i)
                 parent->children[i]->row = int(i);
             parent->bulkIndex = nullptr;
@@ -275,20 +273,21 @@ MetricTreeModel::Node* MetricTreeModel::childForBulk(
     if (!parent->bulkIndex) {
         bulk.indexes.push_back(std::make_unique<BulkBuild::Index>());
         parent->bulkIndex = bulk.indexes.back().get();
+        parent->bulkIndex->reserve(qsizetype(parent->children.size()));
         for (const auto& child : parent->children)
-            parent->bulkIndex->emplace(QStringView(child->name), child.get());
+            parent->bulkIndex->insert(child->name, child.get());
         bulk.touched.push_back(parent);
     }
-    const auto found = parent->bulkIndex->find(name);
-    if (found != parent->bulkIndex->end())
-        return found->second;
+    const auto found = parent->bulkIndex->constFind(QString::fromRawData(name.data(), name.size()));
+    if (found != parent->bulkIndex->cend())
+        return found.value();
     auto child = std::make_unique<Node>();
     child->name = name.toString();
     child->tag = tag;
     child->parent = parent;
     Node* raw = child.get();
     parent->children.push_back(std::move(child));
-    parent->bulkIndex->emplace(QStringView(raw->name), raw); // a view of the node's own name
+    parent->bulkIndex->insert(raw->name, raw); // shares the node's own name
     return raw;
 }
 

@@ -5,7 +5,7 @@
 
 namespace viewer {
 
-void FractionalEpochColumn::update(const double* global, const std::vector<double>& epochs)
+void FractionalEpochColumn::update(const double* global, const RunLengthColumn<double>& epochs)
 {
     const std::size_t n = epochs.size();
     if (n < m_values.size()) // a table that shrank is a new table
@@ -13,18 +13,26 @@ void FractionalEpochColumn::update(const double* global, const std::vector<doubl
     if (n == m_values.size())
         return;
     m_values.resize(n);
+    // A stretch is consecutive records of an equal epoch: the column's runs, joined where they
+    // compare equal (0.0 and -0.0) or are both NaN.
+    auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
     std::size_t begin = m_openStart;
-    for (std::size_t r = begin + 1; r <= n; ++r) {
-        if (r < n
-            && (epochs[r] == epochs[begin] || (std::isnan(epochs[r]) && std::isnan(epochs[begin]))))
+    std::size_t k = epochs.runOf(begin);
+    for (;;) {
+        const double epoch = epochs.runValue(k);
+        std::size_t next = k + 1;
+        while (next < epochs.runCount() && same(epochs.runValue(next), epoch))
+            ++next;
+        if (next < epochs.runCount()) { // a closed stretch: its own span
+            const std::size_t end = epochs.runStart(next);
+            fill(global, epoch, begin, end, NaN, &m_closedSpan);
+            begin = end;
+            k = next;
             continue;
-        if (r < n) { // a closed stretch: its own span
-            fill(global, epochs[begin], begin, r, NaN, &m_closedSpan);
-            begin = r;
-        } else {
-            double span = NaN;
-            fill(global, epochs[begin], begin, n, m_closedSpan, &span);
         }
+        double span = NaN;
+        fill(global, epoch, begin, n, m_closedSpan, &span);
+        break;
     }
     m_openStart = begin;
 }

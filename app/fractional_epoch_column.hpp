@@ -1,5 +1,7 @@
 #pragma once
 
+#include "run_length_column.hpp"
+
 #include <cstddef>
 #include <limits>
 #include <vector>
@@ -21,7 +23,7 @@ class FractionalEpochColumn
 {
 public:
     // Brings the column up to epochs.size() records; global: the global step of each of them.
-    void update(const double* global, const std::vector<double>& epochs);
+    void update(const double* global, const RunLengthColumn<double>& epochs);
     const double* data() const
     {
         return m_values.data();

@@ -6,8 +6,8 @@
 
 namespace viewer {
 
-std::uint32_t RecordTable::append(double ts, double step, double epoch, std::uint64_t offset,
-                                  std::uint16_t tag)
+std::uint32_t RecordTable::append(
+    double ts, double step, double epoch, std::uint64_t offset, std::uint16_t tag)
 {
     const bool first = m_time.empty();
     // A missing or backwards ts holds the clock still, so that time x stays non-decreasing.
@@ -26,8 +26,9 @@ std::uint32_t RecordTable::append(double ts, double step, double epoch, std::uin
         epoch = first ? 0.0 : m_epoch.back();
     m_time.push_back(time);
     m_step.push_back(step);
-    m_epoch.push_back(epoch);
-    m_offset.push_back(offset);
+    m_epoch.append(epoch);
+    m_offsetLow.push_back(static_cast<std::uint32_t>(offset));
+    m_offsetHigh.append(static_cast<std::uint32_t>(offset >> 32));
     m_tag.push_back(tag);
     return static_cast<std::uint32_t>(m_time.size() - 1);
 }
@@ -36,8 +37,7 @@ void RecordTable::reserve(std::size_t n)
 {
     m_time.reserve(n);
     m_step.reserve(n);
-    m_epoch.reserve(n);
-    m_offset.reserve(n);
+    m_offsetLow.reserve(n);
     m_tag.reserve(n);
 }
 
@@ -45,8 +45,9 @@ void RecordTable::finishAppending()
 {
     dropSpareCapacity(m_time);
     dropSpareCapacity(m_step);
-    dropSpareCapacity(m_epoch);
-    dropSpareCapacity(m_offset);
+    dropSpareCapacity(m_offsetLow);
+    m_epoch.shrinkToFit();
+    m_offsetHigh.shrinkToFit();
     dropSpareCapacity(m_tag);
 }
 
@@ -86,9 +87,10 @@ bool RecordTable::stepCounterRestarts() const
 
 std::size_t RecordTable::bytesUsed() const
 {
-    return (m_time.capacity() + m_step.capacity() + m_epoch.capacity()) * sizeof(double)
-        + m_offset.capacity() * sizeof(std::uint64_t) + m_tag.capacity() * sizeof(std::uint16_t)
-        + m_globalStep.bytesUsed() + m_fractionalEpoch.bytesUsed();
+    return (m_time.capacity() + m_step.capacity()) * sizeof(double) + m_epoch.bytesUsed()
+        + m_offsetLow.capacity() * sizeof(std::uint32_t) + m_offsetHigh.bytesUsed()
+        + m_tag.capacity() * sizeof(std::uint16_t) + m_globalStep.bytesUsed()
+        + m_fractionalEpoch.bytesUsed();
 }
 
 } // namespace viewer

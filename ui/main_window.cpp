@@ -493,18 +493,22 @@ void MainWindow::createMenus()
 void MainWindow::connectWorkspace()
 {
     connect(m_workspace, &Workspace::runAdded, this, [this](int runId) {
+        m_changedRuns.insert(runId);
         m_eventsModel->addRun(runId);
         if (m_recordsView->runId() < 0)
             m_recordsView->setRun(runId);
         scheduleModelRefresh();
     });
     connect(m_workspace, &Workspace::runRemoved, this, [this](int runId) {
+        m_changedRuns.remove(runId);
+        m_closedRuns.insert(runId);
         m_eventsModel->removeRun(runId);
         if (m_recordsView->runId() == runId)
             m_recordsView->setRun(-1);
         scheduleModelRefresh();
     });
     connect(m_workspace, &Workspace::runsAppended, this, [this](const QList<int>& runIds) {
+        m_changedRuns.unite(QSet<int>(runIds.cbegin(), runIds.cend()));
         m_eventsModel->runsAppended(runIds);
         m_recordsView->runsAppended(runIds);
         scheduleModelRefresh();
@@ -513,7 +517,11 @@ void MainWindow::connectWorkspace()
         checkProblems();
         updateStatus();
     });
-    connect(m_workspace, &Workspace::loadFinished, this, [this] {
+    connect(m_workspace, &Workspace::loadFinished, this, [this](int sourceId) {
+        for (int runId : m_workspace->runIds()) { // once per load: what it merged
+            if (m_workspace->sourceOfRun(runId) == sourceId)
+                m_changedRuns.insert(runId);
+        }
         scheduleModelRefresh();
         checkProblems();
         updateStatus();
@@ -714,25 +722,23 @@ void MainWindow::scheduleModelRefresh()
 void MainWindow::refreshModels()
 {
     m_modelTimer->stop();
-    QMap<QString, quint64> tagCounts;
-    QHash<QString, MetricTreeModel::Metric> metrics;
-    for (int runId : m_workspace->runIds()) {
-        const Run* run = m_workspace->run(runId);
-        if (!run)
-            continue;
-        for (qsizetype t = 0; t < run->tags.size(); ++t)
-            tagCounts[run->tags.at(t)] +=
-                std::size_t(t) < run->tagCounts.size() ? run->tagCounts[std::size_t(t)] : 0;
-        for (const Series& s : run->series) {
-            const QString key = s.key();
-            auto it = metrics.find(key);
-            if (it == metrics.end())
-                it = metrics.insert(key, { key, s.tag(), s.path(), 0 });
-            it->nonFinite += s.nanCount() + s.posInfCount() + s.negInfCount();
-        }
+    // Only the runs that changed since the last refresh (issue 15: not every open run per batch).
+    for (int runId : std::as_const(m_closedRuns))
+        m_catalogue.removeRun(runId);
+    for (int runId : std::as_const(m_changedRuns)) {
+        if (const Run* run = m_workspace->run(runId))
+            m_catalogue.updateRun(runId, *run);
     }
-    m_tagFilter->setTagCounts(tagCounts);
-    m_metricTree->setMetrics(metrics.values());
+    m_closedRuns.clear();
+    m_changedRuns.clear();
+    const SeriesCatalogue::Changes changes = m_catalogue.takeChanges();
+    if (changes.tagsChanged)
+        m_tagFilter->setTagCounts(m_catalogue.tagCounts());
+    QList<MetricTreeModel::Metric> metrics;
+    metrics.reserve(changes.metrics.size());
+    for (const SeriesCatalogue::Metric& m : changes.metrics)
+        metrics.push_back({ m.key, m.tag, m.path, m.nonFinite });
+    m_metricTree->updateMetrics(metrics, changes.removedKeys);
     applyMetricFilter();
     updateStatus();
     updateTitle();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chart_options.hpp"
+#include "series_catalogue.hpp"
 #include "theme.hpp"
 
 #include <QHash>
@@ -227,6 +228,10 @@ private:
     StatusBar* m_statusBar = nullptr;
     MessageBanner* m_banner = nullptr;
     QTimer* m_modelTimer = nullptr;
+    // Tags and metrics of the open runs, updated by the runs that changed since the last refresh.
+    SeriesCatalogue m_catalogue;
+    QSet<int> m_changedRuns;
+    QSet<int> m_closedRuns;
 
     // toolbar
     QComboBox* m_xMode = nullptr;

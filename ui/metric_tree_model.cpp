@@ -9,8 +9,19 @@
 #include <QLocale>
 
 #include <algorithm>
+#include <optional>
 
 namespace viewer {
+
+// A reset's build: children found by name, appended, each parent sorted once at the end.
+struct MetricTreeModel::BulkBuild
+{
+    // Children by name. Looked up with QString::fromRawData over the path: no string is made
+    // to look one up.
+    using Index = QHash<QString, Node*>;
+    std::vector<std::unique_ptr<Index>> indexes; // see Node::bulkIndex
+    std::vector<Node*> touched; // parents whose children get sorted
+};
 
 struct MetricTreeModel::Node
 {
@@ -24,6 +35,7 @@ struct MetricTreeModel::Node
     int checked = 0; // checked series in the subtree
     quint64 nonFinite = 0; // over the subtree
     quint64 ownNonFinite = 0; // this node's series
+    BulkBuild::Index* bulkIndex = nullptr; // children by name, during a reset's build only
 
     QString path() const
     {
@@ -36,6 +48,21 @@ struct MetricTreeModel::Node
 
 namespace {
 
+// ASCII is most names: its digits and case folding without the Unicode tables (same results).
+inline bool isDigitAt(const QString& s, qsizetype i)
+{
+    const char16_t c = s.at(i).unicode();
+    return c < 128 ? (c >= u'0' && c <= u'9') : s.at(i).isDigit();
+}
+
+inline char16_t foldedAt(const QString& s, qsizetype i)
+{
+    const char16_t c = s.at(i).unicode();
+    if (c < 128)
+        return c >= u'A' && c <= u'Z' ? char16_t(c + 32) : c;
+    return s.at(i).toCaseFolded().unicode();
+}
+
 // Natural order (layer2 before layer10), case-insensitive, exact order as the tie-break so that
 // two names never compare equal unless they are equal. Digit runs compare by value, whatever the
 // locale's collator supports.
@@ -44,12 +71,12 @@ int naturalCompare(const QString& a, const QString& b)
     qsizetype i = 0;
     qsizetype j = 0;
     while (i < a.size() && j < b.size()) {
-        if (a.at(i).isDigit() && b.at(j).isDigit()) {
+        if (isDigitAt(a, i) && isDigitAt(b, j)) {
             qsizetype i2 = i;
-            while (i2 < a.size() && a.at(i2).isDigit())
+            while (i2 < a.size() && isDigitAt(a, i2))
                 ++i2;
             qsizetype j2 = j;
-            while (j2 < b.size() && b.at(j2).isDigit())
+            while (j2 < b.size() && isDigitAt(b, j2))
                 ++j2;
             qsizetype zi = i;
             while (zi + 1 < i2 && a.at(zi) == QLatin1Char('0'))
@@ -66,8 +93,8 @@ int naturalCompare(const QString& a, const QString& b)
             j = j2;
             continue;
         }
-        const QChar ca = a.at(i).toCaseFolded();
-        const QChar cb = b.at(j).toCaseFolded();
+        const char16_t ca = foldedAt(a, i);
+        const char16_t cb = foldedAt(b, j);
         if (ca != cb)
             return ca < cb ? -1 : 1;
         ++i;
@@ -116,47 +143,74 @@ QModelIndex MetricTreeModel::indexOf(const Node* node, int column) const
 
 void MetricTreeModel::setMetrics(const QList<Metric>& metrics)
 {
-    QHash<QString, const Metric*> wanted;
-    wanted.reserve(metrics.size());
-    for (const Metric& m : metrics)
-        wanted.insert(m.key, &m);
+    QStringList removed;
+    if (!m_byKey.isEmpty()) {
+        QSet<QString> wanted;
+        wanted.reserve(metrics.size());
+        for (const Metric& m : metrics)
+            wanted.insert(m.key);
+        for (auto it = m_byKey.cbegin(); it != m_byKey.cend(); ++it) {
+            if (!wanted.contains(it.key()))
+                removed << it.key();
+        }
+    }
+    updateMetrics(metrics, removed);
+}
 
+void MetricTreeModel::updateMetrics(const QList<Metric>& metrics, const QStringList& removed)
+{
     bool keysChanged = false;
-    const QStringList present = m_byKey.keys();
-    for (const QString& key : present) {
-        if (!wanted.contains(key)) {
+    for (const QString& key : removed) {
+        if (m_byKey.contains(key)) {
             removeMetric(key);
             keysChanged = true;
         }
     }
 
-    QList<const Metric*> added;
+    // New keys (a duplicate in the input counts twice: this only picks reset or row inserts).
+    qsizetype added = m_byKey.isEmpty() ? metrics.size() : 0;
+    if (added == 0 && metrics.size() > BulkInsertThreshold) {
+        for (const Metric& m : metrics)
+            added += m_byKey.contains(m.key) ? 0 : 1;
+    }
+    const bool bulk = added > BulkInsertThreshold;
+    std::optional<BulkBuild> build;
+    if (bulk) {
+        beginResetModel();
+        build.emplace();
+        m_byKey.reserve(m_byKey.size() + added);
+    }
     for (const Metric& m : metrics) {
         Node* node = m_byKey.value(m.key);
         if (!node) {
-            if (!wanted.contains(m.key) || wanted.value(m.key) != &m)
-                continue; // a duplicate key in the input: the last one counts
-            added << &m;
+            addMetric(m, !bulk, build ? &*build : nullptr);
+            keysChanged = true;
             continue;
         }
+        // Known, or a duplicate key in the input (the last one counts).
         if (node->ownNonFinite != m.nonFinite) {
             const qint64 delta = qint64(m.nonFinite) - qint64(node->ownNonFinite);
             node->ownNonFinite = m.nonFinite;
             adjustCounts(node, 0, 0, delta);
-            notifyChain(node);
+            if (!bulk)
+                notifyChain(node);
         }
     }
-
-    if (added.size() > BulkInsertThreshold) {
-        beginResetModel();
-        for (const Metric* m : std::as_const(added))
-            addMetric(*m, false);
+    if (bulk) {
+        // Each parent's new children were appended: one sort each, not an ordered insert each.
+        for (Node* parent : build->touched) {
+            auto less = [](const std::unique_ptr<Node>& x, const std::unique_ptr<Node>& y) {
+                return nameLess(x->name, y->name);
+            };
+            // Names often come in order already (a run's series in file order).
+            if (!std::is_sorted(parent->children.begin(), parent->children.end(), less))
+                std::sort(parent->children.begin(), parent->children.end(), less);
+            for (std::size_t i = 0; i < parent->children.size(); ++i)
+                parent->children[i]->row = int(i);
+            parent->bulkIndex = nullptr;
+        }
         endResetModel();
-    } else {
-        for (const Metric* m : std::as_const(added))
-            addMetric(*m, true);
     }
-    keysChanged = keysChanged || !added.isEmpty();
     if (keysChanged)
         emit checkedKeysChanged();
 }
@@ -193,9 +247,53 @@ MetricTreeModel::Node* MetricTreeModel::findOrCreate(const QStringList& segments
     return node;
 }
 
-void MetricTreeModel::addMetric(const Metric& metric, bool notify)
+MetricTreeModel::Node* MetricTreeModel::findOrCreateBulk(const Metric& metric, BulkBuild& bulk)
 {
-    Node* node = findOrCreate(segmentsOf(metric), notify);
+    // Segments as views of the tag and path (no string per segment unless a node is new).
+    const QString tag = Series::escapeSegment(metric.tag);
+    Node* node = childForBulk(m_root.get(), tag, tag, bulk);
+    const QString& path = metric.path;
+    qsizetype start = 0;
+    for (qsizetype i = 0; i <= path.size(); ++i) {
+        if (i < path.size() && path[i] == u'\\') {
+            ++i; // the escaped character belongs to this segment (Series::splitPath)
+            continue;
+        }
+        if (i == path.size() || path[i] == u'/') {
+            node = childForBulk(node, QStringView(path).mid(start, i - start), tag, bulk);
+            start = i + 1;
+        }
+    }
+    return node;
+}
+
+MetricTreeModel::Node* MetricTreeModel::childForBulk(
+    Node* parent, QStringView name, const QString& tag, BulkBuild& bulk)
+{
+    if (!parent->bulkIndex) {
+        bulk.indexes.push_back(std::make_unique<BulkBuild::Index>());
+        parent->bulkIndex = bulk.indexes.back().get();
+        parent->bulkIndex->reserve(qsizetype(parent->children.size()));
+        for (const auto& child : parent->children)
+            parent->bulkIndex->insert(child->name, child.get());
+        bulk.touched.push_back(parent);
+    }
+    const auto found = parent->bulkIndex->constFind(QString::fromRawData(name.data(), name.size()));
+    if (found != parent->bulkIndex->cend())
+        return found.value();
+    auto child = std::make_unique<Node>();
+    child->name = name.toString();
+    child->tag = tag;
+    child->parent = parent;
+    Node* raw = child.get();
+    parent->children.push_back(std::move(child));
+    parent->bulkIndex->insert(raw->name, raw); // shares the node's own name
+    return raw;
+}
+
+void MetricTreeModel::addMetric(const Metric& metric, bool notify, BulkBuild* bulk)
+{
+    Node* node = bulk ? findOrCreateBulk(metric, *bulk) : findOrCreate(segmentsOf(metric), notify);
     node->key = metric.key;
     node->tag = metric.tag;
     node->ownNonFinite = metric.nonFinite;

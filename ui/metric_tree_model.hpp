@@ -18,8 +18,9 @@ namespace viewer {
 // when it comes back. Each row also shows how many NaN/Inf points its metrics hold, so a
 // diverging metric stands out before its chart is even on screen.
 //
-// The window hands the whole current set with setMetrics() whenever runs change; the model
-// updates itself row by row (or resets once when a run brings hundreds of new metrics at once).
+// The window hands what changed with updateMetrics() (or the whole set with setMetrics()); the
+// model updates itself row by row, or resets once when hundreds of new metrics come at once
+// (then each group's children are sorted once, not inserted in order one by one).
 class MetricTreeModel : public QAbstractItemModel
 {
     Q_OBJECT
@@ -53,7 +54,10 @@ public:
     explicit MetricTreeModel(QObject* parent = nullptr);
     ~MetricTreeModel() override;
 
+    // The whole current set: keys not in it are removed.
     void setMetrics(const QList<Metric>& metrics);
+    // Only what changed: new metrics and new counts of known ones, and keys gone. O(these).
+    void updateMetrics(const QList<Metric>& metrics, const QStringList& removed);
     QStringList keys() const; // every present key
     QString tagOfKey(const QString& key) const;
     int metricCount() const;
@@ -88,11 +92,14 @@ signals:
 
 private:
     struct Node;
+    struct BulkBuild;
 
     Node* nodeOf(const QModelIndex& index) const;
     QModelIndex indexOf(const Node* node, int column = NameColumn) const;
     Node* findOrCreate(const QStringList& segments, bool notify);
-    void addMetric(const Metric& metric, bool notify);
+    Node* findOrCreateBulk(const Metric& metric, BulkBuild& bulk);
+    Node* childForBulk(Node* parent, QStringView name, const QString& tag, BulkBuild& bulk);
+    void addMetric(const Metric& metric, bool notify, BulkBuild* bulk = nullptr);
     void removeMetric(const QString& key);
     void adjustCounts(Node* from, int series, int checked, qint64 nonFinite);
     void notifyChain(Node* from);

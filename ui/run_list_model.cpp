@@ -9,6 +9,8 @@
 #include <QFileInfo>
 #include <QFont>
 #include <QLocale>
+#include <QTimer>
+#include <QVarLengthArray>
 
 #include <algorithm>
 #include <climits>
@@ -50,34 +52,43 @@ QString sourceName(const QString& path)
 RunListModel::RunListModel(Workspace* workspace, QObject* parent)
     : QAbstractItemModel(parent)
     , m_workspace(workspace)
+    , m_stateTimer(new QTimer(this))
 {
-    connect(workspace, &Workspace::sourceStateChanged, this, &RunListModel::sync);
-    connect(workspace, &Workspace::loadFinished, this, &RunListModel::sync);
-    connect(workspace, &Workspace::runAdded, this, &RunListModel::sync);
-    connect(workspace, &Workspace::runRemoved, this, &RunListModel::sync);
-    connect(workspace, &Workspace::sourceReset, this, &RunListModel::sync);
-    connect(workspace, &Workspace::runsAppended, this, &RunListModel::sync);
+    connect(workspace, &Workspace::sourceStateChanged, this, &RunListModel::sourceChanged);
+    connect(workspace, &Workspace::loadFinished, this, &RunListModel::sourceChanged);
+    connect(workspace, &Workspace::runAdded, this, &RunListModel::addRun);
+    connect(workspace, &Workspace::runRemoved, this, &RunListModel::removeRun);
+    connect(workspace, &Workspace::sourceReset, this,
+        [this](int sourceId) { sourceChanged(sourceId); });
+    connect(workspace, &Workspace::runsAppended, this, &RunListModel::runsAppended);
     connect(workspace, &Workspace::loadProgress, this, [this](int sourceId) {
         const QModelIndex state = indexOfSource(sourceId, StateColumn);
         if (state.isValid())
             emit dataChanged(state, state, { Qt::DisplayRole, StateTextRole });
     });
+    // "live" turns into "live, quiet" with no signal: the clock decides.
+    m_stateTimer->setInterval(StateRefreshMsecs);
+    connect(m_stateTimer, &QTimer::timeout, this, &RunListModel::refreshStates);
+    m_stateTimer->start();
     sync();
 }
 
 void RunListModel::setColorProvider(ColorProvider provider)
 {
     m_color = std::move(provider);
-    sync();
+    // Every run's decoration may be new: one range per source.
+    for (const SourceRow& source : m_rows) {
+        if (source.runIds.empty())
+            continue;
+        const quintptr id = quintptr(source.sourceId) + 1;
+        emit dataChanged(createIndex(0, NameColumn, id),
+            createIndex(int(source.runIds.size()) - 1, NameColumn, id), { Qt::DecorationRole });
+    }
 }
 
 int RunListModel::sourceRow(int sourceId) const
 {
-    for (std::size_t i = 0; i < m_rows.size(); ++i) {
-        if (m_rows[i].sourceId == sourceId)
-            return int(i);
-    }
-    return -1;
+    return m_sourceRows.value(sourceId, -1);
 }
 
 QModelIndex RunListModel::indexOfSource(int sourceId, int column) const
@@ -88,76 +99,218 @@ QModelIndex RunListModel::indexOfSource(int sourceId, int column) const
 
 QModelIndex RunListModel::indexOfRun(int runId, int column) const
 {
-    for (const SourceRow& source : m_rows) {
-        const auto it = std::find(source.runIds.begin(), source.runIds.end(), runId);
-        if (it != source.runIds.end())
-            return createIndex(
-                int(it - source.runIds.begin()), column, quintptr(source.sourceId) + 1);
+    const auto it = m_runs.constFind(runId);
+    if (it == m_runs.cend())
+        return {};
+    return createIndex(it->row, column, quintptr(it->sourceId) + 1);
+}
+
+void RunListModel::emitRunRowChanged(int sourceId, int row)
+{
+    const quintptr id = quintptr(sourceId) + 1;
+    emit dataChanged(createIndex(row, 0, id), createIndex(row, ColumnCount - 1, id));
+}
+
+void RunListModel::emitSourceRowChanged(int row)
+{
+    emit dataChanged(
+        createIndex(row, 0, SourceRowId), createIndex(row, ColumnCount - 1, SourceRowId));
+}
+
+int RunListModel::ensureSource(int sourceId)
+{
+    const int existing = sourceRow(sourceId);
+    if (existing >= 0)
+        return existing;
+    const Workspace::SourceInfo info = m_workspace->source(sourceId);
+    if (info.id < 0)
+        return -1; // closed already
+    const int row = int(m_rows.size());
+    beginInsertRows(QModelIndex(), row, row);
+    SourceRow source;
+    source.sourceId = sourceId;
+    source.isFolder = info.path != QLatin1String("-") && QFileInfo(info.path).isDir();
+    m_rows.push_back(std::move(source));
+    m_sourceRows.insert(sourceId, row);
+    m_rows.back().shownState = stateText(sourceId);
+    endInsertRows();
+    return row;
+}
+
+bool RunListModel::recount(RunPlace& place, SourceRow& source)
+{
+    RunCounts now;
+    if (const Run* run = m_workspace->run(source.runIds[std::size_t(place.row)])) {
+        now.records = run->records.size();
+        now.malformed = std::size_t(run->malformedCount);
+        now.listed = run->malformed.size();
+        now.hasWarnings = !run->warnings.isEmpty();
     }
-    return {};
+    if (now == place.counts)
+        return false;
+    source.records += now.records - place.counts.records;
+    source.malformed += now.malformed - place.counts.malformed;
+    source.listed += now.listed - place.counts.listed;
+    source.withWarnings += int(now.hasWarnings) - int(place.counts.hasWarnings);
+    place.counts = now;
+    return true;
+}
+
+void RunListModel::addRun(int runId)
+{
+    if (m_runs.contains(runId))
+        return;
+    const int sourceId = m_workspace->sourceOfRun(runId);
+    if (sourceId < 0)
+        return;
+    const int s = ensureSource(sourceId);
+    if (s < 0)
+        return;
+    SourceRow& source = m_rows[std::size_t(s)];
+    const int r = int(source.runIds.size());
+    beginInsertRows(createIndex(s, 0, SourceRowId), r, r);
+    source.runIds.push_back(runId);
+    RunPlace& place = m_runs.insert(runId, { sourceId, r, {} }).value();
+    source.visible += m_hidden.contains(runId) ? 0 : 1;
+    recount(place, source);
+    endInsertRows();
+    refreshState(source, s); // "live, no records yet" -> "live"
+    emitSourceRowChanged(s);
+}
+
+void RunListModel::removeRun(int runId)
+{
+    const auto it = m_runs.find(runId);
+    if (it == m_runs.end())
+        return;
+    const RunPlace place = it.value();
+    const int s = sourceRow(place.sourceId);
+    SourceRow& source = m_rows[std::size_t(s)];
+    beginRemoveRows(createIndex(s, 0, SourceRowId), place.row, place.row);
+    m_runs.erase(it);
+    source.runIds.erase(source.runIds.begin() + place.row);
+    for (std::size_t r = std::size_t(place.row); r < source.runIds.size(); ++r)
+        m_runs[source.runIds[r]].row = int(r);
+    source.records -= place.counts.records;
+    source.malformed -= place.counts.malformed;
+    source.listed -= place.counts.listed;
+    source.withWarnings -= int(place.counts.hasWarnings);
+    source.visible -= m_hidden.remove(runId) ? 0 : 1;
+    endRemoveRows();
+    refreshState(source, s);
+    emitSourceRowChanged(s);
+}
+
+void RunListModel::removeSourceRow(int row)
+{
+    beginRemoveRows(QModelIndex(), row, row);
+    for (int runId : m_rows[std::size_t(row)].runIds) {
+        m_hidden.remove(runId);
+        m_runs.remove(runId);
+    }
+    m_rows.erase(m_rows.begin() + row);
+    m_sourceRows.clear();
+    for (std::size_t i = 0; i < m_rows.size(); ++i)
+        m_sourceRows.insert(m_rows[i].sourceId, int(i));
+    endRemoveRows();
+}
+
+void RunListModel::runsAppended(const QList<int>& runIds)
+{
+    // Source rows touched, each told once (a batch usually touches one file's runs).
+    QVarLengthArray<int, 8> sources;
+    for (int runId : runIds) {
+        const auto it = m_runs.find(runId);
+        if (it == m_runs.end())
+            continue;
+        const int s = sourceRow(it->sourceId);
+        SourceRow& source = m_rows[std::size_t(s)];
+        recount(it.value(), source);
+        // Counts may be equal while other cells changed (events, series in the tooltip).
+        emitRunRowChanged(it->sourceId, it->row);
+        if (!sources.contains(s))
+            sources.append(s);
+    }
+    for (int s : sources) {
+        refreshState(m_rows[std::size_t(s)], s);
+        emitSourceRowChanged(s);
+    }
+}
+
+void RunListModel::sourceChanged(int sourceId)
+{
+    const int s = ensureSource(sourceId);
+    if (s < 0)
+        return;
+    SourceRow& source = m_rows[std::size_t(s)];
+    refreshState(source, s);
+    emitSourceRowChanged(s);
+}
+
+void RunListModel::refreshState(SourceRow& source, int row)
+{
+    Q_UNUSED(row)
+    QString state = stateText(source.sourceId);
+    if (state == source.shownState)
+        return;
+    source.shownState = std::move(state);
+    if (source.runIds.empty())
+        return;
+    const quintptr id = quintptr(source.sourceId) + 1;
+    emit dataChanged(createIndex(0, StateColumn, id),
+        createIndex(int(source.runIds.size()) - 1, StateColumn, id),
+        { Qt::DisplayRole, StateTextRole, Qt::ToolTipRole });
+}
+
+void RunListModel::refreshStates()
+{
+    for (std::size_t s = 0; s < m_rows.size(); ++s) {
+        const QString before = m_rows[s].shownState;
+        refreshState(m_rows[s], int(s));
+        if (m_rows[s].shownState != before)
+            emitSourceRowChanged(int(s));
+    }
 }
 
 void RunListModel::sync()
 {
-    const QList<int> sources = m_workspace->sourceIds();
-    const QList<int> runs = m_workspace->runIds();
+    const QList<int> sourceList = m_workspace->sourceIds();
+    const QSet<int> sources(sourceList.cbegin(), sourceList.cend());
 
     // Sources that are gone, with their runs.
     for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
-        if (!sources.contains(m_rows[std::size_t(row)].sourceId)) {
-            beginRemoveRows(QModelIndex(), row, row);
-            for (int runId : m_rows[std::size_t(row)].runIds)
-                m_hidden.remove(runId);
-            m_rows.erase(m_rows.begin() + row);
-            endRemoveRows();
-        }
+        if (!sources.contains(m_rows[std::size_t(row)].sourceId))
+            removeSourceRow(row);
     }
     // New sources, at the end.
-    for (int sourceId : sources) {
-        if (sourceRow(sourceId) < 0) {
-            const int row = int(m_rows.size());
-            beginInsertRows(QModelIndex(), row, row);
-            const QString path = m_workspace->source(sourceId).path;
-            m_rows.push_back(
-                { sourceId, {}, path != QLatin1String("-") && QFileInfo(path).isDir() });
-            endInsertRows();
-        }
-    }
-    // Runs gone or new, per source.
-    for (std::size_t s = 0; s < m_rows.size(); ++s) {
-        const QModelIndex parent = createIndex(int(s), 0, SourceRowId);
-        SourceRow& source = m_rows[s];
+    for (int sourceId : sourceList)
+        ensureSource(sourceId);
+    // Runs gone (or moved to another source: dropped and added again).
+    for (SourceRow& source : m_rows) {
         for (int r = int(source.runIds.size()) - 1; r >= 0; --r) {
             const int runId = source.runIds[std::size_t(r)];
-            if (!runs.contains(runId) || m_workspace->sourceOfRun(runId) != source.sourceId) {
-                beginRemoveRows(parent, r, r);
-                source.runIds.erase(source.runIds.begin() + r);
-                m_hidden.remove(runId);
-                endRemoveRows();
-            }
-        }
-        for (int runId : runs) {
-            if (m_workspace->sourceOfRun(runId) != source.sourceId
-                || std::find(source.runIds.begin(), source.runIds.end(), runId)
-                    != source.runIds.end())
-                continue;
-            const int r = int(source.runIds.size());
-            beginInsertRows(parent, r, r);
-            source.runIds.push_back(runId);
-            endInsertRows();
+            if (m_workspace->sourceOfRun(runId) != source.sourceId)
+                removeRun(runId);
         }
     }
-    // Everything else (states, counts) may have changed.
-    if (m_rows.empty())
-        return;
-    emit dataChanged(createIndex(0, 0, SourceRowId),
-        createIndex(int(m_rows.size()) - 1, ColumnCount - 1, SourceRowId));
-    for (const SourceRow& source : m_rows) {
-        if (source.runIds.empty())
-            continue;
-        const quintptr id = quintptr(source.sourceId) + 1;
-        emit dataChanged(
-            createIndex(0, 0, id), createIndex(int(source.runIds.size()) - 1, ColumnCount - 1, id));
+    // New runs, in the order they were read.
+    for (int runId : m_workspace->runIds())
+        addRun(runId);
+    // Counts and states: only the rows that show something new.
+    for (std::size_t s = 0; s < m_rows.size(); ++s) {
+        SourceRow& source = m_rows[s];
+        bool changed = false;
+        for (std::size_t r = 0; r < source.runIds.size(); ++r) {
+            RunPlace& place = m_runs[source.runIds[r]];
+            if (recount(place, source)) {
+                emitRunRowChanged(source.sourceId, int(r));
+                changed = true;
+            }
+        }
+        const QString before = source.shownState;
+        refreshState(source, int(s));
+        if (changed || source.shownState != before)
+            emitSourceRowChanged(int(s));
     }
 }
 
@@ -171,6 +324,7 @@ void RunListModel::setRunVisible(int runId, bool visible)
         m_hidden.insert(runId);
     const QModelIndex index = indexOfRun(runId);
     if (index.isValid()) {
+        m_rows[std::size_t(sourceRow(m_runs.value(runId).sourceId))].visible += visible ? 1 : -1;
         emit dataChanged(index, index, { Qt::CheckStateRole });
         const QModelIndex source = index.parent();
         emit dataChanged(source, source, { Qt::CheckStateRole });
@@ -250,30 +404,25 @@ QString RunListModel::problemOf(int sourceId) const
             return tr("%1: no records (the file is empty or holds no JSON object lines)").arg(name);
         return QString();
     }
-    std::size_t records = 0;
-    std::size_t malformed = 0;
-    std::size_t listed = 0;
-    for (int runId : source.runIds) {
-        if (const Run* run = m_workspace->run(runId)) {
-            records += run->records.size();
-            malformed += run->malformedCount;
-            listed += run->malformed.size();
-        }
-    }
+    // The totals are kept up to date (recount); only runs' warnings are gathered here, and only
+    // when some run has one.
     QStringList warnings;
-    for (int runId : source.runIds) {
-        if (const Run* run = m_workspace->run(runId))
-            warnings += run->warnings;
+    if (source.withWarnings > 0) {
+        for (int runId : source.runIds) {
+            if (const Run* run = m_workspace->run(runId))
+                warnings += run->warnings;
+        }
+        warnings.removeDuplicates();
     }
-    warnings.removeDuplicates();
     warnings += incomplete;
     if (!unreadable.isEmpty())
         warnings.prepend(unreadable);
-    if (records == 0 && malformed > 0)
+    if (source.records == 0 && source.malformed > 0)
         return tr("%1: not one valid record; %2 (is it a JSON Lines file?)%3")
-            .arg(name, linesText(malformed, tr("malformed line"), tr("malformed lines")),
-                listed < malformed
-                    ? tr("; only the first %1 are listed").arg(QLocale().toString(qulonglong(listed)))
+            .arg(name, linesText(source.malformed, tr("malformed line"), tr("malformed lines")),
+                source.listed < source.malformed
+                    ? tr("; only the first %1 are listed")
+                          .arg(QLocale().toString(qulonglong(source.listed)))
                     : QString());
     if (!warnings.isEmpty())
         return tr("%1: %2").arg(name, warnings.join(QStringLiteral("; ")));
@@ -337,17 +486,13 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
 QVariant RunListModel::sourceData(const SourceRow& row, int column, int role) const
 {
     const Workspace::SourceInfo info = m_workspace->source(row.sourceId);
-    std::size_t records = 0;
-    std::size_t malformed = 0;
-    int visible = 0;
-    for (int runId : row.runIds) {
-        if (const Run* run = m_workspace->run(runId)) {
-            records += run->records.size();
-            malformed += run->malformedCount;
-        }
-        visible += m_hidden.contains(runId) ? 0 : 1;
-    }
-    const QString problem = problemOf(row.sourceId);
+    const std::size_t records = row.records;
+    const std::size_t malformed = row.malformed;
+    const int visible = row.visible;
+    // Only the roles that show it pay for the problem's text.
+    const bool needsProblem = role == Qt::ToolTipRole || role == ProblemRole
+        || (role == Qt::ForegroundRole && column == StateColumn);
+    const QString problem = needsProblem ? problemOf(row.sourceId) : QString();
 
     switch (role) {
     case Qt::DisplayRole:

@@ -2,10 +2,13 @@
 
 #include <QAbstractItemModel>
 #include <QColor>
+#include <QHash>
 #include <QSet>
 
 #include <functional>
 #include <vector>
+
+class QTimer;
 
 namespace viewer {
 
@@ -17,6 +20,11 @@ class Workspace;
 // live, idle, waiting for the file, failed and why, no records); a run row has its color, its
 // record and malformed-line counts and a check box that shows or hides it on the charts.
 // Paths, run names and messages come from outside: shown as plain text, tooltips escaped.
+//
+// Live following costs what changed, not what is open: a batch of appends to k runs is k hash
+// look-ups and a dataChanged for those k rows and their sources' rows; run and source rows are
+// found by hash, and each source row keeps its totals (records, bad lines, visible runs) up to
+// date by differences, so painting it never re-sums its runs.
 class RunListModel : public QAbstractItemModel
 {
     Q_OBJECT
@@ -75,21 +83,56 @@ public:
     QVariant headerData(
         int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    // How often the "live" / "live, quiet" state is looked at again (it depends on the clock).
+    static constexpr int StateRefreshMsecs = 5000;
+
 public slots:
-    // Brings the rows in line with the Workspace (sources and runs added or gone) and refreshes
-    // every cell. Cheap: a few rows per source. Called on the Workspace's signals and by a timer
-    // (the "live, quiet" state depends on the clock).
+    // Brings the rows in line with the Workspace (sources and runs added or gone, sources closed:
+    // the Workspace has no signal for that) and recounts every row, emitting dataChanged only
+    // for the rows that changed. O(runs); the window calls it after opening or closing. The
+    // Workspace's signals are followed row by row without it.
     void sync();
 
 signals:
     void runVisibilityChanged(int runId, bool visible);
 
 private:
+    // What a run row last showed of its run, so a source's totals change by differences.
+    struct RunCounts
+    {
+        std::size_t records = 0;
+        std::size_t malformed = 0;
+        std::size_t listed = 0; // malformed lines listed (the first Run::MaxListedMalformed)
+        bool hasWarnings = false;
+
+        bool operator==(const RunCounts& o) const
+        {
+            return records == o.records && malformed == o.malformed && listed == o.listed
+                && hasWarnings == o.hasWarnings;
+        }
+        bool operator!=(const RunCounts& o) const
+        {
+            return !(*this == o);
+        }
+    };
+    struct RunPlace
+    {
+        int sourceId = -1;
+        int row = 0; // in its source's runIds
+        RunCounts counts;
+    };
     struct SourceRow
     {
-        int sourceId;
+        int sourceId = -1;
         std::vector<int> runIds;
         bool isFolder = false;
+        // Over runIds, kept up to date on every change (see RunCounts).
+        std::size_t records = 0;
+        std::size_t malformed = 0;
+        std::size_t listed = 0;
+        int withWarnings = 0;
+        int visible = 0;
+        QString shownState; // the state text the rows showed last (run rows show it too)
     };
 
     int sourceRow(int sourceId) const;
@@ -97,10 +140,28 @@ private:
     QVariant runData(const SourceRow& row, int runId, int column, int role) const;
     QString stateText(int sourceId) const;
 
+    // Row by row, on the Workspace's signals.
+    int ensureSource(int sourceId); // its row, added at the end when new
+    void addRun(int runId);
+    void removeRun(int runId);
+    void removeSourceRow(int row);
+    void runsAppended(const QList<int>& runIds);
+    void sourceChanged(int sourceId);
+    // Recounts one run; true when its row shows something new. Adjusts its source's totals.
+    bool recount(RunPlace& place, SourceRow& source);
+    // The source's state text again: when it changed, the state cells of its rows changed.
+    void refreshState(SourceRow& source, int row);
+    void refreshStates();
+    void emitRunRowChanged(int sourceId, int row);
+    void emitSourceRowChanged(int row);
+
     Workspace* m_workspace;
     std::vector<SourceRow> m_rows;
+    QHash<int, int> m_sourceRows; // source id -> index in m_rows
+    QHash<int, RunPlace> m_runs; // run id -> where its row is
     QSet<int> m_hidden;
     ColorProvider m_color;
+    QTimer* m_stateTimer;
 };
 
 } // namespace viewer

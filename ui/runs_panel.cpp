@@ -5,10 +5,12 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QKeyEvent>
+#include <QLocale>
 #include <QMenu>
 #include <QToolButton>
 #include <QTreeView>
@@ -31,9 +33,22 @@ RunsPanel::RunsPanel(RunListModel* model, QWidget* parent)
     m_view->setTextElideMode(Qt::ElideMiddle);
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(RunListModel::NameColumn, QHeaderView::Stretch);
-    for (int c :
-        { RunListModel::StateColumn, RunListModel::RecordsColumn, RunListModel::MalformedColumn })
-        m_view->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    // Widths fixed from typical text, not ResizeToContents: that mode measures up to 1,000 rows'
+    // text on every layout, and a live append batch with thousands of runs open triggered it.
+    // The user drags a divider, or double-clicks it to fit the column to its contents.
+    const QFontMetrics metrics(m_view->font());
+    const int padding = metrics.horizontalAdvance(QLatin1Char('M')) * 2;
+    const std::pair<int, QString> widths[] = {
+        { RunListModel::StateColumn, tr("live, no records yet") },
+        { RunListModel::RecordsColumn, QLocale().toString(99999999) },
+        { RunListModel::MalformedColumn,
+            model->headerData(RunListModel::MalformedColumn, Qt::Horizontal, Qt::DisplayRole)
+                .toString() },
+    };
+    for (const auto& [column, sample] : widths) {
+        m_view->header()->setSectionResizeMode(column, QHeaderView::Interactive);
+        m_view->header()->resizeSection(column, metrics.horizontalAdvance(sample) + padding);
+    }
     m_view->expandAll();
     connect(model, &QAbstractItemModel::rowsInserted, m_view, [this](const QModelIndex& inserted) {
         if (!inserted.isValid())

@@ -20,6 +20,8 @@ run "$BENCH/bench_reader"
 # loading and live
 run "$BENCH/bench_load"
 run "$BENCH/bench_live"
+run "$BENCH/bench_live_models"
+run "$BENCH/bench_memory"
 # ui
 run "$BENCH/bench_chart_frame"
 run "$BENCH/bench_gui_thread"

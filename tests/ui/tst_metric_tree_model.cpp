@@ -17,6 +17,8 @@ private slots:
     void nonFiniteCounts();
     void naturalOrder();
     void bulkInsert();
+    void bulkInsertKeepsNaturalOrder();
+    void updateMetricsTouchesOnlyWhatChanged();
 };
 
 namespace {
@@ -165,11 +167,57 @@ void TestMetricTreeModel::bulkInsert()
     model.setMetrics(metrics);
     QCOMPARE(reset.count(), 1); // one reset, not 20000 inserts
     QCOMPARE(model.metricCount(), 20000);
-    qInfo("20,000 metrics in one reset: %lld ms (figure: tests/bench/bench_gui_thread)", timer.elapsed());
+    qInfo("20,000 metrics in one reset: %lld ms (figure: tests/bench/bench_gui_thread)",
+        timer.elapsed());
     metrics << m("step_end", "extra");
     model.setMetrics(metrics); // a few more: row by row
     QCOMPARE(reset.count(), 1);
     QCOMPARE(model.metricCount(), 20001);
+}
+
+void TestMetricTreeModel::bulkInsertKeepsNaturalOrder()
+{
+    // A reset appends each group's children and sorts them once: the order must be the one the
+    // row-by-row inserts keep (natural, case-insensitive), also under groups that existed before.
+    MetricTreeModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setMetrics({ m("t", "g/Layer5") });
+    QList<Metric> metrics;
+    QStringList expected;
+    for (int i = 0; i < MetricTreeModel::BulkInsertThreshold + 50; ++i) {
+        const int n = (i * 37) % (MetricTreeModel::BulkInsertThreshold + 50); // shuffled
+        metrics << m("t", QStringLiteral("g/%1ayer%2").arg(n % 2 ? "L" : "l").arg(n));
+        expected << QStringLiteral("%1ayer%2").arg(i % 2 ? "L" : "l").arg(i);
+    }
+    metrics << m("t", "g/a\\/b"); // an escaped '/' stays one segment
+    expected.prepend("a\\/b");
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    model.setMetrics(metrics);
+    QCOMPARE(reset.count(), 1);
+    const QModelIndex g = child(model, child(model, {}, "t"), "g");
+    QStringList names;
+    for (int r = 0; r < model.rowCount(g); ++r)
+        names << model.index(r, 0, g).data(MetricTreeModel::PathRole).toString().mid(4);
+    QCOMPARE(names, expected);
+    QCOMPARE(model.metricCount(), expected.size());
+}
+
+void TestMetricTreeModel::updateMetricsTouchesOnlyWhatChanged()
+{
+    MetricTreeModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setMetrics({ m("t", "a"), m("t", "b"), m("t", "c") });
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    Metric b = m("t", "b");
+    b.nonFinite = 2;
+    model.updateMetrics({ b }, { QStringLiteral("t/c") }); // "a" is not named: it stays
+    QCOMPARE(model.metricCount(), 2);
+    QVERIFY(model.indexOfKey("t/a").isValid());
+    QCOMPARE(model.indexOfKey("t/b").data(MetricTreeModel::NonFiniteRole).toULongLong(), 2ull);
+    QCOMPARE(removed.count(), 1);
+    for (const QList<QVariant>& args : std::as_const(changed))
+        QVERIFY(args.at(0).toModelIndex().data(MetricTreeModel::KeyRole).toString() != "t/a");
 }
 
 QTEST_GUILESS_MAIN(TestMetricTreeModel)

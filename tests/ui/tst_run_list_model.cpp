@@ -3,12 +3,11 @@
 #include "run_summary.hpp"
 #include "workspace.hpp"
 
+#include <QAbstractItemModelTester>
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLocale>
-
-#include <QAbstractItemModelTester>
-#include <QDir>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTextDocument>
@@ -31,6 +30,9 @@ private slots:
     void untrustedNamesArePlain();
     void bannerFactsAreInTheSummary();
     void garbageSaysOnlyTheFirstAreListed();
+    void appendBatchChangesOnlyItsRows();
+    void liveAppendKeepsTotals();
+    void closingARunKeepsTotals();
 
 private:
     QString writeFile(const QString& name, const QByteArray& content);
@@ -245,9 +247,13 @@ void TestRunListModel::bannerFactsAreInTheSummary()
     // (a 100 KB key, more than 1,000 tags) is what --summary says (runSummary), fact for fact.
     QByteArray text = goodRun(2);
     text += R"({"ts": 1732800005.0, "tag": "step_end", "step": 2, "context": {")"
-        + QByteArray(100 * 1024, 'k') + R"(": 1}})" "\n";
+        + QByteArray(100 * 1024, 'k')
+        + R"(": 1}})"
+          "\n";
     for (int t = 0; t < 1001; ++t)
-        text += R"({"ts": 1732800006.0, "tag": "t)" + QByteArray::number(t) + R"(", "v": 1})" "\n";
+        text += R"({"ts": 1732800006.0, "tag": "t)" + QByteArray::number(t)
+            + R"(", "v": 1})"
+              "\n";
     const int id = m_workspace->open(writeFile("limits.jsonl", text), false);
     m_model->sync();
     waitIdle();
@@ -261,7 +267,8 @@ void TestRunListModel::bannerFactsAreInTheSummary()
     for (const QJsonValue& w : summary[QStringLiteral("warnings")].toArray())
         warnings << w.toString();
     QCOMPARE(warnings.size(), 2);
-    QCOMPARE(banner, m_dir->filePath("limits.jsonl") + QStringLiteral(": ")
+    QCOMPARE(banner,
+        m_dir->filePath("limits.jsonl") + QStringLiteral(": ")
             + warnings.join(QStringLiteral("; ")));
     QVERIFY2(banner.contains(QLatin1String("key paths longer than 512 bytes")), qPrintable(banner));
     QVERIFY2(banner.contains(QLatin1String("more than 1000 tags")), qPrintable(banner));
@@ -293,6 +300,89 @@ void TestRunListModel::garbageSaysOnlyTheFirstAreListed()
         QJsonObject({ { QStringLiteral("not JSON: expected a value"), 2500 } }));
     QCOMPARE(summary[QStringLiteral("malformed_note")].toString(),
         QStringLiteral("2500 malformed lines; only the first 1000 are listed"));
+}
+
+void TestRunListModel::appendBatchChangesOnlyItsRows()
+{
+    // Issue 15: a batch of appends to one run costs that run's row and its source's row, never a
+    // reset nor a dataChanged over every row (with thousands of runs open, every batch did).
+    const int id = m_workspace->open(
+        writeFile("three.jsonl",
+            goodRun(2) + goodRun(2).replace("r1", "r2") + goodRun(2).replace("r1", "r3")),
+        false);
+    waitIdle();
+    const QModelIndex source = m_model->indexOfSource(id);
+    QCOMPARE(m_model->rowCount(source), 3);
+    const int middle = m_model->index(1, 0, source).data(RunListModel::RunIdRole).toInt();
+
+    QSignalSpy changed(m_model, &QAbstractItemModel::dataChanged);
+    QSignalSpy reset(m_model, &QAbstractItemModel::modelAboutToBeReset);
+    QSignalSpy layout(m_model, &QAbstractItemModel::layoutAboutToBeChanged);
+    emit m_workspace->runsAppended({ middle });
+    QCOMPARE(reset.count(), 0);
+    QCOMPARE(layout.count(), 0);
+    bool sawRun = false;
+    for (const QList<QVariant>& args : std::as_const(changed)) {
+        const QModelIndex topLeft = args.at(0).toModelIndex();
+        const QModelIndex bottomRight = args.at(1).toModelIndex();
+        QCOMPARE(topLeft.row(), bottomRight.row()); // one row per signal
+        QCOMPARE(topLeft.parent(), bottomRight.parent());
+        if (topLeft.parent().isValid()) {
+            QCOMPARE(topLeft.data(RunListModel::RunIdRole).toInt(), middle);
+            sawRun = true;
+        } else {
+            QCOMPARE(topLeft, source);
+        }
+    }
+    QVERIFY(sawRun);
+}
+
+void TestRunListModel::liveAppendKeepsTotals()
+{
+    // The source row's totals follow appended records (kept by differences, not re-summed).
+    const QString path = writeFile("live.jsonl", goodRun(3));
+    const int id = m_workspace->open(path, true);
+    QTRY_COMPARE_WITH_TIMEOUT(m_model->rowCount(m_model->indexOfSource(id)), 1, 10000);
+    const QModelIndex records = m_model->indexOfSource(id, RunListModel::RecordsColumn);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        records.data(RunListModel::RecordCountRole).toULongLong(), 4ull, 10000);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::Append));
+    file.write(R"({"ts": 1732800100.0, "tag": "step_end", "step": 3, "context": {"loss": 0.5}})"
+               "\nnot json\n");
+    file.close();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        records.data(RunListModel::RecordCountRole).toULongLong(), 5ull, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_model->indexOfSource(id, RunListModel::MalformedColumn)
+                                  .data(RunListModel::MalformedCountRole)
+                                  .toULongLong(),
+        1ull, 10000);
+    const QModelIndex run =
+        m_model->index(0, RunListModel::RecordsColumn, m_model->indexOfSource(id));
+    QCOMPARE(run.data(RunListModel::RecordCountRole).toULongLong(), 5ull);
+    QCOMPARE(records.data().toString(), QLocale().toString(5));
+}
+
+void TestRunListModel::closingARunKeepsTotals()
+{
+    const int id = m_workspace->open(
+        writeFile("two.jsonl", goodRun(3) + goodRun(1).replace("r1", "r2")), false);
+    waitIdle();
+    const QModelIndex source = m_model->indexOfSource(id);
+    QCOMPARE(m_model->rowCount(source), 2);
+    const QModelIndex records = m_model->indexOfSource(id, RunListModel::RecordsColumn);
+    QCOMPARE(records.data(RunListModel::RecordCountRole).toULongLong(), 6ull);
+    const int first = m_model->index(0, 0, source).data(RunListModel::RunIdRole).toInt();
+    const int second = m_model->index(1, 0, source).data(RunListModel::RunIdRole).toInt();
+    m_model->setRunVisible(second, false);
+    m_workspace->closeRun(first);
+    QCOMPARE(m_model->rowCount(source), 1);
+    QCOMPARE(records.data(RunListModel::RecordCountRole).toULongLong(), 2ull);
+    // The run left is found by id at its new row, and the source says it is hidden.
+    QCOMPARE(m_model->indexOfRun(second), m_model->index(0, 0, source));
+    QCOMPARE(source.data(Qt::CheckStateRole).value<Qt::CheckState>(), Qt::Unchecked);
+    m_model->sync(); // a full recount agrees
+    QCOMPARE(records.data(RunListModel::RecordCountRole).toULongLong(), 2ull);
 }
 
 QTEST_MAIN(TestRunListModel)

@@ -27,7 +27,7 @@ struct CurveRun
     int runId = -1;
     const Run* run = nullptr;
     int group = -1; // runs sharing a group are averaged in GroupMode::MeanBand
-    QString groupName; // names the group's curve ("optimizer=adamw"); "" = by its members
+    QString groupName = {}; // names the group's curve ("optimizer=adamw"); "" = by its members
 };
 
 // One drawn line: a run (Overlay, or a group of one) or a group's mean with its min/max band

@@ -77,7 +77,7 @@ public:
     {
         int group = -1; // -1: back to the default (the run's source)
         QString name; // names the band ("optimizer=adamw"); "" = by its members
-        QColor color; // the band's colour (invalid: its first member's)
+        QColor color = {}; // the band's colour (invalid: its first member's)
     };
     void setRunGroups(const QHash<int, RunGroup>& groups);
     // This run drawn as is and every other one faded (a legend entry hovered); -1: none.

@@ -36,7 +36,7 @@ struct ChartRun
     const Run* run = nullptr;
     QColor color;
     int group = -1; // runs sharing a group are averaged in GroupMode::MeanBand
-    QString groupName; // names the group's band ("optimizer=adamw"); "" = by its members
+    QString groupName = {}; // names the group's band ("optimizer=adamw"); "" = by its members
 };
 
 // What the chart shows under the cursor for one curve: the point nearest in x (full resolution).

@@ -123,11 +123,10 @@ void RemoteFileReader::connectOnce()
     m_dataLeft = 0;
     m_stderr.clear();
     m_connected = false;
-    const QString script = QString::fromLatin1(Script)
-                               .arg(SshCommand::shellQuote(m_remotePath))
-                               .arg(resume.offset)
-                               .arg(SshCommand::shellQuote(m_identity))
-                               .arg(m_follow ? 1 : 0);
+    // One multi-argument arg(): a path holding "%2" is not substituted again.
+    const QString script = QString::fromLatin1(Script).arg(
+        SshCommand::shellQuote(m_remotePath), QString::number(resume.offset),
+        SshCommand::shellQuote(m_identity), m_follow ? QStringLiteral("1") : QStringLiteral("0"));
     const QStringList argv = SshCommand::argv(
         m_url, QStringLiteral("sh -c %1").arg(SshCommand::shellQuote(script)));
     if (argv.isEmpty()) {

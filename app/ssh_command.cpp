@@ -153,11 +153,14 @@ QStringList SshCommand::argv(const RemoteUrl& url, const QString& remoteCommand)
     if (args.isEmpty())
         return {};
     const QString dir = controlDirectory();
+    // Only the same ssh command (keys, config) shares a connection: the socket's name holds a
+    // hash of it beside ssh's own %C (host, port, user).
+    const QString command = QString::number(qHash(args.join(QLatin1Char('\n'))) & 0xffffffffu, 16);
     // Appended after the user's own options: for ssh the first value given wins, so a
     // TELEMETRY_SSH_COMMAND with its own ControlPath or keepalive keeps it.
     if (!dir.isEmpty())
         args << QStringLiteral("-o") << QStringLiteral("ControlMaster=auto") << QStringLiteral("-o")
-             << QStringLiteral("ControlPath=%1/%C").arg(dir) << QStringLiteral("-o")
+             << QStringLiteral("ControlPath=%1/%2-%C").arg(dir, command) << QStringLiteral("-o")
              << QStringLiteral("ControlPersist=10");
     args << QStringLiteral("-o") << QStringLiteral("ServerAliveInterval=15") << QStringLiteral("-o")
          << QStringLiteral("ServerAliveCountMax=3");

@@ -4,6 +4,7 @@
 #include "file_follower.hpp"
 #include "folder_follower.hpp"
 #include "line_assembler.hpp"
+#include "remote_source.hpp"
 #include "run_builder.hpp"
 #include "run_loader.hpp"
 #include "stdin_reader.hpp"
@@ -33,6 +34,7 @@ enum class SourceKind
     File,
     Folder,
     Stream, // standard input, a FIFO, a character device: read to its end, never by offset
+    Remote, // ssh://host/file or ssh://host/folder/ (RemoteSource)
 };
 
 // The runs read from one file of a source, and the builder that keeps appending to them.
@@ -274,6 +276,8 @@ struct Workspace::Private
             QObject::connect(file, &FileFollower::linesRead, context, onLines);
         else if (auto* folder = qobject_cast<FolderFollower*>(sender))
             QObject::connect(folder, &FolderFollower::linesRead, context, onLines);
+        else if (auto* remote = qobject_cast<RemoteSource*>(sender))
+            QObject::connect(remote, &RemoteSource::linesRead, context, onLines);
         else if (auto* input = qobject_cast<StdinReader*>(sender))
             QObject::connect(input, &StdinReader::linesRead, context, onLines,
                              Qt::QueuedConnection);
@@ -385,6 +389,56 @@ struct Workspace::Private
         if (!message.isEmpty())
             problems.append({ path, message });
         emit q->sourceStateChanged(sourceId);
+    }
+
+    // A remote file or folder (ssh://). Until it is read to its current end it is Loading (the
+    // headless modes wait for it); a dropped connection is Waiting while following, with the
+    // attempt and the next retry in the message ("reconnecting (attempt 2, next in 1 s): ...").
+    void startRemote(int sourceId, const RemoteUrl& url, const QHash<QString, LinePosition>& resumeAt)
+    {
+        Source& source = sources.at(sourceId);
+        auto* remote = new RemoteSource(url, source.follow);
+        moveToFollowThread(sourceId, source, remote);
+        QObject::connect(remote, &RemoteSource::fileReset, q,
+                         [this, sourceId](const QString& path, const QString& reason) {
+                             resetFile(sourceId, path, reason);
+                         });
+        QObject::connect(
+            remote, &RemoteSource::stateChanged, q,
+            [this, sourceId](RemoteSource::State state, const QString& message) {
+                Source* s = find(sourceId);
+                if (!s)
+                    return;
+                using R = RemoteSource::State;
+                const bool loading = s->info.state == SourceState::Loading;
+                const SourceState mapped = state == R::Following ? SourceState::Following
+                    : state == R::Waiting                        ? SourceState::Waiting
+                    : state == R::Finished                       ? SourceState::Idle
+                    : state == R::Failed                         ? SourceState::Failed
+                    : state == R::Reconnecting && s->follow && !loading ? SourceState::Waiting
+                                                                        : SourceState::Loading;
+                s->followerMessage = message;
+                setState(sourceId, mapped, message);
+                if (mapped == SourceState::Idle) { // read to its end: the tail is final
+                    const QList<IncompleteLine> tails = s->info.incompleteLines;
+                    for (const IncompleteLine& line : tails)
+                        noteIncompleteLine(sourceId, line, true);
+                }
+                if (loading && mapped != SourceState::Loading)
+                    emit q->loadFinished(sourceId);
+            });
+        QObject::connect(remote, &RemoteSource::incompleteLineFound, q,
+                         [this, sourceId](const QString& path, qint64 line, qint64 offset,
+                                          const QByteArray& bytes) {
+                             noteIncompleteLine(sourceId, { path, line, offset, bytes.size() },
+                                                false);
+                         });
+        QObject::connect(remote, &RemoteSource::fileStateChanged, q,
+                         [this, sourceId](const QString& path, const QString& message) {
+                             setFileProblem(sourceId, path, message);
+                         });
+        source.thread->start();
+        QMetaObject::invokeMethod(remote, [remote, resumeAt] { remote->start(resumeAt); });
     }
 
     // Reads standard input (fd 0, not owned) or an opened FIFO or device (owned) to its end.
@@ -665,6 +719,21 @@ int Workspace::open(const QString& path, bool follow)
         d->startStream(sourceId, STDIN_FILENO, false);
         return sourceId;
     }
+    if (RemoteUrl::isRemote(path)) {
+        source.kind = SourceKind::Remote;
+        QString error;
+        const RemoteUrl url = RemoteUrl::parse(path, &error);
+        source.info.state = url.isValid() ? SourceState::Loading : SourceState::Failed;
+        source.info.message = error;
+        if (url.isValid()) {
+            source.info.path = url.toString();
+            d->startRemote(sourceId, url, {});
+        } else {
+            QMetaObject::invokeMethod(this, [this, sourceId] { emit loadFinished(sourceId); },
+                                      Qt::QueuedConnection);
+        }
+        return sourceId;
+    }
     const QFileInfo info(path);
     struct stat st = {};
     if (::stat(QFile::encodeName(path).constData(), &st) == 0 && !S_ISREG(st.st_mode)
@@ -749,10 +818,17 @@ void Workspace::setFollowing(int sourceId, bool follow)
     }
     if (source->kind == SourceKind::Stream)
         return;
+    if (source->kind == SourceKind::Remote && !RemoteUrl::parse(source->info.path, nullptr).isValid())
+        return;
     // Resume where the builders stopped: their files are re-followed from the last line read.
     QHash<QString, LinePosition> resumeAt;
     for (const auto& [path, file] : source->files)
         resumeAt.insert(path, file.end);
+    if (source->kind == SourceKind::Remote) {
+        d->setState(sourceId, SourceState::Loading);
+        d->startRemote(sourceId, RemoteUrl::parse(source->info.path, nullptr), resumeAt);
+        return;
+    }
     d->setState(sourceId, SourceState::Following);
     if (source->kind == SourceKind::Folder)
         d->startFolderFollower(sourceId, source->info.path, resumeAt);
@@ -808,7 +884,8 @@ QByteArray Workspace::recordText(int runId, std::uint32_t record) const
     const Run* r = run(runId);
     const Private::Source* source = d->find(sourceOfRun(runId));
     // A stream's lines are gone once read (and opening a FIFO again would wait for a writer).
-    if (!r || !source || source->kind == SourceKind::Stream || record >= r->records.size())
+    if (!r || !source || source->kind == SourceKind::Stream || source->kind == SourceKind::Remote
+        || record >= r->records.size())
         return {};
     QFile file(r->sourcePath);
     if (!file.open(QIODevice::ReadOnly) || !file.seek(static_cast<qint64>(r->records.offset(record))))

@@ -622,7 +622,10 @@ void MainWindow::openPaths(const QStringList& paths)
 
 int MainWindow::openPath(const QString& path)
 {
-    const QString absolute = path == QLatin1String("-") ? path : QFileInfo(path).absoluteFilePath();
+    const bool remote = path.startsWith(QLatin1String("ssh://")); // taken as given (RemoteUrl)
+    const QString absolute = path == QLatin1String("-") || remote
+        ? path
+        : QFileInfo(path).absoluteFilePath();
     for (int id : m_workspace->sourceIds()) {
         const QString open = m_workspace->source(id).path;
         if (open == absolute || open == path) {
@@ -632,7 +635,9 @@ int MainWindow::openPath(const QString& path)
         }
     }
     const int id = m_workspace->open(path, !m_followPaused);
-    if (path != QLatin1String("-") && QFileInfo::exists(path)) {
+    if (remote) {
+        m_settings->addRecentPath(path);
+    } else if (path != QLatin1String("-") && QFileInfo::exists(path)) {
         m_settings->addRecentPath(absolute);
         m_settings->setLastDirectory(QFileInfo(absolute).absolutePath());
     }

@@ -27,4 +27,5 @@ run "$BENCH/bench_chart_frame"
 run "$BENCH/bench_gui_thread"
 # comparing runs
 run "$BENCH/bench_runs_table"
+run "$BENCH/bench_remote"
 exit $status

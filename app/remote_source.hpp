@@ -1,0 +1,76 @@
+#pragma once
+
+#include "line_chunk.hpp"
+#include "remote_file_reader.hpp"
+#include "ssh_command.hpp"
+
+#include <QHash>
+#include <QObject>
+#include <QProcess>
+#include <QString>
+
+#include <map>
+
+class QTimer;
+
+namespace viewer {
+
+// One ssh:// source of the workspace: a remote file, or a remote folder whose *.jsonl files are
+// each followed by a RemoteFileReader (new files join: the folder is listed again every 2 s).
+// All its ssh commands share one connection per host (SshCommand's ControlMaster). Lives on one
+// thread with an event loop; signals as FolderFollower's, with each file's ssh:// address as path.
+// State: a folder's is its listing's, else the least advanced of its files' (one reconnecting
+// makes the source reconnecting); a file that fails alone is a file problem (fileStateChanged).
+class RemoteSource : public QObject
+{
+    Q_OBJECT
+public:
+    using State = RemoteFileReader::State;
+    static constexpr int RelistIntervalMs = 2000;
+
+    RemoteSource(const RemoteUrl& url, bool follow, QObject* parent = nullptr);
+    ~RemoteSource() override;
+
+    RemoteSource(const RemoteSource&) = delete;
+    RemoteSource& operator=(const RemoteSource&) = delete;
+
+    State state() const
+    {
+        return m_state;
+    }
+    // The reader of one file (by its ssh:// address), for tests; nullptr if none.
+    RemoteFileReader* reader(const QString& path) const;
+
+public slots:
+    // resumeAt: by file address, where reading resumes (a paused source followed again).
+    void start(const QHash<QString, viewer::LinePosition>& resumeAt = {});
+
+signals:
+    void linesRead(const viewer::LineChunk& chunk);
+    void fileReset(const QString& path, const QString& reason);
+    void stateChanged(viewer::RemoteFileReader::State state, const QString& message);
+    // A file of a folder cannot be read (message), or can again (empty message). Plain text.
+    void fileStateChanged(const QString& path, const QString& message);
+    void incompleteLineFound(
+        const QString& path, qint64 lineNumber, qint64 offset, const QByteArray& bytes);
+
+private:
+    void list();
+    void onListed(int exitCode, QProcess::ExitStatus status);
+    void addFile(const QString& remotePath, LinePosition from);
+    void updateState();
+    void setState(State state, const QString& message);
+
+    RemoteUrl m_url;
+    bool m_follow;
+    State m_state = State::Connecting;
+    QString m_message;
+    QHash<QString, LinePosition> m_resumeAt;
+    std::map<QString, RemoteFileReader*> m_readers; // by ssh:// address; children
+    QProcess* m_lister = nullptr;
+    QTimer* m_relist = nullptr;
+    bool m_listed = false; // a listing succeeded at least once
+    QString m_listError; // the last listing's failure, plain text; empty when it worked
+};
+
+} // namespace viewer

@@ -1,0 +1,339 @@
+// Remote sources (issue 16) against a real OpenSSH server on 127.0.0.1 (ssh_test_server.hpp):
+// follow a file and a folder, truncation, a connection killed mid-stream, a server restart, a
+// wrong key, hostile path names. Skipped, saying why, when sshd cannot start here.
+
+#include "remote_source.hpp"
+#include "ssh_command.hpp"
+#include "ssh_test_server.hpp"
+#include "workspace.hpp"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <csignal>
+
+using namespace viewer;
+
+namespace {
+
+QByteArray records(int from, int count, int padding = 0)
+{
+    QByteArray text;
+    const QByteArray pad(padding, 'x');
+    for (int i = from; i < from + count; ++i)
+        text += "{\"ts\": " + QByteArray::number(1000 + i) + ", \"tag\": \"step_end\", \"step\": "
+            + QByteArray::number(i) + ", \"context\": {\"loss\": 0.5, \"note\": \"" + pad + "\"}}\n";
+    return text;
+}
+
+void writeFile(const QString& path, const QByteArray& bytes, QIODevice::OpenMode mode)
+{
+    QFile file(path);
+    QVERIFY(file.open(mode));
+    QCOMPARE(file.write(bytes), bytes.size());
+}
+
+qint64 recordCount(const Workspace& workspace)
+{
+    qint64 count = 0;
+    for (int id : workspace.runIds())
+        count += static_cast<qint64>(workspace.run(id)->records.size());
+    return count;
+}
+
+} // namespace
+
+class TestRemoteSource : public QObject
+{
+    Q_OBJECT
+
+    SshTestServer m_server;
+    QString m_skip;
+    QTemporaryDir m_files;
+
+    // ssh://127.0.0.1<path> (the port comes from TELEMETRY_SSH_COMMAND).
+    static QString url(const QString& path)
+    {
+        return QStringLiteral("ssh://127.0.0.1") + path;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (!m_server.start(&m_skip))
+            return;
+        qputenv("TELEMETRY_SSH_COMMAND", m_server.sshCommand().toLocal8Bit());
+    }
+
+    void init()
+    {
+        if (!m_skip.isEmpty())
+            QSKIP(qPrintable(QStringLiteral("sshd cannot run here: ") + m_skip));
+        qputenv("TELEMETRY_SSH_COMMAND", m_server.sshCommand().toLocal8Bit());
+    }
+
+    void shellQuote_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("quoted");
+        QTest::newRow("plain") << "/runs/a.jsonl" << "'/runs/a.jsonl'";
+        QTest::newRow("quote") << "it's" << "'it'\\''s'";
+        QTest::newRow("command substitution") << "$(touch x)" << "'$(touch x)'";
+        QTest::newRow("empty") << "" << "''";
+    }
+    void shellQuote()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, quoted);
+        QCOMPARE(SshCommand::shellQuote(text), quoted);
+    }
+
+    void parseUrl_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("destination");
+        QTest::addColumn<int>("port");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<bool>("folder");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("file") << "ssh://node1/runs/r.jsonl" << "node1" << -1 << "/runs/r.jsonl"
+                              << false << "";
+        QTest::newRow("user, port, folder") << "ssh://me@node2:2222/runs/job7/" << "me@node2" << 2222
+                                            << "/runs/job7" << true << "";
+        QTest::newRow("ipv6") << "ssh://[::1]:22/r.jsonl" << "::1" << 22 << "/r.jsonl" << false << "";
+        QTest::newRow("option as host") << "ssh://-oProxyCommand=x/r.jsonl" << "" << -1 << ""
+                                        << false << "ssh://-oProxyCommand=x/r.jsonl: bad user or host name";
+        QTest::newRow("newline") << "ssh://h/a\nb.jsonl" << "" << -1 << "" << false
+                                 << "ssh://h/a\\nb.jsonl: a remote path with a newline or NUL is refused";
+        QTest::newRow("no path") << "ssh://h" << "" << -1 << "" << false
+                                 << "ssh://h: no remote path (ssh://[user@]host[:port]/path)";
+    }
+    void parseUrl()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, destination);
+        QFETCH(int, port);
+        QFETCH(QString, path);
+        QFETCH(bool, folder);
+        QFETCH(QString, error);
+        QString why;
+        const RemoteUrl parsed = RemoteUrl::parse(text, &why);
+        QCOMPARE(why, error);
+        QCOMPARE(parsed.isValid(), error.isEmpty());
+        if (!parsed.isValid())
+            return;
+        QCOMPARE(parsed.destination(), destination);
+        QCOMPARE(parsed.port, port);
+        QCOMPARE(parsed.path, path);
+        QCOMPARE(parsed.isFolder, folder);
+    }
+
+    void followFile()
+    {
+        const QString file = m_files.filePath(QStringLiteral("follow.jsonl"));
+        writeFile(file, records(0, 10), QIODevice::WriteOnly | QIODevice::Truncate);
+        Workspace workspace;
+        const int id = workspace.open(url(file));
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Following,
+                                  20000);
+        QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 10, 10000);
+        writeFile(file, records(10, 5), QIODevice::Append);
+        QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 15, 10000);
+        QCOMPARE(workspace.runIds().size(), 1);
+        QCOMPARE(workspace.run(workspace.runIds().first())->displayName, QStringLiteral("follow"));
+    }
+
+    void readOnce()
+    {
+        const QString file = m_files.filePath(QStringLiteral("once.jsonl"));
+        writeFile(file, records(0, 7) + "{\"tag\": \"step_end\"", QIODevice::WriteOnly | QIODevice::Truncate);
+        Workspace workspace;
+        const int id = workspace.open(url(file), /*follow=*/false);
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Idle, 20000);
+        QCOMPARE(recordCount(workspace), 7);
+        QCOMPARE(workspace.source(id).message,
+                 QStringLiteral("line 8 is incomplete (no newline at the end): not read"));
+        QVERIFY(workspace.isIdle());
+    }
+
+    void missingFileReadOnceFails()
+    {
+        Workspace workspace;
+        const int id = workspace.open(url(m_files.filePath(QStringLiteral("nope.jsonl"))), false);
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Failed, 20000);
+        QVERIFY2(workspace.source(id).message.contains(QStringLiteral("No such file")),
+                 qPrintable(workspace.source(id).message));
+    }
+
+    void followFolder()
+    {
+        const QString folder = m_files.filePath(QStringLiteral("ranks"));
+        QVERIFY(QDir().mkpath(folder));
+        writeFile(folder + QStringLiteral("/rank0.jsonl"), records(0, 4), QIODevice::WriteOnly);
+        writeFile(folder + QStringLiteral("/notes.txt"), "not a run\n", QIODevice::WriteOnly);
+        Workspace workspace;
+        const int id = workspace.open(url(folder + QLatin1Char('/')));
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Following,
+                                  20000);
+        QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 4, 10000);
+        writeFile(folder + QStringLiteral("/rank1.jsonl"), records(0, 6), QIODevice::WriteOnly);
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.runIds().size(), 2, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 10, 10000);
+    }
+
+    void truncationStartsOver()
+    {
+        const QString file = m_files.filePath(QStringLiteral("truncated.jsonl"));
+        writeFile(file, records(0, 20), QIODevice::WriteOnly | QIODevice::Truncate);
+        Workspace workspace;
+        QSignalSpy resets(&workspace, &Workspace::sourceReset);
+        const int id = workspace.open(url(file));
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Following,
+                                  20000);
+        QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 20, 10000);
+        writeFile(file, records(100, 3), QIODevice::WriteOnly | QIODevice::Truncate);
+        QTRY_COMPARE_WITH_TIMEOUT(resets.size(), 1, 10000);
+        QCOMPARE(resets.first().at(1).toString(), QStringLiteral("file truncated"));
+        QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 3, 10000);
+    }
+
+    void replacedFileStartsOver()
+    {
+        const QString file = m_files.filePath(QStringLiteral("replaced.jsonl"));
+        writeFile(file, records(0, 5), QIODevice::WriteOnly | QIODevice::Truncate);
+        Workspace workspace;
+        QSignalSpy resets(&workspace, &Workspace::sourceReset);
+        const int id = workspace.open(url(file));
+        QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 5, 20000);
+        const QString next = file + QStringLiteral(".new");
+        writeFile(next, records(50, 8), QIODevice::WriteOnly);
+        QVERIFY(::rename(QFile::encodeName(next).constData(), QFile::encodeName(file).constData()) == 0);
+        QTRY_COMPARE_WITH_TIMEOUT(resets.size(), 1, 10000);
+        QCOMPARE(resets.first().at(1).toString(), QStringLiteral("file replaced"));
+        QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 8, 10000);
+        QCOMPARE(workspace.source(id).state, Workspace::SourceState::Following);
+    }
+
+    // Nothing lost, nothing twice: the bytes delivered are the file's, in order, exactly once.
+    void killedConnectionResumes()
+    {
+        const QString file = m_files.filePath(QStringLiteral("stream.jsonl"));
+        const QByteArray first = records(0, 200000, 100);
+        writeFile(file, first, QIODevice::WriteOnly | QIODevice::Truncate);
+        QString error;
+        RemoteSource source(RemoteUrl::parse(url(file), &error), /*follow=*/true);
+        QByteArray received;
+        qint64 killedAt = -1;
+        qint64 lines = 0;
+        connect(&source, &RemoteSource::linesRead, this, [&](const LineChunk& chunk) {
+            QCOMPARE(chunk.offset, received.size()); // contiguous: no gap, no repeat
+            QCOMPARE(chunk.firstLine, lines + 1);
+            received += chunk.bytes;
+            lines += chunk.lineCount;
+            if (killedAt < 0 && received.size() > first.size() / 4) {
+                killedAt = received.size();
+                const qint64 pid = source.reader(url(file))->processId();
+                QVERIFY(pid > 0);
+                ::kill(static_cast<pid_t>(pid), SIGKILL);
+            }
+        });
+        QSignalSpy states(&source, &RemoteSource::stateChanged);
+        source.start();
+        QTRY_VERIFY_WITH_TIMEOUT(killedAt > 0, 20000);
+        QVERIFY2(killedAt < first.size(), "the connection was cut before the end of the stream");
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::any_of(states.cbegin(), states.cend(),
+                        [](const QList<QVariant>& s) {
+                            return s.at(0).value<RemoteSource::State>() == RemoteSource::State::Reconnecting;
+                        }),
+            10000);
+        QTRY_COMPARE_WITH_TIMEOUT(received.size(), first.size(), 30000);
+        writeFile(file, records(200000, 10, 100), QIODevice::Append);
+        QTRY_COMPARE_WITH_TIMEOUT(lines, 200010, 10000);
+        QFile whole(file);
+        QVERIFY(whole.open(QIODevice::ReadOnly));
+        QVERIFY(received == whole.readAll());
+        QCOMPARE(source.state(), RemoteSource::State::Following);
+    }
+
+    void serverRestartReconnects()
+    {
+        const QString file = m_files.filePath(QStringLiteral("restart.jsonl"));
+        writeFile(file, records(0, 10), QIODevice::WriteOnly | QIODevice::Truncate);
+        Workspace workspace;
+        const int id = workspace.open(url(file));
+        QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 10, 20000);
+        m_server.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            workspace.source(id).message.startsWith(QStringLiteral("reconnecting (attempt ")),
+            20000);
+        QCOMPARE(workspace.source(id).state, Workspace::SourceState::Waiting);
+        writeFile(file, records(10, 5), QIODevice::Append);
+        QString why;
+        QVERIFY2(m_server.restart(&why), qPrintable(why));
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Following,
+                                  60000);
+        QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 15, 10000);
+        QCOMPARE(workspace.runIds().size(), 1);
+    }
+
+    void wrongKeyFails()
+    {
+        qputenv("TELEMETRY_SSH_COMMAND",
+                m_server.sshCommand(m_server.path(QStringLiteral("other_key"))).toLocal8Bit());
+        const QString file = m_files.filePath(QStringLiteral("follow.jsonl"));
+        writeFile(file, records(0, 1), QIODevice::WriteOnly | QIODevice::Truncate);
+        Workspace workspace;
+        const int id = workspace.open(url(file));
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Failed, 20000);
+        QVERIFY2(workspace.source(id).message.contains(QStringLiteral("Permission denied")),
+                 qPrintable(workspace.source(id).message));
+        QCOMPARE(recordCount(workspace), 0);
+    }
+
+    void hostilePathNames_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("single quote") << "it's.jsonl";
+        QTest::newRow("spaces") << "a b  c.jsonl";
+        QTest::newRow("command substitution") << "$(touch PWNED).jsonl";
+        QTest::newRow("backticks") << "`touch PWNED`.jsonl";
+        QTest::newRow("quotes and semicolon") << "x'; touch PWNED; echo '\".jsonl";
+        QTest::newRow("leading dash") << "-n.jsonl";
+        QTest::newRow("percent placeholders") << "100%2 %1.jsonl";
+    }
+    void hostilePathNames()
+    {
+        QFETCH(QString, name);
+        QTemporaryDir folder;
+        const QString pwned = folder.filePath(QStringLiteral("PWNED"));
+        name.replace(QStringLiteral("PWNED"), pwned);
+        // A name may not hold '/': put the hostile part in the file name, the marker's path aside.
+        const QString file = folder.filePath(QString(name).replace(QLatin1Char('/'), QLatin1Char('_')));
+        writeFile(file, records(0, 3), QIODevice::WriteOnly);
+        Workspace workspace;
+        const int id = workspace.open(url(file), false);
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Idle, 20000);
+        QCOMPARE(recordCount(workspace), 3);
+        // and as a file of a followed folder
+        const int folderId = workspace.open(url(folder.path() + QLatin1Char('/')), false);
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(folderId).state, Workspace::SourceState::Idle,
+                                  20000);
+        QCOMPARE(recordCount(workspace), 6);
+        QVERIFY(!QFile::exists(pwned));
+        QVERIFY(!QFile::exists(QStringLiteral("PWNED")));
+    }
+
+    void newlineInPathRefused()
+    {
+        Workspace workspace;
+        const int id = workspace.open(url(m_files.filePath(QStringLiteral("a\nb.jsonl"))));
+        QCOMPARE(workspace.source(id).state, Workspace::SourceState::Failed);
+        QVERIFY2(workspace.source(id).message.endsWith(
+                     QStringLiteral("a remote path with a newline or NUL is refused")),
+                 qPrintable(workspace.source(id).message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRemoteSource)
+#include "tst_remote_source.moc"

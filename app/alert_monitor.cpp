@@ -211,7 +211,8 @@ void AlertMonitor::process(int runId, RunWatch& watch, bool silent)
     const Run* run = m_workspace->run(runId);
     if (!run)
         return;
-    if (run->records.size() < watch.checkedRecords || run->series.size() < watch.checkedPoints.size())
+    if (run->records.size() < watch.checkedRecords
+        || run->series.size() < watch.checkedPoints.size())
         resetWatch(watch); // re-read from the start (not expected: a reset gives new run ids)
     watch.checkedPoints.resize(run->series.size(), 0);
 
@@ -243,8 +244,8 @@ void AlertMonitor::process(int runId, RunWatch& watch, bool silent)
     watch.checkedRecords = run->records.size();
 }
 
-void AlertMonitor::checkNonFinite(const Run& run, RunWatch& watch, std::size_t rule,
-                                  Trigger& trigger)
+void AlertMonitor::checkNonFinite(
+    const Run& run, RunWatch& watch, std::size_t rule, Trigger& trigger)
 {
     RuleState& state = watch.rules[rule];
     for (std::size_t i = 0; i < run.series.size(); ++i) {
@@ -258,8 +259,8 @@ void AlertMonitor::checkNonFinite(const Run& run, RunWatch& watch, std::size_t r
             const double v = series.values()[*first];
             const std::uint32_t record = series.records()[*first];
             trigger.offer(record, series.key(), v,
-                          QStringLiteral("%1 is %2%3")
-                              .arg(series.key(), numberText(v), atStep(run.records.step(record))));
+                QStringLiteral("%1 is %2%3")
+                    .arg(series.key(), numberText(v), atStep(run.records.step(record))));
         }
         if (std::isfinite(series.values().back()))
             state.offending.remove(static_cast<int>(i));
@@ -268,8 +269,8 @@ void AlertMonitor::checkNonFinite(const Run& run, RunWatch& watch, std::size_t r
     }
 }
 
-void AlertMonitor::checkThreshold(const Run& run, RunWatch& watch, std::size_t ruleIndex,
-                                  Trigger& trigger)
+void AlertMonitor::checkThreshold(
+    const Run& run, RunWatch& watch, std::size_t ruleIndex, Trigger& trigger)
 {
     const AlertRule& rule = m_rules[static_cast<qsizetype>(ruleIndex)];
     RuleState& state = watch.rules[ruleIndex];
@@ -301,14 +302,15 @@ void AlertMonitor::checkThreshold(const Run& run, RunWatch& watch, std::size_t r
                 const QString bound = rule.fromBest
                     ? QStringLiteral("%1 the best %2 %3 %4")
                           .arg(above ? QStringLiteral("above") : QStringLiteral("below"),
-                               numberText(best), above ? QStringLiteral("plus") : QStringLiteral("minus"),
-                               numberText(rule.threshold))
-                    : QStringLiteral("%1 %2").arg(above ? QStringLiteral("above") : QStringLiteral("below"),
-                                                  numberText(rule.threshold));
+                              numberText(best),
+                              above ? QStringLiteral("plus") : QStringLiteral("minus"),
+                              numberText(rule.threshold))
+                    : QStringLiteral("%1 %2").arg(
+                        above ? QStringLiteral("above") : QStringLiteral("below"),
+                        numberText(rule.threshold));
                 trigger.offer(record, series.key(), v,
-                              QStringLiteral("%1 = %2, %3%4")
-                                  .arg(series.key(), numberText(v), bound,
-                                       atStep(run.records.step(record))));
+                    QStringLiteral("%1 = %2, %3%4")
+                        .arg(series.key(), numberText(v), bound, atStep(run.records.step(record))));
             }
             if (!haveBest || (above ? v < best : v > best)) {
                 best = v;
@@ -333,9 +335,9 @@ void AlertMonitor::checkErrors(const Run& run, RunWatch& watch, std::size_t rule
             continue;
         const QString what = event.type.isEmpty() ? event.message
             : event.message.isEmpty()             ? event.type
-                                                  : event.type + QStringLiteral(": ") + event.message;
+                                      : event.type + QStringLiteral(": ") + event.message;
         trigger.offer(event.record, QString(), std::nan(""),
-                      QStringLiteral("error record%1: %2").arg(atStep(event.step), elided(what)));
+            QStringLiteral("error record%1: %2").arg(atStep(event.step), elided(what)));
         state.lastError = event.record;
         state.progressAfterError = false;
     }
@@ -353,7 +355,7 @@ void AlertMonitor::checkErrors(const Run& run, RunWatch& watch, std::size_t rule
 }
 
 void AlertMonitor::settle(int runId, const Run& run, RuleState& state, const AlertRule& rule,
-                          const Trigger& trigger, bool silent)
+    const Trigger& trigger, bool silent)
 {
     if (trigger.fired && !state.active && !silent) {
         Alert alert;
@@ -402,7 +404,7 @@ double AlertMonitor::stallLimitSeconds(const AlertRule& rule, const Run& run, Ru
         const std::size_t first = n > MedianWindow + 1 ? n - MedianWindow - 1 : 0;
         for (std::size_t r = first + 1; r < n; ++r)
             gaps.push_back(run.records.time(static_cast<std::uint32_t>(r))
-                           - run.records.time(static_cast<std::uint32_t>(r - 1)));
+                - run.records.time(static_cast<std::uint32_t>(r - 1)));
         if (gaps.empty()) {
             watch.medianInterval = 0.0;
         } else {
@@ -412,7 +414,8 @@ double AlertMonitor::stallLimitSeconds(const AlertRule& rule, const Run& run, Ru
         }
         watch.medianAt = n;
     }
-    return std::max(AlertRule::MinAutoStallSeconds, AlertRule::AutoStallFactor * watch.medianInterval);
+    return std::max(
+        AlertRule::MinAutoStallSeconds, AlertRule::AutoStallFactor * watch.medianInterval);
 }
 
 void AlertMonitor::checkStalls()
@@ -444,12 +447,13 @@ void AlertMonitor::checkStalls()
                         : QStringLiteral("no record for %1 s (alert after %2 s: 10x the median "
                                          "record interval, at least %3 s)")
                               .arg(numberText(std::floor(quietSeconds)), numberText(limit),
-                                   numberText(AlertRule::MinAutoStallSeconds));
+                                  numberText(AlertRule::MinAutoStallSeconds));
                 }
             }
             trigger.time = static_cast<double>(now) / 1000.0;
             if (run->records.size() > 0)
-                trigger.step = run->records.step(static_cast<std::uint32_t>(run->records.size() - 1));
+                trigger.step =
+                    run->records.step(static_cast<std::uint32_t>(run->records.size() - 1));
             settle(runId, *run, state, rule, trigger, false);
         }
     }

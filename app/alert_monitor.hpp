@@ -19,10 +19,10 @@ struct Run;
 class Workspace;
 
 // Watches a Workspace's runs against alert rules (issue 16): a NaN/±Inf in a step_end or
-// epoch_end metric, an `error` record, a run gone quiet, a metric crossing a threshold. Widget-free,
-// GUI thread (the Workspace's). Each append batch costs only what it added: per run and series a
-// "checked up to" point index, per run the events and records checked. Stalls are checked on a
-// coarse timer against the wall clock of the records' arrival (setClock for tests).
+// epoch_end metric, an `error` record, a run gone quiet, a metric crossing a threshold.
+// Widget-free, GUI thread (the Workspace's). Each append batch costs only what it added: per run
+// and series a "checked up to" point index, per run the events and records checked. Stalls are
+// checked on a coarse timer against the wall clock of the records' arrival (setClock for tests).
 //
 // An alert fires once per run and rule (alertRaised), and fires again only after it cleared
 // (alertCleared):
@@ -46,13 +46,19 @@ public:
     // Replaces the rules. Active alerts are forgotten (not cleared); what the runs hold now is
     // taken as known, and only what arrives afterwards can fire.
     void setRules(const QList<AlertRule>& rules);
-    const QList<AlertRule>& rules() const { return m_rules; }
+    const QList<AlertRule>& rules() const
+    {
+        return m_rules;
+    }
     // Whether records a run already holds when it is added by a source's initial load are checked
     // (--watch: yes, a NaN already in the file fires). Off (the window): only records that arrive
     // while following can fire; the runs table's state tells what the loaded records hold.
     // Records of a run that a followed source brings later (standard input, a new file in a
     // folder, a new run in a file) always count as arriving. Set before opening sources.
-    void setCheckExistingRecords(bool on) { m_checkExisting = on; }
+    void setCheckExistingRecords(bool on)
+    {
+        m_checkExisting = on;
+    }
     void setClock(std::function<qint64()> msecsNow);
     void setTickInterval(int msecs);
 
@@ -80,7 +86,7 @@ private:
     void checkThreshold(const Run& run, RunWatch& watch, std::size_t rule, Trigger& trigger);
     void checkErrors(const Run& run, RunWatch& watch, std::size_t rule, Trigger& trigger);
     void settle(int runId, const Run& run, RuleState& state, const AlertRule& rule,
-                const Trigger& trigger, bool silent);
+        const Trigger& trigger, bool silent);
     bool stallEligible(int runId, const Run& run) const;
     double stallLimitSeconds(const AlertRule& rule, const Run& run, RunWatch& watch) const;
     void resetWatch(RunWatch& watch) const;

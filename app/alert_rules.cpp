@@ -45,9 +45,8 @@ bool isMetricName(const QString& text)
     if (text.isEmpty() || text.toUtf8().size() > MaxMetricBytes || text.startsWith(QLatin1Char('/'))
         || text.endsWith(QLatin1Char('/')))
         return false;
-    return std::none_of(text.begin(), text.end(), [](QChar c) {
-        return c.category() == QChar::Other_Control || c == QLatin1Char(',');
-    });
+    return std::none_of(text.begin(), text.end(),
+        [](QChar c) { return c.category() == QChar::Other_Control || c == QLatin1Char(','); });
 }
 
 } // namespace
@@ -126,8 +125,8 @@ std::optional<AlertRule> AlertRule::parse(const QString& rawText, QString* error
     const qsizetype op = text.indexOf(QRegularExpression(QStringLiteral("[<>]")));
     if (op < 0 && lower.startsWith(QLatin1String("stall"))) {
         const QString rest = text.mid(5).trimmed();
-        const std::optional<double> seconds
-            = rest.startsWith(QLatin1Char('=')) ? number(rest.mid(1)) : std::nullopt;
+        const std::optional<double> seconds =
+            rest.startsWith(QLatin1Char('=')) ? number(rest.mid(1)) : std::nullopt;
         if (!seconds || *seconds <= 0.0 || *seconds > MaxStallSeconds)
             return fail(QStringLiteral("stall=SECONDS needs a number of seconds above 0 and at "
                                        "most %1, e.g. stall=600")
@@ -144,8 +143,9 @@ std::optional<AlertRule> AlertRule::parse(const QString& rawText, QString* error
     rule.kind = text.at(op) == QLatin1Char('>') ? Kind::Above : Kind::Below;
     rule.metric = text.left(op).trimmed();
     if (!isMetricName(rule.metric))
-        return fail(QStringLiteral("name a metric before %1, e.g. %2")
-                        .arg(text.at(op), QStringLiteral("loss") + text.at(op) + QStringLiteral("10")));
+        return fail(
+            QStringLiteral("name a metric before %1, e.g. %2")
+                .arg(text.at(op), QStringLiteral("loss") + text.at(op) + QStringLiteral("10")));
     QString value = text.mid(op + 1).trimmed();
     if (value.startsWith(QLatin1Char('=')) || value.contains(QLatin1Char('<'))
         || value.contains(QLatin1Char('>')))
@@ -156,20 +156,22 @@ std::optional<AlertRule> AlertRule::parse(const QString& rawText, QString* error
         if (delta.isEmpty())
             return rule;
         const QChar wanted = rule.kind == Kind::Above ? QLatin1Char('+') : QLatin1Char('-');
-        const std::optional<double> d
-            = delta.startsWith(wanted) ? number(delta.mid(1)) : std::nullopt;
+        const std::optional<double> d =
+            delta.startsWith(wanted) ? number(delta.mid(1)) : std::nullopt;
         if (!d || *d < 0.0)
             return fail(rule.kind == Kind::Above
-                    ? QStringLiteral("after > write best+DELTA with DELTA >= 0, e.g. val_loss>best+0.1")
-                    : QStringLiteral("after < write best-DELTA with DELTA >= 0, e.g. val_acc<best-0.05"));
+                    ? QStringLiteral(
+                        "after > write best+DELTA with DELTA >= 0, e.g. val_loss>best+0.1")
+                    : QStringLiteral(
+                        "after < write best-DELTA with DELTA >= 0, e.g. val_acc<best-0.05"));
         rule.threshold = *d;
         return rule;
     }
     const std::optional<double> threshold = number(value);
     if (!threshold)
         return fail(QStringLiteral("\"%1\" is not a finite number or best%2DELTA")
-                        .arg(shown(value), rule.kind == Kind::Above ? QStringLiteral("+")
-                                                                    : QStringLiteral("-")));
+                        .arg(shown(value),
+                            rule.kind == Kind::Above ? QStringLiteral("+") : QStringLiteral("-")));
     rule.threshold = *threshold;
     return rule;
 }

@@ -60,7 +60,10 @@ struct AlertRule
     static QList<AlertRule> defaults();
     static QStringList names(const QList<AlertRule>& rules);
 
-    bool operator==(const AlertRule& other) const { return name() == other.name(); }
+    bool operator==(const AlertRule& other) const
+    {
+        return name() == other.name();
+    }
 };
 
 } // namespace viewer

@@ -87,8 +87,8 @@ QStringList directLabels(
         if (v == 0)
             v = 0; // no "-0"
         if (unit > 0)
-            out << siLabel(
-                v, unit, std::max(0, static_cast<int>(std::lround(std::log10(unit))) - stepExponent));
+            out << siLabel(v, unit,
+                std::max(0, static_cast<int>(std::lround(std::log10(unit))) - stepExponent));
         else if (v == 0)
             out << QStringLiteral("0");
         else if (fixedNotation(maxAbs))

@@ -33,8 +33,9 @@ struct LineChunk;
 //   "epoch", the first present (else RunBuilder uses the record's index).
 // - Not plotted, counted in skippedValues: strings, booleans (they are states, not metrics),
 //   arrays. null is a gap (ParsedChunk::nullGap(); RunBuilder breaks the series' line there,
-//   with no point and no NaN marker) in a series that has numbers (it drops it otherwise). Numbers are doubles: integers beyond 2^53 lose precision, beyond int64 (e.g.
-//   18446744073709551616) are read as doubles, 1e-400 is 0, -0 is -0.0 (equal to 0).
+//   with no point and no NaN marker) in a series that has numbers (it drops it otherwise). Numbers
+//   are doubles: integers beyond 2^53 lose precision, beyond int64 (e.g. 18446744073709551616) are
+//   read as doubles, 1e-400 is 0, -0 is -0.0 (equal to 0).
 // - Duplicate keys: the last one wins ({"loss":1,"loss":2} is 2; a second "tag" too). A \u0000
 //   in a key is kept (full length). Field order is free (a "tag" after the payload is fine).
 // - "ts" missing or not a number: NaN (the previous record's time is used). "step" or "epoch"

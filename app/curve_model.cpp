@@ -258,8 +258,9 @@ void CurveModel::update()
 // lagging member leaves open), not O(the store).
 bool CurveModel::extendAggregate(Curve& curve)
 {
-    if (m_options.smoothing != SmoothingKind::None || curve.aggregatedSizes.size()
-        != static_cast<std::size_t>(curve.members.size()) || curve.aggregate.empty())
+    if (m_options.smoothing != SmoothingKind::None
+        || curve.aggregatedSizes.size() != static_cast<std::size_t>(curve.members.size())
+        || curve.aggregate.empty())
         return false;
     struct Member
     {
@@ -443,9 +444,9 @@ std::pair<double, double> CurveModel::yRange(double x0, double x1) const
             const MinMaxPyramid* smoothedPyramid =
                 smoothed ? m_smoothing->pyramid(curve->runId) : nullptr;
             if (smoothed && smoothedPyramid) {
-                parts.push_back({ smoothed, smoothedPyramid,
-                    YRange::pointsInside(segments, xOf, x0, x1), &curve->line.points,
-                    &s->values() });
+                parts.push_back(
+                    { smoothed, smoothedPyramid, YRange::pointsInside(segments, xOf, x0, x1),
+                        &curve->line.points, &s->values() });
                 continue;
             }
             parts.push_back({ &s->values(), &s->pyramid(),
@@ -527,8 +528,8 @@ bool CurveModel::finishSmoothing()
     bool changed = false;
     for (const CurveRun& r : m_runs) {
         if (const Series* s = seriesOf(r.runId))
-            changed = m_smoothing->update(r.runId, r.run, *s, m_options.smoothing,
-                          m_options.smoothingParam, true)
+            changed = m_smoothing->update(
+                          r.runId, r.run, *s, m_options.smoothing, m_options.smoothingParam, true)
                 || changed;
     }
     return changed;

@@ -38,8 +38,7 @@ void flattenInto(const QString& prefix, const QVariant& value, std::vector<FlatF
             return;
         }
         for (auto it = map.cbegin(); it != map.cend(); ++it) {
-            const QString name =
-                prefix.isEmpty() ? it.key() : prefix + QLatin1Char('.') + it.key();
+            const QString name = prefix.isEmpty() ? it.key() : prefix + QLatin1Char('.') + it.key();
             flattenInto(name, it.value(), out, maxFields, dropped);
         }
         return;

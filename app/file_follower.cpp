@@ -410,7 +410,8 @@ bool FileFollower::reopenReleased(const struct stat& nameStat)
         return false;
     }
     bool rewrittenCopy = false;
-    const int probe = ::open(QFile::encodeName(m_path).constData(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    const int probe =
+        ::open(QFile::encodeName(m_path).constData(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (probe >= 0) {
         rewrittenCopy = startsWith(probe, m_fingerprint);
         ::close(probe);

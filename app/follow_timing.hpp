@@ -16,15 +16,30 @@ public:
     static constexpr int DefaultIdleTailMs = 5000;
 
     // Never use QFileSystemWatcher (tests, V26).
-    void setPollingOnly(bool pollingOnly) { m_pollingOnly = pollingOnly; }
+    void setPollingOnly(bool pollingOnly)
+    {
+        m_pollingOnly = pollingOnly;
+    }
     // When notification is unavailable.
-    void setPollInterval(int msecs) { m_pollIntervalMs = std::max(1, msecs); }
+    void setPollInterval(int msecs)
+    {
+        m_pollIntervalMs = std::max(1, msecs);
+    }
     // Always, for missed notifications.
-    void setSafetyPollInterval(int msecs) { m_safetyPollIntervalMs = std::max(1, msecs); }
+    void setSafetyPollInterval(int msecs)
+    {
+        m_safetyPollIntervalMs = std::max(1, msecs);
+    }
     // A burst of notifications gives one read after this.
-    void setCoalesceInterval(int msecs) { m_coalesceMs = std::max(0, msecs); }
+    void setCoalesceInterval(int msecs)
+    {
+        m_coalesceMs = std::max(0, msecs);
+    }
     // A partial last line idle this long is reported as incomplete.
-    void setIdleTailTimeout(int msecs) { m_idleTailMs = std::max(0, msecs); }
+    void setIdleTailTimeout(int msecs)
+    {
+        m_idleTailMs = std::max(0, msecs);
+    }
 
 protected:
     bool m_pollingOnly = false;

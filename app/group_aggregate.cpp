@@ -51,8 +51,8 @@ void GroupAggregate::replaceFrom(double cut, const std::vector<SeriesAggregation
     minPyramid.changedFrom(min, k);
     maxPyramid.changedFrom(max, k);
     auto nonFiniteFrom = [k](const std::vector<double>& y, std::vector<std::uint32_t>& out) {
-        out.erase(std::lower_bound(out.begin(), out.end(), static_cast<std::uint32_t>(k)),
-            out.end());
+        out.erase(
+            std::lower_bound(out.begin(), out.end(), static_cast<std::uint32_t>(k)), out.end());
         for (std::size_t i = k; i < y.size(); ++i) {
             if (!std::isfinite(y[i]))
                 out.push_back(static_cast<std::uint32_t>(i));

@@ -6,8 +6,8 @@
 #include "main_window.hpp"
 #include "settings.hpp"
 #include "summary_command.hpp"
-#include "workspace.hpp"
 #include "watch_command.hpp"
+#include "workspace.hpp"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -111,8 +111,8 @@ int main(int argc, char* argv[])
         QCoreApplication::setApplicationName(QStringLiteral("telemetry-viewer"));
         QCoreApplication::setApplicationVersion(QStringLiteral(TELEMETRY_VIEWER_VERSION));
         return viewer::runSummaryCommand(options.paths,
-            viewer::HeadlessCommand { options.summary, options.exportRunsPath,
-                                      options.streamTimeoutMs });
+            viewer::HeadlessCommand {
+                options.summary, options.exportRunsPath, options.streamTimeoutMs });
     }
     case viewer::CommandLineOptions::Action::Watch: {
         QCoreApplication app(argc, argv);

@@ -22,7 +22,8 @@ constexpr qsizetype MaxHeaderBytes = 512;
 //   C                 read to the current end for the first time
 //   W                 the file does not exist (following: waiting for it)
 //   E                 read to the end once (not following): done
-//   .                 heartbeat every ~5 s of silence: a remote loop whose reader is gone dies on it
+//   .                 heartbeat every ~5 s of silence: a remote loop whose reader is gone dies on
+//   it
 // %1 path, %2 offset, %3 identity, %4 follow (1/0); all but the numbers single-quoted.
 constexpr char Script[] = R"(f=%1; off=%2; id=%3; follow=%4; w=0; idle=0; caught=0
 printf 'H\n'
@@ -63,8 +64,8 @@ QString plainMessage(const QByteArray& bytes)
 
 } // namespace
 
-RemoteFileReader::RemoteFileReader(const RemoteUrl& url, const QString& remotePath, bool follow,
-                                   QObject* parent)
+RemoteFileReader::RemoteFileReader(
+    const RemoteUrl& url, const QString& remotePath, bool follow, QObject* parent)
     : QObject(parent)
     , m_url(url)
     , m_remotePath(remotePath)
@@ -124,11 +125,11 @@ void RemoteFileReader::connectOnce()
     m_stderr.clear();
     m_connected = false;
     // One multi-argument arg(): a path holding "%2" is not substituted again.
-    const QString script = QString::fromLatin1(Script).arg(
-        SshCommand::shellQuote(m_remotePath), QString::number(resume.offset),
-        SshCommand::shellQuote(m_identity), m_follow ? QStringLiteral("1") : QStringLiteral("0"));
-    const QStringList argv = SshCommand::argv(
-        m_url, QStringLiteral("sh -c %1").arg(SshCommand::shellQuote(script)));
+    const QString script = QString::fromLatin1(Script).arg(SshCommand::shellQuote(m_remotePath),
+        QString::number(resume.offset), SshCommand::shellQuote(m_identity),
+        m_follow ? QStringLiteral("1") : QStringLiteral("0"));
+    const QStringList argv =
+        SshCommand::argv(m_url, QStringLiteral("sh -c %1").arg(SshCommand::shellQuote(script)));
     if (argv.isEmpty()) {
         setState(State::Failed, QStringLiteral("TELEMETRY_SSH_COMMAND is set but empty"));
         return;
@@ -145,8 +146,9 @@ void RemoteFileReader::connectOnce()
     connect(m_process, &QProcess::finished, this, &RemoteFileReader::onFinished);
     connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
         if (error == QProcess::FailedToStart)
-            setState(State::Failed, QStringLiteral("cannot run %1: %2")
-                                        .arg(m_process->program(), m_process->errorString()));
+            setState(State::Failed,
+                QStringLiteral("cannot run %1: %2")
+                    .arg(m_process->program(), m_process->errorString()));
     });
     m_process->start(argv.first(), argv.mid(1), QIODevice::ReadOnly);
 }
@@ -231,8 +233,7 @@ bool RemoteFileReader::handleHeader(const QByteArray& line)
     case '.':
         return true;
     default:
-        protocolError(QStringLiteral("unexpected output \"%1\"")
-                          .arg(plainMessage(line.left(80))));
+        protocolError(QStringLiteral("unexpected output \"%1\"").arg(plainMessage(line.left(80))));
         return false;
     }
 }
@@ -283,17 +284,17 @@ void RemoteFileReader::onFinished(int exitCode, QProcess::ExitStatus status)
     const bool crashed = status == QProcess::CrashExit;
     // 3: the file is missing (read once); 126/127: no sh on the remote side. ssh's own failures
     // (255) before any hello are its configuration, keys or host: retrying would not help.
-    const bool remoteFailure = !crashed && m_connected
-        && (exitCode == 3 || exitCode == 126 || exitCode == 127);
+    const bool remoteFailure =
+        !crashed && m_connected && (exitCode == 3 || exitCode == 126 || exitCode == 127);
     if (remoteFailure || (!m_everConnected && !crashed)) {
         setState(State::Failed,
-                 error.isEmpty() ? QStringLiteral("ssh exited with status %1").arg(exitCode) : error);
+            error.isEmpty() ? QStringLiteral("ssh exited with status %1").arg(exitCode) : error);
         return;
     }
     scheduleReconnect(error.isEmpty()
-                          ? (crashed ? QStringLiteral("ssh was killed")
-                                     : QStringLiteral("ssh exited with status %1").arg(exitCode))
-                          : error);
+            ? (crashed ? QStringLiteral("ssh was killed")
+                       : QStringLiteral("ssh exited with status %1").arg(exitCode))
+            : error);
 }
 
 void RemoteFileReader::scheduleReconnect(const QString& why)
@@ -301,14 +302,15 @@ void RemoteFileReader::scheduleReconnect(const QString& why)
     ++m_attempt;
     if (!m_follow && m_attempt > NoFollowMaxAttempts) {
         setState(State::Failed,
-                 QStringLiteral("gave up after %1 attempts: %2").arg(NoFollowMaxAttempts).arg(why));
+            QStringLiteral("gave up after %1 attempts: %2").arg(NoFollowMaxAttempts).arg(why));
         return;
     }
     const int delay = std::min(MaxBackoffMs, FirstBackoffMs << std::min(m_attempt - 1, 16));
-    setState(State::Reconnecting, QStringLiteral("reconnecting (attempt %1, next in %2 s): %3")
-                                      .arg(m_attempt)
-                                      .arg(delay / 1000.0, 0, 'g', 3)
-                                      .arg(why));
+    setState(State::Reconnecting,
+        QStringLiteral("reconnecting (attempt %1, next in %2 s): %3")
+            .arg(m_attempt)
+            .arg(delay / 1000.0, 0, 'g', 3)
+            .arg(why));
     m_retryTimer->start(delay);
 }
 

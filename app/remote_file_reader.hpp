@@ -49,8 +49,8 @@ public:
     static constexpr int NoFollowMaxAttempts = 5; // reading once: give up after this many drops
 
     // url: its host and options; remotePath: the file on that host.
-    RemoteFileReader(const RemoteUrl& url, const QString& remotePath, bool follow,
-                     QObject* parent = nullptr);
+    RemoteFileReader(
+        const RemoteUrl& url, const QString& remotePath, bool follow, QObject* parent = nullptr);
     ~RemoteFileReader() override;
 
     RemoteFileReader(const RemoteFileReader&) = delete;

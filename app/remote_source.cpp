@@ -89,8 +89,8 @@ void RemoteSource::list()
     connect(m_lister, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
         if (error != QProcess::FailedToStart)
             return;
-        m_listError = QStringLiteral("cannot run %1: %2")
-                          .arg(m_lister->program(), m_lister->errorString());
+        m_listError =
+            QStringLiteral("cannot run %1: %2").arg(m_lister->program(), m_lister->errorString());
         m_lister->deleteLater();
         m_lister = nullptr;
         updateState();
@@ -101,12 +101,13 @@ void RemoteSource::list()
 void RemoteSource::onListed(int exitCode, QProcess::ExitStatus status)
 {
     const QByteArray out = m_lister->readAllStandardOutput();
-    const QString error = QString::fromUtf8(m_lister->readAllStandardError()).trimmed().simplified();
+    const QString error =
+        QString::fromUtf8(m_lister->readAllStandardError()).trimmed().simplified();
     m_lister->deleteLater();
     m_lister = nullptr;
     if (status != QProcess::NormalExit || exitCode != 0) {
-        m_listError = error.isEmpty() ? QStringLiteral("listing failed (status %1)").arg(exitCode)
-                                      : error;
+        m_listError =
+            error.isEmpty() ? QStringLiteral("listing failed (status %1)").arg(exitCode) : error;
     } else {
         m_listError.clear();
         m_listed = true;
@@ -118,8 +119,8 @@ void RemoteSource::onListed(int exitCode, QProcess::ExitStatus status)
             if (m_readers.count(address))
                 continue;
             if (name.contains('\n') || name.contains('\r')) {
-                emit fileStateChanged(address,
-                    QStringLiteral("a file name with a newline is not read"));
+                emit fileStateChanged(
+                    address, QStringLiteral("a file name with a newline is not read"));
                 continue;
             }
             addFile(remote, m_resumeAt.value(address));
@@ -139,17 +140,17 @@ void RemoteSource::addFile(const QString& remotePath, LinePosition from)
     m_readers[address] = reader;
     connect(reader, &RemoteFileReader::linesRead, this, &RemoteSource::linesRead);
     connect(reader, &RemoteFileReader::fileReset, this,
-            [this, address](const QString& reason) { emit fileReset(address, reason); });
+        [this, address](const QString& reason) { emit fileReset(address, reason); });
     connect(reader, &RemoteFileReader::incompleteLineFound, this,
-            [this, address](qint64 line, qint64 offset, const QByteArray& bytes) {
-                emit incompleteLineFound(address, line, offset, bytes);
-            });
+        [this, address](qint64 line, qint64 offset, const QByteArray& bytes) {
+            emit incompleteLineFound(address, line, offset, bytes);
+        });
     connect(reader, &RemoteFileReader::stateChanged, this,
-            [this, address](State state, const QString& message) {
-                if (m_url.isFolder)
-                    emit fileStateChanged(address, state == State::Failed ? message : QString());
-                updateState();
-            });
+        [this, address](State state, const QString& message) {
+            if (m_url.isFolder)
+                emit fileStateChanged(address, state == State::Failed ? message : QString());
+            updateState();
+        });
     reader->start(from);
 }
 
@@ -175,11 +176,11 @@ void RemoteSource::updateState()
     }
     if (m_follow)
         setState(State::Following,
-                 m_listError.isEmpty() ? QString()
-                                       : QStringLiteral("cannot list the folder: %1").arg(m_listError));
+            m_listError.isEmpty() ? QString()
+                                  : QStringLiteral("cannot list the folder: %1").arg(m_listError));
     else
         setState(State::Finished,
-                 m_readers.empty() ? QStringLiteral("a folder without *.jsonl files") : QString());
+            m_readers.empty() ? QStringLiteral("a folder without *.jsonl files") : QString());
 }
 
 void RemoteSource::setState(State state, const QString& message)

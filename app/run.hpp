@@ -90,7 +90,10 @@ struct Run
     // Counts `count` malformed lines that are not listed, of reason kind `kind`.
     void addUnlistedMalformed(const QString& kind, std::uint64_t count);
 
-    int findSeries(const QString& key) const { return seriesByKey.value(key, -1); }
+    int findSeries(const QString& key) const
+    {
+        return seriesByKey.value(key, -1);
+    }
     std::size_t pointCount() const;
     std::size_t bytesUsed() const;
 };

@@ -43,7 +43,10 @@ public:
 
     // Colour of a categorical key (e.g. a run id, or "adamw"); assigns a slot on first use.
     Rgb categorical(const QString& key);
-    int slotOf(const QString& key) const { return m_slots.value(key, -1); }
+    int slotOf(const QString& key) const
+    {
+        return m_slots.value(key, -1);
+    }
 
     // Numeric: one colour per value; values that are not numbers get grey (0x9e9e9e).
     static Range rangeOf(const std::vector<FieldValue>& values);

@@ -10,8 +10,8 @@ namespace {
 
 const QRegularExpression& termSplitter()
 {
-    static const QRegularExpression re(QStringLiteral("\\s+and\\s+|&&|,"),
-        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression re(
+        QStringLiteral("\\s+and\\s+|&&|,"), QRegularExpression::CaseInsensitiveOption);
     return re;
 }
 

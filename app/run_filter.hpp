@@ -50,10 +50,22 @@ public:
     RunFilter() = default;
     explicit RunFilter(const QString& expression);
 
-    bool isEmpty() const { return m_terms.empty(); }
-    bool isValid() const { return m_error.isEmpty(); }
-    QString error() const { return m_error; } // plain text; "" when valid
-    const std::vector<Term>& terms() const { return m_terms; }
+    bool isEmpty() const
+    {
+        return m_terms.empty();
+    }
+    bool isValid() const
+    {
+        return m_error.isEmpty();
+    }
+    QString error() const
+    {
+        return m_error;
+    } // plain text; "" when valid
+    const std::vector<Term>& terms() const
+    {
+        return m_terms;
+    }
 
     // Binds field names to columns; an unknown field makes the filter invalid.
     void bind(const Resolver& resolve);

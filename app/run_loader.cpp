@@ -187,8 +187,7 @@ bool changedSince(int fd, qint64 end, const std::string& head)
 } // namespace
 
 RunLoader::Result RunLoader::load(const QString& path, RunBuilder& builder,
-                                  const std::atomic<bool>& cancel, const Progress& progress,
-                                  int threads, qint64 blockBytes)
+    const std::atomic<bool>& cancel, const Progress& progress, int threads, qint64 blockBytes)
 {
     Result result;
     // O_NONBLOCK: opening a FIFO must never wait for a writer (streams are not loaded here).
@@ -223,8 +222,7 @@ RunLoader::Result RunLoader::load(const QString& path, RunBuilder& builder,
         return result;
 
     builder.expectFileSize(static_cast<std::uint64_t>(result.fileSize));
-    BlockReader reader(fd, result.fileSize, blockBytes,
-                       qint64(LineAssembler::DefaultMaxLineBytes));
+    BlockReader reader(fd, result.fileSize, blockBytes, qint64(LineAssembler::DefaultMaxLineBytes));
     std::mutex readMutex; // orders claims: blocks are numbered in file order
     std::mutex mutex; // guards blocks, parsed, nextMerge, merging, spare
     std::deque<Block> blocks;
@@ -239,7 +237,7 @@ RunLoader::Result RunLoader::load(const QString& path, RunBuilder& builder,
     const auto mergeOne = [&](ParsedChunk& ready, const Block& block) {
         if (block.overlong) {
             builder.addMalformed(nextLine, static_cast<std::uint64_t>(block.begin),
-                                 LineAssembler::describeOverlong());
+                LineAssembler::describeOverlong());
             nextLine += 1;
         } else {
             ready.renumber(nextLine);
@@ -282,14 +280,14 @@ RunLoader::Result RunLoader::load(const QString& path, RunBuilder& builder,
             ParsedChunk chunk = block.overlong
                 ? ParsedChunk {}
                 : parser.parse(buffer.data(), static_cast<std::size_t>(block.end - block.begin),
-                               static_cast<std::uint64_t>(block.begin), 1, std::move(recycled));
+                    static_cast<std::uint64_t>(block.begin), 1, std::move(recycled));
             std::unique_lock lock(mutex);
             parsed[i] = std::move(chunk);
             if (merging)
                 continue;
             merging = true;
             while (nextMerge < parsed.size() && parsed[nextMerge]
-                   && !cancel.load(std::memory_order_relaxed)) {
+                && !cancel.load(std::memory_order_relaxed)) {
                 ParsedChunk ready = std::move(*parsed[nextMerge]);
                 parsed[nextMerge].reset();
                 const std::size_t merged = nextMerge;
@@ -341,7 +339,8 @@ RunLoader::Result RunLoader::load(const QString& path, RunBuilder& builder,
     }
     std::atomic<std::size_t> nextSeries { 0 };
     auto finish = [&] {
-        for (std::size_t i = nextSeries.fetch_add(1); i < series.size(); i = nextSeries.fetch_add(1))
+        for (std::size_t i = nextSeries.fetch_add(1); i < series.size();
+             i = nextSeries.fetch_add(1))
             series[i]->finishAppending();
     };
     helpers.clear();

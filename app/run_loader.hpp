@@ -40,8 +40,7 @@ public:
     static constexpr qint64 DefaultBlockBytes = qint64(4) * 1024 * 1024;
 
     static Result load(const QString& path, RunBuilder& builder, const std::atomic<bool>& cancel,
-                       const Progress& progress = {}, int threads = 2,
-                       qint64 blockBytes = DefaultBlockBytes);
+        const Progress& progress = {}, int threads = 2, qint64 blockBytes = DefaultBlockBytes);
 };
 
 } // namespace viewer

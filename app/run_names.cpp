@@ -31,7 +31,8 @@ std::vector<qsizetype> longestShared(const QStringList& names, bool suffix)
     }
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+    std::sort(order.begin(), order.end(),
+        [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
     std::vector<qsizetype> shared(n, 0);
     for (std::size_t k = 0; k + 1 < n; ++k) {
         const std::size_t a = order[k];
@@ -44,7 +45,8 @@ std::vector<qsizetype> longestShared(const QStringList& names, bool suffix)
 }
 
 // A side of the kept part, cut in its middle: its outer end (the name's start or end) and the
-// characters next to the differing part both stay: "imagenet_sweep_lr=0.001,seed=" -> "imagenet_…seed=".
+// characters next to the differing part both stay: "imagenet_sweep_lr=0.001,seed=" ->
+// "imagenet_…seed=".
 QString cutSide(const QString& side, qsizetype budget, bool isLeft)
 {
     if (side.size() <= budget)

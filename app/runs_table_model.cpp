@@ -445,8 +445,8 @@ bool RunsTableModel::passes(const Row& row) const
 {
     if (m_filter.isEmpty())
         return true;
-    return m_filter.matches([this, &row](int column) { return cellOf(row, column); },
-        m_textColumns);
+    return m_filter.matches(
+        [this, &row](int column) { return cellOf(row, column); }, m_textColumns);
 }
 
 void RunsTableModel::rebuildOrder()
@@ -658,7 +658,8 @@ void RunsTableModel::refreshState(Row& row)
 {
     RunStateInput input;
     input.followed = row.followed;
-    input.laterRunInFile = row.run && m_lastRunOfFile.value(row.run->sourcePath, row.runId) != row.runId;
+    input.laterRunInFile =
+        row.run && m_lastRunOfFile.value(row.run->sourcePath, row.runId) != row.runId;
     input.recentRecords = m_now() - row.lastAppendMsecs < QuietAfterMsecs;
     for (const SeriesResult& r : row.results)
         input.nonFiniteWatched = input.nonFiniteWatched || r.hasNonFinite();
@@ -673,7 +674,8 @@ void RunsTableModel::refreshRow(Row& row, bool isNew)
     row.records = static_cast<qint64>(run.records.size());
     if (run.records.size() > 0) {
         row.start = run.records.firstTime();
-        row.duration = run.records.time(static_cast<std::uint32_t>(run.records.size() - 1)) - row.start;
+        row.duration =
+            run.records.time(static_cast<std::uint32_t>(run.records.size() - 1)) - row.start;
     }
     if (isNew || row.baseName != run.displayName) {
         if (!isNew)
@@ -681,7 +683,6 @@ void RunsTableModel::refreshRow(Row& row, bool isNew)
         row.baseName = run.displayName;
         if (++m_nameCount[row.baseName] == 2)
             m_namesShared = true; // the other run of that name is now told apart too
-
     }
     row.file = run.sourcePath == QLatin1String("-") ? QStringLiteral("stdin")
                                                     : QFileInfo(run.sourcePath).fileName();

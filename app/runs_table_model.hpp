@@ -89,19 +89,37 @@ public:
     // The series of the result columns, e.g. {"step_end/loss", "epoch_end/val_acc"}. Until set,
     // the defaults (SeriesResult::defaultKeys) follow the series the runs bring.
     void setResultKeys(const QStringList& keys);
-    QStringList resultKeys() const { return m_resultKeys; }
+    QStringList resultKeys() const
+    {
+        return m_resultKeys;
+    }
     // Every series key of every run, in the order first seen.
-    QStringList seriesKeys() const { return m_seriesKeys; }
+    QStringList seriesKeys() const
+    {
+        return m_seriesKeys;
+    }
 
     // The filter box. Returns the error ("" when fine); a bad filter shows every run.
     QString setFilter(const QString& expression);
-    QString filterError() const { return m_filter.error(); }
+    QString filterError() const
+    {
+        return m_filter.error();
+    }
 
     // Colour by a column (a field name such as "config.lr", "host", "run"; "" = by run).
     void setColorBy(const QString& field);
-    QString colorBy() const { return m_colorBy; }
-    RunColors::Range colorRange() const { return m_colorRange; } // for the colour bar
-    RunColors& colors() { return m_colors; } // to save/restore the assignment
+    QString colorBy() const
+    {
+        return m_colorBy;
+    }
+    RunColors::Range colorRange() const
+    {
+        return m_colorRange;
+    } // for the colour bar
+    RunColors& colors()
+    {
+        return m_colors;
+    } // to save/restore the assignment
     Rgb colorOf(int runId) const;
     // The group key of a run for a field ("run", "host", "rank", "folder", "config.*").
     QString groupKeyOf(int runId, const QString& field) const;
@@ -114,9 +132,15 @@ public:
     FieldValue cell(int row, int column) const;
     int runIdAt(int row) const;
     int rowOfRun(int runId) const; // -1 when filtered out or unknown
-    int totalRuns() const { return static_cast<int>(m_rows.size()); }
+    int totalRuns() const
+    {
+        return static_cast<int>(m_rows.size());
+    }
     // Fields left out past MaxFieldColumns (hostile run_begin records), for a warning.
-    std::size_t droppedFields() const { return m_droppedFields; }
+    std::size_t droppedFields() const
+    {
+        return m_droppedFields;
+    }
 
     int rowCount(const QModelIndex& parent = QModelIndex()) const override;
     int columnCount(const QModelIndex& parent = QModelIndex()) const override;

@@ -11,10 +11,10 @@
 
 namespace viewer {
 
-// One metric of one run, e.g. tag "step_end", path "metrics/acc" (nested context groups joined by '/').
-// Keys are data: a '/' or '\' inside one key (or the tag) is written "\/" or "\\" in the path and
-// in key(), so that {"a/b": 1} ("a\/b") and {"a": {"b": 2}} ("a/b") stay two series, and so do the
-// tag "step_end/x" with key "y" ("step_end\/x/y") and the tag "step_end" with "x": {"y"}.
+// One metric of one run, e.g. tag "step_end", path "metrics/acc" (nested context groups joined by
+// '/'). Keys are data: a '/' or '\' inside one key (or the tag) is written "\/" or "\\" in the path
+// and in key(), so that {"a/b": 1} ("a\/b") and {"a": {"b": 2}} ("a/b") stay two series, and so do
+// the tag "step_end/x" with key "y" ("step_end\/x/y") and the tag "step_end" with "x": {"y"}.
 // Columnar and append-only: a point is its value, the index of the record it came from (x values of
 // every mode, ts and epoch live once per record in the run's RecordTable) and its share of the
 // min/max pyramid: 8 + 4 + ~0.55 bytes. Lives on the thread that owns its Run.
@@ -23,10 +23,19 @@ class Series
 public:
     Series(QString tag, QString path);
 
-    const QString& tag() const { return m_tag; } // as written in the file (not escaped)
-    const QString& path() const { return m_path; } // segments escaped, joined by '/'
+    const QString& tag() const
+    {
+        return m_tag;
+    } // as written in the file (not escaped)
+    const QString& path() const
+    {
+        return m_path;
+    } // segments escaped, joined by '/'
     // "step_end/loss": unique within a run (the tag escaped like a path segment).
-    QString key() const { return makeKey(m_tag, m_path); }
+    QString key() const
+    {
+        return makeKey(m_tag, m_path);
+    }
 
     // The key of the series `path` (escaped) of `tag` (as written).
     static QString makeKey(const QString& tag, const QString& path);
@@ -45,9 +54,18 @@ public:
     void append(double value, std::uint32_t record, bool restart = false);
     void reserve(std::size_t n);
 
-    std::size_t size() const { return m_values.size(); }
-    const std::vector<double>& values() const { return m_values; }
-    const std::vector<std::uint32_t>& records() const { return m_records; }
+    std::size_t size() const
+    {
+        return m_values.size();
+    }
+    const std::vector<double>& values() const
+    {
+        return m_values;
+    }
+    const std::vector<std::uint32_t>& records() const
+    {
+        return m_records;
+    }
     // Brought up to date here, not on every append: a bulk load then builds it in one pass per
     // series (see RunLoader), and a live append costs no pyramid work until the next redraw.
     // Call only on the thread that owns the run.
@@ -55,17 +73,41 @@ public:
     // Builds the pyramid and returns spare capacity after a bulk load.
     void finishAppending();
     // Point indices at which a new segment starts (never contains 0).
-    const std::vector<std::uint32_t>& segmentStarts() const { return m_segmentStarts; }
+    const std::vector<std::uint32_t>& segmentStarts() const
+    {
+        return m_segmentStarts;
+    }
     // Point indices of NaN, +Inf, -Inf values, ascending (markers; they break the line).
-    const std::vector<std::uint32_t>& nonFinite() const { return m_nonFinite; }
+    const std::vector<std::uint32_t>& nonFinite() const
+    {
+        return m_nonFinite;
+    }
 
-    std::size_t nanCount() const { return m_nanCount; }
-    std::size_t nullCount() const { return m_nullCount; } // gaps (appendGap), not points
-    std::size_t posInfCount() const { return m_posInfCount; }
-    std::size_t negInfCount() const { return m_negInfCount; }
+    std::size_t nanCount() const
+    {
+        return m_nanCount;
+    }
+    std::size_t nullCount() const
+    {
+        return m_nullCount;
+    } // gaps (appendGap), not points
+    std::size_t posInfCount() const
+    {
+        return m_posInfCount;
+    }
+    std::size_t negInfCount() const
+    {
+        return m_negInfCount;
+    }
     // Over finite values; NaN when there is none.
-    double min() const { return m_min; }
-    double max() const { return m_max; }
+    double min() const
+    {
+        return m_min;
+    }
+    double max() const
+    {
+        return m_max;
+    }
 
     std::size_t bytesUsed() const;
 

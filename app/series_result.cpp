@@ -10,7 +10,8 @@ namespace {
 
 QString leafOf(const QString& key)
 {
-    const qsizetype cut = std::max(key.lastIndexOf(QLatin1Char('/')), key.lastIndexOf(QLatin1Char('.')));
+    const qsizetype cut =
+        std::max(key.lastIndexOf(QLatin1Char('/')), key.lastIndexOf(QLatin1Char('.')));
     return key.mid(cut + 1).toLower();
 }
 

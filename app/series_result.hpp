@@ -21,16 +21,37 @@ public:
 
     explicit SeriesResult(QString key = {});
 
-    const QString& key() const { return m_key; }
+    const QString& key() const
+    {
+        return m_key;
+    }
     // Re-reads the run's series (points appended since the last call only).
     void update(const Run& run);
 
-    bool present() const { return m_points > 0; }
-    double last() const { return m_last; } // may be NaN/±Inf: what the run logged last
-    double min() const { return m_min; } // over finite values; NaN when none
-    double max() const { return m_max; }
-    double bestStep() const { return m_bestStep; }
-    bool hasNonFinite() const { return m_nonFinite; }
+    bool present() const
+    {
+        return m_points > 0;
+    }
+    double last() const
+    {
+        return m_last;
+    } // may be NaN/±Inf: what the run logged last
+    double min() const
+    {
+        return m_min;
+    } // over finite values; NaN when none
+    double max() const
+    {
+        return m_max;
+    }
+    double bestStep() const
+    {
+        return m_bestStep;
+    }
+    bool hasNonFinite() const
+    {
+        return m_nonFinite;
+    }
 
     // "loss", "val_loss", "train/error", "perplexity": lower is better.
     static bool isLossLike(const QString& key);

@@ -68,8 +68,8 @@ SmoothedCurves::RunCache& SmoothedCurves::cacheOf(int runId, const Run* run)
     return *cache;
 }
 
-bool SmoothedCurves::update(int runId, const Run* run, const Series& series, SmoothingKind kind,
-    double param, bool wait)
+bool SmoothedCurves::update(
+    int runId, const Run* run, const Series& series, SmoothingKind kind, double param, bool wait)
 {
     RunCache& cache = cacheOf(runId, run);
     const std::vector<double>& values = series.values();

@@ -68,7 +68,8 @@ signals:
 private:
     struct RunCache;
     RunCache& cacheOf(int runId, const Run* run);
-    void continueJob(const std::weak_ptr<RunCache>& cache, const std::shared_ptr<SmoothingJob>& job);
+    void continueJob(
+        const std::weak_ptr<RunCache>& cache, const std::shared_ptr<SmoothingJob>& job);
     void accept(const std::weak_ptr<RunCache>& cache, const std::shared_ptr<SmoothingJob>& job);
 
     QString m_key;

@@ -93,7 +93,8 @@ RemoteUrl RemoteUrl::parse(const QString& text, QString* error)
     if (path.contains(QLatin1Char('\n')) || path.contains(QLatin1Char('\0'))
         || path.contains(QLatin1Char('\r')))
         return fail(QStringLiteral("%1: a remote path with a newline or NUL is refused")
-                        .arg(QString(text).replace(QLatin1Char('\n'), QStringLiteral("\\n"))
+                        .arg(QString(text)
+                                 .replace(QLatin1Char('\n'), QStringLiteral("\\n"))
                                  .replace(QLatin1Char('\r'), QStringLiteral("\\r"))
                                  .replace(QLatin1Char('\0'), QStringLiteral("\\0"))));
     url.isFolder = path.size() > 1 && path.endsWith(QLatin1Char('/'));

@@ -15,10 +15,11 @@ namespace viewer {
 
 // Reads standard input ("-": `ssh host tail -f run.jsonl | telemetry-viewer -`), or any stream
 // that cannot be read by offset (a FIFO, `<(cat run.jsonl)`, a character device), into the same
-// LineChunk stream as FileFollower, with path "-" (or setPath()). The object lives on its creator's thread; the
-// reading runs on its own internal thread (blocking poll/read), which emits the signals: connect
-// with automatic or queued connections, never Qt::DirectConnection. Reads are batched (one chunk
-// per batchInterval or maxChunkBytes) so a fast writer does not flood the receiver. End of input
+// LineChunk stream as FileFollower, with path "-" (or setPath()). The object lives on its creator's
+// thread; the reading runs on its own internal thread (blocking poll/read), which emits the
+// signals: connect with automatic or queued connections, never Qt::DirectConnection. Reads are
+// batched (one chunk per batchInterval or maxChunkBytes) so a fast writer does not flood the
+// receiver. End of input
 // -> Finished; a partial last line then is reported by incompleteLineFound, not as an error.
 // With an idle timeout (headless modes), a stream that stays silent that long without ending (a
 // FIFO nobody opened, `tail -f` of a quiet file) stops with Failed and a message saying so.

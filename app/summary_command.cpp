@@ -7,10 +7,10 @@
 
 #include <QCoreApplication>
 #include <QEventLoop>
-#include <QSaveFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSaveFile>
 
 #include <cstdio>
 
@@ -62,7 +62,8 @@ int runSummaryCommand(const QStringList& paths, const HeadlessCommand& command)
         return 2;
     }
     Workspace workspace;
-    workspace.setStreamIdleTimeout(command.streamIdleTimeoutMs); // a stream that never ends is reported
+    workspace.setStreamIdleTimeout(
+        command.streamIdleTimeoutMs); // a stream that never ends is reported
     QList<int> sources;
     for (const QString& path : paths)
         sources << workspace.open(path, /*follow=*/false);
@@ -74,8 +75,8 @@ int runSummaryCommand(const QStringList& paths, const HeadlessCommand& command)
             loop.quit();
     };
     QObject::connect(&workspace, &Workspace::loadFinished, &loop, check, Qt::QueuedConnection);
-    QObject::connect(&workspace, &Workspace::sourceStateChanged, &loop, check,
-                     Qt::QueuedConnection);
+    QObject::connect(
+        &workspace, &Workspace::sourceStateChanged, &loop, check, Qt::QueuedConnection);
     if (!isSettled(workspace))
         loop.exec();
 
@@ -95,11 +96,11 @@ int runSummaryCommand(const QStringList& paths, const HeadlessCommand& command)
             QJsonArray incomplete;
             for (const Workspace::IncompleteLine& line : info.incompleteLines) {
                 incomplete.append(QJsonObject { { QStringLiteral("file"), line.file },
-                                                { QStringLiteral("line"), line.line },
-                                                { QStringLiteral("offset"), line.offset },
-                                                { QStringLiteral("bytes"), line.bytes } });
+                    { QStringLiteral("line"), line.line },
+                    { QStringLiteral("offset"), line.offset },
+                    { QStringLiteral("bytes"), line.bytes } });
                 std::fprintf(stderr, "telemetry-viewer: %s: %s\n", qUtf8Printable(line.file),
-                             qUtf8Printable(line.describe(line.file, true)));
+                    qUtf8Printable(line.describe(line.file, true)));
             }
             object[QStringLiteral("incomplete_last_lines")] = incomplete;
         }
@@ -107,9 +108,9 @@ int runSummaryCommand(const QStringList& paths, const HeadlessCommand& command)
             QJsonArray unreadable;
             for (const Workspace::FileProblem& problem : info.fileProblems) {
                 unreadable.append(QJsonObject { { QStringLiteral("file"), problem.file },
-                                                { QStringLiteral("error"), problem.message } });
+                    { QStringLiteral("error"), problem.message } });
                 std::fprintf(stderr, "telemetry-viewer: %s: %s\n", qUtf8Printable(problem.file),
-                             qUtf8Printable(problem.message));
+                    qUtf8Printable(problem.message));
             }
             object[QStringLiteral("unreadable_files")] = unreadable;
             status = 1;

@@ -60,8 +60,8 @@ int runWatchCommand(const QStringList& paths, const WatchCommand& command)
         }
     };
     QObject::connect(&workspace, &Workspace::loadFinished, &loop, check, Qt::QueuedConnection);
-    QObject::connect(&workspace, &Workspace::sourceStateChanged, &loop, check,
-                     Qt::QueuedConnection);
+    QObject::connect(
+        &workspace, &Workspace::sourceStateChanged, &loop, check, Qt::QueuedConnection);
     // One line on stderr once every source's existing records are read: from here on, what is
     // appended is followed (scripts and tests wait for it; stdout stays alerts only).
     bool announced = false;
@@ -70,8 +70,8 @@ int runWatchCommand(const QStringList& paths, const WatchCommand& command)
             return;
         announced = true;
         std::fprintf(stderr, "telemetry-viewer: watching %lld source(s) for %s\n",
-                     static_cast<long long>(paths.size()),
-                     qUtf8Printable(AlertRule::names(command.rules).join(QLatin1Char(','))));
+            static_cast<long long>(paths.size()),
+            qUtf8Printable(AlertRule::names(command.rules).join(QLatin1Char(','))));
     };
     QObject::connect(&workspace, &Workspace::loadFinished, &loop, announce);
     QList<int> sources;

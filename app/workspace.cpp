@@ -217,8 +217,8 @@ struct Workspace::Private
             emit q->runsAppended(ids);
     }
 
-    void addMalformed(int sourceId, const QString& path, qint64 line, qint64 offset,
-                      const QString& reason)
+    void addMalformed(
+        int sourceId, const QString& path, qint64 line, qint64 offset, const QString& reason)
     {
         Source* source = find(sourceId);
         if (!source)
@@ -253,8 +253,8 @@ struct Workspace::Private
         auto onLines = [this, workspace, parser, sourceId](const LineChunk& chunk) {
             auto parsed = std::make_shared<ParsedChunk>(
                 parser->parse(chunk.bytes.constData(), static_cast<std::size_t>(chunk.bytes.size()),
-                              static_cast<std::uint64_t>(chunk.offset),
-                              static_cast<std::uint64_t>(chunk.firstLine)));
+                    static_cast<std::uint64_t>(chunk.offset),
+                    static_cast<std::uint64_t>(chunk.firstLine)));
             const QString path = chunk.path;
             const bool overlong = chunk.hasOverlongLine();
             const qint64 overlongLine = chunk.overlongLine;
@@ -268,7 +268,7 @@ struct Workspace::Private
                     merge(sourceId, path, *parsed, end);
                     if (overlong)
                         addMalformed(sourceId, path, overlongLine, overlongOffset,
-                                     LineAssembler::describeOverlong());
+                            LineAssembler::describeOverlong());
                 },
                 Qt::QueuedConnection);
         };
@@ -279,8 +279,8 @@ struct Workspace::Private
         else if (auto* remote = qobject_cast<RemoteSource*>(sender))
             QObject::connect(remote, &RemoteSource::linesRead, context, onLines);
         else if (auto* input = qobject_cast<StdinReader*>(sender))
-            QObject::connect(input, &StdinReader::linesRead, context, onLines,
-                             Qt::QueuedConnection);
+            QObject::connect(
+                input, &StdinReader::linesRead, context, onLines, Qt::QueuedConnection);
     }
 
     static SourceState stateOf(FileFollower::State state)
@@ -317,58 +317,51 @@ struct Workspace::Private
         auto* follower = new FileFollower(path);
         moveToFollowThread(sourceId, source, follower);
         QObject::connect(follower, &FileFollower::fileReset, q,
-                         [this, sourceId, path](const QString& reason) {
-                             resetFile(sourceId, path, reason);
-                         });
+            [this, sourceId, path](const QString& reason) { resetFile(sourceId, path, reason); });
         QObject::connect(follower, &FileFollower::stateChanged, q,
-                         [this, sourceId](FileFollower::State state, const QString& message) {
-                             if (Source* s = find(sourceId)) {
-                                 s->followerMessage = message;
-                                 s->info.incompleteLines.clear();
-                             }
-                             setState(sourceId, stateOf(state), message);
-                         });
+            [this, sourceId](FileFollower::State state, const QString& message) {
+                if (Source* s = find(sourceId)) {
+                    s->followerMessage = message;
+                    s->info.incompleteLines.clear();
+                }
+                setState(sourceId, stateOf(state), message);
+            });
         QObject::connect(follower, &FileFollower::incompleteLineFound, q,
-                         [this, sourceId, path](qint64 line, qint64 offset, const QByteArray& bytes) {
-                             noteIncompleteLine(sourceId, { path, line, offset, bytes.size() },
-                                                false);
-                         });
+            [this, sourceId, path](qint64 line, qint64 offset, const QByteArray& bytes) {
+                noteIncompleteLine(sourceId, { path, line, offset, bytes.size() }, false);
+            });
         source.thread->start();
         QMetaObject::invokeMethod(follower, [follower, from] { follower->start(from); });
     }
 
-    void startFolderFollower(int sourceId, const QString& folder,
-                             const QHash<QString, LinePosition>& resumeAt)
+    void startFolderFollower(
+        int sourceId, const QString& folder, const QHash<QString, LinePosition>& resumeAt)
     {
         Source& source = sources.at(sourceId);
         auto* follower = new FolderFollower(folder);
         moveToFollowThread(sourceId, source, follower);
         QObject::connect(follower, &FolderFollower::fileReset, q,
-                         [this, sourceId](const QString& path, const QString& reason) {
-                             resetFile(sourceId, path, reason);
-                         });
+            [this, sourceId](
+                const QString& path, const QString& reason) { resetFile(sourceId, path, reason); });
         QObject::connect(follower, &FolderFollower::stateChanged, q,
-                         [this, sourceId](FileFollower::State state, const QString& message) {
-                             if (Source* s = find(sourceId))
-                                 s->followerMessage = message;
-                             setState(sourceId, stateOf(state), message);
-                         });
+            [this, sourceId](FileFollower::State state, const QString& message) {
+                if (Source* s = find(sourceId))
+                    s->followerMessage = message;
+                setState(sourceId, stateOf(state), message);
+            });
         QObject::connect(follower, &FolderFollower::incompleteLineFound, q,
-                         [this, sourceId](const QString& path, qint64 line, qint64 offset,
-                                          const QByteArray& bytes) {
-                             noteIncompleteLine(sourceId, { path, line, offset, bytes.size() },
-                                                false);
-                         });
+            [this, sourceId](
+                const QString& path, qint64 line, qint64 offset, const QByteArray& bytes) {
+                noteIncompleteLine(sourceId, { path, line, offset, bytes.size() }, false);
+            });
         QObject::connect(follower, &FolderFollower::fileStateChanged, q,
-                         [this, sourceId](const QString& path, FileFollower::State state,
-                                          const QString& message) {
-                             setFileProblem(sourceId, path,
-                                            state == FileFollower::State::Failed ? message
-                                                                                 : QString());
-                         });
+            [this, sourceId](
+                const QString& path, FileFollower::State state, const QString& message) {
+                setFileProblem(
+                    sourceId, path, state == FileFollower::State::Failed ? message : QString());
+            });
         source.thread->start();
-        QMetaObject::invokeMethod(follower,
-                                  [follower, resumeAt] { follower->start(resumeAt); });
+        QMetaObject::invokeMethod(follower, [follower, resumeAt] { follower->start(resumeAt); });
     }
 
     // A file of the folder that cannot be read (message), or can again (empty message).
@@ -378,8 +371,8 @@ struct Workspace::Private
         if (!source)
             return;
         QList<FileProblem>& problems = source->info.fileProblems;
-        const auto it = std::find_if(problems.begin(), problems.end(),
-                                     [&](const FileProblem& p) { return p.file == path; });
+        const auto it = std::find_if(
+            problems.begin(), problems.end(), [&](const FileProblem& p) { return p.file == path; });
         if (it != problems.end() && it->message == message)
             return;
         if (it == problems.end() && message.isEmpty())
@@ -394,27 +387,26 @@ struct Workspace::Private
     // A remote file or folder (ssh://). Until it is read to its current end it is Loading (the
     // headless modes wait for it); a dropped connection is Waiting while following, with the
     // attempt and the next retry in the message ("reconnecting (attempt 2, next in 1 s): ...").
-    void startRemote(int sourceId, const RemoteUrl& url, const QHash<QString, LinePosition>& resumeAt)
+    void startRemote(
+        int sourceId, const RemoteUrl& url, const QHash<QString, LinePosition>& resumeAt)
     {
         Source& source = sources.at(sourceId);
         auto* remote = new RemoteSource(url, source.follow);
         moveToFollowThread(sourceId, source, remote);
         QObject::connect(remote, &RemoteSource::fileReset, q,
-                         [this, sourceId](const QString& path, const QString& reason) {
-                             resetFile(sourceId, path, reason);
-                         });
-        QObject::connect(
-            remote, &RemoteSource::stateChanged, q,
+            [this, sourceId](
+                const QString& path, const QString& reason) { resetFile(sourceId, path, reason); });
+        QObject::connect(remote, &RemoteSource::stateChanged, q,
             [this, sourceId](RemoteSource::State state, const QString& message) {
                 Source* s = find(sourceId);
                 if (!s)
                     return;
                 using R = RemoteSource::State;
                 const bool loading = s->info.state == SourceState::Loading;
-                const SourceState mapped = state == R::Following ? SourceState::Following
-                    : state == R::Waiting                        ? SourceState::Waiting
-                    : state == R::Finished                       ? SourceState::Idle
-                    : state == R::Failed                         ? SourceState::Failed
+                const SourceState mapped = state == R::Following        ? SourceState::Following
+                    : state == R::Waiting                               ? SourceState::Waiting
+                    : state == R::Finished                              ? SourceState::Idle
+                    : state == R::Failed                                ? SourceState::Failed
                     : state == R::Reconnecting && s->follow && !loading ? SourceState::Waiting
                                                                         : SourceState::Loading;
                 s->followerMessage = message;
@@ -428,15 +420,14 @@ struct Workspace::Private
                     emit q->loadFinished(sourceId);
             });
         QObject::connect(remote, &RemoteSource::incompleteLineFound, q,
-                         [this, sourceId](const QString& path, qint64 line, qint64 offset,
-                                          const QByteArray& bytes) {
-                             noteIncompleteLine(sourceId, { path, line, offset, bytes.size() },
-                                                false);
-                         });
+            [this, sourceId](
+                const QString& path, qint64 line, qint64 offset, const QByteArray& bytes) {
+                noteIncompleteLine(sourceId, { path, line, offset, bytes.size() }, false);
+            });
         QObject::connect(remote, &RemoteSource::fileStateChanged, q,
-                         [this, sourceId](const QString& path, const QString& message) {
-                             setFileProblem(sourceId, path, message);
-                         });
+            [this, sourceId](const QString& path, const QString& message) {
+                setFileProblem(sourceId, path, message);
+            });
         source.thread->start();
         QMetaObject::invokeMethod(remote, [remote, resumeAt] { remote->start(resumeAt); });
     }
@@ -489,8 +480,7 @@ struct Workspace::Private
             Qt::QueuedConnection);
         QObject::connect(
             source.stdinReader, &StdinReader::incompleteLineFound, context,
-            [this, workspace, sourceId, path](qint64 line, qint64 offset,
-                                              const QByteArray& bytes) {
+            [this, workspace, sourceId, path](qint64 line, qint64 offset, const QByteArray& bytes) {
                 if (workspace)
                     QMetaObject::invokeMethod(
                         workspace.data(),
@@ -516,14 +506,14 @@ struct Workspace::Private
                 continue;
             if (source.follower && source.follower->thread() == thread) {
                 QObject* follower = source.follower;
-                QMetaObject::invokeMethod(follower, [follower] { delete follower; },
-                                          Qt::BlockingQueuedConnection);
+                QMetaObject::invokeMethod(
+                    follower, [follower] { delete follower; }, Qt::BlockingQueuedConnection);
                 source.follower = nullptr;
             }
             if (source.parseContext && source.parseContext->thread() == thread) {
                 QObject* context = source.parseContext;
-                QMetaObject::invokeMethod(context, [context] { delete context; },
-                                          Qt::BlockingQueuedConnection);
+                QMetaObject::invokeMethod(
+                    context, [context] { delete context; }, Qt::BlockingQueuedConnection);
                 source.parseContext = nullptr;
             }
             thread->quit();
@@ -547,9 +537,8 @@ struct Workspace::Private
                 // As FolderFollower lists them: a FIFO or device named *.jsonl is named as
                 // unreadable rather than skipped in silence.
                 const QDir dir(path);
-                for (const QString& name :
-                     dir.entryList({ QStringLiteral("*.jsonl") },
-                                   QDir::Files | QDir::Hidden | QDir::System, QDir::Name))
+                for (const QString& name : dir.entryList({ QStringLiteral("*.jsonl") },
+                         QDir::Files | QDir::Hidden | QDir::System, QDir::Name))
                     files << dir.absoluteFilePath(name);
             } else {
                 files << path;
@@ -613,8 +602,8 @@ struct Workspace::Private
         });
     }
 
-    void finishLoad(int sourceId, std::vector<LoadedFile>& loaded, const QString& error,
-                    bool cancelled)
+    void finishLoad(
+        int sourceId, std::vector<LoadedFile>& loaded, const QString& error, bool cancelled)
     {
         Source* source = find(sourceId);
         if (!source)
@@ -636,21 +625,21 @@ struct Workspace::Private
         source->info.bytesDone = source->info.bytesTotal;
         if (!error.isEmpty()) {
             setState(sourceId, SourceState::Failed,
-                     QStringLiteral("cannot read %1: %2").arg(source->info.path, error));
+                QStringLiteral("cannot read %1: %2").arg(source->info.path, error));
         } else if (cancelled) {
             setState(sourceId, SourceState::Idle, QStringLiteral("load cancelled"));
         } else if (!source->follow) {
             // A folder named like a file (run.jsonl/) must not pass for an empty run.
             setState(sourceId, SourceState::Idle,
-                     source->kind == SourceKind::Folder && loaded.empty()
-                         ? QStringLiteral("a folder without *.jsonl files")
-                         : QString());
+                source->kind == SourceKind::Folder && loaded.empty()
+                    ? QStringLiteral("a folder without *.jsonl files")
+                    : QString());
             for (const LoadedFile& file : loaded)
                 if (file.size > file.end.offset)
                     noteIncompleteLine(sourceId,
-                                       { file.path, file.end.lineNumber, file.end.offset,
-                                         file.size - file.end.offset },
-                                       true);
+                        { file.path, file.end.lineNumber, file.end.offset,
+                            file.size - file.end.offset },
+                        true);
         } else if (source->kind == SourceKind::Folder) {
             setState(sourceId, SourceState::Following);
             startFolderFollower(sourceId, source->info.path, resumeAt);
@@ -729,8 +718,8 @@ int Workspace::open(const QString& path, bool follow)
             source.info.path = url.toString();
             d->startRemote(sourceId, url, {});
         } else {
-            QMetaObject::invokeMethod(this, [this, sourceId] { emit loadFinished(sourceId); },
-                                      Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, sourceId] { emit loadFinished(sourceId); }, Qt::QueuedConnection);
         }
         return sourceId;
     }
@@ -742,13 +731,14 @@ int Workspace::open(const QString& path, bool follow)
         // as a stream like standard input. O_NONBLOCK: a FIFO without a writer must not block.
         source.kind = SourceKind::Stream;
         source.info.isStream = true;
-        const int fd = ::open(QFile::encodeName(path).constData(),
-                              O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        const int fd =
+            ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0) {
             source.info.state = SourceState::Failed;
-            source.info.message = QStringLiteral("cannot read %1: %2").arg(path, qt_error_string(errno));
-            QMetaObject::invokeMethod(this, [this, sourceId] { emit loadFinished(sourceId); },
-                                      Qt::QueuedConnection);
+            source.info.message =
+                QStringLiteral("cannot read %1: %2").arg(path, qt_error_string(errno));
+            QMetaObject::invokeMethod(
+                this, [this, sourceId] { emit loadFinished(sourceId); }, Qt::QueuedConnection);
             return sourceId;
         }
         source.info.state = SourceState::Following;
@@ -762,8 +752,8 @@ int Workspace::open(const QString& path, bool follow)
         if (follow)
             d->startFileFollower(sourceId, source.info.path, {});
         // Announced after the caller got the id, like every other state change.
-        QMetaObject::invokeMethod(this, [this, sourceId] { emit loadFinished(sourceId); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, sourceId] { emit loadFinished(sourceId); }, Qt::QueuedConnection);
         return sourceId;
     }
     source.kind = info.isDir() ? SourceKind::Folder : SourceKind::File;
@@ -818,7 +808,8 @@ void Workspace::setFollowing(int sourceId, bool follow)
     }
     if (source->kind == SourceKind::Stream)
         return;
-    if (source->kind == SourceKind::Remote && !RemoteUrl::parse(source->info.path, nullptr).isValid())
+    if (source->kind == SourceKind::Remote
+        && !RemoteUrl::parse(source->info.path, nullptr).isValid())
         return;
     // Resume where the builders stopped: their files are re-followed from the last line read.
     QHash<QString, LinePosition> resumeAt;
@@ -888,7 +879,8 @@ QByteArray Workspace::recordText(int runId, std::uint32_t record) const
         || record >= r->records.size())
         return {};
     QFile file(r->sourcePath);
-    if (!file.open(QIODevice::ReadOnly) || !file.seek(static_cast<qint64>(r->records.offset(record))))
+    if (!file.open(QIODevice::ReadOnly)
+        || !file.seek(static_cast<qint64>(r->records.offset(record))))
         return {};
     constexpr qint64 MaxShown = 1024 * 1024;
     QByteArray line = file.readLine(MaxShown);

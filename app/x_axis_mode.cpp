@@ -11,8 +11,7 @@ namespace {
 constexpr std::array<XAxisModeText, 6> Texts { {
     { XAxisMode::Step, "step", QT_TRANSLATE_NOOP("XAxisMode", "Step"), "step", "step" },
     { XAxisMode::GlobalStep, "global", QT_TRANSLATE_NOOP("XAxisMode", "Global step"),
-        "global step (restarts of the step counter joined)",
-        "global_step" },
+        "global step (restarts of the step counter joined)", "global_step" },
     { XAxisMode::Epoch, "epoch", QT_TRANSLATE_NOOP("XAxisMode", "Epoch"), "epoch", "epoch" },
     { XAxisMode::Wall, "wall", QT_TRANSLATE_NOOP("XAxisMode", "Wall clock"), "wall clock",
         "wall_time" },

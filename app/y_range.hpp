@@ -66,8 +66,8 @@ public:
     // O(log n) per segment.
     template <class XOf>
     static std::vector<IndexRange> pointsInside(
-        const std::vector<std::pair<std::size_t, std::size_t>>& segments, const XOf& xOf,
-        double x0, double x1);
+        const std::vector<std::pair<std::size_t, std::size_t>>& segments, const XOf& xOf, double x0,
+        double x1);
 
     // The automatic range [lo, hi] for the parts, padded.
     static std::pair<double, double> automatic(

@@ -10,8 +10,8 @@
 
 namespace viewer {
 
-AlertPresenter::AlertPresenter(Workspace* workspace, EventsModel* events,
-                               RunsTableViewModel* runsTable, QObject* parent)
+AlertPresenter::AlertPresenter(
+    Workspace* workspace, EventsModel* events, RunsTableViewModel* runsTable, QObject* parent)
     : QObject(parent)
     , m_monitor(new AlertMonitor(workspace, this))
     , m_notifier(new DesktopNotifier(this))
@@ -31,7 +31,7 @@ AlertPresenter::AlertPresenter(Workspace* workspace, EventsModel* events,
         emit alertShown(alert);
     });
     connect(m_monitor, &AlertMonitor::alertCleared, this,
-            [this](const Alert& alert) { m_runsTable->runAlertsChanged(alert.runId); });
+        [this](const Alert& alert) { m_runsTable->runAlertsChanged(alert.runId); });
 }
 
 void AlertPresenter::setRules(const QList<AlertRule>& rules)
@@ -44,8 +44,8 @@ const QList<AlertRule>& AlertPresenter::rules() const
     return m_monitor->rules();
 }
 
-std::optional<QList<AlertRule>> AlertPresenter::askRules(QWidget* parent,
-                                                         const QList<AlertRule>& current)
+std::optional<QList<AlertRule>> AlertPresenter::askRules(
+    QWidget* parent, const QList<AlertRule>& current)
 {
     bool ok = false;
     const QString text = QInputDialog::getText(parent, tr("Alert Rules"),

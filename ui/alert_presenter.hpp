@@ -26,16 +26,23 @@ class AlertPresenter : public QObject
     Q_OBJECT
 public:
     AlertPresenter(Workspace* workspace, EventsModel* events, RunsTableViewModel* runsTable,
-                   QObject* parent = nullptr);
+        QObject* parent = nullptr);
 
     void setRules(const QList<AlertRule>& rules);
     const QList<AlertRule>& rules() const;
-    AlertMonitor* monitor() const { return m_monitor; }
-    DesktopNotifier* notifier() const { return m_notifier; }
+    AlertMonitor* monitor() const
+    {
+        return m_monitor;
+    }
+    DesktopNotifier* notifier() const
+    {
+        return m_notifier;
+    }
 
     // Asks for the rules as text (comma separated); a bad rule is named and nothing changes.
     // Returns the new rules, or nullopt when cancelled or invalid.
-    static std::optional<QList<AlertRule>> askRules(QWidget* parent, const QList<AlertRule>& current);
+    static std::optional<QList<AlertRule>> askRules(
+        QWidget* parent, const QList<AlertRule>& current);
 
 signals:
     void alertShown(const viewer::Alert& alert);

@@ -46,8 +46,9 @@ struct Run;
 //    epoch_begin, error payloads and derived series (alphabetical within each).
 //  - exportCsv writes "run,metric,<x mode>,value,smoothed" at full resolution.
 //  - Mouse: drag = zoom box (x and y), Shift+drag or middle drag = pan, wheel over a plot = zoom
-//    x, Shift+wheel = zoom y, wheel elsewhere = scroll (setWheelZooms(false): Ctrl+wheel zooms), double-click = reset, right
-//    click = per-chart options; a NaN badge click centres every chart on the first NaN.
+//    x, Shift+wheel = zoom y, wheel elsewhere = scroll (setWheelZooms(false): Ctrl+wheel zooms),
+//    double-click = reset, right click = per-chart options; a NaN badge click centres every chart
+//    on the first NaN.
 class ChartGrid : public QWidget
 {
     Q_OBJECT

@@ -74,8 +74,8 @@ void ChartOverlay::layoutBox()
     const qreal maxText = std::clamp<qreal>(
         m_plotArea.width() * MaxBoxShare - 2 * Padding - Swatch - 4, 80.0, MaxBoxTextWidth);
     const int fit = std::max(2,
-        static_cast<int>((std::max(m_plotArea.height(), m_chartArea.height() * 0.5) * MaxBoxShare
-                             - 2 * Padding)
+        static_cast<int>(
+            (std::max(m_plotArea.height(), m_chartArea.height() * 0.5) * MaxBoxShare - 2 * Padding)
             / fm.height()));
     if (static_cast<int>(m_lines.size()) > fit) {
         const auto cut = static_cast<std::size_t>(fit - 1);

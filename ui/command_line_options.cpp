@@ -50,7 +50,8 @@ bool CommandLineOptions::isMetricPath(const QString& text)
         if (part.isEmpty())
             return false;
     }
-    return std::none_of(text.begin(), text.end(), [](QChar c) { return c.category() == QChar::Other_Control; });
+    return std::none_of(
+        text.begin(), text.end(), [](QChar c) { return c.category() == QChar::Other_Control; });
 }
 
 QString CommandLineOptions::xModeName(XAxisMode mode)
@@ -114,7 +115,8 @@ bool CommandLineOptions::parseSize(const QString& text, QSize* size, QString* er
 
 bool CommandLineOptions::isFieldName(const QString& text)
 {
-    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9_.\\-/:]{0,255}$"));
+    static const QRegularExpression pattern(
+        QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9_.\\-/:]{0,255}$"));
     return pattern.match(text).hasMatch();
 }
 
@@ -341,8 +343,8 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
 
     options.summary = parser.isSet(OptSummary);
     if (options.summary || !options.exportRunsPath.isEmpty()) {
-        const QString what = options.summary ? QStringLiteral("--summary")
-                                              : QStringLiteral("--export-runs");
+        const QString what =
+            options.summary ? QStringLiteral("--summary") : QStringLiteral("--export-runs");
         if (options.paths.isEmpty())
             return failed(QStringLiteral("%1 needs at least one FILE, FOLDER or -").arg(what));
         if (options.isBatch())

@@ -86,11 +86,10 @@ CompareBar::CompareBar(Workspace* workspace, RunsTableModel* table, ChartGrid* g
     m_timer->setInterval(RefreshMs);
     connect(m_timer, &QTimer::timeout, this, &CompareBar::refreshNow);
 
-    connect(m_group, &QComboBox::currentIndexChanged, this,
-        [this] {
-            m_comparison->setGroupBy(m_group->currentData().toString());
-            emit groupByPicked(m_comparison->groupBy());
-        });
+    connect(m_group, &QComboBox::currentIndexChanged, this, [this] {
+        m_comparison->setGroupBy(m_group->currentData().toString());
+        emit groupByPicked(m_comparison->groupBy());
+    });
     connect(m_color, &QComboBox::currentIndexChanged, this,
         [this] { m_comparison->setColorBy(m_color->currentData().toString()); });
     connect(m_comparison, &RunComparison::changed, this, &CompareBar::scheduleRefresh);

@@ -82,9 +82,8 @@ void DesktopNotifier::notify(const QString& rawTitle, const QString& rawBody)
         QDBusMessage call = QDBusMessage::createMethodCall(NotificationsService,
             QStringLiteral("/org/freedesktop/Notifications"), NotificationsService,
             QStringLiteral("Notify"));
-        call << QStringLiteral("Telemetry Viewer") << uint(0)
-             << QStringLiteral("telemetry-viewer") << title << body << QStringList()
-             << QVariantMap() << ShowMsecs;
+        call << QStringLiteral("Telemetry Viewer") << uint(0) << QStringLiteral("telemetry-viewer")
+             << title << body << QStringList() << QVariantMap() << ShowMsecs;
         QDBusConnection::sessionBus().send(call); // no reply awaited: never blocks the GUI
 #endif
         return;

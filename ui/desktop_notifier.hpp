@@ -27,7 +27,10 @@ public:
 
     explicit DesktopNotifier(QObject* parent = nullptr);
 
-    Channel channel() const { return m_channel; }
+    Channel channel() const
+    {
+        return m_channel;
+    }
     // title and body are plain text from the files; they are made safe here (notificationText).
     void notify(const QString& title, const QString& body);
 

@@ -168,8 +168,9 @@ double EventsModel::xOfRow(int row) const
 {
     if (const Alert* alert = alertOfRow(row)) {
         const Run* run = m_lookup(alert->runId);
-        return run && alert->record < run->records.size() ? run->records.x(m_xMode, alert->record)
-                                                          : std::numeric_limits<double>::quiet_NaN();
+        return run && alert->record < run->records.size()
+            ? run->records.x(m_xMode, alert->record)
+            : std::numeric_limits<double>::quiet_NaN();
     }
     const RunEvent* event = eventOfRow(row);
     if (!event)

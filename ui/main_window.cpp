@@ -2,8 +2,8 @@
 
 #include "alert_presenter.hpp"
 #include "chart_grid.hpp"
-#include "compare_bar.hpp"
 #include "command_line_options.hpp"
+#include "compare_bar.hpp"
 #include "events_model.hpp"
 #include "events_table.hpp"
 #include "malformed_lines_dialog.hpp"
@@ -623,9 +623,8 @@ void MainWindow::openPaths(const QStringList& paths)
 int MainWindow::openPath(const QString& path)
 {
     const bool remote = path.startsWith(QLatin1String("ssh://")); // taken as given (RemoteUrl)
-    const QString absolute = path == QLatin1String("-") || remote
-        ? path
-        : QFileInfo(path).absoluteFilePath();
+    const QString absolute =
+        path == QLatin1String("-") || remote ? path : QFileInfo(path).absoluteFilePath();
     for (int id : m_workspace->sourceIds()) {
         const QString open = m_workspace->source(id).path;
         if (open == absolute || open == path) {

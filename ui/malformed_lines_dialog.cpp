@@ -43,7 +43,8 @@ MalformedLinesDialog::MalformedLinesDialog(const Run& run, QWidget* parent)
         text += tr("\nOnly the first %1 are listed. By reason:")
                     .arg(QLocale().toString(qulonglong(run.malformed.size())));
         for (const MalformedCount& c : run.malformedByReason)
-            text += tr("\n  %1: %2").arg(plainLabel(c.reason, 200), QLocale().toString(qulonglong(c.count)));
+            text += tr("\n  %1: %2")
+                        .arg(plainLabel(c.reason, 200), QLocale().toString(qulonglong(c.count)));
     }
     m_summary->setText(text);
 

@@ -279,8 +279,8 @@ void MetricChart::updateLegend()
             m_legendSeries[i]->setPen(QPen(color, 2.0));
     }
     // One run needs no legend (the runs panel shows its color); two or more, or a group, do.
-    chart()->legend()->setVisible(m_legendShown
-        && (curves.size() > 1 || (curves.size() == 1 && curves.front()->isGroup())));
+    chart()->legend()->setVisible(
+        m_legendShown && (curves.size() > 1 || (curves.size() == 1 && curves.front()->isGroup())));
 }
 
 void MetricChart::refresh()
@@ -534,7 +534,8 @@ void MetricChart::hoverAt(const QPointF& pos)
     const HoverValues::Window window =
         HoverValues::window(values, m_mapping.yAt(pos.y()), MaxHoverRows);
     if (window.moreAbove > 0)
-        lines.push_back({ QColor(), QStringLiteral("+%1 more above").arg(window.moreAbove), false });
+        lines.push_back(
+            { QColor(), QStringLiteral("+%1 more above").arg(window.moreAbove), false });
     for (const CurveValue& v : window.rows) {
         QString text = plainLabel(v.name, MaxNameChars) + QStringLiteral(": ");
         if (v.group) {
@@ -560,7 +561,8 @@ void MetricChart::hoverAt(const QPointF& pos)
         lines.push_back({ m_colors.value(v.runId), text, !std::isfinite(v.value) });
     }
     if (window.moreBelow > 0)
-        lines.push_back({ QColor(), QStringLiteral("+%1 more below").arg(window.moreBelow), false });
+        lines.push_back(
+            { QColor(), QStringLiteral("+%1 more below").arg(window.moreBelow), false });
     // Non-finite points under the cursor, which have no line to hover.
     const PixelColumns cols = columns();
     const qreal dpr = devicePixelRatioF();
@@ -596,8 +598,7 @@ void MetricChart::hoverAt(const QPointF& pos)
             break;
         }
         const RunEvent& ev = r->run->events[hit.event];
-        const QString where =
-            formatX(options.xMode, r->run->records.x(options.xMode, ev.record));
+        const QString where = formatX(options.xMode, r->run->records.x(options.xMode, ev.record));
         if (ev.kind == RunEvent::Kind::Error) {
             QString text = QStringLiteral("Error at %1: ").arg(where) + plainLabel(ev.type, 80);
             if (!ev.message.isEmpty())

@@ -54,11 +54,12 @@ struct HoverValue
 
 // A chart of one metric key (e.g. "step_end/loss") over every visible run, each in its color.
 // GUI thread. What is drawn (curves, smoothing, groups, x and y ranges, hover values, CSV rows)
-// comes from its CurveModel; this class turns it into pixels and forwards input. Lines come from the engine's decimator for the plot's current pixel width and x
-// range (per column first/min/max/last, so every spike stays and a 10 M point series repaints in
-// milliseconds); Qt Charts draws only the axes, title and legend. NaN and +/-Inf are markers,
-// never silent gaps; error events, epochs and restarts are marked. Untrusted names (metric keys,
-// run names, messages) are only ever shown escaped or as plain text.
+// comes from its CurveModel; this class turns it into pixels and forwards input. Lines come from
+// the engine's decimator for the plot's current pixel width and x range (per column
+// first/min/max/last, so every spike stays and a 10 M point series repaints in milliseconds); Qt
+// Charts draws only the axes, title and legend. NaN and +/-Inf are markers, never silent gaps;
+// error events, epochs and restarts are marked. Untrusted names (metric keys, run names, messages)
+// are only ever shown escaped or as plain text.
 //
 // Data changes are not drawn at once: dataChanged() marks the chart dirty and the owner (the
 // ChartGrid's coalescing timer) calls refresh() at most ~30 times a second, only for charts that

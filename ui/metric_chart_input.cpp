@@ -1,6 +1,5 @@
-#include "metric_chart.hpp"
-
 #include "chart_overlay.hpp"
+#include "metric_chart.hpp"
 #include "plain_label.hpp"
 #include "run.hpp"
 
@@ -203,8 +202,7 @@ void MetricChart::wheelEvent(QWheelEvent* event)
         const double yb = PlotMapping::axisValue(m_mapping.y1, m_mapping.logY);
         const double c = PlotMapping::axisValue(m_mapping.yAt(pos.y()), m_mapping.logY);
         auto back = [&](double v) { return m_mapping.logY ? std::pow(10.0, v) : v; };
-        m_model.setFixedY(
-            std::make_pair(back(c - (c - ya) * factor), back(c + (yb - c) * factor)));
+        m_model.setFixedY(std::make_pair(back(c - (c - ya) * factor), back(c + (yb - c) * factor)));
         m_dirty = true;
         if (!m_interaction->isActive())
             m_interaction->start();
@@ -328,6 +326,5 @@ void MetricChart::contextMenuEvent(QContextMenuEvent* event)
     }
     menu.exec(event->globalPos());
 }
-
 
 } // namespace viewer

@@ -22,11 +22,10 @@ RunComparison::RunComparison(
         connect(m_workspace, &Workspace::runAdded, this, [this](int runId) { regroup({ runId }); });
         // run_begin (and so the key) comes with the run's first records.
         connect(m_workspace, &Workspace::runsAppended, this, &RunComparison::regroup);
-        connect(m_workspace, &Workspace::runRemoved, this,
-            [this](int runId) {
-                m_groupNameOf.remove(runId);
-                m_groupOf.remove(runId);
-            });
+        connect(m_workspace, &Workspace::runRemoved, this, [this](int runId) {
+            m_groupNameOf.remove(runId);
+            m_groupOf.remove(runId);
+        });
     }
     pushColors();
 }
@@ -128,9 +127,7 @@ QList<RunComparison::GroupInfo> RunComparison::groups() const
         bool shared = first != 0;
         for (int id : g.members)
             shared = shared && m_table->colorOf(id) == first;
-        g.color = QColor::fromRgb(shared
-                ? first
-                : m_groupColors.categorical(g.label));
+        g.color = QColor::fromRgb(shared ? first : m_groupColors.categorical(g.label));
     }
     return out;
 }

@@ -5,7 +5,6 @@
 
 #include <QColor>
 #include <QHash>
-
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
@@ -25,8 +24,8 @@ class RunComparison : public QObject
 {
     Q_OBJECT
 public:
-    RunComparison(Workspace* workspace, RunsTableModel* table, ChartGrid* grid,
-        QObject* parent = nullptr);
+    RunComparison(
+        Workspace* workspace, RunsTableModel* table, ChartGrid* grid, QObject* parent = nullptr);
 
     // "" = the default: grouped by the run's source (folder), coloured by run.
     void setGroupBy(const QString& field);

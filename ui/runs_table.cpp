@@ -86,8 +86,8 @@ RunsTable::RunsTable(RunsTableModel* model, RunsTableViewModel::Hooks hooks, QWi
     });
     connect(m_view->horizontalHeader(), &QHeaderView::customContextMenuRequested, this,
         &RunsTable::showHeaderMenu);
-    connect(m_model, &RunsTableModel::colorsChanged, m_viewModel,
-        &RunsTableViewModel::colorsChanged);
+    connect(
+        m_model, &RunsTableModel::colorsChanged, m_viewModel, &RunsTableViewModel::colorsChanged);
     connect(m_viewModel, &QAbstractItemModel::columnsInserted, this,
         [this](const QModelIndex&, int first, int last) { updateHiddenColumns(first, last); });
     connect(m_viewModel, &QAbstractItemModel::headerDataChanged, this,

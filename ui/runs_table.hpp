@@ -30,9 +30,18 @@ public:
 
     RunsTable(RunsTableModel* model, RunsTableViewModel::Hooks hooks, QWidget* parent = nullptr);
 
-    QTableView* view() const { return m_view; }
-    QLineEdit* filterEdit() const { return m_filter; }
-    RunsTableViewModel* viewModel() const { return m_viewModel; }
+    QTableView* view() const
+    {
+        return m_view;
+    }
+    QLineEdit* filterEdit() const
+    {
+        return m_filter;
+    }
+    RunsTableViewModel* viewModel() const
+    {
+        return m_viewModel;
+    }
     // The runs of the selected rows.
     QList<int> selectedRuns() const;
     // The filter's error as shown ("" when none).

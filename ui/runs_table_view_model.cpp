@@ -70,8 +70,8 @@ QVariant RunsTableViewModel::data(const QModelIndex& index, int role) const
         if (!alerts.isEmpty() && role == Qt::ForegroundRole)
             return QColor(0xd0, 0x70, 0x00);
         if (!alerts.isEmpty())
-            return plainLabel(tr("%1 (alert: %2)")
-                                  .arg(QIdentityProxyModel::data(index, role).toString(), alerts),
+            return plainLabel(
+                tr("%1 (alert: %2)").arg(QIdentityProxyModel::data(index, role).toString(), alerts),
                 MaxCellChars);
     }
     if (role == Qt::DisplayRole)

@@ -163,7 +163,8 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
             painter->setBrush(Qt::NoBrush);
             const qreal w = 0.7 * s;
             for (qreal x : curve.abovePx) {
-                const QPointF wedge[3] = { { x - w, top + 1.2 * w }, { x, top + 1 }, { x + w, top + 1.2 * w } };
+                const QPointF wedge[3] = { { x - w, top + 1.2 * w }, { x, top + 1 },
+                    { x + w, top + 1.2 * w } };
                 painter->drawPolyline(wedge, 3);
             }
             for (qreal x : curve.belowPx) {

@@ -32,11 +32,11 @@ struct LayerCurve
 };
 
 // Paints the curves of one MetricChart inside its plot area: bands, faint raw lines, lines, then
-// the non-finite markers (NaN: an x in the run's color, one row per run at the bottom edge; +Inf: a triangle pointing up at the top
-// edge; -Inf: a triangle pointing down at the bottom edge), so a NaN is never just a silent gap.
-// GUI thread. Holds only pixel geometry: the chart re-decimates and calls setCurves() whenever the
-// range, size or data change, so a repaint (hover, expose) costs only the drawing of a few
-// thousand points whatever the series length.
+// the non-finite markers (NaN: an x in the run's color, one row per run at the bottom edge; +Inf: a
+// triangle pointing up at the top edge; -Inf: a triangle pointing down at the bottom edge), so a
+// NaN is never just a silent gap. GUI thread. Holds only pixel geometry: the chart re-decimates and
+// calls setCurves() whenever the range, size or data change, so a repaint (hover, expose) costs
+// only the drawing of a few thousand points whatever the series length.
 class SeriesLayer : public QGraphicsItem
 {
 public:

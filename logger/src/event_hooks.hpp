@@ -24,28 +24,28 @@ inline std::string error_type_name(const std::exception& error) noexcept
 
 // Defines Class::on_step_begin ... Class::record, each submitting to impl_ (Class::Impl::submit).
 #define TELEMETRY_DEFINE_EVENT_HOOKS(Class)                                                        \
-    void Class::on_step_begin(std::int64_t step, Context context)                                 \
+    void Class::on_step_begin(std::int64_t step, Context context)                                  \
     {                                                                                              \
-        impl_->submit({ detail::Event::step_begin, "step_begin", step, {}, {}, &context });       \
+        impl_->submit({ detail::Event::step_begin, "step_begin", step, {}, {}, &context });        \
     }                                                                                              \
-    void Class::on_step_end(std::int64_t step, Context context)                                   \
+    void Class::on_step_end(std::int64_t step, Context context)                                    \
     {                                                                                              \
-        impl_->submit({ detail::Event::step_end, "step_end", step, {}, {}, &context });           \
+        impl_->submit({ detail::Event::step_end, "step_end", step, {}, {}, &context });            \
     }                                                                                              \
-    void Class::on_epoch_begin(std::int64_t epoch, Context context)                               \
+    void Class::on_epoch_begin(std::int64_t epoch, Context context)                                \
     {                                                                                              \
-        impl_->submit({ detail::Event::epoch_begin, "epoch_begin", epoch, {}, {}, &context });    \
+        impl_->submit({ detail::Event::epoch_begin, "epoch_begin", epoch, {}, {}, &context });     \
     }                                                                                              \
-    void Class::on_epoch_end(std::int64_t epoch, Context context)                                 \
+    void Class::on_epoch_end(std::int64_t epoch, Context context)                                  \
     {                                                                                              \
-        impl_->submit({ detail::Event::epoch_end, "epoch_end", epoch, {}, {}, &context });        \
+        impl_->submit({ detail::Event::epoch_end, "epoch_end", epoch, {}, {}, &context });         \
     }                                                                                              \
-    void Class::on_error(const std::exception& error, Context context)                            \
+    void Class::on_error(const std::exception& error, Context context)                             \
     {                                                                                              \
         const std::string type = detail::error_type_name(error);                                   \
         impl_->submit({ detail::Event::error, "error", 0, type, error.what(), &context });         \
     }                                                                                              \
-    void Class::record(std::string_view tag, Context payload)                                     \
+    void Class::record(std::string_view tag, Context payload)                                      \
     {                                                                                              \
         impl_->submit({ detail::Event::custom, tag, 0, {}, {}, &payload });                        \
     }

@@ -1,6 +1,6 @@
-#include "event_hooks.hpp"
 #include "byte_buffer.hpp"
 #include "error_reporter.hpp"
+#include "event_hooks.hpp"
 #include "json_encoder.hpp"
 #include "record_capture.hpp"
 #include "record_format.hpp"

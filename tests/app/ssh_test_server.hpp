@@ -41,22 +41,23 @@ public:
                               "-o IdentitiesOnly=yes -o GlobalKnownHostsFile=/dev/null -F none")
             .arg(port)
             .arg(key.isEmpty() ? path(QStringLiteral("user_key")) : key,
-                 path(QStringLiteral("known_hosts")));
+                path(QStringLiteral("known_hosts")));
     }
 
     bool start(QString* why)
     {
         const QString sshd = QStringLiteral("/usr/sbin/sshd");
         if (!QFile::exists(sshd))
-            return fail(why, QStringLiteral("%1 is not installed (apt-get install openssh-server)").arg(sshd));
+            return fail(why,
+                QStringLiteral("%1 is not installed (apt-get install openssh-server)").arg(sshd));
         if (!dir.isValid())
             return fail(why, QStringLiteral("no temporary folder"));
         QDir().mkpath(QStringLiteral("/run/sshd")); // privilege separation folder (Debian)
         for (const char* key : { "host_key", "user_key", "other_key" })
             if (!run(QStringLiteral("ssh-keygen"),
-                     { QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
-                       QStringLiteral("-N"), QString(), QStringLiteral("-f"),
-                       path(QString::fromLatin1(key)) }))
+                    { QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
+                        QStringLiteral("-N"), QString(), QStringLiteral("-f"),
+                        path(QString::fromLatin1(key)) }))
                 return fail(why, QStringLiteral("ssh-keygen failed"));
         QFile::copy(path(QStringLiteral("user_key.pub")), path(QStringLiteral("authorized_keys")));
         port = freePort();
@@ -75,7 +76,7 @@ public:
                                     "KbdInteractiveAuthentication no\nLogLevel ERROR\n")
                          .arg(port)
                          .arg(path(QStringLiteral("host_key")), path(QStringLiteral("sshd.pid")),
-                              path(QStringLiteral("authorized_keys")))
+                             path(QStringLiteral("authorized_keys")))
                          .toUtf8());
         config.close();
         return restart(why);
@@ -86,7 +87,7 @@ public:
     {
         m_sshd.setProgram(QStringLiteral("/usr/sbin/sshd"));
         m_sshd.setArguments({ QStringLiteral("-D"), QStringLiteral("-e"), QStringLiteral("-f"),
-                              path(QStringLiteral("sshd_config")) });
+            path(QStringLiteral("sshd_config")) });
         m_sshd.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_sshd.start();
         if (!m_sshd.waitForStarted(5000))
@@ -94,8 +95,9 @@ public:
         // Ready when a command runs through it.
         for (int i = 0; i < 100; ++i) {
             if (m_sshd.state() != QProcess::Running)
-                return fail(why, QStringLiteral("sshd exited (status %1); see its stderr above")
-                                     .arg(m_sshd.exitCode()));
+                return fail(why,
+                    QStringLiteral("sshd exited (status %1); see its stderr above")
+                        .arg(m_sshd.exitCode()));
             QStringList args = QProcess::splitCommand(sshCommand());
             const QString program = args.takeFirst();
             if (run(program, args << QStringLiteral("127.0.0.1") << QStringLiteral("true")))

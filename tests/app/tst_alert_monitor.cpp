@@ -90,7 +90,10 @@ struct Watched
             Guard);
     }
 
-    bool append(const QByteArray& bytes) { return write(path, bytes, QIODevice::Append); }
+    bool append(const QByteArray& bytes)
+    {
+        return write(path, bytes, QIODevice::Append);
+    }
 
     // The alerts raised by the end of the first batch that held `records` records.
     int raisedByBatchWith(std::size_t records) const
@@ -121,24 +124,30 @@ private slots:
 
         const QByteArray start = stepLine(1, "2.0") + stepLine(2, "1.5");
         QTest::newRow("nan") << "nan" << start << stepLine(3, "NaN") << stepLine(4, "Infinity")
-                             << stepLine(5, "1.0") << "nan" << "step_end/loss"
+                             << stepLine(5, "1.0") << "nan"
+                             << "step_end/loss"
                              << "step_end/loss is NaN at step 3";
         QTest::newRow("-inf") << "nan" << start << stepLine(3, "-Infinity") << stepLine(4, "NaN")
-                              << stepLine(5, "1.0") << "nan" << "step_end/loss"
+                              << stepLine(5, "1.0") << "nan"
+                              << "step_end/loss"
                               << "step_end/loss is -Inf at step 3";
         QTest::newRow("error") << "error" << start << errorLine("CUDA out of memory")
-                               << errorLine("again") << stepLine(3, "1.0") << "error" << ""
+                               << errorLine("again") << stepLine(3, "1.0") << "error"
+                               << ""
                                << "error record at step 2: RuntimeError: CUDA out of memory";
         QTest::newRow("loss>10") << "loss>10" << start << stepLine(3, "12") << stepLine(4, "15")
-                                 << stepLine(5, "1") << "threshold" << "step_end/loss"
+                                 << stepLine(5, "1") << "threshold"
+                                 << "step_end/loss"
                                  << "step_end/loss = 12, above 10 at step 3";
         QTest::newRow("val_acc<best-0.05")
             << "val_acc < best - 0.05" << start + epochLine(0, "0.9") << epochLine(1, "0.8")
-            << epochLine(2, "0.7") << epochLine(3, "0.95") << "threshold" << "epoch_end/val_acc"
+            << epochLine(2, "0.7") << epochLine(3, "0.95") << "threshold"
+            << "epoch_end/val_acc"
             << "epoch_end/val_acc = 0.8, below the best 0.9 minus 0.05 at step 2";
         QTest::newRow("loss>best+0.5")
             << "loss>best+0.5" << start << stepLine(3, "2.1") << stepLine(4, "2.5")
-            << stepLine(5, "1.2") << "threshold" << "step_end/loss"
+            << stepLine(5, "1.2") << "threshold"
+            << "step_end/loss"
             << "step_end/loss = 2.1, above the best 1.5 plus 0.5 at step 3";
     }
     void firesOnceClearsAndFiresAgain()
@@ -205,7 +214,7 @@ private slots:
         QVERIFY(w.append(stepLine(2, "NaN")));
         QTRY_COMPARE_WITH_TIMEOUT(raised.count(), 1, Guard);
         QCOMPARE(raised.at(0).at(0).value<Alert>().message,
-                 QStringLiteral("step_end/loss is NaN at step 2"));
+            QStringLiteral("step_end/loss is NaN at step 2"));
     }
 
     // No record for 10x the median record interval (at least 60 s), or for stall=SECONDS, by the
@@ -248,7 +257,7 @@ private slots:
         const auto alert = raised.at(0).at(0).value<Alert>();
         QCOMPARE(alert.rule.kindName(), QStringLiteral("stall"));
         QVERIFY2(alert.message.startsWith(QStringLiteral("no record for %1 s").arg(quietEnough)),
-                 qPrintable(alert.message));
+            qPrintable(alert.message));
         QCOMPARE(alert.time, double(w.now) / 1000.0);
         w.now += 1000 * 1000;
         w.monitor.checkStalls();
@@ -267,10 +276,9 @@ private slots:
         QTest::addColumn<QByteArray>("appended");
         QTest::addColumn<int>("runs");
         QTest::newRow("last record epoch_end") << epochLine(0, "0.5") << 1;
-        QTest::newRow("a later run in the file")
-            << stepLine(1, "1.0") // the first run is live...
+        QTest::newRow("a later run in the file") << stepLine(1, "1.0") // the first run is live...
                 + "{\"ts\": 1732800300.0, \"tag\": \"run_begin\", \"run\": \"second\"}\n"
-            << 2; // ...until the second starts
+                                                 << 2; // ...until the second starts
     }
     void finishedRunsDoNotStall()
     {
@@ -305,10 +313,10 @@ private slots:
         alert.time = 1732800006.5;
         alert.message = QStringLiteral("step_end/loss is NaN at step 123");
         QCOMPARE(alert.toJsonLine(),
-                 QByteArray("{\"alert\":\"nan\",\"file\":\"/runs/exp1.jsonl\",\"message\":"
-                            "\"step_end/loss is NaN at step 123\",\"metric\":\"step_end/loss\","
-                            "\"record\":4,\"rule\":\"nan\",\"run\":\"exp<1>\",\"step\":123,"
-                            "\"time\":1732800006.5,\"value\":\"NaN\"}\n"));
+            QByteArray("{\"alert\":\"nan\",\"file\":\"/runs/exp1.jsonl\",\"message\":"
+                       "\"step_end/loss is NaN at step 123\",\"metric\":\"step_end/loss\","
+                       "\"record\":4,\"rule\":\"nan\",\"run\":\"exp<1>\",\"step\":123,"
+                       "\"time\":1732800006.5,\"value\":\"NaN\"}\n"));
     }
 };
 

@@ -23,27 +23,28 @@ private slots:
         QTest::addColumn<QString>("name");
         using K = AlertRule::Kind;
         QTest::newRow("nan") << "nan" << K::NonFinite << "" << 0.0 << false << 0.0 << "nan";
-        QTest::newRow("NaN, spaces") << "  NaN " << K::NonFinite << "" << 0.0 << false << 0.0 << "nan";
+        QTest::newRow("NaN, spaces")
+            << "  NaN " << K::NonFinite << "" << 0.0 << false << 0.0 << "nan";
         QTest::newRow("error") << "error" << K::Error << "" << 0.0 << false << 0.0 << "error";
         QTest::newRow("stall") << "stall" << K::Stall << "" << 0.0 << false << 0.0 << "stall";
-        QTest::newRow("stall=600") << "stall=600" << K::Stall << "" << 0.0 << false << 600.0
-                                   << "stall=600";
-        QTest::newRow("stall = 1.5") << "stall = 1.5" << K::Stall << "" << 0.0 << false << 1.5
-                                     << "stall=1.5";
+        QTest::newRow("stall=600")
+            << "stall=600" << K::Stall << "" << 0.0 << false << 600.0 << "stall=600";
+        QTest::newRow("stall = 1.5")
+            << "stall = 1.5" << K::Stall << "" << 0.0 << false << 1.5 << "stall=1.5";
         QTest::newRow("loss>10") << "loss>10" << K::Above << "loss" << 10.0 << false << 0.0
                                  << "loss>10";
-        QTest::newRow("loss > 10") << "loss > 10" << K::Above << "loss" << 10.0 << false << 0.0
-                                   << "loss>10";
+        QTest::newRow("loss > 10")
+            << "loss > 10" << K::Above << "loss" << 10.0 << false << 0.0 << "loss>10";
         QTest::newRow("acc<0.5") << "metrics/acc<0.5" << K::Below << "metrics/acc" << 0.5 << false
                                  << 0.0 << "metrics/acc<0.5";
-        QTest::newRow("negative, exponent") << "grad<-1e-3" << K::Below << "grad" << -1e-3 << false
-                                            << 0.0 << "grad<-0.001";
+        QTest::newRow("negative, exponent")
+            << "grad<-1e-3" << K::Below << "grad" << -1e-3 << false << 0.0 << "grad<-0.001";
         QTest::newRow("best-0.05") << "val_acc < best - 0.05" << K::Below << "val_acc" << 0.05
                                    << true << 0.0 << "val_acc<best-0.05";
         QTest::newRow("best+0.1") << "val_loss>best+0.1" << K::Above << "val_loss" << 0.1 << true
                                   << 0.0 << "val_loss>best+0.1";
-        QTest::newRow("best alone") << "val_acc<best" << K::Below << "val_acc" << 0.0 << true << 0.0
-                                    << "val_acc<best";
+        QTest::newRow("best alone")
+            << "val_acc<best" << K::Below << "val_acc" << 0.0 << true << 0.0 << "val_acc<best";
         QTest::newRow("metric named stall_count") << "stall_count>5" << K::Above << "stall_count"
                                                   << 5.0 << false << 0.0 << "stall_count>5";
         QTest::newRow("full key") << "step_end/loss>3" << K::Above << "step_end/loss" << 3.0
@@ -71,35 +72,46 @@ private slots:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("error");
-        QTest::newRow("unknown word") << "nans"
+        QTest::newRow("unknown word")
+            << "nans"
             << "alert rule \"nans\": unknown rule; use nan, error, stall, stall=SECONDS, "
                "METRIC>VALUE, METRIC<VALUE, METRIC<best-DELTA or METRIC>best+DELTA";
-        QTest::newRow("empty") << " "
+        QTest::newRow("empty")
+            << " "
             << "alert rule \"\": empty; use nan, error, stall, stall=SECONDS, METRIC>VALUE, "
                "METRIC<VALUE, METRIC<best-DELTA or METRIC>best+DELTA";
-        QTest::newRow("stall=0") << "stall=0"
+        QTest::newRow("stall=0")
+            << "stall=0"
             << "alert rule \"stall=0\": stall=SECONDS needs a number of seconds above 0 and at "
                "most 10000000, e.g. stall=600";
-        QTest::newRow("stall=abc") << "stall=abc"
+        QTest::newRow("stall=abc")
+            << "stall=abc"
             << "alert rule \"stall=abc\": stall=SECONDS needs a number of seconds above 0 and at "
                "most 10000000, e.g. stall=600";
         QTest::newRow("no metric") << ">10"
-            << "alert rule \">10\": name a metric before >, e.g. loss>10";
-        QTest::newRow("not a number") << "loss>ten"
+                                   << "alert rule \">10\": name a metric before >, e.g. loss>10";
+        QTest::newRow("not a number")
+            << "loss>ten"
             << "alert rule \"loss>ten\": \"ten\" is not a finite number or best+DELTA";
-        QTest::newRow("nan threshold") << "loss>nan"
+        QTest::newRow("nan threshold")
+            << "loss>nan"
             << "alert rule \"loss>nan\": \"nan\" is not a finite number or best+DELTA";
-        QTest::newRow(">=") << "loss>=10"
+        QTest::newRow(">=")
+            << "loss>=10"
             << "alert rule \"loss>=10\": one comparison only: METRIC>VALUE or METRIC<VALUE";
-        QTest::newRow("two comparisons") << "0<loss<10"
+        QTest::newRow("two comparisons")
+            << "0<loss<10"
             << "alert rule \"0<loss<10\": one comparison only: METRIC>VALUE or METRIC<VALUE";
-        QTest::newRow("< best+") << "val_acc<best+0.1"
+        QTest::newRow("< best+")
+            << "val_acc<best+0.1"
             << "alert rule \"val_acc<best+0.1\": after < write best-DELTA with DELTA >= 0, e.g. "
                "val_acc<best-0.05";
-        QTest::newRow("> best-") << "loss>best-1"
+        QTest::newRow("> best-")
+            << "loss>best-1"
             << "alert rule \"loss>best-1\": after > write best+DELTA with DELTA >= 0, e.g. "
                "val_loss>best+0.1";
-        QTest::newRow("control character") << QStringLiteral("lo\u0007ss>1")
+        QTest::newRow("control character")
+            << QStringLiteral("lo\u0007ss>1")
             << QStringLiteral("alert rule \"lo\ufffdss>1\": name a metric before >, e.g. loss>10");
     }
     void rejectsBadText()
@@ -113,11 +125,11 @@ private slots:
     void parsesList()
     {
         QString error;
-        const auto rules = AlertRule::parseList(QStringLiteral("nan, error,stall=600,loss>10,nan"),
-                                                &error);
+        const auto rules =
+            AlertRule::parseList(QStringLiteral("nan, error,stall=600,loss>10,nan"), &error);
         QVERIFY2(rules, qPrintable(error));
         QCOMPARE(AlertRule::names(*rules),
-                 QStringList({ "nan", "error", "stall=600", "loss>10" })); // duplicate kept once
+            QStringList({ "nan", "error", "stall=600", "loss>10" })); // duplicate kept once
         QCOMPARE(AlertRule::names(AlertRule::defaults()), QStringList({ "nan", "error", "stall" }));
     }
 
@@ -125,7 +137,8 @@ private slots:
     {
         QString error;
         QVERIFY(!AlertRule::parseList(QStringLiteral("nan,loss>"), &error));
-        QCOMPARE(error, QStringLiteral("alert rule \"loss>\": \"\" is not a finite number or best+DELTA"));
+        QCOMPARE(error,
+            QStringLiteral("alert rule \"loss>\": \"\" is not a finite number or best+DELTA"));
         QVERIFY(!AlertRule::parseList(QStringLiteral(""), &error));
         QVERIFY(error.startsWith(QStringLiteral("no alert rules given")));
     }
@@ -135,12 +148,18 @@ private slots:
         QTest::addColumn<QString>("metric");
         QTest::addColumn<QString>("key");
         QTest::addColumn<bool>("matches");
-        QTest::newRow("path") << "loss" << "step_end/loss" << true;
-        QTest::newRow("other tag") << "loss" << "epoch_end/loss" << true;
-        QTest::newRow("full key") << "step_end/loss" << "step_end/loss" << true;
-        QTest::newRow("prefix of a name") << "loss" << "step_end/val_loss" << false;
-        QTest::newRow("nested") << "metrics/acc" << "step_end/metrics/acc" << true;
-        QTest::newRow("group, not leaf") << "loss" << "step_end/loss/total" << false;
+        QTest::newRow("path") << "loss"
+                              << "step_end/loss" << true;
+        QTest::newRow("other tag") << "loss"
+                                   << "epoch_end/loss" << true;
+        QTest::newRow("full key") << "step_end/loss"
+                                  << "step_end/loss" << true;
+        QTest::newRow("prefix of a name") << "loss"
+                                          << "step_end/val_loss" << false;
+        QTest::newRow("nested") << "metrics/acc"
+                                << "step_end/metrics/acc" << true;
+        QTest::newRow("group, not leaf") << "loss"
+                                         << "step_end/loss/total" << false;
     }
     void matchesSeriesByTrailingPath()
     {

@@ -305,8 +305,8 @@ void TestChunkParser::malformed_data()
                                   << "not JSON: expected a value at column 1";
     QTest::newRow("missing colon")
         << QByteArray(R"({"a" 1})") << "not JSON: expected ':' at column 6";
-    QTest::newRow("bare NaN as a key")
-        << QByteArray(R"({NaN: 1, "a": NaN})") << "not JSON: expected a key in double quotes at column 2";
+    QTest::newRow("bare NaN as a key") << QByteArray(R"({NaN: 1, "a": NaN})")
+                                       << "not JSON: expected a key in double quotes at column 2";
     QTest::newRow("missing comma")
         << QByteArray(R"({"a":1 "b":2})") << "not JSON: expected ',' or '}' at column 8";
     QTest::newRow("array trailing comma")
@@ -339,17 +339,19 @@ void TestChunkParser::malformed_data()
         << QByteArray(R"({"ts":1,"tag":"epoch_end","epoch":"1"})") << R"("epoch" is not a number)";
     // Issue 11 item 11: a step or epoch that is not finite places the record nowhere.
     QTest::newRow("step NaN (issue 11.11)") << QByteArray(R"({"ts":1,"tag":"step_end","step":NaN})")
-                                           << R"("step" is not a finite number)";
+                                            << R"("step" is not a finite number)";
     QTest::newRow("step Infinity (issue 11.11)")
         << QByteArray(R"({"ts":1,"tag":"step_end","step":Infinity,"context":{"loss":1}})")
         << R"("step" is not a finite number)";
     QTest::newRow("step \"NaN\" (issue 11.11)")
-        << QByteArray(R"({"ts":1,"tag":"step_end","step":"NaN"})") << R"("step" is not a finite number)";
+        << QByteArray(R"({"ts":1,"tag":"step_end","step":"NaN"})")
+        << R"("step" is not a finite number)";
     QTest::newRow("step \"-Infinity\" (issue 11.11)")
         << QByteArray(R"({"ts":1,"tag":"step_begin","step":"-Infinity"})")
         << R"("step" is not a finite number)";
-    QTest::newRow("epoch NaN (issue 11.11)") << QByteArray(R"({"ts":1,"tag":"epoch_end","epoch":NaN})")
-                                            << R"("epoch" is not a finite number)";
+    QTest::newRow("epoch NaN (issue 11.11)")
+        << QByteArray(R"({"ts":1,"tag":"epoch_end","epoch":NaN})")
+        << R"("epoch" is not a finite number)";
     QTest::newRow("epoch \"Infinity\" (issue 11.11)")
         << QByteArray(R"({"ts":1,"tag":"epoch_begin","epoch":"Infinity"})")
         << R"("epoch" is not a finite number)";
@@ -677,9 +679,11 @@ void TestChunkParser::garbageKeepsTheFirstLinesAndCountsAll()
     QByteArray text;
     for (int i = 0; i < 100000; ++i)
         text += i % 2 ? "x\n" : "[1]\n";
-    text += R"({"ts":1,"tag":"step_end","step":1})" "\n";
+    text += R"({"ts":1,"tag":"step_end","step":1})"
+            "\n";
     text += "y\n";
-    text += R"({"ts":1,"tag":"run_begin","run":"r2"})" "\n";
+    text += R"({"ts":1,"tag":"run_begin","run":"r2"})"
+            "\n";
     text += "z\n";
     const ParsedChunk chunk = parseText(text);
     QCOMPARE(chunk.records.size(), std::size_t(2));
@@ -804,13 +808,13 @@ void TestChunkParser::quoteNonFiniteTokens_data()
     // Only values: a bare token as a key (or top-level) stays bare, so the line stays malformed.
     QTest::newRow("key") << QByteArray(R"({NaN: 1, "a": -Infinity})")
                          << QByteArray(R"({NaN: 1, "a": "-Infinity"})") << true;
-    QTest::newRow("key after a comma") << QByteArray(R"({"a": 1, Infinity : 2})")
-                                       << QByteArray() << false;
+    QTest::newRow("key after a comma")
+        << QByteArray(R"({"a": 1, Infinity : 2})") << QByteArray() << false;
     QTest::newRow("top level") << QByteArray("NaN") << QByteArray(R"("NaN")") << true;
     QTest::newRow("after a value") << QByteArray(R"({"a": 1 NaN})") << QByteArray() << false;
-    QTest::newRow("spaced values") << QByteArray("{\"a\" :\tNaN , \"b\": [ -Infinity ]}")
-                                   << QByteArray("{\"a\" :\t\"NaN\" , \"b\": [ \"-Infinity\" ]}")
-                                   << true;
+    QTest::newRow("spaced values")
+        << QByteArray("{\"a\" :\tNaN , \"b\": [ -Infinity ]}")
+        << QByteArray("{\"a\" :\t\"NaN\" , \"b\": [ \"-Infinity\" ]}") << true;
 }
 
 void TestChunkParser::quoteNonFiniteTokens()

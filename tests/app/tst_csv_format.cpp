@@ -22,21 +22,35 @@ void TestCsvFormat::text_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("cell");
-    QTest::newRow("plain") << "step_end/loss" << "step_end/loss";
-    QTest::newRow("empty") << "" << "";
+    QTest::newRow("plain") << "step_end/loss"
+                           << "step_end/loss";
+    QTest::newRow("empty") << ""
+                           << "";
     // OWASP CSV injection: = + - @ TAB CR at the start.
-    QTest::newRow("=") << "=1+2" << "'=1+2";
-    QTest::newRow("+") << "+1" << "'+1";
-    QTest::newRow("-") << "-cmd" << "'-cmd";
-    QTest::newRow("@") << "@SUM(A1)" << "'@SUM(A1)";
-    QTest::newRow("leading TAB") << "\t=1" << "'\t=1";
-    QTest::newRow("leading CR") << "\r=1" << "\"'\r=1\"";
-    QTest::newRow("= later is fine") << "a=1" << "a=1";
-    QTest::newRow("comma") << "a,b" << "\"a,b\"";
-    QTest::newRow("quote") << "say \"hi\"" << "\"say \"\"hi\"\"\"";
-    QTest::newRow("newline") << "a\nb" << "\"a\nb\"";
-    QTest::newRow("outer space") << " a" << "\" a\"";
-    QTest::newRow("formula and comma") << "=A1,B1" << "\"'=A1,B1\"";
+    QTest::newRow("=") << "=1+2"
+                       << "'=1+2";
+    QTest::newRow("+") << "+1"
+                       << "'+1";
+    QTest::newRow("-") << "-cmd"
+                       << "'-cmd";
+    QTest::newRow("@") << "@SUM(A1)"
+                       << "'@SUM(A1)";
+    QTest::newRow("leading TAB") << "\t=1"
+                                 << "'\t=1";
+    QTest::newRow("leading CR") << "\r=1"
+                                << "\"'\r=1\"";
+    QTest::newRow("= later is fine") << "a=1"
+                                     << "a=1";
+    QTest::newRow("comma") << "a,b"
+                           << "\"a,b\"";
+    QTest::newRow("quote") << "say \"hi\""
+                           << "\"say \"\"hi\"\"\"";
+    QTest::newRow("newline") << "a\nb"
+                             << "\"a\nb\"";
+    QTest::newRow("outer space") << " a"
+                                 << "\" a\"";
+    QTest::newRow("formula and comma") << "=A1,B1"
+                                       << "\"'=A1,B1\"";
 }
 
 void TestCsvFormat::text()

@@ -73,7 +73,8 @@ private slots:
         QCOMPARE(values.front().minName, QStringLiteral("a"));
         QCOMPARE(values.front().maxName, QStringLiteral("b"));
         // A group named by the field it was grouped by.
-        model.setRuns({ { 1, &a, 7, QStringLiteral("job=x") }, { 2, &b, 7, QStringLiteral("job=x") } });
+        model.setRuns(
+            { { 1, &a, 7, QStringLiteral("job=x") }, { 2, &b, 7, QStringLiteral("job=x") } });
         model.update();
         QCOMPARE(model.curves().front()->name, QStringLiteral("job=x (mean of 2)"));
     }
@@ -89,15 +90,12 @@ private slots:
         const double nan = std::numeric_limits<double>::quiet_NaN();
         QTest::newRow("few: all, sorted high to low")
             << QList<double> { 1, 3, 2 } << 0.0 << 10 << QList<double> { 3, 2, 1 } << 0 << 0;
-        QTest::newRow("around the cursor")
-            << QList<double> { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 } << 4.9 << 3
-            << QList<double> { 6, 5, 4 } << 3 << 4;
+        QTest::newRow("around the cursor") << QList<double> { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 } << 4.9
+                                           << 3 << QList<double> { 6, 5, 4 } << 3 << 4;
         QTest::newRow("cursor above every line")
-            << QList<double> { 0, 1, 2, 3, 4, 5 } << 99.0 << 2 << QList<double> { 5, 4 } << 0
-            << 4;
+            << QList<double> { 0, 1, 2, 3, 4, 5 } << 99.0 << 2 << QList<double> { 5, 4 } << 0 << 4;
         QTest::newRow("cursor below every line")
-            << QList<double> { 0, 1, 2, 3, 4, 5 } << -9.0 << 2 << QList<double> { 1, 0 } << 4
-            << 0;
+            << QList<double> { 0, 1, 2, 3, 4, 5 } << -9.0 << 2 << QList<double> { 1, 0 } << 4 << 0;
         QTest::newRow("NaN last, never nearest")
             << QList<double> { nan, 2, nan, 1 } << 1.0 << 2 << QList<double> { 2, 1 } << 0 << 2;
     }
@@ -154,12 +152,12 @@ private slots:
         QTest::addColumn<int>("xMode");
         QTest::addColumn<int>("smoothing");
         QTest::addColumn<int>("pieces"); // of the drawn line
-        QTest::newRow("9 passes of 0..59") << 9 << false << int(XAxisMode::GlobalStep)
-                                           << int(SmoothingKind::Ema) << 1;
+        QTest::newRow("9 passes of 0..59")
+            << 9 << false << int(XAxisMode::GlobalStep) << int(SmoothingKind::Ema) << 1;
         QTest::newRow("one pass: step, no smoothing")
             << 1 << false << int(XAxisMode::Step) << int(SmoothingKind::None) << 1;
-        QTest::newRow("chosen: kept") << 9 << true << int(XAxisMode::Step)
-                                      << int(SmoothingKind::None) << 9;
+        QTest::newRow("chosen: kept")
+            << 9 << true << int(XAxisMode::Step) << int(SmoothingKind::None) << 9;
     }
     void automaticDefaults()
     {

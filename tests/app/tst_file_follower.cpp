@@ -1,5 +1,5 @@
-#include "follow_test_support.hpp"
 #include "file_follower.hpp"
+#include "follow_test_support.hpp"
 
 #include <QCoreApplication>
 #include <QDir>

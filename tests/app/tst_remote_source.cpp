@@ -21,8 +21,9 @@ QByteArray records(int from, int count, int padding = 0)
     QByteArray text;
     const QByteArray pad(padding, 'x');
     for (int i = from; i < from + count; ++i)
-        text += "{\"ts\": " + QByteArray::number(1000 + i) + ", \"tag\": \"step_end\", \"step\": "
-            + QByteArray::number(i) + ", \"context\": {\"loss\": 0.5, \"note\": \"" + pad + "\"}}\n";
+        text += "{\"ts\": " + QByteArray::number(1000 + i)
+            + ", \"tag\": \"step_end\", \"step\": " + QByteArray::number(i)
+            + ", \"context\": {\"loss\": 0.5, \"note\": \"" + pad + "\"}}\n";
     return text;
 }
 
@@ -76,10 +77,14 @@ private slots:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("quoted");
-        QTest::newRow("plain") << "/runs/a.jsonl" << "'/runs/a.jsonl'";
-        QTest::newRow("quote") << "it's" << "'it'\\''s'";
-        QTest::newRow("command substitution") << "$(touch x)" << "'$(touch x)'";
-        QTest::newRow("empty") << "" << "''";
+        QTest::newRow("plain") << "/runs/a.jsonl"
+                               << "'/runs/a.jsonl'";
+        QTest::newRow("quote") << "it's"
+                               << "'it'\\''s'";
+        QTest::newRow("command substitution") << "$(touch x)"
+                                              << "'$(touch x)'";
+        QTest::newRow("empty") << ""
+                               << "''";
     }
     void shellQuote()
     {
@@ -96,16 +101,21 @@ private slots:
         QTest::addColumn<QString>("path");
         QTest::addColumn<bool>("folder");
         QTest::addColumn<QString>("error");
-        QTest::newRow("file") << "ssh://node1/runs/r.jsonl" << "node1" << -1 << "/runs/r.jsonl"
-                              << false << "";
-        QTest::newRow("user, port, folder") << "ssh://me@node2:2222/runs/job7/" << "me@node2" << 2222
-                                            << "/runs/job7" << true << "";
-        QTest::newRow("ipv6") << "ssh://[::1]:22/r.jsonl" << "::1" << 22 << "/r.jsonl" << false << "";
-        QTest::newRow("option as host") << "ssh://-oProxyCommand=x/r.jsonl" << "" << -1 << ""
-                                        << false << "ssh://-oProxyCommand=x/r.jsonl: bad user or host name";
-        QTest::newRow("newline") << "ssh://h/a\nb.jsonl" << "" << -1 << "" << false
-                                 << "ssh://h/a\\nb.jsonl: a remote path with a newline or NUL is refused";
-        QTest::newRow("no path") << "ssh://h" << "" << -1 << "" << false
+        QTest::newRow("file") << "ssh://node1/runs/r.jsonl"
+                              << "node1" << -1 << "/runs/r.jsonl" << false << "";
+        QTest::newRow("user, port, folder") << "ssh://me@node2:2222/runs/job7/"
+                                            << "me@node2" << 2222 << "/runs/job7" << true << "";
+        QTest::newRow("ipv6") << "ssh://[::1]:22/r.jsonl"
+                              << "::1" << 22 << "/r.jsonl" << false << "";
+        QTest::newRow("option as host")
+            << "ssh://-oProxyCommand=x/r.jsonl"
+            << "" << -1 << "" << false << "ssh://-oProxyCommand=x/r.jsonl: bad user or host name";
+        QTest::newRow("newline")
+            << "ssh://h/a\nb.jsonl"
+            << "" << -1 << "" << false
+            << "ssh://h/a\\nb.jsonl: a remote path with a newline or NUL is refused";
+        QTest::newRow("no path") << "ssh://h"
+                                 << "" << -1 << "" << false
                                  << "ssh://h: no remote path (ssh://[user@]host[:port]/path)";
     }
     void parseUrl()
@@ -134,8 +144,8 @@ private slots:
         writeFile(file, records(0, 10), QIODevice::WriteOnly | QIODevice::Truncate);
         Workspace workspace;
         const int id = workspace.open(url(file));
-        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Following,
-                                  20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            workspace.source(id).state, Workspace::SourceState::Following, 20000);
         QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 10, 10000);
         writeFile(file, records(10, 5), QIODevice::Append);
         QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 15, 10000);
@@ -146,13 +156,14 @@ private slots:
     void readOnce()
     {
         const QString file = m_files.filePath(QStringLiteral("once.jsonl"));
-        writeFile(file, records(0, 7) + "{\"tag\": \"step_end\"", QIODevice::WriteOnly | QIODevice::Truncate);
+        writeFile(file, records(0, 7) + "{\"tag\": \"step_end\"",
+            QIODevice::WriteOnly | QIODevice::Truncate);
         Workspace workspace;
         const int id = workspace.open(url(file), /*follow=*/false);
         QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Idle, 20000);
         QCOMPARE(recordCount(workspace), 7);
         QCOMPARE(workspace.source(id).message,
-                 QStringLiteral("line 8 is incomplete (no newline at the end): not read"));
+            QStringLiteral("line 8 is incomplete (no newline at the end): not read"));
         QVERIFY(workspace.isIdle());
     }
 
@@ -160,9 +171,10 @@ private slots:
     {
         Workspace workspace;
         const int id = workspace.open(url(m_files.filePath(QStringLiteral("nope.jsonl"))), false);
-        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Failed, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            workspace.source(id).state, Workspace::SourceState::Failed, 20000);
         QVERIFY2(workspace.source(id).message.contains(QStringLiteral("No such file")),
-                 qPrintable(workspace.source(id).message));
+            qPrintable(workspace.source(id).message));
     }
 
     void followFolder()
@@ -173,8 +185,8 @@ private slots:
         writeFile(folder + QStringLiteral("/notes.txt"), "not a run\n", QIODevice::WriteOnly);
         Workspace workspace;
         const int id = workspace.open(url(folder + QLatin1Char('/')));
-        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Following,
-                                  20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            workspace.source(id).state, Workspace::SourceState::Following, 20000);
         QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 4, 10000);
         writeFile(folder + QStringLiteral("/rank1.jsonl"), records(0, 6), QIODevice::WriteOnly);
         QTRY_COMPARE_WITH_TIMEOUT(workspace.runIds().size(), 2, 20000);
@@ -188,8 +200,8 @@ private slots:
         Workspace workspace;
         QSignalSpy resets(&workspace, &Workspace::sourceReset);
         const int id = workspace.open(url(file));
-        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Following,
-                                  20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            workspace.source(id).state, Workspace::SourceState::Following, 20000);
         QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 20, 10000);
         writeFile(file, records(100, 3), QIODevice::WriteOnly | QIODevice::Truncate);
         QTRY_COMPARE_WITH_TIMEOUT(resets.size(), 1, 10000);
@@ -207,7 +219,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 5, 20000);
         const QString next = file + QStringLiteral(".new");
         writeFile(next, records(50, 8), QIODevice::WriteOnly);
-        QVERIFY(::rename(QFile::encodeName(next).constData(), QFile::encodeName(file).constData()) == 0);
+        QVERIFY(::rename(QFile::encodeName(next).constData(), QFile::encodeName(file).constData())
+            == 0);
         QTRY_COMPARE_WITH_TIMEOUT(resets.size(), 1, 10000);
         QCOMPARE(resets.first().at(1).toString(), QStringLiteral("file replaced"));
         QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 8, 10000);
@@ -241,11 +254,11 @@ private slots:
         source.start();
         QTRY_VERIFY_WITH_TIMEOUT(killedAt > 0, 20000);
         QVERIFY2(killedAt < first.size(), "the connection was cut before the end of the stream");
-        QTRY_VERIFY_WITH_TIMEOUT(
-            std::any_of(states.cbegin(), states.cend(),
-                        [](const QList<QVariant>& s) {
-                            return s.at(0).value<RemoteSource::State>() == RemoteSource::State::Reconnecting;
-                        }),
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(states.cbegin(), states.cend(),
+                                     [](const QList<QVariant>& s) {
+                                         return s.at(0).value<RemoteSource::State>()
+                                             == RemoteSource::State::Reconnecting;
+                                     }),
             10000);
         QTRY_COMPARE_WITH_TIMEOUT(received.size(), first.size(), 30000);
         writeFile(file, records(200000, 10, 100), QIODevice::Append);
@@ -271,8 +284,8 @@ private slots:
         writeFile(file, records(10, 5), QIODevice::Append);
         QString why;
         QVERIFY2(m_server.restart(&why), qPrintable(why));
-        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Following,
-                                  60000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            workspace.source(id).state, Workspace::SourceState::Following, 60000);
         QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 15, 10000);
         QCOMPARE(workspace.runIds().size(), 1);
     }
@@ -280,14 +293,15 @@ private slots:
     void wrongKeyFails()
     {
         qputenv("TELEMETRY_SSH_COMMAND",
-                m_server.sshCommand(m_server.path(QStringLiteral("other_key"))).toLocal8Bit());
+            m_server.sshCommand(m_server.path(QStringLiteral("other_key"))).toLocal8Bit());
         const QString file = m_files.filePath(QStringLiteral("follow.jsonl"));
         writeFile(file, records(0, 1), QIODevice::WriteOnly | QIODevice::Truncate);
         Workspace workspace;
         const int id = workspace.open(url(file));
-        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Failed, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            workspace.source(id).state, Workspace::SourceState::Failed, 20000);
         QVERIFY2(workspace.source(id).message.contains(QStringLiteral("Permission denied")),
-                 qPrintable(workspace.source(id).message));
+            qPrintable(workspace.source(id).message));
         QCOMPARE(recordCount(workspace), 0);
     }
 
@@ -309,7 +323,8 @@ private slots:
         const QString pwned = folder.filePath(QStringLiteral("PWNED"));
         name.replace(QStringLiteral("PWNED"), pwned);
         // A name may not hold '/': put the hostile part in the file name, the marker's path aside.
-        const QString file = folder.filePath(QString(name).replace(QLatin1Char('/'), QLatin1Char('_')));
+        const QString file =
+            folder.filePath(QString(name).replace(QLatin1Char('/'), QLatin1Char('_')));
         writeFile(file, records(0, 3), QIODevice::WriteOnly);
         Workspace workspace;
         const int id = workspace.open(url(file), false);
@@ -317,8 +332,8 @@ private slots:
         QCOMPARE(recordCount(workspace), 3);
         // and as a file of a followed folder
         const int folderId = workspace.open(url(folder.path() + QLatin1Char('/')), false);
-        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(folderId).state, Workspace::SourceState::Idle,
-                                  20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            workspace.source(folderId).state, Workspace::SourceState::Idle, 20000);
         QCOMPARE(recordCount(workspace), 6);
         QVERIFY(!QFile::exists(pwned));
         QVERIFY(!QFile::exists(QStringLiteral("PWNED")));
@@ -331,7 +346,7 @@ private slots:
         QCOMPARE(workspace.source(id).state, Workspace::SourceState::Failed);
         QVERIFY2(workspace.source(id).message.endsWith(
                      QStringLiteral("a remote path with a newline or NUL is refused")),
-                 qPrintable(workspace.source(id).message));
+            qPrintable(workspace.source(id).message));
     }
 };
 

@@ -583,8 +583,8 @@ void TestRunBuilder::keysAreData()
     const Series& tagged = run.series[std::size_t(run.findSeries("step_end\\/x/y"))];
     QCOMPARE(tagged.tag(), QStringLiteral("step_end/x"));
     QCOMPARE(tagged.path(), QStringLiteral("y"));
-    QCOMPARE(Series::splitPath(QStringLiteral("a\\/b/c\\\\/d")),
-        QStringList({ "a\\/b", "c\\\\", "d" }));
+    QCOMPARE(
+        Series::splitPath(QStringLiteral("a\\/b/c\\\\/d")), QStringList({ "a\\/b", "c\\\\", "d" }));
     QCOMPARE(Series::unescapeSegment(QStringLiteral("a\\/b\\\\")), QStringLiteral("a/b\\"));
     QCOMPARE(Series::escapeSegment(QStringLiteral("a/b\\")), QStringLiteral("a\\/b\\\\"));
 }
@@ -598,7 +598,8 @@ void TestRunBuilder::garbageIsCountedNotKept()
     QList<qsizetype> cuts;
     for (int i = 0; i < Lines; ++i) {
         if (i == 50000)
-            text += R"({"tag":"t","step":1,"context":{"a":1}})" "\n";
+            text += R"({"tag":"t","step":1,"context":{"a":1}})"
+                    "\n";
         switch (i % 3) {
         case 0:
             text += "x\n";
@@ -622,7 +623,8 @@ void TestRunBuilder::garbageIsCountedNotKept()
     QCOMPARE(run.malformed.size(), Run::MaxListedMalformed);
     QCOMPARE(run.malformed.front().line, std::uint64_t(1));
     QCOMPARE(run.malformed.back().line, std::uint64_t(Run::MaxListedMalformed));
-    QCOMPARE(run.malformed[2].reason, QStringLiteral("not JSON: text after the object at column 10"));
+    QCOMPARE(
+        run.malformed[2].reason, QStringLiteral("not JSON: text after the object at column 10"));
     QStringList counts;
     for (const viewer::MalformedCount& c : run.malformedByReason)
         counts << QStringLiteral("%1: %2").arg(c.reason).arg(c.count);

@@ -125,14 +125,22 @@ private slots:
     {
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("key");
-        QTest::newRow("run") << "run" << "job-a";
-        QTest::newRow("host") << "host" << "node1";
-        QTest::newRow("rank") << "rank" << "3";
-        QTest::newRow("folder") << "folder" << "/data/sweep";
-        QTest::newRow("config.lr") << "config.lr" << "3e-4";
-        QTest::newRow("nested") << "config.optimizer.name" << "adamw";
-        QTest::newRow("dotted key") << "config.a.b" << "7";
-        QTest::newRow("missing") << "config.nope" << "";
+        QTest::newRow("run") << "run"
+                             << "job-a";
+        QTest::newRow("host") << "host"
+                              << "node1";
+        QTest::newRow("rank") << "rank"
+                              << "3";
+        QTest::newRow("folder") << "folder"
+                                << "/data/sweep";
+        QTest::newRow("config.lr") << "config.lr"
+                                   << "3e-4";
+        QTest::newRow("nested") << "config.optimizer.name"
+                                << "adamw";
+        QTest::newRow("dotted key") << "config.a.b"
+                                    << "7";
+        QTest::newRow("missing") << "config.nope"
+                                 << "";
     }
 
     void groupKeys()

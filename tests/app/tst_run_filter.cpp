@@ -87,11 +87,17 @@ private slots:
     {
         QTest::addColumn<QString>("expression");
         QTest::addColumn<QString>("error");
-        QTest::newRow("no value") << "config.lr <" << "expected a value after \"<\"";
-        QTest::newRow("no field") << "< 3" << "cannot read \"< 3\": write FIELD OP VALUE, e.g. config.lr < 1e-3";
-        QTest::newRow("not a number") << "config.lr < abc" << "\"abc\" is not a number: < compares numbers";
-        QTest::newRow("unknown column") << "nope > 1" << "no column \"nope\"";
-        QTest::newRow("double operator") << "config.lr << 3" << "\"< 3\" is not a number: < compares numbers";
+        QTest::newRow("no value") << "config.lr <"
+                                  << "expected a value after \"<\"";
+        QTest::newRow("no field")
+            << "< 3"
+            << "cannot read \"< 3\": write FIELD OP VALUE, e.g. config.lr < 1e-3";
+        QTest::newRow("not a number") << "config.lr < abc"
+                                      << "\"abc\" is not a number: < compares numbers";
+        QTest::newRow("unknown column") << "nope > 1"
+                                        << "no column \"nope\"";
+        QTest::newRow("double operator") << "config.lr << 3"
+                                         << "\"< 3\" is not a number: < compares numbers";
     }
 
     void badExpressions()

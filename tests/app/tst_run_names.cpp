@@ -25,12 +25,11 @@ private slots:
         QTest::newRow("differs at the start") << QStringList {
             "a_very_long_common_suffix_of_a_run_name", "b_very_long_common_suffix_of_a_run_name"
         } << 10;
-        QTest::newRow("three, one differing twice") << QStringList {
-            "job_ab1cd_tail_part_here", "job_ab2cd_tail_part_here", "job_zz1cd_tail_part_here"
-        } << 9;
-        QTest::newRow("a name that is a prefix of another") << QStringList {
-            "experiment_run_long_name", "experiment_run_long_name #2"
-        } << 8;
+        QTest::newRow("three, one differing twice") << QStringList { "job_ab1cd_tail_part_here",
+            "job_ab2cd_tail_part_here", "job_zz1cd_tail_part_here" }
+                                                    << 9;
+        QTest::newRow("a name that is a prefix of another")
+            << QStringList { "experiment_run_long_name", "experiment_run_long_name #2" } << 8;
     }
 
     void elisionKeepsWhatDiffers()
@@ -52,8 +51,7 @@ private slots:
         QCOMPARE(elided[0], QStringLiteral("imagenet_\u2026seed=1"));
         QVERIFY(elided[0].endsWith(QStringLiteral("1")));
         QVERIFY(elided[1].endsWith(QStringLiteral("2")));
-        QCOMPARE(RunNames::elideApart({ "short", "other" }, 20),
-                 QStringList({ "short", "other" }));
+        QCOMPARE(RunNames::elideApart({ "short", "other" }, 20), QStringList({ "short", "other" }));
         QCOMPARE(RunNames::elideApart({ "alone-but-long-name" }, 8).first().size(), 8);
     }
 
@@ -75,7 +73,7 @@ private slots:
             QStringList({ "bs=64 lr=1e-3 adamw", "bs=64 lr=3e-4 sgd", "bs=32 lr=1e-3 adamw" }));
         // Nothing differs: the fallback names.
         QCOMPARE(RunNames::byDifferingFields({ run(1, 1, "x"), run(1, 1, "x") }, { "a", "b" }),
-                 QStringList({ "a", "b" }));
+            QStringList({ "a", "b" }));
     }
 
     void equalNamesToldApart()
@@ -118,9 +116,10 @@ private slots:
         QStringList names;
         for (const FlatField& f : flat)
             names << f.name + "=" + f.value.text;
-        QCOMPARE(names, QStringList({ "config.empty={}", "config.flag=true", "config.lr=3e-4",
-                            "config.lr_text=1e-3", "config.optimizer.betas=[0.9,0.95]",
-                            "config.optimizer.name=adamw", "rank=3" }));
+        QCOMPARE(names,
+            QStringList({ "config.empty={}", "config.flag=true", "config.lr=3e-4",
+                "config.lr_text=1e-3", "config.optimizer.betas=[0.9,0.95]",
+                "config.optimizer.name=adamw", "rank=3" }));
         QVERIFY(flat[3].value.isNumber); // a number written as a string still sorts as one
         QCOMPARE(flat[3].value.number, 1e-3);
         std::size_t dropped = 0;

@@ -3,9 +3,9 @@
 // 2 by run id; states; numbers sort as numbers; incremental updates move only changed rows.
 #include "../data/sweep_fixture.hpp"
 #include "../ui/test_runs.hpp"
-#include "runs_table_model.hpp"
 #include "curve_model.hpp"
 #include "run_group_ids.hpp"
+#include "runs_table_model.hpp"
 #include "workspace.hpp"
 
 #include <QAbstractItemModelTester>
@@ -24,7 +24,8 @@ namespace {
 bool loadFolder(Workspace& workspace, const QString& dir)
 {
     workspace.open(dir, /*follow=*/false);
-    return QTest::qWaitFor([&] { return workspace.isIdle() && !workspace.runIds().isEmpty(); }, 20000);
+    return QTest::qWaitFor(
+        [&] { return workspace.isIdle() && !workspace.runIds().isEmpty(); }, 20000);
 }
 
 // Runs built by hand, handed to the model as the workspace would.
@@ -60,7 +61,8 @@ private slots:
         QVERIFY(!best.isEmpty());
         Workspace workspace;
         RunsTableModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setWorkspace(&workspace);
         QVERIFY(loadFolder(workspace, dir.path()));
         QTRY_COMPARE(model.rowCount(), 24);
@@ -83,7 +85,8 @@ private slots:
         QCOMPARE(model.cell(0, RunsTableModel::NameColumn).text, best);
         QCOMPARE(model.cell(0, model.columnIndex("config.lr")).text, QStringLiteral("3e-4"));
         QCOMPARE(model.cell(0, model.columnIndex("config.batch_size")).text, QStringLiteral("64"));
-        QCOMPARE(model.cell(0, model.columnIndex("config.optimizer")).text, QStringLiteral("adamw"));
+        QCOMPARE(
+            model.cell(0, model.columnIndex("config.optimizer")).text, QStringLiteral("adamw"));
         QCOMPARE(model.cell(0, model.columnIndex("config.seed")).text, QStringLiteral("2"));
         QCOMPARE(model.cell(0, accuracy).number, 0.902);
         QCOMPARE(model.cell(0, model.columnIndex("val_acc:best_step")).number, 11.0);
@@ -112,7 +115,8 @@ private slots:
         writeSweep(dir.path());
         Workspace workspace;
         RunsTableModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setWorkspace(&workspace);
         QVERIFY(loadFolder(workspace, dir.path()));
         QTRY_COMPARE(model.rowCount(), 24);
@@ -128,7 +132,8 @@ private slots:
         QVERIFY(writeTwoJobs(dir.path()));
         Workspace workspace;
         RunsTableModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setWorkspace(&workspace);
         QVERIFY(loadFolder(workspace, dir.path()));
         QTRY_COMPARE(model.rowCount(), 8);
@@ -162,8 +167,7 @@ private slots:
     {
         QTest::addColumn<QString>("field");
         QTest::addColumn<QStringList>("names");
-        QTest::newRow("run") << "run"
-                             << QStringList { "job-a (mean of 4)", "job-b (mean of 4)" };
+        QTest::newRow("run") << "run" << QStringList { "job-a (mean of 4)", "job-b (mean of 4)" };
         QTest::newRow("folder: one band, as before") << "folder" << QStringList { "" };
         QTest::newRow("host") << "host"
                               << QStringList { "host=node0 (mean of 4)", "host=node1 (mean of 4)" };
@@ -197,7 +201,8 @@ private slots:
         }
         drawn.sort();
         if (field == QLatin1String("folder"))
-            QVERIFY2(drawn.size() == 1 && drawn.front().endsWith("(mean of 8)"), qPrintable(drawn.join(", ")));
+            QVERIFY2(drawn.size() == 1 && drawn.front().endsWith("(mean of 8)"),
+                qPrintable(drawn.join(", ")));
         else
             QCOMPARE(drawn, names);
     }
@@ -206,13 +211,20 @@ private slots:
     {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("state");
-        QTest::newRow("not followed") << "done" << "finished";
-        QTest::newRow("error record") << "error" << "crashed";
-        QTest::newRow("crash handler's signal record") << "signal" << "crashed";
-        QTest::newRow("NaN loss") << "nan" << "diverged";
-        QTest::newRow("followed, records now") << "live" << "live";
-        QTest::newRow("followed, nothing for a while") << "quiet" << "quiet";
-        QTest::newRow("followed, quiet after epoch_end") << "epoch_end" << "finished";
+        QTest::newRow("not followed") << "done"
+                                      << "finished";
+        QTest::newRow("error record") << "error"
+                                      << "crashed";
+        QTest::newRow("crash handler's signal record") << "signal"
+                                                       << "crashed";
+        QTest::newRow("NaN loss") << "nan"
+                                  << "diverged";
+        QTest::newRow("followed, records now") << "live"
+                                               << "live";
+        QTest::newRow("followed, nothing for a while") << "quiet"
+                                                       << "quiet";
+        QTest::newRow("followed, quiet after epoch_end") << "epoch_end"
+                                                         << "finished";
     }
 
     void states()
@@ -237,7 +249,8 @@ private slots:
             hand.followed.insert(1);
         qint64 now = 1000000;
         RunsTableModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setClock([&now] { return now; });
         model.setRunSource(hand.source());
         model.updateRuns({ 1 });
@@ -256,13 +269,14 @@ private slots:
         hand.runs.at(2).sourcePath = hand.runs.at(1).sourcePath; // appended to the same file
         hand.followed = { 1, 2 };
         RunsTableModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setRunSource(hand.source());
         model.updateRuns({ 1 });
         QCOMPARE(model.cell(0, RunsTableModel::StateColumn).text, QStringLiteral("live"));
         model.updateRuns({ 2 });
-        QCOMPARE(columnTexts(model, RunsTableModel::StateColumn),
-            QStringList({ "finished", "live" }));
+        QCOMPARE(
+            columnTexts(model, RunsTableModel::StateColumn), QStringList({ "finished", "live" }));
     }
 
     void numbersSortAsNumbers()
@@ -270,7 +284,8 @@ private slots:
         HandRuns hand;
         const QList<QVariant> sizes = { 128, 8, 64, QString("16"), QVariant() };
         for (int i = 0; i < sizes.size(); ++i) {
-            Run run = makeRun(QStringLiteral("r%1").arg(i), "step_end/loss", 2, [](int) { return 1.0; });
+            Run run =
+                makeRun(QStringLiteral("r%1").arg(i), "step_end/loss", 2, [](int) { return 1.0; });
             QVariantMap config;
             if (sizes[i].isValid())
                 config.insert("batch_size", sizes[i]);
@@ -279,7 +294,8 @@ private slots:
             hand.runs.emplace(i + 1, std::move(run));
         }
         RunsTableModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setRunSource(hand.source());
         model.updateRuns({ 1, 2, 3, 4, 5 });
         const int column = model.columnIndex("config.batch_size");
@@ -298,7 +314,8 @@ private slots:
             hand.runs.emplace(i,
                 makeRun(QStringLiteral("r%1").arg(i), "step_end/loss", 5, [i](int) { return i; }));
         RunsTableModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setRunSource(hand.source());
         QList<int> all;
         for (int i = 1; i <= 50; ++i)
@@ -337,15 +354,16 @@ private slots:
     {
         HandRuns hand;
         Run run = makeRun("<b>bold</b>", "step_end/loss", 2, [](int) { return 1.0; });
-        run.info = QVariantMap { { "config", QVariantMap { { "note", "<img src=x onerror=1>" } } } };
+        run.info =
+            QVariantMap { { "config", QVariantMap { { "note", "<img src=x onerror=1>" } } } };
         hand.runs.emplace(1, std::move(run));
         RunsTableModel model;
         model.setRunSource(hand.source());
         model.updateRuns({ 1 });
         const QModelIndex note = model.index(0, model.columnIndex("config.note"));
         QCOMPARE(note.data().toString(), QStringLiteral("<img src=x onerror=1>"));
-        QCOMPARE(note.data(Qt::ToolTipRole).toString(),
-            QStringLiteral("&lt;img src=x onerror=1&gt;"));
+        QCOMPARE(
+            note.data(Qt::ToolTipRole).toString(), QStringLiteral("&lt;img src=x onerror=1&gt;"));
         QCOMPARE(model.index(0, RunsTableModel::NameColumn).data(Qt::ToolTipRole).toString(),
             QStringLiteral("&lt;b&gt;bold&lt;/b&gt;"));
     }

@@ -49,23 +49,25 @@ void write(const QString& path, const QByteArray& bytes)
     file.write(bytes);
 }
 
-const QByteArray PythonRun = "{\"ts\": 1732800000.0, \"tag\": \"epoch_begin\", \"epoch\": 0}\n"
-                             "{\"ts\": 1732800000.05, \"tag\": \"step_begin\", \"step\": 0}\n"
-                             "{\"ts\": 1732800000.05, \"tag\": \"step_end\", \"step\": 0, "
-                             "\"context\": {\"loss\": 2.01, \"lr\": 0.001, \"metrics\": {\"acc\": 0.1}}}\n"
-                             "{\"ts\": 1732800006.2, \"tag\": \"step_end\", \"step\": 123, "
-                             "\"context\": {\"loss\": NaN, \"lr\": 0.001}}\n"
-                             "not json at all\n"
-                             "{\"ts\": 1732800007.5, \"tag\": \"error\", \"type\": \"RuntimeError\", "
-                             "\"message\": \"CUDA out of memory\"}\n"
-                             "{\"ts\": 1732800010.0, \"tag\": \"epoch_end\", \"epoch\": 0, "
-                             "\"context\": {\"val_loss\": 1.0, \"val_acc\": 0.5}}\n";
+const QByteArray PythonRun =
+    "{\"ts\": 1732800000.0, \"tag\": \"epoch_begin\", \"epoch\": 0}\n"
+    "{\"ts\": 1732800000.05, \"tag\": \"step_begin\", \"step\": 0}\n"
+    "{\"ts\": 1732800000.05, \"tag\": \"step_end\", \"step\": 0, "
+    "\"context\": {\"loss\": 2.01, \"lr\": 0.001, \"metrics\": {\"acc\": 0.1}}}\n"
+    "{\"ts\": 1732800006.2, \"tag\": \"step_end\", \"step\": 123, "
+    "\"context\": {\"loss\": NaN, \"lr\": 0.001}}\n"
+    "not json at all\n"
+    "{\"ts\": 1732800007.5, \"tag\": \"error\", \"type\": \"RuntimeError\", "
+    "\"message\": \"CUDA out of memory\"}\n"
+    "{\"ts\": 1732800010.0, \"tag\": \"epoch_end\", \"epoch\": 0, "
+    "\"context\": {\"val_loss\": 1.0, \"val_acc\": 0.5}}\n";
 
 QJsonObject findSeries(const QJsonObject& run, const QString& tag, const QString& name)
 {
     for (const QJsonValue& s : run[QStringLiteral("series")].toArray()) {
         const QJsonObject o = s.toObject();
-        if (o[QStringLiteral("tag")].toString() == tag && o[QStringLiteral("name")].toString() == name)
+        if (o[QStringLiteral("tag")].toString() == tag
+            && o[QStringLiteral("name")].toString() == name)
             return o;
     }
     return {};
@@ -90,19 +92,22 @@ private slots:
         write(path, PythonRun);
         const Outcome outcome = summary({ path });
         QCOMPARE(outcome.status, 0);
-        const QJsonArray runs
-            = outcome.json[QStringLiteral("sources")].toArray()[0].toObject()[QStringLiteral("runs")].toArray();
+        const QJsonArray runs = outcome.json[QStringLiteral("sources")]
+                                    .toArray()[0]
+                                    .toObject()[QStringLiteral("runs")]
+                                    .toArray();
         QCOMPARE(runs.size(), 1);
         const QJsonObject run = runs[0].toObject();
         QCOMPARE(run[QStringLiteral("records")].toInt(), 6);
         QCOMPARE(run[QStringLiteral("tags")].toObject()[QStringLiteral("step_end")].toInt(), 2);
-        const QJsonObject loss = findSeries(run, QStringLiteral("step_end"), QStringLiteral("loss"));
+        const QJsonObject loss =
+            findSeries(run, QStringLiteral("step_end"), QStringLiteral("loss"));
         QCOMPARE(loss[QStringLiteral("points")].toInt(), 2);
         QCOMPARE(loss[QStringLiteral("nan")].toInt(), 1);
         QCOMPARE(loss[QStringLiteral("min")].toDouble(), 2.01);
         QCOMPARE(loss[QStringLiteral("last_x")].toDouble(), 123.0);
-        const QJsonObject acc
-            = findSeries(run, QStringLiteral("step_end"), QStringLiteral("metrics/acc"));
+        const QJsonObject acc =
+            findSeries(run, QStringLiteral("step_end"), QStringLiteral("metrics/acc"));
         QCOMPARE(acc[QStringLiteral("points")].toInt(), 1);
         const QJsonArray malformed = run[QStringLiteral("malformed")].toArray();
         QCOMPARE(malformed.size(), 1);
@@ -113,7 +118,7 @@ private slots:
             if (event[QStringLiteral("kind")].toString() == QLatin1String("error")) {
                 sawError = true;
                 QCOMPARE(event[QStringLiteral("message")].toString(),
-                         QStringLiteral("CUDA out of memory"));
+                    QStringLiteral("CUDA out of memory"));
                 QCOMPARE(event[QStringLiteral("step")].toDouble(), 123.0);
             }
         }
@@ -136,7 +141,8 @@ private slots:
                                     .toObject()[QStringLiteral("runs")]
                                     .toArray()[0]
                                     .toObject();
-        const QJsonObject loss = findSeries(run, QStringLiteral("step_end"), QStringLiteral("loss"));
+        const QJsonObject loss =
+            findSeries(run, QStringLiteral("step_end"), QStringLiteral("loss"));
         QCOMPARE(loss[QStringLiteral("points")].toInt(), 2);
         QCOMPARE(loss[QStringLiteral("nan")].toInt(), 0);
         QCOMPARE(loss[QStringLiteral("null")].toInt(), 1);
@@ -147,8 +153,10 @@ private slots:
     {
         const Outcome outcome = summary({ QStringLiteral("-") }, PythonRun);
         QCOMPARE(outcome.status, 0);
-        const QJsonArray runs
-            = outcome.json[QStringLiteral("sources")].toArray()[0].toObject()[QStringLiteral("runs")].toArray();
+        const QJsonArray runs = outcome.json[QStringLiteral("sources")]
+                                    .toArray()[0]
+                                    .toObject()[QStringLiteral("runs")]
+                                    .toArray();
         QCOMPARE(runs.size(), 1);
         QCOMPARE(runs[0].toObject()[QStringLiteral("records")].toInt(), 6);
     }
@@ -161,8 +169,10 @@ private slots:
         write(dir.filePath(QStringLiteral("notes.txt")), "ignored\n");
         const Outcome outcome = summary({ dir.path() });
         QCOMPARE(outcome.status, 0);
-        const QJsonArray runs
-            = outcome.json[QStringLiteral("sources")].toArray()[0].toObject()[QStringLiteral("runs")].toArray();
+        const QJsonArray runs = outcome.json[QStringLiteral("sources")]
+                                    .toArray()[0]
+                                    .toObject()[QStringLiteral("runs")]
+                                    .toArray();
         QCOMPARE(runs.size(), 2);
     }
 
@@ -192,9 +202,11 @@ private slots:
         }
         QCOMPARE(outcome.status, 0);
         const QJsonObject source = outcome.json[QStringLiteral("sources")].toArray()[0].toObject();
-        QCOMPARE(source[QStringLiteral("runs")].toArray()[0].toObject()[QStringLiteral("records")]
+        QCOMPARE(source[QStringLiteral("runs")]
+                     .toArray()[0]
+                     .toObject()[QStringLiteral("records")]
                      .toInt(),
-                 6);
+            6);
         const QJsonArray incomplete = source[QStringLiteral("incomplete_last_lines")].toArray();
         QCOMPARE(incomplete.size(), 1);
         const QJsonObject line = incomplete[0].toObject();
@@ -203,8 +215,8 @@ private slots:
         QCOMPARE(line[QStringLiteral("offset")].toInteger(), PythonRun.size());
         QCOMPARE(line[QStringLiteral("bytes")].toInteger(), torn.size());
         QCOMPARE(outcome.stdErr,
-                 "telemetry-viewer: " + file.toUtf8()
-                     + ": line 8 is incomplete (no newline at the end): not read\n");
+            "telemetry-viewer: " + file.toUtf8()
+                + ": line 8 is incomplete (no newline at the end): not read\n");
     }
 
     // A folder without *.jsonl files (say, one named run.jsonl) is said to be one.
@@ -215,9 +227,11 @@ private slots:
         QVERIFY(QDir().mkpath(folder));
         const Outcome outcome = summary({ folder });
         QCOMPARE(outcome.status, 0);
-        QCOMPARE(outcome.json[QStringLiteral("sources")].toArray()[0].toObject()[QStringLiteral(
-                     "note")].toString(),
-                 QStringLiteral("no records: a folder without *.jsonl files"));
+        QCOMPARE(outcome.json[QStringLiteral("sources")]
+                     .toArray()[0]
+                     .toObject()[QStringLiteral("note")]
+                     .toString(),
+            QStringLiteral("no records: a folder without *.jsonl files"));
     }
 
     // Issue 12: per run its name (run_begin's id), flattened config, state, and last per series.
@@ -244,7 +258,8 @@ private slots:
             QCOMPARE(config[QStringLiteral("lr")].toDouble(), 3e-4);
             QCOMPARE(config[QStringLiteral("batch_size")].toInt(), 64);
             QCOMPARE(config[QStringLiteral("optimizer")].toString(), QStringLiteral("adamw"));
-            const QJsonObject acc = findSeries(run, QStringLiteral("epoch_end"), QStringLiteral("val_acc"));
+            const QJsonObject acc =
+                findSeries(run, QStringLiteral("epoch_end"), QStringLiteral("val_acc"));
             QCOMPARE(acc[QStringLiteral("last")].toDouble(), 0.902);
             QVERIFY(acc.contains(QStringLiteral("min")) && acc.contains(QStringLiteral("max")));
         }
@@ -272,7 +287,8 @@ private slots:
         QTemporaryDir dir;
         const QString best = viewer::test::writeSweep(dir.path());
         const QString csv = dir.filePath(QStringLiteral("runs.csv"));
-        const Outcome outcome = summary({ dir.path() }, {}, { QStringLiteral("--export-runs"), csv });
+        const Outcome outcome =
+            summary({ dir.path() }, {}, { QStringLiteral("--export-runs"), csv });
         QCOMPARE(outcome.status, 0);
         QVERIFY(outcome.json.isEmpty()); // no --summary: nothing on stdout
         QFile file(csv);
@@ -280,10 +296,10 @@ private slots:
         const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
         QCOMPARE(lines.size(), 25);
         const QList<QByteArray> header = lines[0].split(',');
-        for (const char* column : { "name", "state", "config.lr", "config.batch_size",
-                 "config.optimizer", "config.seed", "epoch_end/val_acc:last",
-                 "epoch_end/val_acc:min", "epoch_end/val_acc:max", "step_end/loss:last",
-                 "epoch_end/val_loss:last" })
+        for (const char* column :
+            { "name", "state", "config.lr", "config.batch_size", "config.optimizer", "config.seed",
+                "epoch_end/val_acc:last", "epoch_end/val_acc:min", "epoch_end/val_acc:max",
+                "step_end/loss:last", "epoch_end/val_loss:last" })
             QVERIFY2(header.contains(column), column);
         const qsizetype name = header.indexOf("name");
         const qsizetype acc = header.indexOf("epoch_end/val_acc:last");
@@ -306,9 +322,10 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("run.jsonl"));
-        write(path, "{\"ts\":1,\"tag\":\"run_begin\",\"run\":\"=HYPERLINK(\\\"x\\\")\","
-                    "\"config\":{\"note\":\"+1, \\\"two\\\"\",\"neg\":-0.5,\"at\":\"@me\"}}\n"
-                    "{\"ts\":2,\"tag\":\"step_end\",\"step\":0,\"context\":{\"loss\":1}}\n");
+        write(path,
+            "{\"ts\":1,\"tag\":\"run_begin\",\"run\":\"=HYPERLINK(\\\"x\\\")\","
+            "\"config\":{\"note\":\"+1, \\\"two\\\"\",\"neg\":-0.5,\"at\":\"@me\"}}\n"
+            "{\"ts\":2,\"tag\":\"step_end\",\"step\":0,\"context\":{\"loss\":1}}\n");
         const QString csv = dir.filePath(QStringLiteral("runs.csv"));
         const Outcome outcome = summary({ path }, {}, { QStringLiteral("--export-runs"), csv });
         QCOMPARE(outcome.status, 0);
@@ -326,8 +343,8 @@ private slots:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("run.jsonl"));
         write(path, PythonRun);
-        const Outcome outcome = summary(
-            { path }, {}, { QStringLiteral("--export-runs"), QStringLiteral("/nonexistent/dir/o.csv") });
+        const Outcome outcome = summary({ path }, {},
+            { QStringLiteral("--export-runs"), QStringLiteral("/nonexistent/dir/o.csv") });
         QCOMPARE(outcome.status, 1);
         QVERIFY2(outcome.stdErr.contains("cannot write /nonexistent/dir/o.csv"), outcome.stdErr);
     }

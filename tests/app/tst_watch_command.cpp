@@ -19,8 +19,9 @@ QString viewerPath()
 
 QByteArray stepLine(int step, const QByteArray& loss)
 {
-    return "{\"ts\": " + QByteArray::number(1732800000 + step) + ", \"tag\": \"step_end\", \"step\": "
-        + QByteArray::number(step) + ", \"context\": {\"loss\": " + loss + "}}\n";
+    return "{\"ts\": " + QByteArray::number(1732800000 + step)
+        + ", \"tag\": \"step_end\", \"step\": " + QByteArray::number(step)
+        + ", \"context\": {\"loss\": " + loss + "}}\n";
 }
 
 bool write(const QString& path, const QByteArray& bytes, QIODevice::OpenMode mode)
@@ -57,13 +58,15 @@ private slots:
         const QString path = dir.filePath(QStringLiteral("run.jsonl"));
         QVERIFY(write(path, stepLine(1, "2.0") + stepLine(2, "1.0"), QIODevice::WriteOnly));
         QProcess process;
-        process.start(viewerPath(), { QStringLiteral("--watch"), QStringLiteral("--alert"),
-                                      QStringLiteral("nan"), QStringLiteral("--exit-on-alert"), path });
+        process.start(viewerPath(),
+            { QStringLiteral("--watch"), QStringLiteral("--alert"), QStringLiteral("nan"),
+                QStringLiteral("--exit-on-alert"), path });
         QVERIFY(process.waitForStarted(Guard));
         // Existing records read, following from here.
         QByteArray err;
         QTRY_VERIFY_WITH_TIMEOUT(
-            (err += process.readAllStandardError()).contains("watching 1 source(s) for nan"), Guard);
+            (err += process.readAllStandardError()).contains("watching 1 source(s) for nan"),
+            Guard);
         QCOMPARE(process.state(), QProcess::Running); // a clean file: no alert yet
         QVERIFY(write(path, stepLine(3, "0.5") + stepLine(4, "NaN"), QIODevice::Append));
         QVERIFY(process.waitForFinished(Guard));
@@ -77,7 +80,7 @@ private slots:
         QCOMPARE(lines[0][QStringLiteral("step")].toInt(), 4);
         QCOMPARE(lines[0][QStringLiteral("value")].toString(), QStringLiteral("NaN"));
         QCOMPARE(lines[0][QStringLiteral("message")].toString(),
-                 QStringLiteral("step_end/loss is NaN at step 4"));
+            QStringLiteral("step_end/loss is NaN at step 4"));
     }
 
     // Read to the end (--no-follow, or standard input closed): the status says whether an alert
@@ -91,19 +94,20 @@ private slots:
         QTest::addColumn<QStringList>("alerts");
         const QByteArray clean = stepLine(1, "2.0") + stepLine(2, "1.0");
         const QByteArray bad = stepLine(1, "NaN")
-            + "{\"ts\": 1732800005, \"tag\": \"error\", \"type\": \"E\", \"message\": \"<b>x</b>\"}\n";
+            + "{\"ts\": 1732800005, \"tag\": \"error\", \"type\": \"E\", \"message\": "
+              "\"<b>x</b>\"}\n";
         const QStringList noFollow { QStringLiteral("--watch"), QStringLiteral("--no-follow") };
         QTest::newRow("clean file") << noFollow << clean << false << 0 << QStringList();
-        QTest::newRow("file with a NaN and an error") << noFollow << bad << false << 0
-                                                      << QStringList({ "nan", "error" });
+        QTest::newRow("file with a NaN and an error")
+            << noFollow << bad << false << 0 << QStringList({ "nan", "error" });
         QTest::newRow("--exit-on-alert") << noFollow + QStringList("--exit-on-alert") << bad
                                          << false << 3 << QStringList({ "nan" });
         QTest::newRow("threshold") << noFollow + QStringList({ "--alert", "loss > 1.5" }) << clean
                                    << false << 0 << QStringList({ "threshold" });
-        QTest::newRow("clean stdin") << QStringList("--watch") << clean << true << 0
-                                     << QStringList();
-        QTest::newRow("stdin with a NaN") << QStringList("--watch") << bad << true << 0
-                                          << QStringList({ "nan", "error" });
+        QTest::newRow("clean stdin")
+            << QStringList("--watch") << clean << true << 0 << QStringList();
+        QTest::newRow("stdin with a NaN")
+            << QStringList("--watch") << bad << true << 0 << QStringList({ "nan", "error" });
     }
     void endsWhenTheSourcesEnd()
     {
@@ -130,13 +134,14 @@ private slots:
     void badRuleIsAUsageError()
     {
         QProcess process;
-        process.start(viewerPath(), { QStringLiteral("--watch"), QStringLiteral("--alert"),
-                                      QStringLiteral("nan,loss>>1"), QStringLiteral("x.jsonl") });
+        process.start(viewerPath(),
+            { QStringLiteral("--watch"), QStringLiteral("--alert"), QStringLiteral("nan,loss>>1"),
+                QStringLiteral("x.jsonl") });
         QVERIFY(process.waitForFinished(Guard));
         QCOMPARE(process.exitCode(), 2);
         QCOMPARE(process.readAllStandardError(),
-                 QByteArray("telemetry-viewer: --alert: alert rule \"loss>>1\": one comparison only: "
-                            "METRIC>VALUE or METRIC<VALUE\nTry 'telemetry-viewer --help'.\n"));
+            QByteArray("telemetry-viewer: --alert: alert rule \"loss>>1\": one comparison only: "
+                       "METRIC>VALUE or METRIC<VALUE\nTry 'telemetry-viewer --help'.\n"));
         QVERIFY(process.readAllStandardOutput().isEmpty());
     }
 };

@@ -90,8 +90,8 @@ private slots:
         const QByteArray next = stepLine(100, 0.5);
         append(path, next.left(20));
         append(path, next.mid(20) + stepLine(101, 0.25));
-        QTRY_COMPARE_WITH_TIMEOUT(points(workspace, QStringLiteral("step_end/loss")),
-                                  std::size_t(102), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            points(workspace, QStringLiteral("step_end/loss")), std::size_t(102), 5000);
         const Run* run = workspace.run(workspace.runIds().front());
         QVERIFY(run->malformed.empty());
         QCOMPARE(workspace.recordText(workspace.runIds().front(), 100), next.chopped(1));
@@ -119,8 +119,8 @@ private slots:
         file.close();
         QTRY_VERIFY_WITH_TIMEOUT(!reset.isEmpty(), 5000);
         // Nothing stale, nothing twice: exactly the new file's two points.
-        QTRY_COMPARE_WITH_TIMEOUT(points(workspace, QStringLiteral("step_end/loss")),
-                                  std::size_t(2), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            points(workspace, QStringLiteral("step_end/loss")), std::size_t(2), 5000);
     }
 
     void folderRunsJoinAsFilesAppear()
@@ -144,8 +144,8 @@ private slots:
         const int source = workspace.open(path);
         QCOMPARE(workspace.source(source).state, Workspace::SourceState::Waiting);
         append(path, stepLine(0, 1.0));
-        QTRY_COMPARE_WITH_TIMEOUT(points(workspace, QStringLiteral("step_end/loss")),
-                                  std::size_t(1), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            points(workspace, QStringLiteral("step_end/loss")), std::size_t(1), 5000);
     }
 
     void missingFileWithoutFollowFails()
@@ -173,11 +173,11 @@ private slots:
         QCOMPARE(line.offset, stepLine(0, 1.0).size());
         QCOMPARE(line.bytes, 15);
         QCOMPARE(workspace.source(source).message,
-                 QStringLiteral("line 2 is incomplete (no newline yet)"));
+            QStringLiteral("line 2 is incomplete (no newline yet)"));
 
         append(path, next.mid(15));
-        QTRY_COMPARE_WITH_TIMEOUT(points(workspace, QStringLiteral("step_end/loss")),
-                                  std::size_t(2), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            points(workspace, QStringLiteral("step_end/loss")), std::size_t(2), 5000);
         QVERIFY(workspace.source(source).incompleteLines.isEmpty());
         QVERIFY(workspace.source(source).message.isEmpty());
     }
@@ -198,9 +198,10 @@ private slots:
         QCOMPARE(workspace.source(file).incompleteLines.size(), 1);
         QCOMPARE(workspace.source(file).incompleteLines.front().line, 2);
         QCOMPARE(workspace.source(file).message,
-                 QStringLiteral("line 2 is incomplete (no newline at the end): not read"));
+            QStringLiteral("line 2 is incomplete (no newline at the end): not read"));
         QCOMPARE(workspace.source(folder).state, Workspace::SourceState::Idle);
-        QCOMPARE(workspace.source(folder).message, QStringLiteral("a folder without *.jsonl files"));
+        QCOMPARE(
+            workspace.source(folder).message, QStringLiteral("a folder without *.jsonl files"));
     }
 
     void cancelKeepsWhatWasLoaded()
@@ -216,7 +217,7 @@ private slots:
         QSignalSpy finished(&workspace, &Workspace::loadFinished);
         int source = -1;
         connect(&workspace, &Workspace::loadProgress, this,
-                [&](int id, qint64, qint64) { workspace.cancel(id); });
+            [&](int id, qint64, qint64) { workspace.cancel(id); });
         source = workspace.open(path);
         QVERIFY(finished.wait(10000));
         const Workspace::SourceInfo info = workspace.source(source);
@@ -333,7 +334,8 @@ private slots:
         QCOMPARE(workspace.runIds(), (QList<int> { first, next }));
         QCOMPARE(workspace.run(next)->id, nextId);
         // Named by run_begin's id when it has one (issue 12), else by the file as before.
-        QCOMPARE(workspace.run(next)->displayName, withRunBegin ? nextId : QStringLiteral("run #3"));
+        QCOMPARE(
+            workspace.run(next)->displayName, withRunBegin ? nextId : QStringLiteral("run #3"));
         // Only the first run's 10 points and the new run's 5: none of the closed run's.
         QCOMPARE(points(workspace, QStringLiteral("step_end/loss")), std::size_t(15));
 

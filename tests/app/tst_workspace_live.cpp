@@ -1,10 +1,10 @@
-// The Workspace while a writer is still writing (docs/bad-inputs.md V10, V20, V27): an unfinished last
-// line is a note, not an error, and becomes a record when it completes; a line that grows past the
-// 16 MiB cap is skipped and reported once; a burst of a million lines arrives exactly, in batches,
-// without stalling the thread the Workspace (and the UI) runs on.
+// The Workspace while a writer is still writing (docs/bad-inputs.md V10, V20, V27): an unfinished
+// last line is a note, not an error, and becomes a record when it completes; a line that grows past
+// the 16 MiB cap is skipped and reported once; a burst of a million lines arrives exactly, in
+// batches, without stalling the thread the Workspace (and the UI) runs on.
 
-#include "follow_test_support.hpp"
 #include "file_follower.hpp"
+#include "follow_test_support.hpp"
 #include "workspace.hpp"
 
 #include <QElapsedTimer>
@@ -201,7 +201,8 @@ void TestWorkspaceLive::burstOfOneMillionLinesKeepsTheLoopResponsive()
     // A merge holds at most one read's worth of lines: the work per event-loop pass is bounded by
     // the data, not by how far behind the reader is.
     const qsizetype shortestLine = stepLines(0, 1).size();
-    const std::size_t mostPerRead = std::size_t(FileFollower::DefaultMaxReadBytes / shortestLine) + 1;
+    const std::size_t mostPerRead =
+        std::size_t(FileFollower::DefaultMaxReadBytes / shortestLine) + 1;
     qInfo("largest merge %zu records (bound %zu)", largestMerge, mostPerRead);
     QVERIFY2(largestMerge <= mostPerRead,
         qPrintable(QStringLiteral("a merge of %1 records").arg(largestMerge)));

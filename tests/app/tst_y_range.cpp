@@ -69,17 +69,17 @@ private slots:
         QTest::addColumn<QList<int>>("expected"); // first, last, first, last, ...
         QTest::newRow("both ends included") << QList<double> { 0, 1, 2, 3, 4 } << QList<int> {}
                                             << 1.0 << 3.0 << QList<int> { 1, 4 };
-        QTest::newRow("last point at x1") << QList<double> { 0, 1, 2, 3, 4 } << QList<int> {}
-                                          << 0.0 << 4.0 << QList<int> { 0, 5 };
-        QTest::newRow("between points") << QList<double> { 0, 1, 2, 3, 4 } << QList<int> {}
-                                        << 0.5 << 2.5 << QList<int> { 1, 3 };
-        QTest::newRow("none inside") << QList<double> { 0, 1, 2 } << QList<int> {} << 5.0 << 6.0
-                                     << QList<int> {};
+        QTest::newRow("last point at x1") << QList<double> { 0, 1, 2, 3, 4 } << QList<int> {} << 0.0
+                                          << 4.0 << QList<int> { 0, 5 };
+        QTest::newRow("between points") << QList<double> { 0, 1, 2, 3, 4 } << QList<int> {} << 0.5
+                                        << 2.5 << QList<int> { 1, 3 };
+        QTest::newRow("none inside")
+            << QList<double> { 0, 1, 2 } << QList<int> {} << 5.0 << 6.0 << QList<int> {};
         QTest::newRow("restart: each segment")
             << QList<double> { 0, 1, 2, 3, 1, 2, 3, 4 } << QList<int> { 4 } << 2.0 << 3.0
             << QList<int> { 2, 4, 5, 7 };
-        QTest::newRow("NaN x sorts first") << QList<double> { NaN, 0, 1, 2 } << QList<int> {}
-                                           << 0.0 << 2.0 << QList<int> { 1, 4 };
+        QTest::newRow("NaN x sorts first")
+            << QList<double> { NaN, 0, 1, 2 } << QList<int> {} << 0.0 << 2.0 << QList<int> { 1, 4 };
     }
     void pointsInside()
     {
@@ -112,8 +112,8 @@ private slots:
         QTest::addColumn<bool>("ignoreOutliers");
         QTest::addColumn<double>("lo"); // before padding
         QTest::addColumn<double>("hi");
-        QTest::newRow("50 at 1, newest 100 at x1") << ones(50, 100.0) << 0.0 << 50.0 << false << 1.0
-                                                   << 100.0;
+        QTest::newRow("50 at 1, newest 100 at x1")
+            << ones(50, 100.0) << 0.0 << 50.0 << false << 1.0 << 100.0;
         QTest::newRow("10000 at 1, newest 5 at x1")
             << ones(10000, 5.0) << 0.0 << 10000.0 << false << 1.0 << 5.0;
         QTest::newRow("newest alone after a NaN") << [] {
@@ -121,14 +121,12 @@ private slots:
             y.push_back(NaN);
             y.push_back(3.0);
             return y;
-        }() << 0.0 << 21.0 << false << 1.0
-                                                  << 3.0;
+        }() << 0.0 << 21.0 << false << 1.0 << 3.0;
         QTest::newRow("first point at x0") << [] {
             std::vector<double> y(20, 1.0);
             y[5] = -2.0;
             return y;
-        }() << 5.0 << 19.0 << false << -2.0
-                                           << 1.0;
+        }() << 5.0 << 19.0 << false << -2.0 << 1.0;
         QTest::newRow("beyond x1 does not count")
             << ones(50, 100.0) << 0.0 << 49.5 << false << 1.0 << 1.0;
         QTest::newRow("outliers: newest at x1 counts") << [] {
@@ -137,10 +135,9 @@ private slots:
                 y[i] = double(i % 10);
             y.push_back(9.0);
             return y;
-        }() << 0.0 << 50.0 << true << 0.0
-                                                       << 9.0;
-        QTest::newRow("only NaN: 0..1") << std::vector<double> { NaN, NaN } << 0.0 << 1.0 << false
-                                        << 0.0 << 1.0;
+        }() << 0.0 << 50.0 << true << 0.0 << 9.0;
+        QTest::newRow("only NaN: 0..1")
+            << std::vector<double> { NaN, NaN } << 0.0 << 1.0 << false << 0.0 << 1.0;
     }
     void automatic()
     {
@@ -189,17 +186,18 @@ private slots:
         QTest::addColumn<double>("healthyHi");
         QTest::addColumn<double>("fill");
         const std::vector<double> loss = noisyLoss(60);
-        QTest::newRow("loss 1e6 at step 5") << Curves { withValueAt(loss, 5, 1e6) } << false << true
-                                            << 0.9 << 1.1 << 1.2;
-        QTest::newRow("a 9.5e307 value") << Curves { withValueAt(loss, 30, 9.5e307) } << false
-                                         << true << 0.9 << 1.1 << 1.2;
-        QTest::newRow("-9.5e307 and 9.5e307") << Curves { withValueAt(
-            withValueAt(loss, 30, 9.5e307), 31, -9.5e307) } << false << true << 0.9 << 1.1 << 1.2;
-        QTest::newRow("log y: a 9.5e307 value") << Curves { withValueAt(loss, 30, 9.5e307) } << true
-                                                << true << 0.9 << 1.1 << 1.3;
+        QTest::newRow("loss 1e6 at step 5")
+            << Curves { withValueAt(loss, 5, 1e6) } << false << true << 0.9 << 1.1 << 1.2;
+        QTest::newRow("a 9.5e307 value")
+            << Curves { withValueAt(loss, 30, 9.5e307) } << false << true << 0.9 << 1.1 << 1.2;
+        QTest::newRow("-9.5e307 and 9.5e307")
+            << Curves { withValueAt(withValueAt(loss, 30, 9.5e307), 31, -9.5e307) } << false << true
+            << 0.9 << 1.1 << 1.2;
+        QTest::newRow("log y: a 9.5e307 value")
+            << Curves { withValueAt(loss, 30, 9.5e307) } << true << true << 0.9 << 1.1 << 1.3;
         QTest::newRow("log y: 1e6 at step 5 and a 9.5e307 value")
-            << Curves { withValueAt(withValueAt(loss, 5, 1e6), 30, 9.5e307) } << true << true
-            << 0.9 << 1.1 << 1.3;
+            << Curves { withValueAt(withValueAt(loss, 5, 1e6), 30, 9.5e307) } << true << true << 0.9
+            << 1.1 << 1.3;
         Curves sweep;
         for (int r = 0; r < 22; ++r)
             sweep.push_back(noisyLoss(500, 1.0 + 0.02 * r));
@@ -210,17 +208,14 @@ private slots:
             << sweep << true << true << 0.95 << 1.4 << 3.0;
         // Outliers kept (the user's choice): the range holds every value, and stays finite.
         QTest::newRow("outliers kept: 9.5e307 finite")
-            << Curves { withValueAt(loss, 30, 9.5e307) } << false << false << 0.9 << 9.5e307
-            << 1.2;
+            << Curves { withValueAt(loss, 30, 9.5e307) } << false << false << 0.9 << 9.5e307 << 1.2;
         QTest::newRow("outliers kept: -/+9.5e307 finite")
             << Curves { withValueAt(withValueAt(loss, 30, 9.5e307), 31, -9.5e307) } << false
             << false << -9.5e307 << 9.5e307 << 2.0;
         QTest::newRow("outliers kept, log y: 9.5e307 finite")
-            << Curves { withValueAt(loss, 30, 9.5e307) } << true << false << 0.9 << 9.5e307
-            << 1.2;
+            << Curves { withValueAt(loss, 30, 9.5e307) } << true << false << 0.9 << 9.5e307 << 1.2;
         QTest::newRow("outliers kept, log y: 1.7e308 finite")
-            << Curves { withValueAt(loss, 30, 1.7e308) } << true << false << 0.9 << 1.7e308
-            << 1.2;
+            << Curves { withValueAt(loss, 30, 1.7e308) } << true << false << 0.9 << 1.7e308 << 1.2;
     }
     void readableByDefault()
     {

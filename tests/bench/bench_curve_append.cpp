@@ -117,8 +117,8 @@ int main(int argc, char** argv)
             // Results of smoothing jobs (long batches) come back through the event loop.
             QCoreApplication::processEvents();
         }
-        std::printf("%-32s %10.2f %10.2f %10.2f\n", mode.name, median(around[0]),
-            median(around[1]), median(around[2]));
+        std::printf("%-32s %10.2f %10.2f %10.2f\n", mode.name, median(around[0]), median(around[1]),
+            median(around[2]));
     }
     return 0;
 }

@@ -28,8 +28,9 @@ double median(std::vector<double> values)
 double timeSshCat(const QString& file)
 {
     QString error;
-    QStringList argv = SshCommand::plainArgv(RemoteUrl::parse(QStringLiteral("ssh://127.0.0.1/x"), &error),
-                                             QStringLiteral("cat ") + SshCommand::shellQuote(file));
+    QStringList argv =
+        SshCommand::plainArgv(RemoteUrl::parse(QStringLiteral("ssh://127.0.0.1/x"), &error),
+            QStringLiteral("cat ") + SshCommand::shellQuote(file));
     QProcess process;
     process.setStandardOutputFile(QProcess::nullDevice());
     QElapsedTimer timer;
@@ -82,7 +83,8 @@ int main(int argc, char** argv)
         for (int i = 0; i < 1000000; ++i) {
             block += "{\"ts\": " + QByteArray::number(1700000000.0 + i * 0.01, 'f', 3)
                 + ", \"tag\": \"step_end\", \"step\": " + QByteArray::number(i)
-                + ", \"context\": {\"loss\": 0.123456, \"lr\": 0.0003, \"metrics\": {\"acc\": 0.9}}}\n";
+                + ", \"context\": {\"loss\": 0.123456, \"lr\": 0.0003, \"metrics\": {\"acc\": "
+                  "0.9}}}\n";
             if (block.size() > (1 << 20)) {
                 out.write(block);
                 block.clear();
@@ -101,7 +103,7 @@ int main(int argc, char** argv)
     std::printf("remote first read, %.0f MB over ssh to localhost, %lld records into the store: "
                 "%.2f s (%.0f MB/s); peer `ssh host cat FILE > /dev/null`: %.2f s (%.0f MB/s); "
                 "ratio %.2fx (medians of 3)\n",
-                megabytes, static_cast<long long>(records), median(ours), megabytes / median(ours),
-                median(cat), megabytes / median(cat), median(ours) / median(cat));
+        megabytes, static_cast<long long>(records), median(ours), megabytes / median(ours),
+        median(cat), megabytes / median(cat), median(ours) / median(cat));
     return 0;
 }

@@ -73,8 +73,8 @@ int main(int argc, char** argv)
         run.tags = { QStringLiteral("step_end") };
         run.tagCounts = { 0 };
         const double lr = std::pow(10.0, -5.0 + 3.0 * unit(rng));
-        run.info = QVariantMap { { "run", run.id }, { "host", QStringLiteral("gpu%1").arg(id % 16) },
-            { "rank", 0 },
+        run.info = QVariantMap { { "run", run.id },
+            { "host", QStringLiteral("gpu%1").arg(id % 16) }, { "rank", 0 },
             { "config",
                 QVariantMap { { "lr", lr }, { "batch_size", 16 << (id % 5) },
                     { "optimizer", optimizers[id % 4] }, { "seed", id % 7 },
@@ -118,8 +118,8 @@ int main(int argc, char** argv)
     std::printf("runs table, %d runs, %d columns (medians of %d)\n", model.rowCount(),
         model.columnCount(), Repeats);
     std::printf("%-34s %12s %14s %8s\n", "", "ours (ms)", "peer (ms)", "ratio");
-    std::printf("%-34s %12.2f %14.2f %8.1fx\n", "build the table", loadMs, peerLoadMs,
-        peerLoadMs / loadMs);
+    std::printf(
+        "%-34s %12.2f %14.2f %8.1fx\n", "build the table", loadMs, peerLoadMs, peerLoadMs / loadMs);
 
     const struct
     {

@@ -264,9 +264,9 @@ QString LegacyRunListModel::problemOf(int sourceId) const
     if (records == 0 && malformed > 0)
         return tr("%1: not one valid record; %2 (is it a JSON Lines file?)%3")
             .arg(name, linesText(malformed, tr("malformed line"), tr("malformed lines")),
-                listed < malformed
-                    ? tr("; only the first %1 are listed").arg(QLocale().toString(qulonglong(listed)))
-                    : QString());
+                listed < malformed ? tr("; only the first %1 are listed")
+                                         .arg(QLocale().toString(qulonglong(listed)))
+                                   : QString());
     if (!warnings.isEmpty())
         return tr("%1: %2").arg(name, warnings.join(QStringLiteral("; ")));
     return QString();

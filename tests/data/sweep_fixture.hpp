@@ -106,7 +106,8 @@ inline QString writeSweep(const QString& dir)
     double bestAccuracy = -1.0;
     int i = 0;
     for (const SweepTrial& t : sweepTrials()) {
-        if (!writeFile(QDir(dir).filePath(QStringLiteral("trial_%1.jsonl").arg(i, 2, 10, QLatin1Char('0'))),
+        if (!writeFile(QDir(dir).filePath(
+                           QStringLiteral("trial_%1.jsonl").arg(i, 2, 10, QLatin1Char('0'))),
                 trialText(t, QStringLiteral("gpu1"), 0, 1732800000.0 + 100.0 * i)))
             return {};
         if (t.finalAccuracy() > bestAccuracy) {

@@ -67,7 +67,7 @@ private slots:
             if (std::exchange(truncated, true))
                 return;
             QVERIFY(write(path, stepLine(1) + stepLine(2) + stepLine(3),
-                          QIODevice::WriteOnly | QIODevice::Truncate));
+                QIODevice::WriteOnly | QIODevice::Truncate));
         });
         const int id = workspace.open(path, true);
         QTRY_VERIFY_WITH_TIMEOUT(truncated, 60000);
@@ -86,8 +86,8 @@ private slots:
         QVERIFY(write(path, text, QIODevice::WriteOnly));
         QProcess shell;
         shell.start(QStringLiteral("bash"),
-                    { QStringLiteral("-c"), QStringLiteral("exec \"$0\" --summary <(cat \"$1\")"),
-                      viewerPath(), path });
+            { QStringLiteral("-c"), QStringLiteral("exec \"$0\" --summary <(cat \"$1\")"),
+                viewerPath(), path });
         QVERIFY(shell.waitForFinished(60000));
         QCOMPARE(shell.exitCode(), 0);
         const QJsonObject json = QJsonDocument::fromJson(shell.readAllStandardOutput()).object();
@@ -128,12 +128,10 @@ private slots:
         QTest::addColumn<QStringList>("mode");
         QTest::addColumn<QString>("output");
         QTest::newRow("--summary") << QStringList { QStringLiteral("--summary") } << QString();
-        QTest::newRow("--screenshot")
-            << QStringList { QStringLiteral("--screenshot"), QStringLiteral("OUT") }
-            << QStringLiteral("shot.png");
-        QTest::newRow("--export-csv")
-            << QStringList { QStringLiteral("--export-csv"), QStringLiteral("OUT") }
-            << QStringLiteral("series.csv");
+        QTest::newRow("--screenshot") << QStringList { QStringLiteral("--screenshot"),
+            QStringLiteral("OUT") } << QStringLiteral("shot.png");
+        QTest::newRow("--export-csv") << QStringList { QStringLiteral("--export-csv"),
+            QStringLiteral("OUT") } << QStringLiteral("series.csv");
     }
 
     void fifoWithoutWriterIsReported()
@@ -150,8 +148,7 @@ private slots:
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         viewer.setProcessEnvironment(env);
         viewer.start(viewerPath(),
-                     mode + QStringList { QStringLiteral("--stream-timeout"), QStringLiteral("0.5"),
-                                          fifo });
+            mode + QStringList { QStringLiteral("--stream-timeout"), QStringLiteral("0.5"), fifo });
         const bool exited = viewer.waitForFinished(60000);
         if (!exited) {
             viewer.kill();
@@ -162,7 +159,7 @@ private slots:
         QCOMPARE(viewer.exitCode(), 1);
         const QString stdErr = QString::fromUtf8(viewer.readAllStandardError());
         QVERIFY2(stdErr.contains(QStringLiteral("nothing arrived in 0.5 s (no writer?)")),
-                 qPrintable(stdErr));
+            qPrintable(stdErr));
         if (!out.isEmpty())
             QVERIFY(QFileInfo(out).size() > 0);
     }
@@ -187,8 +184,8 @@ private slots:
             QVERIFY(write(name(i), stepLine(0), QIODevice::WriteOnly));
         Workspace workspace;
         const int id = workspace.open(dir.path(), true);
-        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).state, Workspace::SourceState::Following,
-                                  60000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            workspace.source(id).state, Workspace::SourceState::Following, 60000);
         QCOMPARE(storedRecords(workspace), std::size_t(files));
         for (const int i : { 0, 1, files - 1 })
             QVERIFY(write(name(i), stepLine(1), QIODevice::WriteOnly | QIODevice::Append));
@@ -210,14 +207,14 @@ private slots:
         const QJsonArray unreadable = s.source(0)[QStringLiteral("unreadable_files")].toArray();
         QCOMPARE(unreadable.size(), 1);
         QCOMPARE(unreadable.at(0)[QStringLiteral("file")].toString(),
-                 QDir(dir.path()).absoluteFilePath(QStringLiteral("b.jsonl")));
+            QDir(dir.path()).absoluteFilePath(QStringLiteral("b.jsonl")));
         QVERIFY(s.stdErr.contains("b.jsonl: not a regular file"));
 
         Workspace workspace;
         const int id = workspace.open(dir.path(), true);
         QTRY_COMPARE_WITH_TIMEOUT(workspace.source(id).fileProblems.size(), 1, 30000);
         QCOMPARE(Workspace::describeFileProblems(workspace.source(id).fileProblems).left(8),
-                 QStringLiteral("b.jsonl:"));
+            QStringLiteral("b.jsonl:"));
     }
 };
 

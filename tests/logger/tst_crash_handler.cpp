@@ -1,6 +1,6 @@
 // The fatal-signal handler: a child process logs, then crashes; the file must hold every record it
-// logged plus one error record naming the signal (docs/bad-inputs.md W21, W22). Children are forked so
-// that the crash stays theirs.
+// logged plus one error record naming the signal (docs/bad-inputs.md W21, W22). Children are forked
+// so that the crash stays theirs.
 
 #include "logger_test_support.hpp"
 

@@ -1,6 +1,6 @@
 // The record format as TelemetryLogger and MemoryLogger write it: field order, numbers, strings,
-// non-finite policy and the rules for bad input (docs/bad-inputs.md W1-W11). Lines come from MemoryLogger,
-// which formats through the same encoder as the file logger.
+// non-finite policy and the rules for bad input (docs/bad-inputs.md W1-W11). Lines come from
+// MemoryLogger, which formats through the same encoder as the file logger.
 
 #include "logger_test_support.hpp"
 

@@ -22,8 +22,9 @@ constexpr int Guard = 20000; // ms: only a guard against a hang
 
 QByteArray stepLine(int step, const QByteArray& loss)
 {
-    return "{\"ts\": " + QByteArray::number(1732800000 + step) + ", \"tag\": \"step_end\", \"step\": "
-        + QByteArray::number(step) + ", \"context\": {\"loss\": " + loss + "}}\n";
+    return "{\"ts\": " + QByteArray::number(1732800000 + step)
+        + ", \"tag\": \"step_end\", \"step\": " + QByteArray::number(step)
+        + ", \"context\": {\"loss\": " + loss + "}}\n";
 }
 
 bool write(const QString& path, const QByteArray& bytes, QIODevice::OpenMode mode)
@@ -76,17 +77,17 @@ private slots:
         presenter.setRules(AlertRule::defaults());
         QSignalSpy shown(&presenter, &AlertPresenter::alertShown);
         const int source = workspace.open(path, true);
-        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(source).state,
-                                  Workspace::SourceState::Following, Guard);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            workspace.source(source).state, Workspace::SourceState::Following, Guard);
         QCOMPARE(events.rowCount(), 0);
 
         QVERIFY(write(path, stepLine(2, "NaN"), QIODevice::Append));
         QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, Guard);
         QCOMPARE(events.rowCount(), 1);
         QCOMPARE(events.index(0, EventsModel::TypeColumn).data().toString(),
-                 QStringLiteral("alert: nan"));
+            QStringLiteral("alert: nan"));
         QCOMPARE(events.index(0, EventsModel::MessageColumn).data().toString(),
-                 QStringLiteral("step_end/loss is NaN at step 2"));
+            QStringLiteral("step_end/loss is NaN at step 2"));
         const int runId = workspace.runIds().first();
         const auto stateText = [&] {
             return view.index(runs.rowOfRun(runId), RunsTableModel::StateColumn).data().toString();

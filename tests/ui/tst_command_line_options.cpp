@@ -57,13 +57,11 @@ void TestCommandLineOptions::parse_data()
     QTest::newRow("export-runs with screenshot")
         << QStringList { "--export-runs", "o.csv", "a", "--screenshot", "o.png" }
         << int(Action::Error) << none << "cannot be combined";
-    QTest::newRow("group-by and color-by with screenshot")
-        << QStringList { "--group-by", "config.optimizer", "--color-by", "config.lr",
-               "--screenshot", "o.png", "a" }
-        << int(Action::Run) << QStringList { "a" } << QString();
-    QTest::newRow("bad group-by")
-        << QStringList { "--group-by", "config lr" } << int(Action::Error) << none
-        << "--group-by \"config lr\": name a field";
+    QTest::newRow("group-by and color-by with screenshot") << QStringList {
+        "--group-by", "config.optimizer", "--color-by", "config.lr", "--screenshot", "o.png", "a"
+    } << int(Action::Run) << QStringList { "a" } << QString();
+    QTest::newRow("bad group-by") << QStringList { "--group-by", "config lr" } << int(Action::Error)
+                                  << none << "--group-by \"config lr\": name a field";
     QTest::newRow("empty color-by") << QStringList { "--color-by=" } << int(Action::Error) << none
                                     << "--color-by \"\": name a field";
     QTest::newRow("unknown option")
@@ -74,8 +72,8 @@ void TestCommandLineOptions::parse_data()
                                 << none << "neither a mode";
     QTest::newRow("x empty") << QStringList { "--x", " " } << int(Action::Error) << none
                              << "neither a mode";
-    QTest::newRow("x control character") << QStringList { "--x", "a\x01b" } << int(Action::Error)
-                                         << none << "neither a mode";
+    QTest::newRow("x control character")
+        << QStringList { "--x", "a\x01b" } << int(Action::Error) << none << "neither a mode";
     QTest::newRow("x metric too long") << QStringList { "--x", QString(513, QLatin1Char('k')) }
                                        << int(Action::Error) << none << "neither a mode";
     QTest::newRow("x global") << QStringList { "--x", "global" } << int(Action::Run) << none
@@ -113,28 +111,29 @@ void TestCommandLineOptions::parse_data()
     QTest::newRow("stream timeout negative")
         << QStringList { "--stream-timeout=-1" } << int(Action::Error) << none
         << "--stream-timeout \"-1\": the timeout must be a number of seconds";
-    QTest::newRow("stream timeout text")
-        << QStringList { "--stream-timeout", "soon" } << int(Action::Error) << none
-        << "from 0 to 86400";
+    QTest::newRow("stream timeout text") << QStringList { "--stream-timeout", "soon" }
+                                         << int(Action::Error) << none << "from 0 to 86400";
     QTest::newRow("stdin twice") << QStringList { "-", "-" } << int(Action::Error) << none
                                  << "only once";
     QTest::newRow("double dash ends options")
         << QStringList { "--", "--weird-name.jsonl" } << int(Action::Run)
         << QStringList { "--weird-name.jsonl" } << QString();
     // issue 16: alerts
-    QTest::newRow("watch") << QStringList { "--watch", "--alert", "nan,stall=600", "--exit-on-alert", "a.jsonl" }
+    QTest::newRow("watch") << QStringList { "--watch", "--alert", "nan,stall=600",
+        "--exit-on-alert", "a.jsonl" }
                            << int(Action::Watch) << QStringList { "a.jsonl" } << QString();
-    QTest::newRow("alert in the window") << QStringList { "--alert", "loss > 10", "a.jsonl" }
-                                         << int(Action::Run) << QStringList { "a.jsonl" } << QString();
-    QTest::newRow("watch without path") << QStringList { "--watch" } << int(Action::Error) << none
-                                        << "--watch needs at least one";
+    QTest::newRow("alert in the window")
+        << QStringList { "--alert", "loss > 10", "a.jsonl" } << int(Action::Run)
+        << QStringList { "a.jsonl" } << QString();
+    QTest::newRow("watch without path")
+        << QStringList { "--watch" } << int(Action::Error) << none << "--watch needs at least one";
     QTest::newRow("watch with summary") << QStringList { "--watch", "--summary", "a.jsonl" }
                                         << int(Action::Error) << none << "cannot be combined";
-    QTest::newRow("exit-on-alert without watch") << QStringList { "--exit-on-alert", "a.jsonl" }
-                                                 << int(Action::Error) << none << "only used with --watch";
-    QTest::newRow("bad alert rule") << QStringList { "--alert", "nan,bogus", "a.jsonl" }
-                                    << int(Action::Error) << none
-                                    << "--alert: alert rule \"bogus\": unknown rule";
+    QTest::newRow("exit-on-alert without watch") << QStringList { "--exit-on-alert",
+        "a.jsonl" } << int(Action::Error) << none << "only used with --watch";
+    QTest::newRow("bad alert rule")
+        << QStringList { "--alert", "nan,bogus", "a.jsonl" } << int(Action::Error) << none
+        << "--alert: alert rule \"bogus\": unknown rule";
 }
 
 void TestCommandLineOptions::parse()
@@ -162,14 +161,22 @@ void TestCommandLineOptions::xOption_data()
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("mode"); // the mode's name back, empty when none
     QTest::addColumn<QString>("metric");
-    QTest::newRow("step") << "step" << "step" << QString();
-    QTest::newRow("global") << "global" << "global" << QString();
-    QTest::newRow("global_step") << "global_step" << "global" << QString();
-    QTest::newRow("epoch upper case") << "EPOCH" << "epoch" << QString();
-    QTest::newRow("wall") << "wall" << "wall" << QString();
-    QTest::newRow("relative") << "relative" << "relative" << QString();
-    QTest::newRow("seq") << "seq" << "seq" << QString();
-    QTest::newRow("sequence") << "sequence" << "seq" << QString();
+    QTest::newRow("step") << "step"
+                          << "step" << QString();
+    QTest::newRow("global") << "global"
+                            << "global" << QString();
+    QTest::newRow("global_step") << "global_step"
+                                 << "global" << QString();
+    QTest::newRow("epoch upper case") << "EPOCH"
+                                      << "epoch" << QString();
+    QTest::newRow("wall") << "wall"
+                          << "wall" << QString();
+    QTest::newRow("relative") << "relative"
+                              << "relative" << QString();
+    QTest::newRow("seq") << "seq"
+                         << "seq" << QString();
+    QTest::newRow("sequence") << "sequence"
+                              << "seq" << QString();
     QTest::newRow("metric") << "tokens_seen" << QString() << "tokens_seen";
     QTest::newRow("nested metric") << " metrics/samples " << QString() << "metrics/samples";
     QTest::newRow("tagged metric") << "step_end/tokens" << QString() << "step_end/tokens";
@@ -277,8 +284,8 @@ void TestCommandLineOptions::size()
 
 void TestCommandLineOptions::groupAndColorFieldsAreKept()
 {
-    const CommandLineOptions options = CommandLineOptions::parse({ "telemetry-viewer",
-        "--group-by", "run", "--color-by", "config.lr", "--summary", "--export-runs", "o.csv", "a" });
+    const CommandLineOptions options = CommandLineOptions::parse({ "telemetry-viewer", "--group-by",
+        "run", "--color-by", "config.lr", "--summary", "--export-runs", "o.csv", "a" });
     QCOMPARE(int(options.action), int(Action::Summary));
     QVERIFY(options.summary);
     QCOMPARE(options.exportRunsPath, QStringLiteral("o.csv"));

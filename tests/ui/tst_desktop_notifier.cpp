@@ -21,7 +21,7 @@ public:
 
 public slots:
     uint Notify(const QString& app, uint, const QString&, const QString& summary,
-                const QString& body, const QStringList&, const QVariantMap&, int)
+        const QString& body, const QStringList&, const QVariantMap&, int)
     {
         calls << QStringList { app, summary, body };
         return uint(calls.size());
@@ -37,8 +37,9 @@ private slots:
         const QString daemon = QStandardPaths::findExecutable(QStringLiteral("dbus-daemon"));
         if (daemon.isEmpty())
             QSKIP("dbus-daemon is not installed (package dbus): the D-Bus path is not tested");
-        m_bus.start(daemon, { QStringLiteral("--session"), QStringLiteral("--nofork"),
-                              QStringLiteral("--print-address") });
+        m_bus.start(daemon,
+            { QStringLiteral("--session"), QStringLiteral("--nofork"),
+                QStringLiteral("--print-address") });
         QVERIFY(m_bus.waitForStarted(10000));
         QTRY_VERIFY_WITH_TIMEOUT(m_bus.canReadLine(), 10000);
         const QByteArray address = m_bus.readLine().trimmed();
@@ -66,18 +67,18 @@ private slots:
         QDBusConnection bus = QDBusConnection::sessionBus();
         QVERIFY(bus.isConnected());
         QVERIFY(bus.registerObject(QStringLiteral("/org/freedesktop/Notifications"), &fake,
-                                   QDBusConnection::ExportAllSlots));
+            QDBusConnection::ExportAllSlots));
         QVERIFY(bus.registerService(QStringLiteral("org.freedesktop.Notifications")));
 
         DesktopNotifier notifier;
         QCOMPARE(notifier.channel(), DesktopNotifier::Channel::FreedesktopService);
         notifier.notify(QStringLiteral("exp<1>: nan"),
-                        QStringLiteral("step_end/loss is NaN at step 4 <a href=\"x\">"));
+            QStringLiteral("step_end/loss is NaN at step 4 <a href=\"x\">"));
         QTRY_COMPARE_WITH_TIMEOUT(fake.calls.size(), 1, 10000);
         QCOMPARE(fake.calls[0],
-                 (QStringList { "Telemetry Viewer", QStringLiteral("exp\u20391\u203a: nan"),
-                                QStringLiteral("step_end/loss is NaN at step 4 \u2039a "
-                                               "href=\"x\"\u203a") }));
+            (QStringList { "Telemetry Viewer", QStringLiteral("exp\u20391\u203a: nan"),
+                QStringLiteral("step_end/loss is NaN at step 4 \u2039a "
+                               "href=\"x\"\u203a") }));
         bus.unregisterService(QStringLiteral("org.freedesktop.Notifications"));
         bus.unregisterObject(QStringLiteral("/org/freedesktop/Notifications"));
     }

@@ -1,9 +1,9 @@
-// Untrusted strings on every surface of the window (docs/bad-inputs.md V12, V30, V31): a run whose tags,
-// keys, error type and message, run id and file path are HTML is opened in the real MainWindow,
-// and every widget, chart, table cell and tooltip is rendered to an image while two probes watch:
-// a TCP listener on 127.0.0.1 that an <img src="http://127.0.0.1:PORT/p.png"> would call, and an
-// inotify watch on a local PNG that an <img src="/local/p.png"> would open. Neither may fire; the
-// texts must show the characters literally and the fonts must keep their size.
+// Untrusted strings on every surface of the window (docs/bad-inputs.md V12, V30, V31): a run whose
+// tags, keys, error type and message, run id and file path are HTML is opened in the real
+// MainWindow, and every widget, chart, table cell and tooltip is rendered to an image while two
+// probes watch: a TCP listener on 127.0.0.1 that an <img src="http://127.0.0.1:PORT/p.png"> would
+// call, and an inotify watch on a local PNG that an <img src="/local/p.png"> would open. Neither
+// may fire; the texts must show the characters literally and the fonts must keep their size.
 
 #include "chart_grid.hpp"
 #include "file_dialog_answer.hpp"
@@ -374,8 +374,8 @@ void TestDisplaySafety::chartsEscapeTitlesLegendsAndAxes()
             shown.setHtml(legend);
             // The run is named by its run_begin id: markup, shown as its characters (elided when
             // long, so its start is compared).
-            QVERIFY2(shown.toPlainText().startsWith(runName.left(20)),
-                qPrintable(shown.toPlainText()));
+            QVERIFY2(
+                shown.toPlainText().startsWith(runName.left(20)), qPrintable(shown.toPlainText()));
         }
         for (QAbstractAxis* axis : { chart->xAxis(), chart->yAxis() }) {
             if (axis)

@@ -218,12 +218,13 @@ void TestEventsModel::alertRows()
     m_model->addAlert(alert);
     QCOMPARE(m_model->rowCount(), events + 1);
     const int row = events;
-    QCOMPARE(m_model->index(row, 0).data(EventsModel::KindNameRole).toString(), QStringLiteral("alert"));
+    QCOMPARE(
+        m_model->index(row, 0).data(EventsModel::KindNameRole).toString(), QStringLiteral("alert"));
     QCOMPARE(m_model->index(row, 0).data(EventsModel::KindRole).toInt(), EventsModel::AlertKind);
     QCOMPARE(m_model->index(row, EventsModel::TypeColumn).data().toString(),
-             QStringLiteral("alert: loss>10"));
+        QStringLiteral("alert: loss>10"));
     QCOMPARE(m_model->index(row, EventsModel::MessageColumn).data().toString(),
-             QStringLiteral("step_end/loss = 12, above 10 at step 5 <b>x</b>"));
+        QStringLiteral("step_end/loss = 12, above 10 at step 5 <b>x</b>"));
     QCOMPARE(m_model->index(row, EventsModel::StepColumn).data().toString(), QStringLiteral("5"));
     QCOMPARE(m_model->index(row, 0).data(EventsModel::RecordRole).toUInt(), 5u);
     QVERIFY(m_model->eventOfRow(row) == nullptr);

@@ -59,15 +59,18 @@ void TestMalformedLinesDialog::saysOnlyTheFirstAreListed()
     // the total, says that only the first are listed, and counts by reason.
     Run run = runWithBadLines(QStringLiteral("not a JSON object (an array)"));
     for (std::uint64_t line = 2000; line < 4000; ++line)
-        run.addMalformed({ line, line * 10, QStringLiteral("not JSON: text after the object at column 9") });
+        run.addMalformed(
+            { line, line * 10, QStringLiteral("not JSON: text after the object at column 9") });
     QCOMPARE(run.malformed.size(), Run::MaxListedMalformed);
     MalformedLinesDialog dialog(run);
     QCOMPARE(dialog.model()->rowCount(), 1000);
     const QString text = dialog.summaryLabel()->text();
     QVERIFY2(text.contains(QLocale().toString(2002) + QStringLiteral(" lines")), qPrintable(text));
-    QVERIFY2(text.contains(QStringLiteral("Only the first %1 are listed").arg(QLocale().toString(1000))),
+    QVERIFY2(
+        text.contains(QStringLiteral("Only the first %1 are listed").arg(QLocale().toString(1000))),
         qPrintable(text));
-    QVERIFY2(text.contains(QStringLiteral("not JSON: text after the object: ") + QLocale().toString(2000)),
+    QVERIFY2(text.contains(
+                 QStringLiteral("not JSON: text after the object: ") + QLocale().toString(2000)),
         qPrintable(text));
 }
 

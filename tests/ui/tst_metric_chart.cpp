@@ -5,8 +5,8 @@
 #include "series_layer.hpp"
 #include "test_runs.hpp"
 
-#include <QDateTimeAxis>
 #include <QCategoryAxis>
+#include <QDateTimeAxis>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
@@ -342,7 +342,8 @@ private slots:
         Run a = makeRun("a", Loss, 60, [](int i) {
             return i == 5 ? 1e6 : i == 30 ? NaN : 1.0 + 0.1 * std::sin(i);
         });
-        Run b = makeRun("b", Loss, 60, [](int i) { return i == 40 ? NaN : 1.0 + 0.1 * std::cos(i); });
+        Run b =
+            makeRun("b", Loss, 60, [](int i) { return i == 40 ? NaN : 1.0 + 0.1 * std::cos(i); });
         auto chart = chartOf(Loss, { &a, &b });
         QVERIFY2(chart->yMax() < 2.0, qPrintable(QString::number(chart->yMax())));
         const auto& curves = chart->seriesLayer()->curves();
@@ -605,7 +606,8 @@ private slots:
         // The line end or dot in the pixels at the right edge of the plot, at the newest value.
         const int right = static_cast<int>(std::floor(plot.right())) - 1;
         int drawn = 0;
-        for (int px = right - 3; px <= right + 1; ++px) { // right + 1: the newest point's own column
+        for (int px = right - 3; px <= right + 1;
+             ++px) { // right + 1: the newest point's own column
             for (int y = static_cast<int>(py) - 3; y <= static_cast<int>(py) + 3; ++y) {
                 const QRgb p = image.pixel(px, y);
                 if (qRed(p) > 200 && qBlue(p) > 200 && qGreen(p) < 170)

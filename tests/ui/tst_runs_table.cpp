@@ -12,8 +12,8 @@
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QTableView>
-#include <QToolButton>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
 using namespace viewer;
@@ -85,8 +85,8 @@ private slots:
     {
         QAbstractItemModel* model = m_table->view()->model();
         m_table->view()->selectRow(2);
-        m_table->view()->selectionModel()->select(model->index(5, 0),
-            QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        m_table->view()->selectionModel()->select(
+            model->index(5, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
         QSignalSpy only(m_table.get(), &RunsTable::showOnlyRequested);
         QToolButton* button = nullptr;
         for (QToolButton* b : m_table->findChildren<QToolButton*>()) {

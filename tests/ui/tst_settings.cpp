@@ -28,13 +28,14 @@ void TestSettings::alertRules()
     {
         Settings s(path);
         QCOMPARE(AlertRule::names(s.alertRules()), (QStringList { "nan", "error", "stall" }));
-        s.setAlertRules(*AlertRule::parseList(QStringLiteral("nan,stall=600,val_acc<best-0.05"), &error));
+        s.setAlertRules(
+            *AlertRule::parseList(QStringLiteral("nan,stall=600,val_acc<best-0.05"), &error));
         s.sync();
     }
     {
         Settings s(path);
         QCOMPARE(AlertRule::names(s.alertRules()),
-                 (QStringList { "nan", "stall=600", "val_acc<best-0.05" }));
+            (QStringList { "nan", "stall=600", "val_acc<best-0.05" }));
         s.setAlertRules({});
         s.sync();
     }

@@ -131,8 +131,9 @@ void LineAssembler::feed(QByteArray bytes, QList<LineChunk>& out)
             if (piece.prefix.isEmpty() && piece.begin == 0 && pieces.size() == 1) {
                 // The common case: whole lines from the start of the read; take its buffer.
                 // Only when this is the one piece: `bytes` is not used again.
+                // NOLINTNEXTLINE(bugprone-use-after-move): the loop body runs once on this path
                 bytes.truncate(piece.end);
-                chunk.bytes = std::move(bytes); // NOLINT(bugprone-use-after-move)
+                chunk.bytes = std::move(bytes);
             } else {
                 chunk.bytes = std::move(piece.prefix);
                 chunk.bytes.append(base + piece.begin, piece.end - piece.begin);

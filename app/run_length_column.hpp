@@ -75,7 +75,8 @@ public:
 private:
     static bool sameBits(const T& a, const T& b)
     {
-        return std::memcmp(&a, &b, sizeof(T)) == 0;
+        // Bits, not values, on purpose: -0.0 and 0.0 (and NaN payloads) must read back as stored.
+        return std::memcmp(&a, &b, sizeof(T)) == 0; // NOLINT(bugprone-suspicious-memory-comparison)
     }
 
     std::vector<std::uint32_t> m_starts; // first record of each run, ascending

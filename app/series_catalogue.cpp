@@ -6,7 +6,7 @@ namespace {
 
 quint64 nonFiniteOf(const Series& s)
 {
-    return quint64(s.nanCount() + s.posInfCount() + s.negInfCount());
+    return quint64(s.nanCount()) + quint64(s.posInfCount()) + quint64(s.negInfCount());
 }
 
 } // namespace
@@ -74,10 +74,10 @@ void SeriesCatalogue::updateRun(int runId, const Run& run)
 
 void SeriesCatalogue::removeRun(int runId)
 {
-    const auto it = m_runs.constFind(runId);
-    if (it == m_runs.cend())
+    const auto it = m_runs.find(runId);
+    if (it == m_runs.end())
         return;
-    const RunEntry entry = it.value();
+    const RunEntry entry = std::move(it.value()); // taken out before the entry is erased
     m_runs.erase(it);
     for (qsizetype t = 0; t < entry.tags.size(); ++t)
         addToTag(entry.tags.at(t), -qint64(entry.tagCounts[std::size_t(t)]), -1);

@@ -162,7 +162,8 @@ public:
     char scratch_[detail::max_reserve + 64];
 };
 
-MemoryLogger::MemoryLogger(LoggerOptions options)
+// By value like TelemetryLogger's constructor (one signature for both loggers in the public API).
+MemoryLogger::MemoryLogger(LoggerOptions options) // NOLINT(performance-unnecessary-value-param)
     : impl_(std::make_unique<Impl>(options))
 {
 }

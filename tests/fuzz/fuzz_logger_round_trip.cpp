@@ -473,7 +473,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
             reserved = reserved || node.key == "ts" || node.key == "tag" || node.key == "seq"
                 || node.key == "run" || node.key == "run_id";
     }
-    const bool rejected = reserved || depth > int(options.max_depth);
+    // record() refuses a top-level "step" or "epoch" that is not a finite number (W27), as the
+    // viewer would call that line malformed.
+    const auto finiteNumber = [](const Node& n) {
+        switch (n.kind) {
+        case Node::Kind::int64:
+        case Node::Kind::uint64:
+            return true;
+        case Node::Kind::float32:
+            return std::isfinite(n.f);
+        case Node::Kind::float64:
+            return std::isfinite(n.d);
+        case Node::Kind::json:
+            return n.value.is_number_integer() || n.value.is_number_unsigned()
+                || (n.value.is_number_float() && std::isfinite(n.value.get<double>()));
+        default:
+            return false;
+        }
+    };
+    bool badPosition = false;
+    if (!inContext) {
+        for (const Node& node : nodes)
+            badPosition =
+                badPosition || ((node.key == "step" || node.key == "epoch") && !finiteNumber(node));
+    }
+    const bool rejected = reserved || badPosition || depth > int(options.max_depth);
 
     switch (hook) {
     case Hook::stepBegin:

@@ -1,5 +1,7 @@
 #include "run_palette.hpp"
 
+#include "run_colors.hpp"
+
 #include <array>
 #include <cmath>
 
@@ -25,21 +27,11 @@ void RunPalette::setColor(int runId, const QColor& color)
 
 QColor RunPalette::nthColor(int n)
 {
-    // The matplotlib/Tableau sequence without its red (#d62728), which marks errors and NaN.
-    static constexpr std::array<QRgb, 10> first = {
-        0x1f77b4,
-        0xff7f0e,
-        0x2ca02c,
-        0x9467bd,
-        0x17becf,
-        0x8c564b,
-        0xe377c2,
-        0xbcbd22,
-        0x7f7f7f,
-        0x393b79,
-    };
-    if (n >= 0 && n < static_cast<int>(first.size()))
-        return QColor::fromRgb(first[static_cast<std::size_t>(n)]);
+    // The matplotlib/Tableau sequence without its red (#d62728), which marks errors and NaN: the
+    // first ten of the engine's qualitative palette (RunColors), so charts and table agree.
+    constexpr int TableauColors = 10;
+    if (n >= 0 && n < TableauColors)
+        return QColor::fromRgb(RunColors::qualitative(n));
     // Golden-angle steps spread any number of hues; hues within 25 degrees of red are pushed out.
     double hue = std::fmod(37.0 + 137.50776 * n, 360.0);
     if (hue < 25.0)

@@ -5,6 +5,7 @@
 
 #include "file_follower.hpp"
 #include "follow_test_support.hpp"
+#include "stall_meter.hpp"
 #include "workspace.hpp"
 
 #include <QElapsedTimer>
@@ -48,55 +49,6 @@ std::size_t malformed(const Workspace& workspace)
         n += workspace.run(id)->malformed.size();
     return n;
 }
-
-// The longest the event loop of this thread went without running a 5 ms timer, in wall time and
-// in this thread's CPU time (printed only: durations are benchmark figures), and how often the
-// timer ran (the tests assert that the loop ran at all).
-class StallMeter : public QObject
-{
-public:
-    StallMeter()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        connect(&m_timer, &QTimer::timeout, this, [this] {
-            ++m_ticks;
-            m_longest = std::max(m_longest, m_clock.restart());
-            const qint64 cpu = threadCpuMs();
-            m_longestCpu = std::max(m_longestCpu, cpu - m_lastCpu);
-            m_lastCpu = cpu;
-        });
-        m_clock.start();
-        m_lastCpu = threadCpuMs();
-        m_timer.start(5);
-    }
-    qint64 longestMs() const
-    {
-        return m_longest;
-    }
-    qint64 longestCpuMs() const
-    {
-        return m_longestCpu;
-    }
-    qint64 ticks() const
-    {
-        return m_ticks;
-    }
-
-private:
-    static qint64 threadCpuMs()
-    {
-        timespec t {};
-        ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-        return qint64(t.tv_sec) * 1000 + t.tv_nsec / 1'000'000;
-    }
-
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_ticks = 0;
-    qint64 m_longest = 0;
-    qint64 m_longestCpu = 0;
-    qint64 m_lastCpu = 0;
-};
 
 } // namespace
 

@@ -6,12 +6,16 @@
 //    holding the same rows (one column).
 // 3) 20,000 metrics into the metric tree in one reset (in key order, then shuffled), beside a
 //    QStandardItemModel tree of them (which does not sort).
+// 4) StdinReader::stop() while its writer is stalled (ssh hung) with lines still batched, beside
+//    the batch interval it would otherwise wait for.
 #include "chunk_parser.hpp"
 #include "file_follower.hpp"
 #include "follow_test_support.hpp"
 #include "metric_tree_model.hpp"
 #include "record_table_model.hpp"
 #include "run_builder.hpp"
+#include "stall_meter.hpp"
+#include "stdin_reader.hpp"
 #include "workspace.hpp"
 
 #include <QApplication>
@@ -63,32 +67,6 @@ std::size_t records(const Workspace& workspace)
     return n;
 }
 
-// The longest CPU time this thread spent between two runs of a 5 ms timer.
-class StallMeter : public QObject
-{
-public:
-    StallMeter()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        connect(&m_timer, &QTimer::timeout, this, [this] {
-            const double cpu = threadCpuMs();
-            m_longest = std::max(m_longest, cpu - m_last);
-            m_last = cpu;
-        });
-        m_last = threadCpuMs();
-        m_timer.start(5);
-    }
-    double longestCpuMs() const
-    {
-        return m_longest;
-    }
-
-private:
-    QTimer m_timer;
-    double m_last = 0;
-    double m_longest = 0;
-};
-
 // 1) Returns the longest stall in CPU ms, or -1 when the records did not all arrive.
 double burstLongestStall(const std::vector<QByteArray>& blocks, std::size_t total)
 {
@@ -121,7 +99,7 @@ double burstLongestStall(const std::vector<QByteArray>& blocks, std::size_t tota
     while (records(workspace) < total && clock.elapsed() < 120'000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     writer.join();
-    return records(workspace) == total ? meter.longestCpuMs() : -1;
+    return records(workspace) == total ? double(meter.longestCpuMs()) : -1;
 }
 
 // 1, peer) The same lines parsed, then merged in a single append on this thread.
@@ -247,5 +225,25 @@ int main(int argc, char** argv)
                               : "metric tree, 20,000 metrics in one reset, shuffled",
             median(ours), median(peer));
     }
+    // 4) stop() with a stalled writer
+    constexpr int BatchIntervalMs = 60'000;
+    std::vector<double> stops;
+    for (int r = 0; r < Repeats; ++r) {
+        int fds[2];
+        if (::pipe(fds) != 0)
+            break;
+        StdinReader reader(fds[0]);
+        reader.setBatchInterval(BatchIntervalMs);
+        reader.start();
+        const QByteArray lines = records(0, 2);
+        if (::write(fds[1], lines.constData(), std::size_t(lines.size())) != lines.size())
+            break;
+        QTest::qWait(50); // the reader takes the lines into its batch and blocks again
+        stops.push_back(wallMs([&] { reader.stop(); }));
+        ::close(fds[1]);
+        ::close(fds[0]);
+    }
+    std::printf("%-66s %8.1f ms %9d ms  (the batch interval it does not wait for)\n",
+        "standard input: stop() with the writer stalled", median(stops), BatchIntervalMs);
     return 0;
 }

@@ -159,12 +159,8 @@ void FolderFollower::rescan()
         setState(FileFollower::State::Failed, QStringLiteral("permission denied"));
         return;
     }
-    const QDir dir(m_folder);
     // Sorted by name, so ranks join in a stable order when several appear at once.
-    const QStringList names =
-        dir.entryList(m_nameFilters, QDir::Files | QDir::Hidden | QDir::System, QDir::Name);
-    for (const QString& name : names) {
-        const QString path = dir.absoluteFilePath(name);
+    for (const QString& path : listFiles(m_folder, m_nameFilters)) {
         if (m_followers.find(path) == m_followers.end() && !isRenamedFollowedFile(path))
             addFile(path, {}, true);
     }
@@ -176,6 +172,16 @@ void FolderFollower::rescan()
         message = message.arg(m_pollIntervalMs);
     }
     setState(FileFollower::State::Following, message);
+}
+
+QStringList FolderFollower::listFiles(const QString& folder, const QStringList& nameFilters)
+{
+    const QDir dir(folder);
+    QStringList paths;
+    for (const QString& name :
+        dir.entryList(nameFilters, QDir::Files | QDir::Hidden | QDir::System, QDir::Name))
+        paths << dir.absoluteFilePath(name);
+    return paths;
 }
 
 bool FolderFollower::isRenamedFollowedFile(const QString& path)

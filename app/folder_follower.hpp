@@ -46,6 +46,11 @@ public:
     // Most descriptors held at once; 0 (default): a quarter of RLIMIT_NOFILE, 8 to 256.
     void setMaxOpenFiles(int files);
     static int defaultMaxOpenFiles();
+    // The folder's files that match, as absolute paths sorted by name: regular files, and a FIFO or
+    // device with a matching name too (named as unreadable rather than skipped in silence). The
+    // one listing rule, shared with the bulk load of a folder source.
+    static QStringList listFiles(
+        const QString& folder, const QStringList& nameFilters = { QStringLiteral("*.jsonl") });
 
     QString folder() const
     {

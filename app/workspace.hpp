@@ -1,6 +1,7 @@
 #pragma once
 
 #include "run.hpp"
+#include "source.hpp"
 
 #include <QHash>
 #include <QObject>
@@ -11,24 +12,16 @@
 
 namespace viewer {
 
-class SourceSession;
-
-// Everything the viewer has open: sources (a file, a folder of *.jsonl files, or "-" for standard
-// input), each giving one or more runs. Lives on the GUI thread. Loading and following run on
-// worker threads; their results arrive here as values and are merged in file order, so a Run is
-// only ever touched on this thread and the UI can read it directly between signals.
+// Everything the viewer has open: sources (a file, a folder of *.jsonl files, "-" for standard
+// input, a FIFO, an ssh:// address: each a Source, see source.hpp), each giving one or more runs.
+// Lives on the GUI thread. Loading and following run on worker threads; their results arrive here
+// as values and are merged in file order, so a Run is only ever touched on this thread and the UI
+// can read it directly between signals. No code here knows which kind a source is.
 class Workspace : public QObject
 {
     Q_OBJECT
 public:
-    enum class SourceState
-    {
-        Loading, // the bulk load of existing content is running (see loadProgress)
-        Following, // loaded, watching for appended records
-        Waiting, // the file does not exist (yet); it is picked up when it appears
-        Idle, // loaded, not following (--no-follow, or standard input ended)
-        Failed, // could not be read; message() says why
-    };
+    using SourceState = viewer::SourceState;
 
     // A last line without its '\n' (docs/format.md: not a record yet). While following it may still
     // be completed; once the source is read to its end (--no-follow, standard input closed) it
@@ -81,7 +74,10 @@ public:
     ~Workspace() override;
 
     // Starts loading; returns the source id at once. follow: keep reading appended records.
+    // path: anything openSource() knows (a file, a folder, "-", a FIFO, an ssh:// address).
     int open(const QString& path, bool follow = true);
+    // The same for a source made by the caller (a kind openSource() does not know, a test's).
+    int open(std::unique_ptr<Source> source, bool follow = true);
     // Stops loading/following and frees the source's runs (runRemoved for each).
     void close(int sourceId);
     // Closes one run and frees it (runRemoved). While its file is followed, records that keep

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "line_chunk.hpp"
+#include "run_builder.hpp"
+
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace viewer {
+
+// The first read of a source's local files, before they are followed: each file by RunLoader
+// (4 MiB blocks, parsed on 2 threads) into its own RunBuilder. Runs on a pool thread; the result
+// is handed to the GUI thread as a value. A file truncated or rewritten while it is read is read
+// again from its start, at most Workspace's MaxLoadAttempts times in all.
+class BulkLoad
+{
+public:
+    struct File
+    {
+        QString path;
+        std::unique_ptr<RunBuilder> builder;
+        LinePosition end; // just past the last complete line: where following resumes
+        qint64 size = 0;
+        QString error; // plain text: the file could not be read
+    };
+    struct Result
+    {
+        std::vector<File> files; // in the order read; the load stops at a cancelled one
+        QStringList notes; // "run.jsonl: file truncated while it was read; read again ..."
+        QString error; // a single file source's reason to fail (a folder's are per file)
+        bool cancelled = false;
+    };
+    // bytesDone of bytesTotal over all the files.
+    using Progress = std::function<void(qint64 bytesDone, qint64 bytesTotal)>;
+
+    static Result run(const QStringList& files, bool folder, int maxAttempts,
+        const std::atomic<bool>& cancel, const Progress& progress);
+};
+
+} // namespace viewer

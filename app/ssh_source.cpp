@@ -1,0 +1,75 @@
+#include "ssh_source.hpp"
+
+#include "remote_source.hpp"
+#include "ssh_command.hpp"
+
+namespace viewer {
+
+namespace {
+
+QString parseError(const QString& address)
+{
+    QString error;
+    RemoteUrl::parse(address, &error);
+    return error;
+}
+
+QString shownAddress(const QString& address)
+{
+    const RemoteUrl url = RemoteUrl::parse(address, nullptr);
+    return url.isValid() ? url.toString() : address;
+}
+
+} // namespace
+
+SshSource::SshSource(const QString& address, QObject* parent)
+    : Source(shownAddress(address),
+        RemoteUrl::parse(address, nullptr).isValid() ? SourceState::Loading : SourceState::Failed,
+        parseError(address), parent)
+    , m_thread(QStringLiteral("follow %1").arg(address))
+{
+}
+
+SshSource::~SshSource()
+{
+    stop();
+}
+
+void SshSource::start(const QHash<QString, LinePosition>& resumeAt, bool follow)
+{
+    auto* remote = new RemoteSource(RemoteUrl::parse(path(), nullptr), follow);
+    m_reported = resumeState();
+    connect(remote, &RemoteSource::linesRead, this, &Source::linesRead, Qt::DirectConnection);
+    connect(remote, &RemoteSource::fileReset, this, &Source::fileReset, Qt::DirectConnection);
+    connect(remote, &RemoteSource::fileStateChanged, this, &Source::fileProblemChanged,
+        Qt::DirectConnection);
+    connect(
+        remote, &RemoteSource::stateChanged, this,
+        [this, follow](RemoteSource::State state, const QString& message) {
+            using R = RemoteSource::State;
+            const bool loading = m_reported == SourceState::Loading;
+            m_reported = state == R::Following                   ? SourceState::Following
+                : state == R::Waiting                            ? SourceState::Waiting
+                : state == R::Finished                           ? SourceState::Idle
+                : state == R::Failed                             ? SourceState::Failed
+                : state == R::Reconnecting && follow && !loading ? SourceState::Waiting
+                                                                 : SourceState::Loading;
+            emit stateChanged(m_reported, message);
+        },
+        Qt::DirectConnection);
+    connect(
+        remote, &RemoteSource::incompleteLineFound, this,
+        [this](const QString& file, qint64 line, qint64 offset, const QByteArray& bytes) {
+            emit incompleteLineFound(file, line, offset, bytes.size());
+        },
+        Qt::DirectConnection);
+    m_thread.start(remote);
+    QMetaObject::invokeMethod(remote, [remote, resumeAt] { remote->start(resumeAt); });
+}
+
+void SshSource::stop()
+{
+    m_thread.stop();
+}
+
+} // namespace viewer

@@ -1,5 +1,7 @@
 #include "file_follower.hpp"
 
+#include "state_change.hpp"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
@@ -600,11 +602,8 @@ QString FileFollower::followingMessage() const
 
 void FileFollower::setState(State state, const QString& message)
 {
-    if (state == m_state && message == m_message)
-        return;
-    m_state = state;
-    m_message = message;
-    emit stateChanged(state, message);
+    if (changeState(m_state, m_message, state, message))
+        emit stateChanged(state, message);
 }
 
 } // namespace viewer

@@ -57,7 +57,7 @@ void FileSource::start(const QHash<QString, LinePosition>& resumeAt, bool /*foll
     connect(
         follower, &FileFollower::incompleteLineFound, this,
         [this, file](qint64 line, qint64 offset, const QByteArray& bytes) {
-            emit incompleteLineFound(file, line, offset, bytes.size());
+            emit incompleteLineFound(file, line, offset, bytes);
         },
         Qt::DirectConnection);
     m_thread.start(follower);

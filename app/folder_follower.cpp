@@ -1,5 +1,7 @@
 #include "folder_follower.hpp"
 
+#include "state_change.hpp"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -258,11 +260,8 @@ void FolderFollower::updateWatch()
 
 void FolderFollower::setState(FileFollower::State state, const QString& message)
 {
-    if (state == m_state && message == m_message)
-        return;
-    m_state = state;
-    m_message = message;
-    emit stateChanged(state, message);
+    if (changeState(m_state, m_message, state, message))
+        emit stateChanged(state, message);
 }
 
 } // namespace viewer

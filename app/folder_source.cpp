@@ -34,11 +34,7 @@ void FolderSource::start(const QHash<QString, LinePosition>& resumeAt, bool /*fo
             emit stateChanged(FileSource::stateOf(state), message);
         },
         Qt::DirectConnection);
-    connect(
-        follower, &FolderFollower::incompleteLineFound, this,
-        [this](const QString& file, qint64 line, qint64 offset, const QByteArray& bytes) {
-            emit incompleteLineFound(file, line, offset, bytes.size());
-        },
+    connect(follower, &FolderFollower::incompleteLineFound, this, &Source::incompleteLineFound,
         Qt::DirectConnection);
     connect(
         follower, &FolderFollower::fileStateChanged, this,

@@ -1,5 +1,7 @@
 #include "remote_file_reader.hpp"
 
+#include "state_change.hpp"
+
 #include <QTimer>
 
 #include <algorithm>
@@ -316,11 +318,8 @@ void RemoteFileReader::scheduleReconnect(const QString& why)
 
 void RemoteFileReader::setState(State state, const QString& message)
 {
-    if (state == m_state && message == m_message)
-        return;
-    m_state = state;
-    m_message = message;
-    emit stateChanged(state, message);
+    if (changeState(m_state, m_message, state, message))
+        emit stateChanged(state, message);
 }
 
 } // namespace viewer

@@ -1,5 +1,7 @@
 #include "remote_source.hpp"
 
+#include "state_change.hpp"
+
 #include <QTimer>
 
 namespace viewer {
@@ -185,11 +187,8 @@ void RemoteSource::updateState()
 
 void RemoteSource::setState(State state, const QString& message)
 {
-    if (state == m_state && message == m_message)
-        return;
-    m_state = state;
-    m_message = message;
-    emit stateChanged(state, message);
+    if (changeState(m_state, m_message, state, message))
+        emit stateChanged(state, message);
 }
 
 } // namespace viewer

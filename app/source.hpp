@@ -101,8 +101,9 @@ signals:
     void stateChanged(viewer::SourceState state, const QString& message);
     // Drop everything read from this file: it is read again from its start.
     void fileReset(const QString& file, const QString& reason);
-    // The last line of `file` has no '\n' (yet): bytes of it at offset, numbered line.
-    void incompleteLineFound(const QString& file, qint64 line, qint64 offset, qint64 bytes);
+    // The last line of `file`, numbered line, at offset, has no '\n' (yet): bytes is what it has.
+    void incompleteLineFound(
+        const QString& file, qint64 line, qint64 offset, const QByteArray& bytes);
     // Forget the incomplete lines noted so far (the state that follows says what is true now).
     void incompleteLinesCleared();
     // A file of the source cannot be read (message), or can again (empty message). Plain text.

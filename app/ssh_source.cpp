@@ -57,11 +57,7 @@ void SshSource::start(const QHash<QString, LinePosition>& resumeAt, bool follow)
             emit stateChanged(m_reported, message);
         },
         Qt::DirectConnection);
-    connect(
-        remote, &RemoteSource::incompleteLineFound, this,
-        [this](const QString& file, qint64 line, qint64 offset, const QByteArray& bytes) {
-            emit incompleteLineFound(file, line, offset, bytes.size());
-        },
+    connect(remote, &RemoteSource::incompleteLineFound, this, &Source::incompleteLineFound,
         Qt::DirectConnection);
     m_thread.start(remote);
     QMetaObject::invokeMethod(remote, [remote, resumeAt] { remote->start(resumeAt); });

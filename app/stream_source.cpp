@@ -73,7 +73,7 @@ void StreamSource::start(const QHash<QString, LinePosition>& /*resumeAt*/, bool 
     connect(
         reader, &StdinReader::incompleteLineFound, context,
         [this, name](qint64 line, qint64 offset, const QByteArray& bytes) {
-            emit incompleteLineFound(name, line, offset, bytes.size());
+            emit incompleteLineFound(name, line, offset, bytes);
         },
         Qt::QueuedConnection);
     m_parseThread.start(context);

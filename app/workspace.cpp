@@ -270,8 +270,9 @@ struct Workspace::Private
             [this, sourceId](
                 const QString& path, const QString& reason) { resetFile(sourceId, path, reason); });
         QObject::connect(source, &Source::incompleteLineFound, q,
-            [this, sourceId](const QString& path, qint64 line, qint64 offset, qint64 bytes) {
-                noteIncompleteLine(sourceId, { path, line, offset, bytes }, false);
+            [this, sourceId](
+                const QString& path, qint64 line, qint64 offset, const QByteArray& bytes) {
+                noteIncompleteLine(sourceId, { path, line, offset, bytes.size() }, false);
             });
         QObject::connect(source, &Source::incompleteLinesCleared, q, [this, sourceId] {
             if (Entry* entry = find(sourceId))

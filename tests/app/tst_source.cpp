@@ -5,11 +5,13 @@
 #include "source.hpp"
 #include "worker_thread.hpp"
 #include "workspace.hpp"
+#include "workspace_test_support.hpp"
 
 #include <QSignalSpy>
 #include <QTest>
 
 using namespace viewer;
+using namespace viewer::test;
 
 namespace {
 
@@ -59,7 +61,8 @@ private:
         emit linesRead(chunk);
         const qint64 tail = m_content.size() - chunk.bytes.size();
         if (tail > 0)
-            emit incompleteLineFound(path(), chunk.lineCount + 1, chunk.bytes.size(), tail);
+            emit incompleteLineFound(
+                path(), chunk.lineCount + 1, chunk.bytes.size(), m_content.right(tail));
         if (m_failure.isEmpty())
             emit stateChanged(SourceState::Idle, {});
         else
@@ -76,18 +79,6 @@ QByteArray runBegin(const char* id)
     return QByteArray("{\"ts\": 1732800000.0, \"tag\": \"run_begin\", \"run\": \"") + id + "\"}\n";
 }
 
-std::size_t lossPoints(const Workspace& workspace)
-{
-    std::size_t n = 0;
-    for (int id : workspace.runIds()) {
-        const Run* run = workspace.run(id);
-        const int s = run->findSeries(QStringLiteral("step_end/loss"));
-        if (s >= 0)
-            n += run->series[static_cast<std::size_t>(s)].size();
-    }
-    return n;
-}
-
 } // namespace
 
 class TestSource : public QObject
@@ -101,12 +92,12 @@ private slots:
         QTest::addColumn<int>("points");
         QTest::addColumn<int>("malformed");
 
-        QTest::newRow("one run") << test::stepLines(0, 10) << 1 << 10 << 0;
-        QTest::newRow("two runs") << runBegin("a") + test::stepLines(0, 5) + runBegin("b")
-                + test::stepLines(0, 7)
-                                  << 2 << 12 << 0;
+        QTest::newRow("one run") << stepLines(0, 10) << 1 << 10 << 0;
+        QTest::newRow("two runs") << runBegin("a") + stepLines(0, 5) + runBegin("b")
+                + stepLines(0, 7) << 2
+                                  << 12 << 0;
         QTest::newRow("a malformed line is counted")
-            << test::stepLines(0, 3) + "{not json\n" + test::stepLines(3, 4) << 1 << 4 << 1;
+            << stepLines(0, 3) + "{not json\n" + stepLines(3, 4) << 1 << 4 << 1;
     }
     void linesBecomeRuns()
     {
@@ -145,7 +136,7 @@ private slots:
         QCOMPARE(workspace.source(failed).message, QStringLiteral("gone"));
 
         const int tail =
-            workspace.open(std::make_unique<MemorySource>(test::stepLines(0, 2) + "{\"ts\": 1"));
+            workspace.open(std::make_unique<MemorySource>(stepLines(0, 2) + "{\"ts\": 1"));
         QTRY_COMPARE_WITH_TIMEOUT(workspace.source(tail).state, SourceState::Idle, 5000);
         QCOMPARE(workspace.source(tail).incompleteLines.size(), 1);
         QCOMPARE(workspace.source(tail).message,
@@ -157,7 +148,7 @@ private slots:
     {
         Workspace workspace;
         QSignalSpy removed(&workspace, &Workspace::runRemoved);
-        const int id = workspace.open(std::make_unique<MemorySource>(test::stepLines(0, 4)));
+        const int id = workspace.open(std::make_unique<MemorySource>(stepLines(0, 4)));
         QTRY_COMPARE_WITH_TIMEOUT(workspace.runIds().size(), 1, 5000);
         workspace.close(id);
         QCOMPARE(removed.size(), 1);

@@ -1,6 +1,8 @@
 // The Workspace wires loader, followers, parser and store: open a file/folder, follow appends,
 // start over on truncation, cancel a load, close a source and free its runs.
+#include "follow_test_support.hpp"
 #include "workspace.hpp"
+#include "workspace_test_support.hpp"
 
 #include <QDir>
 #include <QFile>
@@ -11,6 +13,7 @@
 #include <cmath>
 
 using namespace viewer;
+using namespace viewer::test;
 
 namespace {
 
@@ -19,13 +22,6 @@ QByteArray stepLine(int step, double loss)
     return QByteArray("{\"ts\": ") + QByteArray::number(1732800000.0 + step, 'f', 3)
         + ", \"tag\": \"step_end\", \"step\": " + QByteArray::number(step)
         + ", \"context\": {\"loss\": " + QByteArray::number(loss) + "}}\n";
-}
-
-void append(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::Append));
-    QCOMPARE(file.write(bytes), bytes.size());
 }
 
 QByteArray runBeginLine(const QByteArray& id)
@@ -51,18 +47,6 @@ QByteArray runLines(bool withRunBegin, const QByteArray& id, int firstStep, int 
     return bytes;
 }
 
-std::size_t points(const Workspace& workspace, const QString& key)
-{
-    std::size_t n = 0;
-    for (int id : workspace.runIds()) {
-        const Run* run = workspace.run(id);
-        const int s = run->findSeries(key);
-        if (s >= 0)
-            n += run->series[static_cast<std::size_t>(s)].size();
-    }
-    return n;
-}
-
 } // namespace
 
 class TestWorkspace : public QObject
@@ -76,22 +60,22 @@ private slots:
         QByteArray content;
         for (int i = 0; i < 100; ++i)
             content += stepLine(i, 1.0 / (i + 1));
-        append(path, content);
+        QVERIFY(appendFile(path, content));
 
         Workspace workspace;
         QSignalSpy finished(&workspace, &Workspace::loadFinished);
         const int source = workspace.open(path);
         QVERIFY(finished.wait(5000));
         QCOMPARE(workspace.runIds().size(), 1);
-        QCOMPARE(points(workspace, QStringLiteral("step_end/loss")), std::size_t(100));
+        QCOMPARE(seriesPoints(workspace, QStringLiteral("step_end/loss")), std::size_t(100));
         QCOMPARE(workspace.source(source).state, Workspace::SourceState::Following);
 
         // A partial line is held until its newline arrives, then both halves make one record.
         const QByteArray next = stepLine(100, 0.5);
-        append(path, next.left(20));
-        append(path, next.mid(20) + stepLine(101, 0.25));
+        QVERIFY(appendFile(path, next.left(20)));
+        QVERIFY(appendFile(path, next.mid(20) + stepLine(101, 0.25)));
         QTRY_COMPARE_WITH_TIMEOUT(
-            points(workspace, QStringLiteral("step_end/loss")), std::size_t(102), 5000);
+            seriesPoints(workspace, QStringLiteral("step_end/loss")), std::size_t(102), 5000);
         const Run* run = workspace.run(workspace.runIds().front());
         QVERIFY(run->malformed.empty());
         QCOMPARE(workspace.recordText(workspace.runIds().front(), 100), next.chopped(1));
@@ -104,14 +88,14 @@ private slots:
         QByteArray content;
         for (int i = 0; i < 50; ++i)
             content += stepLine(i, 1.0);
-        append(path, content);
+        QVERIFY(appendFile(path, content));
 
         Workspace workspace;
         QSignalSpy finished(&workspace, &Workspace::loadFinished);
         QSignalSpy reset(&workspace, &Workspace::sourceReset);
         workspace.open(path);
         QVERIFY(finished.wait(5000));
-        QCOMPARE(points(workspace, QStringLiteral("step_end/loss")), std::size_t(50));
+        QCOMPARE(seriesPoints(workspace, QStringLiteral("step_end/loss")), std::size_t(50));
 
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
@@ -120,19 +104,19 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!reset.isEmpty(), 5000);
         // Nothing stale, nothing twice: exactly the new file's two points.
         QTRY_COMPARE_WITH_TIMEOUT(
-            points(workspace, QStringLiteral("step_end/loss")), std::size_t(2), 5000);
+            seriesPoints(workspace, QStringLiteral("step_end/loss")), std::size_t(2), 5000);
     }
 
     void folderRunsJoinAsFilesAppear()
     {
         QTemporaryDir dir;
-        append(dir.filePath(QStringLiteral("rank0.jsonl")), stepLine(0, 1.0));
+        QVERIFY(appendFile(dir.filePath(QStringLiteral("rank0.jsonl")), stepLine(0, 1.0)));
         Workspace workspace;
         QSignalSpy finished(&workspace, &Workspace::loadFinished);
         workspace.open(dir.path());
         QVERIFY(finished.wait(5000));
         QCOMPARE(workspace.runIds().size(), 1);
-        append(dir.filePath(QStringLiteral("rank1.jsonl")), stepLine(0, 2.0));
+        QVERIFY(appendFile(dir.filePath(QStringLiteral("rank1.jsonl")), stepLine(0, 2.0)));
         QTRY_COMPARE_WITH_TIMEOUT(workspace.runIds().size(), 2, 5000);
     }
 
@@ -143,9 +127,9 @@ private slots:
         Workspace workspace;
         const int source = workspace.open(path);
         QCOMPARE(workspace.source(source).state, Workspace::SourceState::Waiting);
-        append(path, stepLine(0, 1.0));
+        QVERIFY(appendFile(path, stepLine(0, 1.0)));
         QTRY_COMPARE_WITH_TIMEOUT(
-            points(workspace, QStringLiteral("step_end/loss")), std::size_t(1), 5000);
+            seriesPoints(workspace, QStringLiteral("step_end/loss")), std::size_t(1), 5000);
     }
 
     void missingFileWithoutFollowFails()
@@ -164,7 +148,7 @@ private slots:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("run.jsonl"));
         const QByteArray next = stepLine(1, 0.5);
-        append(path, stepLine(0, 1.0) + next.left(15));
+        QVERIFY(appendFile(path, stepLine(0, 1.0) + next.left(15)));
         Workspace workspace;
         const int source = workspace.open(path);
         QTRY_COMPARE_WITH_TIMEOUT(workspace.source(source).incompleteLines.size(), 1, 10000);
@@ -175,9 +159,9 @@ private slots:
         QCOMPARE(workspace.source(source).message,
             QStringLiteral("line 2 is incomplete (no newline yet)"));
 
-        append(path, next.mid(15));
+        QVERIFY(appendFile(path, next.mid(15)));
         QTRY_COMPARE_WITH_TIMEOUT(
-            points(workspace, QStringLiteral("step_end/loss")), std::size_t(2), 5000);
+            seriesPoints(workspace, QStringLiteral("step_end/loss")), std::size_t(2), 5000);
         QVERIFY(workspace.source(source).incompleteLines.isEmpty());
         QVERIFY(workspace.source(source).message.isEmpty());
     }
@@ -188,13 +172,13 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("run.jsonl"));
-        append(path, stepLine(0, 1.0) + stepLine(1, 1.0).left(10));
+        QVERIFY(appendFile(path, stepLine(0, 1.0) + stepLine(1, 1.0).left(10)));
         QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("empty.jsonl"))));
         Workspace workspace;
         const int file = workspace.open(path, false);
         const int folder = workspace.open(dir.filePath(QStringLiteral("empty.jsonl")), false);
         QTRY_VERIFY_WITH_TIMEOUT(workspace.isIdle(), 5000);
-        QCOMPARE(points(workspace, QStringLiteral("step_end/loss")), std::size_t(1));
+        QCOMPARE(seriesPoints(workspace, QStringLiteral("step_end/loss")), std::size_t(1));
         QCOMPARE(workspace.source(file).incompleteLines.size(), 1);
         QCOMPARE(workspace.source(file).incompleteLines.front().line, 2);
         QCOMPARE(workspace.source(file).message,
@@ -211,7 +195,7 @@ private slots:
         QByteArray content;
         for (int i = 0; i < 400000; ++i)
             content += stepLine(i, 1.0);
-        append(path, content);
+        QVERIFY(appendFile(path, content));
 
         Workspace workspace;
         QSignalSpy finished(&workspace, &Workspace::loadFinished);
@@ -223,14 +207,14 @@ private slots:
         const Workspace::SourceInfo info = workspace.source(source);
         QCOMPARE(info.state, Workspace::SourceState::Idle);
         QCOMPARE(info.message, QStringLiteral("load cancelled"));
-        QVERIFY(points(workspace, QStringLiteral("step_end/loss")) < std::size_t(400000));
+        QVERIFY(seriesPoints(workspace, QStringLiteral("step_end/loss")) < std::size_t(400000));
     }
 
     void closeFreesTheRuns()
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("run.jsonl"));
-        append(path, stepLine(0, 1.0));
+        QVERIFY(appendFile(path, stepLine(0, 1.0)));
         Workspace workspace;
         QSignalSpy finished(&workspace, &Workspace::loadFinished);
         QSignalSpy removed(&workspace, &Workspace::runRemoved);
@@ -247,7 +231,7 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("run.jsonl"));
-        append(path, runLines(true, "a", 0, 10) + runLines(true, "b", 0, 20));
+        QVERIFY(appendFile(path, runLines(true, "a", 0, 10) + runLines(true, "b", 0, 20)));
         Workspace workspace;
         QSignalSpy finished(&workspace, &Workspace::loadFinished);
         QSignalSpy removed(&workspace, &Workspace::runRemoved);
@@ -261,7 +245,7 @@ private slots:
         QCOMPARE(removed.front().front().toInt(), ids.front());
         QCOMPARE(workspace.run(ids.front()), nullptr);
         QCOMPARE(workspace.runIds(), QList<int> { ids.back() });
-        QCOMPARE(points(workspace, QStringLiteral("step_end/loss")), std::size_t(20));
+        QCOMPARE(seriesPoints(workspace, QStringLiteral("step_end/loss")), std::size_t(20));
         QCOMPARE(workspace.sourceIds(), QList<int> { source });
     }
 
@@ -269,7 +253,7 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("run.jsonl"));
-        append(path, runLines(true, "a", 0, 10) + runLines(true, "b", 0, 20));
+        QVERIFY(appendFile(path, runLines(true, "a", 0, 10) + runLines(true, "b", 0, 20)));
         Workspace workspace;
         QSignalSpy finished(&workspace, &Workspace::loadFinished);
         workspace.open(path);
@@ -306,7 +290,7 @@ private slots:
         // The growing run's first epoch and half of its second are written before it is closed.
         const QByteArray closedRun = runLines(withRunBegin, "b", 0, 40);
         const qsizetype cut = closedRun.indexOf(stepLine(30, 1.0));
-        append(path, runLines(withRunBegin, "a", 0, 10) + closedRun.left(cut));
+        QVERIFY(appendFile(path, runLines(withRunBegin, "a", 0, 10) + closedRun.left(cut)));
         Workspace workspace;
         QSignalSpy finished(&workspace, &Workspace::loadFinished);
         QSignalSpy added(&workspace, &Workspace::runAdded);
@@ -322,12 +306,12 @@ private slots:
         if (!withRunBegin)
             rest += epochLine("epoch_end", 1);
         if (sameChunk) {
-            append(path, rest + runLines(withRunBegin, "c", 100, 5));
+            QVERIFY(appendFile(path, rest + runLines(withRunBegin, "c", 100, 5)));
         } else {
-            append(path, rest);
+            QVERIFY(appendFile(path, rest));
             QTRY_VERIFY_WITH_TIMEOUT(workspace.source(source).lastAppendMsecs > 0, 5000);
             QCOMPARE(workspace.runIds(), QList<int> { first });
-            append(path, runLines(withRunBegin, "c", 100, 5));
+            QVERIFY(appendFile(path, runLines(withRunBegin, "c", 100, 5)));
         }
         QTRY_COMPARE_WITH_TIMEOUT(added.size(), 1, 5000);
         const int next = added.front().front().toInt();
@@ -337,12 +321,12 @@ private slots:
         QCOMPARE(
             workspace.run(next)->displayName, withRunBegin ? nextId : QStringLiteral("run #3"));
         // Only the first run's 10 points and the new run's 5: none of the closed run's.
-        QCOMPARE(points(workspace, QStringLiteral("step_end/loss")), std::size_t(15));
+        QCOMPARE(seriesPoints(workspace, QStringLiteral("step_end/loss")), std::size_t(15));
 
         // The new run keeps growing as usual.
-        append(path, stepLine(105, 1.0));
+        QVERIFY(appendFile(path, stepLine(105, 1.0)));
         QTRY_COMPARE_WITH_TIMEOUT(
-            points(workspace, QStringLiteral("step_end/loss")), std::size_t(16), 5000);
+            seriesPoints(workspace, QStringLiteral("step_end/loss")), std::size_t(16), 5000);
     }
 };
 

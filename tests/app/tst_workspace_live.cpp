@@ -7,6 +7,7 @@
 #include "follow_test_support.hpp"
 #include "stall_meter.hpp"
 #include "workspace.hpp"
+#include "workspace_test_support.hpp"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -27,29 +28,6 @@ namespace {
 
 using namespace viewer::test;
 
-void append(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::Append));
-    QCOMPARE(file.write(bytes), bytes.size());
-}
-
-std::size_t records(const Workspace& workspace)
-{
-    std::size_t n = 0;
-    for (int id : workspace.runIds())
-        n += workspace.run(id)->records.size();
-    return n;
-}
-
-std::size_t malformed(const Workspace& workspace)
-{
-    std::size_t n = 0;
-    for (int id : workspace.runIds())
-        n += workspace.run(id)->malformed.size();
-    return n;
-}
-
 } // namespace
 
 class TestWorkspaceLive : public QObject
@@ -68,24 +46,24 @@ void TestWorkspaceLive::incompleteLastLineIsANoteNotAnError()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("run.jsonl"));
-    append(path, stepLines(0, 3));
+    QVERIFY(appendFile(path, stepLines(0, 3)));
     Workspace workspace;
     QSignalSpy finished(&workspace, &Workspace::loadFinished);
     const int source = workspace.open(path);
     QVERIFY(finished.wait(5000));
-    QCOMPARE(records(workspace), std::size_t(3));
+    QCOMPARE(recordCount(workspace), std::size_t(3));
 
     const QByteArray fourth = stepLines(3, 4);
-    append(path, fourth.left(30));
+    QVERIFY(appendFile(path, fourth.left(30)));
     QTRY_COMPARE_WITH_TIMEOUT(workspace.source(source).message,
         QStringLiteral("line 4 is incomplete (no newline yet)"), 15000); // idle time: 5 s
     QCOMPARE(workspace.source(source).state, Workspace::SourceState::Following);
-    QCOMPARE(records(workspace), std::size_t(3));
-    QCOMPARE(malformed(workspace), std::size_t(0));
+    QCOMPARE(recordCount(workspace), std::size_t(3));
+    QCOMPARE(listedMalformed(workspace), std::size_t(0));
 
-    append(path, fourth.mid(30));
-    QTRY_COMPARE_WITH_TIMEOUT(records(workspace), std::size_t(4), 5000);
-    QCOMPARE(malformed(workspace), std::size_t(0));
+    QVERIFY(appendFile(path, fourth.mid(30)));
+    QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), std::size_t(4), 5000);
+    QCOMPARE(listedMalformed(workspace), std::size_t(0));
     QTRY_COMPARE_WITH_TIMEOUT(workspace.source(source).message, QString(), 5000);
     QCOMPARE(workspace.source(source).state, Workspace::SourceState::Following);
 }
@@ -101,7 +79,7 @@ void TestWorkspaceLive::burstOfOneMillionLinesKeepsTheLoopResponsive()
     constexpr int Block = 10'000;
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("burst.jsonl"));
-    append(path, QByteArray());
+    QVERIFY(appendFile(path, QByteArray()));
     Workspace workspace;
     QSignalSpy finished(&workspace, &Workspace::loadFinished);
     QSignalSpy appended(&workspace, &Workspace::runsAppended);
@@ -111,7 +89,7 @@ void TestWorkspaceLive::burstOfOneMillionLinesKeepsTheLoopResponsive()
     std::size_t largestMerge = 0;
     std::size_t seen = 0;
     connect(&workspace, &Workspace::runsAppended, this, [&] {
-        const std::size_t now = records(workspace);
+        const std::size_t now = recordCount(workspace);
         largestMerge = std::max(largestMerge, now - seen);
         seen = now;
     });
@@ -139,10 +117,10 @@ void TestWorkspaceLive::burstOfOneMillionLinesKeepsTheLoopResponsive()
             ::close(fd);
         written = clock.elapsed();
     });
-    QTRY_COMPARE_WITH_TIMEOUT(records(workspace), std::size_t(Total), 90'000);
+    QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), std::size_t(Total), 90'000);
     const qint64 arrived = clock.elapsed();
     writer.join();
-    QCOMPARE(malformed(workspace), std::size_t(0));
+    QCOMPARE(listedMalformed(workspace), std::size_t(0));
     const Run* run = workspace.run(workspace.runIds().front());
     QCOMPARE(run->series[std::size_t(run->findSeries(QStringLiteral("step_end/loss")))].size(),
         std::size_t(Total));
@@ -168,12 +146,12 @@ void TestWorkspaceLive::hugeLineWithoutNewlineIsSkipped()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("long.jsonl"));
-    append(path, stepLines(0, 2));
+    QVERIFY(appendFile(path, stepLines(0, 2)));
     Workspace workspace;
     QSignalSpy finished(&workspace, &Workspace::loadFinished);
     workspace.open(path);
     QVERIFY(finished.wait(5000));
-    QCOMPARE(records(workspace), std::size_t(2));
+    QCOMPARE(recordCount(workspace), std::size_t(2));
 
     StallMeter meter;
     const QByteArray mebibyte(1024 * 1024, 'x');
@@ -185,10 +163,10 @@ void TestWorkspaceLive::hugeLineWithoutNewlineIsSkipped()
         if (i % 10 == 0)
             QCoreApplication::processEvents(); // the follower reads while the line grows
     }
-    QTRY_COMPARE_WITH_TIMEOUT(malformed(workspace), std::size_t(1), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(listedMalformed(workspace), std::size_t(1), 10000);
     QCOMPARE(file.write("\"}\n" + stepLines(2, 3)), qint64(3) + stepLines(2, 3).size());
     file.close();
-    QTRY_COMPARE_WITH_TIMEOUT(records(workspace), std::size_t(3), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), std::size_t(3), 10000);
     const Run* run = workspace.run(workspace.runIds().front());
     QCOMPARE(run->malformed.size(), std::size_t(1));
     QCOMPARE(run->malformed[0].line, std::uint64_t(3));

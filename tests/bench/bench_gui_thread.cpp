@@ -17,6 +17,7 @@
 #include "stall_meter.hpp"
 #include "stdin_reader.hpp"
 #include "workspace.hpp"
+#include "workspace_test_support.hpp"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -59,14 +60,6 @@ double median(std::vector<double> v)
     return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
-std::size_t records(const Workspace& workspace)
-{
-    std::size_t n = 0;
-    for (int id : workspace.runIds())
-        n += workspace.run(id)->records.size();
-    return n;
-}
-
 // 1) Returns the longest stall in CPU ms, or -1 when the records did not all arrive.
 double burstLongestStall(const std::vector<QByteArray>& blocks, std::size_t total)
 {
@@ -96,10 +89,10 @@ double burstLongestStall(const std::vector<QByteArray>& blocks, std::size_t tota
     });
     QElapsedTimer clock;
     clock.start();
-    while (records(workspace) < total && clock.elapsed() < 120'000)
+    while (recordCount(workspace) < total && clock.elapsed() < 120'000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     writer.join();
-    return records(workspace) == total ? double(meter.longestCpuMs()) : -1;
+    return recordCount(workspace) == total ? double(meter.longestCpuMs()) : -1;
 }
 
 // 1, peer) The same lines parsed, then merged in a single append on this thread.

@@ -4,6 +4,7 @@
 //    store == records written (target: zero lost).
 #include "run.hpp"
 #include "workspace.hpp"
+#include "workspace_test_support.hpp"
 
 #include <telemetry/logger.hpp>
 
@@ -20,6 +21,7 @@
 #include <vector>
 
 using namespace viewer;
+using viewer::test::lossPoints;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -36,18 +38,6 @@ double percentile(std::vector<double> v, double p)
         return 0.0;
     std::sort(v.begin(), v.end());
     return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
-
-std::size_t lossPoints(const Workspace& workspace)
-{
-    std::size_t n = 0;
-    for (int id : workspace.runIds()) {
-        const Run* run = workspace.run(id);
-        const int s = run->findSeries(QStringLiteral("step_end/loss"));
-        if (s >= 0)
-            n += run->series[static_cast<std::size_t>(s)].size();
-    }
-    return n;
 }
 
 // Opens the file in a Workspace once the logger created it and waits until it follows.
@@ -81,7 +71,8 @@ void latencyAtTenThousandPerSecond(const QString& path)
                 continue;
             const Series& series = run->series[static_cast<std::size_t>(s)];
             for (; seen < series.size(); ++seen) {
-                const auto step = static_cast<std::size_t>(run->records.step(series.records()[seen]));
+                const auto step =
+                    static_cast<std::size_t>(run->records.step(series.records()[seen]));
                 if (step < sentNs.size())
                     latencyMs.push_back(static_cast<double>(now - sentNs[step].load()) / 1e6);
             }
@@ -91,8 +82,8 @@ void latencyAtTenThousandPerSecond(const QString& path)
         const auto start = Clock::now();
         for (int i = 0; i < Records; ++i) {
             std::this_thread::sleep_until(start
-                                          + std::chrono::nanoseconds(static_cast<std::int64_t>(
-                                              static_cast<double>(i) * 1e9 / Rate)));
+                + std::chrono::nanoseconds(
+                    static_cast<std::int64_t>(static_cast<double>(i) * 1e9 / Rate)));
             sentNs[static_cast<std::size_t>(i)].store(nowNs());
             logger.on_step_end(i, { { "loss", 1.0 / (i + 1) } });
         }
@@ -102,13 +93,13 @@ void latencyAtTenThousandPerSecond(const QString& path)
     while (lossPoints(workspace) < static_cast<std::size_t>(Records) && timer.elapsed() < 30000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
     writer.join();
-    std::printf("%-44s %8s %8s %8s %10s\n", "live latency, flush -> store", "median", "p99",
-                "max", "points");
+    std::printf("%-44s %8s %8s %8s %10s\n", "live latency, flush -> store", "median", "p99", "max",
+        "points");
     std::printf("%-44s %6.1fms %6.1fms %6.1fms %10zu\n", "ours at 10k records/s (flush per record)",
-                percentile(latencyMs, 0.5), percentile(latencyMs, 0.99),
-                percentile(latencyMs, 1.0), latencyMs.size());
-    std::printf("target p99 <= 50 ms -> %s\n",
-                percentile(latencyMs, 0.99) <= 50.0 ? "met" : "NOT met");
+        percentile(latencyMs, 0.5), percentile(latencyMs, 0.99), percentile(latencyMs, 1.0),
+        latencyMs.size());
+    std::printf(
+        "target p99 <= 50 ms -> %s\n", percentile(latencyMs, 0.99) <= 50.0 ? "met" : "NOT met");
 }
 
 void nothingLostAtTwoHundredThousandPerSecond(const QString& path)
@@ -131,8 +122,8 @@ void nothingLostAtTwoHundredThousandPerSecond(const QString& path)
         for (int i = 0; i < Records; ++i) {
             if (i % 1000 == 0)
                 std::this_thread::sleep_until(start
-                                              + std::chrono::nanoseconds(static_cast<std::int64_t>(
-                                                  static_cast<double>(i) * 1e9 / Rate)));
+                    + std::chrono::nanoseconds(
+                        static_cast<std::int64_t>(static_cast<double>(i) * 1e9 / Rate)));
             logger->on_step_end(i, { { "loss", 1.0 / (i + 1) }, { "lr", 0.001 } });
         }
         logger->flush();
@@ -141,15 +132,15 @@ void nothingLostAtTwoHundredThousandPerSecond(const QString& path)
     QElapsedTimer timer;
     timer.start();
     while ((written.load() == 0 || lossPoints(workspace) < static_cast<std::size_t>(Records))
-           && timer.elapsed() < 60000)
+        && timer.elapsed() < 60000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
     writer.join();
     const double seconds = static_cast<double>(timer.elapsed()) / 1000.0;
     const std::size_t stored = lossPoints(workspace);
     std::printf("%-44s written %d, in store %zu, lost %lld (%.1f s) -> %s\n",
-                "ours at 200k records/s (async logger)", Records, stored,
-                static_cast<long long>(Records) - static_cast<long long>(stored), seconds,
-                stored == static_cast<std::size_t>(Records) ? "met" : "NOT met");
+        "ours at 200k records/s (async logger)", Records, stored,
+        static_cast<long long>(Records) - static_cast<long long>(stored), seconds,
+        stored == static_cast<std::size_t>(Records) ? "met" : "NOT met");
 }
 
 } // namespace

@@ -54,12 +54,7 @@ void FileSource::start(const QHash<QString, LinePosition>& resumeAt, bool /*foll
             emit stateChanged(stateOf(state), message);
         },
         Qt::DirectConnection);
-    connect(
-        follower, &FileFollower::incompleteLineFound, this,
-        [this, file](qint64 line, qint64 offset, const QByteArray& bytes) {
-            emit incompleteLineFound(file, line, offset, bytes);
-        },
-        Qt::DirectConnection);
+    forwardIncompleteLines(follower, this, file, Qt::DirectConnection);
     m_thread.start(follower);
     const LinePosition from = resumeAt.value(file);
     QMetaObject::invokeMethod(follower, [follower, from] { follower->start(from); });

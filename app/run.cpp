@@ -2,6 +2,21 @@
 
 namespace viewer {
 
+QString RunEvent::kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Error:
+        return QStringLiteral("error");
+    case Kind::EpochBegin:
+        return QStringLiteral("epoch_begin");
+    case Kind::EpochEnd:
+        return QStringLiteral("epoch_end");
+    case Kind::Restart:
+        return QStringLiteral("restart");
+    }
+    return {};
+}
+
 QString MalformedLine::kindOf(const QString& reason)
 {
     // Every reason that names a place ends with " at column N" (JsonLineScanner).

@@ -32,6 +32,9 @@ struct RunEvent
     double epoch = 0.0;
     QString type; // error type (e.g. "RuntimeError")
     QString message;
+
+    // The kind's one name (--summary, tests): "error", "epoch_begin", "epoch_end", "restart".
+    static QString kindName(Kind kind);
 };
 
 // A line that is not a record, with the reason in words a user understands.

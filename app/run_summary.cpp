@@ -19,21 +19,6 @@ QJsonValue number(double value)
     return std::isfinite(value) ? QJsonValue(value) : QJsonValue(QJsonValue::Null);
 }
 
-QString eventKindName(RunEvent::Kind kind)
-{
-    switch (kind) {
-    case RunEvent::Kind::Error:
-        return QStringLiteral("error");
-    case RunEvent::Kind::EpochBegin:
-        return QStringLiteral("epoch_begin");
-    case RunEvent::Kind::EpochEnd:
-        return QStringLiteral("epoch_end");
-    case RunEvent::Kind::Restart:
-        return QStringLiteral("restart");
-    }
-    return {};
-}
-
 QJsonObject seriesSummary(const Run& run, const Series& series)
 {
     QJsonObject object;
@@ -116,7 +101,7 @@ QJsonObject runSummary(const Run& run)
     QJsonArray events;
     for (const RunEvent& e : run.events) {
         QJsonObject event;
-        event[QStringLiteral("kind")] = eventKindName(e.kind);
+        event[QStringLiteral("kind")] = RunEvent::kindName(e.kind);
         event[QStringLiteral("record")] = static_cast<qint64>(e.record);
         event[QStringLiteral("ts")] = number(e.time);
         event[QStringLiteral("step")] = number(e.step);

@@ -16,4 +16,49 @@ Source::Source(
 
 Source::~Source() = default;
 
+QString Source::path() const
+{
+    return m_path;
+}
+
+SourceState Source::initialState() const
+{
+    return m_initialState;
+}
+
+QString Source::initialMessage() const
+{
+    return m_initialMessage;
+}
+
+Source::FileLister Source::bulkLoadFiles() const
+{
+    return {};
+}
+
+bool Source::isFolder() const
+{
+    return false;
+}
+
+bool Source::isStream() const
+{
+    return false;
+}
+
+bool Source::canReadBack() const
+{
+    return !isStream();
+}
+
+bool Source::canResume() const
+{
+    return !isStream();
+}
+
+SourceState Source::resumeState() const
+{
+    return SourceState::Following;
+}
+
 } // namespace viewer

@@ -43,50 +43,23 @@ public:
 
     // The source as shown (an absolute path, "-", an ssh:// address). Chunks carry the paths of
     // the source's files, which are this path for a single file.
-    QString path() const
-    {
-        return m_path;
-    }
+    QString path() const;
     // The state right after open (Loading, or Waiting/Failed with initialMessage() saying why).
-    SourceState initialState() const
-    {
-        return m_initialState;
-    }
-    QString initialMessage() const
-    {
-        return m_initialMessage;
-    }
+    SourceState initialState() const;
+    QString initialMessage() const;
 
     // The files to load in bulk before start(); none (the default): start() at open.
-    virtual FileLister bulkLoadFiles() const
-    {
-        return {};
-    }
+    virtual FileLister bulkLoadFiles() const;
     // Several files: one that cannot be read is a file problem, not the source's failure.
-    virtual bool isFolder() const
-    {
-        return false;
-    }
+    virtual bool isFolder() const;
     // Read to its end, never by offset (standard input, a FIFO): headless modes wait for its end.
-    virtual bool isStream() const
-    {
-        return false;
-    }
+    virtual bool isStream() const;
     // Its records can be read again from a local file by offset (the record inspector).
-    virtual bool canReadBack() const
-    {
-        return !isStream();
-    }
+    virtual bool canReadBack() const;
     // It can be followed again after a pause, from where it stopped.
-    virtual bool canResume() const
-    {
-        return !isStream();
-    }
+    virtual bool canResume() const;
     // The state while it starts again after a pause (Loading: until it has read to its end).
-    virtual SourceState resumeState() const
-    {
-        return SourceState::Following;
-    }
+    virtual SourceState resumeState() const;
 
     // Starts reading. resumeAt: by file path, where reading resumes (the bulk load's end, or where
     // a paused source stopped); other files are read from their start. follow: keep reading what
@@ -110,6 +83,19 @@ signals:
     void fileProblemChanged(const QString& file, const QString& message);
 
 protected:
+    // Forwards the incompleteLineFound(line, offset, bytes) of a reader of one file, naming it.
+    template <typename Reader>
+    void forwardIncompleteLines(
+        Reader* reader, const QObject* context, const QString& file, Qt::ConnectionType type)
+    {
+        connect(
+            reader, &Reader::incompleteLineFound, context,
+            [this, file](qint64 line, qint64 offset, const QByteArray& bytes) {
+                emit incompleteLineFound(file, line, offset, bytes);
+            },
+            type);
+    }
+
     Source(const QString& path, SourceState initialState, const QString& initialMessage = {},
         QObject* parent = nullptr);
 

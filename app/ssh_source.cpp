@@ -35,6 +35,21 @@ SshSource::~SshSource()
     stop();
 }
 
+bool SshSource::canReadBack() const
+{
+    return false;
+}
+
+bool SshSource::canResume() const
+{
+    return initialState() != SourceState::Failed;
+}
+
+SourceState SshSource::resumeState() const
+{
+    return SourceState::Loading;
+}
+
 void SshSource::start(const QHash<QString, LinePosition>& resumeAt, bool follow)
 {
     auto* remote = new RemoteSource(RemoteUrl::parse(path(), nullptr), follow);

@@ -17,18 +17,9 @@ public:
     ~SshSource() override;
 
     // Its lines are on another host: not read again by offset.
-    bool canReadBack() const override
-    {
-        return false;
-    }
-    bool canResume() const override
-    {
-        return initialState() != SourceState::Failed;
-    }
-    SourceState resumeState() const override
-    {
-        return SourceState::Loading;
-    }
+    bool canReadBack() const override;
+    bool canResume() const override; // unless the address did not parse
+    SourceState resumeState() const override; // Loading until read to its current end
     void start(const QHash<QString, LinePosition>& resumeAt, bool follow) override;
     void stop() override;
 

@@ -70,12 +70,7 @@ void StreamSource::start(const QHash<QString, LinePosition>& /*resumeAt*/, bool 
                     : text);
         },
         Qt::QueuedConnection);
-    connect(
-        reader, &StdinReader::incompleteLineFound, context,
-        [this, name](qint64 line, qint64 offset, const QByteArray& bytes) {
-            emit incompleteLineFound(name, line, offset, bytes);
-        },
-        Qt::QueuedConnection);
+    forwardIncompleteLines(reader, context, name, Qt::QueuedConnection);
     m_parseThread.start(context);
     reader->start();
 }

@@ -38,21 +38,6 @@ QString number(double v)
     return QString::number(v, 'g', 17);
 }
 
-QString kindName(RunEvent::Kind kind)
-{
-    switch (kind) {
-    case RunEvent::Kind::Error:
-        return QStringLiteral("error");
-    case RunEvent::Kind::EpochBegin:
-        return QStringLiteral("epoch_begin");
-    case RunEvent::Kind::EpochEnd:
-        return QStringLiteral("epoch_end");
-    case RunEvent::Kind::Restart:
-        return QStringLiteral("restart");
-    }
-    return {};
-}
-
 // Feeds `text` to a builder in pieces cut after the given line ends (byte offsets just past a
 // '\n'), each piece parsed on its own like a loader or follower would.
 void feed(RunBuilder& builder, const QByteArray& text, QList<qsizetype> cuts = {})
@@ -103,8 +88,10 @@ QString eventsOf(const Run& run)
 {
     QStringList parts;
     for (const RunEvent& e : run.events) {
-        QString text =
-            QStringLiteral("%1@%2 step %3").arg(kindName(e.kind)).arg(e.record).arg(number(e.step));
+        QString text = QStringLiteral("%1@%2 step %3")
+                           .arg(RunEvent::kindName(e.kind))
+                           .arg(e.record)
+                           .arg(number(e.step));
         if (!e.type.isEmpty() || !e.message.isEmpty())
             text += QStringLiteral(" %1: %2").arg(e.type, e.message);
         parts << text;

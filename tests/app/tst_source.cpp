@@ -85,6 +85,24 @@ class TestSource : public QObject
 {
     Q_OBJECT
 private slots:
+    // What the source reports is what the workspace shows: its failure, its unfinished tail.
+    void stateAndTailReachTheSourceInfo()
+    {
+        Workspace workspace;
+        const int failed =
+            workspace.open(std::make_unique<MemorySource>(QByteArray(), QStringLiteral("gone")));
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(failed).state, SourceState::Failed, 5000);
+        QCOMPARE(workspace.source(failed).message, QStringLiteral("gone"));
+
+        const int tail =
+            workspace.open(std::make_unique<MemorySource>(stepLines(0, 2) + "{\"ts\": 1"));
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(tail).state, SourceState::Idle, 5000);
+        QCOMPARE(workspace.source(tail).incompleteLines.size(), 1);
+        QCOMPARE(workspace.source(tail).message,
+            QStringLiteral("line 3 is incomplete (no newline at the end): not read"));
+        QCOMPARE(lossPoints(workspace), std::size_t(2));
+    }
+
     void linesBecomeRuns_data()
     {
         QTest::addColumn<QByteArray>("content");
@@ -124,24 +142,6 @@ private slots:
         QCOMPARE(malformedLines, std::uint64_t(malformed));
         QVERIFY(workspace.source(id).isStream);
         QVERIFY(workspace.isIdle());
-    }
-
-    // What the source reports is what the workspace shows: its failure, its unfinished tail.
-    void stateAndTailReachTheSourceInfo()
-    {
-        Workspace workspace;
-        const int failed =
-            workspace.open(std::make_unique<MemorySource>(QByteArray(), QStringLiteral("gone")));
-        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(failed).state, SourceState::Failed, 5000);
-        QCOMPARE(workspace.source(failed).message, QStringLiteral("gone"));
-
-        const int tail =
-            workspace.open(std::make_unique<MemorySource>(stepLines(0, 2) + "{\"ts\": 1"));
-        QTRY_COMPARE_WITH_TIMEOUT(workspace.source(tail).state, SourceState::Idle, 5000);
-        QCOMPARE(workspace.source(tail).incompleteLines.size(), 1);
-        QCOMPARE(workspace.source(tail).message,
-            QStringLiteral("line 3 is incomplete (no newline at the end): not read"));
-        QCOMPARE(lossPoints(workspace), std::size_t(2));
     }
 
     void closeStopsTheSourceAndFreesItsRuns()

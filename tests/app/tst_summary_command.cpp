@@ -23,6 +23,15 @@ struct Outcome
     int status = -1;
     QJsonObject json;
     QByteArray stdErr;
+
+    QJsonObject source(int index = 0) const
+    {
+        return json[QStringLiteral("sources")].toArray()[index].toObject();
+    }
+    QJsonArray runs(int sourceIndex = 0) const
+    {
+        return source(sourceIndex)[QStringLiteral("runs")].toArray();
+    }
 };
 
 Outcome summary(const QStringList& paths, const QByteArray& input = {},
@@ -92,10 +101,7 @@ private slots:
         write(path, PythonRun);
         const Outcome outcome = summary({ path });
         QCOMPARE(outcome.status, 0);
-        const QJsonArray runs = outcome.json[QStringLiteral("sources")]
-                                    .toArray()[0]
-                                    .toObject()[QStringLiteral("runs")]
-                                    .toArray();
+        const QJsonArray runs = outcome.runs();
         QCOMPARE(runs.size(), 1);
         const QJsonObject run = runs[0].toObject();
         QCOMPARE(run[QStringLiteral("records")].toInt(), 6);
@@ -136,11 +142,7 @@ private slots:
             "{\"tag\": \"step_end\", \"step\": 2, \"context\": {\"loss\": 2}}\n");
         const Outcome outcome = summary({ path });
         QCOMPARE(outcome.status, 0);
-        const QJsonObject run = outcome.json[QStringLiteral("sources")]
-                                    .toArray()[0]
-                                    .toObject()[QStringLiteral("runs")]
-                                    .toArray()[0]
-                                    .toObject();
+        const QJsonObject run = outcome.runs()[0].toObject();
         const QJsonObject loss =
             findSeries(run, QStringLiteral("step_end"), QStringLiteral("loss"));
         QCOMPARE(loss[QStringLiteral("points")].toInt(), 2);
@@ -153,10 +155,7 @@ private slots:
     {
         const Outcome outcome = summary({ QStringLiteral("-") }, PythonRun);
         QCOMPARE(outcome.status, 0);
-        const QJsonArray runs = outcome.json[QStringLiteral("sources")]
-                                    .toArray()[0]
-                                    .toObject()[QStringLiteral("runs")]
-                                    .toArray();
+        const QJsonArray runs = outcome.runs();
         QCOMPARE(runs.size(), 1);
         QCOMPARE(runs[0].toObject()[QStringLiteral("records")].toInt(), 6);
     }
@@ -169,10 +168,7 @@ private slots:
         write(dir.filePath(QStringLiteral("notes.txt")), "ignored\n");
         const Outcome outcome = summary({ dir.path() });
         QCOMPARE(outcome.status, 0);
-        const QJsonArray runs = outcome.json[QStringLiteral("sources")]
-                                    .toArray()[0]
-                                    .toObject()[QStringLiteral("runs")]
-                                    .toArray();
+        const QJsonArray runs = outcome.runs();
         QCOMPARE(runs.size(), 2);
     }
 
@@ -201,7 +197,7 @@ private slots:
             outcome = summary({ path });
         }
         QCOMPARE(outcome.status, 0);
-        const QJsonObject source = outcome.json[QStringLiteral("sources")].toArray()[0].toObject();
+        const QJsonObject source = outcome.source();
         QCOMPARE(source[QStringLiteral("runs")]
                      .toArray()[0]
                      .toObject()[QStringLiteral("records")]
@@ -227,10 +223,7 @@ private slots:
         QVERIFY(QDir().mkpath(folder));
         const Outcome outcome = summary({ folder });
         QCOMPARE(outcome.status, 0);
-        QCOMPARE(outcome.json[QStringLiteral("sources")]
-                     .toArray()[0]
-                     .toObject()[QStringLiteral("note")]
-                     .toString(),
+        QCOMPARE(outcome.source()[QStringLiteral("note")].toString(),
             QStringLiteral("no records: a folder without *.jsonl files"));
     }
 
@@ -241,10 +234,7 @@ private slots:
         const QString best = viewer::test::writeSweep(dir.path());
         const Outcome outcome = summary({ dir.path() });
         QCOMPARE(outcome.status, 0);
-        const QJsonArray runs = outcome.json[QStringLiteral("sources")]
-                                    .toArray()[0]
-                                    .toObject()[QStringLiteral("runs")]
-                                    .toArray();
+        const QJsonArray runs = outcome.runs();
         QCOMPARE(runs.size(), 24);
         bool sawBest = false;
         for (const QJsonValue& value : runs) {
@@ -272,11 +262,7 @@ private slots:
         const QString path = dir.filePath(QStringLiteral("run.jsonl"));
         write(path, PythonRun); // holds an error record
         const Outcome outcome = summary({ path });
-        const QJsonObject run = outcome.json[QStringLiteral("sources")]
-                                    .toArray()[0]
-                                    .toObject()[QStringLiteral("runs")]
-                                    .toArray()[0]
-                                    .toObject();
+        const QJsonObject run = outcome.runs()[0].toObject();
         QCOMPARE(run[QStringLiteral("state")].toString(), QStringLiteral("crashed"));
         QCOMPARE(run[QStringLiteral("config")].toObject(), QJsonObject());
     }

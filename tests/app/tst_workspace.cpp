@@ -57,10 +57,7 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("run.jsonl"));
-        QByteArray content;
-        for (int i = 0; i < 100; ++i)
-            content += stepLine(i, 1.0 / (i + 1));
-        QVERIFY(appendFile(path, content));
+        QVERIFY(appendFile(path, stepLines(0, 100)));
 
         Workspace workspace;
         QSignalSpy finished(&workspace, &Workspace::loadFinished);
@@ -85,10 +82,7 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("run.jsonl"));
-        QByteArray content;
-        for (int i = 0; i < 50; ++i)
-            content += stepLine(i, 1.0);
-        QVERIFY(appendFile(path, content));
+        QVERIFY(appendFile(path, stepLines(0, 50)));
 
         Workspace workspace;
         QSignalSpy finished(&workspace, &Workspace::loadFinished);
@@ -192,10 +186,7 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("big.jsonl"));
-        QByteArray content;
-        for (int i = 0; i < 400000; ++i)
-            content += stepLine(i, 1.0);
-        QVERIFY(appendFile(path, content));
+        QVERIFY(appendFile(path, stepLines(0, 400000)));
 
         Workspace workspace;
         QSignalSpy finished(&workspace, &Workspace::loadFinished);

@@ -1,20 +1,16 @@
 #include "run.hpp"
 
+#include <array>
+
 namespace viewer {
 
 QString RunEvent::kindName(Kind kind)
 {
-    switch (kind) {
-    case Kind::Error:
-        return QStringLiteral("error");
-    case Kind::EpochBegin:
-        return QStringLiteral("epoch_begin");
-    case Kind::EpochEnd:
-        return QStringLiteral("epoch_end");
-    case Kind::Restart:
-        return QStringLiteral("restart");
-    }
-    return {};
+    // In the order of Kind.
+    static constexpr std::array<const char*, 4> Names { "error", "epoch_begin", "epoch_end",
+        "restart" };
+    static_assert(Names.size() == std::size_t(Kind::Restart) + 1);
+    return QString::fromLatin1(Names.at(static_cast<std::size_t>(kind)));
 }
 
 QString MalformedLine::kindOf(const QString& reason)

@@ -60,9 +60,8 @@ private slots:
         QVERIFY(appendFile(path, stepLines(0, 100)));
 
         Workspace workspace;
-        QSignalSpy finished(&workspace, &Workspace::loadFinished);
-        const int source = workspace.open(path);
-        QVERIFY(finished.wait(5000));
+        const int source = openLoaded(workspace, path);
+        QVERIFY(source > 0);
         QCOMPARE(workspace.runIds().size(), 1);
         QCOMPARE(seriesPoints(workspace, QStringLiteral("step_end/loss")), std::size_t(100));
         QCOMPARE(workspace.source(source).state, Workspace::SourceState::Following);
@@ -85,10 +84,8 @@ private slots:
         QVERIFY(appendFile(path, stepLines(0, 50)));
 
         Workspace workspace;
-        QSignalSpy finished(&workspace, &Workspace::loadFinished);
         QSignalSpy reset(&workspace, &Workspace::sourceReset);
-        workspace.open(path);
-        QVERIFY(finished.wait(5000));
+        QVERIFY(openLoaded(workspace, path) > 0);
         QCOMPARE(seriesPoints(workspace, QStringLiteral("step_end/loss")), std::size_t(50));
 
         QFile file(path);
@@ -106,9 +103,7 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(appendFile(dir.filePath(QStringLiteral("rank0.jsonl")), stepLine(0, 1.0)));
         Workspace workspace;
-        QSignalSpy finished(&workspace, &Workspace::loadFinished);
-        workspace.open(dir.path());
-        QVERIFY(finished.wait(5000));
+        QVERIFY(openLoaded(workspace, dir.path()) > 0);
         QCOMPARE(workspace.runIds().size(), 1);
         QVERIFY(appendFile(dir.filePath(QStringLiteral("rank1.jsonl")), stepLine(0, 2.0)));
         QTRY_COMPARE_WITH_TIMEOUT(workspace.runIds().size(), 2, 5000);
@@ -207,10 +202,9 @@ private slots:
         const QString path = dir.filePath(QStringLiteral("run.jsonl"));
         QVERIFY(appendFile(path, stepLine(0, 1.0)));
         Workspace workspace;
-        QSignalSpy finished(&workspace, &Workspace::loadFinished);
         QSignalSpy removed(&workspace, &Workspace::runRemoved);
-        const int source = workspace.open(path);
-        QVERIFY(finished.wait(5000));
+        const int source = openLoaded(workspace, path);
+        QVERIFY(source > 0);
         const int runId = workspace.runIds().front();
         workspace.close(source);
         QCOMPARE(removed.size(), 1);
@@ -224,10 +218,9 @@ private slots:
         const QString path = dir.filePath(QStringLiteral("run.jsonl"));
         QVERIFY(appendFile(path, runLines(true, "a", 0, 10) + runLines(true, "b", 0, 20)));
         Workspace workspace;
-        QSignalSpy finished(&workspace, &Workspace::loadFinished);
         QSignalSpy removed(&workspace, &Workspace::runRemoved);
-        const int source = workspace.open(path, false);
-        QVERIFY(finished.wait(5000));
+        const int source = openLoaded(workspace, path, false);
+        QVERIFY(source > 0);
         const QList<int> ids = workspace.runIds();
         QCOMPARE(ids.size(), 2);
 
@@ -246,9 +239,7 @@ private slots:
         const QString path = dir.filePath(QStringLiteral("run.jsonl"));
         QVERIFY(appendFile(path, runLines(true, "a", 0, 10) + runLines(true, "b", 0, 20)));
         Workspace workspace;
-        QSignalSpy finished(&workspace, &Workspace::loadFinished);
-        workspace.open(path);
-        QVERIFY(finished.wait(5000));
+        QVERIFY(openLoaded(workspace, path) > 0);
         const QList<int> ids = workspace.runIds();
         workspace.closeRun(ids.back());
         QCOMPARE(workspace.sourceIds().size(), 1);
@@ -283,10 +274,9 @@ private slots:
         const qsizetype cut = closedRun.indexOf(stepLine(30, 1.0));
         QVERIFY(appendFile(path, runLines(withRunBegin, "a", 0, 10) + closedRun.left(cut)));
         Workspace workspace;
-        QSignalSpy finished(&workspace, &Workspace::loadFinished);
         QSignalSpy added(&workspace, &Workspace::runAdded);
-        const int source = workspace.open(path);
-        QVERIFY(finished.wait(5000));
+        const int source = openLoaded(workspace, path);
+        QVERIFY(source > 0);
         QCOMPARE(workspace.runIds().size(), 2);
         const int first = workspace.runIds().front();
         workspace.closeRun(workspace.runIds().back());

@@ -48,9 +48,8 @@ void TestWorkspaceLive::incompleteLastLineIsANoteNotAnError()
     const QString path = dir.filePath(QStringLiteral("run.jsonl"));
     QVERIFY(appendFile(path, stepLines(0, 3)));
     Workspace workspace;
-    QSignalSpy finished(&workspace, &Workspace::loadFinished);
-    const int source = workspace.open(path);
-    QVERIFY(finished.wait(5000));
+    const int source = openLoaded(workspace, path);
+    QVERIFY(source > 0);
     QCOMPARE(recordCount(workspace), std::size_t(3));
 
     const QByteArray fourth = stepLines(3, 4);
@@ -81,10 +80,9 @@ void TestWorkspaceLive::burstOfOneMillionLinesKeepsTheLoopResponsive()
     const QString path = dir.filePath(QStringLiteral("burst.jsonl"));
     QVERIFY(appendFile(path, QByteArray()));
     Workspace workspace;
-    QSignalSpy finished(&workspace, &Workspace::loadFinished);
     QSignalSpy appended(&workspace, &Workspace::runsAppended);
-    const int source = workspace.open(path);
-    QVERIFY(finished.wait(5000));
+    const int source = openLoaded(workspace, path);
+    QVERIFY(source > 0);
     QTRY_COMPARE(workspace.source(source).state, Workspace::SourceState::Following);
     std::size_t largestMerge = 0;
     std::size_t seen = 0;
@@ -148,9 +146,7 @@ void TestWorkspaceLive::hugeLineWithoutNewlineIsSkipped()
     const QString path = dir.filePath(QStringLiteral("long.jsonl"));
     QVERIFY(appendFile(path, stepLines(0, 2)));
     Workspace workspace;
-    QSignalSpy finished(&workspace, &Workspace::loadFinished);
-    workspace.open(path);
-    QVERIFY(finished.wait(5000));
+    QVERIFY(openLoaded(workspace, path) > 0);
     QCOMPARE(recordCount(workspace), std::size_t(2));
 
     StallMeter meter;

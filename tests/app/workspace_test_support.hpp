@@ -5,11 +5,20 @@
 #include "run.hpp"
 #include "workspace.hpp"
 
+#include <QSignalSpy>
 #include <QString>
 
 #include <cstddef>
 
 namespace viewer::test {
+
+// Opens `path` and waits for its load to finish: the source's id, or -1 if it did not finish.
+inline int openLoaded(Workspace& workspace, const QString& path, bool follow = true)
+{
+    QSignalSpy finished(&workspace, &Workspace::loadFinished);
+    const int source = workspace.open(path, follow);
+    return finished.wait(10000) ? source : -1;
+}
 
 // Points of one series (e.g. "step_end/loss") summed over every run.
 inline std::size_t seriesPoints(const Workspace& workspace, const QString& key)

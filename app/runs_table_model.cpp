@@ -90,6 +90,22 @@ struct RunsTableModel::SortKey
     int rank = 3; // 0 number, 1 text, 2 NaN, 3 absent: numbers first, absent always last
     double number = 0.0;
     QString text;
+    int runId = 0; // equal keys keep arrival order: a total order
+
+    // The one sort rule (absent and NaN last in either order, text without case).
+    bool less(const SortKey& other, bool descending) const
+    {
+        if (rank != other.rank)
+            return rank < other.rank;
+        if (rank == 0 && number != other.number)
+            return descending ? other.number < number : number < other.number;
+        if (rank == 1) {
+            const int c = text.compare(other.text, Qt::CaseInsensitive);
+            if (c != 0)
+                return descending ? c > 0 : c < 0;
+        }
+        return runId < other.runId;
+    }
 };
 
 RunsTableModel::RunsTableModel(QObject* parent)
@@ -380,6 +396,7 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const
 RunsTableModel::SortKey RunsTableModel::sortKey(const Row& row, int column) const
 {
     SortKey key;
+    key.runId = row.runId;
     if (column < 0) {
         key.rank = 0;
         key.number = row.runId;
@@ -400,19 +417,8 @@ RunsTableModel::SortKey RunsTableModel::sortKey(const Row& row, int column) cons
 
 bool RunsTableModel::less(const Row* a, const Row* b) const
 {
-    const SortKey ka = sortKey(*a, m_sortColumn);
-    const SortKey kb = sortKey(*b, m_sortColumn);
-    if (ka.rank != kb.rank)
-        return ka.rank < kb.rank; // absent and NaN last in either order
     const bool descending = m_sortOrder == Qt::DescendingOrder && m_sortColumn >= 0;
-    if (ka.rank == 0 && ka.number != kb.number)
-        return descending ? kb.number < ka.number : ka.number < kb.number;
-    if (ka.rank == 1) {
-        const int c = ka.text.compare(kb.text, Qt::CaseInsensitive);
-        if (c != 0)
-            return descending ? c > 0 : c < 0;
-    }
-    return a->runId < b->runId; // a total order: equal keys keep arrival order
+    return sortKey(*a, m_sortColumn).less(sortKey(*b, m_sortColumn), descending);
 }
 
 int RunsTableModel::insertPosition(const Row* row) const
@@ -473,20 +479,8 @@ void RunsTableModel::rebuildOrder()
     for (std::size_t i = 0; i < index.size(); ++i)
         index[i] = i;
     const bool descending = m_sortOrder == Qt::DescendingOrder && m_sortColumn >= 0;
-    std::sort(index.begin(), index.end(), [&](std::size_t a, std::size_t b) {
-        const SortKey& ka = keys[a];
-        const SortKey& kb = keys[b];
-        if (ka.rank != kb.rank)
-            return ka.rank < kb.rank;
-        if (ka.rank == 0 && ka.number != kb.number)
-            return descending ? kb.number < ka.number : ka.number < kb.number;
-        if (ka.rank == 1) {
-            const int c = ka.text.compare(kb.text, Qt::CaseInsensitive);
-            if (c != 0)
-                return descending ? c > 0 : c < 0;
-        }
-        return order[a]->runId < order[b]->runId;
-    });
+    std::sort(index.begin(), index.end(),
+        [&](std::size_t a, std::size_t b) { return keys[a].less(keys[b], descending); });
     m_order.clear();
     for (std::size_t i : index)
         m_order.push_back(order[i]);

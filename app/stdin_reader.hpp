@@ -1,5 +1,6 @@
 #pragma once
 
+#include "chunk_budget.hpp"
 #include "line_assembler.hpp"
 #include "line_chunk.hpp"
 
@@ -19,7 +20,8 @@ namespace viewer {
 // thread; the reading runs on its own internal thread (blocking poll/read), which emits the
 // signals: connect with automatic or queued connections, never Qt::DirectConnection. Reads are
 // batched (one chunk per batchInterval or maxChunkBytes) so a fast writer does not flood the
-// receiver. End of input
+// receiver, and a reader faster than its consumer waits once ChunkBudget's bytes are in flight
+// (the consumer keeps each chunk's credit until it is merged). End of input
 // -> Finished; a partial last line then is reported by incompleteLineFound, not as an error.
 // With an idle timeout (headless modes), a stream that stays silent that long without ending (a
 // FIFO nobody opened, `tail -f` of a quiet file) stops with Failed and a message saying so.
@@ -60,6 +62,12 @@ public:
     void setPath(const QString& path);
     // Close the descriptor when this reader is destroyed.
     void setOwnsDescriptor(bool owns);
+    // Bytes read but not yet consumed (credits alive) before reading pauses; <= 0: no limit.
+    void setMaxBytesInFlight(qint64 bytes);
+    const ChunkBudget& budget() const
+    {
+        return m_budget;
+    }
 
     State state() const
     {
@@ -91,6 +99,7 @@ private:
     int m_idleTimeoutMs = 0;
     QString m_path = QStringLiteral("-");
     bool m_ownsDescriptor = false;
+    ChunkBudget m_budget;
     std::atomic<State> m_state { State::Stopped };
     std::atomic<bool> m_stopRequested { false };
     std::unique_ptr<QThread> m_thread;

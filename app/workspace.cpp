@@ -88,6 +88,7 @@ struct Workspace::Private
     int nextSourceId = 1;
     int nextRunId = 1;
     int streamIdleTimeoutMs = 0;
+    qint64 maxBytesInFlight = ChunkBudget::DefaultMaxBytesInFlight;
     QThreadPool loadPool;
 
     explicit Private(Workspace* workspace)
@@ -262,9 +263,11 @@ struct Workspace::Private
             const LinePosition end { chunk.endOffset(), chunk.firstLine + chunk.lineCount };
             if (!workspace)
                 return;
+            // `credit` travels with the parsed chunk: the reader reads on once it is merged.
             QMetaObject::invokeMethod(
                 workspace.data(),
-                [this, sourceId, path, parsed, overlong, overlongLine, overlongOffset, end] {
+                [this, sourceId, path, parsed, overlong, overlongLine, overlongOffset, end,
+                    credit = chunk.credit] {
                     merge(sourceId, path, *parsed, end);
                     if (overlong)
                         addMalformed(sourceId, path, overlongLine, overlongOffset,
@@ -315,6 +318,7 @@ struct Workspace::Private
     {
         Source& source = sources.at(sourceId);
         auto* follower = new FileFollower(path);
+        follower->chunkBudget()->setMaxBytesInFlight(maxBytesInFlight);
         moveToFollowThread(sourceId, source, follower);
         QObject::connect(follower, &FileFollower::fileReset, q,
             [this, sourceId, path](const QString& reason) { resetFile(sourceId, path, reason); });
@@ -339,6 +343,7 @@ struct Workspace::Private
     {
         Source& source = sources.at(sourceId);
         auto* follower = new FolderFollower(folder);
+        follower->setMaxBytesInFlight(maxBytesInFlight);
         moveToFollowThread(sourceId, source, follower);
         QObject::connect(follower, &FolderFollower::fileReset, q,
             [this, sourceId](
@@ -446,6 +451,7 @@ struct Workspace::Private
         source.stdinReader->setPath(path);
         source.stdinReader->setOwnsDescriptor(ownsDescriptor);
         source.stdinReader->setIdleTimeout(streamIdleTimeoutMs);
+        source.stdinReader->setMaxBytesInFlight(maxBytesInFlight);
         connectChunks(sourceId, source.stdinReader, context);
         // Through the parse thread, so that "finished" arrives after the last parsed lines.
         QPointer<Workspace> workspace(q);
@@ -825,6 +831,11 @@ void Workspace::setFollowing(int sourceId, bool follow)
         d->startFolderFollower(sourceId, source->info.path, resumeAt);
     else
         d->startFileFollower(sourceId, source->info.path, resumeAt.value(source->info.path));
+}
+
+void Workspace::setMaxBytesInFlight(qint64 bytes)
+{
+    d->maxBytesInFlight = bytes;
 }
 
 void Workspace::setStreamIdleTimeout(int msecs)

@@ -77,7 +77,7 @@ public:
     // Settings (with FollowTiming's); call before start().
     void setMaxLineBytes(qsizetype bytes);
     void setMaxReadBytes(qsizetype bytes); // per chunk (one read per event-loop pass)
-    // The budget this follower's chunks take their credits from (default: its own, 16 MiB in
+    // The budget this follower's chunks take their credits from (default: its own, 64 MiB in
     // flight). While it is full the follower reads nothing and looks at it every BudgetRetryMs.
     // A folder shares one budget among its files.
     void setChunkBudget(std::shared_ptr<ChunkBudget> budget);

@@ -41,6 +41,10 @@ public:
     static constexpr int DefaultBatchIntervalMs = 10;
     static constexpr int DefaultIdleTailMs = 5000;
     static constexpr qsizetype DefaultMaxChunkBytes = qsizetype(8) * 1024 * 1024;
+    // Two chunks: one merged on the GUI thread while the next is parsed. What the stream's writer
+    // sends meanwhile waits in the pipe. 1 GB of /dev/urandom on stdin: ~100 MB peak RSS, against
+    // ~480 MB with no limit.
+    static constexpr qint64 DefaultMaxBytesInFlight = qint64(16) * 1024 * 1024;
 
     explicit StdinReader(QObject* parent = nullptr);
     // Reads `fd` instead of standard input (a pipe in tests, an opened FIFO); it is not closed
@@ -63,6 +67,7 @@ public:
     // Close the descriptor when this reader is destroyed.
     void setOwnsDescriptor(bool owns);
     // Bytes read but not yet consumed (credits alive) before reading pauses; <= 0: no limit.
+    // Default DefaultMaxBytesInFlight.
     void setMaxBytesInFlight(qint64 bytes);
     const ChunkBudget& budget() const
     {
@@ -99,7 +104,7 @@ private:
     int m_idleTimeoutMs = 0;
     QString m_path = QStringLiteral("-");
     bool m_ownsDescriptor = false;
-    ChunkBudget m_budget;
+    ChunkBudget m_budget { DefaultMaxBytesInFlight };
     std::atomic<State> m_state { State::Stopped };
     std::atomic<bool> m_stopRequested { false };
     std::unique_ptr<QThread> m_thread;

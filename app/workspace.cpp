@@ -22,6 +22,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <map>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,7 +89,7 @@ struct Workspace::Private
     int nextSourceId = 1;
     int nextRunId = 1;
     int streamIdleTimeoutMs = 0;
-    qint64 maxBytesInFlight = ChunkBudget::DefaultMaxBytesInFlight;
+    std::optional<qint64> maxBytesInFlight; // unset: each reader's own default
     QThreadPool loadPool;
 
     explicit Private(Workspace* workspace)
@@ -318,7 +319,8 @@ struct Workspace::Private
     {
         Source& source = sources.at(sourceId);
         auto* follower = new FileFollower(path);
-        follower->chunkBudget()->setMaxBytesInFlight(maxBytesInFlight);
+        if (maxBytesInFlight)
+            follower->chunkBudget()->setMaxBytesInFlight(*maxBytesInFlight);
         moveToFollowThread(sourceId, source, follower);
         QObject::connect(follower, &FileFollower::fileReset, q,
             [this, sourceId, path](const QString& reason) { resetFile(sourceId, path, reason); });
@@ -343,7 +345,8 @@ struct Workspace::Private
     {
         Source& source = sources.at(sourceId);
         auto* follower = new FolderFollower(folder);
-        follower->setMaxBytesInFlight(maxBytesInFlight);
+        if (maxBytesInFlight)
+            follower->setMaxBytesInFlight(*maxBytesInFlight);
         moveToFollowThread(sourceId, source, follower);
         QObject::connect(follower, &FolderFollower::fileReset, q,
             [this, sourceId](
@@ -451,7 +454,8 @@ struct Workspace::Private
         source.stdinReader->setPath(path);
         source.stdinReader->setOwnsDescriptor(ownsDescriptor);
         source.stdinReader->setIdleTimeout(streamIdleTimeoutMs);
-        source.stdinReader->setMaxBytesInFlight(maxBytesInFlight);
+        if (maxBytesInFlight)
+            source.stdinReader->setMaxBytesInFlight(*maxBytesInFlight);
         connectChunks(sourceId, source.stdinReader, context);
         // Through the parse thread, so that "finished" arrives after the last parsed lines.
         QPointer<Workspace> workspace(q);

@@ -96,7 +96,7 @@ public:
     void setStreamIdleTimeout(int msecs);
     // For sources followed afterwards (files, folders, streams): how many bytes read but not yet
     // merged each may hold before its reader pauses (ChunkBudget; <= 0: no limit, the old
-    // behaviour, kept for the benchmark's peer).
+    // behaviour, kept for the benchmark's peer). By default each reader keeps its own default.
     void setMaxBytesInFlight(qint64 bytes);
     // How many times a file that shrinks while it is loaded is loaded again before giving up.
     static constexpr int MaxLoadAttempts = 3;

@@ -144,6 +144,16 @@ void FileFollower::start(viewer::LinePosition from)
         connect(m_checkTimer, &QTimer::timeout, this, &FileFollower::check);
         m_pollTimer = new QTimer(this);
         connect(m_pollTimer, &QTimer::timeout, this, &FileFollower::check);
+        // While the budget is full: a cheap look at it every millisecond, the full check only
+        // once there is room (a credit is given back on the GUI thread, which cannot call us).
+        m_budgetTimer = new QTimer(this);
+        m_budgetTimer->setInterval(BudgetRetryMs);
+        connect(m_budgetTimer, &QTimer::timeout, this, [this] {
+            if (!m_budget->hasRoom())
+                return;
+            m_budgetTimer->stop();
+            check();
+        });
         m_tailTimer = new QTimer(this);
         m_tailTimer->setSingleShot(true);
         connect(m_tailTimer, &QTimer::timeout, this, [this] {
@@ -180,6 +190,8 @@ void FileFollower::stop()
     m_checkTimer->stop();
     m_pollTimer->stop();
     m_tailTimer->stop();
+    m_budgetTimer->stop();
+    m_waitingForBudget = false;
     if (m_watcher) {
         disconnect(m_watcher, nullptr, this, nullptr);
         if (m_watcher->files().contains(m_path))
@@ -197,10 +209,21 @@ void FileFollower::checkNow()
     check();
 }
 
+void FileFollower::setChunkBudget(std::shared_ptr<ChunkBudget> budget)
+{
+    if (budget)
+        m_budget = std::move(budget);
+}
+
 void FileFollower::scheduleCheck(int msecs)
 {
     if (!m_started)
         return;
+    if (m_waitingForBudget) { // the budget timer checks once there is room
+        if (!m_budgetTimer->isActive())
+            m_budgetTimer->start();
+        return;
+    }
     if (!m_checkTimer->isActive() || m_checkTimer->remainingTime() > msecs)
         m_checkTimer->start(msecs);
 }
@@ -491,6 +514,7 @@ void FileFollower::startOver(const QString& reason, bool rotated)
 bool FileFollower::readAvailable()
 {
     m_readFailed = false;
+    m_waitingForBudget = false;
     struct stat st = {};
     if (::fstat(m_fd, &st) != 0) {
         m_readFailed = true;
@@ -500,6 +524,9 @@ bool FileFollower::readAvailable()
     const qint64 at = m_assembler.offset();
     if (st.st_size <= at)
         return false;
+    m_waitingForBudget = !m_budget->hasRoom();
+    if (m_waitingForBudget)
+        return true; // more to read once the reader has merged what is in flight
     const qint64 want = std::min<qint64>(st.st_size - at, m_maxReadBytes);
     QByteArray bytes(want, Qt::Uninitialized);
     const qint64 got = readAt(m_fd, bytes.data(), want, at);
@@ -518,6 +545,7 @@ bool FileFollower::readAvailable()
     for (LineChunk& chunk : chunks) {
         chunk.path = m_path;
         chunk.generation = m_generation;
+        chunk.credit = m_budget->take(chunk.bytes.size());
         emit linesRead(chunk);
     }
     if (m_assembler.pendingBytes() > 0)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "chunk_budget.hpp"
 #include "follow_timing.hpp"
 #include "line_assembler.hpp"
 #include "line_chunk.hpp"
@@ -76,6 +77,15 @@ public:
     // Settings (with FollowTiming's); call before start().
     void setMaxLineBytes(qsizetype bytes);
     void setMaxReadBytes(qsizetype bytes); // per chunk (one read per event-loop pass)
+    // The budget this follower's chunks take their credits from (default: its own, 64 MiB in
+    // flight). While it is full the follower reads nothing and looks at it every BudgetRetryMs.
+    // A folder shares one budget among its files.
+    void setChunkBudget(std::shared_ptr<ChunkBudget> budget);
+    std::shared_ptr<ChunkBudget> chunkBudget() const
+    {
+        return m_budget;
+    }
+    static constexpr int BudgetRetryMs = 1;
 
     QString path() const
     {
@@ -174,8 +184,11 @@ private:
     QTimer* m_checkTimer = nullptr;
     QTimer* m_pollTimer = nullptr;
     QTimer* m_tailTimer = nullptr;
+    QTimer* m_budgetTimer = nullptr;
 
     qsizetype m_maxReadBytes = DefaultMaxReadBytes;
+    std::shared_ptr<ChunkBudget> m_budget = std::make_shared<ChunkBudget>();
+    bool m_waitingForBudget = false; // the last readAvailable() found the budget full
 
     bool m_started = false;
     bool m_notifying = false;

@@ -40,6 +40,8 @@ Source::FileLister FileSource::bulkLoadFiles() const
 void FileSource::start(const QHash<QString, LinePosition>& resumeAt, bool /*follow*/)
 {
     auto* follower = new FileFollower(path());
+    if (const auto bytes = maxBytesInFlight())
+        follower->chunkBudget()->setMaxBytesInFlight(*bytes);
     const QString file = path();
     connect(follower, &FileFollower::linesRead, this, &Source::linesRead, Qt::DirectConnection);
     connect(

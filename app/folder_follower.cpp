@@ -45,6 +45,11 @@ void FolderFollower::setMaxReadBytes(qsizetype bytes)
     m_maxReadBytes = bytes;
 }
 
+void FolderFollower::setMaxBytesInFlight(qint64 bytes)
+{
+    m_budget->setMaxBytesInFlight(bytes);
+}
+
 void FolderFollower::setMaxOpenFiles(int files)
 {
     m_maxOpenFiles = std::max(0, files);
@@ -220,6 +225,7 @@ void FolderFollower::addFile(const QString& path, LinePosition from, bool announ
     follower->setIdleTailTimeout(m_idleTailMs);
     follower->setMaxLineBytes(m_maxLineBytes);
     follower->setMaxReadBytes(m_maxReadBytes);
+    follower->setChunkBudget(m_budget);
     m_followers.emplace(path, follower);
 
     // Same thread: direct connections keep each file's signals in order.

@@ -43,6 +43,8 @@ public:
     void setNameFilters(const QStringList& filters); // default {"*.jsonl"}
     void setMaxLineBytes(qsizetype bytes);
     void setMaxReadBytes(qsizetype bytes);
+    // Bytes read but not yet merged, for all the folder's files together (ChunkBudget).
+    void setMaxBytesInFlight(qint64 bytes);
     // Most descriptors held at once; 0 (default): a quarter of RLIMIT_NOFILE, 8 to 256.
     void setMaxOpenFiles(int files);
     static int defaultMaxOpenFiles();
@@ -107,6 +109,9 @@ private:
     qsizetype m_maxReadBytes = FileFollower::DefaultMaxReadBytes;
 
     QFileSystemWatcher* m_watcher = nullptr;
+    // One budget for all the folder's files: the bytes in flight are bounded per folder, not per
+    // file (a folder of thousands of files would otherwise multiply the bound).
+    std::shared_ptr<ChunkBudget> m_budget = std::make_shared<ChunkBudget>();
     QTimer* m_rescanTimer = nullptr;
     QTimer* m_pollTimer = nullptr;
     std::map<QString, FileFollower*> m_followers; // by absolute path; children of this

@@ -26,6 +26,8 @@ Source::FileLister FolderSource::bulkLoadFiles() const
 void FolderSource::start(const QHash<QString, LinePosition>& resumeAt, bool /*follow*/)
 {
     auto* follower = new FolderFollower(path());
+    if (const auto bytes = maxBytesInFlight())
+        follower->setMaxBytesInFlight(*bytes);
     connect(follower, &FolderFollower::linesRead, this, &Source::linesRead, Qt::DirectConnection);
     connect(follower, &FolderFollower::fileReset, this, &Source::fileReset, Qt::DirectConnection);
     connect(

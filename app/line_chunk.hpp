@@ -4,6 +4,8 @@
 #include <QMetaType>
 #include <QString>
 
+#include <memory>
+
 namespace viewer {
 
 // Where a line starts in a stream: the byte offset of its first byte and its 1-based number.
@@ -44,6 +46,9 @@ struct LineChunk
     QByteArray bytes;
     qint64 overlongLine = 0; // 0: none
     qint64 overlongOffset = -1;
+    // The reader's ChunkBudget credit for these bytes (null when the reader has no budget): keep a
+    // copy until the chunk is merged, so that the reader reads on only as fast as it is consumed.
+    std::shared_ptr<const void> credit;
 
     bool hasOverlongLine() const
     {

@@ -31,6 +31,16 @@ QString Source::initialMessage() const
     return m_initialMessage;
 }
 
+void Source::setMaxBytesInFlight(std::optional<qint64> bytes)
+{
+    m_maxBytesInFlight = bytes;
+}
+
+std::optional<qint64> Source::maxBytesInFlight() const
+{
+    return m_maxBytesInFlight;
+}
+
 Source::FileLister Source::bulkLoadFiles() const
 {
     return {};

@@ -8,6 +8,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 
 namespace viewer {
 
@@ -61,6 +62,10 @@ public:
     // The state while it starts again after a pause (Loading: until it has read to its end).
     virtual SourceState resumeState() const;
 
+    // Bytes read but not yet merged that the reader may hold before it pauses (ChunkBudget; <= 0:
+    // no limit); unset: the reader's own default. Takes effect at the next start().
+    void setMaxBytesInFlight(std::optional<qint64> bytes);
+
     // Starts reading. resumeAt: by file path, where reading resumes (the bulk load's end, or where
     // a paused source stopped); other files are read from their start. follow: keep reading what
     // is appended (a source started only to be read to its end gets false).
@@ -96,6 +101,8 @@ protected:
             type);
     }
 
+    std::optional<qint64> maxBytesInFlight() const;
+
     Source(const QString& path, SourceState initialState, const QString& initialMessage = {},
         QObject* parent = nullptr);
 
@@ -103,6 +110,7 @@ private:
     QString m_path;
     SourceState m_initialState;
     QString m_initialMessage;
+    std::optional<qint64> m_maxBytesInFlight;
 };
 
 } // namespace viewer

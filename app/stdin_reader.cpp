@@ -64,6 +64,11 @@ void StdinReader::setMaxChunkBytes(qsizetype bytes)
     m_maxChunkBytes = std::max<qsizetype>(readBytes, bytes);
 }
 
+void StdinReader::setMaxBytesInFlight(qint64 bytes)
+{
+    m_budget.setMaxBytesInFlight(bytes);
+}
+
 void StdinReader::setBatchInterval(int msecs)
 {
     m_batchIntervalMs = std::max(0, msecs);
@@ -119,8 +124,13 @@ void StdinReader::run()
         assembler.feed(std::exchange(batch, QByteArray()), chunks);
         for (LineChunk& chunk : chunks) {
             chunk.path = m_path;
+            chunk.credit = m_budget.take(chunk.bytes.size());
             emit linesRead(chunk);
         }
+        // Read no more until the consumer has caught up; the time spent waiting here is ours,
+        // not the writer's silence, so it does not count towards the idle timeouts.
+        if (m_budget.waitForRoom(m_stopRequested))
+            idle.restart();
     };
     const auto reportTail = [&] {
         const LinePosition tail = assembler.position();

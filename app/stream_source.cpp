@@ -53,6 +53,8 @@ void StreamSource::start(const QHash<QString, LinePosition>& /*resumeAt*/, bool 
     m_reader->setPath(name);
     m_reader->setOwnsDescriptor(m_ownsDescriptor);
     m_reader->setIdleTimeout(m_idleTimeoutMs);
+    if (const auto bytes = maxBytesInFlight())
+        m_reader->setMaxBytesInFlight(*bytes);
     StdinReader* reader = m_reader.get();
     connect(
         reader, &StdinReader::linesRead, context,

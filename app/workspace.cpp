@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <optional>
 
 namespace viewer {
 
@@ -58,6 +59,7 @@ struct Workspace::Private
     int nextSourceId = 1;
     int nextRunId = 1;
     int streamIdleTimeoutMs = 0;
+    std::optional<qint64> maxBytesInFlight; // unset: each reader's own default
     QThreadPool loadPool;
 
     explicit Private(Workspace* workspace)
@@ -256,9 +258,12 @@ struct Workspace::Private
                 const LinePosition end { chunk.endOffset(), chunk.firstLine + chunk.lineCount };
                 if (!workspace)
                     return;
+                // `credit` travels with the parsed chunk: the reader reads on once it is merged.
                 QMetaObject::invokeMethod(
                     workspace.data(),
-                    [this, sourceId, path, parsed, end] { merge(sourceId, path, *parsed, end); },
+                    [this, sourceId, path, parsed, end, credit = chunk.credit] {
+                        merge(sourceId, path, *parsed, end);
+                    },
                     Qt::QueuedConnection);
             },
             Qt::DirectConnection);
@@ -282,6 +287,12 @@ struct Workspace::Private
             [this, sourceId](const QString& path, const QString& message) {
                 setFileProblem(sourceId, path, message);
             });
+    }
+
+    void startSource(Entry& entry, const QHash<QString, LinePosition>& resumeAt, bool follow)
+    {
+        entry.source->setMaxBytesInFlight(maxBytesInFlight);
+        entry.source->start(resumeAt, follow);
     }
 
     void startLoad(int sourceId, const Source::FileLister& listFiles)
@@ -351,7 +362,7 @@ struct Workspace::Private
                         true);
         } else {
             setState(sourceId, SourceState::Following);
-            entry->source->start(resumeAt, true);
+            startSource(*entry, resumeAt, true);
         }
         emit q->loadFinished(sourceId);
     }
@@ -425,7 +436,7 @@ int Workspace::open(std::unique_ptr<Source> source, bool follow)
     }
     const SourceState state = entry.info.state;
     if (state != SourceState::Failed)
-        entry.source->start({}, follow);
+        d->startSource(entry, {}, follow);
     // A source that cannot load (Waiting for its file, or Failed) has nothing to wait for:
     // announced after the caller got the id, like every other state change.
     if (state == SourceState::Waiting || state == SourceState::Failed)
@@ -484,7 +495,12 @@ void Workspace::setFollowing(int sourceId, bool follow)
     for (const auto& [path, file] : entry->files)
         resumeAt.insert(path, file.end);
     d->setState(sourceId, entry->source->resumeState());
-    entry->source->start(resumeAt, true);
+    d->startSource(*entry, resumeAt, true);
+}
+
+void Workspace::setMaxBytesInFlight(qint64 bytes)
+{
+    d->maxBytesInFlight = bytes;
 }
 
 void Workspace::setStreamIdleTimeout(int msecs)

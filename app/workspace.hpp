@@ -90,6 +90,10 @@ public:
     // For streams opened afterwards: give up after this long without a byte and without the end
     // (the source fails, saying so). 0 (default): wait as long as it takes (the window follows).
     void setStreamIdleTimeout(int msecs);
+    // For sources followed afterwards (files, folders, streams): how many bytes read but not yet
+    // merged each may hold before its reader pauses (ChunkBudget; <= 0: no limit, the old
+    // behaviour, kept for the benchmark's peer). By default each reader keeps its own default.
+    void setMaxBytesInFlight(qint64 bytes);
     // How many times a file that shrinks while it is loaded is loaded again before giving up.
     static constexpr int MaxLoadAttempts = 3;
 

@@ -50,11 +50,18 @@ public:
     LinePosition next;
     bool nextKnown = true;
     quint64 generation = 0;
+    // A consumer that has not merged its chunks yet: their credits stay alive.
+    bool holdCredits = false;
+    QList<std::shared_ptr<const void>> heldCredits;
+    qint64 byteCount = 0;
 
 public slots:
     void onLinesRead(const viewer::LineChunk& chunk)
     {
         ++chunkCount;
+        byteCount += chunk.bytes.size();
+        if (holdCredits)
+            heldCredits << chunk.credit;
         if (chunk.generation != generation)
             errors << QStringLiteral("chunk of generation %1 after %2")
                           .arg(chunk.generation)
@@ -126,6 +133,8 @@ struct FollowOptions
     int safetyPollMs = 60'000;
     int idleTailMs = 60'000;
     qsizetype maxLineBytes = viewer::LineAssembler::DefaultMaxLineBytes;
+    qsizetype maxReadBytes = FileFollower::DefaultMaxReadBytes;
+    qint64 maxBytesInFlight = viewer::ChunkBudget::DefaultMaxBytesInFlight;
 };
 
 // A follower on its own worker thread, as the Workspace runs it, feeding a Collector here.
@@ -140,6 +149,8 @@ public:
         m_follower->setSafetyPollInterval(options.safetyPollMs);
         m_follower->setIdleTailTimeout(options.idleTailMs);
         m_follower->setMaxLineBytes(options.maxLineBytes);
+        m_follower->setMaxReadBytes(options.maxReadBytes);
+        m_follower->setChunkBudget(std::make_shared<viewer::ChunkBudget>(options.maxBytesInFlight));
         m_follower->moveToThread(&m_thread);
         QObject::connect(m_follower, &FileFollower::linesRead, &collector, &Collector::onLinesRead);
         QObject::connect(m_follower, &FileFollower::fileReset, &collector, &Collector::onFileReset);
@@ -204,6 +215,7 @@ private slots:
     void concurrentWriterCountsEqual_data();
     void concurrentWriterCountsEqual();
     void burstOfOneMillionLines();
+    void readsOnlyAsFastAsItIsMerged();
     void truncationStartsOver_data();
     void truncationStartsOver();
     void regrownPastOffsetBetweenPolls();
@@ -402,6 +414,36 @@ void TestFileFollower::burstOfOneMillionLines()
     QCOMPARE(run.collector.errors, QStringList());
     qInfo("%lld chunks for %d lines", run.collector.chunkCount, total);
     QVERIFY2(run.collector.chunkCount <= 1000, "reads are not batched");
+}
+
+// Back-pressure (issue 11 items 4 and 6): a file that is far ahead of its consumer is read only
+// as far as the budget of bytes in flight allows (256 KiB here, reads of 64 KiB); the rest waits
+// on disk until the consumer has merged (let go of) its chunks, then arrives in order.
+void TestFileFollower::readsOnlyAsFastAsItIsMerged()
+{
+    constexpr int total = 100'000; // ~2 MiB
+    constexpr qint64 limit = 256 * 1024;
+    constexpr qsizetype read = 64 * 1024;
+    QVERIFY(writeFile(m_path, records(0, total)));
+    FollowOptions options;
+    options.maxReadBytes = read;
+    options.maxBytesInFlight = limit;
+    FollowerOnThread run(m_path, options);
+    run.collector.keepLines = false;
+    run.collector.holdCredits = true;
+    run.start();
+    QTRY_VERIFY_WITH_TIMEOUT(run.collector.byteCount >= limit, 15'000);
+    QTest::qWait(300); // the follower keeps checking meanwhile: it must not read on
+    QVERIFY2(run.collector.byteCount <= limit + read,
+        qPrintable(
+            QStringLiteral("%1 bytes read with nothing merged").arg(run.collector.byteCount)));
+    QVERIFY(run.collector.lineCount < total);
+
+    run.collector.holdCredits = false;
+    run.collector.heldCredits.clear();
+    QTRY_COMPARE_WITH_TIMEOUT(run.collector.lineCount, total, 15'000);
+    QCOMPARE(run.collector.lastLine, QByteArray("{\"i\": 99999}"));
+    QCOMPARE(run.collector.errors, QStringList());
 }
 
 void TestFileFollower::truncationStartsOver_data()

@@ -49,6 +49,10 @@ public:
     State state = State::Stopped;
     QString message;
     QHash<QString, State> fileStates;
+    // A consumer that has not merged its chunks yet: their credits stay alive.
+    bool holdCredits = false;
+    QList<std::shared_ptr<const void>> heldCredits;
+    qint64 byteCount = 0;
 
     qsizetype lineCount(const QString& path) const
     {
@@ -58,6 +62,9 @@ public:
 public slots:
     void onLinesRead(const viewer::LineChunk& chunk)
     {
+        byteCount += chunk.bytes.size();
+        if (holdCredits)
+            heldCredits << chunk.credit;
         if (!firstLine.contains(chunk.path))
             firstLine.insert(chunk.path, chunk.firstLine);
         QList<QByteArray> split = chunk.bytes.split('\n');
@@ -88,10 +95,14 @@ public slots:
 class FolderOnThread
 {
 public:
-    FolderOnThread(const QString& folder, bool pollingOnly)
+    FolderOnThread(const QString& folder, bool pollingOnly, qint64 maxBytesInFlight = 0,
+        qsizetype maxReadBytes = FileFollower::DefaultMaxReadBytes)
         : m_follower(new FolderFollower(folder))
     {
         m_follower->setPollingOnly(pollingOnly);
+        if (maxBytesInFlight > 0)
+            m_follower->setMaxBytesInFlight(maxBytesInFlight);
+        m_follower->setMaxReadBytes(maxReadBytes);
         m_follower->setSafetyPollInterval(60'000); // notification alone must do in "notify"
         m_follower->moveToThread(&m_thread);
         QObject::connect(
@@ -148,6 +159,7 @@ private slots:
     void recreatedFileStartsOver();
     void fileRotatedWithinFolderIsNotReadTwice();
     void oneWatcherForManyFiles();
+    void filesShareOneBudget();
 
 private:
     void addModeRows();
@@ -288,6 +300,34 @@ void TestFolderFollower::oneWatcherForManyFiles()
     QCOMPARE(run.collector.state, State::Following);
     QCOMPARE(run.collector.message, QString()); // notifying
     QVERIFY2(inotifyInstances() - before <= 1, qPrintable(QString::number(inotifyInstances())));
+}
+
+// Back-pressure for a folder (issue 11 item 4): its files share one budget of bytes in flight, so
+// four files far ahead of their consumer hold 256 KiB between them, not 256 KiB each; once the
+// consumer has merged, every line of every file arrives.
+void TestFolderFollower::filesShareOneBudget()
+{
+    constexpr int perFile = 25'000; // ~0.5 MiB each
+    constexpr qint64 limit = 256 * 1024;
+    constexpr qsizetype read = 64 * 1024;
+    QStringList paths;
+    for (int f = 0; f < 4; ++f) {
+        paths << m_dir->filePath(QStringLiteral("rank%1.jsonl").arg(f));
+        QVERIFY(writeFile(paths.last(), records(0, perFile)));
+    }
+    FolderOnThread run(m_dir->path(), false, limit, read);
+    run.collector.holdCredits = true;
+    run.start();
+    QTRY_VERIFY_WITH_TIMEOUT(run.collector.byteCount >= limit, 15'000);
+    QTest::qWait(300); // the files keep being checked meanwhile: none may read on
+    QVERIFY2(run.collector.byteCount <= limit + read,
+        qPrintable(
+            QStringLiteral("%1 bytes read with nothing merged").arg(run.collector.byteCount)));
+
+    run.collector.holdCredits = false;
+    run.collector.heldCredits.clear();
+    for (const QString& path : paths)
+        QTRY_COMPARE_WITH_TIMEOUT(run.collector.lineCount(path), perFile, 15'000);
 }
 
 QTEST_GUILESS_MAIN(TestFolderFollower)

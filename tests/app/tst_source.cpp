@@ -1,6 +1,7 @@
 // A new kind of source is one class: MemorySource below (lines held in memory, delivered on a
 // worker thread as the Source contract says) is handed to Workspace::open, and its lines become
 // runs, its states and notes reach SourceInfo, with no code for it in the workspace.
+#include "chunk_budget.hpp"
 #include "follow_test_support.hpp"
 #include "source.hpp"
 #include "worker_thread.hpp"
@@ -9,6 +10,9 @@
 
 #include <QSignalSpy>
 #include <QTest>
+
+#include <chrono>
+#include <future>
 
 using namespace viewer;
 using namespace viewer::test;
@@ -50,19 +54,29 @@ public:
     }
 
     int starts = 0;
+    // When set, the chunk carries a credit of this budget, as the followers' chunks do.
+    ChunkBudget* budget = nullptr;
+    // Set once the chunk was handed over and the source let go of its own copy.
+    std::promise<void> delivered;
 
 private:
     void deliver()
     {
-        LineChunk chunk;
-        chunk.path = path();
-        chunk.lineCount = m_content.count('\n');
-        chunk.bytes = m_content.left(m_content.lastIndexOf('\n') + 1);
-        emit linesRead(chunk);
-        const qint64 tail = m_content.size() - chunk.bytes.size();
+        const qsizetype complete = m_content.lastIndexOf('\n') + 1;
+        {
+            LineChunk chunk;
+            chunk.path = path();
+            chunk.lineCount = m_content.count('\n');
+            chunk.bytes = m_content.left(complete);
+            if (budget)
+                chunk.credit = budget->take(chunk.bytes.size());
+            emit linesRead(chunk);
+        }
+        delivered.set_value();
+        const qint64 tail = m_content.size() - complete;
         if (tail > 0)
             emit incompleteLineFound(
-                path(), chunk.lineCount + 1, chunk.bytes.size(), m_content.right(tail));
+                path(), m_content.count('\n') + 1, complete, m_content.right(tail));
         if (m_failure.isEmpty())
             emit stateChanged(SourceState::Idle, {});
         else
@@ -142,6 +156,25 @@ private slots:
         QCOMPARE(malformedLines, std::uint64_t(malformed));
         QVERIFY(workspace.source(id).isStream);
         QVERIFY(workspace.isIdle());
+    }
+
+    // Back-pressure: a chunk's credit is held until the GUI thread has merged it, so a reader
+    // faster than the merge pauses instead of queueing without bound.
+    void creditIsGivenBackOnceMerged()
+    {
+        const QByteArray lines = stepLines(0, 20);
+        ChunkBudget budget;
+        auto source = std::make_unique<MemorySource>(lines);
+        source->budget = &budget;
+        std::future<void> delivered = source->delivered.get_future();
+        Workspace workspace;
+        workspace.open(std::move(source));
+        // This thread has not run its event loop: the merge is still queued, with the credit.
+        QVERIFY(delivered.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+        QCOMPARE(budget.bytesInFlight(), qint64(lines.size()));
+        QCOMPARE(workspace.runIds().size(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(lossPoints(workspace), std::size_t(20), 5000);
+        QCOMPARE(budget.bytesInFlight(), qint64(0));
     }
 
     void closeStopsTheSourceAndFreesItsRuns()

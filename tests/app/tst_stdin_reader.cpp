@@ -95,6 +95,8 @@ int runChild(int argc, char** argv)
 
 } // namespace
 
+constexpr qsizetype readBytesForTests = 64 * 1024; // StdinReader's smallest chunk
+
 class Collector : public QObject
 {
     Q_OBJECT
@@ -111,11 +113,18 @@ public:
     qint64 nextOffset = 0;
     qint64 nextLine = 1;
     bool keepLines = true;
+    // A consumer that has not merged its chunks yet: their credits stay alive.
+    bool holdCredits = false;
+    QList<std::shared_ptr<const void>> heldCredits;
+    qint64 byteCount = 0;
 
 public slots:
     void onLinesRead(const viewer::LineChunk& chunk)
     {
         ++chunkCount;
+        byteCount += chunk.bytes.size();
+        if (holdCredits)
+            heldCredits << chunk.credit;
         if (chunk.path != QLatin1String("-"))
             errors << QStringLiteral("path %1").arg(chunk.path);
         if (chunk.offset != nextOffset || chunk.firstLine != nextLine)
@@ -154,6 +163,7 @@ private slots:
     void idlePartialLineNotedThenCompleted();
     void fastWriterIsBatched();
     void stopWhileBlocked();
+    void readerWaitsForItsConsumer();
     void readsRealStandardInput();
 
 private:
@@ -233,6 +243,46 @@ void TestStdinReader::fastWriterIsBatched()
     QCOMPARE(collector.errors, QStringList());
     qInfo("%lld chunks for %d lines", collector.chunkCount, total);
     QVERIFY2(collector.chunkCount < 500, "reads are not batched");
+}
+
+// Back-pressure (issue 11 item 4): with 256 KiB in flight and a consumer that has not merged
+// anything yet, the reader stops reading (the writer is then held by the full pipe); once the
+// consumer lets go of its chunks, everything arrives, in order.
+void TestStdinReader::readerWaitsForItsConsumer()
+{
+    constexpr int total = 100'000; // ~2 MiB of lines
+    constexpr qint64 limit = 256 * 1024;
+    Pipe pipe;
+    StdinReader reader(pipe.readEnd());
+    reader.setMaxChunkBytes(readBytesForTests);
+    reader.setMaxBytesInFlight(limit);
+    Collector collector;
+    collector.keepLines = false;
+    collector.holdCredits = true;
+    connectCollector(reader, collector);
+    reader.start();
+    std::thread writer([&] {
+        for (int k = 0; k < total; k += 1000)
+            pipe.write(records(k, k + 1000));
+        pipe.closeWriteEnd();
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(collector.byteCount >= limit, 15'000);
+    // Let the reader run on for a while: it must not read past its budget (by one chunk at most,
+    // the one that found the budget not yet full).
+    QTest::qWait(300);
+    QVERIFY2(collector.byteCount <= limit + 2 * readBytesForTests,
+        qPrintable(
+            QStringLiteral("%1 bytes delivered with nothing merged").arg(collector.byteCount)));
+    QCOMPARE(reader.budget().bytesInFlight(), collector.byteCount);
+    QCOMPARE(collector.finished, 0);
+
+    collector.holdCredits = false;
+    collector.heldCredits.clear(); // merged: the reader reads on
+    QTRY_COMPARE_WITH_TIMEOUT(collector.finished, 1, 15'000);
+    writer.join();
+    QCOMPARE(collector.lineCount, total);
+    QCOMPARE(collector.errors, QStringList());
+    QCOMPARE(reader.budget().bytesInFlight(), 0);
 }
 
 // stop() returns promptly even though nothing arrives (ssh stalled), and delivers what it had.

@@ -53,26 +53,18 @@ bool isMetricName(const QString& text)
 
 QString AlertRule::name() const
 {
-    switch (kind) {
-    case Kind::NonFinite:
-        return QStringLiteral("nan");
-    case Kind::Error:
-        return QStringLiteral("error");
-    case Kind::Stall:
-        return stallSeconds > 0.0 ? QStringLiteral("stall=%1").arg(numberText(stallSeconds))
-                                  : QStringLiteral("stall");
-    case Kind::Above:
-    case Kind::Below: {
-        const QChar op = kind == Kind::Above ? QLatin1Char('>') : QLatin1Char('<');
-        if (!fromBest)
-            return metric + op + numberText(threshold);
-        if (threshold == 0.0)
-            return metric + op + QStringLiteral("best");
-        return metric + op + QStringLiteral("best")
-            + (kind == Kind::Above ? QLatin1Char('+') : QLatin1Char('-')) + numberText(threshold);
-    }
-    }
-    return {};
+    // As written on the command line: the kind's name, with its parameters where it has them.
+    if (kind == Kind::Stall && stallSeconds > 0.0)
+        return QStringLiteral("stall=%1").arg(numberText(stallSeconds));
+    if (kind != Kind::Above && kind != Kind::Below)
+        return kindName();
+    const QChar op = kind == Kind::Above ? QLatin1Char('>') : QLatin1Char('<');
+    if (!fromBest)
+        return metric + op + numberText(threshold);
+    if (threshold == 0.0)
+        return metric + op + QStringLiteral("best");
+    return metric + op + QStringLiteral("best")
+        + (kind == Kind::Above ? QLatin1Char('+') : QLatin1Char('-')) + numberText(threshold);
 }
 
 QString AlertRule::kindName() const

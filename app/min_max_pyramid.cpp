@@ -257,27 +257,31 @@ void MinMaxPyramid::scanPieces(const std::vector<double>& y, const Piece* pieces
     }
 }
 
-bool MinMaxPyramid::range(const std::vector<double>& y, std::size_t first, std::size_t last,
-    double& min, double& max) const
+bool MinMaxPyramid::scan(
+    const std::vector<double>& y, std::size_t first, std::size_t last, Scan& s) const
 {
     last = std::min({ last, m_size, y.size() });
     if (first >= last)
         return false;
-    Piece pieces[MaxPieces];
-    double pieceMin[MaxPieces];
-    double pieceMax[MaxPieces];
-    const int n = decompose(first, last, pieces);
-    scanPieces(y, pieces, n, pieceMin, pieceMax);
-    double lo = Inf;
-    double hi = -Inf;
-    for (int p = 0; p < n; ++p) {
-        lo = lower(lo, pieceMin[p]);
-        hi = higher(hi, pieceMax[p]);
+    s.n = decompose(first, last, s.pieces);
+    scanPieces(y, s.pieces, s.n, s.pieceMin, s.pieceMax);
+    s.lo = Inf;
+    s.hi = -Inf;
+    for (int p = 0; p < s.n; ++p) {
+        s.lo = lower(s.lo, s.pieceMin[p]);
+        s.hi = higher(s.hi, s.pieceMax[p]);
     }
-    if (lo > hi)
+    return s.lo <= s.hi;
+}
+
+bool MinMaxPyramid::range(const std::vector<double>& y, std::size_t first, std::size_t last,
+    double& min, double& max) const
+{
+    Scan s;
+    if (!scan(y, first, last, s))
         return false;
-    min = lo;
-    max = hi;
+    min = s.lo;
+    max = s.hi;
     return true;
 }
 
@@ -294,22 +298,15 @@ std::size_t MinMaxPyramid::descend(int level, std::size_t block, bool wantMin) c
 bool MinMaxPyramid::extremes(
     const std::vector<double>& y, std::size_t first, std::size_t last, Extremes& out) const
 {
-    last = std::min({ last, m_size, y.size() });
-    if (first >= last)
+    Scan s;
+    if (!scan(y, first, last, s))
         return false;
-    Piece pieces[MaxPieces];
-    double pieceMin[MaxPieces];
-    double pieceMax[MaxPieces];
-    const int n = decompose(first, last, pieces);
-    scanPieces(y, pieces, n, pieceMin, pieceMax);
-    double lo = Inf;
-    double hi = -Inf;
-    for (int p = 0; p < n; ++p) {
-        lo = lower(lo, pieceMin[p]);
-        hi = higher(hi, pieceMax[p]);
-    }
-    if (lo > hi)
-        return false;
+    const Piece* pieces = s.pieces;
+    const double* pieceMin = s.pieceMin;
+    const double* pieceMax = s.pieceMax;
+    const int n = s.n;
+    const double lo = s.lo;
+    const double hi = s.hi;
     // The first piece holding the value, its first element holding it (pieces are in index
     // order), then down the stored offsets: the first occurrence in the range.
     const auto locate = [&](double value, bool wantMin) -> std::size_t {

@@ -110,12 +110,24 @@ private:
     int decompose(std::size_t first, std::size_t last, Piece* pieces) const;
     void scanPieces(const std::vector<double>& y, const Piece* pieces, int n, double* pieceMin,
         double* pieceMax) const;
+    // A query range cut into pieces, each piece's min and max, and the range's (lo > hi: no value).
+    struct Scan
+    {
+        Piece pieces[MaxPieces];
+        double pieceMin[MaxPieces];
+        double pieceMax[MaxPieces];
+        int n = 0;
+        double lo = 0.0;
+        double hi = 0.0;
+    };
+    // False when [first, last) is empty or holds no comparable value.
+    bool scan(const std::vector<double>& y, std::size_t first, std::size_t last, Scan& s) const;
     std::size_t descend(int level, std::size_t block, bool wantMin) const;
     void addPoint(std::size_t i, double v);
     void addLevelAbove();
     static void summarize(const double* v, std::size_t n, MinMax& m, BlockInfo& f);
-    static void summarize(const MinMax* below, const BlockInfo* belowInfo, std::size_t n,
-        MinMax& m, BlockInfo& f);
+    static void summarize(
+        const MinMax* below, const BlockInfo* belowInfo, std::size_t n, MinMax& m, BlockInfo& f);
 
     std::vector<std::vector<MinMax>> m_levels;
     std::vector<std::vector<BlockInfo>> m_info;

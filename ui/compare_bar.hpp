@@ -20,8 +20,8 @@ class Workspace;
 // The strip above the charts for comparing runs (issue 12): "Group by" and "Colour by" combos
 // (run, host, rank, folder, file and the runs table's run_begin fields) and the window's one
 // legend (RunLegend) with the colour bar. The per-chart Qt legends are turned off. The legend
-// lists the visible runs in the runs table's order (its sort puts the best first), then hidden
-// ones; names elided in the middle by RunNames so the part that differs stays. GUI thread.
+// lists the runs in the runs table's order (its sort puts the best first), hidden ones in place;
+// names elided in the middle by RunNames so the part that differs stays. GUI thread.
 class CompareBar : public QWidget
 {
     Q_OBJECT
@@ -66,6 +66,8 @@ private:
     ChartGrid* m_grid;
     RunComparison* m_comparison;
     Hooks m_hooks;
+    static constexpr int NoSolo = -1000000; // legend ids are run ids (>= 0) or -2 - group
+    int m_soloId = NoSolo; // the legend entry a double-click showed alone, while it is so
     QHash<int, QList<int>> m_groupMembers; // legend id of a group entry (-2 - group) -> its runs
     QComboBox* m_group = nullptr;
     QComboBox* m_color = nullptr;

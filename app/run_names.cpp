@@ -59,7 +59,7 @@ QString cutSide(const QString& side, qsizetype budget, bool isLeft)
     return side.left(adjacent) + RunNames::Ellipsis + side.right(outer);
 }
 
-QString elideKeeping(const QString& name, qsizetype from, qsizetype to, qsizetype maxChars)
+QString elideAround(const QString& name, qsizetype from, qsizetype to, qsizetype maxChars)
 {
     if (name.size() <= maxChars)
         return name;
@@ -90,13 +90,12 @@ QString elideKeeping(const QString& name, qsizetype from, qsizetype to, qsizetyp
 
 } // namespace
 
-QStringList RunNames::elideApart(const QStringList& names, int maxChars)
+std::vector<RunNames::Part> RunNames::differingParts(const QStringList& names)
 {
-    const qsizetype limit = std::max(2, maxChars);
     const std::vector<qsizetype> prefix = longestShared(names, false);
     const std::vector<qsizetype> suffix = longestShared(names, true);
-    QStringList out;
-    out.reserve(names.size());
+    std::vector<Part> out;
+    out.reserve(static_cast<std::size_t>(names.size()));
     for (qsizetype i = 0; i < names.size(); ++i) {
         const QString& name = names[i];
         const std::size_t k = static_cast<std::size_t>(i);
@@ -107,8 +106,25 @@ QStringList RunNames::elideApart(const QStringList& names, int maxChars)
             from = std::min(from, std::max<qsizetype>(0, name.size() - 1));
             to = std::min(name.size(), from + 1);
         }
-        out << elideKeeping(name, from, to, limit);
+        out.push_back({ from, to });
     }
+    return out;
+}
+
+QString RunNames::elideKeeping(const QString& name, Part part, int maxChars)
+{
+    const qsizetype from = std::clamp<qsizetype>(part.from, 0, name.size());
+    const qsizetype to = std::clamp<qsizetype>(part.to, from, name.size());
+    return elideAround(name, from, to, std::max(2, maxChars));
+}
+
+QStringList RunNames::elideApart(const QStringList& names, int maxChars)
+{
+    const std::vector<Part> parts = differingParts(names);
+    QStringList out;
+    out.reserve(names.size());
+    for (qsizetype i = 0; i < names.size(); ++i)
+        out << elideKeeping(names[i], parts[static_cast<std::size_t>(i)], maxChars);
     return out;
 }
 

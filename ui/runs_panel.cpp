@@ -1,6 +1,7 @@
 #include "runs_panel.hpp"
 
 #include "run_list_model.hpp"
+#include "run_name_delegate.hpp"
 
 #include <QAction>
 #include <QApplication>
@@ -31,6 +32,9 @@ RunsPanel::RunsPanel(RunListModel* model, QWidget* parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     m_view->setTextElideMode(Qt::ElideMiddle);
+    // Run names elided around the part that tells them apart (file names: in the middle).
+    m_view->setItemDelegateForColumn(RunListModel::NameColumn,
+        new RunNameDelegate(RunListModel::FullNameRole, RunListModel::DifferingPartRole, m_view));
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(RunListModel::NameColumn, QHeaderView::Stretch);
     // Widths fixed from typical text, not ResizeToContents: that mode measures up to 1,000 rows'

@@ -8,6 +8,7 @@
 #include "runs_table_model.hpp"
 #include "workspace.hpp"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -70,9 +71,14 @@ CompareBar::CompareBar(Workspace* workspace, RunsTableModel* table, ChartGrid* g
     m_legend = new RunLegend(this);
     auto* combos = new QVBoxLayout;
     combos->setSpacing(2);
+    m_members = new QCheckBox(tr("members"), this);
+    m_members->setObjectName(QStringLiteral("groupMembersCheck"));
+    m_members->setToolTip(tr("Also draw each run of a group, thin and faint under its band"));
+    connect(m_members, &QCheckBox::toggled, this, &CompareBar::membersShownPicked);
     auto* row1 = new QHBoxLayout;
     row1->addWidget(groupLabel);
     row1->addWidget(m_group);
+    row1->addWidget(m_members);
     auto* row2 = new QHBoxLayout;
     row2->addWidget(colorLabel);
     row2->addWidget(m_color);
@@ -142,6 +148,12 @@ CompareBar::CompareBar(Workspace* workspace, RunsTableModel* table, ChartGrid* g
     });
     m_grid->setChartLegendsShown(false);
     refreshNow();
+}
+
+void CompareBar::setMembersShown(bool on)
+{
+    const QSignalBlocker block(m_members);
+    m_members->setChecked(on);
 }
 
 void CompareBar::scheduleRefresh()

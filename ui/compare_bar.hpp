@@ -6,6 +6,7 @@
 
 #include <functional>
 
+class QCheckBox;
 class QComboBox;
 class QTimer;
 
@@ -50,12 +51,19 @@ public:
     {
         return m_color;
     }
+    QCheckBox* membersCheck() const
+    {
+        return m_members;
+    }
+    // The "members" check as the options say (no signal).
+    void setMembersShown(bool on);
     // Rebuilds the legend and the combos' lists now (else coalesced, ~5 per second).
     void refreshNow();
     void scheduleRefresh();
 
 signals:
     void groupByPicked(const QString& field); // the user chose a "Group by" field in the combo
+    void membersShownPicked(bool on); // the user (un)checked "members" (faint under the band)
 
 private:
     void refreshChoices();
@@ -71,6 +79,7 @@ private:
     QHash<int, QList<int>> m_groupMembers; // legend id of a group entry (-2 - group) -> its runs
     QComboBox* m_group = nullptr;
     QComboBox* m_color = nullptr;
+    QCheckBox* m_members = nullptr;
     RunLegend* m_legend = nullptr;
     QTimer* m_timer = nullptr;
 };

@@ -269,7 +269,11 @@ void MetricChart::resizeEvent(QResizeEvent* event)
 // Legend: one empty Qt series per curve, only for its marker and (escaped) label.
 void MetricChart::updateLegend()
 {
-    const auto& curves = m_model.curves();
+    std::vector<const Curve*> curves; // faint group members have the group's entry
+    for (const auto& curve : m_model.curves()) {
+        if (!curve->faintMember)
+            curves.push_back(curve.get());
+    }
     const std::size_t entries = m_legendShown ? curves.size() : 0;
     while (m_legendSeries.size() < entries) {
         auto* s = new QLineSeries;
@@ -593,6 +597,8 @@ void MetricChart::hoverAt(const QPointF& pos)
     const PixelColumns cols = columns();
     const qreal dpr = devicePixelRatioF();
     for (const auto& curve : m_model.curves()) {
+        if (curve->faintMember)
+            continue; // the group's mean marks its non-finite points
         const DecimatedSeries& d = curve->isGroup() ? curve->line : curve->raw;
         auto near = [&](const std::vector<double>& xs, const char* what) {
             for (double nx : xs) {

@@ -27,5 +27,6 @@ run "$BENCH/bench_chart_frame"
 run "$BENCH/bench_gui_thread"
 # comparing runs
 run "$BENCH/bench_runs_table"
+run "$BENCH/bench_legend_hover"
 run "$BENCH/bench_remote"
 exit $status

@@ -700,6 +700,8 @@ void MainWindow::flushPendingUpdates()
     refreshModels();
     checkProblems();
     m_chartGrid->refreshNow();
+    if (m_compareBar)
+        m_compareBar->refreshNow(); // the legend too (a screenshot raced its 200 ms timer)
 }
 
 bool MainWindow::saveScreenshot(const QString& path, QString* error)

@@ -13,6 +13,7 @@
 #include <QKeyEvent>
 #include <QLocale>
 #include <QMenu>
+#include <QScopedValueRollback>
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -53,6 +54,11 @@ RunsPanel::RunsPanel(RunListModel* model, QWidget* parent)
         m_view->header()->setSectionResizeMode(column, QHeaderView::Interactive);
         m_view->header()->resizeSection(column, metrics.horizontalAdvance(sample) + padding);
     }
+    m_stateWidth = m_view->header()->sectionSize(RunListModel::StateColumn);
+    connect(m_view->header(), &QHeaderView::sectionResized, this, [this](int column) {
+        if (column == RunListModel::StateColumn && !m_fitting)
+            m_stateSizedByUser = true;
+    });
     m_view->expandAll();
     connect(model, &QAbstractItemModel::rowsInserted, m_view, [this](const QModelIndex& inserted) {
         if (!inserted.isValid())
@@ -214,6 +220,25 @@ void RunsPanel::showContextMenu(const QPoint& pos)
     menu.addAction(
         tr("Close file"), this, [this, sourceId] { emit closeSourceRequested(sourceId); });
     menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+void RunsPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitStateColumn();
+}
+
+void RunsPanel::fitStateColumn()
+{
+    if (m_stateSizedByUser)
+        return;
+    QHeaderView* header = m_view->header();
+    const int others = header->sectionSize(RunListModel::RecordsColumn)
+        + header->sectionSize(RunListModel::MalformedColumn);
+    const int room = m_view->viewport()->width() / 2 - others;
+    const QScopedValueRollback<bool> fitting(m_fitting, true);
+    header->resizeSection(
+        RunListModel::StateColumn, std::clamp(room, std::min(m_stateWidth, 60), m_stateWidth));
 }
 
 } // namespace viewer

@@ -42,10 +42,17 @@ private:
     // A run row closes that run; a file or folder row closes the source.
     void closeCurrent();
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    // In a narrow dock the state column gives way so that run names keep about half the width
+    // (the state's whole text is in its tooltip), until the user sizes the column by hand.
+    void fitStateColumn();
 
     RunListModel* m_model;
     QTreeView* m_view;
     QToolButton* m_closeButton;
+    int m_stateWidth = 0; // what "live, no records yet" needs
+    bool m_fitting = false;
+    bool m_stateSizedByUser = false;
 };
 
 } // namespace viewer

@@ -55,8 +55,10 @@ RunsPanel::RunsPanel(RunListModel* model, QWidget* parent)
         m_view->header()->resizeSection(column, metrics.horizontalAdvance(sample) + padding);
     }
     m_stateWidth = m_view->header()->sectionSize(RunListModel::StateColumn);
+    m_malformedWidth = m_view->header()->sectionSize(RunListModel::MalformedColumn);
     connect(m_view->header(), &QHeaderView::sectionResized, this, [this](int column) {
-        if (column == RunListModel::StateColumn && !m_fitting)
+        if ((column == RunListModel::StateColumn || column == RunListModel::MalformedColumn)
+            && !m_fitting)
             m_stateSizedByUser = true;
     });
     m_view->expandAll();
@@ -233,12 +235,15 @@ void RunsPanel::fitStateColumn()
     if (m_stateSizedByUser)
         return;
     QHeaderView* header = m_view->header();
-    const int others = header->sectionSize(RunListModel::RecordsColumn)
-        + header->sectionSize(RunListModel::MalformedColumn);
-    const int room = m_view->viewport()->width() / 2 - others;
+    // Half the width for the names: the state and bad-line columns share what the record
+    // count leaves of the other half, down to a few characters each (tooltips say the rest).
+    const int room =
+        m_view->viewport()->width() / 2 - header->sectionSize(RunListModel::RecordsColumn);
+    const int malformed = std::clamp(room / 3, std::min(m_malformedWidth, 40), m_malformedWidth);
     const QScopedValueRollback<bool> fitting(m_fitting, true);
-    header->resizeSection(
-        RunListModel::StateColumn, std::clamp(room, std::min(m_stateWidth, 60), m_stateWidth));
+    header->resizeSection(RunListModel::MalformedColumn, malformed);
+    header->resizeSection(RunListModel::StateColumn,
+        std::clamp(room - malformed, std::min(m_stateWidth, 48), m_stateWidth));
 }
 
 } // namespace viewer

@@ -445,6 +445,14 @@ void TestRunListModel::namesKeepWhereTheyDiffer()
     QVERIFY2(textA.contains(QChar(0x2026)), qPrintable(textA)); // it is elided
     QVERIFY2(textA != textB, qPrintable(textA + " / " + textB));
     QVERIFY(fm.horizontalAdvance(textA) < view->visualRect(a).width());
+
+    // A dock as narrow as the window gives it by default: the state column gives way, names
+    // keep about half the width (they had none left: "✓ ▮" and no text).
+    view->header()->setSectionResizeMode(RunListModel::NameColumn, QHeaderView::Stretch);
+    panel.resize(320, 300);
+    QTRY_VERIFY2(
+        view->header()->sectionSize(RunListModel::NameColumn) >= view->viewport()->width() * 2 / 5,
+        qPrintable(QString::number(view->header()->sectionSize(RunListModel::NameColumn))));
 }
 
 QTEST_MAIN(TestRunListModel)

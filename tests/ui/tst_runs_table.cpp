@@ -54,8 +54,8 @@ private slots:
         m_hidden.clear();
     }
 
-    // Issue 12: in a narrow name column, two trials whose ids differ only at their end
-    // (sweep-lr0.0001-bs32-adamw-s1 / -s2) are drawn differently: the end stays.
+    // Issue 12: in a narrow name column, trials whose ids differ only at their end (-s1 / -s2)
+    // or only in their middle (lr0.0001 / lr0.0003) are drawn differently.
     void namesCutWhereTheyDoNotDiffer()
     {
         QTableView* view = m_table->view();
@@ -64,7 +64,8 @@ private slots:
         auto* delegate =
             qobject_cast<RunNameDelegate*>(view->itemDelegateForColumn(RunsTableModel::NameColumn));
         QVERIFY(delegate);
-        for (const char* id : { "sweep-lr0.0001-bs32-adamw-s1", "sweep-lr0.0001-bs32-adamw-s2" }) {
+        for (const char* id : { "sweep-lr0.0001-bs32-adamw-s1", "sweep-lr0.0001-bs32-adamw-s2",
+                 "sweep-lr0.0003-bs32-adamw-s1" }) {
             const QModelIndexList hits =
                 view->model()->match(view->model()->index(0, RunsTableModel::NameColumn),
                     Qt::DisplayRole, QString::fromLatin1(id), 1, Qt::MatchExactly);
@@ -77,6 +78,7 @@ private slots:
         }
         QVERIFY2(shown[0].contains(QChar(0x2026)), qPrintable(shown.join(" | ")));
         QVERIFY2(shown[0].endsWith("1") && shown[1].endsWith("2"), qPrintable(shown.join(" | ")));
+        QVERIFY2(shown[0] != shown[2], qPrintable(shown.join(" | ")));
     }
 
     void headerSortPutsTheBestFirst()

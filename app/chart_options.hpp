@@ -42,6 +42,8 @@ struct ChartOptions
     bool logY = false;
     bool ignoreOutliers = true; // as TensorBoard: one spike must not flatten a chart (YRange)
     GroupMode groupMode = GroupMode::Overlay;
+    // MeanBand: each group's member runs are drawn too, thin and faint under the band (issue 12).
+    bool groupMembersFaint = false;
 
     bool operator==(const ChartOptions&) const = default;
 };

@@ -211,8 +211,16 @@ void CurveModel::rebuildCurves()
         if (members.size() == 1) {
             curve->name = nameOf(*members.front());
         } else {
-            for (const CurveRun* r : members)
+            for (const CurveRun* r : members) {
                 curve->members.push_back(r->runId);
+                if (m_options.groupMembersFaint) {
+                    auto member = std::make_unique<Curve>();
+                    member->runId = r->runId;
+                    member->name = nameOf(*r);
+                    member->faintMember = true;
+                    m_curves.push_back(std::move(member));
+                }
+            }
             // Named after what the members share: their file, else their folder (per-rank files).
             QString name = nameOf(*members.front());
             const QString source = members.front()->run->sourcePath;
@@ -432,6 +440,8 @@ std::pair<double, double> CurveModel::yRange(double x0, double x1) const
     // group's min and max.
     std::vector<YRange::Part> parts;
     for (const auto& curve : m_curves) {
+        if (curve->faintMember)
+            continue; // inside its group's band, unless smoothed: the band sets the range
         if (!curve->isGroup()) {
             const Run* run = nullptr;
             const Series* s = seriesOf(curve->runId, &run);

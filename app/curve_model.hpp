@@ -43,6 +43,9 @@ struct Curve
     DecimatedSeries lower; // a group's min
     DecimatedSeries upper; // a group's max
     bool lineIsSmoothed = false; // Overlay: `line` holds the smoothed curve of this frame
+    // MeanBand with ChartOptions::groupMembersFaint: a member run of the group that follows it,
+    // drawn thin and faint under the band; not hovered, not exported, no say in the y range.
+    bool faintMember = false;
     bool aggregateDirty = true; // MeanBand: a member changed since `aggregate` was built
     GroupAggregate aggregate;
     // MeanBand: each member's point count when `aggregate` was built (empty: never built, or

@@ -106,6 +106,8 @@ QList<CurveValue> HoverValues::at(const CurveModel& model, double x)
     QList<CurveValue> out;
     const bool smoothing = model.options().smoothing != SmoothingKind::None;
     for (const auto& curve : model.curves()) {
+        if (curve->faintMember)
+            continue; // its group's row names the members holding the min and the max
         CurveValue v;
         v.runId = curve->runId;
         v.name = curve->name;

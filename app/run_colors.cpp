@@ -89,16 +89,12 @@ Rgb RunColors::viridis(double t)
 Rgb RunColors::categorical(const QString& key)
 {
     auto it = m_slots.constFind(key);
-    if (it != m_slots.cend())
+    if (it != m_slots.cend()) {
+        m_lastUse[key] = ++m_clock;
         return qualitative(*it);
-    if (m_order.size() >= MaxRemembered) {
-        // Forget the oldest key: bounded memory for a long session of many runs.
-        const QString oldest = m_order.front();
-        m_order.erase(m_order.begin());
-        const int slot = m_slots.take(oldest);
-        if (slot >= 0 && static_cast<std::size_t>(slot) < m_slotUse.size())
-            --m_slotUse[static_cast<std::size_t>(slot)];
     }
+    if (static_cast<std::size_t>(m_slots.size()) >= MaxRemembered)
+        forgetLeastRecent(); // bounded memory (and settings) for a long session of many runs
     // The least used slot, lowest first: the first 20 keys get 20 different colours.
     if (m_slotUse.empty())
         m_slotUse.assign(Palette.size(), 0);
@@ -106,8 +102,25 @@ Rgb RunColors::categorical(const QString& key)
     const int slot = static_cast<int>(least - m_slotUse.begin());
     ++*least;
     m_slots.insert(key, slot);
-    m_order.push_back(key);
+    m_lastUse.insert(key, ++m_clock);
     return qualitative(slot);
+}
+
+// O(keys), only when a new key comes to a full table: a scan of 4,096 stamps.
+void RunColors::forgetLeastRecent()
+{
+    auto oldest = m_lastUse.cbegin();
+    for (auto it = m_lastUse.cbegin(); it != m_lastUse.cend(); ++it) {
+        if (it.value() < oldest.value())
+            oldest = it;
+    }
+    if (oldest == m_lastUse.cend())
+        return;
+    const QString key = oldest.key();
+    m_lastUse.remove(key);
+    const int slot = m_slots.take(key);
+    if (slot >= 0 && static_cast<std::size_t>(slot) < m_slotUse.size())
+        --m_slotUse[static_cast<std::size_t>(slot)];
 }
 
 RunColors::Range RunColors::rangeOf(const std::vector<FieldValue>& values)
@@ -170,27 +183,48 @@ std::vector<Rgb> RunColors::colorsFor(const std::vector<FieldValue>& values, Ran
     return out;
 }
 
+// {key: [slot, last use]}: the last use survives a restart, so the keys forgotten first are
+// still the least recently used ones. A bare slot (settings of an older version) reads as unused.
 QVariantMap RunColors::toVariant() const
 {
     QVariantMap map;
-    for (const QString& key : m_order)
-        map.insert(key, m_slots.value(key));
+    for (auto it = m_slots.cbegin(); it != m_slots.cend(); ++it)
+        map.insert(
+            it.key(), QVariantList { it.value(), QVariant::fromValue(m_lastUse.value(it.key())) });
     return map;
 }
 
 void RunColors::fromVariant(const QVariantMap& map)
 {
     m_slots.clear();
-    m_order.clear();
+    m_lastUse.clear();
+    m_clock = 0;
     m_slotUse.assign(Palette.size(), 0);
-    for (auto it = map.cbegin(); it != map.cend() && m_order.size() < MaxRemembered; ++it) {
+    struct Entry
+    {
+        QString key;
+        int slot;
+        quint64 lastUse;
+    };
+    std::vector<Entry> entries;
+    for (auto it = map.cbegin(); it != map.cend(); ++it) {
+        const QVariantList pair = it.value().toList();
         bool ok = false;
-        const int slot = it.value().toInt(&ok);
+        const int slot = (pair.isEmpty() ? it.value() : pair.value(0)).toInt(&ok);
         if (!ok || slot < 0 || slot >= PaletteSize)
             continue;
-        m_slots.insert(it.key(), slot);
-        m_order.push_back(it.key());
-        ++m_slotUse[static_cast<std::size_t>(slot)];
+        entries.push_back({ it.key(), slot, pair.value(1).toULongLong() });
+    }
+    // A file edited to hold more than the bound keeps the most recent.
+    std::stable_sort(entries.begin(), entries.end(),
+        [](const Entry& a, const Entry& b) { return a.lastUse > b.lastUse; });
+    if (entries.size() > MaxRemembered)
+        entries.resize(MaxRemembered);
+    for (const Entry& e : entries) {
+        m_slots.insert(e.key, e.slot);
+        m_lastUse.insert(e.key, e.lastUse);
+        m_clock = std::max(m_clock, e.lastUse);
+        ++m_slotUse[static_cast<std::size_t>(e.slot)];
     }
 }
 

@@ -19,6 +19,7 @@ using Rgb = std::uint32_t;
 //   (reserved for errors and NaN markers). A key keeps its slot for as long as the assignment
 //   lives and across restarts when saved with toVariant()/restored with fromVariant(): opening
 //   more runs never recolours the ones already shown. A new key takes the lowest free slot.
+//   At most MaxRemembered keys are kept: the least recently used is forgotten first.
 // - numeric (config.lr, batch_size): the viridis colormap (perceptual, readable in grey), on a log
 //   scale when every value is positive and they span two decades or more (learning rates).
 //   range() gives what the colour bar shows.
@@ -60,9 +61,12 @@ public:
     void fromVariant(const QVariantMap& map);
 
 private:
+    void forgetLeastRecent();
+
     QHash<QString, int> m_slots;
     std::vector<int> m_slotUse; // keys per slot
-    std::vector<QString> m_order; // keys in the order they were first seen (oldest forgotten first)
+    QHash<QString, quint64> m_lastUse; // key -> m_clock at its last use (least recent forgotten)
+    quint64 m_clock = 0;
 };
 
 } // namespace viewer

@@ -59,7 +59,7 @@ QString cutSide(const QString& side, qsizetype budget, bool isLeft)
     return side.left(adjacent) + RunNames::Ellipsis + side.right(outer);
 }
 
-QString elideKeeping(const QString& name, qsizetype from, qsizetype to, qsizetype maxChars)
+QString elideAround(const QString& name, qsizetype from, qsizetype to, qsizetype maxChars)
 {
     if (name.size() <= maxChars)
         return name;
@@ -68,11 +68,20 @@ QString elideKeeping(const QString& name, qsizetype from, qsizetype to, qsizetyp
     const QString right = name.mid(to);
     const qsizetype marks = (left.isEmpty() ? 0 : 1) + (right.isEmpty() ? 0 : 1);
     if (region.size() + marks >= maxChars) {
-        // Not even the differing part fits: keep its start, where it begins to differ.
-        if (left.isEmpty())
-            return region.left(maxChars - 1) + RunNames::Ellipsis;
-        return RunNames::Ellipsis + region.left(maxChars - 1 - (right.isEmpty() ? 0 : 1))
-            + (right.isEmpty() ? QString() : QString(RunNames::Ellipsis));
+        // Not even the differing part fits: keep both its ends, where it differs from the names
+        // on either side ("…1e-…d=1"), or its start when there is room for little more.
+        const qsizetype budget = maxChars - marks - 1;
+        const QString head = left.isEmpty() ? QString() : QString(RunNames::Ellipsis);
+        const QString tail = right.isEmpty() ? QString() : QString(RunNames::Ellipsis);
+        if (region.size() + marks <= maxChars)
+            return head + region + tail;
+        if (budget < 4) {
+            if (left.isEmpty())
+                return region.left(maxChars - 1) + RunNames::Ellipsis;
+            return head + region.left(maxChars - 1 - (right.isEmpty() ? 0 : 1)) + tail;
+        }
+        const qsizetype front = (budget + 1) / 2;
+        return head + region.left(front) + RunNames::Ellipsis + region.right(budget - front) + tail;
     }
     qsizetype extra = maxChars - region.size();
     // Split what is left between both sides; a side that needs less gives the rest to the other.
@@ -90,25 +99,46 @@ QString elideKeeping(const QString& name, qsizetype from, qsizetype to, qsizetyp
 
 } // namespace
 
-QStringList RunNames::elideApart(const QStringList& names, int maxChars)
+std::vector<RunNames::Part> RunNames::differingParts(const QStringList& names)
 {
-    const qsizetype limit = std::max(2, maxChars);
     const std::vector<qsizetype> prefix = longestShared(names, false);
     const std::vector<qsizetype> suffix = longestShared(names, true);
-    QStringList out;
-    out.reserve(names.size());
+    std::vector<Part> out;
+    out.reserve(static_cast<std::size_t>(names.size()));
     for (qsizetype i = 0; i < names.size(); ++i) {
         const QString& name = names[i];
         const std::size_t k = static_cast<std::size_t>(i);
         qsizetype from = std::min(prefix[k], name.size());
         qsizetype to = name.size() - std::min(suffix[k], name.size());
-        // The first differing character always stays, even when another name shares the suffix.
+        // The name differs from one name after its shared prefix and from another before its
+        // shared suffix, and these overlap: "sweep_lr=1e-4,bs=32,seed=1" beside "..seed=2" and
+        // "sweep_lr=3e-4,bs=32,seed=1". The part runs from one differing character to the other
+        // ("1e-4,bs=32,seed=1"): both ends are kept when it is cut.
         if (to <= from) {
-            from = std::min(from, std::max<qsizetype>(0, name.size() - 1));
-            to = std::min(name.size(), from + 1);
+            const qsizetype first = std::max<qsizetype>(0, to - 1);
+            const qsizetype last = std::min(name.size(), from + 1);
+            from = std::min(first, std::max<qsizetype>(0, name.size() - 1));
+            to = std::max(last, std::min(name.size(), from + 1));
         }
-        out << elideKeeping(name, from, to, limit);
+        out.push_back({ from, to });
     }
+    return out;
+}
+
+QString RunNames::elideKeeping(const QString& name, Part part, int maxChars)
+{
+    const qsizetype from = std::clamp<qsizetype>(part.from, 0, name.size());
+    const qsizetype to = std::clamp<qsizetype>(part.to, from, name.size());
+    return elideAround(name, from, to, std::max(2, maxChars));
+}
+
+QStringList RunNames::elideApart(const QStringList& names, int maxChars)
+{
+    const std::vector<Part> parts = differingParts(names);
+    QStringList out;
+    out.reserve(names.size());
+    for (qsizetype i = 0; i < names.size(); ++i)
+        out << elideKeeping(names[i], parts[static_cast<std::size_t>(i)], maxChars);
     return out;
 }
 

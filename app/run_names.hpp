@@ -21,6 +21,20 @@ class RunNames
 public:
     static constexpr QChar Ellipsis = QChar(0x2026);
 
+    // The characters [from, to) of a name where it differs from the names most like it.
+    struct Part
+    {
+        qsizetype from = 0;
+        qsizetype to = 0;
+    };
+    // Parallel to names; O(n log n). differingParts({"sweep_lr=0.001,seed=1", "..seed=2"}) ->
+    // {{20, 21}, {20, 21}}.
+    static std::vector<Part> differingParts(const QStringList& names);
+    // The name in at most maxChars characters, the part kept whole when it fits (else its start),
+    // what is around it cut in the middle. A view fitting pixels asks with fewer characters until
+    // the text fits.
+    static QString elideKeeping(const QString& name, Part part, int maxChars);
+
     // Each name at most maxChars characters, keeping for each the characters at which it differs
     // from the names most like it (its longest common prefix and suffix with any other name).
     // O(n log n) over n names.

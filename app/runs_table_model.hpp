@@ -121,6 +121,11 @@ public:
         return m_colors;
     } // to save/restore the assignment
     Rgb colorOf(int runId) const;
+    // The run has a row, so colorOf is its colour (0 is black, a colour of the palette).
+    bool hasColor(int runId) const
+    {
+        return m_byId.contains(runId);
+    }
     // The group key of a run for a field ("run", "host", "rank", "folder", "config.*").
     QString groupKeyOf(int runId, const QString& field) const;
 

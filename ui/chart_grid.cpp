@@ -623,6 +623,11 @@ void ChartGrid::setIgnoreOutliers(bool on)
     setOptionEverywhere([on](ChartOptions& o) { o.ignoreOutliers = on; });
 }
 
+void ChartGrid::setGroupMembersFaint(bool on)
+{
+    setOptionEverywhere([on](ChartOptions& o) { o.groupMembersFaint = on; });
+}
+
 void ChartGrid::setGroupMode(GroupMode mode)
 {
     setOptionEverywhere([mode](ChartOptions& o) { o.groupMode = mode; });

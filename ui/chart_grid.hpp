@@ -97,6 +97,7 @@ public:
     void setLogScale(bool x, bool y);
     void setIgnoreOutliers(bool on);
     void setGroupMode(GroupMode mode);
+    void setGroupMembersFaint(bool on); // MeanBand: members drawn thin and faint under the band
     // A plain wheel over a plot zooms x (else only Ctrl+wheel): MetricChart::setWheelZooms.
     void setWheelZooms(bool on);
     bool wheelZooms() const

@@ -23,6 +23,7 @@ const QString OptStreamTimeout = QStringLiteral("stream-timeout");
 const QString OptExportRuns = QStringLiteral("export-runs");
 const QString OptGroupBy = QStringLiteral("group-by");
 const QString OptColorBy = QStringLiteral("color-by");
+const QString OptGroupMembers = QStringLiteral("group-members");
 const QString OptWatch = QStringLiteral("watch");
 const QString OptAlert = QStringLiteral("alert");
 const QString OptExitOnAlert = QStringLiteral("exit-on-alert");
@@ -162,6 +163,8 @@ QString CommandLineOptions::helpText(const QString& programName)
         "  --group-by FIELD     group runs by run, host, rank, folder or a config field\n"
         "                       (e.g. config.optimizer)\n"
         "  --color-by FIELD     colour runs by a field (numbers: a continuous colormap)\n"
+        "  --group-members      with groups, draw each member run thin and faint under\n"
+        "                       its group's mean and min/max band\n"
         "  --alert LIST         alert rules, comma separated (default nan,error,stall):\n"
         "                       nan, error, stall, stall=SECONDS, METRIC>VALUE,\n"
         "                       METRIC<VALUE, METRIC<best-DELTA, METRIC>best+DELTA\n"
@@ -197,6 +200,7 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
         { OptExportRuns, QString(), QStringLiteral("OUT.csv") },
         { OptGroupBy, QString(), QStringLiteral("FIELD") },
         { OptColorBy, QString(), QStringLiteral("FIELD") },
+        { OptGroupMembers, QString() },
         { OptWatch, QString() },
         { OptAlert, QString(), QStringLiteral("LIST") },
         { OptExitOnAlert, QString() },
@@ -227,6 +231,7 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
         return failed(QStringLiteral("standard input (-) can be given only once"));
     options.follow = !parser.isSet(OptNoFollow);
     options.logY = parser.isSet(OptLogY);
+    options.groupMembers = parser.isSet(OptGroupMembers);
 
     if (parser.isSet(OptTags)) {
         QStringList tags;

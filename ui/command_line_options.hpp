@@ -18,6 +18,7 @@ namespace viewer {
 //   telemetry-viewer [FILE|FOLDER|-]... [--no-follow] [--tags LIST] [--metrics REGEX]
 //       [--x step|epoch|wall|relative|seq] [--smoothing W] [--screenshot OUT.png [--size WxH]]
 //       [--export-csv OUT.csv] [--summary] [--export-runs OUT.csv] [--group-by FIELD]
+//       [--group-members]
 //       [--color-by FIELD] [--stream-timeout SECONDS] [--watch [--exit-on-alert]]
 //       [--alert LIST]
 class CommandLineOptions
@@ -65,6 +66,7 @@ public:
     // --group-by / --color-by: a runs-table field (run, host, rank, folder, config.lr, ...).
     std::optional<QString> groupBy;
     std::optional<QString> colorBy;
+    bool groupMembers = false; // --group-members: groups also draw their members, faint
     // --stream-timeout: headless modes give up on a stream (FIFO, -) silent this long without
     // ending, and report it; 0 waits forever. The window follows streams without a limit.
     int streamTimeoutMs = 10000;

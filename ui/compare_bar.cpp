@@ -8,6 +8,7 @@
 #include "runs_table_model.hpp"
 #include "workspace.hpp"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -70,9 +71,14 @@ CompareBar::CompareBar(Workspace* workspace, RunsTableModel* table, ChartGrid* g
     m_legend = new RunLegend(this);
     auto* combos = new QVBoxLayout;
     combos->setSpacing(2);
+    m_members = new QCheckBox(tr("members"), this);
+    m_members->setObjectName(QStringLiteral("groupMembersCheck"));
+    m_members->setToolTip(tr("Also draw each run of a group, thin and faint under its band"));
+    connect(m_members, &QCheckBox::toggled, this, &CompareBar::membersShownPicked);
     auto* row1 = new QHBoxLayout;
     row1->addWidget(groupLabel);
     row1->addWidget(m_group);
+    row1->addWidget(m_members);
     auto* row2 = new QHBoxLayout;
     row2->addWidget(colorLabel);
     row2->addWidget(m_color);
@@ -114,10 +120,24 @@ CompareBar::CompareBar(Workspace* workspace, RunsTableModel* table, ChartGrid* g
             anyShown = anyShown || m_hooks.isVisible(runId);
         for (int runId : members)
             m_hooks.setVisible(runId, !anyShown);
+        if (id != m_soloId)
+            m_soloId = NoSolo; // the user changed the set: a double-click isolates again
         scheduleRefresh();
     });
+    // Double-click shows only the entry; a double-click on the entry shown alone shows every run
+    // again (the click that precedes a double-click has toggled it already: both end visible).
     connect(m_legend, &RunLegend::soloRequested, this, [this](int id) {
         const QList<int> members = m_groupMembers.value(id, { id });
+        if (id == m_soloId) {
+            m_soloId = NoSolo;
+            if (m_hooks.setVisible && m_workspace) {
+                for (int runId : m_workspace->runIds())
+                    m_hooks.setVisible(runId, true);
+            }
+            scheduleRefresh();
+            return;
+        }
+        m_soloId = id;
         if (m_hooks.showOnly)
             m_hooks.showOnly(members.front());
         if (m_hooks.setVisible) {
@@ -128,6 +148,12 @@ CompareBar::CompareBar(Workspace* workspace, RunsTableModel* table, ChartGrid* g
     });
     m_grid->setChartLegendsShown(false);
     refreshNow();
+}
+
+void CompareBar::setMembersShown(bool on)
+{
+    const QSignalBlocker block(m_members);
+    m_members->setChecked(on);
 }
 
 void CompareBar::scheduleRefresh()
@@ -152,30 +178,28 @@ void CompareBar::refreshChoices()
 
 void CompareBar::refreshLegend()
 {
-    // Visible runs in the runs table's order, then the hidden ones; runs filtered out of the
-    // table last. Only the first MaxLegendEntries are named: O(that) per refresh, not O(runs).
-    QList<int> visible;
-    QList<int> hidden;
+    // The runs in the runs table's order (its sort puts the best first), then runs filtered out
+    // of the table. Hidden runs keep their place, drawn hollow: an entry does not move away from
+    // under the mouse that just hid it, so a second click (or double-click) there undoes it.
+    // Only the first MaxLegendEntries are named: O(that) per refresh, not O(runs).
+    QList<int> order;
     QSet<int> listed;
     const int total = m_workspace ? static_cast<int>(m_workspace->runIds().size()) : 0;
     auto take = [&](int id) {
-        if (listed.contains(id))
-            return;
-        listed.insert(id);
-        const bool on = m_hooks.isVisible ? m_hooks.isVisible(id) : true;
-        (on ? visible : hidden).push_back(id);
+        if (!listed.contains(id)) {
+            listed.insert(id);
+            order.push_back(id);
+        }
     };
-    for (int row = 0; row < m_table->rowCount() && visible.size() < MaxLegendEntries; ++row)
+    for (int row = 0; row < m_table->rowCount() && order.size() < MaxLegendEntries; ++row)
         take(m_table->runIdAt(row));
-    if (m_workspace && visible.size() < MaxLegendEntries) {
+    if (m_workspace) {
         for (int id : m_workspace->runIds()) {
-            if (visible.size() + hidden.size() >= 2 * MaxLegendEntries)
+            if (order.size() >= MaxLegendEntries)
                 break;
             take(id);
         }
     }
-    QList<int> order = visible + hidden;
-    order = order.mid(0, MaxLegendEntries);
     QStringList names;
     for (int id : std::as_const(order)) {
         const int row = m_table->rowOfRun(id);

@@ -6,6 +6,7 @@
 
 #include <functional>
 
+class QCheckBox;
 class QComboBox;
 class QTimer;
 
@@ -20,8 +21,8 @@ class Workspace;
 // The strip above the charts for comparing runs (issue 12): "Group by" and "Colour by" combos
 // (run, host, rank, folder, file and the runs table's run_begin fields) and the window's one
 // legend (RunLegend) with the colour bar. The per-chart Qt legends are turned off. The legend
-// lists the visible runs in the runs table's order (its sort puts the best first), then hidden
-// ones; names elided in the middle by RunNames so the part that differs stays. GUI thread.
+// lists the runs in the runs table's order (its sort puts the best first), hidden ones in place;
+// names elided in the middle by RunNames so the part that differs stays. GUI thread.
 class CompareBar : public QWidget
 {
     Q_OBJECT
@@ -50,12 +51,19 @@ public:
     {
         return m_color;
     }
+    QCheckBox* membersCheck() const
+    {
+        return m_members;
+    }
+    // The "members" check as the options say (no signal).
+    void setMembersShown(bool on);
     // Rebuilds the legend and the combos' lists now (else coalesced, ~5 per second).
     void refreshNow();
     void scheduleRefresh();
 
 signals:
     void groupByPicked(const QString& field); // the user chose a "Group by" field in the combo
+    void membersShownPicked(bool on); // the user (un)checked "members" (faint under the band)
 
 private:
     void refreshChoices();
@@ -66,9 +74,12 @@ private:
     ChartGrid* m_grid;
     RunComparison* m_comparison;
     Hooks m_hooks;
+    static constexpr int NoSolo = -1000000; // legend ids are run ids (>= 0) or -2 - group
+    int m_soloId = NoSolo; // the legend entry a double-click showed alone, while it is so
     QHash<int, QList<int>> m_groupMembers; // legend id of a group entry (-2 - group) -> its runs
     QComboBox* m_group = nullptr;
     QComboBox* m_color = nullptr;
+    QCheckBox* m_members = nullptr;
     RunLegend* m_legend = nullptr;
     QTimer* m_timer = nullptr;
 };

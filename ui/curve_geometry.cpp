@@ -141,6 +141,15 @@ std::vector<LayerCurve> CurveGeometry::build(const CurveModel& model,
     const bool smoothing = model.options().smoothing != SmoothingKind::None;
     for (const auto& curve : model.curves()) {
         const QColor color = colors.value(curve->runId);
+        if (curve->faintMember) {
+            // Thin and faint under its group's band; the band's mean carries the markers.
+            LayerCurve member;
+            member.color = color;
+            member.faint = true;
+            addPieces(smoothing && curve->lineIsSmoothed ? curve->line : curve->raw, member);
+            layers.push_back(std::move(member));
+            continue;
+        }
         if (curve->isGroup()) {
             LayerCurve mean;
             mean.color = color;

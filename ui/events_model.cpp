@@ -6,6 +6,7 @@
 #include <QBrush>
 #include <QDateTime>
 #include <QLocale>
+#include <QPoint>
 
 #include <algorithm>
 #include <cmath>
@@ -63,6 +64,7 @@ void EventsModel::removeRun(int runId)
     if (!m_known.contains(runId))
         return;
     m_known.remove(runId);
+    m_names.remove(runId);
     m_order.removeAll(runId);
     m_alerts.erase(std::remove_if(m_alerts.begin(), m_alerts.end(),
                        [runId](const Alert& a) { return a.runId == runId; }),
@@ -91,6 +93,17 @@ void EventsModel::runsAppended(const QList<int>& runIds)
         *it = total;
         endInsertRows();
     }
+    // Named after the rows are in (rows around an insertion keep their data while it happens);
+    // a new or renamed run may change how the others' names are cut.
+    bool renamed = false;
+    for (int runId : runIds) {
+        const Run* run = m_known.contains(runId) ? m_lookup(runId) : nullptr;
+        if (run && m_known.value(runId) > 0)
+            renamed = m_names.set(runId, plainLabel(run->displayName, 1024)) || renamed;
+    }
+    if (renamed && !m_rows.empty())
+        emit dataChanged(index(0, RunColumn), index(rowCount() - 1, RunColumn),
+            { Qt::DisplayRole, RunNameRole, RunNamePartRole });
 }
 
 void EventsModel::clear()
@@ -98,6 +111,7 @@ void EventsModel::clear()
     beginResetModel();
     m_rows.clear();
     m_known.clear();
+    m_names.clear();
     m_order.clear();
     m_alerts.clear();
     endResetModel();
@@ -254,7 +268,8 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
             return event->time > 0.0 ? timeOf(event->time).toString(QStringLiteral("HH:mm:ss.zzz"))
                                      : QStringLiteral("\u2014");
         case RunColumn:
-            return plainLabel(run->displayName, 60);
+            return m_names.nameOf(runId).isEmpty() ? plainLabel(run->displayName, 60)
+                                                   : m_names.elided(runId, 60);
         case StepColumn:
             return formatNumber(event->step);
         case TypeColumn:
@@ -319,6 +334,16 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
         }
     case FullTextRole:
         return isError ? event->message : typeText(*event);
+    case RunNameRole:
+        if (index.column() != RunColumn || m_names.nameOf(runId).isEmpty())
+            return {};
+        return m_names.nameOf(runId);
+    case RunNamePartRole: {
+        if (index.column() != RunColumn || m_names.nameOf(runId).isEmpty())
+            return {};
+        const RunNames::Part part = m_names.partOf(runId);
+        return QPoint(int(part.from), int(part.to));
+    }
     default:
         return {};
     }

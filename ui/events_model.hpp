@@ -1,6 +1,7 @@
 #pragma once
 
 #include "alert.hpp"
+#include "distinct_names.hpp"
 #include "run.hpp"
 #include "x_axis_mode.hpp"
 
@@ -44,6 +45,8 @@ public:
         RecordRole, // the record index in its run
         SortRole, // a number (time, step) or text per column
         FullTextRole, // the message (or type) unabridged
+        RunNameRole, // run column: the run's whole name, plain text
+        RunNamePartRole, // run column: QPoint(from, to), where it differs from the other runs'
     };
 
     static constexpr int AlertKind = 100; // KindRole of an alert's row
@@ -95,6 +98,7 @@ private:
     RunLookup m_lookup;
     std::vector<Row> m_rows;
     QHash<int, std::size_t> m_known; // run id -> events already in m_rows
+    DistinctNames m_names; // names of the runs with events, and the parts that tell them apart
     QList<int> m_order; // run ids in the order they were added
     XAxisMode m_xMode = XAxisMode::Step;
     ColorProvider m_color;

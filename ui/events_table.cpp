@@ -1,6 +1,7 @@
 #include "events_table.hpp"
 
 #include "events_model.hpp"
+#include "run_name_delegate.hpp"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -46,6 +47,9 @@ EventsTable::EventsTable(EventsModel* model, QWidget* parent)
     for (int c : { EventsModel::TimeColumn, EventsModel::StepColumn })
         m_view->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     m_view->setColumnWidth(EventsModel::RunColumn, 140);
+    // Run names cut around the part that tells them apart, not at their end.
+    m_view->setItemDelegateForColumn(EventsModel::RunColumn,
+        new RunNameDelegate(EventsModel::RunNameRole, EventsModel::RunNamePartRole, m_view));
     m_view->setColumnWidth(EventsModel::TypeColumn, 170);
     connect(m_view, &QTableView::doubleClicked, this, &EventsTable::activate);
     auto* enter =

@@ -274,6 +274,10 @@ void MainWindow::createDocks()
         new CompareBar(m_workspace, m_runsTableModel, m_chartGrid, m_comparison, barHooks);
     if (auto* centre = qobject_cast<QVBoxLayout*>(centralWidget()->layout()))
         centre->insertWidget(1, m_compareBar);
+    connect(m_compareBar, &CompareBar::membersShownPicked, this, [this](bool on) {
+        m_options.groupMembersFaint = on;
+        pushOptions();
+    });
     connect(m_compareBar, &CompareBar::groupByPicked, this, [this](const QString& field) {
         if (!field.isEmpty() && m_options.groupMode != GroupMode::MeanBand) {
             m_options.groupMode = GroupMode::MeanBand; // a group is drawn as its mean and band
@@ -604,6 +608,8 @@ void MainWindow::applyCommandLine(const CommandLineOptions& options)
     }
     if (options.colorBy)
         m_comparison->setColorBy(*options.colorBy);
+    if (options.groupMembers)
+        m_options.groupMembersFaint = true;
     m_compareBar->refreshNow();
     pushOptions();
     if (!options.follow)
@@ -694,6 +700,8 @@ void MainWindow::flushPendingUpdates()
     refreshModels();
     checkProblems();
     m_chartGrid->refreshNow();
+    if (m_compareBar)
+        m_compareBar->refreshNow(); // the legend too (a screenshot raced its 200 ms timer)
 }
 
 bool MainWindow::saveScreenshot(const QString& path, QString* error)
@@ -896,9 +904,12 @@ void MainWindow::pushOptions()
     m_chartGrid->setLogScale(m_options.logX, m_options.logY);
     m_chartGrid->setIgnoreOutliers(m_options.ignoreOutliers);
     m_chartGrid->setGroupMode(m_options.groupMode);
+    m_chartGrid->setGroupMembersFaint(m_options.groupMembersFaint);
     m_eventsModel->setXAxisMode(m_options.xMode);
-    if (m_compareBar)
+    if (m_compareBar) {
+        m_compareBar->setMembersShown(m_options.groupMembersFaint);
         m_compareBar->scheduleRefresh(); // the legend lists bands in Mean + min/max
+    }
     syncToolBar();
 }
 

@@ -8,6 +8,7 @@
 #include "number_format.hpp"
 #include "plain_label.hpp"
 #include "run.hpp"
+#include "run_names.hpp"
 #include "series_layer.hpp"
 #include "smoothed_curves.hpp"
 
@@ -31,6 +32,19 @@ namespace {
 
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int MaxNameChars = 60; // legend and hover names; the full name is in the runs panel
+constexpr int MaxHoverNameChars = 48;
+constexpr int MaxBadgeNameChars = 24;
+
+// Plain-text names at most maxChars long, cut around the part where each differs from the
+// others (RunNames::elideApart): "sweep_lr=0.001,seed=1" and "..seed=2" stay apart.
+QStringList namesApart(const QStringList& names, int maxChars)
+{
+    QStringList plain;
+    plain.reserve(names.size());
+    for (const QString& name : names)
+        plain << plainLabel(name, 1024);
+    return RunNames::elideApart(plain, maxChars);
+}
 constexpr int MaxHoverRows = 10; // curves listed in the hover box; the rest are counted
 constexpr int MaxMemberChars = 30; // a group's min/max member names in the hover box
 constexpr qreal HoverReach = 5.0; // pixels: markers this close to the cursor are described
@@ -255,7 +269,11 @@ void MetricChart::resizeEvent(QResizeEvent* event)
 // Legend: one empty Qt series per curve, only for its marker and (escaped) label.
 void MetricChart::updateLegend()
 {
-    const auto& curves = m_model.curves();
+    std::vector<const Curve*> curves; // faint group members have the group's entry
+    for (const auto& curve : m_model.curves()) {
+        if (!curve->faintMember)
+            curves.push_back(curve.get());
+    }
     const std::size_t entries = m_legendShown ? curves.size() : 0;
     while (m_legendSeries.size() < entries) {
         auto* s = new QLineSeries;
@@ -430,6 +448,7 @@ void MetricChart::buildMarkers()
 void MetricChart::buildBadges()
 {
     std::vector<ChartOverlay::Badge> badges;
+    QStringList badgeNames;
     constexpr std::size_t MaxBadges = 6;
     std::size_t hidden = 0;
     for (const ChartRun& r : m_runs) {
@@ -455,10 +474,16 @@ void MetricChart::buildBadges()
         ChartOverlay::Badge badge;
         badge.runId = r.runId;
         badge.color = r.color;
-        badge.text = (m_runs.size() > 1 ? plainLabel(r.run->displayName, 24) + QStringLiteral(": ")
-                                        : QString())
-            + parts.join(QStringLiteral(", "));
+        badge.text = parts.join(QStringLiteral(", "));
         badges.push_back(std::move(badge));
+        badgeNames << r.run->displayName;
+    }
+    // Names cut around where they differ: two diverged seeds of one sweep stay apart.
+    if (m_runs.size() > 1) {
+        const QStringList names = namesApart(badgeNames, MaxBadgeNameChars);
+        for (std::size_t i = 0; i < badges.size(); ++i)
+            badges[i].text =
+                names.value(static_cast<qsizetype>(i)) + QStringLiteral(": ") + badges[i].text;
     }
     if (hidden > 0) {
         ChartOverlay::Badge more;
@@ -536,8 +561,13 @@ void MetricChart::hoverAt(const QPointF& pos)
     if (window.moreAbove > 0)
         lines.push_back(
             { QColor(), QStringLiteral("+%1 more above").arg(window.moreAbove), false });
-    for (const CurveValue& v : window.rows) {
-        QString text = plainLabel(v.name, MaxNameChars) + QStringLiteral(": ");
+    QStringList rowNames;
+    for (const CurveValue& v : window.rows)
+        rowNames << v.name;
+    rowNames = namesApart(rowNames, MaxHoverNameChars);
+    for (qsizetype row = 0; row < window.rows.size(); ++row) {
+        const CurveValue& v = window.rows[row];
+        QString text = rowNames.value(row) + QStringLiteral(": ");
         if (v.group) {
             auto named = [](double value, const QString& member) {
                 return member.isEmpty() ? formatValue(value)
@@ -567,6 +597,8 @@ void MetricChart::hoverAt(const QPointF& pos)
     const PixelColumns cols = columns();
     const qreal dpr = devicePixelRatioF();
     for (const auto& curve : m_model.curves()) {
+        if (curve->faintMember)
+            continue; // the group's mean marks its non-finite points
         const DecimatedSeries& d = curve->isGroup() ? curve->line : curve->raw;
         auto near = [&](const std::vector<double>& xs, const char* what) {
             for (double nx : xs) {

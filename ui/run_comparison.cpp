@@ -124,7 +124,7 @@ QList<RunComparison::GroupInfo> RunComparison::groups() const
     }
     for (GroupInfo& g : out) {
         const Rgb first = m_table->colorOf(g.members.front());
-        bool shared = first != 0;
+        bool shared = m_table->hasColor(g.members.front());
         for (int id : g.members)
             shared = shared && m_table->colorOf(id) == first;
         g.color = QColor::fromRgb(shared ? first : m_groupColors.categorical(g.label));
@@ -138,8 +138,9 @@ void RunComparison::pushColors()
         return;
     QHash<int, QColor> colors;
     for (int id : m_workspace->runIds()) {
-        if (const Rgb rgb = m_table->colorOf(id)) // 0: not in the table yet, coloured when it is
-            colors.insert(id, QColor::fromRgb(rgb));
+        // Not in the table yet: coloured when it is. (0 is a colour: black, slot 12.)
+        if (m_table->hasColor(id))
+            colors.insert(id, QColor::fromRgb(m_table->colorOf(id)));
     }
     m_grid->setRunColors(colors);
     if (m_groups.isActive())

@@ -5,6 +5,7 @@
 #include <QPainter>
 
 #include <cmath>
+#include <utility>
 
 namespace viewer {
 
@@ -179,6 +180,8 @@ void RunLegend::mouseMoveEvent(QMouseEvent* event)
 void RunLegend::mouseReleaseEvent(QMouseEvent* event)
 {
     const int i = entryAt(event->position().toPoint());
+    if (std::exchange(m_afterDoubleClick, false))
+        return; // the release that ends a double-click: the press before it toggled already
     if (event->button() == Qt::LeftButton && i >= 0)
         emit toggleRequested(m_entries[i].runId);
 }
@@ -186,6 +189,7 @@ void RunLegend::mouseReleaseEvent(QMouseEvent* event)
 void RunLegend::mouseDoubleClickEvent(QMouseEvent* event)
 {
     const int i = entryAt(event->position().toPoint());
+    m_afterDoubleClick = true;
     if (event->button() == Qt::LeftButton && i >= 0)
         emit soloRequested(m_entries[i].runId);
 }

@@ -85,6 +85,7 @@ private:
     QString m_barField;
     RunColors::Range m_range;
     int m_hovered = -1;
+    bool m_afterDoubleClick = false; // the next release ends a double-click: no toggle
 };
 
 } // namespace viewer

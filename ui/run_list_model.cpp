@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QFont>
 #include <QLocale>
+#include <QPoint>
 #include <QTimer>
 #include <QVarLengthArray>
 
@@ -22,6 +23,8 @@ namespace {
 // Source rows carry internal id 0; run rows carry their source id + 1, which stays valid
 // whatever rows are inserted or removed around them.
 constexpr quintptr SourceRowId = 0;
+// A run name longer than this is cut (at its end) before anything else looks at it.
+constexpr int MaxNameChars = 1024;
 
 const QColor ProblemColor(0xd0, 0x30, 0x30);
 
@@ -174,6 +177,12 @@ void RunListModel::addRun(int runId)
     source.visible += m_hidden.contains(runId) ? 0 : 1;
     recount(place, source);
     endInsertRows();
+    // Named after the insertion: the other runs' shown names may change with this one, which
+    // a dataChanged says (rows around an insertion keep their data while it happens).
+    if (const Run* run = m_workspace->run(runId)) {
+        if (m_names.set(runId, plainLabel(run->displayName, MaxNameChars)))
+            emitNamesChanged();
+    }
     refreshState(source, s); // "live, no records yet" -> "live"
     emitSourceRowChanged(s);
 }
@@ -188,6 +197,7 @@ void RunListModel::removeRun(int runId)
     SourceRow& source = m_rows[std::size_t(s)];
     beginRemoveRows(createIndex(s, 0, SourceRowId), place.row, place.row);
     m_runs.erase(it);
+    m_names.remove(runId);
     source.runIds.erase(source.runIds.begin() + place.row);
     for (std::size_t r = std::size_t(place.row); r < source.runIds.size(); ++r)
         m_runs[source.runIds[r]].row = int(r);
@@ -207,6 +217,7 @@ void RunListModel::removeSourceRow(int row)
     for (int runId : m_rows[std::size_t(row)].runIds) {
         m_hidden.remove(runId);
         m_runs.remove(runId);
+        m_names.remove(runId);
     }
     m_rows.erase(m_rows.begin() + row);
     m_sourceRows.clear();
@@ -219,10 +230,14 @@ void RunListModel::runsAppended(const QList<int>& runIds)
 {
     // Source rows touched, each told once (a batch usually touches one file's runs).
     QVarLengthArray<int, 8> sources;
+    bool renamed = false;
     for (int runId : runIds) {
         const auto it = m_runs.find(runId);
         if (it == m_runs.end())
             continue;
+        // run_begin may name the run now: other runs' differing parts may change with it.
+        if (const Run* run = m_workspace->run(runId))
+            renamed = m_names.set(runId, plainLabel(run->displayName, MaxNameChars)) || renamed;
         const int s = sourceRow(it->sourceId);
         SourceRow& source = m_rows[std::size_t(s)];
         recount(it.value(), source);
@@ -234,6 +249,33 @@ void RunListModel::runsAppended(const QList<int>& runIds)
     for (int s : sources) {
         refreshState(m_rows[std::size_t(s)], s);
         emitSourceRowChanged(s);
+    }
+    if (renamed)
+        emitNamesChanged();
+}
+
+void RunListModel::emitNamesChanged()
+{
+    // Coalesced: a folder of 5,000 files adds 5,000 runs in a burst, one dataChanged per source
+    // each time would be 25 million.
+    if (!m_namesTimer) {
+        m_namesTimer = new QTimer(this);
+        m_namesTimer->setSingleShot(true);
+        m_namesTimer->setInterval(0);
+        connect(m_namesTimer, &QTimer::timeout, this, &RunListModel::announceNames);
+    }
+    m_namesTimer->start();
+}
+
+void RunListModel::announceNames()
+{
+    for (const SourceRow& source : m_rows) {
+        if (source.runIds.empty())
+            continue;
+        const quintptr id = quintptr(source.sourceId) + 1;
+        emit dataChanged(createIndex(0, NameColumn, id),
+            createIndex(int(source.runIds.size()) - 1, NameColumn, id),
+            { Qt::DisplayRole, FullNameRole, DifferingPartRole });
     }
 }
 
@@ -577,7 +619,7 @@ QVariant RunListModel::runData(const SourceRow& row, int runId, int column, int 
     case Qt::DisplayRole:
         switch (column) {
         case NameColumn:
-            return plainLabel(run->displayName, 60);
+            return m_names.elided(runId, 60);
         case StateColumn:
             return stateText(row.sourceId);
         case RecordsColumn:
@@ -630,6 +672,14 @@ QVariant RunListModel::runData(const SourceRow& row, int runId, int column, int 
         return runId;
     case IsRunRole:
         return true;
+    case FullNameRole:
+        return column == NameColumn ? QVariant(m_names.nameOf(runId)) : QVariant();
+    case DifferingPartRole: {
+        if (column != NameColumn)
+            return {};
+        const RunNames::Part part = m_names.partOf(runId);
+        return QPoint(int(part.from), int(part.to));
+    }
     case RecordCountRole:
         return qulonglong(records);
     case MalformedCountRole:

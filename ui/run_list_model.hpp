@@ -1,5 +1,7 @@
 #pragma once
 
+#include "distinct_names.hpp"
+
 #include <QAbstractItemModel>
 #include <QColor>
 #include <QHash>
@@ -47,6 +49,8 @@ public:
         StateTextRole, // the state column's text, unabridged
         ProblemRole, // non-empty when the source failed or holds no records: what to tell the user
         PathRole, // the source's path ("-" for standard input)
+        FullNameRole, // run rows: the whole name as plain text (Display is cut to 60 characters)
+        DifferingPartRole, // run rows: QPoint(from, to), where the name differs from the others'
     };
 
     // A quiet live run (no record for this long) shows as "live, quiet".
@@ -97,6 +101,8 @@ signals:
     void runVisibilityChanged(int runId, bool visible);
 
 private:
+    void emitNamesChanged(); // every run's name cell (soon): a name came or changed
+    void announceNames();
     // What a run row last showed of its run, so a source's totals change by differences.
     struct RunCounts
     {
@@ -160,6 +166,8 @@ private:
     QHash<int, int> m_sourceRows; // source id -> index in m_rows
     QHash<int, RunPlace> m_runs; // run id -> where its row is
     QSet<int> m_hidden;
+    DistinctNames m_names; // run names, plain text, with the parts that tell them apart
+    QTimer* m_namesTimer = nullptr;
     ColorProvider m_color;
     QTimer* m_stateTimer;
 };

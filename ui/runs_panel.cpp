@@ -1,6 +1,7 @@
 #include "runs_panel.hpp"
 
 #include "run_list_model.hpp"
+#include "run_name_delegate.hpp"
 
 #include <QAction>
 #include <QApplication>
@@ -12,6 +13,7 @@
 #include <QKeyEvent>
 #include <QLocale>
 #include <QMenu>
+#include <QScopedValueRollback>
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -31,6 +33,9 @@ RunsPanel::RunsPanel(RunListModel* model, QWidget* parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     m_view->setTextElideMode(Qt::ElideMiddle);
+    // Run names elided around the part that tells them apart (file names: in the middle).
+    m_view->setItemDelegateForColumn(RunListModel::NameColumn,
+        new RunNameDelegate(RunListModel::FullNameRole, RunListModel::DifferingPartRole, m_view));
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(RunListModel::NameColumn, QHeaderView::Stretch);
     // Widths fixed from typical text, not ResizeToContents: that mode measures up to 1,000 rows'
@@ -49,6 +54,13 @@ RunsPanel::RunsPanel(RunListModel* model, QWidget* parent)
         m_view->header()->setSectionResizeMode(column, QHeaderView::Interactive);
         m_view->header()->resizeSection(column, metrics.horizontalAdvance(sample) + padding);
     }
+    m_stateWidth = m_view->header()->sectionSize(RunListModel::StateColumn);
+    m_malformedWidth = m_view->header()->sectionSize(RunListModel::MalformedColumn);
+    connect(m_view->header(), &QHeaderView::sectionResized, this, [this](int column) {
+        if ((column == RunListModel::StateColumn || column == RunListModel::MalformedColumn)
+            && !m_fitting)
+            m_stateSizedByUser = true;
+    });
     m_view->expandAll();
     connect(model, &QAbstractItemModel::rowsInserted, m_view, [this](const QModelIndex& inserted) {
         if (!inserted.isValid())
@@ -210,6 +222,28 @@ void RunsPanel::showContextMenu(const QPoint& pos)
     menu.addAction(
         tr("Close file"), this, [this, sourceId] { emit closeSourceRequested(sourceId); });
     menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+void RunsPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitStateColumn();
+}
+
+void RunsPanel::fitStateColumn()
+{
+    if (m_stateSizedByUser)
+        return;
+    QHeaderView* header = m_view->header();
+    // Half the width for the names: the state and bad-line columns share what the record
+    // count leaves of the other half, down to a few characters each (tooltips say the rest).
+    const int room =
+        m_view->viewport()->width() / 2 - header->sectionSize(RunListModel::RecordsColumn);
+    const int malformed = std::clamp(room / 3, std::min(m_malformedWidth, 40), m_malformedWidth);
+    const QScopedValueRollback<bool> fitting(m_fitting, true);
+    header->resizeSection(RunListModel::MalformedColumn, malformed);
+    header->resizeSection(RunListModel::StateColumn,
+        std::clamp(room - malformed, std::min(m_stateWidth, 48), m_stateWidth));
 }
 
 } // namespace viewer

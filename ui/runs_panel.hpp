@@ -42,10 +42,18 @@ private:
     // A run row closes that run; a file or folder row closes the source.
     void closeCurrent();
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    // In a narrow dock the state and bad-line columns give way so that run names keep about half
+    // the width (tooltips have the whole texts), until the user sizes one of them by hand.
+    void fitStateColumn();
 
     RunListModel* m_model;
     QTreeView* m_view;
     QToolButton* m_closeButton;
+    int m_stateWidth = 0; // what "live, no records yet" needs
+    int m_malformedWidth = 0; // what the "Bad lines" header needs
+    bool m_fitting = false;
+    bool m_stateSizedByUser = false;
 };
 
 } // namespace viewer

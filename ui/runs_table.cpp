@@ -1,5 +1,6 @@
 #include "runs_table.hpp"
 
+#include "run_name_delegate.hpp"
 #include "runs_table_model.hpp"
 
 #include <QHBoxLayout>
@@ -53,6 +54,10 @@ RunsTable::RunsTable(RunsTableModel* model, RunsTableViewModel::Hooks hooks, QWi
     m_view->horizontalHeader()->setSectionResizeMode(
         RunsTableModel::ColorColumn, QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->resizeSection(RunsTableModel::NameColumn, 220);
+    // Names cut around the part that tells them apart from the other runs', not at a fixed place.
+    m_view->setItemDelegateForColumn(RunsTableModel::NameColumn,
+        new RunNameDelegate(
+            RunsTableViewModel::FullNameRole, RunsTableViewModel::NamePartRole, m_view));
 
     auto* top = new QHBoxLayout;
     top->setContentsMargins(0, 0, 0, 0);

@@ -3,11 +3,45 @@
 #include "plain_label.hpp"
 #include "runs_table_model.hpp"
 
+#include <QPoint>
+
 namespace viewer {
 
 RunsTableViewModel::RunsTableViewModel(QObject* parent)
     : QIdentityProxyModel(parent)
 {
+    const auto stale = [this] { m_namesStale = true; };
+    connect(this, &QAbstractItemModel::rowsInserted, this, stale);
+    connect(this, &QAbstractItemModel::rowsRemoved, this, stale);
+    connect(this, &QAbstractItemModel::modelReset, this, stale);
+    connect(this, &QAbstractItemModel::layoutChanged, this, stale);
+    connect(this, &QAbstractItemModel::dataChanged, this,
+        [this](const QModelIndex& from, const QModelIndex& to) {
+            if (from.column() <= RunsTableModel::NameColumn
+                && to.column() >= RunsTableModel::NameColumn)
+                m_namesStale = true;
+        });
+}
+
+// O(rows) when asked after a change; the parts are computed again only when a name changed.
+void RunsTableViewModel::refreshNames() const
+{
+    if (!m_namesStale)
+        return;
+    m_namesStale = false;
+    QSet<int> present;
+    present.reserve(rowCount());
+    for (int row = 0; row < rowCount(); ++row) {
+        const QModelIndex name = index(row, RunsTableModel::NameColumn);
+        const int runId = QIdentityProxyModel::data(name, RunsTableModel::RunIdRole).toInt();
+        present.insert(runId);
+        m_names.set(runId, plainLabel(QIdentityProxyModel::data(name).toString(), 1024));
+    }
+    for (int runId : std::as_const(m_named)) {
+        if (!present.contains(runId))
+            m_names.remove(runId);
+    }
+    m_named = std::move(present);
 }
 
 void RunsTableViewModel::setHooks(Hooks hooks)
@@ -73,6 +107,14 @@ QVariant RunsTableViewModel::data(const QModelIndex& index, int role) const
             return plainLabel(
                 tr("%1 (alert: %2)").arg(QIdentityProxyModel::data(index, role).toString(), alerts),
                 MaxCellChars);
+    }
+    if (index.column() == RunsTableModel::NameColumn
+        && (role == FullNameRole || role == NamePartRole)) {
+        refreshNames();
+        if (role == FullNameRole)
+            return m_names.nameOf(runId);
+        const RunNames::Part part = m_names.partOf(runId);
+        return QPoint(int(part.from), int(part.to));
     }
     if (role == Qt::DisplayRole)
         return plainLabel(QIdentityProxyModel::data(index, role).toString(), MaxCellChars);

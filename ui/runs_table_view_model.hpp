@@ -1,7 +1,10 @@
 #pragma once
 
+#include "distinct_names.hpp"
+
 #include <QColor>
 #include <QIdentityProxyModel>
+#include <QSet>
 
 #include <functional>
 
@@ -23,6 +26,13 @@ public:
     };
 
     static constexpr int MaxCellChars = 200;
+    // The name column's whole name (plain text) and the part that tells it apart from the other
+    // runs' names, for RunNameDelegate (issue 12: cut in the middle, never where they differ).
+    enum Roles
+    {
+        FullNameRole = Qt::UserRole + 64,
+        NamePartRole,
+    };
 
     explicit RunsTableViewModel(QObject* parent = nullptr);
     void setHooks(Hooks hooks);
@@ -40,7 +50,12 @@ public:
     Qt::ItemFlags flags(const QModelIndex& index) const override;
 
 private:
+    void refreshNames() const;
+
     Hooks m_hooks;
+    mutable DistinctNames m_names; // by run id
+    mutable QSet<int> m_named; // run ids in m_names
+    mutable bool m_namesStale = true; // rows or their names may have changed since
     std::function<QString(int runId)> m_alertText;
 };
 

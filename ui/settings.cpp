@@ -20,6 +20,7 @@ const QString LogXKey = QStringLiteral("view/logX");
 const QString LogYKey = QStringLiteral("view/logY");
 const QString OutliersKey = QStringLiteral("view/ignoreOutliers");
 const QString GroupKey = QStringLiteral("view/group");
+const QString GroupMembersKey = QStringLiteral("view/groupMembersFaint");
 const QString ThemeKey = QStringLiteral("view/theme");
 const QString WheelZoomKey = QStringLiteral("view/wheelZoomsCharts");
 const QString RecentKey = QStringLiteral("files/recent");
@@ -110,6 +111,7 @@ ChartOptions Settings::chartOptions() const
     o.groupMode = m_settings->value(GroupKey).toString() == QLatin1String("mean-band")
         ? GroupMode::MeanBand
         : GroupMode::Overlay;
+    o.groupMembersFaint = m_settings->value(GroupMembersKey, false).toBool();
     return o;
 }
 
@@ -131,6 +133,7 @@ void Settings::setChartOptions(const ChartOptions& o)
     m_settings->setValue(GroupKey,
         o.groupMode == GroupMode::MeanBand ? QStringLiteral("mean-band")
                                            : QStringLiteral("overlay"));
+    m_settings->setValue(GroupMembersKey, o.groupMembersFaint);
 }
 
 double Settings::emaWeight() const

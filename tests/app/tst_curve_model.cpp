@@ -79,6 +79,42 @@ private slots:
         QCOMPARE(model.curves().front()->name, QStringLiteral("job=x (mean of 2)"));
     }
 
+    // Issue 12: "Mean + min/max" can draw each group's members too, thin and faint under the
+    // band: the members come before their group's curve; the hover, the y range and the
+    // decimation of the mean are the group's as without them.
+    void groupMembersFaint()
+    {
+        Run a = makeRun(QStringLiteral("a"), Loss, 10, [](int i) { return double(i); });
+        Run b = makeRun(QStringLiteral("b"), Loss, 10, [](int i) { return double(i) + 2; });
+        Run c = makeRun(QStringLiteral("c"), Loss, 10, [](int i) { return 100.0 + i; });
+        CurveModel model(Loss);
+        model.setRuns({ { 1, &a, 7, {} }, { 2, &b, 7, {} }, { 3, &c, -1, {} } });
+        ChartOptions options;
+        options.groupMode = GroupMode::MeanBand;
+        model.setOptions(options);
+        model.update();
+        QCOMPARE(model.curves().size(), std::size_t(2));
+        const auto yWithout = model.yRange(0, 9);
+
+        options.groupMembersFaint = true;
+        QVERIFY(model.setOptions(options));
+        model.update();
+        QCOMPARE(model.curves().size(), std::size_t(4));
+        QVERIFY(model.curves()[0]->faintMember && model.curves()[1]->faintMember);
+        QCOMPARE(model.curves()[0]->runId, 1);
+        QCOMPARE(model.curves()[1]->runId, 2);
+        QCOMPARE(model.curves()[2]->members, (QList<int> { 1, 2 }));
+        QVERIFY(!model.curves()[3]->faintMember); // a group of one is its run's line
+        PixelColumns cols;
+        cols.x0 = 0;
+        cols.x1 = 9;
+        cols.width = 100;
+        model.decimate(cols);
+        QVERIFY(!model.curves()[0]->raw.points.empty()); // a member is decimated to be drawn
+        QCOMPARE(model.valuesAt(4.0).size(), 2); // the group and c: members are not hovered
+        QCOMPARE(model.yRange(0, 9), yWithout);
+    }
+
     void hoverWindow_data()
     {
         QTest::addColumn<QList<double>>("values");

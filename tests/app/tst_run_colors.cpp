@@ -81,6 +81,29 @@ private slots:
         QCOMPARE(colors.slotOf("0"), -1); // the oldest was forgotten
     }
 
+    // The least recently used key is forgotten first, also after a restart: a run opened every
+    // day keeps its colour however many runs came and went since it was first seen.
+    void recentlyUsedKeysSurviveTheBound()
+    {
+        RunColors colors;
+        const Rgb daily = colors.categorical("daily");
+        for (int i = 0; i < int(RunColors::MaxRemembered) - 1; ++i)
+            colors.categorical(QString::number(i));
+        colors.categorical("daily"); // used again: now the most recent
+        RunColors restored;
+        restored.fromVariant(colors.toVariant());
+        for (int i = 0; i < 100; ++i)
+            restored.categorical(QStringLiteral("new-%1").arg(i));
+        QCOMPARE(restored.categorical("daily"), daily);
+        QCOMPARE(restored.slotOf("0"), -1); // the least recently used went first
+        QCOMPARE(restored.toVariant().size(), qsizetype(RunColors::MaxRemembered));
+        // Settings of an older version (bare slots) still read.
+        RunColors old;
+        old.fromVariant(QVariantMap { { "a", 3 }, { "b", 99 } });
+        QCOMPARE(old.slotOf("a"), 3);
+        QCOMPARE(old.slotOf("b"), -1); // not a slot: ignored
+    }
+
     void viridis()
     {
         QCOMPARE(RunColors::viridis(0.0), Rgb(0x440154));

@@ -28,6 +28,10 @@ private slots:
         QTest::newRow("three, one differing twice") << QStringList { "job_ab1cd_tail_part_here",
             "job_ab2cd_tail_part_here", "job_zz1cd_tail_part_here" }
                                                     << 9;
+        QTest::newRow("differs in two places (lr and seed)")
+            << QStringList { "sweep_lr=1e-4,bs=32,adamw,seed=1", "sweep_lr=1e-4,bs=32,adamw,seed=2",
+                   "sweep_lr=3e-4,bs=32,adamw,seed=1", "sweep_lr=3e-4,bs=32,adamw,seed=2" }
+            << 10;
         QTest::newRow("a name that is a prefix of another")
             << QStringList { "experiment_run_long_name", "experiment_run_long_name #2" } << 8;
     }

@@ -28,5 +28,6 @@ run "$BENCH/bench_gui_thread"
 run "$BENCH/bench_live_burst"
 # comparing runs
 run "$BENCH/bench_runs_table"
+run "$BENCH/bench_legend_hover"
 run "$BENCH/bench_remote"
 exit $status

@@ -293,6 +293,9 @@ void TestCommandLineOptions::groupAndColorFieldsAreKept()
     QCOMPARE(options.colorBy.value_or(QString()), QStringLiteral("config.lr"));
     // --export-runs alone: headless, no JSON on stdout.
     QVERIFY(!CommandLineOptions::parse({ "v", "--export-runs", "o.csv", "a" }).summary);
+    QVERIFY(!options.groupMembers);
+    QVERIFY(CommandLineOptions::parse({ "v", "--group-by", "run", "--group-members", "a" })
+                .groupMembers);
 }
 
 void TestCommandLineOptions::helpMentionsEveryOption()

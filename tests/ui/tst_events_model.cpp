@@ -1,6 +1,7 @@
 #include "events_model.hpp"
 #include "events_table.hpp"
 #include "run_fixtures.hpp"
+#include "run_name_delegate.hpp"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -26,6 +27,7 @@ private slots:
     void kindFilter();
     void richTextIsShownLiterally();
     void alertRows();
+    void runNamesStayApart();
 
 private:
     std::map<int, Run> m_runs;
@@ -240,6 +242,40 @@ void TestEventsModel::alertRows()
     QCOMPARE(m_model->rowCount(), events / 2 + 1);
     m_model->removeRun(1);
     QCOMPARE(m_model->rowCount(), 0);
+}
+
+// Issue 12: two runs whose long names differ only at their end: the run column (60 characters)
+// and the delegate's text in a narrow column keep the end that tells them apart.
+void TestEventsModel::runNamesStayApart()
+{
+    const QString stem =
+        QStringLiteral("imagenet_resnet50_sweep_2026-12-07_lr=0.001,bs=256,warmup=5,seed=");
+    m_runs[1] = fixtures::makeRun(stem + "1", 20, 10, -1, 13, "boom");
+    m_runs[2] = fixtures::makeRun(stem + "2", 20, 10, -1, 13, "boom");
+    m_model->addRun(1);
+    m_model->addRun(2);
+    QCOMPARE(m_model->rowCount(), 10);
+    QStringList shown;
+    QTableView view;
+    view.setModel(m_model);
+    auto* delegate =
+        new RunNameDelegate(EventsModel::RunNameRole, EventsModel::RunNamePartRole, &view);
+    view.setItemDelegateForColumn(EventsModel::RunColumn, delegate);
+    view.setColumnWidth(EventsModel::RunColumn, 160);
+    view.resize(800, 400);
+    view.show();
+    for (int r : { 0, 5 }) {
+        const QModelIndex cell = m_model->index(r, EventsModel::RunColumn);
+        QVERIFY(cell.data().toString().size() <= 60);
+        QStyleOptionViewItem option;
+        option.initFrom(&view);
+        option.rect = view.visualRect(cell);
+        option.widget = &view;
+        shown << cell.data().toString() << delegate->shownText(option, cell);
+    }
+    QVERIFY2(
+        shown[0].endsWith("seed=1") && shown[2].endsWith("seed=2"), qPrintable(shown.join('|')));
+    QVERIFY2(shown[1].contains(QChar(0x2026)) && shown[1] != shown[3], qPrintable(shown.join('|')));
 }
 
 QTEST_MAIN(TestEventsModel)

@@ -484,6 +484,26 @@ private slots:
         QCOMPARE(wheeled.count(), 1);
     }
 
+    // Issue 12: long names that differ only at their end stay apart in the hover and the badges.
+    void namesStayApartInHoverAndBadges()
+    {
+        const QString stem = QStringLiteral(
+            "imagenet_resnet50_sweep_2026-12-07_lr=0.001,bs=256,warmup=5,smoothing=0.1,seed=");
+        Run a = makeRun(stem + "1", Loss, 100, [](int i) { return i == 10 ? NaN : double(i); });
+        Run b = makeRun(stem + "2", Loss, 100, [](int i) { return i == 10 ? NaN : 2.0 * i; });
+        auto chart = chartOf(Loss, { &a, &b });
+        const auto& badges = chart->overlay()->badges();
+        QCOMPARE(badges.size(), std::size_t(2));
+        QVERIFY2(badges[0].text.contains("seed=1"), qPrintable(badges[0].text));
+        QVERIFY2(badges[1].text.contains("seed=2"), qPrintable(badges[1].text));
+        chart->hoverAt(QPointF(chart->mapping().px(20), chart->mapping().rect.center().y()));
+        const auto& lines = chart->overlay()->hoverLines();
+        QCOMPARE(lines.size(), std::size_t(3));
+        QVERIFY2(lines[1].text.startsWith("imagenet_") && lines[1].text.contains("seed=2: 40"),
+            qPrintable(lines[1].text));
+        QVERIFY2(lines[2].text.contains("seed=1: 20"), qPrintable(lines[2].text));
+    }
+
     void hoverListsEveryRun()
     {
         Run a = makeRun("a", Loss, 100, [](int i) { return double(i); });

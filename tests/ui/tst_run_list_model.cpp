@@ -1,16 +1,20 @@
 #include "run.hpp"
 #include "run_list_model.hpp"
+#include "run_name_delegate.hpp"
 #include "run_summary.hpp"
+#include "runs_panel.hpp"
 #include "workspace.hpp"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLocale>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTextDocument>
+#include <QTreeView>
 #include <QtTest>
 
 using namespace viewer;
@@ -33,6 +37,8 @@ private slots:
     void appendBatchChangesOnlyItsRows();
     void liveAppendKeepsTotals();
     void closingARunKeepsTotals();
+    void namesKeepWhereTheyDiffer_data();
+    void namesKeepWhereTheyDiffer();
 
 private:
     QString writeFile(const QString& name, const QByteArray& content);
@@ -383,6 +389,70 @@ void TestRunListModel::closingARunKeepsTotals()
     QCOMPARE(source.data(Qt::CheckStateRole).value<Qt::CheckState>(), Qt::Unchecked);
     m_model->sync(); // a full recount agrees
     QCOMPARE(records.data(RunListModel::RecordCountRole).toULongLong(), 2ull);
+}
+
+// Issue 12: two names that differ only at their end, in a column too narrow for either, are
+// drawn differently: the part that tells them apart stays, the rest is cut in the middle.
+void TestRunListModel::namesKeepWhereTheyDiffer_data()
+{
+    QTest::addColumn<QString>("first");
+    QTest::addColumn<QString>("second");
+    QTest::newRow("seed at the end") << "sweep_lr=0.001,seed=1"
+                                     << "sweep_lr=0.001,seed=2";
+    QTest::newRow("longer than the model's 60 characters")
+        << "imagenet_resnet50_sweep_2026-12-07_lr=0.001,batch_size=256,warmup=5,seed=1"
+        << "imagenet_resnet50_sweep_2026-12-07_lr=0.001,batch_size=256,warmup=5,seed=2";
+    QTest::newRow("in the middle") << "gpt-neox-20b-rank0-2026-12-07T01:33:40Z"
+                                   << "gpt-neox-20b-rank1-2026-12-07T01:33:40Z";
+}
+
+void TestRunListModel::namesKeepWhereTheyDiffer()
+{
+    QFETCH(QString, first);
+    QFETCH(QString, second);
+    const QByteArray one = goodRun(3).replace("r1", first.toUtf8());
+    const QByteArray two = goodRun(3).replace("r1", second.toUtf8());
+    const int id = m_workspace->open(writeFile("sweep.jsonl", one + two), false);
+    m_model->sync();
+    waitIdle();
+    QTRY_COMPARE(m_model->rowCount(m_model->indexOfSource(id)), 2);
+    const QModelIndex a = m_model->index(0, RunListModel::NameColumn, m_model->indexOfSource(id));
+    const QModelIndex b = m_model->index(1, RunListModel::NameColumn, m_model->indexOfSource(id));
+    QCOMPARE(a.data(RunListModel::FullNameRole).toString(), first);
+    // The model's own text (60 characters at most) keeps them apart too.
+    QVERIFY(a.data().toString().size() <= 60);
+    QVERIFY(a.data().toString() != b.data().toString());
+
+    RunsPanel panel(m_model);
+    panel.resize(600, 300);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QTreeView* view = panel.view();
+    view->header()->setSectionResizeMode(RunListModel::NameColumn, QHeaderView::Interactive);
+    const QFontMetrics fm(view->font());
+    view->header()->resizeSection(RunListModel::NameColumn, fm.horizontalAdvance(first) / 2 + 60);
+    auto* delegate = qobject_cast<RunNameDelegate*>(view->itemDelegateForColumn(0));
+    QVERIFY(delegate);
+    auto shown = [&](const QModelIndex& index) {
+        QStyleOptionViewItem option;
+        option.initFrom(view);
+        option.rect = view->visualRect(index);
+        option.widget = view;
+        return delegate->shownText(option, index);
+    };
+    const QString textA = shown(a);
+    const QString textB = shown(b);
+    QVERIFY2(textA.contains(QChar(0x2026)), qPrintable(textA)); // it is elided
+    QVERIFY2(textA != textB, qPrintable(textA + " / " + textB));
+    QVERIFY(fm.horizontalAdvance(textA) < view->visualRect(a).width());
+
+    // A dock as narrow as the window gives it by default: the state column gives way, names
+    // keep about half the width (they had none left: "✓ ▮" and no text).
+    view->header()->setSectionResizeMode(RunListModel::NameColumn, QHeaderView::Stretch);
+    panel.resize(320, 300);
+    QTRY_VERIFY2(
+        view->header()->sectionSize(RunListModel::NameColumn) >= view->viewport()->width() * 2 / 5,
+        qPrintable(QString::number(view->header()->sectionSize(RunListModel::NameColumn))));
 }
 
 QTEST_MAIN(TestRunListModel)

@@ -3,6 +3,7 @@
 // runs, the check boxes show and hide runs through the hooks, columns equal for every run start
 // hidden, and config values are drawn as plain text.
 #include "../data/sweep_fixture.hpp"
+#include "run_name_delegate.hpp"
 #include "runs_table.hpp"
 #include "runs_table_model.hpp"
 #include "workspace.hpp"
@@ -51,6 +52,33 @@ private slots:
         m_model.reset();
         m_workspace.reset();
         m_hidden.clear();
+    }
+
+    // Issue 12: in a narrow name column, trials whose ids differ only at their end (-s1 / -s2)
+    // or only in their middle (lr0.0001 / lr0.0003) are drawn differently.
+    void namesCutWhereTheyDoNotDiffer()
+    {
+        QTableView* view = m_table->view();
+        view->horizontalHeader()->resizeSection(RunsTableModel::NameColumn, 110);
+        QStringList shown;
+        auto* delegate =
+            qobject_cast<RunNameDelegate*>(view->itemDelegateForColumn(RunsTableModel::NameColumn));
+        QVERIFY(delegate);
+        for (const char* id : { "sweep-lr0.0001-bs32-adamw-s1", "sweep-lr0.0001-bs32-adamw-s2",
+                 "sweep-lr0.0003-bs32-adamw-s1" }) {
+            const QModelIndexList hits =
+                view->model()->match(view->model()->index(0, RunsTableModel::NameColumn),
+                    Qt::DisplayRole, QString::fromLatin1(id), 1, Qt::MatchExactly);
+            QCOMPARE(hits.size(), qsizetype(1));
+            QStyleOptionViewItem option;
+            option.initFrom(view);
+            option.rect = view->visualRect(hits.first());
+            option.widget = view;
+            shown << delegate->shownText(option, hits.first());
+        }
+        QVERIFY2(shown[0].contains(QChar(0x2026)), qPrintable(shown.join(" | ")));
+        QVERIFY2(shown[0].endsWith("1") && shown[1].endsWith("2"), qPrintable(shown.join(" | ")));
+        QVERIFY2(shown[0] != shown[2], qPrintable(shown.join(" | ")));
     }
 
     void headerSortPutsTheBestFirst()

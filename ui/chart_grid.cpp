@@ -9,6 +9,7 @@
 #include <QSaveFile>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QShortcut>
 #include <QTextStream>
 #include <QTimer>
 
@@ -21,8 +22,6 @@ namespace {
 
 constexpr int RefreshIntervalMs = 33; // <= 30 coalesced redraws per second
 constexpr int InteractionFrameMs = 16; // charts following another one's zoom or pan
-constexpr int MinChartWidth = 440;
-constexpr int MaxColumns = 6;
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
 int modeKey(XAxisMode mode)
@@ -36,29 +35,6 @@ QString csvXHeader(XAxisMode mode)
 }
 
 } // namespace
-
-int ChartGrid::ChartOrder::rank(const QString& key)
-{
-    const QStringView tag = QStringView(key).left(key.indexOf(QLatin1Char('/')));
-    if (tag == u"step_end")
-        return 0;
-    if (tag == u"epoch_end")
-        return 1;
-    if (tag == u"epoch_begin")
-        return 3;
-    if (tag == u"error")
-        return 4;
-    if (tag == u"derived")
-        return 5;
-    return 2;
-}
-
-bool ChartGrid::ChartOrder::operator()(const QString& a, const QString& b) const
-{
-    const int ra = rank(a);
-    const int rb = rank(b);
-    return ra != rb ? ra < rb : a < b;
-}
 
 ChartGrid::ChartGrid(Workspace* workspace, QWidget* parent)
     : QWidget(parent)
@@ -79,6 +55,7 @@ ChartGrid::ChartGrid(Workspace* workspace, QWidget* parent)
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setWordWrap(true);
     m_scroll->setWidget(m_container);
+    m_scroll->viewport()->installEventFilter(this);
     outer->addWidget(m_scroll);
 
     m_timer = new QTimer(this);
@@ -94,6 +71,10 @@ ChartGrid::ChartGrid(Workspace* workspace, QWidget* parent)
                 chart->refresh();
         }
     });
+    m_escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    m_escape->setContext(Qt::WidgetWithChildrenShortcut);
+    m_escape->setEnabled(false);
+    connect(m_escape, &QShortcut::activated, this, [this] { setMaximizedChart(QString()); });
     // Charts scrolled into view catch up on what they missed while hidden.
     connect(m_scroll->verticalScrollBar(), &QScrollBar::valueChanged, this,
         &ChartGrid::scheduleRefresh);
@@ -379,6 +360,10 @@ void ChartGrid::syncCharts()
         connect(chart, &MetricChart::goToXRequested, this, &ChartGrid::zoomToX);
         connect(chart, &MetricChart::optionsEdited, this,
             [this, chart] { applyXView(chart->options().xMode, false); });
+        connect(chart, &MetricChart::maximizeToggleRequested, this,
+            [this, key] { setMaximizedChart(m_maximized == key ? QString() : key); });
+        connect(chart, &MetricChart::pinRequested, this,
+            [this, key](bool pinned) { setPinned(key, pinned); });
         connect(chart, &MetricChart::hovered, this, [this, chart](double x) {
             for (auto& [k, other] : m_charts) {
                 if (other != chart && other->options().xMode == chart->options().xMode
@@ -390,6 +375,11 @@ void ChartGrid::syncCharts()
         m_charts.emplace(key, chart);
         changed = true;
     }
+    if (!m_maximized.isEmpty() && !m_charts.count(m_maximized)) {
+        m_maximized.clear(); // the maximised chart left (filtered out, its runs closed)
+        m_escape->setEnabled(false);
+        emit maximizedChartChanged(m_maximized);
+    }
     if (changed) {
         relayoutGrid();
         applyXView(m_options.xMode, false);
@@ -397,44 +387,6 @@ void ChartGrid::syncCharts()
     } else if (m_charts.empty()) {
         relayoutGrid();
     }
-}
-
-void ChartGrid::relayoutGrid()
-{
-    const int width = m_scroll->viewport()->width();
-    m_columns = std::clamp(width / MinChartWidth, 1, MaxColumns);
-    while (m_layout->count() > 0)
-        delete m_layout->takeAt(0); // the QWidgetItem only: the widgets are added again below
-    if (m_charts.empty()) {
-        m_placeholder->setText(m_runs.empty() ? tr("Open a run (File > Open) to see its metrics.")
-                : m_keys.isEmpty()            ? tr("The open runs have no numeric metrics yet.")
-                                              : tr("No metric matches the filter."));
-        m_placeholder->show();
-        m_layout->addWidget(m_placeholder, 0, 0);
-        return;
-    }
-    m_placeholder->hide();
-    const int columnWidth = std::max(1, width / m_columns);
-    const int height = std::clamp(static_cast<int>(columnWidth * 0.62), 240, 420);
-    int i = 0;
-    for (auto& [key, chart] : m_charts) {
-        chart->setFixedHeight(height);
-        m_layout->addWidget(chart, i / m_columns, i % m_columns);
-        chart->show();
-        ++i;
-    }
-    for (int c = 0; c < MaxColumns; ++c)
-        m_layout->setColumnStretch(c, c < m_columns ? 1 : 0);
-    m_layout->setRowStretch(m_layout->rowCount(), 1);
-}
-
-void ChartGrid::resizeEvent(QResizeEvent* event)
-{
-    QWidget::resizeEvent(event);
-    const int columns = std::clamp(m_scroll->viewport()->width() / MinChartWidth, 1, MaxColumns);
-    if (columns != m_columns || !m_charts.empty())
-        relayoutGrid();
-    scheduleRefresh();
 }
 
 bool ChartGrid::isShown(const MetricChart* chart) const
@@ -712,14 +664,6 @@ void ChartGrid::resetZoom()
 int ChartGrid::chartCount() const
 {
     return static_cast<int>(m_charts.size());
-}
-
-QStringList ChartGrid::chartKeys() const
-{
-    QStringList keys;
-    for (const auto& [key, chart] : m_charts)
-        keys << key;
-    return keys;
 }
 
 MetricChart* ChartGrid::chart(const QString& key) const

@@ -168,6 +168,12 @@ void MetricChart::mouseDoubleClickEvent(QMouseEvent* event)
         QChartView::mouseDoubleClickEvent(event);
         return;
     }
+    // Above the plot (the title): this chart alone in the grid, or back. In the plot: reset.
+    if (m_mapping.isValid() && toChart(event->position().toPoint()).y() < m_mapping.rect.top()) {
+        emit maximizeToggleRequested();
+        event->accept();
+        return;
+    }
     resetZoom();
     event->accept();
 }
@@ -234,6 +240,11 @@ void MetricChart::contextMenuEvent(QContextMenuEvent* event)
         emit optionsEdited();
     };
     menu.addAction(tr("Reset zoom"), this, [this] { resetZoom(); });
+    menu.addAction(m_maximized ? tr("Back to all charts") : tr("Maximise"), this,
+        [this] { emit maximizeToggleRequested(); });
+    const bool pinned = m_pinned;
+    menu.addAction(pinned ? tr("Unpin") : tr("Pin to top"), this,
+        [this, pinned] { emit pinRequested(!pinned); });
     menu.addSeparator();
     QAction* logX = menu.addAction(tr("Log scale x"));
     logX->setCheckable(true);

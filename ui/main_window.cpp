@@ -48,6 +48,7 @@
 #include <QMimeData>
 #include <QSlider>
 #include <QSortFilterProxyModel>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
@@ -374,6 +375,22 @@ void MainWindow::createToolBar()
     });
     bar->addWidget(m_groupMode);
     bar->addSeparator();
+    auto* heightLabel = new QLabel(tr("Height:"), bar);
+    heightLabel->setContentsMargins(4, 0, 2, 0);
+    bar->addWidget(heightLabel);
+    m_chartHeight = new QSpinBox(bar);
+    m_chartHeight->setRange(ChartLayoutPlan::MinChartHeight, ChartLayoutPlan::MaxChartHeight);
+    m_chartHeight->setSingleStep(20);
+    m_chartHeight->setSuffix(tr(" px"));
+    m_chartHeight->setValue(ChartLayoutPlan::DefaultChartHeight);
+    m_chartHeight->setToolTip(tr("Height of a chart row (rows are fitted so that the ones in "
+                                 "view are whole)"));
+    connect(m_chartHeight, &QSpinBox::valueChanged, this, [this](int pixels) {
+        m_chartGrid->setChartHeight(pixels);
+        m_settings->setChartHeight(pixels);
+    });
+    bar->addWidget(m_chartHeight);
+    bar->addSeparator();
 
     m_pause = bar->addAction(tr("Pause"));
     m_pause->setCheckable(true);
@@ -560,6 +577,8 @@ void MainWindow::loadSettings()
     const bool wheelZooms = m_settings->wheelZoomsCharts();
     m_wheelZoom->setChecked(wheelZooms);
     m_chartGrid->setWheelZooms(wheelZooms);
+    m_chartHeight->setValue(m_settings->chartHeight());
+    m_chartGrid->setChartHeight(m_settings->chartHeight());
 }
 
 void MainWindow::saveSettings()

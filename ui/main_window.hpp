@@ -14,6 +14,7 @@ class QComboBox;
 class QLabel;
 class QMenu;
 class QSlider;
+class QSpinBox;
 class QTimer;
 class QTreeView;
 
@@ -239,6 +240,7 @@ private:
     QSlider* m_smoothingSlider = nullptr;
     QLabel* m_smoothingValue = nullptr;
     QComboBox* m_groupMode = nullptr;
+    QSpinBox* m_chartHeight = nullptr; // the grid's row height (issue 13), remembered
     QAction* m_logX = nullptr;
     QAction* m_logY = nullptr;
     QAction* m_outliers = nullptr;

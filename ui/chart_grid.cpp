@@ -1,5 +1,6 @@
 #include "chart_grid.hpp"
 
+#include "csv_format.hpp"
 #include "metric_chart.hpp"
 #include "run.hpp"
 #include "workspace.hpp"
@@ -550,6 +551,43 @@ void ChartGrid::setXAxisMode(XAxisMode mode, bool chosen)
     applyXView(mode, true);
 }
 
+void ChartGrid::setXMetric(const QString& metric)
+{
+    if (metric == m_options.xMetric)
+        return;
+    // A metric's values are counts (tokens, samples): drawn like steps, on a linear x.
+    setOptionEverywhere([&metric](ChartOptions& o) {
+        o.xMetric = metric;
+        if (!metric.isEmpty()) {
+            o.xMode = XAxisMode::Step;
+            o.xModeChosen = true;
+        }
+    });
+    m_xViews.clear();
+    applyXView(m_options.xMode, true);
+}
+
+XAxisMode ChartGrid::shownXMode() const
+{
+    if (!m_options.xModeChosen && m_options.xMode == XAxisMode::Step) {
+        for (const auto& [key, chart] : m_charts) {
+            if (chart->options().xMode == XAxisMode::GlobalStep)
+                return XAxisMode::GlobalStep;
+        }
+    }
+    return m_options.xMode;
+}
+
+QStringList ChartGrid::chartsWithoutXMetric() const
+{
+    QStringList keys;
+    for (const QString& key : chartKeys()) {
+        if (m_charts.at(key)->model().xMetricMissing())
+            keys << key;
+    }
+    return keys;
+}
+
 void ChartGrid::setSmoothing(SmoothingKind kind, double param, bool chosen)
 {
     setOptionEverywhere([kind, param, chosen](ChartOptions& o) {
@@ -681,7 +719,9 @@ bool ChartGrid::exportCsv(const QString& path, QString* error) const
         return false;
     }
     QTextStream out(&file);
-    out << "run,metric," << csvXHeader(m_options.xMode) << ",value,smoothed\n";
+    const QString xHeader =
+        m_options.xMetric.isEmpty() ? csvXHeader(m_options.xMode) : csvText(m_options.xMetric);
+    out << "run,metric," << xHeader << ",value,smoothed\n";
     for (const auto& [key, chart] : m_charts)
         chart->writeCsvRows(out, m_options.xMode);
     out.flush();
@@ -712,6 +752,8 @@ QImage ChartGrid::renderChart(const QString& key, QSize size) const
 
 double ChartGrid::firstNanX(const QString& key, int runId) const
 {
+    if (const MetricChart* shown = chart(key); shown && !m_options.xMetric.isEmpty())
+        return shown->model().firstNanX(runId); // x from the --x metric: the chart knows it
     const Run* run = runOf(runId);
     if (!run)
         return NaN;

@@ -95,6 +95,14 @@ public:
     // Global settings: each applies to every chart (overriding what a chart's menu changed).
     // chosen: false for the automatic default (ChartOptions::xModeChosen, smoothingChosen).
     void setXAxisMode(XAxisMode mode, bool chosen = true);
+    // --x METRIC (ChartOptions::xMetric): every chart plots against that metric of its own tag;
+    // "" goes back to the x mode. Also sets the mode to Step (a count, drawn like steps).
+    void setXMetric(const QString& metric);
+    // The x mode the charts show: options().xMode, or GlobalStep when Step was not chosen and a
+    // chart switched to it by itself (a run's step counter restarts: CurveModel::options()).
+    XAxisMode shownXMode() const;
+    // The charts that have nothing to draw because none of their runs has the x metric.
+    QStringList chartsWithoutXMetric() const;
     void setSmoothing(SmoothingKind kind, double param, bool chosen = true);
     void setLogScale(bool x, bool y);
     void setIgnoreOutliers(bool on);

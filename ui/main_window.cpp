@@ -136,6 +136,10 @@ void MainWindow::createCentre()
 {
     m_chartGrid = new ChartGrid(m_workspace);
     m_banner = new MessageBanner;
+    connect(m_chartGrid, &ChartGrid::chartsChanged, this, [this] {
+        if (m_xMode) // (the toolbar exists)
+            checkXAxis();
+    });
     auto* centre = new QWidget(this);
     auto* layout = new QVBoxLayout(centre);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -309,12 +313,17 @@ void MainWindow::createToolBar()
     xLabel->setContentsMargins(4, 0, 2, 0);
     bar->addWidget(xLabel);
     m_xMode = new QComboBox(bar);
+    m_xMode->setObjectName(QStringLiteral("xAxisMode"));
     for (const XAxisModeText& t : xAxisModeTexts())
         m_xMode->addItem(xAxisModeLabel(t.mode), int(t.mode));
     m_xMode->setToolTip(tr("What the x axis shows (Ctrl+1 to Ctrl+6)"));
     connect(m_xMode, &QComboBox::activated, this, [this](int i) {
-        m_options.xMode = static_cast<XAxisMode>(m_xMode->itemData(i).toInt());
+        const int mode = m_xMode->itemData(i).toInt();
+        if (mode < 0)
+            return; // the --x metric's own entry, already in use
+        m_options.xMode = static_cast<XAxisMode>(mode);
         m_options.xModeChosen = true;
+        m_options.xMetric.clear();
         pushOptions();
     });
     bar->addWidget(m_xMode);
@@ -459,6 +468,7 @@ void MainWindow::createMenus()
         connect(a, &QAction::triggered, this, [this, mode] {
             m_options.xMode = mode;
             m_options.xModeChosen = true;
+            m_options.xMetric.clear();
             pushOptions();
         });
     }
@@ -608,6 +618,8 @@ void MainWindow::applyCommandLine(const CommandLineOptions& options)
         m_options.xMode = *options.xMode;
         m_options.xModeChosen = true;
     }
+    if (options.xMetric)
+        m_options.xMetric = *options.xMetric; // for this session (the settings keep the mode)
     if (options.smoothing) {
         m_options.smoothing = *options.smoothing;
         m_options.smoothingChosen = true;
@@ -713,6 +725,7 @@ void MainWindow::flushPendingUpdates()
     refreshModels();
     checkProblems();
     m_chartGrid->refreshNow();
+    checkXAxis();
 }
 
 bool MainWindow::saveScreenshot(const QString& path, QString* error)
@@ -765,6 +778,7 @@ void MainWindow::refreshModels()
     applyMetricFilter();
     updateStatus();
     updateTitle();
+    checkXAxis();
 }
 
 QSet<QString> MainWindow::visibleMetricKeys() const
@@ -853,6 +867,40 @@ void MainWindow::updateStatus()
     m_statusBar->setLoadProgress(done, loading ? total : -1);
 }
 
+// The x control says what the charts show: a --x metric, or "Global step" when the charts chose
+// it because a run's step counter restarts (issue 13), not the "Step" that was asked for.
+void MainWindow::syncXModeControls()
+{
+    const QSignalBlocker blocker(m_xMode);
+    int metricItem = m_xMode->findData(-1);
+    if (m_options.xMetric.isEmpty() && metricItem >= 0)
+        m_xMode->removeItem(metricItem);
+    if (!m_options.xMetric.isEmpty()) {
+        if (metricItem < 0) {
+            m_xMode->addItem(QString(), -1);
+            metricItem = m_xMode->count() - 1;
+        }
+        m_xMode->setItemText(metricItem, plainLabel(m_options.xMetric, 40));
+        m_xMode->setCurrentIndex(metricItem);
+    }
+    const XAxisMode shown = m_chartGrid->shownXMode();
+    if (m_options.xMetric.isEmpty())
+        m_xMode->setCurrentIndex(m_xMode->findData(int(shown)));
+    for (QAction* a : m_xModeActions->actions())
+        a->setChecked(m_options.xMetric.isEmpty() && a->data().toInt() == int(shown));
+}
+
+void MainWindow::checkXAxis()
+{
+    syncXModeControls();
+    const QStringList messages =
+        m_xMetricNotice.newMessages(m_options.xMetric, m_chartGrid->chartsWithoutXMetric());
+    for (const QString& message : messages) {
+        m_banner->addMessage(message);
+        emit noticeFound(message);
+    }
+}
+
 void MainWindow::checkProblems()
 {
     for (int id : m_workspace->sourceIds()) {
@@ -910,6 +958,7 @@ void MainWindow::pushOptions()
     else if (m_options.smoothing == SmoothingKind::MovingAverage)
         m_options.smoothingParam = m_movingAverageWindow;
     m_chartGrid->setXAxisMode(m_options.xMode, m_options.xModeChosen);
+    m_chartGrid->setXMetric(m_options.xMetric);
     m_chartGrid->setSmoothing(
         m_options.smoothing, m_options.smoothingParam, m_options.smoothingChosen);
     m_chartGrid->setLogScale(m_options.logX, m_options.logY);
@@ -930,9 +979,7 @@ void MainWindow::syncToolBar()
     const QSignalBlocker b5(m_logX);
     const QSignalBlocker b6(m_logY);
     const QSignalBlocker b7(m_outliers);
-    m_xMode->setCurrentIndex(m_xMode->findData(int(m_options.xMode)));
-    for (QAction* a : m_xModeActions->actions())
-        a->setChecked(a->data().toInt() == int(m_options.xMode));
+    syncXModeControls();
     m_smoothingKind->setCurrentIndex(m_smoothingKind->findData(int(m_options.smoothing)));
     switch (m_options.smoothing) {
     case SmoothingKind::None:

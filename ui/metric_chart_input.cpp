@@ -301,6 +301,7 @@ void MetricChart::contextMenuEvent(QContextMenuEvent* event)
         connect(a, &QAction::triggered, this, [apply, o, mode]() mutable {
             o.xMode = mode;
             o.xModeChosen = true;
+            o.xMetric.clear();
             if (mode == XAxisMode::Wall)
                 o.logX = false;
             apply(o);

@@ -62,7 +62,7 @@ QString CurveModel::xMetricKey(const Run& run) const
     // (records per second): they read a bare name from step_end.
     if (tag == QLatin1String("derived"))
         tag = QStringLiteral("step_end");
-    const QString own = MetricXColumn::seriesKey(tag, metric);
+    QString own = MetricXColumn::seriesKey(tag, metric);
     if (run.findSeries(own) < 0 && metric.contains(QLatin1Char('/')) && run.findSeries(metric) >= 0)
         return metric;
     return own;

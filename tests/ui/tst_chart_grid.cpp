@@ -321,7 +321,7 @@ private slots:
         grid->show();
         QVERIFY(QTest::qWaitForWindowExposed(grid.get()));
         QCOMPARE(grid->chartKeys(), (QStringList { Loss, Acc, ValLoss, derived }));
-        grid->setPinned(ValLoss, true);
+        emit grid->chart(ValLoss)->pinRequested(true); // the chart's menu: "Pin to top"
         grid->setPinned(derived, true);
         QCOMPARE(grid->chartKeys(), (QStringList { derived, ValLoss, Loss, Acc }));
         // Laid out at the next layout pass: derived, ValLoss, Loss in the first row, Acc below.

@@ -541,14 +541,17 @@ void ChartGrid::setOptionEverywhere(const std::function<void(ChartOptions&)>& ch
 
 void ChartGrid::setXAxisMode(XAxisMode mode, bool chosen)
 {
-    setOptionEverywhere([mode, chosen](ChartOptions& o) {
-        o.xMode = mode;
-        o.xModeChosen = chosen;
-        if (mode == XAxisMode::Wall)
+    // While an x metric is set (setXMetric) the charts keep drawing it like steps.
+    const bool metric = !m_options.xMetric.isEmpty();
+    const XAxisMode drawn = metric ? XAxisMode::Step : mode;
+    setOptionEverywhere([drawn, chosen, metric](ChartOptions& o) {
+        o.xMode = drawn;
+        o.xModeChosen = chosen || metric;
+        if (drawn == XAxisMode::Wall)
             o.logX = false;
     });
-    m_xViews.remove(modeKey(mode));
-    applyXView(mode, true);
+    m_xViews.remove(modeKey(drawn));
+    applyXView(drawn, true);
 }
 
 void ChartGrid::setXMetric(const QString& metric)

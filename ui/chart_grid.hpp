@@ -96,7 +96,8 @@ public:
     // chosen: false for the automatic default (ChartOptions::xModeChosen, smoothingChosen).
     void setXAxisMode(XAxisMode mode, bool chosen = true);
     // --x METRIC (ChartOptions::xMetric): every chart plots against that metric of its own tag;
-    // "" goes back to the x mode. Also sets the mode to Step (a count, drawn like steps).
+    // "" goes back to the x mode. The charts draw it as Step (a count, drawn like steps), also
+    // through later setXAxisMode calls while the metric is set.
     void setXMetric(const QString& metric);
     // The x mode the charts show: options().xMode, or GlobalStep when Step was not chosen and a
     // chart switched to it by itself (a run's step counter restarts: CurveModel::options()).

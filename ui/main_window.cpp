@@ -957,8 +957,8 @@ void MainWindow::pushOptions()
         m_options.smoothingParam = m_emaWeight;
     else if (m_options.smoothing == SmoothingKind::MovingAverage)
         m_options.smoothingParam = m_movingAverageWindow;
+    m_chartGrid->setXMetric(m_options.xMetric); // first: a metric keeps the charts' x mode Step
     m_chartGrid->setXAxisMode(m_options.xMode, m_options.xModeChosen);
-    m_chartGrid->setXMetric(m_options.xMetric);
     m_chartGrid->setSmoothing(
         m_options.smoothing, m_options.smoothingParam, m_options.smoothingChosen);
     m_chartGrid->setLogScale(m_options.logX, m_options.logY);

@@ -252,11 +252,20 @@ void TestMainWindow::xControlShowsWhatTheChartsUse()
     QCOMPARE(m_window->chartGrid()->shownXMode(), XAxisMode::GlobalStep);
     QTRY_COMPARE(combo->currentText(), QStringLiteral("Global step"));
 
+    ChartOptions relative = m_window->chartOptions(); // a mode chosen earlier (the settings')
+    relative.xMode = XAxisMode::Relative;
+    relative.xModeChosen = true;
+    m_window->setChartOptions(relative);
     m_window->applyCommandLine(CommandLineOptions::parse({ "telemetry-viewer", "--x", "tokens" }));
     QCOMPARE(combo->currentText(), QStringLiteral("tokens"));
+    ChartOptions logY = m_window->chartOptions(); // any later change keeps the metric's x
+    logY.logY = true;
+    m_window->setChartOptions(logY);
     m_window->flushPendingUpdates();
-    QCOMPARE(m_window->chartGrid()->chart("step_end/loss")->xAxisTitle(),
-        QStringLiteral("step_end/tokens"));
+    MetricChart* loss = m_window->chartGrid()->chart("step_end/loss");
+    QCOMPARE(loss->xAxisTitle(), QStringLiteral("step_end/tokens"));
+    QCOMPARE(loss->options().xMode, XAxisMode::Step); // drawn as a count, not a duration
+    QCOMPARE(loss->xMax(), 1900.0);
     // Picking a mode leaves the metric.
     combo->setCurrentIndex(combo->findData(int(XAxisMode::Wall)));
     emit combo->activated(combo->currentIndex());

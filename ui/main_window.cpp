@@ -390,6 +390,7 @@ void MainWindow::createToolBar()
     m_chartHeight = new QSpinBox(bar);
     m_chartHeight->setRange(ChartLayoutPlan::MinChartHeight, ChartLayoutPlan::MaxChartHeight);
     m_chartHeight->setSingleStep(20);
+    m_chartHeight->setKeyboardTracking(false); // one relayout when typing is done
     m_chartHeight->setSuffix(tr(" px"));
     m_chartHeight->setValue(ChartLayoutPlan::DefaultChartHeight);
     m_chartHeight->setToolTip(tr("Height of a chart row (rows are fitted so that the ones in "

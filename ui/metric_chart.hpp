@@ -205,11 +205,8 @@ public:
     }
 
     // Where the grid put this chart, for its context menu's words ("Pin to top" or "Unpin").
-    void setLayoutState(bool pinned, bool maximized)
-    {
-        m_pinned = pinned;
-        m_maximized = maximized;
-    }
+    // A maximised chart's title says how to go back.
+    void setLayoutState(bool pinned, bool maximized);
 
     static QString xModeTitle(XAxisMode mode);
     static QString formatX(XAxisMode mode, double x);

@@ -162,6 +162,18 @@ void MetricChart::mouseReleaseEvent(QMouseEvent* event)
     QChartView::mouseReleaseEvent(event);
 }
 
+void MetricChart::setLayoutState(bool pinned, bool maximized)
+{
+    m_pinned = pinned;
+    if (maximized == m_maximized)
+        return;
+    m_maximized = maximized;
+    // The key is escaped and elided as in the constructor (Qt Charts titles are HTML: V30, V31).
+    const QString title = plainLabel(key(), 160).toHtmlEscaped();
+    chart()->setTitle(
+        maximized ? title + tr(" \u2014 double-click here or Esc: all charts") : title);
+}
+
 void MetricChart::mouseDoubleClickEvent(QMouseEvent* event)
 {
     if (event->button() != Qt::LeftButton) {

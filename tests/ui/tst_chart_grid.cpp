@@ -376,11 +376,13 @@ private slots:
         QVERIFY(!grid->chart(ValLoss)->isVisible());
         QVERIFY(loss->isVisible());
         QTRY_VERIFY_WITH_TIMEOUT(loss->height() > 600 && loss->width() > 900, 1000);
+        QVERIFY(loss->titleText().contains("Esc")); // says how to go back
         QTRY_VERIFY_WITH_TIMEOUT(loss->hasFocus(), 1000);
         QTest::keyClick(loss, Qt::Key_Escape);
         QCOMPARE(grid->maximizedChart(), QString());
         QVERIFY(grid->chart(Acc)->isVisible());
         QTRY_VERIFY_WITH_TIMEOUT(loss->width() < 600, 1000);
+        QCOMPARE(loss->titleText(), Loss);
         // The context menu's action toggles it too; a maximised chart filtered out goes back.
         emit loss->maximizeToggleRequested();
         QCOMPARE(grid->maximizedChart(), Loss);

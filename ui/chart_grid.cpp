@@ -753,6 +753,21 @@ QImage ChartGrid::renderChart(const QString& key, QSize size) const
     return chart.renderImage(size.isValid() ? size : QSize(800, 400));
 }
 
+double ChartGrid::xOfRecord(int runId, std::uint32_t record) const
+{
+    const Run* run = runOf(runId);
+    if (!run || record >= run->records.size())
+        return NaN;
+    if (m_options.xMetric.isEmpty())
+        return run->records.x(m_options.xMode, record);
+    for (const QString& key : chartKeys()) {
+        const CurveModel& model = m_charts.at(key)->model();
+        if (run->findSeries(key) >= 0 && model.hasX(*run))
+            return model.recordX(*run, record);
+    }
+    return NaN;
+}
+
 double ChartGrid::firstNanX(const QString& key, int runId) const
 {
     if (const MetricChart* shown = chart(key); shown && !m_options.xMetric.isEmpty())

@@ -164,6 +164,9 @@ public:
     bool exportCsv(const QString& path, QString* error) const;
     // A chart drawn at `size` (also for metric keys filtered out of the grid).
     QImage renderChart(const QString& key, QSize size) const;
+    // x of a run's record as the charts draw it (the global x mode, or the --x metric as the
+    // first chart that has it reads it); NaN when none does.
+    double xOfRecord(int runId, std::uint32_t record) const;
     // x (global x mode) of the first NaN of a run's series; NaN when there is none.
     double firstNanX(const QString& key, int runId) const;
 

@@ -223,9 +223,11 @@ void MainWindow::createDocks()
     QDockWidget* events =
         dock(tr("Events"), QStringLiteral("eventsDock"), m_eventsTable, Qt::BottomDockWidgetArea);
     connect(m_eventsTable, &EventsTable::zoomRequested, this, [this](double x, int runId) {
-        m_chartGrid->zoomToX(x);
         const QModelIndex current =
             m_eventsTable->proxy()->mapToSource(m_eventsTable->view()->currentIndex());
+        if (!m_options.xMetric.isEmpty() && current.isValid()) // the table's x is the mode's
+            x = m_chartGrid->xOfRecord(runId, current.data(EventsModel::RecordRole).toUInt());
+        m_chartGrid->zoomToX(x);
         if (runId == m_recordsView->runId() && current.isValid())
             m_recordsView->selectRecord(current.data(EventsModel::RecordRole).toUInt());
         m_statusBar->showMessage(tr("Showing x = %1 on every chart").arg(x, 0, 'g', 10), 4000);

@@ -357,6 +357,25 @@ private slots:
         QCOMPARE(grid->chartHeight(), 700);
     }
 
+    // --x METRIC: the grid's x of a record (events table, NaN badge) is the metric's, as drawn.
+    void xOfRecordFollowsTheXMetric()
+    {
+        Run run = threeMetricRun("a", 10);
+        for (std::uint32_t r = 0; r < 10; ++r)
+            seriesOf(run, QStringLiteral("step_end/tokens")).append(100.0 * (r + 1), r);
+        auto grid = gridOf({ &run });
+        QCOMPARE(grid->xOfRecord(1, 4), 4.0); // the step
+        grid->setXMetric(QStringLiteral("tokens"));
+        grid->refreshNow();
+        QCOMPARE(grid->xOfRecord(1, 4), 500.0);
+        QCOMPARE(grid->chart(Loss)->xMax(), 1000.0);
+        QCOMPARE(grid->chartsWithoutXMetric(), QStringList { ValLoss });
+        grid->setXMetric(QString());
+        grid->refreshNow();
+        QCOMPARE(grid->xOfRecord(1, 4), 4.0);
+        QVERIFY(grid->chartsWithoutXMetric().isEmpty());
+    }
+
     // Double-click on a chart's title: that chart alone over the grid; Esc goes back.
     void maximiseAndRestore()
     {

@@ -2,6 +2,8 @@
 
 #include "x_axis_mode.hpp"
 
+#include <QString>
+
 #include <cstddef>
 
 namespace viewer {
@@ -30,6 +32,10 @@ struct ChartOptions
     // then shows Step as GlobalStep when a shown run's step counter restarts (issue 13: the
     // Python logger counts steps per epoch, and Step overlays every epoch on 0..59).
     bool xModeChosen = false;
+    // --x METRIC: x is this metric of each chart's own tag ("tokens": step_end/loss against
+    // step_end/tokens; MetricXColumn), or a full key ("step_end/tokens") that any run holds, for
+    // every chart; "" uses xMode. Set for a session (the command line), never remembered.
+    QString xMetric;
     SmoothingKind smoothing = SmoothingKind::None;
     double smoothingParam = 0.6; // EMA weight 0..0.999, or moving-average window in points
     // False while the user has not chosen a smoothing (first run, no --smoothing): a chart of a

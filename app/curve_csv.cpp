@@ -18,8 +18,8 @@ void CurveCsv::writeRows(CurveModel& model, QTextStream& out, XAxisMode mode)
     for (const CurveRun& r : model.runs()) {
         const Run* run = nullptr;
         const Series* s = model.seriesOf(r.runId, &run);
-        if (!s)
-            continue;
+        if (!s || !model.hasX(*run))
+            continue; // (a run without the --x metric: the window says so)
         const std::vector<double>* smoothed = nullptr;
         if (smoothing) {
             // A chart out of view may not have smoothed its newest points yet.
@@ -28,7 +28,8 @@ void CurveCsv::writeRows(CurveModel& model, QTextStream& out, XAxisMode mode)
             smoothed = model.smoothing().partial(r.runId);
         }
         const QString name = csvText(run->displayName.isEmpty() ? run->id : run->displayName);
-        const auto column = run->records.xColumn(mode);
+        const auto column =
+            options.xMetric.isEmpty() ? run->records.xColumn(mode) : model.xColumnOf(*run);
         for (std::size_t i = 0; i < s->size(); ++i) {
             out << name << ',' << metric << ',' << csvNumber(SeriesX::pointX(*s, column, i)) << ','
                 << csvNumber(s->values()[i]) << ',';

@@ -15,9 +15,10 @@ class CurveModel;
 class CurveCsv
 {
 public:
-    // Rows of every run of the model, x in `mode`; smoothed is empty when the model does not
-    // smooth. Smooths whatever is still missing first (a chart out of view may lag behind).
-    // Cells are formatted by csv_format.hpp (formula prefixes, shortest round-trip numbers).
+    // Rows of every run of the model, x in `mode` (or the model's --x metric); smoothed is empty
+    // when the model does not smooth. Smooths whatever is still missing first (a chart out of view
+    // may lag behind). Cells are formatted by csv_format.hpp (formula prefixes, shortest round-trip
+    // numbers).
     static void writeRows(CurveModel& model, QTextStream& out, XAxisMode mode);
 };
 

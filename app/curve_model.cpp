@@ -21,13 +21,15 @@ using SeriesX::segmentsOf;
 
 namespace {
 
-// Where a series' line breaks in an x mode: at every restart, except in GlobalStep mode where
-// only an x going back (a resume from a checkpoint) breaks it.
+// Where a series' line breaks: at every restart, except in GlobalStep mode and against an x
+// metric (tokens seen go on across epochs), where only an x going back (a resume from a
+// checkpoint) breaks it.
 std::vector<std::uint32_t> segmentStartsIn(
-    const Series& s, XAxisMode mode, const RecordTable::XColumn& column)
+    const Series& s, const ChartOptions& options, const RecordTable::XColumn& column)
 {
-    return mode == XAxisMode::GlobalStep ? SeriesX::segmentStartsWhereXGoesBack(s, column)
-                                         : s.segmentStarts();
+    return options.xMode == XAxisMode::GlobalStep || !options.xMetric.isEmpty()
+        ? SeriesX::segmentStartsWhereXGoesBack(s, column)
+        : s.segmentStarts();
 }
 
 } // namespace
@@ -49,6 +51,73 @@ void CurveModel::setRuns(const QList<CurveRun>& runs)
         shown.insert(r.runId, r.run);
     m_smoothing->keepOnly(shown);
     m_curves.clear();
+    m_metricX.clear(); // a run may be freed once it is no longer shown
+}
+
+QString CurveModel::xMetricKey(const Run& run) const
+{
+    const QString& metric = m_options.xMetric;
+    QString tag = m_key.left(m_key.indexOf(QLatin1Char('/')));
+    // The viewer's derived/* series are made at step_end records (step duration) or any record
+    // (records per second): they read a bare name from step_end.
+    if (tag == QLatin1String("derived"))
+        tag = QStringLiteral("step_end");
+    QString own = MetricXColumn::seriesKey(tag, metric);
+    if (run.findSeries(own) < 0 && metric.contains(QLatin1Char('/')) && run.findSeries(metric) >= 0)
+        return metric;
+    return own;
+}
+
+RecordTable::XColumn CurveModel::xColumnOf(const Run& run) const
+{
+    if (m_options.xMetric.isEmpty())
+        return run.records.xColumn(m_options.xMode);
+    const QString key = xMetricKey(run);
+    auto it = m_metricX.find(&run);
+    if (it == m_metricX.end() || it->second.key() != key)
+        it = m_metricX.insert_or_assign(&run, MetricXColumn(key)).first;
+    return it->second.update(run);
+}
+
+bool CurveModel::hasX(const Run& run) const
+{
+    return m_options.xMetric.isEmpty() || run.findSeries(xMetricKey(run)) >= 0;
+}
+
+double CurveModel::recordX(const Run& run, std::uint32_t record) const
+{
+    if (m_options.xMetric.isEmpty())
+        return run.records.x(m_options.xMode, record);
+    const RecordTable::XColumn column = xColumnOf(run);
+    return column.values && record < run.records.size() ? column.values[record] - column.offset
+                                                        : std::numeric_limits<double>::quiet_NaN();
+}
+
+bool CurveModel::xMetricMissing() const
+{
+    if (m_options.xMetric.isEmpty())
+        return false;
+    bool anySeries = false;
+    for (const CurveRun& r : m_runs) {
+        if (!r.run || r.run->findSeries(m_key) < 0)
+            continue;
+        anySeries = true;
+        if (hasX(*r.run))
+            return false;
+    }
+    return anySeries;
+}
+
+QString CurveModel::xTitle() const
+{
+    if (m_options.xMetric.isEmpty())
+        return xAxisTitle(m_options.xMode);
+    for (const CurveRun& r : m_runs) {
+        if (r.run && r.run->findSeries(m_key) >= 0 && hasX(*r.run))
+            return xMetricKey(*r.run);
+    }
+    return QStringLiteral("%1 (not logged with %2)")
+        .arg(m_options.xMetric, m_key.left(m_key.indexOf(QLatin1Char('/'))));
 }
 
 ChartOptions CurveModel::effective(const ChartOptions& requested) const
@@ -65,7 +134,7 @@ ChartOptions CurveModel::effective(const ChartOptions& requested) const
             }
         }
     }
-    if (o.xModeChosen || o.xMode != XAxisMode::Step)
+    if (o.xModeChosen || o.xMode != XAxisMode::Step || !o.xMetric.isEmpty())
         return o;
     for (const CurveRun& r : m_runs) {
         if (r.run && r.run->findSeries(m_key) >= 0 && r.run->records.stepCounterRestarts()) {
@@ -89,8 +158,11 @@ bool CurveModel::applyOptions(const ChartOptions& options)
 {
     if (options == m_options)
         return false;
-    const bool xChanged = options.xMode != m_options.xMode || options.logX != m_options.logX;
+    const bool xChanged = options.xMode != m_options.xMode || options.logX != m_options.logX
+        || options.xMetric != m_options.xMetric;
     m_options = options;
+    if (xChanged)
+        m_metricX.clear();
     m_curves.clear();
     if (xChanged) {
         m_fixedX.reset();
@@ -157,9 +229,11 @@ bool CurveModel::dataXExtent(double& x0, double& x1) const
         const Series* s = seriesOf(r.runId, &run);
         if (!s)
             continue;
-        const auto column = run->records.xColumn(m_options.xMode);
+        if (!hasX(*run))
+            continue;
+        const auto column = xColumnOf(*run);
         auto xOf = [&](std::size_t i) { return pointX(*s, column, i); };
-        for (const auto& [b, e] : segmentsOf(*s, segmentStartsIn(*s, m_options.xMode, column))) {
+        for (const auto& [b, e] : segmentsOf(*s, segmentStartsIn(*s, m_options, column))) {
             double a = 0;
             double z = 0;
             if (SeriesX::segmentExtent(b, e, xOf, m_options.logX, a, z)) {
@@ -180,8 +254,8 @@ void CurveModel::rebuildCurves()
     m_curves.clear();
     QList<const CurveRun*> withSeries;
     for (const CurveRun& r : m_runs) {
-        if (r.run && r.run->findSeries(m_key) >= 0)
-            withSeries.push_back(&r);
+        if (r.run && r.run->findSeries(m_key) >= 0 && hasX(*r.run))
+            withSeries.push_back(&r); // (a run without the --x metric has nothing to draw)
     }
     auto nameOf = [](const CurveRun& r) {
         return r.run->displayName.isEmpty() ? r.run->id : r.run->displayName;
@@ -283,7 +357,7 @@ bool CurveModel::extendAggregate(Curve& curve)
         const std::size_t done = curve.aggregatedSizes[static_cast<std::size_t>(m)];
         if (!s || !s->segmentStarts().empty() || done == 0 || done > s->size())
             return false;
-        const auto column = run->records.xColumn(m_options.xMode);
+        const auto column = xColumnOf(*run);
         const double last = pointX(*s, column, done - 1);
         if (!std::isfinite(last))
             return false;
@@ -325,7 +399,7 @@ void CurveModel::updateAggregate(Curve& curve)
         const Series* s = seriesOf(id, &run);
         if (!s)
             continue;
-        const auto column = run->records.xColumn(m_options.xMode);
+        const auto column = xColumnOf(*run);
         const std::vector<double>* smoothed = smoothedValues(id);
         if (smoothed) {
             std::vector<double>& x = xs.emplace_back(s->size());
@@ -406,8 +480,8 @@ void CurveModel::decimate(const PixelColumns& cols)
         const Series* s = seriesOf(curve->runId, &run);
         if (!s)
             continue;
-        const auto column = run->records.xColumn(m_options.xMode);
-        const std::vector<std::uint32_t> starts = segmentStartsIn(*s, m_options.xMode, column);
+        const auto column = xColumnOf(*run);
+        const std::vector<std::uint32_t> starts = segmentStartsIn(*s, m_options, column);
         Decimator::Source rawSource;
         rawSource.values = &s->values();
         rawSource.pyramid = &s->pyramid();
@@ -447,9 +521,9 @@ std::pair<double, double> CurveModel::yRange(double x0, double x1) const
             const Series* s = seriesOf(curve->runId, &run);
             if (!s)
                 continue;
-            const auto column = run->records.xColumn(m_options.xMode);
+            const auto column = xColumnOf(*run);
             auto xOf = [&](std::size_t i) { return pointX(*s, column, i); };
-            const auto segments = segmentsOf(*s, segmentStartsIn(*s, m_options.xMode, column));
+            const auto segments = segmentsOf(*s, segmentStartsIn(*s, m_options, column));
             const std::vector<double>* smoothed = smoothedValues(curve->runId);
             const MinMaxPyramid* smoothedPyramid =
                 smoothed ? m_smoothing->pyramid(curve->runId) : nullptr;
@@ -511,7 +585,7 @@ double CurveModel::firstNanX(int runId) const
         return std::numeric_limits<double>::quiet_NaN();
     for (std::uint32_t i : s->nonFinite()) {
         if (std::isnan(s->values()[i]))
-            return run->records.x(m_options.xMode, s->records()[i]);
+            return recordX(*run, s->records()[i]);
     }
     return std::numeric_limits<double>::quiet_NaN();
 }
@@ -522,7 +596,7 @@ double CurveModel::firstNonFiniteX(int runId) const
     const Series* s = seriesOf(runId, &run);
     if (!s || s->nonFinite().empty())
         return std::numeric_limits<double>::quiet_NaN();
-    return run->records.x(m_options.xMode, s->records()[s->nonFinite().front()]);
+    return recordX(*run, s->records()[s->nonFinite().front()]);
 }
 
 std::size_t CurveModel::nanCount(int runId) const

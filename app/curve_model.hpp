@@ -3,12 +3,14 @@
 #include "chart_options.hpp"
 #include "decimator.hpp"
 #include "group_aggregate.hpp"
+#include "metric_x_column.hpp"
 
 #include <QList>
 #include <QString>
 
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -106,6 +108,22 @@ public:
     {
         return m_options;
     }
+    // x of a run's records as this chart plots them: the x mode's column, or with
+    // options().xMetric the metric's (a MetricXColumn per run, brought up to date on each call).
+    // values is nullptr for Sequence, and for a run without the x metric (hasX() is false).
+    RecordTable::XColumn xColumnOf(const Run& run) const;
+    double recordX(const Run& run, std::uint32_t record) const; // NaN: none
+    bool hasX(const Run& run) const;
+    // With an x metric: the series key it reads in `run` ("step_end/tokens"). A bare name is
+    // looked up in this chart's tag (step_end for derived/*); a full key that the run holds is used
+    // as it is.
+    QString xMetricKey(const Run& run) const;
+    // With an x metric: true when no shown run with this chart's series has the metric (the
+    // chart has nothing to draw; the window says so). False without an x metric.
+    bool xMetricMissing() const;
+    // The x axis title: the mode's, or the x metric's key.
+    QString xTitle() const;
+
     // New points, events or series arrived in these runs; false when none of them is shown.
     bool dataChanged(const QList<int>& runIds);
 
@@ -185,6 +203,7 @@ private:
     std::vector<std::unique_ptr<Curve>> m_curves; // empty: rebuilt from m_runs at update()
     std::unique_ptr<SmoothedCurves> m_smoothing;
     bool m_decimationStale = true;
+    mutable std::unordered_map<const Run*, MetricXColumn> m_metricX; // with an x metric, per run
     PixelColumns m_decimatedFor; // the columns the curves' decimated points were made for
 };
 

@@ -21,7 +21,7 @@ double memberValueAt(const CurveModel& model, int runId, double x)
     const Series* s = model.seriesOf(runId, &run);
     if (!s || !run)
         return std::numeric_limits<double>::quiet_NaN();
-    const auto column = run->records.xColumn(model.options().xMode);
+    const auto column = model.xColumnOf(*run);
     auto xOf = [&](std::size_t i) { return SeriesX::pointX(*s, column, i); };
     const std::vector<double>* smoothed = model.options().smoothing != SmoothingKind::None
         ? model.smoothing().partial(runId)
@@ -133,7 +133,7 @@ QList<CurveValue> HoverValues::at(const CurveModel& model, double x)
         const Series* s = model.seriesOf(curve->runId, &run);
         if (!s)
             continue;
-        const auto column = run->records.xColumn(model.options().xMode);
+        const auto column = model.xColumnOf(*run);
         auto xOf = [&](std::size_t i) { return SeriesX::pointX(*s, column, i); };
         std::size_t best = s->size();
         double bestDistance = std::numeric_limits<double>::infinity();

@@ -154,6 +154,9 @@ int main(int argc, char* argv[])
     QObject::connect(&window, &viewer::MainWindow::problemFound, [](const QString& message) {
         printTo(stderr, QStringLiteral("telemetry-viewer: %1\n").arg(message));
     });
+    QObject::connect(&window, &viewer::MainWindow::noticeFound, [](const QString& message) {
+        printTo(stderr, QStringLiteral("telemetry-viewer: %1\n").arg(message));
+    });
     window.applyCommandLine(options);
 
     if (options.isBatch())

@@ -1,5 +1,6 @@
 #include "chart_grid.hpp"
 
+#include "csv_format.hpp"
 #include "metric_chart.hpp"
 #include "run.hpp"
 #include "workspace.hpp"
@@ -9,6 +10,7 @@
 #include <QSaveFile>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QShortcut>
 #include <QTextStream>
 #include <QTimer>
 
@@ -21,8 +23,6 @@ namespace {
 
 constexpr int RefreshIntervalMs = 33; // <= 30 coalesced redraws per second
 constexpr int InteractionFrameMs = 16; // charts following another one's zoom or pan
-constexpr int MinChartWidth = 440;
-constexpr int MaxColumns = 6;
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
 int modeKey(XAxisMode mode)
@@ -36,29 +36,6 @@ QString csvXHeader(XAxisMode mode)
 }
 
 } // namespace
-
-int ChartGrid::ChartOrder::rank(const QString& key)
-{
-    const QStringView tag = QStringView(key).left(key.indexOf(QLatin1Char('/')));
-    if (tag == u"step_end")
-        return 0;
-    if (tag == u"epoch_end")
-        return 1;
-    if (tag == u"epoch_begin")
-        return 3;
-    if (tag == u"error")
-        return 4;
-    if (tag == u"derived")
-        return 5;
-    return 2;
-}
-
-bool ChartGrid::ChartOrder::operator()(const QString& a, const QString& b) const
-{
-    const int ra = rank(a);
-    const int rb = rank(b);
-    return ra != rb ? ra < rb : a < b;
-}
 
 ChartGrid::ChartGrid(Workspace* workspace, QWidget* parent)
     : QWidget(parent)
@@ -79,6 +56,7 @@ ChartGrid::ChartGrid(Workspace* workspace, QWidget* parent)
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setWordWrap(true);
     m_scroll->setWidget(m_container);
+    m_scroll->viewport()->installEventFilter(this);
     outer->addWidget(m_scroll);
 
     m_timer = new QTimer(this);
@@ -94,6 +72,10 @@ ChartGrid::ChartGrid(Workspace* workspace, QWidget* parent)
                 chart->refresh();
         }
     });
+    m_escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    m_escape->setContext(Qt::WidgetWithChildrenShortcut);
+    m_escape->setEnabled(false);
+    connect(m_escape, &QShortcut::activated, this, [this] { setMaximizedChart(QString()); });
     // Charts scrolled into view catch up on what they missed while hidden.
     connect(m_scroll->verticalScrollBar(), &QScrollBar::valueChanged, this,
         &ChartGrid::scheduleRefresh);
@@ -379,6 +361,10 @@ void ChartGrid::syncCharts()
         connect(chart, &MetricChart::goToXRequested, this, &ChartGrid::zoomToX);
         connect(chart, &MetricChart::optionsEdited, this,
             [this, chart] { applyXView(chart->options().xMode, false); });
+        connect(chart, &MetricChart::maximizeToggleRequested, this,
+            [this, key] { setMaximizedChart(m_maximized == key ? QString() : key); });
+        connect(chart, &MetricChart::pinRequested, this,
+            [this, key](bool pinned) { setPinned(key, pinned); });
         connect(chart, &MetricChart::hovered, this, [this, chart](double x) {
             for (auto& [k, other] : m_charts) {
                 if (other != chart && other->options().xMode == chart->options().xMode
@@ -390,6 +376,11 @@ void ChartGrid::syncCharts()
         m_charts.emplace(key, chart);
         changed = true;
     }
+    if (!m_maximized.isEmpty() && !m_charts.count(m_maximized)) {
+        m_maximized.clear(); // the maximised chart left (filtered out, its runs closed)
+        m_escape->setEnabled(false);
+        emit maximizedChartChanged(m_maximized);
+    }
     if (changed) {
         relayoutGrid();
         applyXView(m_options.xMode, false);
@@ -397,44 +388,6 @@ void ChartGrid::syncCharts()
     } else if (m_charts.empty()) {
         relayoutGrid();
     }
-}
-
-void ChartGrid::relayoutGrid()
-{
-    const int width = m_scroll->viewport()->width();
-    m_columns = std::clamp(width / MinChartWidth, 1, MaxColumns);
-    while (m_layout->count() > 0)
-        delete m_layout->takeAt(0); // the QWidgetItem only: the widgets are added again below
-    if (m_charts.empty()) {
-        m_placeholder->setText(m_runs.empty() ? tr("Open a run (File > Open) to see its metrics.")
-                : m_keys.isEmpty()            ? tr("The open runs have no numeric metrics yet.")
-                                              : tr("No metric matches the filter."));
-        m_placeholder->show();
-        m_layout->addWidget(m_placeholder, 0, 0);
-        return;
-    }
-    m_placeholder->hide();
-    const int columnWidth = std::max(1, width / m_columns);
-    const int height = std::clamp(static_cast<int>(columnWidth * 0.62), 240, 420);
-    int i = 0;
-    for (auto& [key, chart] : m_charts) {
-        chart->setFixedHeight(height);
-        m_layout->addWidget(chart, i / m_columns, i % m_columns);
-        chart->show();
-        ++i;
-    }
-    for (int c = 0; c < MaxColumns; ++c)
-        m_layout->setColumnStretch(c, c < m_columns ? 1 : 0);
-    m_layout->setRowStretch(m_layout->rowCount(), 1);
-}
-
-void ChartGrid::resizeEvent(QResizeEvent* event)
-{
-    QWidget::resizeEvent(event);
-    const int columns = std::clamp(m_scroll->viewport()->width() / MinChartWidth, 1, MaxColumns);
-    if (columns != m_columns || !m_charts.empty())
-        relayoutGrid();
-    scheduleRefresh();
 }
 
 bool ChartGrid::isShown(const MetricChart* chart) const
@@ -588,14 +541,54 @@ void ChartGrid::setOptionEverywhere(const std::function<void(ChartOptions&)>& ch
 
 void ChartGrid::setXAxisMode(XAxisMode mode, bool chosen)
 {
-    setOptionEverywhere([mode, chosen](ChartOptions& o) {
-        o.xMode = mode;
-        o.xModeChosen = chosen;
-        if (mode == XAxisMode::Wall)
+    // While an x metric is set (setXMetric) the charts keep drawing it like steps.
+    const bool metric = !m_options.xMetric.isEmpty();
+    const XAxisMode drawn = metric ? XAxisMode::Step : mode;
+    setOptionEverywhere([drawn, chosen, metric](ChartOptions& o) {
+        o.xMode = drawn;
+        o.xModeChosen = chosen || metric;
+        if (drawn == XAxisMode::Wall)
             o.logX = false;
     });
-    m_xViews.remove(modeKey(mode));
-    applyXView(mode, true);
+    m_xViews.remove(modeKey(drawn));
+    applyXView(drawn, true);
+}
+
+void ChartGrid::setXMetric(const QString& metric)
+{
+    if (metric == m_options.xMetric)
+        return;
+    // A metric's values are counts (tokens, samples): drawn like steps, on a linear x.
+    setOptionEverywhere([&metric](ChartOptions& o) {
+        o.xMetric = metric;
+        if (!metric.isEmpty()) {
+            o.xMode = XAxisMode::Step;
+            o.xModeChosen = true;
+        }
+    });
+    m_xViews.clear();
+    applyXView(m_options.xMode, true);
+}
+
+XAxisMode ChartGrid::shownXMode() const
+{
+    if (!m_options.xModeChosen && m_options.xMode == XAxisMode::Step) {
+        for (const auto& [key, chart] : m_charts) {
+            if (chart->options().xMode == XAxisMode::GlobalStep)
+                return XAxisMode::GlobalStep;
+        }
+    }
+    return m_options.xMode;
+}
+
+QStringList ChartGrid::chartsWithoutXMetric() const
+{
+    QStringList keys;
+    for (const QString& key : chartKeys()) {
+        if (m_charts.at(key)->model().xMetricMissing())
+            keys << key;
+    }
+    return keys;
 }
 
 void ChartGrid::setSmoothing(SmoothingKind kind, double param, bool chosen)
@@ -719,14 +712,6 @@ int ChartGrid::chartCount() const
     return static_cast<int>(m_charts.size());
 }
 
-QStringList ChartGrid::chartKeys() const
-{
-    QStringList keys;
-    for (const auto& [key, chart] : m_charts)
-        keys << key;
-    return keys;
-}
-
 MetricChart* ChartGrid::chart(const QString& key) const
 {
     const auto it = m_charts.find(key);
@@ -742,7 +727,9 @@ bool ChartGrid::exportCsv(const QString& path, QString* error) const
         return false;
     }
     QTextStream out(&file);
-    out << "run,metric," << csvXHeader(m_options.xMode) << ",value,smoothed\n";
+    const QString xHeader =
+        m_options.xMetric.isEmpty() ? csvXHeader(m_options.xMode) : csvText(m_options.xMetric);
+    out << "run,metric," << xHeader << ",value,smoothed\n";
     for (const auto& [key, chart] : m_charts)
         chart->writeCsvRows(out, m_options.xMode);
     out.flush();
@@ -771,8 +758,25 @@ QImage ChartGrid::renderChart(const QString& key, QSize size) const
     return chart.renderImage(size.isValid() ? size : QSize(800, 400));
 }
 
+double ChartGrid::xOfRecord(int runId, std::uint32_t record) const
+{
+    const Run* run = runOf(runId);
+    if (!run || record >= run->records.size())
+        return NaN;
+    if (m_options.xMetric.isEmpty())
+        return run->records.x(m_options.xMode, record);
+    for (const QString& key : chartKeys()) {
+        const CurveModel& model = m_charts.at(key)->model();
+        if (run->findSeries(key) >= 0 && model.hasX(*run))
+            return model.recordX(*run, record);
+    }
+    return NaN;
+}
+
 double ChartGrid::firstNanX(const QString& key, int runId) const
 {
+    if (const MetricChart* shown = chart(key); shown && !m_options.xMetric.isEmpty())
+        return shown->model().firstNanX(runId); // x from the --x metric: the chart knows it
     const Run* run = runOf(runId);
     if (!run)
         return NaN;

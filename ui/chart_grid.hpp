@@ -1,5 +1,6 @@
 #pragma once
 
+#include "chart_layout_plan.hpp"
 #include "chart_options.hpp"
 #include "run_palette.hpp"
 
@@ -17,6 +18,7 @@
 class QGridLayout;
 class QLabel;
 class QScrollArea;
+class QShortcut;
 class QTimer;
 
 namespace viewer {
@@ -93,6 +95,15 @@ public:
     // Global settings: each applies to every chart (overriding what a chart's menu changed).
     // chosen: false for the automatic default (ChartOptions::xModeChosen, smoothingChosen).
     void setXAxisMode(XAxisMode mode, bool chosen = true);
+    // --x METRIC (ChartOptions::xMetric): every chart plots against that metric of its own tag;
+    // "" goes back to the x mode. The charts draw it as Step (a count, drawn like steps), also
+    // through later setXAxisMode calls while the metric is set.
+    void setXMetric(const QString& metric);
+    // The x mode the charts show: options().xMode, or GlobalStep when Step was not chosen and a
+    // chart switched to it by itself (a run's step counter restarts: CurveModel::options()).
+    XAxisMode shownXMode() const;
+    // The charts that have nothing to draw because none of their runs has the x metric.
+    QStringList chartsWithoutXMetric() const;
     void setSmoothing(SmoothingKind kind, double param, bool chosen = true);
     void setLogScale(bool x, bool y);
     void setIgnoreOutliers(bool on);
@@ -129,10 +140,34 @@ public:
         return m_columns;
     }
 
+    // Layout (issue 13): 1 to 4 columns by width and rows near `pixels` high, adjusted so the
+    // rows in view are whole (ChartLayoutPlan); pinned charts first (the most recently pinned
+    // on top, remembered by key while the grid lives), derived/* after the user's metrics.
+    void setChartHeight(int pixels);
+    int chartHeight() const
+    {
+        return m_chartHeight;
+    }
+    void setPinned(const QString& key, bool pinned);
+    const QStringList& pinnedKeys() const
+    {
+        return m_pinned;
+    }
+    // This chart alone over the whole grid area ("" or an absent key: back to the grid). A
+    // chart's title double-click or context menu toggles it; Esc goes back.
+    void setMaximizedChart(const QString& key);
+    const QString& maximizedChart() const
+    {
+        return m_maximized;
+    }
+
     // The visible series (charts shown, runs visible) at full resolution.
     bool exportCsv(const QString& path, QString* error) const;
     // A chart drawn at `size` (also for metric keys filtered out of the grid).
     QImage renderChart(const QString& key, QSize size) const;
+    // x of a run's record as the charts draw it (the global x mode, or the --x metric as the
+    // first chart that has it reads it); NaN when none does.
+    double xOfRecord(int runId, std::uint32_t record) const;
     // x (global x mode) of the first NaN of a run's series; NaN when there is none.
     double firstNanX(const QString& key, int runId) const;
 
@@ -142,10 +177,14 @@ public:
 signals:
     void xRangeChanged(double x0, double x1);
     void hoveredX(double x); // NaN when the cursor left the charts
-    void chartsChanged(); // charts were added or removed
+    void chartsChanged(); // charts were added, removed or reordered (pinned)
+    void maximizedChartChanged(const QString& key); // "" when back to the grid
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    // The scroll area's viewport resized (after this widget's own resize, and when its scroll
+    // bar comes or goes): the columns and row heights follow.
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     struct RunEntry
@@ -190,6 +229,7 @@ private:
     QLabel* m_placeholder = nullptr;
     QTimer* m_timer = nullptr; // coalesces data redraws
     QTimer* m_interaction = nullptr; // coalesces the charts following a zoom or pan
+    QShortcut* m_escape = nullptr; // Esc: out of the maximised chart (enabled while one is)
 
     std::map<int, RunEntry> m_runs;
     RunPalette m_palette;
@@ -209,6 +249,9 @@ private:
     bool m_follow = true;
     bool m_keysDirty = true;
     int m_columns = 1;
+    int m_chartHeight = ChartLayoutPlan::DefaultChartHeight;
+    QStringList m_pinned; // keys, the most recently pinned first; kept when a chart goes
+    QString m_maximized; // the key of the chart shown alone, "" for the grid
     int m_highlighted = -1;
     bool m_chartLegends = true;
 };

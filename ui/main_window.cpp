@@ -48,6 +48,7 @@
 #include <QMimeData>
 #include <QSlider>
 #include <QSortFilterProxyModel>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
@@ -135,6 +136,10 @@ void MainWindow::createCentre()
 {
     m_chartGrid = new ChartGrid(m_workspace);
     m_banner = new MessageBanner;
+    connect(m_chartGrid, &ChartGrid::chartsChanged, this, [this] {
+        if (m_xMode) // (the toolbar exists)
+            checkXAxis();
+    });
     auto* centre = new QWidget(this);
     auto* layout = new QVBoxLayout(centre);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -218,9 +223,11 @@ void MainWindow::createDocks()
     QDockWidget* events =
         dock(tr("Events"), QStringLiteral("eventsDock"), m_eventsTable, Qt::BottomDockWidgetArea);
     connect(m_eventsTable, &EventsTable::zoomRequested, this, [this](double x, int runId) {
-        m_chartGrid->zoomToX(x);
         const QModelIndex current =
             m_eventsTable->proxy()->mapToSource(m_eventsTable->view()->currentIndex());
+        if (!m_options.xMetric.isEmpty() && current.isValid()) // the table's x is the mode's
+            x = m_chartGrid->xOfRecord(runId, current.data(EventsModel::RecordRole).toUInt());
+        m_chartGrid->zoomToX(x);
         if (runId == m_recordsView->runId() && current.isValid())
             m_recordsView->selectRecord(current.data(EventsModel::RecordRole).toUInt());
         m_statusBar->showMessage(tr("Showing x = %1 on every chart").arg(x, 0, 'g', 10), 4000);
@@ -312,12 +319,17 @@ void MainWindow::createToolBar()
     xLabel->setContentsMargins(4, 0, 2, 0);
     bar->addWidget(xLabel);
     m_xMode = new QComboBox(bar);
+    m_xMode->setObjectName(QStringLiteral("xAxisMode"));
     for (const XAxisModeText& t : xAxisModeTexts())
         m_xMode->addItem(xAxisModeLabel(t.mode), int(t.mode));
     m_xMode->setToolTip(tr("What the x axis shows (Ctrl+1 to Ctrl+6)"));
     connect(m_xMode, &QComboBox::activated, this, [this](int i) {
-        m_options.xMode = static_cast<XAxisMode>(m_xMode->itemData(i).toInt());
+        const int mode = m_xMode->itemData(i).toInt();
+        if (mode < 0)
+            return; // the --x metric's own entry, already in use
+        m_options.xMode = static_cast<XAxisMode>(mode);
         m_options.xModeChosen = true;
+        m_options.xMetric.clear();
         pushOptions();
     });
     bar->addWidget(m_xMode);
@@ -377,6 +389,23 @@ void MainWindow::createToolBar()
         pushOptions();
     });
     bar->addWidget(m_groupMode);
+    bar->addSeparator();
+    auto* heightLabel = new QLabel(tr("Height:"), bar);
+    heightLabel->setContentsMargins(4, 0, 2, 0);
+    bar->addWidget(heightLabel);
+    m_chartHeight = new QSpinBox(bar);
+    m_chartHeight->setRange(ChartLayoutPlan::MinChartHeight, ChartLayoutPlan::MaxChartHeight);
+    m_chartHeight->setSingleStep(20);
+    m_chartHeight->setKeyboardTracking(false); // one relayout when typing is done
+    m_chartHeight->setSuffix(tr(" px"));
+    m_chartHeight->setValue(ChartLayoutPlan::DefaultChartHeight);
+    m_chartHeight->setToolTip(tr("Height of a chart row (rows are fitted so that the ones in "
+                                 "view are whole)"));
+    connect(m_chartHeight, &QSpinBox::valueChanged, this, [this](int pixels) {
+        m_chartGrid->setChartHeight(pixels);
+        m_settings->setChartHeight(pixels);
+    });
+    bar->addWidget(m_chartHeight);
     bar->addSeparator();
 
     m_pause = bar->addAction(tr("Pause"));
@@ -446,6 +475,7 @@ void MainWindow::createMenus()
         connect(a, &QAction::triggered, this, [this, mode] {
             m_options.xMode = mode;
             m_options.xModeChosen = true;
+            m_options.xMetric.clear();
             pushOptions();
         });
     }
@@ -564,6 +594,8 @@ void MainWindow::loadSettings()
     const bool wheelZooms = m_settings->wheelZoomsCharts();
     m_wheelZoom->setChecked(wheelZooms);
     m_chartGrid->setWheelZooms(wheelZooms);
+    m_chartHeight->setValue(m_settings->chartHeight());
+    m_chartGrid->setChartHeight(m_settings->chartHeight());
 }
 
 void MainWindow::saveSettings()
@@ -593,6 +625,8 @@ void MainWindow::applyCommandLine(const CommandLineOptions& options)
         m_options.xMode = *options.xMode;
         m_options.xModeChosen = true;
     }
+    if (options.xMetric)
+        m_options.xMetric = *options.xMetric; // for this session (the settings keep the mode)
     if (options.smoothing) {
         m_options.smoothing = *options.smoothing;
         m_options.smoothingChosen = true;
@@ -702,6 +736,7 @@ void MainWindow::flushPendingUpdates()
     m_chartGrid->refreshNow();
     if (m_compareBar)
         m_compareBar->refreshNow(); // the legend too (a screenshot raced its 200 ms timer)
+    checkXAxis();
 }
 
 bool MainWindow::saveScreenshot(const QString& path, QString* error)
@@ -754,6 +789,7 @@ void MainWindow::refreshModels()
     applyMetricFilter();
     updateStatus();
     updateTitle();
+    checkXAxis();
 }
 
 QSet<QString> MainWindow::visibleMetricKeys() const
@@ -842,6 +878,40 @@ void MainWindow::updateStatus()
     m_statusBar->setLoadProgress(done, loading ? total : -1);
 }
 
+// The x control says what the charts show: a --x metric, or "Global step" when the charts chose
+// it because a run's step counter restarts (issue 13), not the "Step" that was asked for.
+void MainWindow::syncXModeControls()
+{
+    const QSignalBlocker blocker(m_xMode);
+    int metricItem = m_xMode->findData(-1);
+    if (m_options.xMetric.isEmpty() && metricItem >= 0)
+        m_xMode->removeItem(metricItem);
+    if (!m_options.xMetric.isEmpty()) {
+        if (metricItem < 0) {
+            m_xMode->addItem(QString(), -1);
+            metricItem = m_xMode->count() - 1;
+        }
+        m_xMode->setItemText(metricItem, plainLabel(m_options.xMetric, 40));
+        m_xMode->setCurrentIndex(metricItem);
+    }
+    const XAxisMode shown = m_chartGrid->shownXMode();
+    if (m_options.xMetric.isEmpty())
+        m_xMode->setCurrentIndex(m_xMode->findData(int(shown)));
+    for (QAction* a : m_xModeActions->actions())
+        a->setChecked(m_options.xMetric.isEmpty() && a->data().toInt() == int(shown));
+}
+
+void MainWindow::checkXAxis()
+{
+    syncXModeControls();
+    const QStringList messages =
+        m_xMetricNotice.newMessages(m_options.xMetric, m_chartGrid->chartsWithoutXMetric());
+    for (const QString& message : messages) {
+        m_banner->addMessage(message);
+        emit noticeFound(message);
+    }
+}
+
 void MainWindow::checkProblems()
 {
     for (int id : m_workspace->sourceIds()) {
@@ -898,6 +968,7 @@ void MainWindow::pushOptions()
         m_options.smoothingParam = m_emaWeight;
     else if (m_options.smoothing == SmoothingKind::MovingAverage)
         m_options.smoothingParam = m_movingAverageWindow;
+    m_chartGrid->setXMetric(m_options.xMetric); // first: a metric keeps the charts' x mode Step
     m_chartGrid->setXAxisMode(m_options.xMode, m_options.xModeChosen);
     m_chartGrid->setSmoothing(
         m_options.smoothing, m_options.smoothingParam, m_options.smoothingChosen);
@@ -922,9 +993,7 @@ void MainWindow::syncToolBar()
     const QSignalBlocker b5(m_logX);
     const QSignalBlocker b6(m_logY);
     const QSignalBlocker b7(m_outliers);
-    m_xMode->setCurrentIndex(m_xMode->findData(int(m_options.xMode)));
-    for (QAction* a : m_xModeActions->actions())
-        a->setChecked(a->data().toInt() == int(m_options.xMode));
+    syncXModeControls();
     m_smoothingKind->setCurrentIndex(m_smoothingKind->findData(int(m_options.smoothing)));
     switch (m_options.smoothing) {
     case SmoothingKind::None:

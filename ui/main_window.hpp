@@ -3,6 +3,7 @@
 #include "chart_options.hpp"
 #include "series_catalogue.hpp"
 #include "theme.hpp"
+#include "x_metric_notice.hpp"
 
 #include <QHash>
 #include <QMainWindow>
@@ -14,6 +15,7 @@ class QComboBox;
 class QLabel;
 class QMenu;
 class QSlider;
+class QSpinBox;
 class QTimer;
 class QTreeView;
 
@@ -165,6 +167,9 @@ public:
 signals:
     // A problem with an input, in plain text (for stderr when started from a command line).
     void problemFound(const QString& message);
+    // Something the user should know that is not a failure (--x METRIC absent for some charts):
+    // shown in the banner; the headless modes print it to stderr.
+    void noticeFound(const QString& message);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -187,11 +192,13 @@ private:
     void applyMetricFilter();
     void updateStatus();
     void checkProblems();
+    void checkXAxis(); // the toolbar's x shows what the charts use; --x METRIC notices
     void reportProblem(const QString& message);
     void updateTitle();
 
     void pushOptions(); // m_options -> grid, events, toolbar
     void syncToolBar();
+    void syncXModeControls();
     void onSmoothingKindChanged(int index);
     void onSmoothingSliderChanged(int value);
 
@@ -239,6 +246,7 @@ private:
     QSlider* m_smoothingSlider = nullptr;
     QLabel* m_smoothingValue = nullptr;
     QComboBox* m_groupMode = nullptr;
+    QSpinBox* m_chartHeight = nullptr; // the grid's row height (issue 13), remembered
     QAction* m_logX = nullptr;
     QAction* m_logY = nullptr;
     QAction* m_outliers = nullptr;
@@ -259,6 +267,7 @@ private:
     Theme m_theme = Theme::System;
     QHash<int, QString> m_reported; // source id -> last problem reported for it
     QStringList m_problems;
+    XMetricNotice m_xMetricNotice;
 };
 
 } // namespace viewer

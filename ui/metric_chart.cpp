@@ -200,7 +200,7 @@ void MetricChart::ensureAxes()
 {
     if (m_axes->select(m_model.options(), m_legendSeries))
         applyTheme();
-    m_axes->x()->setTitleText(xModeTitle(m_model.options().xMode).toHtmlEscaped());
+    m_axes->x()->setTitleText(m_model.xTitle().toHtmlEscaped());
 }
 
 void MetricChart::applyTheme()
@@ -386,7 +386,7 @@ void MetricChart::buildMarkers()
             const RunEvent& ev = r.run->events[e];
             if (ev.record >= records.size())
                 continue;
-            double x = records.x(m_model.options().xMode, ev.record);
+            double x = m_model.recordX(*r.run, ev.record);
             if (ev.kind == RunEvent::Kind::EpochBegin || ev.kind == RunEvent::Kind::EpochEnd) {
                 if (!std::isfinite(x))
                     x = -std::numeric_limits<double>::infinity();
@@ -533,7 +533,7 @@ void MetricChart::hoverAt(const QPointF& pos)
             lines.push_back({ b.color,
                 QStringLiteral("Click: go to the first %1 at %2 %3")
                     .arg(std::isnan(x) ? QStringLiteral("Inf") : QStringLiteral("NaN"),
-                        xModeTitle(options.xMode), formatX(options.xMode, nonFinite)),
+                        m_model.xTitle(), formatX(options.xMode, nonFinite)),
                 false });
         m_overlay->setHoverBox(pos, std::move(lines));
         m_overlay->setCrosshair(NaN);
@@ -551,7 +551,7 @@ void MetricChart::hoverAt(const QPointF& pos)
     // The header shows x as it was logged: the nearest point's (step 1712, not the cursor's
     // 1712.1291).
     lines.push_back({ QColor(),
-        xModeTitle(options.xMode) + QLatin1Char(' ')
+        m_model.xTitle() + QLatin1Char(' ')
             + formatX(options.xMode, values.isEmpty() ? x : values.first().x),
         false });
     const bool smoothing = options.smoothing != SmoothingKind::None;
@@ -630,7 +630,7 @@ void MetricChart::hoverAt(const QPointF& pos)
             break;
         }
         const RunEvent& ev = r->run->events[hit.event];
-        const QString where = formatX(options.xMode, r->run->records.x(options.xMode, ev.record));
+        const QString where = formatX(options.xMode, m_model.recordX(*r->run, ev.record));
         if (ev.kind == RunEvent::Kind::Error) {
             QString text = QStringLiteral("Error at %1: ").arg(where) + plainLabel(ev.type, 80);
             if (!ev.message.isEmpty())

@@ -204,6 +204,10 @@ public:
         return m_model;
     }
 
+    // Where the grid put this chart, for its context menu's words ("Pin to top" or "Unpin").
+    // A maximised chart's title says how to go back.
+    void setLayoutState(bool pinned, bool maximized);
+
     static QString xModeTitle(XAxisMode mode);
     static QString formatX(XAxisMode mode, double x);
     static QString formatValue(double v);
@@ -216,6 +220,9 @@ signals:
     void hovered(double x); // NaN when the cursor left the plot
     void goToXRequested(double x); // a NaN badge was clicked: centre every chart on x
     void optionsEdited(); // the context menu changed this chart's options
+    // A double-click on the title, or the context menu: this chart alone in the grid, or back.
+    void maximizeToggleRequested();
+    void pinRequested(bool pinned); // the context menu's "Pin to top" / "Unpin"
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -281,6 +288,8 @@ private:
     double m_syncedX;
     bool m_wheelZooms = true;
     bool m_legendShown = true;
+    bool m_pinned = false; // setLayoutState: for the context menu only
+    bool m_maximized = false;
 };
 
 } // namespace viewer

@@ -162,10 +162,28 @@ void MetricChart::mouseReleaseEvent(QMouseEvent* event)
     QChartView::mouseReleaseEvent(event);
 }
 
+void MetricChart::setLayoutState(bool pinned, bool maximized)
+{
+    m_pinned = pinned;
+    if (maximized == m_maximized)
+        return;
+    m_maximized = maximized;
+    // The key is escaped and elided as in the constructor (Qt Charts titles are HTML: V30, V31).
+    const QString title = plainLabel(key(), 160).toHtmlEscaped();
+    chart()->setTitle(
+        maximized ? title + tr(" \u2014 double-click here or Esc: all charts") : title);
+}
+
 void MetricChart::mouseDoubleClickEvent(QMouseEvent* event)
 {
     if (event->button() != Qt::LeftButton) {
         QChartView::mouseDoubleClickEvent(event);
+        return;
+    }
+    // Above the plot (the title): this chart alone in the grid, or back. In the plot: reset.
+    if (m_mapping.isValid() && toChart(event->position().toPoint()).y() < m_mapping.rect.top()) {
+        emit maximizeToggleRequested();
+        event->accept();
         return;
     }
     resetZoom();
@@ -234,6 +252,11 @@ void MetricChart::contextMenuEvent(QContextMenuEvent* event)
         emit optionsEdited();
     };
     menu.addAction(tr("Reset zoom"), this, [this] { resetZoom(); });
+    menu.addAction(m_maximized ? tr("Back to all charts") : tr("Maximise"), this,
+        [this] { emit maximizeToggleRequested(); });
+    const bool pinned = m_pinned;
+    menu.addAction(pinned ? tr("Unpin") : tr("Pin to top"), this,
+        [this, pinned] { emit pinRequested(!pinned); });
     menu.addSeparator();
     QAction* logX = menu.addAction(tr("Log scale x"));
     logX->setCheckable(true);
@@ -290,6 +313,7 @@ void MetricChart::contextMenuEvent(QContextMenuEvent* event)
         connect(a, &QAction::triggered, this, [apply, o, mode]() mutable {
             o.xMode = mode;
             o.xModeChosen = true;
+            o.xMetric.clear();
             if (mode == XAxisMode::Wall)
                 o.logX = false;
             apply(o);

@@ -52,23 +52,37 @@ MetricFilterPanel::MetricFilterPanel(
     m_view->header()->setSectionResizeMode(MetricTreeModel::NameColumn, QHeaderView::Stretch);
     m_view->header()->setSectionResizeMode(
         MetricTreeModel::NonFiniteColumn, QHeaderView::ResizeToContents);
-    // Tags and their first groups open; deeper groups as the user likes.
-    auto expandTop = [this] { m_view->expandToDepth(1); };
+    // Tags and their first groups open; deeper groups as the user likes; derived/* closed.
+    auto collapseDerived = [this] {
+        for (int r = 0; r < m_proxy->rowCount(); ++r) {
+            const QModelIndex tag = m_proxy->index(r, 0);
+            if (tag.data(MetricTreeModel::CollapsedByDefaultRole).toBool())
+                m_view->collapse(tag);
+        }
+    };
+    auto expandTop = [this, collapseDerived] {
+        m_view->expandToDepth(1);
+        collapseDerived();
+    };
     connect(m_proxy, &QAbstractItemModel::modelReset, this, expandTop);
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this,
         [this](const QModelIndex& inserted, int first, int last) {
             // New tags open, and so do the groups just under them.
             if (!inserted.isValid() || !inserted.parent().isValid()) {
-                for (int r = first; r <= last; ++r)
-                    m_view->expand(m_proxy->index(r, 0, inserted));
-                m_view->expand(inserted);
+                for (int r = first; r <= last; ++r) {
+                    const QModelIndex row = m_proxy->index(r, 0, inserted);
+                    if (!row.data(MetricTreeModel::CollapsedByDefaultRole).toBool())
+                        m_view->expand(row);
+                }
+                if (!inserted.data(MetricTreeModel::CollapsedByDefaultRole).toBool())
+                    m_view->expand(inserted);
             }
         });
-    connect(m_proxy, &MetricFilterProxy::filterChanged, this, [this] {
+    connect(m_proxy, &MetricFilterProxy::filterChanged, this, [this, expandTop] {
         if (m_proxy->isFiltering() && !m_proxy->pattern().isEmpty())
-            m_view->expandAll();
+            m_view->expandAll(); // a search shows every match, derived ones too
         else
-            m_view->expandToDepth(1);
+            expandTop();
     });
 
     auto* all = new QToolButton(this);

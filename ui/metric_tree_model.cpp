@@ -111,6 +111,19 @@ bool nameLess(const QString& a, const QString& b)
     return r != 0 ? r < 0 : a < b;
 }
 
+// The order of a parent's children: by name, except that the viewer's own derived/* tag comes
+// after the trainer's tags (issue 13: most users never look at it).
+bool childLess(bool atRoot, const QString& a, const QString& b)
+{
+    if (atRoot) {
+        const bool derivedA = MetricTreeModel::isCollapsedByDefault(a);
+        const bool derivedB = MetricTreeModel::isCollapsedByDefault(b);
+        if (derivedA != derivedB)
+            return derivedB;
+    }
+    return nameLess(a, b);
+}
+
 QStringList segmentsOf(const MetricTreeModel::Metric& m)
 {
     // Escaped segments (Series::splitPath): "a\/b" is one node, "a" > "b" two.
@@ -199,8 +212,9 @@ void MetricTreeModel::updateMetrics(const QList<Metric>& metrics, const QStringL
     if (bulk) {
         // Each parent's new children were appended: one sort each, not an ordered insert each.
         for (Node* parent : build->touched) {
-            auto less = [](const std::unique_ptr<Node>& x, const std::unique_ptr<Node>& y) {
-                return nameLess(x->name, y->name);
+            const bool atRoot = parent == m_root.get();
+            auto less = [atRoot](const std::unique_ptr<Node>& x, const std::unique_ptr<Node>& y) {
+                return childLess(atRoot, x->name, y->name);
             };
             // Names often come in order already (a run's series in file order).
             if (!std::is_sorted(parent->children.begin(), parent->children.end(), less))
@@ -220,9 +234,10 @@ MetricTreeModel::Node* MetricTreeModel::findOrCreate(const QStringList& segments
     Node* node = m_root.get();
     for (const QString& segment : segments) {
         auto& children = node->children;
+        const bool atRoot = node == m_root.get();
         auto pos = std::lower_bound(children.begin(), children.end(), segment,
-            [](const std::unique_ptr<Node>& child, const QString& name) {
-                return nameLess(child->name, name);
+            [atRoot](const std::unique_ptr<Node>& child, const QString& name) {
+                return childLess(atRoot, child->name, name);
             });
         if (pos != children.end() && (*pos)->name == segment) {
             node = pos->get();
@@ -519,6 +534,8 @@ QVariant MetricTreeModel::data(const QModelIndex& index, int role) const
         return node->key;
     case TagRole:
         return node->tag;
+    case CollapsedByDefaultRole:
+        return node->parent == m_root.get() && isCollapsedByDefault(node->name);
     case PathRole:
         return node->path();
     case IsMetricRole:

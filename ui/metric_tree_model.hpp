@@ -39,6 +39,8 @@ public:
         IsMetricRole, // true when a series has exactly this key
         NonFiniteRole, // NaN + Inf points in the subtree
         MetricCountRole, // series in the subtree (this node included)
+        // true for the derived tag's node: the view starts it collapsed (issue 13)
+        CollapsedByDefaultRole,
     };
 
     struct Metric
@@ -73,6 +75,12 @@ public:
     QStringList uncheckedKeys() const;
     void setUncheckedKeys(const QStringList& keys);
     QModelIndex indexOfKey(const QString& key, int column = NameColumn) const;
+    // The tag "derived" (series the viewer computes: records per second, step duration): listed
+    // after the trainer's tags and collapsed until opened.
+    static bool isCollapsedByDefault(const QString& tag)
+    {
+        return tag == QLatin1String("derived");
+    }
 
     QModelIndex index(
         int row, int column, const QModelIndex& parent = QModelIndex()) const override;

@@ -23,6 +23,7 @@ const QString GroupKey = QStringLiteral("view/group");
 const QString GroupMembersKey = QStringLiteral("view/groupMembersFaint");
 const QString ThemeKey = QStringLiteral("view/theme");
 const QString WheelZoomKey = QStringLiteral("view/wheelZoomsCharts");
+const QString ChartHeightKey = QStringLiteral("view/chartHeight");
 const QString RecentKey = QStringLiteral("files/recent");
 const QString LastDirKey = QStringLiteral("files/lastDirectory");
 const QString HiddenTagsKey = QStringLiteral("filters/hiddenTags");
@@ -168,6 +169,21 @@ bool Settings::wheelZoomsCharts() const
 void Settings::setWheelZoomsCharts(bool on)
 {
     m_settings->setValue(WheelZoomKey, on);
+}
+
+int Settings::chartHeight() const
+{
+    bool ok = false;
+    const int pixels = m_settings->value(ChartHeightKey).toInt(&ok);
+    return ok && pixels >= ChartLayoutPlan::MinChartHeight
+            && pixels <= ChartLayoutPlan::MaxChartHeight
+        ? pixels
+        : ChartLayoutPlan::DefaultChartHeight;
+}
+
+void Settings::setChartHeight(int pixels)
+{
+    m_settings->setValue(ChartHeightKey, pixels);
 }
 
 Theme Settings::theme() const

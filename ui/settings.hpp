@@ -1,6 +1,7 @@
 #pragma once
 
 #include "alert_rules.hpp"
+#include "chart_layout_plan.hpp"
 #include "chart_options.hpp"
 #include "theme.hpp"
 
@@ -47,6 +48,11 @@ public:
     // A plain wheel over a chart zooms it (default); off: Ctrl+wheel zooms.
     bool wheelZoomsCharts() const;
     void setWheelZoomsCharts(bool on);
+
+    // The chosen height of a chart row in pixels (ChartGrid::setChartHeight; the grid fits whole
+    // rows near it). Out-of-range values read back as the default.
+    int chartHeight() const;
+    void setChartHeight(int pixels);
 
     Theme theme() const;
     void setTheme(Theme theme);

@@ -308,6 +308,108 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(grid->columnCount(), 3, 1000);
     }
 
+    // Issue 13, item 5: pinned charts first (most recently pinned on top), derived/* after the
+    // user's metrics, and the grid puts them there (not only chartKeys()).
+    void pinnedFirstDerivedLast()
+    {
+        Run run = threeMetricRun("a", 10);
+        const QString derived = QStringLiteral("derived/step_duration");
+        for (std::uint32_t r = 0; r < 10; ++r)
+            seriesOf(run, derived).append(0.1, r);
+        auto grid = gridOf({ &run });
+        grid->resize(1200, 800); // 3 columns
+        grid->show();
+        QVERIFY(QTest::qWaitForWindowExposed(grid.get()));
+        QCOMPARE(grid->chartKeys(), (QStringList { Loss, Acc, ValLoss, derived }));
+        emit grid->chart(ValLoss)->pinRequested(true); // the chart's menu: "Pin to top"
+        grid->setPinned(derived, true);
+        QCOMPARE(grid->chartKeys(), (QStringList { derived, ValLoss, Loss, Acc }));
+        // Laid out at the next layout pass: derived, ValLoss, Loss in the first row, Acc below.
+        MetricChart* d = grid->chart(derived);
+        QTRY_VERIFY_WITH_TIMEOUT(d->pos().y() == grid->chart(ValLoss)->pos().y()
+                && d->pos().x() < grid->chart(ValLoss)->pos().x(),
+            1000);
+        const QPoint first = d->pos();
+        QVERIFY(grid->chart(Acc)->pos().y() > first.y()); // the 4th chart: second row
+        grid->setPinned(derived, false);
+        QCOMPARE(grid->chartKeys(), (QStringList { ValLoss, Loss, Acc, derived }));
+        // Remembered by key: the chart filtered out and back is still pinned.
+        grid->setMetricFilter({ Loss, Acc });
+        grid->clearMetricFilter();
+        QCOMPARE(grid->chartKeys().first(), ValLoss);
+    }
+
+    // Whole rows in view at the chosen height, and a new height re-lays the grid out.
+    void chartHeightFitsWholeRows()
+    {
+        const Run run = threeMetricRun("a", 10);
+        auto grid = gridOf({ &run });
+        grid->resize(420, 800); // one column, three rows
+        grid->show();
+        QVERIFY(QTest::qWaitForWindowExposed(grid.get()));
+        grid->setChartHeight(300);
+        MetricChart* last = grid->chart(ValLoss);
+        // 800 px / 300 -> 3 whole rows: the bottom of the third chart is inside the view.
+        QTRY_VERIFY_WITH_TIMEOUT(last->geometry().bottom() <= 800, 1000);
+        QVERIFY2(last->height() > 230, qPrintable(QString::number(last->height())));
+        grid->setChartHeight(700);
+        QTRY_VERIFY_WITH_TIMEOUT(grid->chart(Loss)->height() > 700, 1000);
+        QCOMPARE(grid->chartHeight(), 700);
+    }
+
+    // --x METRIC: the grid's x of a record (events table, NaN badge) is the metric's, as drawn.
+    void xOfRecordFollowsTheXMetric()
+    {
+        Run run = threeMetricRun("a", 10);
+        for (std::uint32_t r = 0; r < 10; ++r)
+            seriesOf(run, QStringLiteral("step_end/tokens")).append(100.0 * (r + 1), r);
+        auto grid = gridOf({ &run });
+        QCOMPARE(grid->xOfRecord(1, 4), 4.0); // the step
+        grid->setXMetric(QStringLiteral("tokens"));
+        grid->refreshNow();
+        QCOMPARE(grid->xOfRecord(1, 4), 500.0);
+        QCOMPARE(grid->chart(Loss)->xMax(), 1000.0);
+        QCOMPARE(grid->chartsWithoutXMetric(), QStringList { ValLoss });
+        grid->setXMetric(QString());
+        grid->refreshNow();
+        QCOMPARE(grid->xOfRecord(1, 4), 4.0);
+        QVERIFY(grid->chartsWithoutXMetric().isEmpty());
+    }
+
+    // Double-click on a chart's title: that chart alone over the grid; Esc goes back.
+    void maximiseAndRestore()
+    {
+        const Run run = threeMetricRun("a", 10);
+        auto grid = gridOf({ &run });
+        grid->resize(1000, 700);
+        grid->show();
+        QVERIFY(QTest::qWaitForWindowExposed(grid.get()));
+        grid->refreshNow();
+        MetricChart* loss = grid->chart(Loss);
+        QSignalSpy maximized(grid.get(), &ChartGrid::maximizedChartChanged);
+        const QPoint title(loss->viewport()->width() / 2, 4); // above the plot
+        QTest::mouseDClick(loss->viewport(), Qt::LeftButton, {}, title);
+        QCOMPARE(grid->maximizedChart(), Loss);
+        QCOMPARE(maximized.count(), 1);
+        QVERIFY(!grid->chart(Acc)->isVisible());
+        QVERIFY(!grid->chart(ValLoss)->isVisible());
+        QVERIFY(loss->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(loss->height() > 600 && loss->width() > 900, 1000);
+        QVERIFY(loss->titleText().contains("Esc")); // says how to go back
+        QTRY_VERIFY_WITH_TIMEOUT(loss->hasFocus(), 1000);
+        QTest::keyClick(loss, Qt::Key_Escape);
+        QCOMPARE(grid->maximizedChart(), QString());
+        QVERIFY(grid->chart(Acc)->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(loss->width() < 600, 1000);
+        QCOMPARE(loss->titleText(), Loss);
+        // The context menu's action toggles it too; a maximised chart filtered out goes back.
+        emit loss->maximizeToggleRequested();
+        QCOMPARE(grid->maximizedChart(), Loss);
+        grid->setMetricFilter({ Acc, ValLoss });
+        QCOMPARE(grid->maximizedChart(), QString());
+        QVERIFY(grid->chart(Acc)->isVisible());
+    }
+
     // A real Workspace following a file that a writer appends to: the chart grows within a second.
     void followsAGrowingFile()
     {

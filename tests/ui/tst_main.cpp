@@ -20,6 +20,8 @@ private slots:
     void exportCsv();
     void exportCsvX_data();
     void exportCsvX();
+    void exportCsvXMetric_data();
+    void exportCsvXMetric();
     void summaryNeedsNoDisplay();
 
 private:
@@ -231,6 +233,78 @@ void TestMain::exportCsvX()
             QVERIFY2(x >= epoch && x < epoch + 1, lines[i].constData()); // within [e, e+1)
         }
         previous = x;
+    }
+}
+
+void TestMain::exportCsvXMetric_data()
+{
+    QTest::addColumn<QString>("metric");
+    QTest::addColumn<bool>("valLossDrawn"); // epoch_end/val_loss has an x
+    QTest::newRow("a bare name: each chart's own tag") << "tokens" << false;
+    QTest::newRow("a full key: every chart") << "step_end/tokens" << true;
+}
+
+// Issue 13: --x METRIC plots each series against that metric's value at the same record, and
+// --export-csv writes it as x. A tag without the metric is named once on stderr, never an empty
+// chart in silence.
+void TestMain::exportCsvXMetric()
+{
+    QFETCH(QString, metric);
+    QFETCH(bool, valLossDrawn);
+    constexpr int Epochs = 3, Steps = 20;
+    const QString jsonl = m_dir.filePath("tokens.jsonl");
+    {
+        QFile f(jsonl);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        double ts = 1000;
+        int n = 0;
+        for (int e = 0; e < Epochs; ++e) {
+            for (int s = 0; s < Steps; ++s) { // steps restart each epoch; tokens go on
+                ++n;
+                f.write(QStringLiteral("{\"ts\": %1, \"tag\": \"step_end\", \"step\": %2, "
+                                       "\"context\": {\"loss\": %3, \"tokens\": %4}}\n")
+                            .arg(ts++)
+                            .arg(s)
+                            .arg(1.0 / n)
+                            .arg(512 * n)
+                            .toUtf8());
+            }
+            f.write(QStringLiteral("{\"ts\": %1, \"tag\": \"epoch_end\", \"epoch\": %2, "
+                                   "\"context\": {\"val_loss\": %3}}\n")
+                        .arg(ts++)
+                        .arg(e)
+                        .arg(0.5 / (e + 1))
+                        .toUtf8());
+        }
+    }
+    const QString csv = m_dir.filePath("x_metric.csv");
+    const Result r = run({ "--no-follow", "--metrics", "^(step_end/loss|epoch_end/val_loss)$",
+        "--x", metric, "--export-csv", csv, jsonl });
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QList<QByteArray> lines = f.readAll().split('\n');
+    QCOMPARE(lines.first(), "run,metric," + metric.toUtf8() + ",value,smoothed");
+    lines.removeFirst();
+    lines.removeAll(QByteArray());
+    QList<QByteArray> loss;
+    QList<QByteArray> valLoss;
+    for (const QByteArray& line : std::as_const(lines))
+        (line.contains("step_end/loss") ? loss : valLoss) << line;
+    QCOMPARE(loss.size(), Epochs * Steps);
+    for (qsizetype i = 0; i < loss.size(); ++i)
+        QCOMPARE(loss[i].split(',').at(2).toDouble(), 512.0 * double(i + 1));
+    const QByteArray message = "x = tokens: no run logs tokens with its epoch_end records, so 1 "
+                               "chart has nothing to draw: epoch_end/val_loss";
+    if (valLossDrawn) {
+        // At the tokens seen when each epoch ended.
+        QCOMPARE(valLoss.size(), Epochs);
+        for (int e = 0; e < Epochs; ++e)
+            QCOMPARE(valLoss[e].split(',').at(2).toDouble(), 512.0 * Steps * (e + 1));
+        QVERIFY2(!r.err.contains("nothing to draw"), r.err.constData());
+    } else {
+        QVERIFY(valLoss.isEmpty());
+        QCOMPARE(r.err.count(message), 1);
     }
 }
 

@@ -18,6 +18,7 @@
 #include "tag_filter.hpp"
 #include "workspace.hpp"
 
+#include <QComboBox>
 #include <QFileDialog>
 #include <QInputDialog>
 #include <QJsonDocument>
@@ -47,6 +48,7 @@ private slots:
     void opensARun();
     void tagAndMetricFiltersHideCharts();
     void xModeAndSmoothing();
+    void xControlShowsWhatTheChartsUse();
     void richTextIsShownLiterally();
     void badInputsGoToTheBanner();
     void settingsRoundTrip();
@@ -223,6 +225,53 @@ void TestMainWindow::xModeAndSmoothing()
     QCOMPARE(m_window->chartGrid()->options().smoothingParam, 0.8);
     QVERIFY(m_window->chartGrid()->options().logY);
     QCOMPARE(m_window->eventsModel()->xAxisMode(), XAxisMode::Sequence);
+}
+
+// Issue 13: the toolbar's x control names the x the charts draw: "Global step" when the charts
+// chose it for a step counter that restarts (not the "Step" asked for), or the --x metric.
+void TestMainWindow::xControlShowsWhatTheChartsUse()
+{
+    const QString path = m_dir->filePath("restarts.jsonl");
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int n = 0; n < 20; ++n) // steps 0..9 twice: the counter restarts
+            f.write(QStringLiteral(R"({"ts": %1, "tag": "step_end", "step": %2, )"
+                                   R"("context": {"loss": 1.0, "tokens": %3}})"
+                                   "\n")
+                        .arg(1000 + n)
+                        .arg(n % 10)
+                        .arg(100 * n)
+                        .toUtf8());
+    }
+    auto* combo = m_window->findChild<QComboBox*>(QStringLiteral("xAxisMode"));
+    QVERIFY(combo);
+    QCOMPARE(combo->currentText(), QStringLiteral("Step"));
+    openAndSettle({ path });
+    QVERIFY(!m_window->chartOptions().xModeChosen);
+    QCOMPARE(m_window->chartGrid()->shownXMode(), XAxisMode::GlobalStep);
+    QTRY_COMPARE(combo->currentText(), QStringLiteral("Global step"));
+
+    ChartOptions relative = m_window->chartOptions(); // a mode chosen earlier (the settings')
+    relative.xMode = XAxisMode::Relative;
+    relative.xModeChosen = true;
+    m_window->setChartOptions(relative);
+    m_window->applyCommandLine(CommandLineOptions::parse({ "telemetry-viewer", "--x", "tokens" }));
+    QCOMPARE(combo->currentText(), QStringLiteral("tokens"));
+    ChartOptions logY = m_window->chartOptions(); // any later change keeps the metric's x
+    logY.logY = true;
+    m_window->setChartOptions(logY);
+    m_window->flushPendingUpdates();
+    MetricChart* loss = m_window->chartGrid()->chart("step_end/loss");
+    QCOMPARE(loss->xAxisTitle(), QStringLiteral("step_end/tokens"));
+    QCOMPARE(loss->options().xMode, XAxisMode::Step); // drawn as a count, not a duration
+    QCOMPARE(loss->xMax(), 1900.0);
+    // Picking a mode leaves the metric.
+    combo->setCurrentIndex(combo->findData(int(XAxisMode::Wall)));
+    emit combo->activated(combo->currentIndex());
+    QCOMPARE(m_window->chartOptions().xMetric, QString());
+    QCOMPARE(combo->findData(-1), -1);
+    QCOMPARE(combo->currentText(), QStringLiteral("Wall clock"));
 }
 
 void TestMainWindow::richTextIsShownLiterally()

@@ -1,9 +1,14 @@
+#include "metric_filter_panel.hpp"
+#include "metric_filter_proxy.hpp"
 #include "metric_tree_model.hpp"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
+#include <QTreeView>
 #include <QtTest>
 
+using viewer::MetricFilterPanel;
+using viewer::MetricFilterProxy;
 using viewer::MetricTreeModel;
 using Metric = MetricTreeModel::Metric;
 
@@ -19,6 +24,8 @@ private slots:
     void bulkInsert();
     void bulkInsertKeepsNaturalOrder();
     void updateMetricsTouchesOnlyWhatChanged();
+    void derivedLastAndCollapsed_data();
+    void derivedLastAndCollapsed();
 };
 
 namespace {
@@ -220,5 +227,41 @@ void TestMetricTreeModel::updateMetricsTouchesOnlyWhatChanged()
         QVERIFY(args.at(0).toModelIndex().data(MetricTreeModel::KeyRole).toString() != "t/a");
 }
 
-QTEST_GUILESS_MAIN(TestMetricTreeModel)
+// Issue 13: the viewer's own derived/* series come after the trainer's tags and start
+// collapsed in the panel's tree (row-by-row inserts and a bulk reset alike); a search opens them.
+void TestMetricTreeModel::derivedLastAndCollapsed_data()
+{
+    QTest::addColumn<int>("extra"); // more metrics than BulkInsertThreshold: one reset
+    QTest::newRow("row by row") << 0;
+    QTest::newRow("bulk") << MetricTreeModel::BulkInsertThreshold + 1;
+}
+
+void TestMetricTreeModel::derivedLastAndCollapsed()
+{
+    QFETCH(int, extra);
+    MetricTreeModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    MetricFilterProxy proxy;
+    MetricFilterPanel panel(&model, &proxy);
+    QList<Metric> metrics { m("derived", "records_per_second"), m("derived", "step_duration"),
+        m("epoch_end", "val_loss"), m("step_end", "loss"), m("zeta", "custom") };
+    for (int i = 0; i < extra; ++i)
+        metrics << m("step_end", QStringLiteral("layer%1").arg(i));
+    model.updateMetrics(metrics, {});
+    QCOMPARE(model.rowCount(), 4);
+    QStringList tags;
+    for (int r = 0; r < model.rowCount(); ++r)
+        tags << model.index(r, 0).data().toString();
+    QCOMPARE(tags, (QStringList { "epoch_end", "step_end", "zeta", "derived" }));
+    const QModelIndex derived = child(model, {}, "derived");
+    QVERIFY(derived.data(MetricTreeModel::CollapsedByDefaultRole).toBool());
+    QVERIFY(!child(model, {}, "step_end").data(MetricTreeModel::CollapsedByDefaultRole).toBool());
+    QTreeView* view = panel.view();
+    QVERIFY(!view->isExpanded(proxy.mapFromSource(derived)));
+    QVERIFY(view->isExpanded(proxy.mapFromSource(child(model, {}, "step_end"))));
+    // Still checked: collapsed in the tree, not hidden from the grid.
+    QVERIFY(model.isChecked("derived/step_duration"));
+}
+
+QTEST_MAIN(TestMetricTreeModel)
 #include "tst_metric_tree_model.moc"

@@ -62,6 +62,7 @@ void TestSettings::defaults()
     QVERIFY(s.hiddenTags().isEmpty());
     QCOMPARE(s.emaWeight(), 0.6);
     QCOMPARE(s.movingAverageWindow(), 10);
+    QCOMPARE(s.chartHeight(), ChartLayoutPlan::DefaultChartHeight);
 }
 
 void TestSettings::roundTrip()
@@ -87,6 +88,7 @@ void TestSettings::roundTrip()
         s.setMetricSearch("loss|acc", true);
         s.setUncheckedMetrics({ "step_end/lr" });
         s.setWindowLayout(QByteArray("geometry"), QByteArray("state"));
+        s.setChartHeight(480);
         s.sync();
     }
     Settings s(path);
@@ -100,6 +102,7 @@ void TestSettings::roundTrip()
     QCOMPARE(s.uncheckedMetrics(), QStringList { "step_end/lr" });
     QCOMPARE(s.windowGeometry(), QByteArray("geometry"));
     QCOMPARE(s.windowState(), QByteArray("state"));
+    QCOMPARE(s.chartHeight(), 480);
 
     o.smoothing = SmoothingKind::Ema;
     o.smoothingParam = 0.95;
@@ -120,6 +123,7 @@ void TestSettings::invalidValuesFallBack()
         raw.setValue("view/movingAverageWindow", -3);
         raw.setValue("view/group", "everything");
         raw.setValue("view/theme", "purple");
+        raw.setValue("view/chartHeight", 5);
     }
     Settings s(path);
     const ChartOptions o = s.chartOptions();
@@ -129,6 +133,7 @@ void TestSettings::invalidValuesFallBack()
     QCOMPARE(s.movingAverageWindow(), 10);
     QCOMPARE(o.groupMode, GroupMode::Overlay);
     QCOMPARE(s.theme(), Theme::System);
+    QCOMPARE(s.chartHeight(), ChartLayoutPlan::DefaultChartHeight);
 }
 
 void TestSettings::recentPaths()

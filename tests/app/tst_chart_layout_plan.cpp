@@ -1,0 +1,115 @@
+#include "chart_layout_plan.hpp"
+
+#include <QTest>
+
+using viewer::ChartLayoutPlan;
+
+// Issue 13, item 5: charts fill the width (1 to 4 columns by width), whole rows in view, and
+// the order pinned, user, derived.
+class TestChartLayoutPlan : public QObject
+{
+    Q_OBJECT
+private slots:
+    void columnsFor_data();
+    void columnsFor();
+    void rowHeightFor_data();
+    void rowHeightFor();
+    void order_data();
+    void order();
+};
+
+void TestChartLayoutPlan::columnsFor_data()
+{
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("charts");
+    QTest::addColumn<int>("columns");
+    QTest::newRow("narrow: one") << 300 << 9 << 1;
+    QTest::newRow("just under two") << 759 << 9 << 1;
+    QTest::newRow("two") << 760 << 9 << 2;
+    QTest::newRow("default window (1400 - docks)") << 1080 << 9 << 2;
+    QTest::newRow("three") << 1140 << 9 << 3;
+    QTest::newRow("1920 wide") << 1600 << 9 << 4;
+    QTest::newRow("never more than four") << 3840 << 9 << 4;
+    QTest::newRow("one chart fills the width") << 1600 << 1 << 1;
+    QTest::newRow("two charts, two columns") << 1600 << 2 << 2;
+    QTest::newRow("no charts") << 1600 << 0 << 1;
+    QTest::newRow("zero width") << 0 << 9 << 1;
+}
+
+void TestChartLayoutPlan::columnsFor()
+{
+    QFETCH(int, width);
+    QFETCH(int, charts);
+    QFETCH(int, columns);
+    QCOMPARE(ChartLayoutPlan::columnsFor(width, charts), columns);
+}
+
+void TestChartLayoutPlan::rowHeightFor_data()
+{
+    QTest::addColumn<int>("view");
+    QTest::addColumn<int>("chosen");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<int>("spacing");
+    QTest::addColumn<int>("height");
+    // 800 / 300 = 2.67 -> 3 whole rows share the view: (800 - 2 * 6) / 3.
+    QTest::newRow("three whole rows") << 800 << 300 << 5 << 6 << 262;
+    QTest::newRow("two rows fill the view") << 800 << 300 << 2 << 6 << 397;
+    QTest::newRow("one chart fills the view") << 700 << 300 << 1 << 6 << 700;
+    QTest::newRow("tall chosen: one row") << 800 << 700 << 4 << 6 << 800;
+    QTest::newRow("small chosen: many rows") << 900 << 200 << 10 << 0 << 180;
+    QTest::newRow("view under the minimum: scrolls")
+        << 100 << 300 << 3 << 6 << ChartLayoutPlan::MinChartHeight;
+    QTest::newRow("no view yet: the chosen height") << 0 << 300 << 3 << 6 << 300;
+    QTest::newRow("chosen clamped to the minimum")
+        << 0 << 10 << 3 << 6 << ChartLayoutPlan::MinChartHeight;
+}
+
+void TestChartLayoutPlan::rowHeightFor()
+{
+    QFETCH(int, view);
+    QFETCH(int, chosen);
+    QFETCH(int, rows);
+    QFETCH(int, spacing);
+    QFETCH(int, height);
+    QCOMPARE(ChartLayoutPlan::rowHeightFor(view, chosen, rows, spacing), height);
+}
+
+void TestChartLayoutPlan::order_data()
+{
+    QTest::addColumn<QStringList>("keys");
+    QTest::addColumn<QStringList>("pinned");
+    QTest::addColumn<QStringList>("expected");
+    const QStringList keys { "derived/records_per_second", "derived/step_duration",
+        "epoch_end/val_loss", "step_end/loss", "step_end/lr" };
+    QTest::newRow("derived after the user's metrics")
+        << keys << QStringList()
+        << QStringList { "epoch_end/val_loss", "step_end/loss", "step_end/lr",
+               "derived/records_per_second", "derived/step_duration" };
+    QTest::newRow("pinned first") << keys << QStringList { "step_end/lr" }
+                                  << QStringList { "step_end/lr", "epoch_end/val_loss",
+                                         "step_end/loss", "derived/records_per_second",
+                                         "derived/step_duration" };
+    QTest::newRow("pinned in pin order, a derived one too")
+        << keys << QStringList { "derived/step_duration", "step_end/loss" }
+        << QStringList { "derived/step_duration", "step_end/loss", "epoch_end/val_loss",
+               "step_end/lr", "derived/records_per_second" };
+    QTest::newRow("a pinned key not shown is skipped")
+        << QStringList { "step_end/loss", "derived/step_duration" }
+        << QStringList { "step_end/acc" }
+        << QStringList { "step_end/loss", "derived/step_duration" };
+    QTest::newRow("a key that only starts with derived is the user's")
+        << QStringList { "derived_loss/x", "step_end/loss" } << QStringList()
+        << QStringList { "derived_loss/x", "step_end/loss" };
+    QTest::newRow("empty") << QStringList() << QStringList { "step_end/loss" } << QStringList();
+}
+
+void TestChartLayoutPlan::order()
+{
+    QFETCH(QStringList, keys);
+    QFETCH(QStringList, pinned);
+    QFETCH(QStringList, expected);
+    QCOMPARE(ChartLayoutPlan::order(keys, pinned), expected);
+}
+
+QTEST_APPLESS_MAIN(TestChartLayoutPlan)
+#include "tst_chart_layout_plan.moc"

@@ -1,5 +1,7 @@
-// Remote sources (issue 16): the first read of a large file over ssh to localhost, to its end
+// Remote sources (issue 16): 1) the first read of a large file over ssh to localhost, to its end
 // and parsed into the store, beside `ssh host cat FILE > /dev/null` in the same run (medians).
+// 2) Live latency: a line appended to the remote file -> its point in the store (median, p99,
+// max), beside the local follower of the same kind of file in the same run.
 // Needs Debian's sshd (tests/app/ssh_test_server.hpp); says so and exits 0 without it.
 
 #include "../app/ssh_test_server.hpp"
@@ -9,10 +11,16 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
 #include <QTemporaryDir>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <fcntl.h>
+#include <thread>
+#include <unistd.h>
 #include <vector>
 
 using namespace viewer;
@@ -62,6 +70,78 @@ double timeRemoteRead(const QString& file, qint64* records)
     return seconds;
 }
 
+std::int64_t nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return 0.0;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+// Follows `openPath` (the file itself, or its ssh:// address) while lines are appended to `file`
+// at `rate` per second; returns each line's latency from its write() to its point in the store.
+std::vector<double> liveLatencyMs(
+    const QString& openPath, const QString& file, int lines, double rate)
+{
+    QFile(file).open(QIODevice::WriteOnly); // empty
+    std::vector<std::atomic<std::int64_t>> sentNs(static_cast<std::size_t>(lines));
+    Workspace workspace;
+    const int id = workspace.open(openPath);
+    QElapsedTimer clock;
+    clock.start();
+    while (
+        workspace.source(id).state != Workspace::SourceState::Following && clock.elapsed() < 30000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    std::vector<double> latency;
+    std::size_t seen = 0;
+    QObject::connect(&workspace, &Workspace::runsAppended, [&](const QList<int>& runIds) {
+        const std::int64_t now = nowNs();
+        for (int runId : runIds) {
+            const Run* run = workspace.run(runId);
+            const int s = run->findSeries(QStringLiteral("step_end/loss"));
+            if (s < 0)
+                continue;
+            const Series& series = run->series[static_cast<std::size_t>(s)];
+            for (; seen < series.size(); ++seen) {
+                const auto step =
+                    static_cast<std::size_t>(run->records.step(series.records()[seen]));
+                if (step < sentNs.size())
+                    latency.push_back(static_cast<double>(now - sentNs[step].load()) / 1e6);
+            }
+        }
+    });
+    std::thread writer([&] {
+        const int fd = ::open(QFile::encodeName(file).constData(), O_WRONLY | O_APPEND);
+        const auto start = std::chrono::steady_clock::now();
+        for (int i = 0; i < lines && fd >= 0; ++i) {
+            std::this_thread::sleep_until(
+                start + std::chrono::nanoseconds(static_cast<std::int64_t>(i * 1e9 / rate)));
+            const QByteArray line = "{\"tag\": \"step_end\", \"step\": " + QByteArray::number(i)
+                + ", \"context\": {\"loss\": 0.5}}\n";
+            sentNs[static_cast<std::size_t>(i)].store(nowNs());
+            if (::write(fd, line.constData(), static_cast<std::size_t>(line.size())) != line.size())
+                break;
+        }
+        if (fd >= 0)
+            ::close(fd);
+    });
+    clock.restart();
+    while (seen < static_cast<std::size_t>(lines) && clock.elapsed() < 60000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    writer.join();
+    if (seen < static_cast<std::size_t>(lines))
+        std::fprintf(
+            stderr, "live: %zu of %d points arrived from %s\n", seen, lines, qPrintable(openPath));
+    return latency;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -100,10 +180,26 @@ int main(int argc, char** argv)
         cat.push_back(timeSshCat(file));
         ours.push_back(timeRemoteRead(file, &records));
     }
-    std::printf("remote first read, %.0f MB over ssh to localhost, %lld records into the store: "
-                "%.2f s (%.0f MB/s); peer `ssh host cat FILE > /dev/null`: %.2f s (%.0f MB/s); "
-                "ratio %.2fx (medians of 3)\n",
-        megabytes, static_cast<long long>(records), median(ours), megabytes / median(ours),
-        median(cat), megabytes / median(cat), median(ours) / median(cat));
+    if (!cat.empty())
+        std::printf(
+            "remote first read, %.0f MB over ssh to localhost, %lld records into the store: "
+            "%.2f s (%.0f MB/s); peer `ssh host cat FILE > /dev/null`: %.2f s (%.0f MB/s); "
+            "ratio %.2fx (medians of 3)\n",
+            megabytes, static_cast<long long>(records), median(ours), megabytes / median(ours),
+            median(cat), megabytes / median(cat), median(ours) / median(cat));
+
+    // 2) 600 lines at 50 per second (a trainer logging every step), each line written at once.
+    constexpr int Lines = 600;
+    constexpr double Rate = 50.0;
+    const QString live = dir.filePath(QStringLiteral("live.jsonl"));
+    const std::vector<double> local = liveLatencyMs(live, live, Lines, Rate);
+    const std::vector<double> remote =
+        liveLatencyMs(QStringLiteral("ssh://127.0.0.1") + live, live, Lines, Rate);
+    std::printf("%-52s %8s %8s %8s %7s\n", "live latency, write() -> point in the store", "median",
+        "p99", "max", "points");
+    std::printf("%-52s %6.1fms %6.1fms %6.1fms %7zu\n", "remote (ssh to localhost), 50 lines/s",
+        percentile(remote, 0.5), percentile(remote, 0.99), percentile(remote, 1.0), remote.size());
+    std::printf("%-52s %6.1fms %6.1fms %6.1fms %7zu\n", "peer: local follower, 50 lines/s",
+        percentile(local, 0.5), percentile(local, 0.99), percentile(local, 1.0), local.size());
     return 0;
 }

@@ -573,6 +573,23 @@ void MainWindow::syncToolBar()
     const QSignalBlocker b6(m_logY);
     const QSignalBlocker b7(m_outliers);
     syncXModeControls();
+    if (!m_options.smoothingChosen) {
+        m_smoothingKind->setCurrentIndex(m_smoothingKind->findData(AutomaticSmoothing));
+        m_smoothingSlider->setEnabled(false);
+        m_smoothingValue->setText(tr("EMA %1 if > %2 pts")
+                                      .arg(ChartOptions::DefaultEmaWeight)
+                                      .arg(ChartOptions::DefaultSmoothingMinPoints));
+    } else {
+        syncSmoothingControls();
+    }
+    m_logX->setChecked(m_options.logX);
+    m_logY->setChecked(m_options.logY);
+    m_outliers->setChecked(m_options.ignoreOutliers);
+    m_groupMode->setCurrentIndex(m_groupMode->findData(int(m_options.groupMode)));
+}
+
+void MainWindow::syncSmoothingControls()
+{
     m_smoothingKind->setCurrentIndex(m_smoothingKind->findData(int(m_options.smoothing)));
     switch (m_options.smoothing) {
     case SmoothingKind::None:
@@ -592,16 +609,15 @@ void MainWindow::syncToolBar()
         m_smoothingValue->setText(tr("%1 pts").arg(m_movingAverageWindow));
         break;
     }
-    m_logX->setChecked(m_options.logX);
-    m_logY->setChecked(m_options.logY);
-    m_outliers->setChecked(m_options.ignoreOutliers);
-    m_groupMode->setCurrentIndex(m_groupMode->findData(int(m_options.groupMode)));
 }
 
 void MainWindow::onSmoothingKindChanged(int index)
 {
-    m_options.smoothing = static_cast<SmoothingKind>(m_smoothingKind->itemData(index).toInt());
-    m_options.smoothingChosen = true;
+    const int kind = m_smoothingKind->itemData(index).toInt();
+    // Auto: back to the first-run default, which is then remembered as not chosen.
+    m_options.smoothingChosen = kind != AutomaticSmoothing;
+    m_options.smoothing =
+        m_options.smoothingChosen ? static_cast<SmoothingKind>(kind) : SmoothingKind::None;
     pushOptions();
 }
 

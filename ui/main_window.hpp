@@ -53,6 +53,8 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
+    // The smoothing control's entry for the automatic first-run choice (not a SmoothingKind).
+    static constexpr int AutomaticSmoothing = -1;
     // Filter models and the status bar are updated at most this often while runs grow.
     static constexpr int ModelRefreshMs = 250;
 
@@ -198,6 +200,7 @@ private:
 
     void pushOptions(); // m_options -> grid, events, toolbar
     void syncToolBar();
+    void syncSmoothingControls(); // the kind, slider and value of a chosen smoothing
     void syncXModeControls();
     void onSmoothingKindChanged(int index);
     void onSmoothingSliderChanged(int value);

@@ -284,6 +284,15 @@ void MainWindow::createToolBar()
     sLabel->setContentsMargins(4, 0, 2, 0);
     bar->addWidget(sLabel);
     m_smoothingKind = new QComboBox(bar);
+    m_smoothingKind->setObjectName(QStringLiteral("smoothingKind"));
+    // "Auto" is the first-run default the charts apply (ChartOptions::smoothingChosen false):
+    // said, not hidden behind "None" while an EMA is drawn.
+    m_smoothingKind->addItem(tr("Auto"), AutomaticSmoothing);
+    m_smoothingKind->setItemData(0,
+        tr("TensorBoard's EMA %1 for step_end series of more than %2 points, none for others")
+            .arg(ChartOptions::DefaultEmaWeight)
+            .arg(ChartOptions::DefaultSmoothingMinPoints),
+        Qt::ToolTipRole);
     m_smoothingKind->addItem(tr("None"), int(SmoothingKind::None));
     m_smoothingKind->addItem(tr("EMA"), int(SmoothingKind::Ema));
     m_smoothingKind->addItem(tr("Moving average"), int(SmoothingKind::MovingAverage));

@@ -124,6 +124,8 @@ void Settings::setChartOptions(const ChartOptions& o)
         XModeKey, o.xModeChosen ? CommandLineOptions::xModeName(o.xMode) : QString());
     if (o.smoothingChosen)
         m_settings->setValue(SmoothingKey, smoothingName(o.smoothing));
+    else
+        m_settings->remove(SmoothingKey); // "Auto" again: the first-run default, not "none"
     if (o.smoothing == SmoothingKind::Ema)
         setEmaWeight(o.smoothingParam);
     else if (o.smoothing == SmoothingKind::MovingAverage)

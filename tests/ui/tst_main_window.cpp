@@ -49,6 +49,7 @@ private slots:
     void tagAndMetricFiltersHideCharts();
     void xModeAndSmoothing();
     void xControlShowsWhatTheChartsUse();
+    void smoothingControlSaysAuto();
     void richTextIsShownLiterally();
     void badInputsGoToTheBanner();
     void settingsRoundTrip();
@@ -229,6 +230,34 @@ void TestMainWindow::xModeAndSmoothing()
 
 // Issue 13: the toolbar's x control names the x the charts draw: "Global step" when the charts
 // chose it for a step counter that restarts (not the "Step" asked for), or the --x metric.
+// Issue 13 item 6: on a first run the charts smooth long step_end series by themselves; the
+// control says so ("Auto"), not "None". Picking None is remembered as chosen; picking Auto again
+// forgets the choice (the settings hold no smoothing), so the next start is automatic again.
+void TestMainWindow::smoothingControlSaysAuto()
+{
+    auto* combo = m_window->findChild<QComboBox*>(QStringLiteral("smoothingKind"));
+    QVERIFY(combo);
+    QVERIFY(!m_window->chartOptions().smoothingChosen);
+    QCOMPARE(combo->currentData().toInt(), MainWindow::AutomaticSmoothing);
+    QCOMPARE(combo->currentText(), QStringLiteral("Auto"));
+
+    combo->setCurrentIndex(combo->findData(int(SmoothingKind::None)));
+    emit combo->activated(combo->currentIndex());
+    QVERIFY(m_window->chartOptions().smoothingChosen);
+    QCOMPARE(m_window->chartOptions().smoothing, SmoothingKind::None);
+    QCOMPARE(combo->currentText(), QStringLiteral("None"));
+    m_window->close(); // saves the settings
+    QVERIFY(m_settings->chartOptions().smoothingChosen);
+    m_window->show();
+
+    combo->setCurrentIndex(combo->findData(MainWindow::AutomaticSmoothing));
+    emit combo->activated(combo->currentIndex());
+    QVERIFY(!m_window->chartOptions().smoothingChosen);
+    QCOMPARE(combo->currentText(), QStringLiteral("Auto"));
+    m_window->close();
+    QVERIFY(!m_settings->chartOptions().smoothingChosen);
+}
+
 void TestMainWindow::xControlShowsWhatTheChartsUse()
 {
     const QString path = m_dir->filePath("restarts.jsonl");

@@ -209,6 +209,7 @@ private:
     void rebuildRecentMenu();
     void openFileDialog();
     void openFolderDialog();
+    void openRemoteDialog(); // an ssh:// file or folder, checked before it is opened
     void exportCsvDialog();
     void exportChartDialog();
     void exportWindowDialog();

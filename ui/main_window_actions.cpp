@@ -21,6 +21,7 @@
 #include "runs_table.hpp"
 #include "runs_table_model.hpp"
 #include "settings.hpp"
+#include "ssh_command.hpp"
 #include "status_bar.hpp"
 #include "tag_filter.hpp"
 #include "workspace.hpp"
@@ -126,6 +127,32 @@ void MainWindow::openFolderDialog()
         this, tr("Open a Folder of Runs"), m_settings->lastDirectory());
     if (!dir.isEmpty())
         openPath(dir);
+}
+
+// A file or folder on another machine (issue 16): its ssh:// address, checked as the command line
+// checks it; a mistake is said (plain text) and the dialog comes back with what was typed.
+void MainWindow::openRemoteDialog()
+{
+    QString text = QStringLiteral("ssh://");
+    for (;;) {
+        QInputDialog dialog(this);
+        dialog.setObjectName(QStringLiteral("openRemoteDialog"));
+        dialog.setWindowTitle(tr("Open Remote"));
+        dialog.setLabelText(tr("A run file or folder over ssh (the system's ssh, or "
+                               "TELEMETRY_SSH_COMMAND):\nssh://[user@]host[:port]/path/run.jsonl "
+                               "or ssh://host/path/folder/"));
+        dialog.setTextValue(text);
+        dialog.resize(560, dialog.sizeHint().height());
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        text = dialog.textValue().trimmed();
+        QString error;
+        if (RemoteUrl::parse(text, &error).isValid()) {
+            openPath(text);
+            return;
+        }
+        plainWarning(this, tr("Not an ssh:// address"), tr("%1: %2").arg(text, error));
+    }
 }
 
 void MainWindow::exportCsvDialog()

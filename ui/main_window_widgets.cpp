@@ -382,6 +382,7 @@ void MainWindow::createMenus()
     QAction* openFolder =
         file->addAction(tr("Open &Folder\u2026"), this, &MainWindow::openFolderDialog);
     openFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    file->addAction(tr("Open &Remote\u2026"), this, &MainWindow::openRemoteDialog);
     m_recentMenu = file->addMenu(tr("&Recent Runs"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
     rebuildRecentMenu();

@@ -26,6 +26,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -62,6 +63,7 @@ private slots:
     void closeOneRunOfAFile();
     void wheelZoomOptionIsRemembered();
     void openDialogsOpenRuns();
+    void openRemoteDialogChecksTheAddress();
     void exportDialogsWriteFiles();
     void truncationIsAnnounced();
 
@@ -683,6 +685,40 @@ std::function<bool(QWidget*)> TestMainWindow::chooseFile(const QString& path)
         auto* dialog = qobject_cast<QFileDialog*>(modal);
         return dialog && answerFileDialog(dialog, path);
     };
+}
+
+// File > Open Remote (issue 16): a mistyped address is said and asked again (nothing opened); a
+// valid one is opened as an ssh:// source, named as typed, and joins the recent list.
+void TestMainWindow::openRemoteDialogChecksTheAddress()
+{
+    const auto type = [](const QString& text) {
+        return [text](QWidget* modal) {
+            auto* dialog = qobject_cast<QInputDialog*>(modal);
+            if (!dialog)
+                return false;
+            dialog->setTextValue(text);
+            dialog->accept();
+            return true;
+        };
+    };
+    QString warning;
+    const auto dismiss = [&warning](QWidget* modal) {
+        auto* box = qobject_cast<QMessageBox*>(modal);
+        if (!box)
+            return false;
+        warning = box->text();
+        box->accept();
+        return true;
+    };
+    // Port 1 on this machine: the connection is refused at once, which is not what is tested.
+    const QString address = QStringLiteral("ssh://nobody@127.0.0.1:1/runs/job7/");
+    triggerWithDialogs(QStringLiteral("Open &Remote\u2026"),
+        { type(QStringLiteral("ssh://host")), dismiss, type(address) });
+    QVERIFY2(warning.contains(QStringLiteral("ssh://host")), qPrintable(warning));
+    const Workspace* workspace = m_window->workspace();
+    QCOMPARE(workspace->sourceIds().size(), 1);
+    QCOMPARE(workspace->source(workspace->sourceIds().front()).path, address);
+    QVERIFY(m_settings->recentPaths().contains(address));
 }
 
 // File > Open and Open Folder, through their dialogs.

@@ -8,6 +8,7 @@
 //    QStandardItemModel tree of them (which does not sort).
 // 4) StdinReader::stop() while its writer is stalled (ssh hung) with lines still batched, beside
 //    the batch interval it would otherwise wait for.
+#include "bench_stats.hpp"
 #include "chunk_parser.hpp"
 #include "file_follower.hpp"
 #include "follow_test_support.hpp"
@@ -43,22 +44,12 @@ using namespace viewer;
 
 namespace {
 
+using bench::median;
+using bench::threadCpuMs;
+
 using namespace viewer::test;
 
 constexpr int Repeats = 3;
-
-double threadCpuMs()
-{
-    timespec t {};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0.0 : v[v.size() / 2];
-}
 
 // 1) Returns the longest stall in CPU ms, or -1 when the records did not all arrive.
 double burstLongestStall(const std::vector<QByteArray>& blocks, std::size_t total)

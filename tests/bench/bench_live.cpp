@@ -2,6 +2,7 @@
 // 1) 10k records/s, flushed per record: latency from the writer's flush to the point being in the
 //    store (median, p99; target p99 <= 50 ms). 2) 200k records/s, async logger: records in the
 //    store == records written (target: zero lost).
+#include "bench_stats.hpp"
 #include "run.hpp"
 #include "workspace.hpp"
 #include "workspace_test_support.hpp"
@@ -26,19 +27,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::int64_t nowNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
-        .count();
-}
-
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return 0.0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
+using bench::nowNs;
+using bench::percentile;
 
 // Opens the file in a Workspace once the logger created it and waits until it follows.
 bool follow(Workspace& workspace, const QString& path)

@@ -9,6 +9,7 @@
 // (Workspace::setMaxBytesInFlight(0), the old behaviour: chunks queue for the merge without bound).
 // Medians of --repeats runs.
 //   bench_live_burst [--lines N] [--garbage-mib M] [--repeats R]
+#include "bench_stats.hpp"
 #include "main_window.hpp"
 #include "settings.hpp"
 #include "workspace.hpp"
@@ -39,18 +40,8 @@ using namespace viewer;
 
 namespace {
 
-double threadCpuMs()
-{
-    timespec t {};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0.0 : v[v.size() / 2];
-}
+using bench::median;
+using bench::threadCpuMs;
 
 double peakRssMiB()
 {

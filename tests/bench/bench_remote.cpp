@@ -5,6 +5,7 @@
 // Needs Debian's sshd (tests/app/ssh_test_server.hpp); says so and exits 0 without it.
 
 #include "../app/ssh_test_server.hpp"
+#include "bench_stats.hpp"
 #include "ssh_command.hpp"
 #include "workspace.hpp"
 
@@ -27,11 +28,9 @@ using namespace viewer;
 
 namespace {
 
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
-}
+using bench::median;
+using bench::nowNs;
+using bench::percentile;
 
 double timeSshCat(const QString& file)
 {
@@ -68,21 +67,6 @@ double timeRemoteRead(const QString& file, qint64* records)
     if (workspace.source(id).state == Workspace::SourceState::Failed)
         std::fprintf(stderr, "failed: %s\n", qPrintable(workspace.source(id).message));
     return seconds;
-}
-
-std::int64_t nowNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return 0.0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
 // Follows `openPath` (the file itself, or its ssh:// address) while lines are appended to `file`

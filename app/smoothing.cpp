@@ -84,6 +84,23 @@ void fillMovingAverage(const std::vector<double>& y, int window,
     }
 }
 
+// The smoothed value of the points taken so far (count > 0).
+double emaValue(const Smoothing::EmaState& state)
+{
+    return state.constant ? state.first : state.last / (1.0 - state.weightPower);
+}
+
+// See Smoothing::OutlierFactor. The spread is known from the second taken value on (count >= 2);
+// before that, and for a line at 0 with no spread, nothing is an outlier.
+bool isOutlier(const Smoothing::EmaState& state, double line, double distance, double w)
+{
+    if (state.count < 2 || w <= 0.0)
+        return false;
+    const double spread = state.spreadLast / (1.0 - state.spreadPower);
+    const double scale = std::max(spread, 1e-3 * std::abs(line));
+    return scale > 0.0 && !(distance <= Smoothing::OutlierFactor * scale);
+}
+
 } // namespace
 
 void Smoothing::appendEma(const std::vector<double>& y, double weight, EmaState& state,
@@ -105,6 +122,21 @@ void Smoothing::appendEma(const std::vector<double>& y, double weight, EmaState&
             out.push_back(v);
             continue;
         }
+        if (state.count > 0) {
+            const double line = emaValue(state);
+            const double distance = std::abs(v - line);
+            if (isOutlier(state, line, distance, w)) {
+                if (++state.outliersInRow < LevelShiftPoints) {
+                    out.push_back(v);
+                    continue;
+                }
+                state = EmaState { .nextSegment = state.nextSegment };
+            } else {
+                state.outliersInRow = 0;
+                state.spreadLast = state.spreadLast * w + (1.0 - w) * distance;
+                state.spreadPower *= w;
+            }
+        }
         state.last = state.last * w + (1.0 - w) * v;
         state.weightPower *= w;
         ++state.count;
@@ -112,7 +144,7 @@ void Smoothing::appendEma(const std::vector<double>& y, double weight, EmaState&
             state.first = v;
         else if (v != state.first)
             state.constant = false;
-        out.push_back(state.constant ? v : state.last / (1.0 - state.weightPower));
+        out.push_back(emaValue(state));
     }
 }
 

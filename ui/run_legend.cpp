@@ -112,6 +112,12 @@ void RunLegend::layoutEntries()
         m_more = QRect(x, Margin + row * h, moreWidth, h);
 }
 
+QString RunLegend::labelText(const QFontMetrics& fm, const QString& name, int width)
+{
+    return fm.horizontalAdvance(name) <= width ? name
+                                               : fm.elidedText(name, Qt::ElideMiddle, width);
+}
+
 void RunLegend::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
@@ -148,8 +154,7 @@ void RunLegend::paintEvent(QPaintEvent*)
         }
         p.setPen(e.visible ? text : dim);
         const QRect label(r.left() + Swatch + 4, r.top(), r.width() - Swatch - 4, h);
-        p.drawText(label, Qt::AlignLeft | Qt::AlignVCenter,
-            fm.elidedText(e.name, Qt::ElideMiddle, label.width()));
+        p.drawText(label, Qt::AlignLeft | Qt::AlignVCenter, labelText(fm, e.name, label.width()));
     }
     if (!m_more.isNull()) {
         p.setPen(dim);

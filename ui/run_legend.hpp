@@ -55,6 +55,9 @@ public:
         return m_entries;
     }
     QString colorBarText() const; // "config.lr 0.0001 … 0.001 (log)", "" when none
+    // The text drawn for a name in `width` pixels: the name when it fits, else elided in the
+    // middle (QFontMetrics::elidedText cuts a name given exactly its own advance: "s…s").
+    static QString labelText(const QFontMetrics& fm, const QString& name, int width);
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;

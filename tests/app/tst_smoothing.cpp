@@ -61,6 +61,29 @@ Values slowEma(const Values& y, double w, const Starts& starts)
     return out;
 }
 
+// The EMA of the values not listed in `outliers`, which are returned as they are; `restarts`
+// start the average again (a level shift).
+Values emaWithout(const Values& y, double w, const Starts& outliers, const Starts& restarts)
+{
+    const auto listed = [](const Starts& list, std::size_t i) {
+        return std::find(list.begin(), list.end(), i) != list.end();
+    };
+    Values kept;
+    Starts keptStarts;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        if (listed(restarts, i))
+            keptStarts.push_back(std::uint32_t(kept.size()));
+        if (!listed(outliers, i))
+            kept.push_back(y[i]);
+    }
+    const Values smoothed = slowEma(kept, w, keptStarts);
+    Values out;
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < y.size(); ++i)
+        out.push_back(listed(outliers, i) ? y[i] : smoothed[k++]);
+    return out;
+}
+
 Values slowMovingAverage(const Values& y, int window, const Starts& starts)
 {
     Values out;
@@ -112,6 +135,8 @@ private slots:
     void emaByHand();
     void emaMatchesDefinition();
     void emaIncremental();
+    void emaLeavesOutExtremeOutliers_data();
+    void emaLeavesOutExtremeOutliers();
     void movingAverageByHand_data();
     void movingAverageByHand();
     void movingAverageMatchesDefinition();
@@ -170,7 +195,12 @@ void TestSmoothing::emaMatchesDefinition()
 void TestSmoothing::emaIncremental()
 {
     // A live series grows in batches; smoothing each batch as it comes gives the same curve.
-    const Values all = randomValues(3000, 2);
+    // With spikes that are left out and a level shift that restarts the average.
+    Values all = randomValues(3000, 2);
+    for (std::size_t i = 37; i < all.size(); i += 211)
+        all[i] = 1e300;
+    for (std::size_t i = 1700; i < 1900; ++i)
+        all[i] += 1e9;
     const Starts starts { 500, 2500 };
     Values y;
     Values out;
@@ -184,6 +214,49 @@ void TestSmoothing::emaIncremental()
     }
     QString why;
     QVERIFY2(same(out, Smoothing::ema(all, 0.8, starts), why), qPrintable(why));
+}
+
+void TestSmoothing::emaLeavesOutExtremeOutliers_data()
+{
+    QTest::addColumn<Values>("y");
+    QTest::addColumn<double>("weight");
+    QTest::addColumn<Starts>("outliers"); // returned as they are, left out of the average
+    QTest::addColumn<Starts>("restarts"); // the average starts again here (a level shift)
+
+    QTest::newRow("9.5e307 is not carried")
+        << Values { 1.0, 1.2, 0.9, 1.1, 9.5e307, 1.0, 1.05 } << 0.6 << Starts { 4 } << Starts {};
+    QTest::newRow("a 1e6 loss spike at step 5, EMA 0.99")
+        << Values { 2.0, 1.9, 2.1, 1.8, 2.0, 1e6, 1.9, 2.0 } << 0.99 << Starts { 5 } << Starts {};
+    QTest::newRow("a spike down")
+        << Values { 5.0, 5.5, 4.5, 5.0, -1e9, 5.2 } << 0.6 << Starts { 4 } << Starts {};
+    QTest::newRow("two spikes apart") << Values { 1.0, 1.1, 0.9, 1e12, 1.0, 1.1, 1e12, 1.0 } << 0.9
+                                      << Starts { 3, 6 } << Starts {};
+    QTest::newRow("a level shift restarts after three")
+        << Values { 1.0, 1.1, 0.9, 1.0, 5000, 5100, 4900, 5050, 4950 } << 0.6 << Starts { 4, 5 }
+        << Starts { 6 };
+    QTest::newRow("a jump off a constant line")
+        << Values { 1.0, 1.0, 1.0, 1.5, 1.0, 2500.0, 1.0 } << 0.6 << Starts { 5 } << Starts {};
+    Values ramp;
+    for (int i = 0; i < 60; ++i)
+        ramp.push_back(std::pow(2.0, i));
+    QTest::newRow("a doubling ramp is followed") << ramp << 0.6 << Starts {} << Starts {};
+    QTest::newRow("a line at 0 takes the first change")
+        << Values { 0.0, 0.0, 0.0, 5.0, 6.0 } << 0.6 << Starts {} << Starts {};
+    QTest::newRow("the second value is never an outlier")
+        << Values { 1.0, 1e9, 1.0 } << 0.5 << Starts {} << Starts {};
+    QTest::newRow("weight 0 stays the identity")
+        << Values { 1.0, 1.1, 1e300, 1.0 } << 0.0 << Starts {} << Starts {};
+}
+
+void TestSmoothing::emaLeavesOutExtremeOutliers()
+{
+    QFETCH(Values, y);
+    QFETCH(double, weight);
+    QFETCH(Starts, outliers);
+    QFETCH(Starts, restarts);
+    QString why;
+    QVERIFY2(same(Smoothing::ema(y, weight), emaWithout(y, weight, outliers, restarts), why),
+        qPrintable(why));
 }
 
 void TestSmoothing::movingAverageByHand_data()

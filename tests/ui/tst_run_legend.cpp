@@ -26,6 +26,8 @@ private slots:
     void clickHidesAndShowsInEveryChart();
     void doubleClickShowsOnlyItThenAll();
     void hoverHighlightsInEveryChart();
+    void namesThatFitAreWhole_data();
+    void namesThatFitAreWhole();
     void manyRunsStayReadable_data();
     void manyRunsStayReadable();
     void manyRunsInTheWindow();
@@ -186,6 +188,32 @@ void TestRunLegend::hoverHighlightsInEveryChart()
         m_window.get(), m_legend->mapTo(m_window.get(), QPoint(0, 0)) + QPoint(0, 300));
     QTRY_COMPARE(m_window->chartGrid()->highlightedRun(), -1);
     QTRY_VERIFY(inEveryChart(other, 255));
+}
+
+void TestRunLegend::namesThatFitAreWhole_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("spare"); // pixels beyond the name's advance
+    QTest::addColumn<bool>("whole");
+    QTest::newRow("exactly its width") << QStringLiteral("spikes") << 0 << true;
+    QTest::newRow("one letter") << QStringLiteral("a") << 0 << true;
+    QTest::newRow("room to spare") << QStringLiteral("sweep-lr3e-4-bs64-s1") << 30 << true;
+    QTest::newRow("too narrow") << QStringLiteral("sweep-lr3e-4-bs64-s1") << -20 << false;
+}
+
+// An entry is laid out at its name's advance: the name is drawn whole, not as "s…s".
+void TestRunLegend::namesThatFitAreWhole()
+{
+    QFETCH(QString, name);
+    QFETCH(int, spare);
+    QFETCH(bool, whole);
+    RunLegend legend;
+    const QFontMetrics fm = legend.fontMetrics();
+    const QString shown = RunLegend::labelText(fm, name, fm.horizontalAdvance(name) + spare);
+    if (whole)
+        QCOMPARE(shown, name);
+    else
+        QVERIFY2(shown.contains(QChar(0x2026)) && shown.size() < name.size(), qPrintable(shown));
 }
 
 void TestRunLegend::manyRunsStayReadable_data()

@@ -367,6 +367,22 @@ void MetricChart::buildGeometry()
         m_overlay->setCrosshair(m_mapping.px(m_syncedX));
 }
 
+// A Restart that the global step joins (the step counter starting a new pass: its x goes on past
+// the previous record's) is not a break in the line, and is not marked; a resume from a
+// checkpoint, whose x goes back, is.
+bool MetricChart::joinedByGlobalStep(const Run& run, const RunEvent& ev, double x) const
+{
+    if (ev.kind != RunEvent::Kind::Restart || m_model.options().xMode != XAxisMode::GlobalStep)
+        return false;
+    // The nearest earlier record with an x (begin records may have none); a few are enough.
+    for (std::uint32_t back = 1; back <= 64 && back <= ev.record; ++back) {
+        const double before = m_model.recordX(run, ev.record - back);
+        if (std::isfinite(before))
+            return x > before;
+    }
+    return false;
+}
+
 void MetricChart::buildMarkers()
 {
     std::vector<std::pair<qreal, qreal>> bands;
@@ -393,7 +409,7 @@ void MetricChart::buildMarkers()
                 (ev.kind == RunEvent::Kind::EpochBegin ? starts : ends).emplace_back(ev.epoch, x);
                 continue;
             }
-            if (!std::isfinite(x))
+            if (!std::isfinite(x) || joinedByGlobalStep(*r.run, ev, x))
                 continue;
             const qreal px = m_mapping.px(x);
             if (!(px >= plot.left() - 0.5 && px <= plot.right() + 0.5))

@@ -27,6 +27,7 @@ class ChartOverlay;
 class SeriesLayer;
 class Series;
 struct Run;
+struct RunEvent;
 
 // One run as a chart sees it. The Run is owned elsewhere (the Workspace) and must outlive the
 // chart's use of it: whoever owns the chart calls setRuns() before a Run is freed.
@@ -252,6 +253,7 @@ private:
     PixelColumns columns() const;
     void buildGeometry();
     void buildMarkers();
+    bool joinedByGlobalStep(const Run& run, const RunEvent& ev, double x) const;
     void buildBadges();
     const ChartRun* chartRun(int runId) const;
     QPointF toChart(const QPoint& viewportPos) const;

@@ -232,6 +232,26 @@ private slots:
         QCOMPARE(chart->xMax(), 129.0);
     }
 
+    // A step counter that restarts every pass is joined by the global step: no dashed line per
+    // pass. A resume from a checkpoint (back to a middle step) still breaks the line and is marked.
+    void restartsJoinedByGlobalStepAreNotMarked()
+    {
+        Run run;
+        run.displayName = QStringLiteral("a");
+        for (int pass = 0; pass < 3; ++pass) {
+            for (int i = 0; i < 20; ++i)
+                addStep(run, i, { { Loss, double(pass * 20 + i) } }, pass > 0 && i == 0);
+        }
+        for (int i = 10; i < 20; ++i) // the fourth pass resumes at step 10: global 50, back from 59
+            addStep(run, i, { { Loss, double(i) } }, i == 10);
+        auto chart = chartOf(Loss, { &run });
+        QCOMPARE(chart->options().xMode, XAxisMode::GlobalStep);
+        const auto& lines = chart->markers()->lines();
+        QCOMPARE(lines.size(), std::size_t(1));
+        QCOMPARE(lines[0].kind, ChartMarkers::Line::Kind::Restart);
+        QVERIFY(std::abs(lines[0].px - chart->mapping().px(50)) < 0.01);
+    }
+
     void nonFiniteMarkersAndCounts()
     {
         Run run = makeRun("a", Loss, 100, [](int i) {

@@ -3,47 +3,141 @@
 #include "run_loader.hpp"
 
 #include <QFileInfo>
+#include <QThread>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
 
 namespace viewer {
 
-BulkLoad::Result BulkLoad::run(const QStringList& files, bool folder, int maxAttempts,
-    const std::atomic<bool>& cancel, const Progress& progress)
+namespace {
+
+struct Loaded
 {
-    qint64 total = 0;
-    for (const QString& f : files)
-        total += QFileInfo(f).size();
-    Result loaded;
-    qint64 doneBefore = 0;
-    for (const QString& f : files) {
-        auto builder = std::make_unique<RunBuilder>(f);
-        const auto fileProgress = [&](qint64 done, qint64) { progress(doneBefore + done, total); };
-        RunLoader::Result result = RunLoader::load(f, *builder, cancel, fileProgress);
-        // Truncated (or rewritten) by another process while it was read: what was read may mix
-        // old and new content. Start over, as the follower does.
-        for (int attempt = 1; !result.changedWhileReading.isEmpty() && !result.cancelled;
-             ++attempt) {
-            builder = std::make_unique<RunBuilder>(f);
-            if (attempt == maxAttempts) {
-                result.error = QStringLiteral("%1, %2 times; gave up")
-                                   .arg(result.changedWhileReading)
-                                   .arg(attempt);
-                result.end = {};
-                break;
-            }
-            loaded.notes << QStringLiteral("%1: %2; read again from the start")
-                                .arg(QFileInfo(f).fileName(), result.changedWhileReading);
-            result = RunLoader::load(f, *builder, cancel, fileProgress);
-        }
-        doneBefore += result.fileSize;
-        if (!result.error.isEmpty() && !folder)
-            loaded.error = result.error;
-        loaded.cancelled = loaded.cancelled || result.cancelled;
-        loaded.files.push_back(
-            { f, std::move(builder), result.end, result.fileSize, result.error });
-        if (loaded.cancelled)
+    BulkLoad::File file;
+    QStringList notes;
+    bool cancelled = false;
+    bool done = false;
+};
+
+// One file, read again from its start while it changes under the reader (at most maxAttempts).
+Loaded loadFile(const QString& f, int maxAttempts, int threads, const std::atomic<bool>& cancel,
+    const RunLoader::Progress& progress)
+{
+    Loaded out;
+    auto builder = std::make_unique<RunBuilder>(f);
+    RunLoader::Result result = RunLoader::load(f, *builder, cancel, progress, threads);
+    // Truncated (or rewritten) by another process while it was read: what was read may mix
+    // old and new content. Start over, as the follower does.
+    for (int attempt = 1; !result.changedWhileReading.isEmpty() && !result.cancelled; ++attempt) {
+        builder = std::make_unique<RunBuilder>(f);
+        if (attempt == maxAttempts) {
+            result.error = QStringLiteral("%1, %2 times; gave up")
+                               .arg(result.changedWhileReading)
+                               .arg(attempt);
+            result.end = {};
             break;
+        }
+        out.notes << QStringLiteral("%1: %2; read again from the start")
+                         .arg(QFileInfo(f).fileName(), result.changedWhileReading);
+        result = RunLoader::load(f, *builder, cancel, progress, threads);
     }
-    return loaded;
+    out.cancelled = result.cancelled;
+    out.file = { f, std::move(builder), result.end, result.fileSize, result.error };
+    out.done = true;
+    return out;
+}
+
+} // namespace
+
+int BulkLoad::defaultThreads()
+{
+    return std::clamp(QThread::idealThreadCount(), 1, MaxThreads);
+}
+
+BulkLoad::Result BulkLoad::run(const QStringList& files, bool folder, int maxAttempts,
+    const std::atomic<bool>& cancel, const Progress& progress, int threads,
+    const FileStarted& fileStarted)
+{
+    threads = std::max(1, threads);
+    std::vector<qint64> sizes;
+    sizes.reserve(static_cast<std::size_t>(files.size()));
+    qint64 total = 0;
+    for (const QString& f : files) {
+        sizes.push_back(QFileInfo(f).size());
+        total += sizes.back();
+    }
+    // A file of several blocks is parsed on every thread by RunLoader, one file at a time; the
+    // small ones (a folder of rank or trial files: one block each, parsed and merged by one
+    // thread) are loaded side by side, one per thread, so a folder loads at the speed of one
+    // big file. Results keep the listing's order.
+    std::vector<Loaded> loaded(static_cast<std::size_t>(files.size()));
+    std::atomic<qint64> doneBytes { 0 };
+    std::mutex progressMutex; // progress is reported in order of the sums, never backwards
+    qint64 reported = 0;
+    const auto report = [&](qint64 add) {
+        const qint64 done = doneBytes.fetch_add(add) + add;
+        const std::lock_guard lock(progressMutex);
+        if (progress && done > reported) {
+            reported = done;
+            progress(done, total);
+        }
+    };
+    const auto loadAt = [&](std::size_t i, int fileThreads) {
+        qint64 seen = 0; // this file's bytes reported so far (a retry starts again at 0)
+        const auto fileProgress = [&](qint64 done, qint64) {
+            if (done > seen) {
+                report(done - seen);
+                seen = done;
+            }
+        };
+        const QString& path = files[static_cast<qsizetype>(i)];
+        if (fileStarted)
+            fileStarted(path);
+        loaded[i] = loadFile(path, maxAttempts, fileThreads, cancel, fileProgress);
+        if (loaded[i].file.size > seen)
+            report(loaded[i].file.size - seen);
+    };
+
+    std::vector<std::size_t> small;
+    for (std::size_t i = 0; i < sizes.size() && !cancel.load(); ++i) {
+        if (threads == 1 || sizes[i] > 2 * RunLoader::DefaultBlockBytes)
+            loadAt(i, threads);
+        else
+            small.push_back(i);
+    }
+    std::atomic<std::size_t> next { 0 };
+    const auto work = [&] {
+        for (std::size_t k = next.fetch_add(1); k < small.size() && !cancel.load();
+             k = next.fetch_add(1))
+            loadAt(small[k], 1);
+    };
+    std::vector<std::thread> helpers;
+    for (int t = 1; t < std::min<int>(threads, static_cast<int>(small.size())); ++t)
+        helpers.emplace_back(work);
+    work();
+    for (std::thread& t : helpers)
+        t.join();
+
+    // In the listing's order; the load stops at the first file not loaded whole.
+    Result result;
+    for (Loaded& l : loaded) {
+        if (!l.done) {
+            result.cancelled = true;
+            break;
+        }
+        result.notes += l.notes;
+        if (!l.file.error.isEmpty() && !folder)
+            result.error = l.file.error;
+        result.files.push_back(std::move(l.file));
+        if (l.cancelled) {
+            result.cancelled = true;
+            break;
+        }
+    }
+    return result;
 }
 
 } // namespace viewer

@@ -14,9 +14,10 @@
 namespace viewer {
 
 // The first read of a source's local files, before they are followed: each file by RunLoader
-// (4 MiB blocks, parsed on 2 threads) into its own RunBuilder. Runs on a pool thread; the result
-// is handed to the GUI thread as a value. A file truncated or rewritten while it is read is read
-// again from its start, at most Workspace's MaxLoadAttempts times in all.
+// (4 MiB blocks) into its own RunBuilder. A large file is parsed on `threads` threads; small
+// files (a folder of runs, one block each) are loaded side by side, one per thread. Runs on a
+// pool thread; the result is handed to the GUI thread as a value. A file truncated or rewritten
+// while it is read is read again from its start, at most Workspace's MaxLoadAttempts times in all.
 class BulkLoad
 {
 public:
@@ -38,8 +39,15 @@ public:
     // bytesDone of bytesTotal over all the files.
     using Progress = std::function<void(qint64 bytesDone, qint64 bytesTotal)>;
 
+    // Called on the loading thread as it starts reading a file (no lock held).
+    using FileStarted = std::function<void(const QString& path)>;
+    // Progress is called from the loading threads, never backwards.
     static Result run(const QStringList& files, bool folder, int maxAttempts,
-        const std::atomic<bool>& cancel, const Progress& progress);
+        const std::atomic<bool>& cancel, const Progress& progress, int threads = defaultThreads(),
+        const FileStarted& fileStarted = {});
+
+    static constexpr int MaxThreads = 8;
+    static int defaultThreads(); // the machine's cores, 1..MaxThreads
 };
 
 } // namespace viewer

@@ -65,8 +65,11 @@ int runSummaryCommand(const QStringList& paths, const HeadlessCommand& command)
     workspace.setStreamIdleTimeout(
         command.streamIdleTimeoutMs); // a stream that never ends is reported
     QList<int> sources;
-    for (const QString& path : paths)
-        sources << workspace.open(path, /*follow=*/false);
+    for (const QString& path : paths) {
+        const int id = workspace.open(path, /*follow=*/false);
+        if (!sources.contains(id)) // `--summary F F`: F is read and listed once
+            sources << id;
+    }
 
     // Files and folders settle when their load finishes; standard input when it reaches its end.
     QEventLoop loop;

@@ -75,8 +75,11 @@ int runWatchCommand(const QStringList& paths, const WatchCommand& command)
     };
     QObject::connect(&workspace, &Workspace::loadFinished, &loop, announce);
     QList<int> sources;
-    for (const QString& path : paths)
-        sources << workspace.open(path, command.follow);
+    for (const QString& path : paths) {
+        const int id = workspace.open(path, command.follow);
+        if (!sources.contains(id)) // the same file named twice is one source
+            sources << id;
+    }
     announce();
     if (!stopped)
         loop.exec();

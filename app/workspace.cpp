@@ -413,7 +413,16 @@ Workspace::~Workspace()
 
 int Workspace::open(const QString& path, bool follow)
 {
-    return open(openSource(path, follow, d->streamIdleTimeoutMs), follow);
+    std::unique_ptr<Source> source = openSource(path, follow, d->streamIdleTimeoutMs);
+    // A file or folder that is open already (named twice on a command line, opened again from
+    // the menu) is that source: its runs are not read a second time, nor shown twice.
+    if (!source->isStream()) {
+        for (const auto& [id, entry] : d->entries) {
+            if (!entry.info.isStream && entry.info.path == source->path())
+                return id;
+        }
+    }
+    return open(std::move(source), follow);
 }
 
 int Workspace::open(std::unique_ptr<Source> source, bool follow)

@@ -75,6 +75,7 @@ public:
 
     // Starts loading; returns the source id at once. follow: keep reading appended records.
     // path: anything openSource() knows (a file, a folder, "-", a FIFO, an ssh:// address).
+    // A file or folder already open returns its source's id (read once, shown once).
     int open(const QString& path, bool follow = true);
     // The same for a source made by the caller (a kind openSource() does not know, a test's).
     int open(std::unique_ptr<Source> source, bool follow = true);

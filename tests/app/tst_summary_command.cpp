@@ -172,6 +172,27 @@ private slots:
         QCOMPARE(runs.size(), 2);
     }
 
+    // `--summary F F` (also as ./F, or the folder and the folder again): read once, listed once.
+    void sameFileTwiceIsReadOnce_data()
+    {
+        QTest::addColumn<QString>("second"); // how the second mention names it
+        QTest::newRow("same path") << QStringLiteral("%1/rank0.jsonl");
+        QTest::newRow("with ./") << QStringLiteral("%1/./rank0.jsonl");
+        QTest::newRow("with a trailing dir/..") << QStringLiteral("%1/sub/../rank0.jsonl");
+    }
+    void sameFileTwiceIsReadOnce()
+    {
+        QFETCH(QString, second);
+        QTemporaryDir dir;
+        QDir(dir.path()).mkdir(QStringLiteral("sub"));
+        write(dir.filePath(QStringLiteral("rank0.jsonl")), PythonRun);
+        const Outcome outcome =
+            summary({ dir.filePath(QStringLiteral("rank0.jsonl")), second.arg(dir.path()) });
+        QCOMPARE(outcome.status, 0);
+        QCOMPARE(outcome.json[QStringLiteral("sources")].toArray().size(), 1);
+        QCOMPARE(outcome.runs().size(), 1);
+    }
+
     // V20: a last line without its newline is not a record, and not dropped in silence either:
     // listed under incomplete_last_lines and named on stderr, for a file, a folder and stdin.
     void unfinishedLastLineIsNamed_data()

@@ -1,5 +1,6 @@
 #include "workspace.hpp"
 
+#include "announce_pacer.hpp"
 #include "bulk_load.hpp"
 #include "chunk_parser.hpp"
 #include "open_source.hpp"
@@ -11,15 +12,32 @@
 #include <QFileInfo>
 #include <QPointer>
 #include <QThreadPool>
+#include <QTimer>
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <map>
 #include <optional>
+#include <time.h>
 
 namespace viewer {
 
 namespace {
+
+double threadCpuMs()
+{
+    timespec t {};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+}
+
+double nowMs()
+{
+    timespec t {};
+    ::clock_gettime(CLOCK_MONOTONIC, &t);
+    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+}
 
 // The runs read from one file of a source, and the builder that keeps appending to them.
 struct FileRuns
@@ -53,6 +71,8 @@ struct Workspace::Private
         std::size_t index = 0;
     };
 
+    static constexpr std::uint64_t MaxAnnouncedLines = 100000;
+
     Workspace* q;
     std::map<int, Entry> entries;
     std::map<int, RunRef> runs;
@@ -61,11 +81,53 @@ struct Workspace::Private
     int streamIdleTimeoutMs = 0;
     std::optional<qint64> maxBytesInFlight; // unset: each reader's own default
     QThreadPool loadPool;
+    // runsAppended is paced (AnnouncePacer): the runs appended to since the last announcement,
+    // in the order they first changed, and the timer that announces them.
+    AnnouncePacer pacer;
+    QList<int> pendingAppended;
+    std::uint64_t pendingLines = 0; // merged since the last announcement
+    QTimer announceTimer;
 
     explicit Private(Workspace* workspace)
         : q(workspace)
     {
         loadPool.setMaxThreadCount(2);
+        announceTimer.setSingleShot(true);
+        QObject::connect(&announceTimer, &QTimer::timeout, q, [this] {
+            // The views may have drawn since the wait was set (a redraw runs after the last
+            // announcement): wait on if they did.
+            const double wait = pacer.waitMs(nowMs(), threadCpuMs());
+            if (wait > 0.0)
+                announceTimer.start(static_cast<int>(std::ceil(wait)));
+            else
+                announcePending();
+        });
+    }
+
+    void announcePending()
+    {
+        announceTimer.stop();
+        QList<int> ids;
+        ids.swap(pendingAppended);
+        pendingLines = 0;
+        ids.removeIf([this](int id) { return runs.find(id) == runs.end(); }); // closed meanwhile
+        // Taken before the views handle it: what they spend now is what the next one waits for.
+        pacer.announced(nowMs(), threadCpuMs());
+        if (!ids.isEmpty())
+            emit q->runsAppended(ids);
+    }
+
+    void announceAppendedLater(const QList<int>& ids)
+    {
+        for (int id : ids) {
+            if (!pendingAppended.contains(id))
+                pendingAppended << id;
+        }
+        const double wait = pacer.waitMs(nowMs(), threadCpuMs());
+        if (wait <= 0.0)
+            announcePending();
+        else if (!announceTimer.isActive())
+            announceTimer.start(static_cast<int>(std::ceil(wait)));
     }
 
     Entry* find(int sourceId)
@@ -104,6 +166,7 @@ struct Workspace::Private
                 ids.push_back(runId);
         for (int runId : ids) {
             runs.erase(runId);
+            pendingAppended.removeAll(runId);
             emit q->runRemoved(runId);
         }
         file.runIds.clear();
@@ -139,7 +202,14 @@ struct Workspace::Private
         if (!entry)
             return;
         FileRuns& file = fileRuns(*entry, path);
+        // An announcement covers at most MaxAnnouncedLines (or one merge): what the views do with
+        // it stays bounded per event-loop pass, however fast the lines come.
+        if (pendingLines > 0 && pendingLines + chunk.lineCount > MaxAnnouncedLines)
+            announcePending();
+        pendingLines += chunk.lineCount;
+        const double cpu0 = threadCpuMs();
         const AppendSummary summary = file.builder->append(chunk);
+        pacer.addMergeCpu(threadCpuMs() - cpu0);
         file.end = end;
         registerNewRuns(sourceId, path, file);
         announceAppended(*entry, file, summary);
@@ -186,7 +256,7 @@ struct Workspace::Private
                 ids << file.runIds[index];
         }
         if (!ids.isEmpty())
-            emit q->runsAppended(ids);
+            announceAppendedLater(ids);
     }
 
     void resetFile(int sourceId, const QString& path, const QString& reason)

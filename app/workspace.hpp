@@ -118,7 +118,9 @@ signals:
     void loadFinished(int sourceId);
     void runAdded(int runId);
     void runRemoved(int runId);
-    // New records/points/events/malformed lines reached these runs (one signal per merged batch).
+    // New records/points/events/malformed lines reached these runs. Paced (AnnouncePacer): at
+    // once after a quiet spell, then as often as the views' share of the GUI thread allows, at
+    // least once a second while records arrive; the records are in the store before.
     void runsAppended(const QList<int>& runIds);
     // A followed file was truncated or replaced: its runs were dropped and are being re-read.
     void sourceReset(int sourceId, const QString& reason);

@@ -193,6 +193,35 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), 10, 10000);
     }
 
+    // sshd's default MaxSessions is 10 per connection: a folder of 24 rank files is followed
+    // whole, every record of every file once (the store equals the files).
+    void manyFilesInOneFolder()
+    {
+        const QString folder = m_files.filePath(QStringLiteral("many"));
+        QVERIFY(QDir().mkpath(folder));
+        constexpr int Files = 24;
+        for (int i = 0; i < Files; ++i)
+            writeFile(folder + QStringLiteral("/rank%1.jsonl").arg(i), records(0, 10 + i),
+                QIODevice::WriteOnly);
+        Workspace workspace;
+        const int id = workspace.open(url(folder + QLatin1Char('/')));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            workspace.source(id).state, Workspace::SourceState::Following, 30000);
+        const qint64 expected = Files * 10 + Files * (Files - 1) / 2;
+        QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), expected, 30000);
+        for (int i = 0; i < Files; ++i)
+            writeFile(folder + QStringLiteral("/rank%1.jsonl").arg(i), records(100, 3),
+                QIODevice::Append);
+        QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), expected + 3 * Files, 30000);
+        QCOMPARE(workspace.runIds().size(), Files);
+        for (int runId : workspace.runIds()) {
+            const QString name = workspace.run(runId)->displayName;
+            const int rank = name.mid(4).toInt();
+            QCOMPARE(qint64(workspace.run(runId)->records.size()), qint64(10 + rank + 3));
+        }
+        QCOMPARE(workspace.source(id).state, Workspace::SourceState::Following);
+    }
+
     void truncationStartsOver()
     {
         const QString file = m_files.filePath(QStringLiteral("truncated.jsonl"));
@@ -245,7 +274,7 @@ private slots:
             lines += chunk.lineCount;
             if (killedAt < 0 && received.size() > first.size() / 4) {
                 killedAt = received.size();
-                const qint64 pid = source.reader(url(file))->processId();
+                const qint64 pid = source.session()->processId();
                 QVERIFY(pid > 0);
                 ::kill(static_cast<pid_t>(pid), SIGKILL);
             }

@@ -34,6 +34,25 @@ void writeFile(const QString& path, const QByteArray& bytes, QIODevice::OpenMode
     QCOMPARE(file.write(bytes), bytes.size());
 }
 
+// Cuts the connections of this process's follow sessions: SIGKILL to every ssh child whose
+// command line holds the remote loop. Returns how many it killed.
+int killSsh()
+{
+    int killed = 0;
+    const QString self = QString::number(QCoreApplication::applicationPid());
+    for (const QString& entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(entry));
+        if (!stat.open(QIODevice::ReadOnly) || !cmdline.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray text = stat.readAll();
+        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+        if (fields.value(1) == self.toLatin1() && cmdline.readAll().contains("follow=1; single="))
+            killed += ::kill(static_cast<pid_t>(entry.toInt()), SIGKILL) == 0 ? 1 : 0;
+    }
+    return killed;
+}
+
 qint64 recordCount(const Workspace& workspace)
 {
     qint64 count = 0;
@@ -214,12 +233,25 @@ private slots:
                 QIODevice::Append);
         QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), expected + 3 * Files, 30000);
         QCOMPARE(workspace.runIds().size(), Files);
+        // A file joins (the session starts again with 25 files) and the connection is cut: each
+        // file resumes at its own offset, nothing twice.
+        writeFile(folder + QStringLiteral("/rank%1.jsonl").arg(Files), records(0, 5),
+            QIODevice::WriteOnly);
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.runIds().size(), Files + 1, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), expected + 3 * Files + 5, 30000);
+        QCOMPARE(killSsh(), 1); // one session for 25 files
+        for (int i = 0; i <= Files; ++i)
+            writeFile(folder + QStringLiteral("/rank%1.jsonl").arg(i), records(200, 2),
+                QIODevice::Append);
+        QTRY_COMPARE_WITH_TIMEOUT(recordCount(workspace), expected + 5 * Files + 7, 30000);
         for (int runId : workspace.runIds()) {
             const QString name = workspace.run(runId)->displayName;
             const int rank = name.mid(4).toInt();
-            QCOMPARE(qint64(workspace.run(runId)->records.size()), qint64(10 + rank + 3));
+            QCOMPARE(qint64(workspace.run(runId)->records.size()),
+                rank == Files ? qint64(7) : qint64(10 + rank + 5));
         }
-        QCOMPARE(workspace.source(id).state, Workspace::SourceState::Following);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            workspace.source(id).state, Workspace::SourceState::Following, 30000);
     }
 
     void truncationStartsOver()
@@ -344,6 +376,9 @@ private slots:
         QTest::newRow("quotes and semicolon") << "x'; touch PWNED; echo '\".jsonl";
         QTest::newRow("leading dash") << "-n.jsonl";
         QTest::newRow("percent placeholders") << "100%2 %1.jsonl";
+        QTest::newRow("leading spaces") << "  lead.jsonl";
+        QTest::newRow("backslashes") << "a\\nb\\\\.jsonl";
+        QTest::newRow("stat format") << "%n %s %d:%i.jsonl";
     }
     void hostilePathNames()
     {

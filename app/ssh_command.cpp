@@ -126,6 +126,24 @@ QString RemoteUrl::fileUrl(const QString& remoteFile) const
     return file.toString();
 }
 
+QString RemoteUrl::shownName() const
+{
+    QString where =
+        host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    if (port > 0)
+        where += QLatin1Char(':') + QString::number(port);
+    const QString name = path.mid(path.lastIndexOf(QLatin1Char('/')) + 1);
+    return where + QLatin1Char(':') + (name.isEmpty() ? path : name);
+}
+
+QString RemoteUrl::shownNameOf(const QString& text)
+{
+    if (!isRemote(text))
+        return {};
+    const RemoteUrl url = parse(text, nullptr);
+    return url.isValid() ? url.shownName() : QString();
+}
+
 QString SshCommand::shellQuote(const QString& text)
 {
     QString quoted = text;

@@ -32,6 +32,13 @@ struct RemoteUrl
     // The same source as text ("ssh://user@host:2222/runs/"); a file of a folder: url(file).
     QString toString() const;
     QString fileUrl(const QString& remoteFile) const;
+    // The short name views show: the host, the port when the address gives one, and the last
+    // part of the path: "node1:job7", "127.0.0.1:2201:job7", "[::1]:rank0.jsonl". A remote name
+    // always says where it is, so that `ssh://node1/runs/job7/` and `ssh://node2/runs/job7/` (or
+    // two ports of one host) never show the same name; no user: it does not tell hosts apart.
+    QString shownName() const;
+    // shownName() of an ssh:// address, or "" when text is not one.
+    static QString shownNameOf(const QString& text);
 };
 
 // Builds the ssh command lines of remote sources. The program and its first arguments are

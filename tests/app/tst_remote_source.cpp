@@ -3,6 +3,9 @@
 // wrong key, hostile path names. Skipped, saying why, when sshd cannot start here.
 
 #include "remote_source.hpp"
+#include "run.hpp"
+#include "run_group_ids.hpp"
+#include "run_grouping.hpp"
 #include "ssh_command.hpp"
 #include "ssh_test_server.hpp"
 #include "workspace.hpp"
@@ -155,6 +158,87 @@ private slots:
         QCOMPARE(parsed.port, port);
         QCOMPARE(parsed.path, path);
         QCOMPARE(parsed.isFolder, folder);
+    }
+
+    // Two hosts' folders of the same name never show the same name: the host (and the port the
+    // address gives) is part of a remote source's name, its group's and its file's.
+    void remoteNamesSayTheHost_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("shown");
+        QTest::addColumn<QString>("folderGroup");
+        QTest::addColumn<QString>("fileGroup");
+        QTest::newRow("host") << "ssh://node1/runs/job7/rank0.jsonl"
+                              << "node1:rank0.jsonl"
+                              << "node1:job7"
+                              << "node1:rank0.jsonl";
+        QTest::newRow("other host") << "ssh://node2/runs/job7/rank0.jsonl"
+                                    << "node2:rank0.jsonl"
+                                    << "node2:job7"
+                                    << "node2:rank0.jsonl";
+        QTest::newRow("port") << "ssh://me@localhost:2222/runs/job7/rank0.jsonl"
+                              << "localhost:2222:rank0.jsonl"
+                              << "localhost:2222:job7"
+                              << "localhost:2222:rank0.jsonl";
+        QTest::newRow("ipv6") << "ssh://[::1]:22/job7/r.jsonl"
+                              << "[::1]:22:r.jsonl"
+                              << "[::1]:22:job7"
+                              << "[::1]:22:r.jsonl";
+        QTest::newRow("local: as before") << "/runs/job7/rank0.jsonl"
+                                          << ""
+                                          << "job7"
+                                          << "rank0.jsonl";
+    }
+    void remoteNamesSayTheHost()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, shown);
+        QFETCH(QString, folderGroup);
+        QFETCH(QString, fileGroup);
+        QCOMPARE(RemoteUrl::shownNameOf(file), shown);
+        Run run;
+        run.sourcePath = file;
+        const QString folder = QStringLiteral("folder");
+        QCOMPARE(RunGroupIds::labelOf(folder, runGroupKey(run, folder)), folderGroup);
+        const QString whole = QStringLiteral("file");
+        QCOMPARE(RunGroupIds::labelOf(whole, runGroupKey(run, whole)), fileGroup);
+        if (RemoteUrl::isRemote(file)) // the folder itself, as a source
+            QCOMPARE(RemoteUrl::shownNameOf(file.left(file.lastIndexOf(QLatin1Char('/')) + 1)),
+                folderGroup);
+    }
+
+    // Two folders called job7 through two addresses (no port, and the server's port): two
+    // groups with two names.
+    void twoFoldersOfOneNameTwoGroups()
+    {
+        QStringList addresses;
+        for (const QString& node : { QStringLiteral("node1"), QStringLiteral("node2") }) {
+            const QString folder = m_files.filePath(node + QStringLiteral("/runs/job7"));
+            QVERIFY(QDir().mkpath(folder));
+            writeFile(folder + QStringLiteral("/rank0.jsonl"), records(0, 3), QIODevice::WriteOnly);
+            writeFile(folder + QStringLiteral("/rank1.jsonl"), records(0, 3), QIODevice::WriteOnly);
+            addresses << (addresses.isEmpty()
+                    ? url(folder + QLatin1Char('/'))
+                    : QStringLiteral("ssh://127.0.0.1:%1%2/").arg(m_server.port).arg(folder));
+        }
+        Workspace workspace;
+        for (const QString& address : addresses)
+            workspace.open(address, /*follow=*/false);
+        QTRY_VERIFY_WITH_TIMEOUT(workspace.isIdle(), 20000);
+        QCOMPARE(recordCount(workspace), 12);
+        RunGroupIds groups;
+        groups.setField(QStringLiteral("folder"));
+        QMap<QString, int> members; // group label -> runs
+        QSet<int> ids;
+        for (int id : workspace.runIds()) {
+            const RunGroupIds::Group g = groups.groupOf(*workspace.run(id));
+            ++members[g.label];
+            ids.insert(g.id);
+        }
+        QCOMPARE(ids.size(), 2);
+        const QString withPort = QStringLiteral("127.0.0.1:%1:job7").arg(m_server.port);
+        QCOMPARE(members,
+            (QMap<QString, int> { { QStringLiteral("127.0.0.1:job7"), 2 }, { withPort, 2 } }));
     }
 
     void followFile()

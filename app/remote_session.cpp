@@ -20,13 +20,17 @@ constexpr qsizetype MaxHeaderBytes = 512;
 constexpr qsizetype MaxReadBytes = qsizetype(4) * 1024 * 1024; // per event-loop pass
 constexpr qsizetype ReadBlockBytes = 256 * 1024;
 
-// The remote side: POSIX sh and coreutils only. It reads its files from stdin (three lines each:
-// identity, offset, path; then "."), numbers them 1..n in that order, and every 100 ms compares
-// each file's identity and size (one `stat` for all) with what was sent and sends what is new, as
-// framed messages on stdout:
+// The remote side: POSIX sh and coreutils only. It reads from stdin the identities of files
+// rotated away (one line, space-separated), then its files (three lines each: identity, offset,
+// path; then "."), numbers them 1..n in that order, and every 100 ms compares each file's
+// identity and size (one `stat` for all) with what was sent and sends what is new, as framed
+// messages on stdout:
 //   H                   hello (the command runs: the connection is up)
 //   I <k> <dev:ino>     the identity of file k read from now on
 //   R <k> <reason>      start file k over: it was replaced or truncated (offset 0, line 1)
+//   O <k> <dev:ino>     file k was rotated (mv f f.1; new f): its old file, found by identity in
+//                       the same folder, was read to its end (D frames before this); the new one
+//                       follows from offset 0, line 1, and the data is kept
 //   D <k> <offset> <n>  followed by exactly n bytes of file k from offset (a read cut short by a
 //                       truncation is padded with NULs; the R that follows drops them)
 //   W <k>               file k does not exist (following: waiting for it)
@@ -34,11 +38,14 @@ constexpr qsizetype ReadBlockBytes = 256 * 1024;
 //   E                   read to the end once (not following): done
 //   .                   heartbeat every ~5 s of silence: a remote loop whose reader is gone dies
 //                       on it
-// A single file missing when read once: stat's message on stderr, exit 3.
+// A single file missing when read once: stat's message on stderr, exit 3. A file first seen with
+// the identity of another file (or of one rotated away) is that file under its rotated name, and
+// is never read: its lines are the other file's.
 // Paths never hold a newline (refused before), so each line of stat's output names one file, in
 // the order given; values live in variables indexed by the file's number (`eval` only ever sees
 // variable names and numbers, never a path). %1 follow (1/0), %2 single file (1/0).
 constexpr char Script[] = R"(follow=%1; single=%2; k=0; set --
+IFS= read -r retired; retired=" $retired "
 while IFS= read -r id && [ "$id" != . ] && IFS= read -r off && IFS= read -r f; do
   k=$((k + 1)); eval "i_$k=\$id; o_$k=\$off; w_$k=0; p_$k=\$f"; set -- "$@" "$f"
 done
@@ -62,9 +69,31 @@ while :; do
     while [ "$p" != "$f" ] && [ "$k" -lt "$count" ]; do
       missing "$k"; k=$((k + 1)); eval "p=\$p_$k"
     done
-    eval "off=\$o_$k; id=\$i_$k; w_$k=0"
+    eval "off=\$o_$k; id=\$i_$k; w_$k=0; x=\$x_$k"
+    [ "$x" != 1 ] || continue
+    if [ -z "$id" ]; then
+      case $retired in *" $i "*) x=1 ;; esac
+      j=1; while [ "$x" != 1 ] && [ "$j" -le "$count" ]; do
+        eval "[ \"\$i_$j\" != \"\$i\" ]" || x=1; j=$((j + 1))
+      done
+      if [ "$x" = 1 ]; then eval "x_$k=1"; continue; fi
+    fi
     if [ "$i" != "$id" ]; then
-      if [ -n "$id" ]; then printf 'R %s file replaced\n' "$k"; off=0; fi
+      if [ -n "$id" ]; then
+        d=${f%/*}; g=$(stat -L -c '%d:%i %s %n' -- "$d"/* "$d"/.[!.]* 2>/dev/null |
+          while IFS= read -r l; do [ "${l%% *}" != "$id" ] || { printf '%s' "${l#* }"; break; }; done)
+        if [ -n "$g" ]; then
+          gs=${g%% *}; gf=${g#* }
+          if [ "$gs" -gt "$off" ]; then
+            c=$((gs - off)); printf 'D %s %s %s\n' "$k" "$off" "$c"
+            { tail -c +$((off + 1)) -- "$gf" 2>/dev/null; cat /dev/zero; } | head -c "$c"
+          fi
+          printf 'O %s %s\n' "$k" "$id"; retired="$retired$id "
+        else
+          printf 'R %s file replaced\n' "$k"
+        fi
+        off=0
+      fi
       id=$i; printf 'I %s %s\n' "$k" "$id"
     fi
     if [ "$n" -lt "$off" ]; then printf 'R %s file truncated\n' "$k"; off=0; fi
@@ -206,7 +235,7 @@ void RemoteSession::connectOnce()
     if (m_stopping || m_files.empty())
         return;
     // Resume after each file's last complete line: a partial line is read again whole.
-    QByteArray list;
+    QByteArray list = m_retired.join(QLatin1Char(' ')).toLatin1() + '\n';
     for (const auto& file : m_files) {
         const LinePosition resume = file->assembler.position();
         file->assembler.reset(resume);
@@ -396,6 +425,19 @@ bool RemoteSession::handleHeader(const QByteArray& line)
         ++file->generation;
         emit fileReset(file->address, QString::fromUtf8(after));
         return true;
+    case 'O': {
+        // Rotated: the old file was read to its end; what it left unfinished stays unread.
+        if (!file)
+            return bad();
+        const LinePosition tail = file->assembler.position();
+        if (file->assembler.pendingBytes() > 0)
+            emit incompleteLineFound(
+                file->address, tail.lineNumber, tail.offset, file->assembler.pendingLine());
+        file->assembler.reset();
+        ++file->generation;
+        m_retired << QString::fromLatin1(after);
+        return true;
+    }
     case 'D': {
         const QList<QByteArray> fields = after.split(' ');
         bool okOffset = false;

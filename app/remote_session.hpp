@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QProcess>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <vector>
@@ -40,8 +41,12 @@ namespace viewer {
 //  - ssh failing before it ever connected (auth failure, unknown host key, no such host), or a
 //    single file missing when it is read once, is Failed with ssh's (or stat's) own stderr as
 //    plain text; a missing single file while following is Waiting, as locally.
+//  - a rotation (mv f f.1; new f, the old file still in f's folder) reads the old file to its end
+//    before the new one, keeping the data (as FileFollower); the old file is not read again under
+//    its new name (a folder lists it: its identity is known). The old file moved to another
+//    folder or deleted is a replacement (fileReset).
 // Not detected (as with local `tail -F` between two polls): a file truncated and regrown past the
-// offset while disconnected; a rotation (mv f f.1) is taken as a replacement (re-read).
+// offset while disconnected.
 class RemoteSession : public QObject
 {
     Q_OBJECT
@@ -139,6 +144,7 @@ private:
     QString m_message;
     std::vector<std::unique_ptr<File>> m_files; // the remote loop's file n is m_files[n - 1]
     std::shared_ptr<ChunkBudget> m_budget;
+    QStringList m_retired; // identities of files rotated away: never read under another name
     QProcess* m_process = nullptr;
     int m_output = -1; // the read end of ssh's stdout (non-blocking)
     QSocketNotifier* m_outputNotifier = nullptr;

@@ -117,6 +117,7 @@ void RemoteSource::addFiles(const QStringList& remotePaths)
 {
     if (!m_session) {
         m_session = new RemoteSession(m_url, !m_url.isFolder, m_follow, this);
+        m_session->setChunkBudget(m_budget);
         connect(m_session, &RemoteSession::linesRead, this, &RemoteSource::linesRead);
         connect(m_session, &RemoteSession::fileReset, this, &RemoteSource::fileReset);
         connect(m_session, &RemoteSession::incompleteLineFound, this,

@@ -9,6 +9,7 @@
 #include <QProcess>
 #include <QString>
 
+#include <memory>
 #include <set>
 
 class QTimer;
@@ -44,6 +45,12 @@ public:
     {
         return m_session;
     }
+    // The budget its chunks take their credits from (64 MiB in flight unless set; see
+    // RemoteSession): ssh is not read while it is full.
+    std::shared_ptr<ChunkBudget> chunkBudget() const
+    {
+        return m_budget;
+    }
 
 public slots:
     // resumeAt: by file address, where reading resumes (a paused source followed again).
@@ -71,6 +78,7 @@ private:
     QString m_message;
     QHash<QString, LinePosition> m_resumeAt;
     RemoteSession* m_session = nullptr; // a child; created with the first file
+    std::shared_ptr<ChunkBudget> m_budget = std::make_shared<ChunkBudget>();
     std::set<QString> m_addresses; // of the files followed
     QProcess* m_lister = nullptr;
     QTimer* m_relist = nullptr;

@@ -2,6 +2,8 @@
 // follow a file and a folder, truncation, a connection killed mid-stream, a server restart, a
 // wrong key, hostile path names. Skipped, saying why, when sshd cannot start here.
 
+#include "chunk_budget.hpp"
+#include "remote_session.hpp"
 #include "remote_source.hpp"
 #include "run.hpp"
 #include "run_group_ids.hpp"
@@ -372,6 +374,63 @@ private slots:
         QCOMPARE(workspace.source(id).state, Workspace::SourceState::Following);
     }
 
+    // A rotation (mv f f.1; new f) reads the old file's unread tail before the new file, and
+    // keeps the data (no reset). In a folder whose glob matches the rotated name, the old file is
+    // not followed again under it: its lines are in the store once.
+    void rotationDrainsTheOldFile_data()
+    {
+        QTest::addColumn<bool>("folder");
+        QTest::addColumn<QString>("rotatedName");
+        QTest::newRow("file, f.1") << false << "run.jsonl.1";
+        QTest::newRow("folder, f.1") << true << "run.jsonl.1";
+        QTest::newRow("folder, rotated name matches *.jsonl") << true << "run-1.jsonl";
+    }
+    void rotationDrainsTheOldFile()
+    {
+        QFETCH(bool, folder);
+        QFETCH(QString, rotatedName);
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("run.jsonl"));
+        writeFile(file, records(0, 10), QIODevice::WriteOnly);
+        RemoteSource source(
+            RemoteUrl::parse(url(folder ? dir.path() + QLatin1Char('/') : file), nullptr), true);
+        QHash<QString, qint64> lines; // by chunk path
+        QList<quint64> generations;
+        QSignalSpy resets(&source, &RemoteSource::fileReset);
+        connect(&source, &RemoteSource::linesRead, this, [&](const LineChunk& chunk) {
+            lines[chunk.path] += chunk.lineCount;
+            generations << chunk.generation;
+        });
+        source.start();
+        const QString address = url(file);
+        QTRY_COMPARE_WITH_TIMEOUT(lines.value(address), 10, 20000);
+        // The appended tail and the rotation within one poll (~100 ms): the tail is unread when
+        // the loop sees the new file.
+        {
+            QFile old(file);
+            QVERIFY(old.open(QIODevice::Append));
+            old.write(records(10, 5));
+            old.close();
+            QVERIFY(QFile::rename(file, dir.filePath(rotatedName)));
+            writeFile(file, records(100, 3), QIODevice::WriteOnly);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(lines.value(address), 18, 10000);
+        QCOMPARE(resets.size(), 0);
+        QCOMPARE(generations.last(), quint64(1));
+        if (folder) {
+            // Wait until the folder was listed again with the rotated name, then for two whole
+            // passes of the loop (a record appended after another arrived).
+            if (rotatedName.endsWith(QLatin1String(".jsonl")))
+                QTRY_COMPARE_WITH_TIMEOUT(source.session()->fileCount(), 2, 10000);
+            for (int i = 0; i < 2; ++i) {
+                writeFile(file, records(200 + i, 1), QIODevice::Append);
+                QTRY_COMPARE_WITH_TIMEOUT(lines.value(address), 19 + i, 10000);
+            }
+        }
+        QCOMPARE(lines.size(), 1); // the rotated name gave no lines
+        QCOMPARE(source.state(), RemoteSource::State::Following);
+    }
+
     // Nothing lost, nothing twice: the bytes delivered are the file's, in order, exactly once.
     void killedConnectionResumes()
     {
@@ -412,6 +471,43 @@ private slots:
         QVERIFY(whole.open(QIODevice::ReadOnly));
         QVERIFY(received == whole.readAll());
         QCOMPARE(source.state(), RemoteSource::State::Following);
+    }
+
+    // Back-pressure: with nothing merged (the consumer keeps every chunk's credit), the bytes
+    // delivered stay near the budget: ssh's output is not read, its channel window holds the
+    // remote side. Once the credits are given back, the rest arrives, exactly the file.
+    void readerWaitsForItsConsumer()
+    {
+        const QString file = m_files.filePath(QStringLiteral("pressure.jsonl"));
+        const QByteArray bytes = records(0, 100000, 100); // ~19 MB
+        writeFile(file, bytes, QIODevice::WriteOnly | QIODevice::Truncate);
+        constexpr qint64 Limit = 1024 * 1024;
+        constexpr qint64 OneRead = 4 * 1024 * 1024; // RemoteSession's most per event-loop pass
+        auto budget = std::make_shared<ChunkBudget>(Limit);
+        RemoteSession session(RemoteUrl::parse(url(file), nullptr), /*singleFile=*/true,
+            /*follow=*/false);
+        session.setChunkBudget(budget);
+        QList<LineChunk> held; // not merged: their credits stay taken
+        QByteArray received;
+        connect(&session, &RemoteSession::linesRead, this, [&](const LineChunk& chunk) {
+            QCOMPARE(chunk.offset, received.size());
+            received += chunk.bytes;
+            held << chunk;
+        });
+        session.addFiles({ file }, {});
+        QTRY_VERIFY_WITH_TIMEOUT(received.size() >= Limit, 20000);
+        QTest::qWait(500); // it must not read on past its budget (by one read at most)
+        QVERIFY2(received.size() <= Limit + OneRead,
+            qPrintable(QStringLiteral("%1 bytes delivered with a budget of %2")
+                           .arg(received.size())
+                           .arg(Limit)));
+        QVERIFY(received.size() < bytes.size());
+        QCOMPARE(session.state(), RemoteSession::State::Connecting);
+        held.clear(); // merged: the credits come back, reading goes on (each chunk taken in turn)
+        connect(&session, &RemoteSession::linesRead, this, [&] { held.clear(); });
+        QTRY_COMPARE_WITH_TIMEOUT(session.state(), RemoteSession::State::Finished, 30000);
+        QVERIFY(received == bytes);
+        QVERIFY(budget->peakBytesInFlight() <= Limit + OneRead);
     }
 
     void serverRestartReconnects()

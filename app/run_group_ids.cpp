@@ -37,7 +37,7 @@ QString RunGroupIds::labelOf(const QString& field, const QString& key)
         return key;
     // A remote folder or file says its host: two hosts' "job7" folders are two names.
     if (field == QLatin1String("folder") || field == QLatin1String("file")) {
-        const QString remote = RemoteUrl::shownNameOf(key);
+        QString remote = RemoteUrl::shownNameOf(key);
         if (!remote.isEmpty())
             return remote;
     }

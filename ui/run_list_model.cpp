@@ -46,7 +46,7 @@ QString sourceName(const QString& path)
 {
     if (path == QLatin1String("-"))
         return RunListModel::tr("standard input");
-    const QString remote = RemoteUrl::shownNameOf(path); // "node1:job7": says the host
+    QString remote = RemoteUrl::shownNameOf(path); // "node1:job7": says the host
     if (!remote.isEmpty())
         return remote;
     const QFileInfo info(path);

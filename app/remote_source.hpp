@@ -79,7 +79,7 @@ private:
     QHash<QString, LinePosition> m_resumeAt;
     RemoteSession* m_session = nullptr; // a child; created with the first file
     std::shared_ptr<ChunkBudget> m_budget = std::make_shared<ChunkBudget>();
-    std::set<QString> m_addresses; // of the files followed
+    std::set<QString> m_addresses; // of the files listed so far (followed, or refused by name)
     QProcess* m_lister = nullptr;
     QTimer* m_relist = nullptr;
     bool m_listed = false; // a listing succeeded at least once

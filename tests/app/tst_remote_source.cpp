@@ -1,6 +1,7 @@
 // Remote sources (issue 16) against a real OpenSSH server on 127.0.0.1 (ssh_test_server.hpp):
-// follow a file and a folder, truncation, a connection killed mid-stream, a server restart, a
-// wrong key, hostile path names. Skipped, saying why, when sshd cannot start here.
+// follow a file and a folder, a folder of more files than sshd's MaxSessions, truncation,
+// rotation, a connection killed mid-stream, a server restart, a wrong key, hostile path names,
+// back-pressure, names that say the host. Skipped, saying why, when sshd cannot start here.
 
 #include "chunk_budget.hpp"
 #include "remote_session.hpp"

@@ -203,8 +203,16 @@ void RemoteSession::stop()
     endProcess();
 }
 
+void RemoteSession::endOpening()
+{
+    if (m_opening)
+        SshCommand::openingEnded(m_url);
+    m_opening = false;
+}
+
 void RemoteSession::endProcess()
 {
+    endOpening();
     if (m_budgetTimer)
         m_budgetTimer->stop();
     if (m_outputNotifier) {
@@ -249,12 +257,18 @@ void RemoteSession::connectOnce()
     m_stderr.clear();
     m_connected = false;
     m_ended = false;
+    // One opening of the host's shared connection at a time (sshd's MaxStartups): wait for it.
+    if (!SshCommand::mayStart(m_url, &m_opening)) {
+        m_retryTimer->start(SshCommand::OpeningRetryMs);
+        return;
+    }
     const QString script =
         QString::fromLatin1(Script).arg(m_follow ? QStringLiteral("1") : QStringLiteral("0"),
             m_singleFile ? QStringLiteral("1") : QStringLiteral("0"));
     const QStringList argv =
         SshCommand::argv(m_url, QStringLiteral("sh -c %1").arg(SshCommand::shellQuote(script)));
     if (argv.isEmpty()) {
+        endOpening();
         setState(State::Failed, QStringLiteral("TELEMETRY_SSH_COMMAND is set but empty"));
         return;
     }
@@ -262,6 +276,7 @@ void RemoteSession::connectOnce()
     // everything ssh sends into memory, as fast as it comes).
     int pipeEnds[2] = { -1, -1 };
     if (::pipe2(pipeEnds, O_CLOEXEC) != 0) {
+        endOpening();
         setState(
             State::Failed, QStringLiteral("cannot create a pipe: %1").arg(qt_error_string(errno)));
         return;
@@ -404,10 +419,11 @@ bool RemoteSession::handleHeader(const QByteArray& line)
     };
     switch (kind) {
     case 'H':
+        endOpening(); // the shared connection is up: the others may start
         m_connected = true;
         m_everConnected = true;
         m_attempt = 0;
-        if (m_caughtUp)
+        if (m_caughtUp && m_follow)
             setState(State::Following, {});
         else
             setState(State::Connecting, QStringLiteral("reading from %1").arg(m_url.host));
@@ -465,7 +481,8 @@ bool RemoteSession::handleHeader(const QByteArray& line)
         return true;
     case 'C':
         m_caughtUp = true;
-        if (m_state != State::Waiting)
+        // Reading once: still loading until the end ('E', then Finished), never following.
+        if (m_follow && m_state != State::Waiting)
             setState(State::Following, {});
         return true;
     case 'E':

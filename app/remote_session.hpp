@@ -126,6 +126,7 @@ private:
 
     void connectOnce();
     void endProcess();
+    void endOpening();
     void readOutput();
     void drainOutput();
     void parse();
@@ -154,6 +155,7 @@ private:
     File* m_dataFile = nullptr; // the file of the current data frame
     qint64 m_dataLeft = 0; // bytes of the current data frame still to come
     QByteArray m_stderr; // this attempt's, last 4 KiB
+    bool m_opening = false; // this attempt opens the host's shared connection (SshCommand)
     bool m_connected = false; // this attempt said hello
     bool m_everConnected = false;
     bool m_caughtUp = false;

@@ -31,6 +31,7 @@ RemoteSource::~RemoteSource()
         m_lister->kill();
         m_lister->waitForFinished(2000);
     }
+    endListerOpening();
     if (m_session)
         m_session->stop();
 }
@@ -49,14 +50,27 @@ void RemoteSource::start(const QHash<QString, LinePosition>& resumeAt)
     list();
 }
 
+void RemoteSource::endListerOpening()
+{
+    if (m_listerOpens)
+        SshCommand::openingEnded(m_url);
+    m_listerOpens = false;
+}
+
 void RemoteSource::list()
 {
     if (m_lister)
         return;
+    // One opening of the host's shared connection at a time (sshd's MaxStartups): wait for it.
+    if (!SshCommand::mayStart(m_url, &m_listerOpens)) {
+        m_relist->start(SshCommand::OpeningRetryMs);
+        return;
+    }
     const QString script = QString::fromLatin1(ListScript).arg(SshCommand::shellQuote(m_url.path));
     const QStringList argv =
         SshCommand::argv(m_url, QStringLiteral("sh -c %1").arg(SshCommand::shellQuote(script)));
     if (argv.isEmpty()) {
+        endListerOpening();
         setState(State::Failed, QStringLiteral("TELEMETRY_SSH_COMMAND is set but empty"));
         return;
     }
@@ -70,6 +84,7 @@ void RemoteSource::list()
             QStringLiteral("cannot run %1: %2").arg(m_lister->program(), m_lister->errorString());
         m_lister->deleteLater();
         m_lister = nullptr;
+        endListerOpening();
         updateState();
     });
     m_lister->start(argv.first(), argv.mid(1), QIODevice::ReadOnly);
@@ -82,6 +97,7 @@ void RemoteSource::onListed(int exitCode, QProcess::ExitStatus status)
         QString::fromUtf8(m_lister->readAllStandardError()).trimmed().simplified();
     m_lister->deleteLater();
     m_lister = nullptr;
+    endListerOpening();
     if (status != QProcess::NormalExit || exitCode != 0) {
         m_listError =
             error.isEmpty() ? QStringLiteral("listing failed (status %1)").arg(exitCode) : error;

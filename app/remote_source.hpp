@@ -68,6 +68,7 @@ signals:
 private:
     void list();
     void onListed(int exitCode, QProcess::ExitStatus status);
+    void endListerOpening();
     void addFiles(const QStringList& remotePaths);
     void updateState();
     void setState(State state, const QString& message);
@@ -81,6 +82,7 @@ private:
     std::shared_ptr<ChunkBudget> m_budget = std::make_shared<ChunkBudget>();
     std::set<QString> m_addresses; // of the files listed so far (followed, or refused by name)
     QProcess* m_lister = nullptr;
+    bool m_listerOpens = false; // the lister opens the host's shared connection (SshCommand)
     QTimer* m_relist = nullptr;
     bool m_listed = false; // a listing succeeded at least once
     QString m_listError; // the last listing's failure, plain text; empty when it worked

@@ -59,6 +59,20 @@ public:
     static QStringList plainArgv(const RemoteUrl& url, const QString& remoteCommand);
     // The folder holding the control sockets ("" if it could not be created: no sharing).
     static QString controlDirectory();
+    // The control socket the url's commands share ("" without sharing): one per ssh command
+    // (keys, config) and destination.
+    static QString controlPath(const RemoteUrl& url);
+
+    // The first command to a host opens the shared connection; commands started before its
+    // control socket exists would each open one of their own, and more than 10 at once meet
+    // sshd's MaxStartups (one of 12 sources opened at once failed so). Whether to start now:
+    // yes when the socket exists or no command of this process is opening it (then *opens is
+    // set: the caller opens it and calls openingEnded() when its ssh said hello or ended); else
+    // ask again a little later (OpeningRetryMs). An opening is forgotten after OpeningTimeoutMs.
+    static bool mayStart(const RemoteUrl& url, bool* opens);
+    static void openingEnded(const RemoteUrl& url);
+    static constexpr int OpeningRetryMs = 50;
+    static constexpr int OpeningTimeoutMs = 15000;
 };
 
 } // namespace viewer

@@ -273,6 +273,22 @@ private slots:
         QVERIFY(workspace.isIdle());
     }
 
+    // Reading once is loading until the end: never "following" in between (headless modes and
+    // Workspace::isIdle() took that moment for the end).
+    void readOnceNeverFollows()
+    {
+        const QString file = m_files.filePath(QStringLiteral("once_states.jsonl"));
+        writeFile(file, records(0, 50), QIODevice::WriteOnly | QIODevice::Truncate);
+        RemoteSource source(RemoteUrl::parse(url(file), nullptr), /*follow=*/false);
+        QList<RemoteSource::State> states;
+        connect(&source, &RemoteSource::stateChanged, this,
+            [&](RemoteSource::State state, const QString&) { states << state; });
+        source.start();
+        QTRY_COMPARE_WITH_TIMEOUT(source.state(), RemoteSource::State::Finished, 20000);
+        QVERIFY2(!states.contains(RemoteSource::State::Following),
+            qPrintable(QStringLiteral("%1 states, following among them").arg(states.size())));
+    }
+
     void missingFileReadOnceFails()
     {
         Workspace workspace;
@@ -339,6 +355,31 @@ private slots:
         }
         QTRY_COMPARE_WITH_TIMEOUT(
             workspace.source(id).state, Workspace::SourceState::Following, 30000);
+    }
+
+    // Sixteen sources of one host opened at once share the one connection the first opens: the
+    // others wait for its socket instead of each opening one (one of 12 failed so, dropped by
+    // sshd's MaxStartups 10 with "kex_exchange_identification: ... Connection reset by peer").
+    void manySourcesOfOneHostAtOnce()
+    {
+        // An ssh command of its own: no shared connection exists yet.
+        qputenv("TELEMETRY_SSH_COMMAND",
+            (m_server.sshCommand() + QStringLiteral(" -o ConnectTimeout=29")).toLocal8Bit());
+        constexpr int Sources = 16;
+        Workspace workspace;
+        QList<int> ids;
+        for (int i = 0; i < Sources; ++i) {
+            const QString file = m_files.filePath(QStringLiteral("at_once%1.jsonl").arg(i));
+            writeFile(file, records(0, 20), QIODevice::WriteOnly | QIODevice::Truncate);
+            ids << workspace.open(url(file), /*follow=*/false);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(workspace.isIdle(), 60000);
+        for (int id : ids)
+            QVERIFY2(workspace.source(id).state == Workspace::SourceState::Idle,
+                qPrintable(QStringLiteral("state %1: %2")
+                               .arg(int(workspace.source(id).state))
+                               .arg(workspace.source(id).message)));
+        QCOMPARE(recordCount(workspace), 20 * Sources);
     }
 
     void truncationStartsOver()

@@ -13,25 +13,6 @@ namespace {
 constexpr char ListScript[] = R"(cd -- %1 || exit 3
 for f in *.jsonl; do if [ -f "$f" ]; then printf '%s\0' "$f"; fi; done)";
 
-int rank(RemoteFileReader::State state)
-{
-    // The least advanced state wins the source's.
-    switch (state) {
-    case RemoteFileReader::State::Reconnecting:
-        return 0;
-    case RemoteFileReader::State::Connecting:
-        return 1;
-    case RemoteFileReader::State::Waiting:
-        return 2;
-    case RemoteFileReader::State::Following:
-        return 3;
-    case RemoteFileReader::State::Finished:
-    case RemoteFileReader::State::Failed:
-        return 4;
-    }
-    return 4;
-}
-
 } // namespace
 
 RemoteSource::RemoteSource(const RemoteUrl& url, bool follow, QObject* parent)
@@ -50,21 +31,16 @@ RemoteSource::~RemoteSource()
         m_lister->kill();
         m_lister->waitForFinished(2000);
     }
-    for (auto& [path, reader] : m_readers)
-        reader->stop();
-}
-
-RemoteFileReader* RemoteSource::reader(const QString& path) const
-{
-    auto it = m_readers.find(path);
-    return it == m_readers.end() ? nullptr : it->second;
+    endListerOpening();
+    if (m_session)
+        m_session->stop();
 }
 
 void RemoteSource::start(const QHash<QString, LinePosition>& resumeAt)
 {
     m_resumeAt = resumeAt;
     if (!m_url.isFolder) {
-        addFile(m_url.path, resumeAt.value(m_url.toString()));
+        addFiles({ m_url.path });
         return;
     }
     setState(State::Connecting, QStringLiteral("listing %1").arg(m_url.toString()));
@@ -74,14 +50,27 @@ void RemoteSource::start(const QHash<QString, LinePosition>& resumeAt)
     list();
 }
 
+void RemoteSource::endListerOpening()
+{
+    if (m_listerOpens)
+        SshCommand::openingEnded(m_url);
+    m_listerOpens = false;
+}
+
 void RemoteSource::list()
 {
     if (m_lister)
         return;
+    // One opening of the host's shared connection at a time (sshd's MaxStartups): wait for it.
+    if (!SshCommand::mayStart(m_url, &m_listerOpens)) {
+        m_relist->start(SshCommand::OpeningRetryMs);
+        return;
+    }
     const QString script = QString::fromLatin1(ListScript).arg(SshCommand::shellQuote(m_url.path));
     const QStringList argv =
         SshCommand::argv(m_url, QStringLiteral("sh -c %1").arg(SshCommand::shellQuote(script)));
     if (argv.isEmpty()) {
+        endListerOpening();
         setState(State::Failed, QStringLiteral("TELEMETRY_SSH_COMMAND is set but empty"));
         return;
     }
@@ -95,6 +84,7 @@ void RemoteSource::list()
             QStringLiteral("cannot run %1: %2").arg(m_lister->program(), m_lister->errorString());
         m_lister->deleteLater();
         m_lister = nullptr;
+        endListerOpening();
         updateState();
     });
     m_lister->start(argv.first(), argv.mid(1), QIODevice::ReadOnly);
@@ -107,26 +97,30 @@ void RemoteSource::onListed(int exitCode, QProcess::ExitStatus status)
         QString::fromUtf8(m_lister->readAllStandardError()).trimmed().simplified();
     m_lister->deleteLater();
     m_lister = nullptr;
+    endListerOpening();
     if (status != QProcess::NormalExit || exitCode != 0) {
         m_listError =
             error.isEmpty() ? QStringLiteral("listing failed (status %1)").arg(exitCode) : error;
     } else {
         m_listError.clear();
         m_listed = true;
+        QStringList added;
         for (const QByteArray& name : out.split('\0')) {
             if (name.isEmpty())
                 continue;
             const QString remote = m_url.path + QLatin1Char('/') + QString::fromUtf8(name);
             const QString address = m_url.fileUrl(remote);
-            if (m_readers.count(address))
+            if (!m_addresses.insert(address).second)
                 continue;
             if (name.contains('\n') || name.contains('\r')) {
                 emit fileStateChanged(
                     address, QStringLiteral("a file name with a newline is not read"));
                 continue;
             }
-            addFile(remote, m_resumeAt.value(address));
+            added << remote;
         }
+        if (!added.isEmpty())
+            addFiles(added);
     }
     // Following: look again for new files. Reading once: a failed listing is retried a little
     // (a connection that drops), like a file's reader.
@@ -135,32 +129,25 @@ void RemoteSource::onListed(int exitCode, QProcess::ExitStatus status)
     updateState();
 }
 
-void RemoteSource::addFile(const QString& remotePath, LinePosition from)
+void RemoteSource::addFiles(const QStringList& remotePaths)
 {
-    auto* reader = new RemoteFileReader(m_url, remotePath, m_follow, this);
-    const QString address = reader->path();
-    m_readers[address] = reader;
-    connect(reader, &RemoteFileReader::linesRead, this, &RemoteSource::linesRead);
-    connect(reader, &RemoteFileReader::fileReset, this,
-        [this, address](const QString& reason) { emit fileReset(address, reason); });
-    connect(reader, &RemoteFileReader::incompleteLineFound, this,
-        [this, address](qint64 line, qint64 offset, const QByteArray& bytes) {
-            emit incompleteLineFound(address, line, offset, bytes);
-        });
-    connect(reader, &RemoteFileReader::stateChanged, this,
-        [this, address](State state, const QString& message) {
-            if (m_url.isFolder)
-                emit fileStateChanged(address, state == State::Failed ? message : QString());
-            updateState();
-        });
-    reader->start(from);
+    if (!m_session) {
+        m_session = new RemoteSession(m_url, !m_url.isFolder, m_follow, this);
+        m_session->setChunkBudget(m_budget);
+        connect(m_session, &RemoteSession::linesRead, this, &RemoteSource::linesRead);
+        connect(m_session, &RemoteSession::fileReset, this, &RemoteSource::fileReset);
+        connect(m_session, &RemoteSession::incompleteLineFound, this,
+            &RemoteSource::incompleteLineFound);
+        connect(m_session, &RemoteSession::stateChanged, this, &RemoteSource::updateState);
+    }
+    // Every file in one session: one more file restarts it at once, the others resume.
+    m_session->addFiles(remotePaths, m_resumeAt);
 }
 
 void RemoteSource::updateState()
 {
     if (!m_url.isFolder) {
-        const RemoteFileReader* only = m_readers.begin()->second;
-        setState(only->state(), only->message());
+        setState(m_session->state(), m_session->message());
         return;
     }
     if (!m_listed) {
@@ -168,12 +155,9 @@ void RemoteSource::updateState()
             setState(State::Failed, m_listError);
         return;
     }
-    const RemoteFileReader* least = nullptr;
-    for (const auto& [path, reader] : m_readers)
-        if (!least || rank(reader->state()) < rank(least->state()))
-            least = reader;
-    if (least && rank(least->state()) < rank(State::Following)) {
-        setState(least->state(), least->message());
+    if (m_session && m_session->state() != State::Following
+        && m_session->state() != State::Finished) {
+        setState(m_session->state(), m_session->message());
         return;
     }
     if (m_follow)
@@ -182,7 +166,7 @@ void RemoteSource::updateState()
                                   : QStringLiteral("cannot list the folder: %1").arg(m_listError));
     else
         setState(State::Finished,
-            m_readers.empty() ? QStringLiteral("a folder without *.jsonl files") : QString());
+            m_session ? QString() : QStringLiteral("a folder without *.jsonl files"));
 }
 
 void RemoteSource::setState(State state, const QString& message)

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "line_chunk.hpp"
-#include "remote_file_reader.hpp"
+#include "remote_session.hpp"
 #include "ssh_command.hpp"
 
 #include <QHash>
@@ -9,23 +9,25 @@
 #include <QProcess>
 #include <QString>
 
-#include <map>
+#include <memory>
+#include <set>
 
 class QTimer;
 
 namespace viewer {
 
 // One ssh:// source of the workspace: a remote file, or a remote folder whose *.jsonl files are
-// each followed by a RemoteFileReader (new files join: the folder is listed again every 2 s).
-// All its ssh commands share one connection per host (SshCommand's ControlMaster). Lives on one
-// thread with an event loop; signals as FolderFollower's, with each file's ssh:// address as path.
-// State: a folder's is its listing's, else the least advanced of its files' (one reconnecting
-// makes the source reconnecting); a file that fails alone is a file problem (fileStateChanged).
+// all followed by one RemoteSession (one ssh session, however many files: new files join when
+// the folder is listed again, every 2 s). All its ssh commands share one connection per host
+// (SshCommand's ControlMaster): a folder uses at most two sessions at once (follow, list). Lives
+// on one thread with an event loop; signals as FolderFollower's, with each file's ssh:// address
+// as path. State: a folder's is its listing's until it lists, then its session's; a file that
+// cannot be read alone (a name with a newline) is a file problem (fileStateChanged).
 class RemoteSource : public QObject
 {
     Q_OBJECT
 public:
-    using State = RemoteFileReader::State;
+    using State = RemoteSession::State;
     static constexpr int RelistIntervalMs = 2000;
 
     RemoteSource(const RemoteUrl& url, bool follow, QObject* parent = nullptr);
@@ -38,8 +40,17 @@ public:
     {
         return m_state;
     }
-    // The reader of one file (by its ssh:// address), for tests; nullptr if none.
-    RemoteFileReader* reader(const QString& path) const;
+    // The session following its files (tests kill its ssh); nullptr before the first file.
+    RemoteSession* session() const
+    {
+        return m_session;
+    }
+    // The budget its chunks take their credits from (64 MiB in flight unless set; see
+    // RemoteSession): ssh is not read while it is full.
+    std::shared_ptr<ChunkBudget> chunkBudget() const
+    {
+        return m_budget;
+    }
 
 public slots:
     // resumeAt: by file address, where reading resumes (a paused source followed again).
@@ -48,7 +59,7 @@ public slots:
 signals:
     void linesRead(const viewer::LineChunk& chunk);
     void fileReset(const QString& path, const QString& reason);
-    void stateChanged(viewer::RemoteFileReader::State state, const QString& message);
+    void stateChanged(viewer::RemoteSession::State state, const QString& message);
     // A file of a folder cannot be read (message), or can again (empty message). Plain text.
     void fileStateChanged(const QString& path, const QString& message);
     void incompleteLineFound(
@@ -57,7 +68,8 @@ signals:
 private:
     void list();
     void onListed(int exitCode, QProcess::ExitStatus status);
-    void addFile(const QString& remotePath, LinePosition from);
+    void endListerOpening();
+    void addFiles(const QStringList& remotePaths);
     void updateState();
     void setState(State state, const QString& message);
 
@@ -66,8 +78,11 @@ private:
     State m_state = State::Connecting;
     QString m_message;
     QHash<QString, LinePosition> m_resumeAt;
-    std::map<QString, RemoteFileReader*> m_readers; // by ssh:// address; children
+    RemoteSession* m_session = nullptr; // a child; created with the first file
+    std::shared_ptr<ChunkBudget> m_budget = std::make_shared<ChunkBudget>();
+    std::set<QString> m_addresses; // of the files listed so far (followed, or refused by name)
     QProcess* m_lister = nullptr;
+    bool m_listerOpens = false; // the lister opens the host's shared connection (SshCommand)
     QTimer* m_relist = nullptr;
     bool m_listed = false; // a listing succeeded at least once
     QString m_listError; // the last listing's failure, plain text; empty when it worked

@@ -1,6 +1,7 @@
 #include "run_group_ids.hpp"
 
 #include "run_grouping.hpp"
+#include "ssh_command.hpp"
 
 #include <QDir>
 #include <QFileInfo>
@@ -34,6 +35,12 @@ QString RunGroupIds::labelOf(const QString& field, const QString& key)
         return QStringLiteral("(no %1)").arg(shortField);
     if (field == QLatin1String("run"))
         return key;
+    // A remote folder or file says its host: two hosts' "job7" folders are two names.
+    if (field == QLatin1String("folder") || field == QLatin1String("file")) {
+        QString remote = RemoteUrl::shownNameOf(key);
+        if (!remote.isEmpty())
+            return remote;
+    }
     if (field == QLatin1String("folder"))
         return QDir(key).dirName().isEmpty() ? key : QDir(key).dirName();
     if (field == QLatin1String("file"))

@@ -2,6 +2,7 @@
 
 #include "run.hpp"
 #include "run_grouping.hpp"
+#include "ssh_command.hpp"
 #include "workspace.hpp"
 
 #include <QDateTime>
@@ -680,6 +681,8 @@ void RunsTableModel::refreshRow(Row& row, bool isNew)
     }
     row.file = run.sourcePath == QLatin1String("-") ? QStringLiteral("stdin")
                                                     : QFileInfo(run.sourcePath).fileName();
+    if (const QString remote = RemoteUrl::shownNameOf(run.sourcePath); !remote.isEmpty())
+        row.file = remote; // "node1:rank0.jsonl": two hosts' rank0.jsonl are two names
 
     if (isNew || !(row.info == run.info)) {
         if (!isNew)

@@ -1,9 +1,14 @@
 #include "ssh_command.hpp"
 
+#include <QCryptographicHash>
+#include <QDeadlineTimer>
+#include <QFileInfo>
+#include <QHash>
 #include <QProcess>
 #include <QTemporaryDir>
 
 #include <memory>
+#include <mutex>
 
 namespace viewer {
 
@@ -126,6 +131,24 @@ QString RemoteUrl::fileUrl(const QString& remoteFile) const
     return file.toString();
 }
 
+QString RemoteUrl::shownName() const
+{
+    QString where =
+        host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    if (port > 0)
+        where += QLatin1Char(':') + QString::number(port);
+    const QString name = path.mid(path.lastIndexOf(QLatin1Char('/')) + 1);
+    return where + QLatin1Char(':') + (name.isEmpty() ? path : name);
+}
+
+QString RemoteUrl::shownNameOf(const QString& text)
+{
+    if (!isRemote(text))
+        return {};
+    const RemoteUrl url = parse(text, nullptr);
+    return url.isValid() ? url.shownName() : QString();
+}
+
 QString SshCommand::shellQuote(const QString& text)
 {
     QString quoted = text;
@@ -148,20 +171,60 @@ QStringList SshCommand::plainArgv(const RemoteUrl& url, const QString& remoteCom
     return withDestination(baseCommand(), url, remoteCommand);
 }
 
+QString SshCommand::controlPath(const RemoteUrl& url)
+{
+    const QString dir = controlDirectory();
+    if (dir.isEmpty())
+        return {};
+    // Only the same ssh command (keys, config) to the same destination shares a connection. The
+    // name is ours, not ssh's %C, so that mayStart() can see whether the socket exists.
+    const QByteArray key = baseCommand().join(QLatin1Char('\n')).toUtf8() + '\n'
+        + url.destination().toUtf8() + '\n' + QByteArray::number(url.port);
+    return dir + QLatin1Char('/')
+        + QString::fromLatin1(
+            QCryptographicHash::hash(key, QCryptographicHash::Sha1).toHex().left(24));
+}
+
+namespace {
+
+std::mutex openingMutex;
+QHash<QString, QDeadlineTimer> opening; // control path -> until when its opening is awaited
+
+} // namespace
+
+bool SshCommand::mayStart(const RemoteUrl& url, bool* opens)
+{
+    *opens = false;
+    const QString path = controlPath(url);
+    if (path.isEmpty() || QFileInfo::exists(path))
+        return true;
+    const std::lock_guard lock(openingMutex);
+    const auto it = opening.constFind(path);
+    if (it != opening.cend() && !it->hasExpired())
+        return false;
+    opening.insert(path, QDeadlineTimer(OpeningTimeoutMs));
+    *opens = true;
+    return true;
+}
+
+void SshCommand::openingEnded(const RemoteUrl& url)
+{
+    const QString path = controlPath(url);
+    const std::lock_guard lock(openingMutex);
+    opening.remove(path);
+}
+
 QStringList SshCommand::argv(const RemoteUrl& url, const QString& remoteCommand)
 {
     QStringList args = baseCommand();
     if (args.isEmpty())
         return {};
-    const QString dir = controlDirectory();
-    // Only the same ssh command (keys, config) shares a connection: the socket's name holds a
-    // hash of it beside ssh's own %C (host, port, user).
-    const QString command = QString::number(qHash(args.join(QLatin1Char('\n'))) & 0xffffffffu, 16);
+    const QString path = controlPath(url);
     // Appended after the user's own options: for ssh the first value given wins, so a
     // TELEMETRY_SSH_COMMAND with its own ControlPath or keepalive keeps it.
-    if (!dir.isEmpty())
+    if (!path.isEmpty())
         args << QStringLiteral("-o") << QStringLiteral("ControlMaster=auto") << QStringLiteral("-o")
-             << QStringLiteral("ControlPath=%1/%2-%C").arg(dir, command) << QStringLiteral("-o")
+             << QStringLiteral("ControlPath=%1").arg(path) << QStringLiteral("-o")
              << QStringLiteral("ControlPersist=10");
     args << QStringLiteral("-o") << QStringLiteral("ServerAliveInterval=15") << QStringLiteral("-o")
          << QStringLiteral("ServerAliveCountMax=3");

@@ -32,6 +32,13 @@ struct RemoteUrl
     // The same source as text ("ssh://user@host:2222/runs/"); a file of a folder: url(file).
     QString toString() const;
     QString fileUrl(const QString& remoteFile) const;
+    // The short name views show: the host, the port when the address gives one, and the last
+    // part of the path: "node1:job7", "127.0.0.1:2201:job7", "[::1]:rank0.jsonl". A remote name
+    // always says where it is, so that `ssh://node1/runs/job7/` and `ssh://node2/runs/job7/` (or
+    // two ports of one host) never show the same name; no user: it does not tell hosts apart.
+    QString shownName() const;
+    // shownName() of an ssh:// address, or "" when text is not one.
+    static QString shownNameOf(const QString& text);
 };
 
 // Builds the ssh command lines of remote sources. The program and its first arguments are
@@ -52,6 +59,20 @@ public:
     static QStringList plainArgv(const RemoteUrl& url, const QString& remoteCommand);
     // The folder holding the control sockets ("" if it could not be created: no sharing).
     static QString controlDirectory();
+    // The control socket the url's commands share ("" without sharing): one per ssh command
+    // (keys, config) and destination.
+    static QString controlPath(const RemoteUrl& url);
+
+    // The first command to a host opens the shared connection; commands started before its
+    // control socket exists would each open one of their own, and more than 10 at once meet
+    // sshd's MaxStartups (one of 12 sources opened at once failed so). Whether to start now:
+    // yes when the socket exists or no command of this process is opening it (then *opens is
+    // set: the caller opens it and calls openingEnded() when its ssh said hello or ended); else
+    // ask again a little later (OpeningRetryMs). An opening is forgotten after OpeningTimeoutMs.
+    static bool mayStart(const RemoteUrl& url, bool* opens);
+    static void openingEnded(const RemoteUrl& url);
+    static constexpr int OpeningRetryMs = 50;
+    static constexpr int OpeningTimeoutMs = 15000;
 };
 
 } // namespace viewer

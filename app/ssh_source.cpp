@@ -53,6 +53,8 @@ SourceState SshSource::resumeState() const
 void SshSource::start(const QHash<QString, LinePosition>& resumeAt, bool follow)
 {
     auto* remote = new RemoteSource(RemoteUrl::parse(path(), nullptr), follow);
+    if (const auto bytes = maxBytesInFlight())
+        remote->chunkBudget()->setMaxBytesInFlight(*bytes);
     m_reported = resumeState();
     connect(remote, &RemoteSource::linesRead, this, &Source::linesRead, Qt::DirectConnection);
     connect(remote, &RemoteSource::fileReset, this, &Source::fileReset, Qt::DirectConnection);

@@ -2,6 +2,7 @@
 
 #include "plain_label.hpp"
 #include "plain_tool_tip.hpp"
+#include "ssh_command.hpp"
 #include "workspace.hpp"
 
 #include <QBrush>
@@ -45,6 +46,9 @@ QString sourceName(const QString& path)
 {
     if (path == QLatin1String("-"))
         return RunListModel::tr("standard input");
+    QString remote = RemoteUrl::shownNameOf(path); // "node1:job7": says the host
+    if (!remote.isEmpty())
+        return remote;
     const QFileInfo info(path);
     const QString name = info.fileName();
     return name.isEmpty() ? path : name;

@@ -39,6 +39,7 @@ private slots:
     void closingARunKeepsTotals();
     void namesKeepWhereTheyDiffer_data();
     void namesKeepWhereTheyDiffer();
+    void remoteSourcesSayTheirHost();
 
 private:
     QString writeFile(const QString& name, const QByteArray& content);
@@ -453,6 +454,25 @@ void TestRunListModel::namesKeepWhereTheyDiffer()
     QTRY_VERIFY2(
         view->header()->sectionSize(RunListModel::NameColumn) >= view->viewport()->width() * 2 / 5,
         qPrintable(QString::number(view->header()->sectionSize(RunListModel::NameColumn))));
+}
+
+// Issue 16: two hosts' folders of one name are two source rows with two names (the host, and
+// the port the address gives), never the same address elided the same way.
+void TestRunListModel::remoteSourcesSayTheirHost()
+{
+    qputenv("TELEMETRY_SSH_COMMAND", "false"); // nothing connects: the names are the point
+    const int first = m_workspace->open(QStringLiteral("ssh://127.0.0.1:2201/runs/job7/"));
+    const int second = m_workspace->open(QStringLiteral("ssh://127.0.0.1:2202/runs/job7/"));
+    const int file = m_workspace->open(QStringLiteral("ssh://node1/runs/job7/rank0.jsonl"));
+    m_model->sync();
+    QCOMPARE(
+        m_model->indexOfSource(first).data().toString(), QStringLiteral("127.0.0.1:2201:job7"));
+    QCOMPARE(
+        m_model->indexOfSource(second).data().toString(), QStringLiteral("127.0.0.1:2202:job7"));
+    QCOMPARE(m_model->indexOfSource(file).data().toString(), QStringLiteral("node1:rank0.jsonl"));
+    QCOMPARE(m_model->indexOfSource(first).data(RunListModel::PathRole).toString(),
+        QStringLiteral("ssh://127.0.0.1:2201/runs/job7/"));
+    qunsetenv("TELEMETRY_SSH_COMMAND");
 }
 
 QTEST_MAIN(TestRunListModel)

@@ -30,6 +30,7 @@ MetricChart* ChartGrid::chart(const QString& key) const
     if (m_maximized.isEmpty() || m_maximized != key)
         placeChart(m_indexOf.value(key), made);
     made->setVisible(m_maximized.isEmpty() || m_maximized == key);
+    made->refresh(); // drawn as the grid's other charts are: the caller reads its axes
     return made;
 }
 

@@ -206,6 +206,38 @@ private slots:
         verifyBounded(grid.get());
     }
 
+    void maximiseAKeyFarDown()
+    {
+        auto grid = shownGrid();
+        QVERIFY(grid);
+        const QString far = keyOf(1500);
+        QSignalSpy changed(grid.get(), &ChartGrid::maximizedChartChanged);
+        grid->setMaximizedChart(far);
+        grid->refreshNow();
+        QCOMPARE(changed.count(), 1);
+        QList<MetricChart*> shown;
+        for (MetricChart* c : liveCharts(grid.get())) {
+            if (c->isVisible())
+                shown << c;
+        }
+        QCOMPARE(shown.size(), 1);
+        QCOMPARE(shown.first()->key(), far);
+        const QWidget* viewport = grid->findChild<QScrollArea*>()->viewport();
+        QCOMPARE(shown.first()->height(), viewport->height() - 8); // the whole view, margins off
+        QCOMPARE(scrollBarOf(grid.get())->maximum(), 0);
+        grid->setMaximizedChart(QString());
+        grid->refreshNow();
+        QVERIFY(scrollBarOf(grid.get())->maximum() > 0);
+        QStringList visible;
+        for (MetricChart* c : liveCharts(grid.get())) {
+            if (c->isVisible() && !c->viewport()->visibleRegion().isEmpty())
+                visible << c->key();
+        }
+        QVERIFY2(visible.contains(keyOf(0)), qPrintable(visible.join(' ')));
+        QVERIFY(!visible.contains(far));
+        verifyBounded(grid.get());
+    }
+
     void stateSurvivesTheChartGoing()
     {
         auto grid = shownGrid();

@@ -243,7 +243,12 @@ private slots:
         auto grid = shownGrid();
         QVERIFY(grid);
         const QString first = grid->chartKeys().first();
-        grid->chart(first)->setFixedYRange(std::make_pair(-5.0, 5.0));
+        grid->chart(first)->setFixedYRange(std::make_pair(1.0, 5.0));
+        // What the chart's menu does: its own options, then optionsEdited.
+        ChartOptions own = grid->chart(first)->options();
+        own.logY = true;
+        grid->chart(first)->setOptions(own);
+        emit grid->chart(first)->optionsEdited();
         QScrollBar* bar = scrollBarOf(grid.get());
         bar->setValue(bar->maximum());
         QTRY_VERIFY_WITH_TIMEOUT(!keysOf(liveCharts(grid.get())).contains(first), 10000);
@@ -251,8 +256,10 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(keysOf(liveCharts(grid.get())).contains(first), 10000);
         const auto y = grid->chart(first)->model().fixedY();
         QVERIFY(y.has_value());
-        QCOMPARE(y->first, -5.0);
+        QCOMPARE(y->first, 1.0);
         QCOMPARE(y->second, 5.0);
+        QVERIFY(grid->chart(first)->options().logY);
+        QVERIFY(!grid->chart(grid->chartKeys().at(1))->options().logY);
     }
 
     void exportCoversEveryKey()

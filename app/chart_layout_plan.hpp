@@ -1,7 +1,10 @@
 #pragma once
 
+#include <QRect>
 #include <QString>
 #include <QStringList>
+
+#include <utility>
 
 namespace viewer {
 
@@ -29,6 +32,26 @@ public:
     // `spacing` is the gap between rows. Example: 800 px view, 300 chosen, 5 rows -> 3 rows of
     // ~262 px; 800 px view, 2 rows -> 2 rows of ~397 px.
     static int rowHeightFor(int viewHeight, int chosenHeight, int rows, int spacing);
+
+    // Where each chart of the grid goes, in the grid's own coordinates (issue 15: the grid places
+    // only the charts near the view, so it needs any chart's place without a layout of them all).
+    // Example: width 1000, 2 columns, margin 4, spacing 6: columns of 493 px at x = 4 and 503;
+    // rows of 300 px at y = 4, 310, 616...
+    struct Cells
+    {
+        int width = 0; // of the whole grid, margins included
+        int columns = 1;
+        int rowHeight = DefaultChartHeight;
+        int spacing = 6; // between rows and between columns
+        int margin = 4; // around the whole grid
+
+        int rowsFor(int count) const; // rows of `count` charts
+        int heightFor(int count) const; // of the whole grid of `count` charts, margins included
+        QRect rect(int index) const; // of the chart at `index` in grid order
+        // The rows that a band [top, bottom) of the grid touches, clamped to [0, rows - 1]
+        // (first > last when there are no rows).
+        std::pair<int, int> rowsIn(int top, int bottom, int rows) const;
+    };
 
     enum class Section
     {

@@ -90,10 +90,17 @@ int runSummaryCommand(const QStringList& paths, const HeadlessCommand& command)
         QJsonObject object;
         object[QStringLiteral("path")] = info.path;
         QJsonArray runs;
+        QStringList warnings; // the runs' limit warnings, said as the window's banner says them
         for (int runId : workspace.runIds()) {
-            if (workspace.sourceOfRun(runId) == id)
+            if (workspace.sourceOfRun(runId) == id) {
                 runs.append(runSummary(*workspace.run(runId)));
+                warnings += workspace.run(runId)->warnings;
+            }
         }
+        warnings.removeDuplicates();
+        if (!warnings.isEmpty())
+            std::fprintf(stderr, "telemetry-viewer: %s: %s\n", qUtf8Printable(info.path),
+                qUtf8Printable(warnings.join(QStringLiteral("; "))));
         object[QStringLiteral("runs")] = runs;
         if (!info.incompleteLines.isEmpty()) {
             QJsonArray incomplete;

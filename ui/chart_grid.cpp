@@ -1,11 +1,11 @@
 #include "chart_grid.hpp"
 
 #include "csv_format.hpp"
+#include "curve_model.hpp"
 #include "metric_chart.hpp"
 #include "run.hpp"
 #include "workspace.hpp"
 
-#include <QGridLayout>
 #include <QLabel>
 #include <QSaveFile>
 #include <QScrollArea>
@@ -13,6 +13,7 @@
 #include <QShortcut>
 #include <QTextStream>
 #include <QTimer>
+#include <QVBoxLayout>
 
 #include <cmath>
 #include <limits>
@@ -47,10 +48,8 @@ ChartGrid::ChartGrid(Workspace* workspace, QWidget* parent)
     m_scroll->setWidgetResizable(true);
     m_scroll->setFrameShape(QFrame::NoFrame);
     m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // No layout: the grid places the charts near the view itself (chart_grid_layout.cpp).
     m_container = new QWidget(m_scroll);
-    m_layout = new QGridLayout(m_container);
-    m_layout->setContentsMargins(4, 4, 4, 4);
-    m_layout->setSpacing(6);
     m_placeholder = new QLabel(m_container);
     m_placeholder->setTextFormat(Qt::PlainText);
     m_placeholder->setAlignment(Qt::AlignCenter);
@@ -67,18 +66,24 @@ ChartGrid::ChartGrid(Workspace* workspace, QWidget* parent)
     m_interaction->setSingleShot(true);
     m_interaction->setInterval(InteractionFrameMs);
     connect(m_interaction, &QTimer::timeout, this, [this] {
-        for (auto& [key, chart] : m_charts) {
+        forEachChart([this](MetricChart* chart) {
             if (chart->isDirty() && isShown(chart))
                 chart->refresh();
-        }
+        });
     });
+    m_fill = new QTimer(this);
+    m_fill->setSingleShot(true);
+    m_fill->setInterval(0);
+    connect(m_fill, &QTimer::timeout, this, [this] { updateViewport(ChartsPerTurn); });
     m_escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
     m_escape->setContext(Qt::WidgetWithChildrenShortcut);
     m_escape->setEnabled(false);
     connect(m_escape, &QShortcut::activated, this, [this] { setMaximizedChart(QString()); });
-    // Charts scrolled into view catch up on what they missed while hidden.
-    connect(m_scroll->verticalScrollBar(), &QScrollBar::valueChanged, this,
-        &ChartGrid::scheduleRefresh);
+    // Charts scrolled into view are created, or catch up on what they missed while hidden.
+    connect(m_scroll->verticalScrollBar(), &QScrollBar::valueChanged, this, [this] {
+        updateViewport(ChartsPerTurn);
+        scheduleRefresh();
+    });
 
     if (m_workspace) {
         connect(m_workspace, &Workspace::runAdded, this,
@@ -148,8 +153,8 @@ void ChartGrid::notifyRunsAppended(const QList<int>& runIds)
     }
     if (ours.isEmpty())
         return;
-    for (auto& [key, chart] : m_charts)
-        chart->dataChanged(ours);
+    ++m_dataStamp;
+    forEachChart([&ours](MetricChart* chart) { chart->dataChanged(ours); });
     scheduleRefresh();
 }
 
@@ -256,8 +261,7 @@ void ChartGrid::setHighlightedRun(int runId)
 void ChartGrid::setChartLegendsShown(bool shown)
 {
     m_chartLegends = shown;
-    for (auto& [key, chart] : m_charts)
-        chart->setLegendShown(shown);
+    forEachChart([shown](MetricChart* chart) { chart->setLegendShown(shown); });
     scheduleRefresh();
 }
 
@@ -292,9 +296,9 @@ void ChartGrid::applyRuns(MetricChart* chart) const
 
 void ChartGrid::applyRunsToAll()
 {
+    ++m_dataStamp;
     const QList<ChartRun> runs = chartRuns();
-    for (auto& [key, chart] : m_charts)
-        chart->setRuns(runs);
+    forEachChart([&runs](MetricChart* chart) { chart->setRuns(runs); });
 }
 
 void ChartGrid::rescanKeys()
@@ -322,74 +326,6 @@ void ChartGrid::scanKeys()
     }
 }
 
-void ChartGrid::syncCharts()
-{
-    scanKeys();
-    bool changed = false;
-    // Remove charts whose key left the filter (or whose runs were hidden or closed).
-    for (auto it = m_charts.begin(); it != m_charts.end();) {
-        const bool keep =
-            m_keys.contains(it->first) && (!m_filter || m_filter->contains(it->first));
-        if (keep) {
-            ++it;
-            continue;
-        }
-        it->second->deleteLater();
-        it->second->hide();
-        m_layout->removeWidget(it->second);
-        it = m_charts.erase(it);
-        changed = true;
-    }
-    // Create charts lazily, only for keys that are present and pass the filter.
-    QList<ChartRun> runs;
-    bool runsReady = false;
-    for (const QString& key : std::as_const(m_keys)) {
-        if (m_charts.count(key) || (m_filter && !m_filter->contains(key)))
-            continue;
-        if (!runsReady) {
-            runs = chartRuns();
-            runsReady = true;
-        }
-        auto* chart = new MetricChart(key, m_container);
-        chart->setOptions(m_options);
-        chart->setWheelZooms(m_wheelZooms);
-        chart->setLegendShown(m_chartLegends);
-        chart->setRuns(runs);
-        connect(chart, &MetricChart::xRangeRequested, this,
-            [this, chart](double x0, double x1) { onChartXRange(chart, x0, x1); });
-        connect(chart, &MetricChart::resetRequested, this, &ChartGrid::resetZoom);
-        connect(chart, &MetricChart::goToXRequested, this, &ChartGrid::zoomToX);
-        connect(chart, &MetricChart::optionsEdited, this,
-            [this, chart] { applyXView(chart->options().xMode, false); });
-        connect(chart, &MetricChart::maximizeToggleRequested, this,
-            [this, key] { setMaximizedChart(m_maximized == key ? QString() : key); });
-        connect(chart, &MetricChart::pinRequested, this,
-            [this, key](bool pinned) { setPinned(key, pinned); });
-        connect(chart, &MetricChart::hovered, this, [this, chart](double x) {
-            for (auto& [k, other] : m_charts) {
-                if (other != chart && other->options().xMode == chart->options().xMode
-                    && isShown(other))
-                    other->setSyncedCrosshair(x);
-            }
-            emit hoveredX(x);
-        });
-        m_charts.emplace(key, chart);
-        changed = true;
-    }
-    if (!m_maximized.isEmpty() && !m_charts.count(m_maximized)) {
-        m_maximized.clear(); // the maximised chart left (filtered out, its runs closed)
-        m_escape->setEnabled(false);
-        emit maximizedChartChanged(m_maximized);
-    }
-    if (changed) {
-        relayoutGrid();
-        applyXView(m_options.xMode, false);
-        emit chartsChanged();
-    } else if (m_charts.empty()) {
-        relayoutGrid();
-    }
-}
-
 bool ChartGrid::isShown(const MetricChart* chart) const
 {
     // The view's own region is covered by its opaque viewport: ask the viewport.
@@ -405,8 +341,7 @@ void ChartGrid::scheduleRefresh()
 void ChartGrid::setWheelZooms(bool on)
 {
     m_wheelZooms = on;
-    for (auto& [key, chart] : m_charts)
-        chart->setWheelZooms(on);
+    forEachChart([on](MetricChart* chart) { chart->setWheelZooms(on); });
 }
 
 void ChartGrid::refreshNow()
@@ -414,8 +349,8 @@ void ChartGrid::refreshNow()
     m_timer->stop();
     if (m_keysDirty)
         syncCharts();
-    for (auto& [key, chart] : m_charts)
-        chart->finishSmoothing();
+    updateViewport(-1); // every chart near the view, now
+    forEachChart([](MetricChart* chart) { chart->finishSmoothing(); });
     refresh(true);
 }
 
@@ -424,29 +359,28 @@ void ChartGrid::refresh(bool everyChart)
     if (m_keysDirty)
         syncCharts();
     QSet<int> modes;
-    for (auto& [key, chart] : m_charts)
-        modes.insert(modeKey(chart->options().xMode));
+    for (auto& [key, slot] : m_slots)
+        modes.insert(modeKey(factsOf(key, slot).shownMode));
     for (int mode : modes)
         applyXView(static_cast<XAxisMode>(mode), true);
-    for (auto& [key, chart] : m_charts) {
+    forEachChart([this, everyChart](MetricChart* chart) {
         if (chart->isDirty() && (everyChart || isShown(chart)))
             chart->refresh();
-    }
+    });
 }
 
 bool ChartGrid::extentOf(XAxisMode mode, double& x0, double& x1) const
 {
     double lo = std::numeric_limits<double>::infinity();
     double hi = -std::numeric_limits<double>::infinity();
-    for (const auto& [key, chart] : m_charts) {
-        if (chart->options().xMode != mode)
+    // Every key counts, with a chart or not: the shared range does not jump as the view scrolls.
+    auto* self = const_cast<ChartGrid*>(this); // fills the slots' caches
+    for (auto& [key, slot] : self->m_slots) {
+        const ChartSlot& facts = self->factsOf(key, slot);
+        if (facts.shownMode != mode || !facts.hasExtent)
             continue;
-        double a = 0;
-        double b = 0;
-        if (chart->dataXExtent(a, b)) {
-            lo = std::min(lo, a);
-            hi = std::max(hi, b);
-        }
+        lo = std::min(lo, facts.x0);
+        hi = std::max(hi, facts.x1);
     }
     if (!(lo <= hi))
         return false;
@@ -487,16 +421,16 @@ void ChartGrid::applyXView(XAxisMode mode, bool emitChange)
             view.fixed = range;
         }
     }
-    for (auto& [key, chart] : m_charts) {
+    forEachChart([mode, autoRange, range](MetricChart* chart) {
         if (chart->options().xMode != mode)
-            continue;
+            return;
         if (autoRange)
             chart->setAutoXRange();
         else if (range.second > range.first)
             chart->setXRange(range.first, range.second);
         else
             chart->setAutoXRange(); // a single x: the chart pads it itself
-    }
+    });
     if (!autoRange && (range != view.shown || !view.everShown)) {
         view.shown = range;
         view.everShown = true;
@@ -516,11 +450,10 @@ void ChartGrid::onChartXRange(MetricChart* source, double x0, double x1)
     view.atRightEdge = extentOf(mode, e0, e1) && x1 >= e1 - (x1 - x0) * 0.002;
     view.shown = { x0, x1 };
     view.everShown = true;
-    for (auto& [key, chart] : m_charts) {
-        if (chart == source || chart->options().xMode != mode)
-            continue;
-        chart->setXRange(x0, x1);
-    }
+    forEachChart([source, mode, x0, x1](MetricChart* chart) {
+        if (chart != source && chart->options().xMode == mode)
+            chart->setXRange(x0, x1);
+    });
     // The other charts follow at the next frame, together (a wheel sends many events per frame).
     if (!m_interaction->isActive())
         m_interaction->start();
@@ -531,10 +464,11 @@ void ChartGrid::onChartXRange(MetricChart* source, double x0, double x1)
 void ChartGrid::setOptionEverywhere(const std::function<void(ChartOptions&)>& change)
 {
     change(m_options);
-    for (auto& [key, chart] : m_charts) {
-        ChartOptions o = chart->options();
-        change(o);
-        chart->setOptions(o);
+    ++m_dataStamp;
+    for (auto& [key, slot] : m_slots) {
+        change(slot.options);
+        if (slot.chart)
+            slot.chart->setOptions(slot.options);
     }
     scheduleRefresh();
 }
@@ -573,8 +507,9 @@ void ChartGrid::setXMetric(const QString& metric)
 XAxisMode ChartGrid::shownXMode() const
 {
     if (!m_options.xModeChosen && m_options.xMode == XAxisMode::Step) {
-        for (const auto& [key, chart] : m_charts) {
-            if (chart->options().xMode == XAxisMode::GlobalStep)
+        auto* self = const_cast<ChartGrid*>(this); // fills the slots' caches
+        for (auto& [key, slot] : self->m_slots) {
+            if (self->factsOf(key, slot).shownMode == XAxisMode::GlobalStep)
                 return XAxisMode::GlobalStep;
         }
     }
@@ -584,8 +519,11 @@ XAxisMode ChartGrid::shownXMode() const
 QStringList ChartGrid::chartsWithoutXMetric() const
 {
     QStringList keys;
-    for (const QString& key : chartKeys()) {
-        if (m_charts.at(key)->model().xMetricMissing())
+    if (m_options.xMetric.isEmpty())
+        return keys; // (the cheap answer for 10,000 keys)
+    auto* self = const_cast<ChartGrid*>(this); // fills the slots' caches
+    for (const QString& key : m_order) {
+        if (self->factsOf(key, self->m_slots.at(key)).xMetricMissing)
             keys << key;
     }
     return keys;
@@ -666,10 +604,10 @@ void ChartGrid::zoomToX(double x)
     view.fixed = std::make_pair(x0, x1);
     view.atRightEdge = haveExtent && x1 >= e1;
     applyXView(mode, true);
-    for (auto& [key, chart] : m_charts) {
+    forEachChart([this](MetricChart* chart) {
         if (isShown(chart))
             chart->refresh();
-    }
+    });
 }
 
 void ChartGrid::setXRange(double x0, double x1)
@@ -694,28 +632,19 @@ std::pair<double, double> ChartGrid::xRange() const
 void ChartGrid::resetZoom()
 {
     m_xViews.clear();
-    for (auto& [key, chart] : m_charts)
-        chart->resetYRange();
     QSet<int> modes;
-    for (auto& [key, chart] : m_charts)
-        modes.insert(modeKey(chart->options().xMode));
+    for (auto& [key, slot] : m_slots) {
+        slot.fixedY.reset();
+        if (slot.chart)
+            slot.chart->resetYRange();
+        modes.insert(modeKey(factsOf(key, slot).shownMode));
+    }
     for (int mode : modes)
         applyXView(static_cast<XAxisMode>(mode), true);
-    for (auto& [key, chart] : m_charts) {
+    forEachChart([this](MetricChart* chart) {
         if (isShown(chart))
             chart->refresh();
-    }
-}
-
-int ChartGrid::chartCount() const
-{
-    return static_cast<int>(m_charts.size());
-}
-
-MetricChart* ChartGrid::chart(const QString& key) const
-{
-    const auto it = m_charts.find(key);
-    return it != m_charts.end() ? it->second : nullptr;
+    });
 }
 
 bool ChartGrid::exportCsv(const QString& path, QString* error) const
@@ -730,8 +659,13 @@ bool ChartGrid::exportCsv(const QString& path, QString* error) const
     const QString xHeader =
         m_options.xMetric.isEmpty() ? csvXHeader(m_options.xMode) : csvText(m_options.xMetric);
     out << "run,metric," << xHeader << ",value,smoothed\n";
-    for (const auto& [key, chart] : m_charts)
-        chart->writeCsvRows(out, m_options.xMode);
+    // Every key of the grid, also those whose chart does not exist (far from the view).
+    for (const auto& [key, slot] : m_slots) {
+        if (slot.chart)
+            slot.chart->writeCsvRows(out, m_options.xMode);
+        else
+            modelOf(key, slot)->writeCsvRows(out, m_options.xMode);
+    }
     out.flush();
     if (out.status() != QTextStream::Ok || !file.commit()) {
         if (error)
@@ -745,8 +679,10 @@ QImage ChartGrid::renderChart(const QString& key, QSize size) const
 {
     MetricChart chart(key);
     chart.setAttribute(Qt::WA_DontShowOnScreen);
-    const MetricChart* shown = this->chart(key);
-    const ChartOptions options = shown ? shown->options() : m_options;
+    const auto slot = m_slots.find(key);
+    const ChartOptions options = slot == m_slots.end() ? m_options
+        : slot->second.chart                           ? slot->second.chart->options()
+                                                       : slot->second.options;
     chart.setOptions(options);
     chart.setRuns(chartRuns());
     // The grid's shared range of that x mode (a chart's own axes may not be redrawn yet).
@@ -765,18 +701,31 @@ double ChartGrid::xOfRecord(int runId, std::uint32_t record) const
         return NaN;
     if (m_options.xMetric.isEmpty())
         return run->records.x(m_options.xMode, record);
-    for (const QString& key : chartKeys()) {
-        const CurveModel& model = m_charts.at(key)->model();
-        if (run->findSeries(key) >= 0 && model.hasX(*run))
-            return model.recordX(*run, record);
+    for (const QString& key : m_order) {
+        if (run->findSeries(key) < 0)
+            continue;
+        const ChartSlot& slot = m_slots.at(key);
+        std::unique_ptr<CurveModel> made;
+        const CurveModel* model = slot.chart ? &slot.chart->model() : nullptr;
+        if (!model) {
+            made = modelOf(key, slot);
+            model = made.get();
+        }
+        if (model->hasX(*run))
+            return model->recordX(*run, record);
     }
     return NaN;
 }
 
 double ChartGrid::firstNanX(const QString& key, int runId) const
 {
-    if (const MetricChart* shown = chart(key); shown && !m_options.xMetric.isEmpty())
-        return shown->model().firstNanX(runId); // x from the --x metric: the chart knows it
+    if (const auto slot = m_slots.find(key);
+        slot != m_slots.end() && !m_options.xMetric.isEmpty()) {
+        // x from the --x metric: the chart (or a model like it) knows it.
+        if (slot->second.chart)
+            return slot->second.chart->model().firstNanX(runId);
+        return modelOf(key, slot->second)->firstNanX(runId);
+    }
     const Run* run = runOf(runId);
     if (!run)
         return NaN;

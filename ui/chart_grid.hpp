@@ -11,11 +11,12 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 
-class QGridLayout;
 class QLabel;
 class QScrollArea;
 class QShortcut;
@@ -23,13 +24,18 @@ class QTimer;
 
 namespace viewer {
 
+class CurveModel;
 class MetricChart;
 class Workspace;
 struct ChartRun;
 struct Run;
 
 // The scrollable grid of MetricCharts, one per visible metric key ("step_end/loss"), every visible
-// run overlaid in its color. GUI thread. Follows a Workspace: charts appear as metric keys appear,
+// run overlaid in its color. GUI thread. Virtualized (issue 15): every key has a light entry (its
+// options, pin, y zoom); MetricChart widgets exist only for the rows in or near the view (one
+// screen either side), created a few per event-loop turn as the view scrolls and destroyed when
+// two screens away, at places the layout plan computes (10,000 keys cost 10,000 entries, not
+// 10,000 widgets). Follows a Workspace: charts appear as metric keys appear,
 // new points are drawn in bulk (redraws coalesced to <= 30 per second by a single-shot timer, and
 // only charts that can be seen are re-decimated; the others catch up when scrolled into view).
 // The x range is shared by every chart of the same x mode; it follows the newest data while the
@@ -132,9 +138,15 @@ public:
     std::pair<double, double> xRange() const; // of the global x mode (as last shown)
     void resetZoom(); // x back to the data's extent, y automatic
 
-    int chartCount() const;
+    int chartCount() const; // the keys that have a place in the grid (created or not)
     QStringList chartKeys() const; // in grid order
+    // The chart of a key, created on demand when it is not near the view (it goes again when
+    // the view moves on); nullptr for a key without a place in the grid.
     MetricChart* chart(const QString& key) const;
+    // The charts that exist now (near the view), for tests and benchmarks.
+    QList<MetricChart*> createdCharts() const;
+    // At most this many charts are created per event-loop turn while scrolling.
+    static constexpr int ChartsPerTurn = 4;
     int columnCount() const
     {
         return m_columns;
@@ -206,13 +218,47 @@ private:
         bool everShown = false;
     };
 
+    // One per key with a place in the grid. The chart exists only near the view; what the user
+    // set on it (its menu's options, its y zoom) lives here while it does not.
+    struct ChartSlot
+    {
+        MetricChart* chart = nullptr;
+        ChartOptions options; // requested: the grid's, or what the chart's menu set
+        std::optional<std::pair<double, double>> fixedY; // the user's y zoom (kept when destroyed)
+        // What a chart of this key would report, from a widget-free CurveModel (valid while
+        // stamp == m_dataStamp): its x mode (Step may become GlobalStep), its data's x extent.
+        std::uint64_t stamp = 0;
+        XAxisMode shownMode = XAxisMode::Step;
+        bool hasExtent = false;
+        double x0 = 0.0;
+        double x1 = 0.0;
+        bool xMetricMissing = false;
+    };
+
     const Run* runOf(int runId) const;
     void scheduleRefresh();
     void refresh(bool everyChart);
     void scanKeys(); // adds the keys of series that appeared since the last scan
     void rescanKeys(); // the next scan starts over (a run left or was hidden)
-    void syncCharts(); // create/remove charts for the current keys and filter, lay them out
-    void relayoutGrid();
+    void syncCharts(); // add/remove slots for the current keys and filter, lay them out
+    void relayoutGrid(); // columns, row height, the grid's height, every created chart's place
+    void updateOrder(); // m_order and m_indexOf from the slots and pins
+    // Creates the charts of the rows in or near the view (at most `budget`; the rest at the next
+    // turns) and destroys those two screens away. budget < 0: all at once (screenshots).
+    void updateViewport(int budget);
+    MetricChart* createChart(const QString& key, ChartSlot& slot);
+    void destroyChart(ChartSlot& slot);
+    void placeChart(int index, MetricChart* chart) const;
+    const ChartSlot& factsOf(const QString& key, ChartSlot& slot);
+    // A widget-free model of `key` as its chart would hold it (x, CSV, NaN lookups).
+    std::unique_ptr<CurveModel> modelOf(const QString& key, const ChartSlot& slot) const;
+    template <typename F> void forEachChart(F f) const
+    {
+        for (const auto& [key, slot] : m_slots) {
+            if (slot.chart)
+                f(slot.chart);
+        }
+    }
     void applyRuns(MetricChart* chart) const;
     void applyRunsToAll();
     QList<ChartRun> chartRuns() const;
@@ -225,7 +271,8 @@ private:
     QPointer<Workspace> m_workspace;
     QScrollArea* m_scroll = nullptr;
     QWidget* m_container = nullptr;
-    QGridLayout* m_layout = nullptr;
+    QTimer* m_fill = nullptr; // creates the next charts near the view at the next turn
+    ChartLayoutPlan::Cells m_cells; // where the charts go (relayoutGrid)
     QLabel* m_placeholder = nullptr;
     QTimer* m_timer = nullptr; // coalesces data redraws
     QTimer* m_interaction = nullptr; // coalesces the charts following a zoom or pan
@@ -242,7 +289,10 @@ private:
         static int rank(const QString& key);
         bool operator()(const QString& a, const QString& b) const;
     };
-    std::map<QString, MetricChart*, ChartOrder> m_charts;
+    std::map<QString, ChartSlot, ChartOrder> m_slots;
+    QStringList m_order; // the slots' keys in grid order (pinned first, derived last)
+    QHash<QString, int> m_indexOf; // key -> index in m_order
+    std::uint64_t m_dataStamp = 1; // bumped when runs, data or options change (ChartSlot::stamp)
     ChartOptions m_options;
     bool m_wheelZooms = true;
     QHash<int, XView> m_xViews; // per XAxisMode

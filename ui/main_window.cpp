@@ -502,7 +502,13 @@ void MainWindow::checkProblems()
         if (m_reported.value(id) == problem)
             continue;
         m_reported.insert(id, problem);
-        reportProblem(problem);
+        if (m_runList->problemOf(id, false).isEmpty()) {
+            // Only the runs' limit warnings (issue 15): said as loudly, but no failure.
+            m_banner->addMessage(problem);
+            emit noticeFound(problem);
+        } else {
+            reportProblem(problem);
+        }
     }
 }
 

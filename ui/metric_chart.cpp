@@ -165,6 +165,12 @@ void MetricChart::dataChanged(const QList<int>& runIds)
         m_dirty = true;
 }
 
+void MetricChart::setFixedYRange(const std::optional<std::pair<double, double>>& y)
+{
+    m_model.setFixedY(y);
+    m_dirty = true;
+}
+
 void MetricChart::finishSmoothing()
 {
     if (m_model.finishSmoothing())

@@ -117,6 +117,8 @@ public:
     }
     // y back to automatic (fit to the visible data).
     void resetYRange();
+    // A y zoom kept by the grid while this key had no chart (nullopt: automatic).
+    void setFixedYRange(const std::optional<std::pair<double, double>>& y);
     bool isAutoYRange() const
     {
         return !m_model.fixedY().has_value();

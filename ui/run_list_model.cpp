@@ -405,7 +405,7 @@ QString RunListModel::stateText(int sourceId) const
     return QString();
 }
 
-QString RunListModel::problemOf(int sourceId) const
+QString RunListModel::problemOf(int sourceId, bool withRunWarnings) const
 {
     const int row = sourceRow(sourceId);
     if (row < 0)
@@ -453,7 +453,7 @@ QString RunListModel::problemOf(int sourceId) const
     // The totals are kept up to date (recount); only runs' warnings are gathered here, and only
     // when some run has one.
     QStringList warnings;
-    if (source.withWarnings > 0) {
+    if (withRunWarnings && source.withWarnings > 0) {
         for (int runId : source.runIds) {
             if (const Run* run = m_workspace->run(runId))
                 warnings += run->warnings;

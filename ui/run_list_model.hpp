@@ -74,7 +74,9 @@ public:
     QModelIndex indexOfSource(int sourceId, int column = NameColumn) const;
     QModelIndex indexOfRun(int runId, int column = NameColumn) const;
     // What to tell the user about a source, or "" when all is well (see ProblemRole).
-    QString problemOf(int sourceId) const;
+    // withRunWarnings false: without its runs' limit warnings ("more than 10000 series: ..."),
+    // which lose points but are no failure to read (issue 15: --screenshot exits 0 on them).
+    QString problemOf(int sourceId, bool withRunWarnings = true) const;
 
     QModelIndex index(
         int row, int column, const QModelIndex& parent = QModelIndex()) const override;

@@ -1,5 +1,6 @@
 #include "chart_layout_plan.hpp"
 
+#include <QRect>
 #include <QTest>
 
 using viewer::ChartLayoutPlan;
@@ -16,6 +17,10 @@ private slots:
     void rowHeightFor();
     void order_data();
     void order();
+    void cells_data();
+    void cells();
+    void rowsIn_data();
+    void rowsIn();
 };
 
 void TestChartLayoutPlan::columnsFor_data()
@@ -109,6 +114,67 @@ void TestChartLayoutPlan::order()
     QFETCH(QStringList, pinned);
     QFETCH(QStringList, expected);
     QCOMPARE(ChartLayoutPlan::order(keys, pinned), expected);
+}
+
+// Issue 15: the virtualized grid places each chart from its index alone.
+void TestChartLayoutPlan::cells_data()
+{
+    QTest::addColumn<int>("columns");
+    QTest::addColumn<int>("index");
+    QTest::addColumn<QRect>("rect");
+    // width 1000, margin 4, spacing 6, rows of 300: inner 992 - gaps.
+    QTest::newRow("one column") << 1 << 0 << QRect(4, 4, 992, 300);
+    QTest::newRow("one column, third row") << 1 << 2 << QRect(4, 616, 992, 300);
+    QTest::newRow("two columns, left") << 2 << 0 << QRect(4, 4, 493, 300);
+    QTest::newRow("two columns, right") << 2 << 1 << QRect(503, 4, 493, 300);
+    QTest::newRow("two columns, second row") << 2 << 3 << QRect(503, 310, 493, 300);
+    // 992 - 12 = 980 = 3 x 326 + 2: the last column takes the 2 px left over.
+    QTest::newRow("three columns, last takes the rest") << 3 << 2 << QRect(668, 4, 328, 300);
+    QTest::newRow("row 2,500 of 10,000 charts")
+        << 4 << 9999 << QRect(751, 4 + 2499 * 306, 245, 300);
+}
+
+void TestChartLayoutPlan::cells()
+{
+    QFETCH(int, columns);
+    QFETCH(int, index);
+    QFETCH(QRect, rect);
+    ChartLayoutPlan::Cells cells;
+    cells.width = 1000;
+    cells.columns = columns;
+    cells.rowHeight = 300;
+    QCOMPARE(cells.rect(index), rect);
+    // Neighbours never overlap.
+    QVERIFY(!cells.rect(index).intersects(cells.rect(index + 1)));
+    QVERIFY(!cells.rect(index).intersects(cells.rect(index + columns)));
+}
+
+void TestChartLayoutPlan::rowsIn_data()
+{
+    QTest::addColumn<int>("top");
+    QTest::addColumn<int>("bottom");
+    QTest::addColumn<int>("first");
+    QTest::addColumn<int>("last");
+    // rows of 300 every 306 px from y = 4, 10 rows (grid height 3062).
+    QTest::newRow("the top") << 0 << 800 << 0 << 2;
+    QTest::newRow("a row's last pixel") << 0 << 310 << 0 << 0;
+    QTest::newRow("the next row's first pixel") << 0 << 311 << 0 << 1;
+    QTest::newRow("scrolled") << 1000 << 1800 << 3 << 5;
+    QTest::newRow("the bottom") << 2262 << 3062 << 7 << 9;
+    QTest::newRow("past the bottom: clamped") << 5000 << 6000 << 9 << 9;
+}
+
+void TestChartLayoutPlan::rowsIn()
+{
+    QFETCH(int, top);
+    QFETCH(int, bottom);
+    QFETCH(int, first);
+    QFETCH(int, last);
+    ChartLayoutPlan::Cells cells;
+    cells.width = 1000;
+    cells.rowHeight = 300;
+    QCOMPARE(cells.heightFor(10), 3062);
+    QCOMPARE(cells.rowsIn(top, bottom, 10), std::make_pair(first, last));
 }
 
 QTEST_APPLESS_MAIN(TestChartLayoutPlan)

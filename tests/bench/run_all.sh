@@ -30,4 +30,5 @@ run "$BENCH/bench_live_burst"
 run "$BENCH/bench_runs_table"
 run "$BENCH/bench_legend_hover"
 run "$BENCH/bench_remote"
+run "$BENCH/bench_many_keys"
 exit $status

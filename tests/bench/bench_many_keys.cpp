@@ -1,0 +1,165 @@
+// Issue 15, "Metrics": one run with K metric keys x 500 steps (K = 1,000 and 10,000). The window's
+// first screen (`--no-follow --screenshot`, the real binary as a child process: wall time and
+// peak RSS) beside `--summary` on the same file in the same run (the issue's peer), medians of 3.
+// TELEMETRY_OLD_VIEWER=path/to/telemetry-viewer adds the grid before virtualization for 1,000
+// keys (10,000 took it 190-368 s: the issue's figures are printed for reference).
+#include "bench_stats.hpp"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+
+#include <cstdio>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+constexpr int Steps = 500;
+constexpr int Repeats = 3;
+
+struct ChildRun
+{
+    double seconds = 0.0;
+    double peakMiB = 0.0;
+    int exitCode = -1;
+};
+
+// The child's own peak RSS (wait4's rusage is the one process's, not every child's so far).
+ChildRun runChild(const QString& program, const QStringList& arguments)
+{
+    std::vector<QByteArray> storage { QFile::encodeName(program) };
+    for (const QString& a : arguments)
+        storage.push_back(QFile::encodeName(a));
+    std::vector<char*> argv;
+    for (QByteArray& a : storage)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    ChildRun out;
+    const std::int64_t start = bench::nowNs();
+    pid_t pid = 0;
+    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+        posix_spawn_file_actions_destroy(&actions);
+        return out;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    int status = 0;
+    rusage usage {};
+    wait4(pid, &status, 0, &usage);
+    out.seconds = static_cast<double>(bench::nowNs() - start) / 1e9;
+    out.peakMiB = static_cast<double>(usage.ru_maxrss) / 1024.0; // KiB on Linux
+    out.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return out;
+}
+
+struct Figures
+{
+    double seconds = 0.0;
+    double peakMiB = 0.0;
+    int exitCode = 0;
+};
+
+Figures medianOf(const QString& program, const QStringList& arguments, int repeats)
+{
+    std::vector<double> seconds;
+    std::vector<double> peaks;
+    Figures f;
+    for (int i = 0; i < repeats; ++i) {
+        const ChildRun r = runChild(program, arguments);
+        seconds.push_back(r.seconds);
+        peaks.push_back(r.peakMiB);
+        if (r.exitCode != 0)
+            f.exitCode = r.exitCode;
+    }
+    f.seconds = bench::median(seconds);
+    f.peakMiB = bench::median(peaks);
+    return f;
+}
+
+// One run_begin, then `steps` step_end records of `keys` numeric metrics each.
+bool writeKeysFile(const QString& path, int keys)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return false;
+    file.write(R"({"ts":1.0,"tag":"run_begin","id":"many"})"
+               "\n");
+    for (int s = 0; s < Steps; ++s) {
+        QByteArray line = "{\"ts\":" + QByteArray::number(2.0 + s * 0.1) + ",\"tag\":\"step_end\","
+            + "\"step\":" + QByteArray::number(s) + ",\"context\":{";
+        for (int k = 0; k < keys; ++k) {
+            if (k > 0)
+                line += ',';
+            line += "\"k" + QByteArray::number(k).rightJustified(5, '0')
+                + "\":" + QByteArray::number((k % 97) * 0.01 + s * 0.001, 'g', 6);
+        }
+        line += "}}\n";
+        file.write(line);
+    }
+    return file.error() == QFile::NoError;
+}
+
+void printRow(const char* what, const Figures& f)
+{
+    std::printf("  %-44s %9.2f s %9.0f MiB%s\n", what, f.seconds, f.peakMiB,
+        f.exitCode == 0 ? "" : "  (exit status not 0)");
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const QString binDir = qEnvironmentVariable(
+        "TELEMETRY_BIN_DIR", QCoreApplication::applicationDirPath() + QStringLiteral("/../bin"));
+    const QString viewer = binDir + QStringLiteral("/telemetry-viewer");
+    const QString oldViewer = qEnvironmentVariable("TELEMETRY_OLD_VIEWER");
+    if (!QFileInfo(viewer).isExecutable()) {
+        std::fprintf(stderr, "no viewer at %s (set TELEMETRY_BIN_DIR)\n", qPrintable(viewer));
+        return 1;
+    }
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QTemporaryDir dir;
+    int status = 0;
+    std::printf("one run, K numeric keys x %d steps; window = --no-follow --screenshot (1400x900) "
+                "until exit, peak RSS of the process; medians of %d\n",
+        Steps, Repeats);
+    for (const int keys : { 1000, 10000 }) {
+        const QString file = dir.filePath(QStringLiteral("keys%1.jsonl").arg(keys));
+        if (!writeKeysFile(file, keys)) {
+            std::fprintf(stderr, "cannot write %s\n", qPrintable(file));
+            return 1;
+        }
+        const QString png = dir.filePath(QStringLiteral("shot.png"));
+        const QStringList window { QStringLiteral("--no-follow"), QStringLiteral("--screenshot"),
+            png, QStringLiteral("--size"), QStringLiteral("1400x900"), file };
+        const Figures summary = medianOf(viewer, { QStringLiteral("--summary"), file }, Repeats);
+        const Figures ours = medianOf(viewer, window, Repeats);
+        std::printf(
+            "%d keys (%.0f MB):\n", keys, static_cast<double>(QFileInfo(file).size()) / 1e6);
+        printRow("--summary (peer)", summary);
+        printRow("window, virtualized grid", ours);
+        if (!oldViewer.isEmpty() && keys == 1000)
+            printRow("window, grid before (TELEMETRY_OLD_VIEWER)", medianOf(oldViewer, window, 1));
+        std::printf("  %-44s %s\n", "issue 15 on main (reference)",
+            keys == 1000 ? "8.5 s, 669 MiB (--summary 0.14 s, 41 MiB)"
+                         : "190-368 s, 6.2 GiB, exit 1 (--summary 0.85 s, 222 MiB)");
+        std::printf("  first screen %.1fx --summary\n", ours.seconds / summary.seconds);
+        if (keys == 10000)
+            std::printf("  goal: first screen < 2 s and < 300 MB -> %s\n",
+                ours.seconds < 2.0 && ours.peakMiB * 1.048576 < 300.0 ? "met" : "NOT met");
+        if (ours.exitCode != 0)
+            status = 1;
+    }
+    return status;
+}

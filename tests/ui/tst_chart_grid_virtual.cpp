@@ -1,0 +1,290 @@
+// The virtualized chart grid (issue 15): thousands of metric keys, MetricCharts only near the view.
+#include "chart_grid.hpp"
+#include "metric_chart.hpp"
+#include "test_runs.hpp"
+
+#include <QApplication>
+#include <QFile>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <algorithm>
+#include <memory>
+
+using namespace viewer;
+using namespace viewer::test;
+
+namespace {
+
+constexpr int Keys = 2000;
+
+QString keyOf(int i)
+{
+    return QStringLiteral("step_end/k%1").arg(i, 5, 10, QLatin1Char('0'));
+}
+
+// One run with `keys` metrics of 3 steps each.
+Run manyKeyRun(int keys)
+{
+    Run run;
+    for (int step = 0; step < 3; ++step) {
+        QList<QPair<QString, double>> values;
+        for (int i = 0; i < keys; ++i)
+            values.push_back({ keyOf(i), i + step * 0.5 });
+        addStep(run, step, values);
+    }
+    return run;
+}
+
+} // namespace
+
+class TestChartGridVirtual : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<Run> m_run;
+
+    std::unique_ptr<ChartGrid> shownGrid()
+    {
+        auto grid = std::make_unique<ChartGrid>(nullptr);
+        grid->resize(1000, 800);
+        grid->addRun(1, m_run.get());
+        grid->show();
+        if (!QTest::qWaitForWindowExposed(grid.get()))
+            return nullptr;
+        grid->refreshNow();
+        return grid;
+    }
+
+    static QScrollBar* scrollBarOf(ChartGrid* grid)
+    {
+        return grid->findChild<QScrollArea*>()->verticalScrollBar();
+    }
+
+    // The charts that exist (those scheduled for deletion gone first).
+    static QList<MetricChart*> liveCharts(ChartGrid* grid)
+    {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        return grid->findChildren<MetricChart*>();
+    }
+
+    static QStringList keysOf(const QList<MetricChart*>& charts)
+    {
+        QStringList keys;
+        for (const MetricChart* c : charts)
+            keys << c->key();
+        return keys;
+    }
+
+    // No chart exists for a key far from the view: at most the rows of the view and one screen
+    // either side (a 800 px view of 300 px rows: 3 rows of 2 charts, so 18 charts).
+    static void verifyBounded(ChartGrid* grid)
+    {
+        const QList<MetricChart*> charts = liveCharts(grid);
+        QVERIFY2(charts.size() <= 5 * 3 * grid->columnCount(),
+            qPrintable(QString::number(charts.size())));
+        QVERIFY(!charts.isEmpty());
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        m_run = std::make_unique<Run>(manyKeyRun(Keys));
+    }
+
+    void fewChartsForManyKeys()
+    {
+        auto grid = shownGrid();
+        QVERIFY(grid);
+        QCOMPARE(grid->chartCount(), Keys);
+        QCOMPARE(grid->chartKeys().size(), Keys);
+        verifyBounded(grid.get());
+        // The first charts are there, drawn; the scroll bar spans every row.
+        QVERIFY(keysOf(liveCharts(grid.get())).contains(keyOf(0)));
+        const int rows = (Keys + grid->columnCount() - 1) / grid->columnCount();
+        QVERIFY2(scrollBarOf(grid.get())->maximum() > (rows - 4) * 160,
+            qPrintable(QString::number(scrollBarOf(grid.get())->maximum())));
+    }
+
+    void scrollingCreatesAndDestroys()
+    {
+        auto grid = shownGrid();
+        QVERIFY(grid);
+        QScrollBar* bar = scrollBarOf(grid.get());
+        const QString last = grid->chartKeys().last();
+        const QString first = grid->chartKeys().first();
+        const QList<MetricChart*> before = liveCharts(grid.get());
+        bar->setValue(bar->maximum());
+        // A few per event-loop turn, not all at once.
+        const QList<MetricChart*> atOnce = liveCharts(grid.get());
+        int made = 0;
+        for (MetricChart* c : atOnce)
+            made += before.contains(c) ? 0 : 1;
+        QVERIFY2(made <= ChartGrid::ChartsPerTurn, qPrintable(QString::number(made)));
+        QTRY_VERIFY_WITH_TIMEOUT(keysOf(liveCharts(grid.get())).contains(last), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!keysOf(liveCharts(grid.get())).contains(first), 10000);
+        verifyBounded(grid.get());
+        MetricChart* shown = nullptr;
+        for (MetricChart* c : liveCharts(grid.get())) {
+            if (c->key() == last)
+                shown = c;
+        }
+        QVERIFY(shown);
+        QVERIFY(shown->isVisible());
+        QVERIFY(!shown->viewport()->visibleRegion().isEmpty());
+    }
+
+    void chartsDoNotOverlapAndFollowTheOrder_data()
+    {
+        QTest::addColumn<double>("position"); // of the scroll bar, 0..1
+        QTest::newRow("top") << 0.0;
+        QTest::newRow("middle") << 0.5;
+        QTest::newRow("bottom") << 1.0;
+    }
+
+    void chartsDoNotOverlapAndFollowTheOrder()
+    {
+        QFETCH(double, position);
+        auto grid = shownGrid();
+        QVERIFY(grid);
+        QScrollBar* bar = scrollBarOf(grid.get());
+        bar->setValue(static_cast<int>(bar->maximum() * position));
+        grid->refreshNow();
+        QList<MetricChart*> charts = liveCharts(grid.get());
+        const QStringList order = grid->chartKeys();
+        std::sort(charts.begin(), charts.end(), [&order](MetricChart* a, MetricChart* b) {
+            return order.indexOf(a->key()) < order.indexOf(b->key());
+        });
+        QVERIFY(charts.size() > 2 * grid->columnCount());
+        for (int i = 0; i < charts.size(); ++i) {
+            const QRect r = charts[i]->geometry();
+            QVERIFY(r.height() >= 160 && r.width() > 100);
+            for (int j = i + 1; j < charts.size(); ++j) {
+                const QRect s = charts[j]->geometry();
+                QVERIFY2(!r.intersects(s),
+                    qPrintable(charts[i]->key() + QLatin1String(" over ") + charts[j]->key()));
+                // Reading order: a later key is on a later row, or further right on the same.
+                QVERIFY(s.top() > r.top() || (s.top() == r.top() && s.left() > r.left()));
+            }
+        }
+        // The charts that exist are consecutive keys of the grid's order.
+        const auto firstIndex = order.indexOf(charts.first()->key());
+        for (int i = 0; i < charts.size(); ++i)
+            QCOMPARE(order.indexOf(charts[i]->key()), firstIndex + i);
+    }
+
+    void filterAndPins()
+    {
+        auto grid = shownGrid();
+        QVERIFY(grid);
+        const QString far = keyOf(Keys - 1);
+        grid->setPinned(far, true);
+        grid->refreshNow();
+        QCOMPARE(grid->chartKeys().first(), far);
+        MetricChart* pinned = nullptr;
+        for (MetricChart* c : liveCharts(grid.get())) {
+            if (c->key() == far)
+                pinned = c;
+        }
+        QVERIFY(pinned);
+        QCOMPARE(pinned->geometry().topLeft(), QPoint(4, 4)); // the first place of the grid
+        verifyBounded(grid.get());
+
+        QSignalSpy changed(grid.get(), &ChartGrid::chartsChanged);
+        grid->setMetricFilter({ keyOf(7), keyOf(1500), far });
+        grid->refreshNow();
+        QCOMPARE(grid->chartKeys(), (QStringList { far, keyOf(7), keyOf(1500) }));
+        QCOMPARE(keysOf(liveCharts(grid.get())).size(), 3);
+        QCOMPARE(changed.count(), 1);
+        grid->clearMetricFilter();
+        grid->refreshNow();
+        QCOMPARE(grid->chartCount(), Keys);
+        verifyBounded(grid.get());
+    }
+
+    void maximiseAKeyFarDown()
+    {
+        auto grid = shownGrid();
+        QVERIFY(grid);
+        const QString far = keyOf(1500);
+        QSignalSpy changed(grid.get(), &ChartGrid::maximizedChartChanged);
+        grid->setMaximizedChart(far);
+        grid->refreshNow();
+        QCOMPARE(changed.count(), 1);
+        QList<MetricChart*> shown;
+        for (MetricChart* c : liveCharts(grid.get())) {
+            if (c->isVisible())
+                shown << c;
+        }
+        QCOMPARE(shown.size(), 1);
+        QCOMPARE(shown.first()->key(), far);
+        const QWidget* viewport = grid->findChild<QScrollArea*>()->viewport();
+        QCOMPARE(shown.first()->height(), viewport->height() - 8); // the whole view, margins off
+        QCOMPARE(scrollBarOf(grid.get())->maximum(), 0);
+        grid->setMaximizedChart(QString());
+        grid->refreshNow();
+        QVERIFY(scrollBarOf(grid.get())->maximum() > 0);
+        QStringList visible;
+        for (MetricChart* c : liveCharts(grid.get())) {
+            if (c->isVisible() && !c->viewport()->visibleRegion().isEmpty())
+                visible << c->key();
+        }
+        QVERIFY2(visible.contains(keyOf(0)), qPrintable(visible.join(' ')));
+        QVERIFY(!visible.contains(far));
+        verifyBounded(grid.get());
+    }
+
+    void stateSurvivesTheChartGoing()
+    {
+        auto grid = shownGrid();
+        QVERIFY(grid);
+        const QString first = grid->chartKeys().first();
+        grid->chart(first)->setFixedYRange(std::make_pair(1.0, 5.0));
+        // What the chart's menu does: its own options, then optionsEdited.
+        ChartOptions own = grid->chart(first)->options();
+        own.logY = true;
+        grid->chart(first)->setOptions(own);
+        emit grid->chart(first)->optionsEdited();
+        QScrollBar* bar = scrollBarOf(grid.get());
+        bar->setValue(bar->maximum());
+        QTRY_VERIFY_WITH_TIMEOUT(!keysOf(liveCharts(grid.get())).contains(first), 10000);
+        bar->setValue(0);
+        QTRY_VERIFY_WITH_TIMEOUT(keysOf(liveCharts(grid.get())).contains(first), 10000);
+        const auto y = grid->chart(first)->model().fixedY();
+        QVERIFY(y.has_value());
+        QCOMPARE(y->first, 1.0);
+        QCOMPARE(y->second, 5.0);
+        QVERIFY(grid->chart(first)->options().logY);
+        QVERIFY(!grid->chart(grid->chartKeys().at(1))->options().logY);
+    }
+
+    void exportCoversEveryKey()
+    {
+        auto grid = shownGrid();
+        QVERIFY(grid);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("all.csv"));
+        QString error;
+        QVERIFY2(grid->exportCsv(path, &error), qPrintable(error));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        QSet<QByteArray> metrics;
+        int rows = 0;
+        for (const QByteArray& line : lines.mid(1)) {
+            if (line.isEmpty())
+                continue;
+            metrics.insert(line.split(',').value(1));
+            ++rows;
+        }
+        QCOMPARE(metrics.size(), Keys);
+        QCOMPARE(rows, Keys * 3);
+    }
+};
+
+QTEST_MAIN(TestChartGridVirtual)
+#include "tst_chart_grid_virtual.moc"

@@ -37,6 +37,7 @@ QDateTime timeOf(double ts)
 EventsModel::EventsModel(RunLookup lookup, QObject* parent)
     : QAbstractTableModel(parent)
     , m_lookup(std::move(lookup))
+    , m_titles({ { tr("Time") }, { tr("Run") }, { tr("Step") }, { tr("Type") }, { tr("Message") } })
 {
 }
 
@@ -419,22 +420,7 @@ QVariant EventsModel::alertData(const Alert& alert, int column, int role) const
 
 QVariant EventsModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case TimeColumn:
-        return tr("Time");
-    case RunColumn:
-        return tr("Run");
-    case StepColumn:
-        return tr("Step");
-    case TypeColumn:
-        return tr("Type");
-    case MessageColumn:
-        return tr("Message");
-    default:
-        return {};
-    }
+    return m_titles.headerData(section, orientation, role);
 }
 
 } // namespace viewer

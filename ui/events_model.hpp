@@ -1,6 +1,7 @@
 #pragma once
 
 #include "alert.hpp"
+#include "column_titles.hpp"
 #include "distinct_names.hpp"
 #include "run.hpp"
 #include "x_axis_mode.hpp"
@@ -103,6 +104,7 @@ private:
     XAxisMode m_xMode = XAxisMode::Step;
     ColorProvider m_color;
     std::vector<Alert> m_alerts; // of the runs still added, in the order they fired
+    ColumnTitles m_titles; // the header: one per column of Columns
 };
 
 } // namespace viewer

@@ -7,6 +7,7 @@ namespace viewer {
 
 MalformedLinesModel::MalformedLinesModel(QObject* parent)
     : QAbstractTableModel(parent)
+    , m_titles({ { tr("Line") }, { tr("Byte offset") }, { tr("Reason") } })
 {
 }
 
@@ -66,18 +67,7 @@ QVariant MalformedLinesModel::data(const QModelIndex& index, int role) const
 
 QVariant MalformedLinesModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case LineColumn:
-        return tr("Line");
-    case OffsetColumn:
-        return tr("Byte offset");
-    case ReasonColumn:
-        return tr("Reason");
-    default:
-        return {};
-    }
+    return m_titles.headerData(section, orientation, role);
 }
 
 } // namespace viewer

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "column_titles.hpp"
 #include "run.hpp"
 
 #include <QAbstractTableModel>
@@ -45,6 +46,7 @@ public:
 
 private:
     std::vector<MalformedLine> m_lines;
+    ColumnTitles m_titles; // the header: one per column of Columns
 };
 
 } // namespace viewer

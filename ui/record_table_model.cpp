@@ -27,6 +27,7 @@ QString formatNumber(double v)
 RecordTableModel::RecordTableModel(RunLookup lookup, QObject* parent)
     : QAbstractTableModel(parent)
     , m_lookup(std::move(lookup))
+    , m_titles({ { tr("#") }, { tr("Time") }, { tr("Step") }, { tr("Epoch") }, { tr("Tag") } })
 {
 }
 
@@ -267,22 +268,7 @@ QVariant RecordTableModel::data(const QModelIndex& index, int role) const
 
 QVariant RecordTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case RecordColumn:
-        return tr("#");
-    case TimeColumn:
-        return tr("Time");
-    case StepColumn:
-        return tr("Step");
-    case EpochColumn:
-        return tr("Epoch");
-    case TagColumn:
-        return tr("Tag");
-    default:
-        return {};
-    }
+    return m_titles.headerData(section, orientation, role);
 }
 
 } // namespace viewer

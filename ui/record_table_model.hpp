@@ -1,5 +1,6 @@
 #pragma once
 
+#include "column_titles.hpp"
 #include "run.hpp"
 
 #include <QAbstractTableModel>
@@ -109,6 +110,7 @@ private:
     std::vector<std::uint32_t> m_rows;
     std::uint32_t m_scanned = 0; // records [0, m_scanned) were considered for m_rows
     std::size_t m_rowCount = 0; // without filter: the records shown so far
+    ColumnTitles m_titles; // the header: one per column of Columns
 };
 
 } // namespace viewer

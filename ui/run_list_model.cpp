@@ -56,6 +56,10 @@ RunListModel::RunListModel(Workspace* workspace, QObject* parent)
     : QAbstractItemModel(parent)
     , m_workspace(workspace)
     , m_stateTimer(new QTimer(this))
+    , m_titles({ { tr("Run") }, { tr("State") }, { tr("Records") },
+          { tr("Bad lines"),
+              tr("Lines that are not records (not JSON, cut short, ...): click a count to see "
+                 "their line numbers and reasons") } })
 {
     connect(workspace, &Workspace::sourceStateChanged, this, &RunListModel::sourceChanged);
     connect(workspace, &Workspace::loadFinished, this, &RunListModel::sourceChanged);
@@ -725,26 +729,7 @@ Qt::ItemFlags RunListModel::flags(const QModelIndex& index) const
 
 QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal)
-        return {};
-    if (role == Qt::DisplayRole) {
-        switch (section) {
-        case NameColumn:
-            return tr("Run");
-        case StateColumn:
-            return tr("State");
-        case RecordsColumn:
-            return tr("Records");
-        case MalformedColumn:
-            return tr("Bad lines");
-        default:
-            return {};
-        }
-    }
-    if (role == Qt::ToolTipRole && section == MalformedColumn)
-        return tr("Lines that are not records (not JSON, cut short, ...): click a count to see "
-                  "their line numbers and reasons");
-    return {};
+    return m_titles.headerData(section, orientation, role);
 }
 
 } // namespace viewer

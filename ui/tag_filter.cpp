@@ -11,6 +11,7 @@ namespace viewer {
 
 TagFilter::TagFilter(QObject* parent)
     : QAbstractTableModel(parent)
+    , m_titles({ { tr("Tag") }, { tr("Records") } })
 {
 }
 
@@ -198,16 +199,7 @@ Qt::ItemFlags TagFilter::flags(const QModelIndex& index) const
 
 QVariant TagFilter::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case NameColumn:
-        return tr("Tag");
-    case CountColumn:
-        return tr("Records");
-    default:
-        return {};
-    }
+    return m_titles.headerData(section, orientation, role);
 }
 
 void TagFilter::emitCheckChanged(int row)

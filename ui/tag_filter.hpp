@@ -1,5 +1,7 @@
 #pragma once
 
+#include "column_titles.hpp"
+
 #include <QAbstractTableModel>
 #include <QMap>
 #include <QSet>
@@ -68,6 +70,7 @@ private:
     // --tags: when set, a tag not seen before starts hidden unless it is listed.
     std::optional<QSet<QString>> m_only;
     QSet<QString> m_seen; // every tag that was ever present (the --tags rule applies once)
+    ColumnTitles m_titles; // the header: one per column of Columns
 };
 
 } // namespace viewer

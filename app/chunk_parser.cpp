@@ -72,13 +72,19 @@ void ChunkParser::Private::rollback(const Mark& mark)
     m_out->droppedPoints = mark.dropped;
 }
 
-void ChunkParser::Private::warn(ParsedChunk::Warning::Kind kind, QString text)
+void ChunkParser::Private::dropPoint(ParsedChunk::Warning::Kind kind)
 {
+    ++m_out->droppedPoints;
     bool& warned = m_warned[static_cast<int>(kind)];
     if (warned)
         return;
     warned = true;
-    m_out->warnings.push_back({ kind, m_line, std::move(text) });
+    const QString text = kind == ParsedChunk::Warning::Kind::LongKeyPath
+        ? QStringLiteral("key paths longer than %1 bytes are not plotted")
+              .arg(limits.maxKeyPathBytes)
+        : QStringLiteral("more than %1 distinct series in a chunk: the others are not plotted")
+              .arg(limits.maxSeries);
+    m_out->warnings.push_back({ kind, m_line, text });
 }
 
 void ChunkParser::Private::parseLine(

@@ -230,7 +230,8 @@ private:
     std::uint32_t flatTag();
     void setEmitTag(std::uint32_t tag);
     void setTagForPayload(State& st);
-    void warn(ParsedChunk::Warning::Kind kind, QString text);
+    // A point not plotted (counted in droppedPoints); the chunk's first of each kind is warned.
+    void dropPoint(ParsedChunk::Warning::Kind kind);
     QVariant toVariant(od::value& value, int depth);
     QVariantMap runInfo(od::document& doc);
     void newAttempt();

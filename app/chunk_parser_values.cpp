@@ -127,12 +127,8 @@ Failure ChunkParser::Private::walkValue(od::value& value, int level, bool plot, 
 
 void ChunkParser::Private::emitPoint(double value, bool topLevel, std::size_t keyIndex)
 {
-    using WarningKind = ParsedChunk::Warning::Kind;
     if (m_pathBytes > limits.maxKeyPathBytes) {
-        ++m_out->droppedPoints;
-        warn(WarningKind::LongKeyPath,
-            QStringLiteral("key paths longer than %1 bytes are not plotted")
-                .arg(limits.maxKeyPathBytes));
+        dropPoint(ParsedChunk::Warning::Kind::LongKeyPath);
         return;
     }
     std::uint32_t id = NoId;
@@ -149,17 +145,11 @@ void ChunkParser::Private::emitPoint(double value, bool topLevel, std::size_t ke
         id = internSeries(topLevel);
     }
     if (id == LongPath) {
-        ++m_out->droppedPoints;
-        warn(WarningKind::LongKeyPath,
-            QStringLiteral("key paths longer than %1 bytes are not plotted")
-                .arg(limits.maxKeyPathBytes));
+        dropPoint(ParsedChunk::Warning::Kind::LongKeyPath);
         return;
     }
     if (id == NoId) {
-        ++m_out->droppedPoints;
-        warn(WarningKind::TooManySeries,
-            QStringLiteral("more than %1 distinct series in a chunk: the others are not plotted")
-                .arg(limits.maxSeries));
+        dropPoint(ParsedChunk::Warning::Kind::TooManySeries);
         return;
     }
     if (m_seriesStamp[id] == m_stamp) {

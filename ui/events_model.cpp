@@ -35,9 +35,10 @@ QDateTime timeOf(double ts)
 } // namespace
 
 EventsModel::EventsModel(RunLookup lookup, QObject* parent)
-    : QAbstractTableModel(parent)
+    : TitledTableModel(
+        { { tr("Time") }, { tr("Run") }, { tr("Step") }, { tr("Type") }, { tr("Message") } },
+        parent)
     , m_lookup(std::move(lookup))
-    , m_titles({ { tr("Time") }, { tr("Run") }, { tr("Step") }, { tr("Type") }, { tr("Message") } })
 {
 }
 
@@ -243,11 +244,6 @@ int EventsModel::rowCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : int(m_rows.size());
 }
 
-int EventsModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
 QVariant EventsModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid()
@@ -416,11 +412,6 @@ QVariant EventsModel::alertData(const Alert& alert, int column, int role) const
     default:
         return {};
     }
-}
-
-QVariant EventsModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    return m_titles.headerData(section, orientation, role);
 }
 
 } // namespace viewer

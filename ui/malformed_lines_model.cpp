@@ -6,8 +6,7 @@
 namespace viewer {
 
 MalformedLinesModel::MalformedLinesModel(QObject* parent)
-    : QAbstractTableModel(parent)
-    , m_titles({ { tr("Line") }, { tr("Byte offset") }, { tr("Reason") } })
+    : TitledTableModel({ { tr("Line") }, { tr("Byte offset") }, { tr("Reason") } }, parent)
 {
 }
 
@@ -21,11 +20,6 @@ void MalformedLinesModel::setLines(std::vector<MalformedLine> lines)
 int MalformedLinesModel::rowCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : int(m_lines.size());
-}
-
-int MalformedLinesModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 QVariant MalformedLinesModel::data(const QModelIndex& index, int role) const
@@ -63,11 +57,6 @@ QVariant MalformedLinesModel::data(const QModelIndex& index, int role) const
     default:
         return {};
     }
-}
-
-QVariant MalformedLinesModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    return m_titles.headerData(section, orientation, role);
 }
 
 } // namespace viewer

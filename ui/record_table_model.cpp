@@ -25,9 +25,9 @@ QString formatNumber(double v)
 } // namespace
 
 RecordTableModel::RecordTableModel(RunLookup lookup, QObject* parent)
-    : QAbstractTableModel(parent)
+    : TitledTableModel(
+        { { tr("#") }, { tr("Time") }, { tr("Step") }, { tr("Epoch") }, { tr("Tag") } }, parent)
     , m_lookup(std::move(lookup))
-    , m_titles({ { tr("#") }, { tr("Time") }, { tr("Step") }, { tr("Epoch") }, { tr("Tag") } })
 {
 }
 
@@ -211,11 +211,6 @@ int RecordTableModel::rowCount(const QModelIndex& parent) const
     return int(m_filtered ? m_rows.size() : m_rowCount);
 }
 
-int RecordTableModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
 QVariant RecordTableModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid()
@@ -264,11 +259,6 @@ QVariant RecordTableModel::data(const QModelIndex& index, int role) const
     default:
         return {};
     }
-}
-
-QVariant RecordTableModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    return m_titles.headerData(section, orientation, role);
 }
 
 } // namespace viewer

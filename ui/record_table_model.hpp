@@ -1,9 +1,8 @@
 #pragma once
 
-#include "column_titles.hpp"
 #include "run.hpp"
+#include "titled_table_model.hpp"
 
-#include <QAbstractTableModel>
 #include <QSet>
 
 #include <functional>
@@ -21,7 +20,7 @@ namespace viewer {
 // The run is looked up by id on every use (never cached: the Workspace may move a Run when its
 // file yields another run); a run that is gone shows no rows. refresh() picks up appended records
 // (rows are inserted at the end, never moved).
-class RecordTableModel : public QAbstractTableModel
+class RecordTableModel : public TitledTableModel
 {
     Q_OBJECT
 public:
@@ -87,10 +86,7 @@ public:
     std::size_t totalRecords() const;
 
     int rowCount(const QModelIndex& parent = QModelIndex()) const override;
-    int columnCount(const QModelIndex& parent = QModelIndex()) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(
-        int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
     void rebuild();
@@ -110,7 +106,6 @@ private:
     std::vector<std::uint32_t> m_rows;
     std::uint32_t m_scanned = 0; // records [0, m_scanned) were considered for m_rows
     std::size_t m_rowCount = 0; // without filter: the records shown so far
-    ColumnTitles m_titles; // the header: one per column of Columns
 };
 
 } // namespace viewer

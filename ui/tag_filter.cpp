@@ -10,8 +10,7 @@
 namespace viewer {
 
 TagFilter::TagFilter(QObject* parent)
-    : QAbstractTableModel(parent)
-    , m_titles({ { tr("Tag") }, { tr("Records") } })
+    : TitledTableModel({ { tr("Tag") }, { tr("Records") } }, parent)
 {
 }
 
@@ -139,11 +138,6 @@ int TagFilter::rowCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : int(m_tags.size());
 }
 
-int TagFilter::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
 QVariant TagFilter::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid()
@@ -195,11 +189,6 @@ Qt::ItemFlags TagFilter::flags(const QModelIndex& index) const
     if (index.column() == NameColumn)
         f |= Qt::ItemIsUserCheckable;
     return f;
-}
-
-QVariant TagFilter::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    return m_titles.headerData(section, orientation, role);
 }
 
 void TagFilter::emitCheckChanged(int row)

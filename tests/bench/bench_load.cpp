@@ -65,10 +65,7 @@ std::size_t nlohmannLoad(const QString& path)
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    const QString binDir = qEnvironmentVariable(
-        "TELEMETRY_BIN_DIR", QCoreApplication::applicationDirPath() + QStringLiteral("/../bin"));
-    const QString path =
-        argc > 1 ? QString::fromLocal8Bit(argv[1]) : bench::ensureMillionRecordRun(binDir);
+    const QString path = bench::millionRecordRunOr(argc, argv);
     const double megabytes = static_cast<double>(QFileInfo(path).size()) / 1e6;
     const int repeats = 5;
 

@@ -41,10 +41,9 @@ double statusMiB(const char* field)
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    const QString binDir = QCoreApplication::applicationDirPath() + QStringLiteral("/../bin");
     const QString path = argc > 1
         ? QString::fromLocal8Bit(argv[1])
-        : bench::ensureTrainerRun(binDir, QStringLiteral("run_5m_points.jsonl"), 150 * 1000 * 1000,
+        : bench::ensureTrainerRun(QStringLiteral("run_5m_points.jsonl"), 150 * 1000 * 1000,
             { QStringLiteral("--steps"), QStringLiteral("720000") });
     const double anonBefore = statusMiB("RssAnon");
 

@@ -162,10 +162,7 @@ std::size_t lineSplit(const std::string& data)
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    const QString binDir = qEnvironmentVariable(
-        "TELEMETRY_BIN_DIR", QCoreApplication::applicationDirPath() + QStringLiteral("/../bin"));
-    const QString path =
-        argc > 1 ? QString::fromLocal8Bit(argv[1]) : bench::ensureMillionRecordRun(binDir);
+    const QString path = bench::millionRecordRunOr(argc, argv);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         std::fprintf(stderr, "cannot read %s\n", qPrintable(path));

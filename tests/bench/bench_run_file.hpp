@@ -1,8 +1,9 @@
 #pragma once
-// The large runs the reading benchmarks open: written once by example-trainer (from binDir) into
+// The large runs the reading benchmarks open: written once by example-trainer into
 // $TMPDIR/telemetry-bench and reused while they are at least `minBytes` long, so that bench_load,
 // bench_reader and bench_memory read the same bytes run after run.
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -13,8 +14,15 @@
 
 namespace bench {
 
+// Where example-trainer is: $TELEMETRY_BIN_DIR, else build/bin beside build/bench.
+inline QString trainerBinDir()
+{
+    return qEnvironmentVariable(
+        "TELEMETRY_BIN_DIR", QCoreApplication::applicationDirPath() + QStringLiteral("/../bin"));
+}
+
 inline QString ensureTrainerRun(
-    const QString& binDir, const QString& name, qint64 minBytes, const QStringList& trainerArgs)
+    const QString& name, qint64 minBytes, const QStringList& trainerArgs)
 {
     const QString dir = QDir::tempPath() + QStringLiteral("/telemetry-bench");
     QDir().mkpath(dir);
@@ -25,7 +33,7 @@ inline QString ensureTrainerRun(
     QFile::remove(path);
     QProcess trainer;
     trainer.setProcessChannelMode(QProcess::ForwardedChannels);
-    trainer.start(binDir + QStringLiteral("/example-trainer"),
+    trainer.start(trainerBinDir() + QStringLiteral("/example-trainer"),
         QStringList { QStringLiteral("--out"), path } + trainerArgs
             + QStringList { QStringLiteral("--rate"), QStringLiteral("0"),
                 QStringLiteral("--async"), QStringLiteral("--quiet") });
@@ -34,11 +42,17 @@ inline QString ensureTrainerRun(
 }
 
 // The 1,000,000-record run (~135 MB) of bench_load and bench_reader.
-inline QString ensureMillionRecordRun(const QString& binDir)
+inline QString ensureMillionRecordRun()
 {
-    return ensureTrainerRun(binDir, QStringLiteral("run_1m.jsonl"), 100 * 1000 * 1000,
+    return ensureTrainerRun(QStringLiteral("run_1m.jsonl"), 100 * 1000 * 1000,
         { QStringLiteral("--epochs"), QStringLiteral("10"), QStringLiteral("--steps"),
             QStringLiteral("50000") });
+}
+
+// The file named on the command line, else the million-record run.
+inline QString millionRecordRunOr(int argc, char** argv)
+{
+    return argc > 1 ? QString::fromLocal8Bit(argv[1]) : ensureMillionRecordRun();
 }
 
 } // namespace bench

@@ -1,5 +1,6 @@
 #include "events_model.hpp"
 
+#include "number_format.hpp"
 #include "plain_label.hpp"
 #include "plain_tool_tip.hpp"
 
@@ -17,15 +18,6 @@ namespace viewer {
 namespace {
 
 constexpr int MessageDisplayChars = 300;
-
-QString formatNumber(double v)
-{
-    if (std::isnan(v))
-        return QStringLiteral("\u2014");
-    if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e15)
-        return QString::number(static_cast<qint64>(v));
-    return QString::number(v, 'g', 10);
-}
 
 QDateTime timeOf(double ts)
 {
@@ -230,9 +222,9 @@ QString EventsModel::typeText(const RunEvent& event)
     case RunEvent::Kind::Error:
         return event.type.isEmpty() ? tr("error") : event.type;
     case RunEvent::Kind::EpochBegin:
-        return tr("epoch %1 begins").arg(formatNumber(event.epoch));
+        return tr("epoch %1 begins").arg(NumberFormat::cell(event.epoch));
     case RunEvent::Kind::EpochEnd:
-        return tr("epoch %1 ends").arg(formatNumber(event.epoch));
+        return tr("epoch %1 ends").arg(NumberFormat::cell(event.epoch));
     case RunEvent::Kind::Restart:
         return tr("restart (step went back)");
     }
@@ -268,7 +260,7 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
             return m_names.nameOf(runId).isEmpty() ? plainLabel(run->displayName, 60)
                                                    : m_names.elided(runId, 60);
         case StepColumn:
-            return formatNumber(event->step);
+            return NumberFormat::cell(event->step);
         case TypeColumn:
             return plainLabel(typeText(*event), 80);
         case MessageColumn:
@@ -361,7 +353,7 @@ QVariant EventsModel::alertData(const Alert& alert, int column, int role) const
         case RunColumn:
             return plainLabel(run->displayName, 60);
         case StepColumn:
-            return formatNumber(alert.step);
+            return NumberFormat::cell(alert.step);
         case TypeColumn:
             return plainLabel(type, 80);
         case MessageColumn:

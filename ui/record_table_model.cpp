@@ -1,5 +1,6 @@
 #include "record_table_model.hpp"
 
+#include "number_format.hpp"
 #include "plain_label.hpp"
 #include "plain_tool_tip.hpp"
 
@@ -12,15 +13,6 @@
 namespace viewer {
 
 namespace {
-
-QString formatNumber(double v)
-{
-    if (std::isnan(v))
-        return QStringLiteral("\u2014");
-    if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e15)
-        return QString::number(static_cast<qint64>(v));
-    return QString::number(v, 'g', 10);
-}
 
 } // namespace
 
@@ -233,9 +225,9 @@ QVariant RecordTableModel::data(const QModelIndex& index, int role) const
             return QDateTime::fromMSecsSinceEpoch(qint64(std::llround(records.time(r) * 1000.0)))
                 .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
         case StepColumn:
-            return formatNumber(records.step(r));
+            return NumberFormat::cell(records.step(r));
         case EpochColumn:
-            return formatNumber(records.epoch(r));
+            return NumberFormat::cell(records.epoch(r));
         case TagColumn:
             return tagIndex == RecordTable::NoTag ? tr("(no tag)") : plainLabel(tag, 60);
         default:

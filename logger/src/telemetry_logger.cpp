@@ -280,14 +280,19 @@ bool TelemetryLogger::Impl::capture(
     return true;
 }
 
+void TelemetryLogger::Impl::drop_after_close(const detail::Event& event)
+{
+    bump(dropped_);
+    report(LoggerError::Kind::dropped, 0,
+        "record '" + std::string(event.tag) + "' dropped: the logger is closed");
+}
+
 void TelemetryLogger::Impl::submit_sync(const detail::Event& event)
 {
     const double ts = format_.now_wall();
     std::unique_lock lock(mutex_);
     if (closed_) {
-        bump(dropped_);
-        report(LoggerError::Kind::dropped, 0,
-            "record '" + std::string(event.tag) + "' dropped: the logger is closed");
+        drop_after_close(event);
         return;
     }
     scratch_.clear();
@@ -309,9 +314,7 @@ void TelemetryLogger::Impl::submit_async(const detail::Event& event)
     const double ts = format_.now_wall();
     std::unique_lock lock(mutex_);
     if (closed_) {
-        bump(dropped_);
-        report(LoggerError::Kind::dropped, 0,
-            "record '" + std::string(event.tag) + "' dropped: the logger is closed");
+        drop_after_close(event);
         return;
     }
     if (staging_.size() >= options_.async_queue_bytes) {

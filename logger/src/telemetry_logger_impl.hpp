@@ -92,6 +92,9 @@ private:
 
     void report(LoggerError::Kind kind, int error_number, std::string message);
 
+    // A record logged after close(): counted and reported, never written. Under mutex_.
+    void drop_after_close(const detail::Event& event);
+
     detail::FileSink sink_;
     const bool system_clock_;
     bool async_;

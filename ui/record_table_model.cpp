@@ -132,11 +132,16 @@ void RecordTableModel::appendMatching(std::uint32_t from, std::uint32_t to)
             fresh.push_back(r);
     }
     m_scanned = std::max(m_scanned, to);
-    if (fresh.empty())
+    appendRows(fresh);
+}
+
+void RecordTableModel::appendRows(const std::vector<std::uint32_t>& records)
+{
+    if (records.empty())
         return;
     const int first = int(m_rows.size());
-    beginInsertRows(QModelIndex(), first, first + int(fresh.size()) - 1);
-    m_rows.insert(m_rows.end(), fresh.begin(), fresh.end());
+    beginInsertRows(QModelIndex(), first, first + int(records.size()) - 1);
+    m_rows.insert(m_rows.end(), records.begin(), records.end());
     endInsertRows();
 }
 
@@ -175,12 +180,7 @@ void RecordTableModel::addRecordMatches(
     }
     m_covered = newCoveredUpTo;
     m_scanned = std::max(m_scanned, std::min<std::uint32_t>(newCoveredUpTo, std::uint32_t(total)));
-    if (fresh.empty())
-        return;
-    const int first = int(m_rows.size());
-    beginInsertRows(QModelIndex(), first, first + int(fresh.size()) - 1);
-    m_rows.insert(m_rows.end(), fresh.begin(), fresh.end());
-    endInsertRows();
+    appendRows(fresh);
 }
 
 std::uint32_t RecordTableModel::recordAt(int row) const

@@ -90,6 +90,7 @@ public:
 
 private:
     void rebuild();
+    void appendRows(const std::vector<std::uint32_t>& records); // new rows at the end
     bool tagAccepted(const Run& run, std::uint32_t record) const;
     void appendMatching(std::uint32_t from, std::uint32_t to);
     void updateTagMask();

@@ -1,5 +1,6 @@
 #include "runs_table_model.hpp"
 
+#include "enum_names.hpp"
 #include "run.hpp"
 #include "run_grouping.hpp"
 #include "runs_table_model_p.hpp"
@@ -17,24 +18,12 @@ namespace {
 
 QString fixedColumnName(int column)
 {
-    switch (column) {
-    case RunsTableModel::ColorColumn:
-        return QStringLiteral("color");
-    case RunsTableModel::NameColumn:
-        return QStringLiteral("name");
-    case RunsTableModel::StateColumn:
-        return QStringLiteral("state");
-    case RunsTableModel::SourceColumn:
-        return QStringLiteral("source");
-    case RunsTableModel::StartColumn:
-        return QStringLiteral("start");
-    case RunsTableModel::DurationColumn:
-        return QStringLiteral("duration");
-    case RunsTableModel::RecordsColumn:
-        return QStringLiteral("records");
-    default:
-        return {};
-    }
+    static constexpr EnumNames<int, 7> Names { { { RunsTableModel::ColorColumn, "color" },
+        { RunsTableModel::NameColumn, "name" }, { RunsTableModel::StateColumn, "state" },
+        { RunsTableModel::SourceColumn, "source" }, { RunsTableModel::StartColumn, "start" },
+        { RunsTableModel::DurationColumn, "duration" },
+        { RunsTableModel::RecordsColumn, "records" } } };
+    return nameOf(Names, column);
 }
 
 QString resultSuffix(int kind)

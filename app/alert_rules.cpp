@@ -1,5 +1,7 @@
 #include "alert_rules.hpp"
 
+#include "enum_names.hpp"
+
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -69,18 +71,10 @@ QString AlertRule::name() const
 
 QString AlertRule::kindName() const
 {
-    switch (kind) {
-    case Kind::NonFinite:
-        return QStringLiteral("nan");
-    case Kind::Error:
-        return QStringLiteral("error");
-    case Kind::Stall:
-        return QStringLiteral("stall");
-    case Kind::Above:
-    case Kind::Below:
-        return QStringLiteral("threshold");
-    }
-    return {};
+    static constexpr EnumNames<Kind, 5> Names { { { Kind::NonFinite, "nan" },
+        { Kind::Error, "error" }, { Kind::Stall, "stall" }, { Kind::Above, "threshold" },
+        { Kind::Below, "threshold" } } };
+    return nameOf(Names, kind);
 }
 
 bool AlertRule::matchesSeries(const QString& key) const

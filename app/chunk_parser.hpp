@@ -14,8 +14,8 @@ struct LineChunk;
 // lines), with simdjson On-Demand. Not thread-safe: use one instance per thread (it keeps the
 // simdjson parser and scratch buffers between calls, so a line costs no allocation).
 //
-// Rules (the README's "Reading records" should carry them; tests/app/tst_chunk_parser.cpp pins
-// them):
+// Rules (the README's "Reading records" should carry them; tests/app/tst_chunk_parser.cpp and
+// tst_chunk_parser_input.cpp pin them):
 // - A line is a record when it is a JSON object. A UTF-8 BOM at offset 0, a '\r' before the '\n'
 //   and empty or whitespace-only lines are fine (blank lines are counted, not malformed).
 // - Python's bare NaN, Infinity, -Infinity tokens, and the strings "NaN", "Infinity",

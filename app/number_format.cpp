@@ -54,6 +54,15 @@ QString NumberFormat::logged(double v)
     return QString::number(v, 'g', QLocale::FloatingPointShortest);
 }
 
+QString NumberFormat::cell(double v)
+{
+    if (std::isnan(v))
+        return QStringLiteral("\u2014");
+    if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e15)
+        return QString::number(static_cast<qint64>(v));
+    return QString::number(v, 'g', 10);
+}
+
 QString NumberFormat::si(double v, int precision)
 {
     if (!std::isfinite(v))

@@ -15,6 +15,10 @@ public:
     // reads back as the same double ("0.1", "1712.5", "1e-300"); "NaN", "+Inf", "-Inf".
     static QString logged(double v);
 
+    // A table cell (steps, epochs): whole numbers below 1e15 as integers, others with 10
+    // significant digits ("2.333333333", "1e+17", "inf"); NaN, a missing value, as an em dash.
+    static QString cell(double v);
+
     // Magnitudes from 10,000 up with a suffix k, M, G, T, P, E and `precision` significant digits
     // at most, trailing zeros dropped ("250k", "1.2M", "12.3G"); smaller ones as logged().
     static QString si(double v, int precision = 3);

@@ -1,5 +1,6 @@
 #include "run_state.hpp"
 
+#include "enum_names.hpp"
 #include "run.hpp"
 
 namespace viewer {
@@ -28,19 +29,10 @@ RunState classifyRun(const Run& run, const RunStateInput& input)
 
 QString runStateName(RunState state)
 {
-    switch (state) {
-    case RunState::Live:
-        return QStringLiteral("live");
-    case RunState::Quiet:
-        return QStringLiteral("quiet");
-    case RunState::Finished:
-        return QStringLiteral("finished");
-    case RunState::Diverged:
-        return QStringLiteral("diverged");
-    case RunState::Crashed:
-        return QStringLiteral("crashed");
-    }
-    return {};
+    static constexpr EnumNames<RunState, 5> Names { { { RunState::Live, "live" },
+        { RunState::Quiet, "quiet" }, { RunState::Finished, "finished" },
+        { RunState::Diverged, "diverged" }, { RunState::Crashed, "crashed" } } };
+    return nameOf(Names, state);
 }
 
 } // namespace viewer

@@ -1,5 +1,6 @@
 #include "events_model.hpp"
 
+#include "number_format.hpp"
 #include "plain_label.hpp"
 #include "plain_tool_tip.hpp"
 
@@ -18,15 +19,6 @@ namespace {
 
 constexpr int MessageDisplayChars = 300;
 
-QString formatNumber(double v)
-{
-    if (std::isnan(v))
-        return QStringLiteral("\u2014");
-    if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e15)
-        return QString::number(static_cast<qint64>(v));
-    return QString::number(v, 'g', 10);
-}
-
 QDateTime timeOf(double ts)
 {
     return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(std::llround(ts * 1000.0)));
@@ -35,7 +27,9 @@ QDateTime timeOf(double ts)
 } // namespace
 
 EventsModel::EventsModel(RunLookup lookup, QObject* parent)
-    : QAbstractTableModel(parent)
+    : TitledTableModel(
+        { { tr("Time") }, { tr("Run") }, { tr("Step") }, { tr("Type") }, { tr("Message") } },
+        parent)
     , m_lookup(std::move(lookup))
 {
 }
@@ -228,9 +222,9 @@ QString EventsModel::typeText(const RunEvent& event)
     case RunEvent::Kind::Error:
         return event.type.isEmpty() ? tr("error") : event.type;
     case RunEvent::Kind::EpochBegin:
-        return tr("epoch %1 begins").arg(formatNumber(event.epoch));
+        return tr("epoch %1 begins").arg(NumberFormat::cell(event.epoch));
     case RunEvent::Kind::EpochEnd:
-        return tr("epoch %1 ends").arg(formatNumber(event.epoch));
+        return tr("epoch %1 ends").arg(NumberFormat::cell(event.epoch));
     case RunEvent::Kind::Restart:
         return tr("restart (step went back)");
     }
@@ -240,11 +234,6 @@ QString EventsModel::typeText(const RunEvent& event)
 int EventsModel::rowCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-int EventsModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 QVariant EventsModel::data(const QModelIndex& index, int role) const
@@ -271,7 +260,7 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
             return m_names.nameOf(runId).isEmpty() ? plainLabel(run->displayName, 60)
                                                    : m_names.elided(runId, 60);
         case StepColumn:
-            return formatNumber(event->step);
+            return NumberFormat::cell(event->step);
         case TypeColumn:
             return plainLabel(typeText(*event), 80);
         case MessageColumn:
@@ -364,7 +353,7 @@ QVariant EventsModel::alertData(const Alert& alert, int column, int role) const
         case RunColumn:
             return plainLabel(run->displayName, 60);
         case StepColumn:
-            return formatNumber(alert.step);
+            return NumberFormat::cell(alert.step);
         case TypeColumn:
             return plainLabel(type, 80);
         case MessageColumn:
@@ -412,26 +401,6 @@ QVariant EventsModel::alertData(const Alert& alert, int column, int role) const
         }
     case FullTextRole:
         return alert.message;
-    default:
-        return {};
-    }
-}
-
-QVariant EventsModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case TimeColumn:
-        return tr("Time");
-    case RunColumn:
-        return tr("Run");
-    case StepColumn:
-        return tr("Step");
-    case TypeColumn:
-        return tr("Type");
-    case MessageColumn:
-        return tr("Message");
     default:
         return {};
     }

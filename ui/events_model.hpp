@@ -3,9 +3,9 @@
 #include "alert.hpp"
 #include "distinct_names.hpp"
 #include "run.hpp"
+#include "titled_table_model.hpp"
 #include "x_axis_mode.hpp"
 
-#include <QAbstractTableModel>
 #include <QColor>
 #include <QHash>
 
@@ -23,7 +23,7 @@ namespace viewer {
 // file yields another run); a run the lookup no longer finds shows no rows until removeRun().
 // Messages come from the files: shown as plain text.
 // Alerts (issue 16, AlertMonitor) are rows too, of kind "alert", added as they fire.
-class EventsModel : public QAbstractTableModel
+class EventsModel : public TitledTableModel
 {
     Q_OBJECT
 public:
@@ -80,10 +80,7 @@ public:
     static QString typeText(const RunEvent& event);
 
     int rowCount(const QModelIndex& parent = QModelIndex()) const override;
-    int columnCount(const QModelIndex& parent = QModelIndex()) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(
-        int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
     struct Row

@@ -6,7 +6,7 @@
 namespace viewer {
 
 MalformedLinesModel::MalformedLinesModel(QObject* parent)
-    : QAbstractTableModel(parent)
+    : TitledTableModel({ { tr("Line") }, { tr("Byte offset") }, { tr("Reason") } }, parent)
 {
 }
 
@@ -20,11 +20,6 @@ void MalformedLinesModel::setLines(std::vector<MalformedLine> lines)
 int MalformedLinesModel::rowCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : int(m_lines.size());
-}
-
-int MalformedLinesModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 QVariant MalformedLinesModel::data(const QModelIndex& index, int role) const
@@ -59,22 +54,6 @@ QVariant MalformedLinesModel::data(const QModelIndex& index, int role) const
         return qulonglong(line.offset);
     case ReasonRole:
         return line.reason;
-    default:
-        return {};
-    }
-}
-
-QVariant MalformedLinesModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case LineColumn:
-        return tr("Line");
-    case OffsetColumn:
-        return tr("Byte offset");
-    case ReasonColumn:
-        return tr("Reason");
     default:
         return {};
     }

@@ -1,8 +1,7 @@
 #pragma once
 
 #include "run.hpp"
-
-#include <QAbstractTableModel>
+#include "titled_table_model.hpp"
 
 #include <vector>
 
@@ -11,7 +10,7 @@ namespace viewer {
 // The malformed lines of one run (line number, byte offset, reason), a copy taken when the
 // dialog opens so that the run may go on growing or be closed meanwhile. GUI thread. Reasons
 // can quote the file: shown as plain text.
-class MalformedLinesModel : public QAbstractTableModel
+class MalformedLinesModel : public TitledTableModel
 {
     Q_OBJECT
 public:
@@ -38,10 +37,7 @@ public:
     }
 
     int rowCount(const QModelIndex& parent = QModelIndex()) const override;
-    int columnCount(const QModelIndex& parent = QModelIndex()) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(
-        int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
     std::vector<MalformedLine> m_lines;

@@ -137,6 +137,8 @@ QStringList segmentsOf(const MetricTreeModel::Metric& m)
 MetricTreeModel::MetricTreeModel(QObject* parent)
     : QAbstractItemModel(parent)
     , m_root(std::make_unique<Node>())
+    , m_titles({ { tr("Metric") },
+          { tr("NaN/Inf"), tr("Points that are NaN, +Inf or -Inf, over every open run") } })
 {
 }
 
@@ -583,21 +585,7 @@ Qt::ItemFlags MetricTreeModel::flags(const QModelIndex& index) const
 
 QVariant MetricTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal)
-        return {};
-    if (role == Qt::DisplayRole) {
-        switch (section) {
-        case NameColumn:
-            return tr("Metric");
-        case NonFiniteColumn:
-            return tr("NaN/Inf");
-        default:
-            return {};
-        }
-    }
-    if (role == Qt::ToolTipRole && section == NonFiniteColumn)
-        return tr("Points that are NaN, +Inf or -Inf, over every open run");
-    return {};
+    return m_titles.headerData(section, orientation, role);
 }
 
 } // namespace viewer

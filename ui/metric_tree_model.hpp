@@ -1,5 +1,7 @@
 #pragma once
 
+#include "column_titles.hpp"
+
 #include <QAbstractItemModel>
 #include <QHash>
 #include <QList>
@@ -118,6 +120,7 @@ private:
     std::unique_ptr<Node> m_root;
     QHash<QString, Node*> m_byKey;
     QSet<QString> m_unchecked;
+    ColumnTitles m_titles; // the header: one per column of Columns
 };
 
 } // namespace viewer

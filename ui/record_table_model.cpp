@@ -1,5 +1,6 @@
 #include "record_table_model.hpp"
 
+#include "number_format.hpp"
 #include "plain_label.hpp"
 #include "plain_tool_tip.hpp"
 
@@ -13,19 +14,11 @@ namespace viewer {
 
 namespace {
 
-QString formatNumber(double v)
-{
-    if (std::isnan(v))
-        return QStringLiteral("\u2014");
-    if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e15)
-        return QString::number(static_cast<qint64>(v));
-    return QString::number(v, 'g', 10);
-}
-
 } // namespace
 
 RecordTableModel::RecordTableModel(RunLookup lookup, QObject* parent)
-    : QAbstractTableModel(parent)
+    : TitledTableModel(
+        { { tr("#") }, { tr("Time") }, { tr("Step") }, { tr("Epoch") }, { tr("Tag") } }, parent)
     , m_lookup(std::move(lookup))
 {
 }
@@ -139,11 +132,16 @@ void RecordTableModel::appendMatching(std::uint32_t from, std::uint32_t to)
             fresh.push_back(r);
     }
     m_scanned = std::max(m_scanned, to);
-    if (fresh.empty())
+    appendRows(fresh);
+}
+
+void RecordTableModel::appendRows(const std::vector<std::uint32_t>& records)
+{
+    if (records.empty())
         return;
     const int first = int(m_rows.size());
-    beginInsertRows(QModelIndex(), first, first + int(fresh.size()) - 1);
-    m_rows.insert(m_rows.end(), fresh.begin(), fresh.end());
+    beginInsertRows(QModelIndex(), first, first + int(records.size()) - 1);
+    m_rows.insert(m_rows.end(), records.begin(), records.end());
     endInsertRows();
 }
 
@@ -182,12 +180,7 @@ void RecordTableModel::addRecordMatches(
     }
     m_covered = newCoveredUpTo;
     m_scanned = std::max(m_scanned, std::min<std::uint32_t>(newCoveredUpTo, std::uint32_t(total)));
-    if (fresh.empty())
-        return;
-    const int first = int(m_rows.size());
-    beginInsertRows(QModelIndex(), first, first + int(fresh.size()) - 1);
-    m_rows.insert(m_rows.end(), fresh.begin(), fresh.end());
-    endInsertRows();
+    appendRows(fresh);
 }
 
 std::uint32_t RecordTableModel::recordAt(int row) const
@@ -208,11 +201,6 @@ int RecordTableModel::rowCount(const QModelIndex& parent) const
     if (parent.isValid() || m_runId < 0)
         return 0;
     return int(m_filtered ? m_rows.size() : m_rowCount);
-}
-
-int RecordTableModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 QVariant RecordTableModel::data(const QModelIndex& index, int role) const
@@ -237,9 +225,9 @@ QVariant RecordTableModel::data(const QModelIndex& index, int role) const
             return QDateTime::fromMSecsSinceEpoch(qint64(std::llround(records.time(r) * 1000.0)))
                 .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
         case StepColumn:
-            return formatNumber(records.step(r));
+            return NumberFormat::cell(records.step(r));
         case EpochColumn:
-            return formatNumber(records.epoch(r));
+            return NumberFormat::cell(records.epoch(r));
         case TagColumn:
             return tagIndex == RecordTable::NoTag ? tr("(no tag)") : plainLabel(tag, 60);
         default:
@@ -260,26 +248,6 @@ QVariant RecordTableModel::data(const QModelIndex& index, int role) const
         return tag;
     case TimeRole:
         return records.time(r);
-    default:
-        return {};
-    }
-}
-
-QVariant RecordTableModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case RecordColumn:
-        return tr("#");
-    case TimeColumn:
-        return tr("Time");
-    case StepColumn:
-        return tr("Step");
-    case EpochColumn:
-        return tr("Epoch");
-    case TagColumn:
-        return tr("Tag");
     default:
         return {};
     }

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "run.hpp"
+#include "titled_table_model.hpp"
 
-#include <QAbstractTableModel>
 #include <QSet>
 
 #include <functional>
@@ -20,7 +20,7 @@ namespace viewer {
 // The run is looked up by id on every use (never cached: the Workspace may move a Run when its
 // file yields another run); a run that is gone shows no rows. refresh() picks up appended records
 // (rows are inserted at the end, never moved).
-class RecordTableModel : public QAbstractTableModel
+class RecordTableModel : public TitledTableModel
 {
     Q_OBJECT
 public:
@@ -86,13 +86,11 @@ public:
     std::size_t totalRecords() const;
 
     int rowCount(const QModelIndex& parent = QModelIndex()) const override;
-    int columnCount(const QModelIndex& parent = QModelIndex()) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(
-        int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
     void rebuild();
+    void appendRows(const std::vector<std::uint32_t>& records); // new rows at the end
     bool tagAccepted(const Run& run, std::uint32_t record) const;
     void appendMatching(std::uint32_t from, std::uint32_t to);
     void updateTagMask();

@@ -54,12 +54,50 @@ QString sourceName(const QString& path)
     return name.isEmpty() ? path : name;
 }
 
+// What a file's row and a run's row show alike: the record and bad-line counts, right aligned,
+// a non-zero bad-line count red and underlined (clicking it lists them). Invalid otherwise.
+QVariant countCell(int column, int role, std::size_t records, std::size_t malformed)
+{
+    const bool badLines = column == RunListModel::MalformedColumn && malformed > 0;
+    switch (role) {
+    case Qt::DisplayRole:
+        if (column == RunListModel::RecordsColumn)
+            return QLocale().toString(qulonglong(records));
+        if (column == RunListModel::MalformedColumn)
+            return badLines ? QLocale().toString(qulonglong(malformed)) : QString();
+        return {};
+    case Qt::ForegroundRole:
+        return badLines ? QVariant(QBrush(ProblemColor)) : QVariant();
+    case Qt::FontRole: {
+        if (!badLines)
+            return {};
+        QFont font;
+        font.setUnderline(true);
+        return font;
+    }
+    case Qt::TextAlignmentRole:
+        if (column == RunListModel::RecordsColumn || column == RunListModel::MalformedColumn)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case RunListModel::RecordCountRole:
+        return qulonglong(records);
+    case RunListModel::MalformedCountRole:
+        return qulonglong(malformed);
+    default:
+        return {};
+    }
+}
+
 } // namespace
 
 RunListModel::RunListModel(Workspace* workspace, QObject* parent)
     : QAbstractItemModel(parent)
     , m_workspace(workspace)
     , m_stateTimer(new QTimer(this))
+    , m_titles({ { tr("Run") }, { tr("State") }, { tr("Records") },
+          { tr("Bad lines"),
+              tr("Lines that are not records (not JSON, cut short, ...): click a count to see "
+                 "their line numbers and reasons") } })
 {
     connect(workspace, &Workspace::sourceStateChanged, this, &RunListModel::sourceChanged);
     connect(workspace, &Workspace::loadFinished, this, &RunListModel::sourceChanged);
@@ -547,12 +585,8 @@ QVariant RunListModel::sourceData(const SourceRow& row, int column, int role) co
             return plainLabel(sourceName(info.path), 60);
         case StateColumn:
             return stateText(row.sourceId);
-        case RecordsColumn:
-            return QLocale().toString(qulonglong(records));
-        case MalformedColumn:
-            return malformed ? QLocale().toString(qulonglong(malformed)) : QString();
         default:
-            return {};
+            return countCell(column, role, records, malformed);
         }
     case Qt::ToolTipRole: {
         QString text = info.path == QLatin1String("-") ? tr("standard input") : info.path;
@@ -573,31 +607,15 @@ QVariant RunListModel::sourceData(const SourceRow& row, int column, int role) co
             return Qt::Unchecked;
         return visible == int(row.runIds.size()) ? Qt::Checked : Qt::PartiallyChecked;
     case Qt::ForegroundRole:
-        if ((column == StateColumn && !problem.isEmpty())
-            || (column == MalformedColumn && malformed))
+        if (column == StateColumn && !problem.isEmpty())
             return QBrush(ProblemColor);
-        return {};
-    case Qt::FontRole:
-        if (column == MalformedColumn && malformed) {
-            QFont font;
-            font.setUnderline(true);
-            return font;
-        }
-        return {};
-    case Qt::TextAlignmentRole:
-        if (column == RecordsColumn || column == MalformedColumn)
-            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-        return {};
+        return countCell(column, role, records, malformed);
     case SourceIdRole:
         return row.sourceId;
     case RunIdRole:
         return -1;
     case IsRunRole:
         return false;
-    case RecordCountRole:
-        return qulonglong(records);
-    case MalformedCountRole:
-        return qulonglong(malformed);
     case StateTextRole:
         return info.message.isEmpty()
             ? stateText(row.sourceId)
@@ -607,7 +625,7 @@ QVariant RunListModel::sourceData(const SourceRow& row, int column, int role) co
     case PathRole:
         return info.path;
     default:
-        return {};
+        return countCell(column, role, records, malformed);
     }
 }
 
@@ -626,12 +644,8 @@ QVariant RunListModel::runData(const SourceRow& row, int runId, int column, int 
             return m_names.elided(runId, 60);
         case StateColumn:
             return stateText(row.sourceId);
-        case RecordsColumn:
-            return QLocale().toString(qulonglong(records));
-        case MalformedColumn:
-            return malformed ? QLocale().toString(qulonglong(malformed)) : QString();
         default:
-            return {};
+            return countCell(column, role, records, malformed);
         }
     case Qt::DecorationRole:
         if (column == NameColumn && m_color)
@@ -655,21 +669,6 @@ QVariant RunListModel::runData(const SourceRow& row, int runId, int column, int 
         if (column == NameColumn)
             return m_hidden.contains(runId) ? Qt::Unchecked : Qt::Checked;
         return {};
-    case Qt::ForegroundRole:
-        if (column == MalformedColumn && malformed)
-            return QBrush(ProblemColor);
-        return {};
-    case Qt::FontRole:
-        if (column == MalformedColumn && malformed) {
-            QFont font;
-            font.setUnderline(true);
-            return font;
-        }
-        return {};
-    case Qt::TextAlignmentRole:
-        if (column == RecordsColumn || column == MalformedColumn)
-            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-        return {};
     case SourceIdRole:
         return row.sourceId;
     case RunIdRole:
@@ -684,10 +683,6 @@ QVariant RunListModel::runData(const SourceRow& row, int runId, int column, int 
         const RunNames::Part part = m_names.partOf(runId);
         return QPoint(int(part.from), int(part.to));
     }
-    case RecordCountRole:
-        return qulonglong(records);
-    case MalformedCountRole:
-        return qulonglong(malformed);
     case StateTextRole:
         return stateText(row.sourceId);
     case ProblemRole:
@@ -695,7 +690,7 @@ QVariant RunListModel::runData(const SourceRow& row, int runId, int column, int 
     case PathRole:
         return m_workspace->source(row.sourceId).path;
     default:
-        return {};
+        return countCell(column, role, records, malformed);
     }
 }
 
@@ -729,26 +724,7 @@ Qt::ItemFlags RunListModel::flags(const QModelIndex& index) const
 
 QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal)
-        return {};
-    if (role == Qt::DisplayRole) {
-        switch (section) {
-        case NameColumn:
-            return tr("Run");
-        case StateColumn:
-            return tr("State");
-        case RecordsColumn:
-            return tr("Records");
-        case MalformedColumn:
-            return tr("Bad lines");
-        default:
-            return {};
-        }
-    }
-    if (role == Qt::ToolTipRole && section == MalformedColumn)
-        return tr("Lines that are not records (not JSON, cut short, ...): click a count to see "
-                  "their line numbers and reasons");
-    return {};
+    return m_titles.headerData(section, orientation, role);
 }
 
 } // namespace viewer

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "column_titles.hpp"
 #include "distinct_names.hpp"
 
 #include <QAbstractItemModel>
@@ -172,6 +173,7 @@ private:
     QTimer* m_namesTimer = nullptr;
     ColorProvider m_color;
     QTimer* m_stateTimer;
+    ColumnTitles m_titles; // the header: one per column of Columns
 };
 
 } // namespace viewer

@@ -1,6 +1,7 @@
 #include "settings.hpp"
 
 #include "command_line_options.hpp"
+#include "enum_names.hpp"
 
 #include <QDir>
 #include <QSettings>
@@ -40,26 +41,17 @@ const QString StateKey = QStringLiteral("window/state");
 constexpr double DefaultEmaWeight = 0.6;
 constexpr int DefaultWindow = 10;
 
+constexpr EnumNames<SmoothingKind, 3> SmoothingNames { { { SmoothingKind::Ema, "ema" },
+    { SmoothingKind::MovingAverage, "moving-average" }, { SmoothingKind::None, "none" } } };
+
 QString smoothingName(SmoothingKind kind)
 {
-    switch (kind) {
-    case SmoothingKind::Ema:
-        return QStringLiteral("ema");
-    case SmoothingKind::MovingAverage:
-        return QStringLiteral("moving-average");
-    case SmoothingKind::None:
-        break;
-    }
-    return QStringLiteral("none");
+    return nameOf(SmoothingNames, kind, QStringLiteral("none"));
 }
 
 SmoothingKind smoothingFromName(const QString& name)
 {
-    if (name == QLatin1String("ema"))
-        return SmoothingKind::Ema;
-    if (name == QLatin1String("moving-average"))
-        return SmoothingKind::MovingAverage;
-    return SmoothingKind::None;
+    return valueOf(SmoothingNames, name).value_or(SmoothingKind::None);
 }
 
 double validWeight(double w)

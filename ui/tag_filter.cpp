@@ -10,7 +10,7 @@
 namespace viewer {
 
 TagFilter::TagFilter(QObject* parent)
-    : QAbstractTableModel(parent)
+    : TitledTableModel({ { tr("Tag") }, { tr("Records") } }, parent)
 {
 }
 
@@ -138,11 +138,6 @@ int TagFilter::rowCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : int(m_tags.size());
 }
 
-int TagFilter::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
 QVariant TagFilter::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid()
@@ -194,20 +189,6 @@ Qt::ItemFlags TagFilter::flags(const QModelIndex& index) const
     if (index.column() == NameColumn)
         f |= Qt::ItemIsUserCheckable;
     return f;
-}
-
-QVariant TagFilter::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case NameColumn:
-        return tr("Tag");
-    case CountColumn:
-        return tr("Records");
-    default:
-        return {};
-    }
 }
 
 void TagFilter::emitCheckChanged(int row)

@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QAbstractTableModel>
+#include "titled_table_model.hpp"
+
 #include <QMap>
 #include <QSet>
 #include <QStringList>
@@ -14,7 +15,7 @@ namespace viewer {
 // (setTagCounts) whenever runs change; rows appear as new tags appear and go when no open run has
 // them, while the check state of a tag is remembered across that (close a run, reopen it: the tag
 // is still hidden). A checked tag's metrics get charts; an unchecked tag's do not.
-class TagFilter : public QAbstractTableModel
+class TagFilter : public TitledTableModel
 {
     Q_OBJECT
 public:
@@ -48,12 +49,9 @@ public:
     QSet<QString> visibleTags() const; // of the present tags
 
     int rowCount(const QModelIndex& parent = QModelIndex()) const override;
-    int columnCount(const QModelIndex& parent = QModelIndex()) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
     Qt::ItemFlags flags(const QModelIndex& index) const override;
-    QVariant headerData(
-        int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 signals:
     // The set of visible tags changed (check state or the present tags).

@@ -1,5 +1,7 @@
 #include "theme.hpp"
 
+#include "enum_names.hpp"
+
 #include <QApplication>
 #include <QStyle>
 #include <QStyleFactory>
@@ -65,26 +67,17 @@ QPalette lightPalette()
 
 } // namespace
 
+constexpr EnumNames<Theme, 3> ThemeNames { { { Theme::System, "system" }, { Theme::Light, "light" },
+    { Theme::Dark, "dark" } } };
+
 QString themeName(Theme theme)
 {
-    switch (theme) {
-    case Theme::System:
-        return QStringLiteral("system");
-    case Theme::Light:
-        return QStringLiteral("light");
-    case Theme::Dark:
-        return QStringLiteral("dark");
-    }
-    return QStringLiteral("system");
+    return nameOf(ThemeNames, theme, QStringLiteral("system"));
 }
 
 std::optional<Theme> themeFromName(const QString& name)
 {
-    for (Theme t : { Theme::System, Theme::Light, Theme::Dark }) {
-        if (name == themeName(t))
-            return t;
-    }
-    return std::nullopt;
+    return valueOf(ThemeNames, name);
 }
 
 QPalette themePalette(Theme theme)

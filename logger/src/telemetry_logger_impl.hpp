@@ -20,6 +20,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -91,6 +92,9 @@ private:
 
     void report(LoggerError::Kind kind, int error_number, std::string message);
 
+    // A record logged after close(): counted and reported, never written. Under mutex_.
+    void drop_after_close(const detail::Event& event);
+
     detail::FileSink sink_;
     const bool system_clock_;
     bool async_;
@@ -150,9 +154,20 @@ private:
 };
 
 namespace detail {
-// Every live logger, for the fork handlers (telemetry_logger.cpp).
+// Every live logger, for the fork handlers (telemetry_logger_fork.cpp).
 void register_for_fork(TelemetryLogger::Impl* logger);
 void unregister_for_fork(TelemetryLogger::Impl* logger) noexcept;
+
+// The counters of LoggerStats are statistics, never synchronisation: relaxed.
+inline void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) noexcept
+{
+    counter.fetch_add(n, std::memory_order_relaxed);
+}
+
+inline std::string errno_text(int error_number)
+{
+    return std::strerror(error_number);
+}
 } // namespace detail
 
 } // namespace telemetry

@@ -2,6 +2,7 @@
 // that breaks it (never later), once per run and rule, clears, and fires again after clearing. A
 // stall is checked against an injected clock. Waits are QTRY guards against a hang (seconds), never
 // asserted durations.
+#include "../data/step_lines.hpp"
 #include "alert_monitor.hpp"
 #include "run.hpp"
 #include "workspace.hpp"
@@ -12,6 +13,7 @@
 #include <QTest>
 
 using namespace viewer;
+using viewer::test::write;
 
 namespace {
 
@@ -35,12 +37,6 @@ QByteArray errorLine(const QByteArray& message)
 {
     return "{\"ts\": 1732800200.0, \"tag\": \"error\", \"type\": \"RuntimeError\", \"message\": \""
         + message + "\"}\n";
-}
-
-bool write(const QString& path, const QByteArray& bytes, QIODevice::OpenMode mode)
-{
-    QFile file(path);
-    return file.open(mode) && file.write(bytes) == bytes.size();
 }
 
 QList<AlertRule> rules(const QString& text)

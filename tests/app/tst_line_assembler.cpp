@@ -1,4 +1,5 @@
 #include "line_assembler.hpp"
+#include "reference_lines.hpp"
 
 #include <QRandomGenerator>
 #include <QTest>
@@ -10,19 +11,9 @@ using viewer::LineAssembler;
 using viewer::LineChunk;
 using viewer::LinePosition;
 
-namespace {
-
-// One line as a reader sees it: a complete line (bytes with its '\n') or an over-long one.
-struct Line
-{
-    qint64 number = 0;
-    qint64 offset = 0;
-    QByteArray bytes;
-    bool overlong = false;
-    friend bool operator==(const Line&, const Line&) = default;
-};
-
-char* toString(const Line& line)
+namespace viewer::test {
+// For QCOMPARE's messages (found by argument-dependent lookup, beside the type).
+char* toString(const ReferenceLine& line)
 {
     return qstrdup(QStringLiteral("#%1 @%2 %3 %4")
                        .arg(line.number)
@@ -31,27 +22,12 @@ char* toString(const Line& line)
                        .arg(QString::fromLatin1(line.bytes.toPercentEncoding()))
                        .toLatin1());
 }
+} // namespace viewer::test
 
-// The lines of a whole stream, computed directly: the reference the assembler must match.
-std::vector<Line> referenceLines(const QByteArray& stream, qsizetype maxLineBytes)
-{
-    std::vector<Line> lines;
-    qint64 number = 1;
-    qsizetype start = 0;
-    while (start < stream.size()) {
-        const qsizetype newline = stream.indexOf('\n', start);
-        const qsizetype length = (newline < 0 ? stream.size() : newline) - start;
-        if (length > maxLineBytes)
-            lines.push_back({ number, start, {}, true });
-        else if (newline >= 0)
-            lines.push_back({ number, start, stream.mid(start, newline + 1 - start), false });
-        if (newline < 0)
-            break;
-        start = newline + 1;
-        ++number;
-    }
-    return lines;
-}
+using Line = viewer::test::ReferenceLine;
+using viewer::test::referenceLines;
+
+namespace {
 
 // Flattens chunks into lines, checking each chunk's invariants on the way.
 std::vector<Line> linesOf(const QList<LineChunk>& chunks)

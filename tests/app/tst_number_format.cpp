@@ -26,28 +26,38 @@ void TestNumberFormat::logged_data()
 {
     QTest::addColumn<double>("value");
     QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("cell"); // NumberFormat::cell: the events and records tables
     // Issue 13: the hover header said "step 1712.1291" for step 1712.
-    QTest::newRow("integer step") << 1712.0 << "1712";
-    QTest::newRow("negative integer") << -3.0 << "-3";
-    QTest::newRow("beyond int32") << 12345678901.0 << "12345678901";
-    QTest::newRow("2^53") << 9007199254740992.0 << "9007199254740992";
-    QTest::newRow("beyond 2^53") << 1e17 << "1e+17";
-    QTest::newRow("fraction") << 1712.5 << "1712.5";
-    QTest::newRow("shortest round trip") << 0.1 << "0.1";
-    QTest::newRow("fractional epoch") << 2.0 + 1.0 / 3 << "2.3333333333333335";
-    QTest::newRow("tiny") << 1e-300 << "1e-300";
-    QTest::newRow("largest") << 1.7976931348623157e308 << "1.7976931348623157e+308";
-    QTest::newRow("negative zero") << -0.0 << "0";
-    QTest::newRow("NaN") << std::numeric_limits<double>::quiet_NaN() << "NaN";
-    QTest::newRow("+Inf") << std::numeric_limits<double>::infinity() << "+Inf";
-    QTest::newRow("-Inf") << -std::numeric_limits<double>::infinity() << "-Inf";
+    QTest::newRow("integer step") << 1712.0 << "1712" << QStringLiteral("1712");
+    QTest::newRow("negative integer") << -3.0 << "-3" << QStringLiteral("-3");
+    QTest::newRow("beyond int32") << 12345678901.0 << "12345678901"
+                                  << QStringLiteral("12345678901");
+    QTest::newRow("2^53") << 9007199254740992.0 << "9007199254740992"
+                          << QStringLiteral("9.007199255e+15");
+    QTest::newRow("beyond 2^53") << 1e17 << "1e+17" << QStringLiteral("1e+17");
+    QTest::newRow("fraction") << 1712.5 << "1712.5" << QStringLiteral("1712.5");
+    QTest::newRow("shortest round trip") << 0.1 << "0.1" << QStringLiteral("0.1");
+    QTest::newRow("fractional epoch")
+        << 2.0 + 1.0 / 3 << "2.3333333333333335" << QStringLiteral("2.333333333");
+    QTest::newRow("tiny") << 1e-300 << "1e-300" << QStringLiteral("1e-300");
+    QTest::newRow("largest") << 1.7976931348623157e308 << "1.7976931348623157e+308"
+                             << QStringLiteral("1.797693135e+308");
+    QTest::newRow("negative zero") << -0.0 << "0" << QStringLiteral("0");
+    QTest::newRow("NaN") << std::numeric_limits<double>::quiet_NaN() << "NaN"
+                         << QStringLiteral("\u2014");
+    QTest::newRow("+Inf") << std::numeric_limits<double>::infinity() << "+Inf"
+                          << QStringLiteral("inf");
+    QTest::newRow("-Inf") << -std::numeric_limits<double>::infinity() << "-Inf"
+                          << QStringLiteral("-inf");
 }
 
 void TestNumberFormat::logged()
 {
     QFETCH(double, value);
     QFETCH(QString, text);
+    QFETCH(QString, cell);
     QCOMPARE(NumberFormat::logged(value), text);
+    QCOMPARE(NumberFormat::cell(value), cell);
 }
 
 void TestNumberFormat::si_data()

@@ -32,6 +32,7 @@ class TestRobustRange : public QObject
     Q_OBJECT
 
 private slots:
+    void quantilesByHand_data();
     void quantilesByHand();
     void outliersIgnored();
     void nonFiniteNeverCounts();
@@ -42,28 +43,37 @@ private slots:
     void padding();
 };
 
+void TestRobustRange::quantilesByHand_data()
+{
+    QTest::addColumn<double>("lowerQuantile");
+    QTest::addColumn<double>("upperQuantile");
+    QTest::addColumn<int>("from"); // the visible index range of y = 1000, 999, ..., 1
+    QTest::addColumn<int>("to");
+    QTest::addColumn<double>("lo");
+    QTest::addColumn<double>("hi");
+    QTest::newRow("default quantiles") << 0.001 << 0.999 << 0 << 1000 << 1.999 << 999.001;
+    QTest::newRow("median") << 0.5 << 0.5 << 0 << 1000 << 500.5 << 500.5;
+    QTest::newRow("whole of a part") << 0.0 << 1.0 << 10 << 20 << 981.0 << 990.0;
+}
+
 void TestRobustRange::quantilesByHand()
 {
+    QFETCH(double, lowerQuantile);
+    QFETCH(double, upperQuantile);
+    QFETCH(int, from);
+    QFETCH(int, to);
     std::vector<double> y(1000);
     for (std::size_t i = 0; i < y.size(); ++i)
         y[i] = double(1000 - i); // 1000..1, order must not matter
+    RobustRange::Options options = unpadded();
+    options.lowerQuantile = lowerQuantile;
+    options.upperQuantile = upperQuantile;
     double lo = 0;
     double hi = 0;
-    QVERIFY(RobustRange::quantileRange(y, { { 0, 1000 } }, unpadded(), lo, hi));
-    QCOMPARE(lo, 1.999);
-    QCOMPARE(hi, 999.001);
-    RobustRange::Options median = unpadded();
-    median.lowerQuantile = 0.5;
-    median.upperQuantile = 0.5;
-    QVERIFY(RobustRange::quantileRange(y, { { 0, 1000 } }, median, lo, hi));
-    QCOMPARE(lo, 500.5);
-    QCOMPARE(hi, 500.5);
-    RobustRange::Options whole = unpadded();
-    whole.lowerQuantile = 0.0;
-    whole.upperQuantile = 1.0;
-    QVERIFY(RobustRange::quantileRange(y, { { 10, 20 } }, whole, lo, hi));
-    QCOMPARE(lo, 981.0);
-    QCOMPARE(hi, 990.0);
+    QVERIFY(RobustRange::quantileRange(
+        y, { { std::uint32_t(from), std::uint32_t(to) } }, options, lo, hi));
+    QTEST(lo, "lo");
+    QTEST(hi, "hi");
 }
 
 void TestRobustRange::outliersIgnored()

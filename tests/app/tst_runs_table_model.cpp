@@ -21,12 +21,22 @@ using namespace viewer::test;
 
 namespace {
 
-bool loadFolder(Workspace& workspace, const QString& dir)
+// Opens `dir` (not followed) in `workspace`, shown by `model` if given; true once its runs are in.
+bool loadFolder(Workspace& workspace, const QString& dir, RunsTableModel* model = nullptr)
 {
+    if (model)
+        model->setWorkspace(&workspace);
     workspace.open(dir, /*follow=*/false);
     return QTest::qWaitFor(
         [&] { return workspace.isIdle() && !workspace.runIds().isEmpty(); }, 20000);
 }
+
+// A runs table that QAbstractItemModelTester watches for as long as it lives.
+struct TestedRunsTable : RunsTableModel
+{
+    QAbstractItemModelTester tester { this,
+        QAbstractItemModelTester::FailureReportingMode::QtTest };
+};
 
 // Runs built by hand, handed to the model as the workspace would.
 struct HandRuns
@@ -60,11 +70,8 @@ private slots:
         const QString best = writeSweep(dir.path());
         QVERIFY(!best.isEmpty());
         Workspace workspace;
-        RunsTableModel model;
-        QAbstractItemModelTester tester(
-            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setWorkspace(&workspace);
-        QVERIFY(loadFolder(workspace, dir.path()));
+        TestedRunsTable model;
+        QVERIFY(loadFolder(workspace, dir.path(), &model));
         QTRY_COMPARE(model.rowCount(), 24);
 
         // Every run_begin field a column, config flattened with dots.
@@ -114,11 +121,8 @@ private slots:
         QTemporaryDir dir;
         writeSweep(dir.path());
         Workspace workspace;
-        RunsTableModel model;
-        QAbstractItemModelTester tester(
-            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setWorkspace(&workspace);
-        QVERIFY(loadFolder(workspace, dir.path()));
+        TestedRunsTable model;
+        QVERIFY(loadFolder(workspace, dir.path(), &model));
         QTRY_COMPARE(model.rowCount(), 24);
         QVERIFY(model.columnIndex("val_loss") < 0);
         QCOMPARE(model.setFilter("val_loss < 0.11"), QString());
@@ -131,11 +135,8 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(writeTwoJobs(dir.path()));
         Workspace workspace;
-        RunsTableModel model;
-        QAbstractItemModelTester tester(
-            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setWorkspace(&workspace);
-        QVERIFY(loadFolder(workspace, dir.path()));
+        TestedRunsTable model;
+        QVERIFY(loadFolder(workspace, dir.path(), &model));
         QTRY_COMPARE(model.rowCount(), 8);
         QSet<QString> groups;
         QSet<QString> hosts;
@@ -248,9 +249,7 @@ private slots:
         if (kind == "live" || kind == "quiet" || kind == "epoch_end")
             hand.followed.insert(1);
         qint64 now = 1000000;
-        RunsTableModel model;
-        QAbstractItemModelTester tester(
-            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        TestedRunsTable model;
         model.setClock([&now] { return now; });
         model.setRunSource(hand.source());
         model.updateRuns({ 1 });
@@ -268,9 +267,7 @@ private slots:
         hand.runs.emplace(2, makeRun("b", "step_end/loss", 3, [](int) { return 1.0; }));
         hand.runs.at(2).sourcePath = hand.runs.at(1).sourcePath; // appended to the same file
         hand.followed = { 1, 2 };
-        RunsTableModel model;
-        QAbstractItemModelTester tester(
-            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        TestedRunsTable model;
         model.setRunSource(hand.source());
         model.updateRuns({ 1 });
         QCOMPARE(model.cell(0, RunsTableModel::StateColumn).text, QStringLiteral("live"));
@@ -293,9 +290,7 @@ private slots:
             run.info = QVariantMap { { "config", config } };
             hand.runs.emplace(i + 1, std::move(run));
         }
-        RunsTableModel model;
-        QAbstractItemModelTester tester(
-            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        TestedRunsTable model;
         model.setRunSource(hand.source());
         model.updateRuns({ 1, 2, 3, 4, 5 });
         const int column = model.columnIndex("config.batch_size");
@@ -313,9 +308,7 @@ private slots:
         for (int i = 1; i <= 50; ++i)
             hand.runs.emplace(i,
                 makeRun(QStringLiteral("r%1").arg(i), "step_end/loss", 5, [i](int) { return i; }));
-        RunsTableModel model;
-        QAbstractItemModelTester tester(
-            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        TestedRunsTable model;
         model.setRunSource(hand.source());
         QList<int> all;
         for (int i = 1; i <= 50; ++i)

@@ -1,12 +1,16 @@
 // `telemetry-viewer --watch` (issue 16): follows without a window, prints one JSON line per alert
 // on stdout, exits 3 at the first alert with --exit-on-alert, and 0 when the sources end cleanly.
 // Runs the real executable.
+#include "../data/step_lines.hpp"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+using namespace viewer::test;
 
 namespace {
 
@@ -15,19 +19,6 @@ constexpr int Guard = 30000; // ms: only a guard against a hang
 QString viewerPath()
 {
     return qEnvironmentVariable("TELEMETRY_BIN_DIR") + QStringLiteral("/telemetry-viewer");
-}
-
-QByteArray stepLine(int step, const QByteArray& loss)
-{
-    return "{\"ts\": " + QByteArray::number(1732800000 + step)
-        + ", \"tag\": \"step_end\", \"step\": " + QByteArray::number(step)
-        + ", \"context\": {\"loss\": " + loss + "}}\n";
-}
-
-bool write(const QString& path, const QByteArray& bytes, QIODevice::OpenMode mode)
-{
-    QFile file(path);
-    return file.open(mode) && file.write(bytes) == bytes.size();
 }
 
 QList<QJsonObject> jsonLines(const QByteArray& out)

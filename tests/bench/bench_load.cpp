@@ -1,5 +1,7 @@
 // Opening a 1,000,000-record run until every series is ready, beside a plain nlohmann DOM line
 // loop and Python's json.loads loop over the same file, in the same run. Medians of several runs.
+#include "bench_run_file.hpp"
+#include "bench_stats.hpp"
 #include "run.hpp"
 #include "run_builder.hpp"
 #include "run_loader.hpp"
@@ -11,11 +13,10 @@
 #include <QProcess>
 #include <QStandardPaths>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,34 +25,9 @@ using namespace viewer;
 
 namespace {
 
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0.0 : v[v.size() / 2];
-}
-
-QString ensureRunFile(const QString& binDir)
-{
-    const QString dir = QDir::tempPath() + QStringLiteral("/telemetry-bench");
-    QDir().mkpath(dir);
-    const QString path = dir + QStringLiteral("/run_1m.jsonl");
-    if (QFileInfo(path).size() > 100 * 1000 * 1000)
-        return path;
-    std::printf("generating %s with example-trainer ...\n", qPrintable(path));
-    QFile::remove(path);
-    QProcess trainer;
-    trainer.setProcessChannelMode(QProcess::ForwardedChannels);
-    trainer.start(binDir + QStringLiteral("/example-trainer"),
-                  { QStringLiteral("--out"), path, QStringLiteral("--epochs"), QStringLiteral("10"),
-                    QStringLiteral("--steps"), QStringLiteral("50000"), QStringLiteral("--rate"),
-                    QStringLiteral("0"), QStringLiteral("--async"), QStringLiteral("--quiet") });
-    trainer.waitForFinished(-1);
-    return path;
-}
-
 // The peer a C++ developer would write first: a DOM per line, numeric leaves into vectors by key.
 void walk(const nlohmann::json& value, std::string& path,
-          std::unordered_map<std::string, std::vector<double>>& series)
+    std::unordered_map<std::string, std::vector<double>>& series)
 {
     for (auto it = value.begin(); it != value.end(); ++it) {
         const std::size_t keep = path.size();
@@ -89,10 +65,7 @@ std::size_t nlohmannLoad(const QString& path)
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    const QString binDir = qEnvironmentVariable("TELEMETRY_BIN_DIR",
-                                                QCoreApplication::applicationDirPath()
-                                                    + QStringLiteral("/../bin"));
-    const QString path = argc > 1 ? QString::fromLocal8Bit(argv[1]) : ensureRunFile(binDir);
+    const QString path = bench::millionRecordRunOr(argc, argv);
     const double megabytes = static_cast<double>(QFileInfo(path).size()) / 1e6;
     const int repeats = 5;
 
@@ -136,34 +109,35 @@ int main(int argc, char** argv)
     if (!python3.isEmpty()) {
         QProcess process;
         process.start(python3,
-                      { QStringLiteral("-c"),
-                        QStringLiteral("import json,sys,time\n"
-                                       "t=time.perf_counter()\n"
-                                       "n=0\n"
-                                       "with open(sys.argv[1]) as f:\n"
-                                       "    for line in f:\n"
-                                       "        json.loads(line); n+=1\n"
-                                       "print(time.perf_counter()-t)\n"),
-                        path });
+            { QStringLiteral("-c"),
+                QStringLiteral("import json,sys,time\n"
+                               "t=time.perf_counter()\n"
+                               "n=0\n"
+                               "with open(sys.argv[1]) as f:\n"
+                               "    for line in f:\n"
+                               "        json.loads(line); n+=1\n"
+                               "print(time.perf_counter()-t)\n"),
+                path });
         process.waitForFinished(-1);
         python = process.readAllStandardOutput().trimmed().toDouble();
     }
 
-    const double o = median(ours);
-    const double p = median(peer);
+    const double o = bench::median(ours);
+    const double p = bench::median(peer);
     std::printf("open %s: %.1f MB, %zu records, %zu points\n", qPrintable(path), megabytes, records,
-                points);
+        points);
     std::printf("%-34s %10s %10s %10s\n", "reader (median)", "seconds", "MB/s", "vs ours");
-    std::printf("%-34s %10.3f %10.0f %10s\n", "ours: RunLoader, 2 threads", o, megabytes / o, "1.0x");
+    std::printf(
+        "%-34s %10.3f %10.0f %10s\n", "ours: RunLoader, 2 threads", o, megabytes / o, "1.0x");
     std::printf("%-34s %10.3f %10.0f %9.1fx\n", "nlohmann DOM line loop", p, megabytes / p, p / o);
     if (python > 0)
         std::printf("%-34s %10.3f %10.0f %9.1fx\n", "python json.loads loop", python,
-                    megabytes / python, python / o);
+            megabytes / python, python / o);
     std::printf("target: <= 0.4 s end to end -> %s\n", o <= 0.4 ? "met" : "NOT met");
     std::printf("store: %.1f bytes per point all-inclusive (records table shared), %.1f bytes per "
                 "point in series (values, record refs, pyramid) -> target <= 24: %s\n",
-                static_cast<double>(bytes) / static_cast<double>(points),
-                static_cast<double>(seriesBytes) / static_cast<double>(points),
-                static_cast<double>(bytes) / static_cast<double>(points) <= 24.0 ? "met" : "NOT met");
+        static_cast<double>(bytes) / static_cast<double>(points),
+        static_cast<double>(seriesBytes) / static_cast<double>(points),
+        static_cast<double>(bytes) / static_cast<double>(points) <= 24.0 ? "met" : "NOT met");
     return 0;
 }

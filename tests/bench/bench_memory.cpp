@@ -3,6 +3,7 @@
 // /proc/self/status; the mapped file is RssFile, not counted), before and after returning the
 // allocator's free memory to the system (malloc_trim). Target <= 16 B per point (stretch 12).
 // Usage: bench_memory [FILE]; without FILE a 5 M-point run is generated with example-trainer.
+#include "bench_run_file.hpp"
 #include "run.hpp"
 #include "run_builder.hpp"
 #include "run_loader.hpp"
@@ -35,30 +36,15 @@ double statusMiB(const char* field)
     return -1.0;
 }
 
-QString ensureFile(const QString& binDir)
-{
-    const QString dir = QDir::tempPath() + QStringLiteral("/telemetry-bench");
-    QDir().mkpath(dir);
-    const QString path = dir + QStringLiteral("/run_5m_points.jsonl");
-    if (QFileInfo(path).size() > 150 * 1000 * 1000)
-        return path;
-    QProcess trainer;
-    trainer.setProcessChannelMode(QProcess::ForwardedChannels);
-    trainer.start(binDir + QStringLiteral("/example-trainer"),
-        { QStringLiteral("--out"), path, QStringLiteral("--steps"), QStringLiteral("720000"),
-            QStringLiteral("--rate"), QStringLiteral("0"), QStringLiteral("--async"),
-            QStringLiteral("--quiet") });
-    trainer.waitForFinished(-1);
-    return path;
-}
-
 } // namespace
 
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    const QString binDir = QCoreApplication::applicationDirPath() + QStringLiteral("/../bin");
-    const QString path = argc > 1 ? QString::fromLocal8Bit(argv[1]) : ensureFile(binDir);
+    const QString path = argc > 1
+        ? QString::fromLocal8Bit(argv[1])
+        : bench::ensureTrainerRun(QStringLiteral("run_5m_points.jsonl"), 150 * 1000 * 1000,
+            { QStringLiteral("--steps"), QStringLiteral("720000") });
     const double anonBefore = statusMiB("RssAnon");
 
     RunBuilder builder(path);

@@ -6,6 +6,8 @@
 //
 // usage: bench_reader [FILE]   (default: the file bench_load uses, generated with example-trainer)
 
+#include "bench_run_file.hpp"
+#include "bench_stats.hpp"
 #include "chunk_parser.hpp"
 #include "run_builder.hpp"
 
@@ -59,31 +61,6 @@ template <class F> void timed(Timing& timing, F&& f)
     f();
     timing.cpu.push_back(threadCpuSeconds() - cpu);
     timing.wall.push_back(secondsSince(start));
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
-QString ensureRunFile(const QString& binDir)
-{
-    const QString dir = QDir::tempPath() + QStringLiteral("/telemetry-bench");
-    QDir().mkpath(dir);
-    const QString path = dir + QStringLiteral("/run_1m.jsonl");
-    if (QFileInfo(path).size() > 100 * 1000 * 1000)
-        return path;
-    std::printf("generating %s with example-trainer ...\n", qPrintable(path));
-    QFile::remove(path);
-    QProcess trainer;
-    trainer.setProcessChannelMode(QProcess::ForwardedChannels);
-    trainer.start(binDir + QStringLiteral("/example-trainer"),
-        { QStringLiteral("--out"), path, QStringLiteral("--epochs"), QStringLiteral("10"),
-            QStringLiteral("--steps"), QStringLiteral("50000"), QStringLiteral("--rate"),
-            QStringLiteral("0"), QStringLiteral("--async"), QStringLiteral("--quiet") });
-    trainer.waitForFinished(-1);
-    return path;
 }
 
 struct Block
@@ -185,9 +162,7 @@ std::size_t lineSplit(const std::string& data)
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    const QString binDir = qEnvironmentVariable(
-        "TELEMETRY_BIN_DIR", QCoreApplication::applicationDirPath() + QStringLiteral("/../bin"));
-    const QString path = argc > 1 ? QString::fromLocal8Bit(argv[1]) : ensureRunFile(binDir);
+    const QString path = bench::millionRecordRunOr(argc, argv);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         std::fprintf(stderr, "cannot read %s\n", qPrintable(path));
@@ -282,8 +257,8 @@ int main(int argc, char** argv)
     }
 
     auto row = [&](const char* what, const Timing& t, const char* note) {
-        const double wall = median(t.wall);
-        const double cpu = median(t.cpu);
+        const double wall = bench::median(t.wall);
+        const double cpu = bench::median(t.cpu);
         std::printf("  %-44s %7.3f s %6.0f MB/s   %7.3f s %6.0f MB/s  %s\n", what, wall, mb / wall,
             cpu, mb / cpu, note);
     };
@@ -297,9 +272,9 @@ int main(int argc, char** argv)
     row("peer: bare simdjson On-Demand walk, 1 thread", floorTimes, "keeps nothing");
     row("peer: cutting lines (memchr), 1 thread", lineTimes, "");
     std::printf("  parser CPU time / bare simdjson walk CPU time: %.2f\n",
-        median(parse1.cpu) / median(floorTimes.cpu));
+        bench::median(parse1.cpu) / bench::median(floorTimes.cpu));
     std::printf("  merge: %.0f ns per record, %.1f ns per point (CPU)\n",
-        median(merge.cpu) * 1e9 / static_cast<double>(std::max<std::size_t>(records, 1)),
-        median(merge.cpu) * 1e9 / static_cast<double>(std::max<std::size_t>(points, 1)));
+        bench::median(merge.cpu) * 1e9 / static_cast<double>(std::max<std::size_t>(records, 1)),
+        bench::median(merge.cpu) * 1e9 / static_cast<double>(std::max<std::size_t>(points, 1)));
     return sink == 12345.678 ? 1 : 0;
 }

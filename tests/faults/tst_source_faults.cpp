@@ -3,6 +3,7 @@
 // a FIFO or `<(cmd)` is read as a stream, and one that never gets a writer is reported and the
 // headless modes exit; a followed folder with more files than descriptors is followed whole, and
 // a file of it that cannot be read is named.
+#include "../data/step_lines.hpp"
 #include "fault_support.hpp"
 
 #include <QDir>
@@ -15,6 +16,7 @@
 
 using namespace faults;
 using viewer::Workspace;
+using namespace viewer::test;
 
 namespace {
 
@@ -22,12 +24,6 @@ QByteArray stepLine(int step)
 {
     return "{\"ts\":1700000000.0,\"tag\":\"step_end\",\"step\":" + QByteArray::number(step)
         + ",\"context\":{\"loss\":0.5,\"padding\":\"" + QByteArray(120, 'p') + "\"}}\n";
-}
-
-bool write(const QString& path, const QByteArray& bytes, QIODevice::OpenMode mode)
-{
-    QFile file(path);
-    return file.open(mode) && file.write(bytes) == bytes.size();
 }
 
 bool makeFifo(const QString& path)

@@ -4,6 +4,7 @@
 // give exactly the lines of a one-shot feed of each part, and, through ChunkParser, the same
 // records, malformed lines and blank lines. The lines are also checked against a direct cut of
 // the bytes at '\n' that does not use LineAssembler at all.
+#include "../app/reference_lines.hpp"
 #include "chunk_parser.hpp"
 #include "fuzz_support.hpp"
 #include "line_assembler.hpp"
@@ -36,14 +37,7 @@ using viewer::ParsedChunk;
 
 namespace {
 
-struct Line
-{
-    qint64 number = 0;
-    qint64 offset = 0;
-    QByteArray bytes; // with its '\n'; empty for an over-long line
-    bool overlong = false;
-    friend bool operator==(const Line&, const Line&) = default;
-};
+using Line = viewer::test::ReferenceLine;
 
 // What the reader keeps of a record, with chunk-local ids replaced by names.
 struct Point
@@ -86,28 +80,6 @@ struct Reading
     std::uint64_t droppedPoints = 0;
     friend bool operator==(const Reading&, const Reading&) = default;
 };
-
-// The lines of a stream that stops after `stream`, cut directly: complete lines, and an
-// over-long line as soon as it is longer than the cap (complete or not).
-std::vector<Line> directLines(const QByteArray& stream, qsizetype maxLineBytes)
-{
-    std::vector<Line> lines;
-    qint64 number = 1;
-    qsizetype start = 0;
-    while (start < stream.size()) {
-        const qsizetype newline = stream.indexOf('\n', start);
-        const qsizetype length = (newline < 0 ? stream.size() : newline) - start;
-        if (length > maxLineBytes)
-            lines.push_back({ number, start, {}, true });
-        else if (newline >= 0)
-            lines.push_back({ number, start, stream.mid(start, newline + 1 - start), false });
-        if (newline < 0)
-            break;
-        start = newline + 1;
-        ++number;
-    }
-    return lines;
-}
 
 // A value of run_begin's info as text, doubles by their bits.
 QString spell(const QVariant& value)
@@ -285,7 +257,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         FUZZ_CHECK(assembler.isSkipping() == whole.isSkipping());
         FUZZ_CHECK(assembler.overlongCount() == whole.overlongCount());
 
-        const std::vector<Line> lines = directLines(part, maxLineBytes);
+        const std::vector<Line> lines = viewer::test::referenceLines(part, maxLineBytes);
         direct.insert(direct.end(), lines.begin(), lines.end());
         partStart += part.size();
     }

@@ -1,6 +1,7 @@
 // What the window does with an alert (issue 16): a row in the events table, the alert beside the
 // run's state in the runs table until it clears, and a desktop notification whose text can never
 // be markup.
+#include "../data/step_lines.hpp"
 #include "alert_monitor.hpp"
 #include "alert_presenter.hpp"
 #include "desktop_notifier.hpp"
@@ -15,23 +16,11 @@
 #include <QtTest>
 
 using namespace viewer;
+using namespace viewer::test;
 
 namespace {
 
 constexpr int Guard = 20000; // ms: only a guard against a hang
-
-QByteArray stepLine(int step, const QByteArray& loss)
-{
-    return "{\"ts\": " + QByteArray::number(1732800000 + step)
-        + ", \"tag\": \"step_end\", \"step\": " + QByteArray::number(step)
-        + ", \"context\": {\"loss\": " + loss + "}}\n";
-}
-
-bool write(const QString& path, const QByteArray& bytes, QIODevice::OpenMode mode)
-{
-    QFile file(path);
-    return file.open(mode) && file.write(bytes) == bytes.size();
-}
 
 } // namespace
 

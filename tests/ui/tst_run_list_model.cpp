@@ -37,6 +37,7 @@ private slots:
     void appendBatchChangesOnlyItsRows();
     void liveAppendKeepsTotals();
     void closingARunKeepsTotals();
+    void countCellsOfSourcesAndRuns();
     void namesKeepWhereTheyDiffer_data();
     void namesKeepWhereTheyDiffer();
     void remoteSourcesSayTheirHost();
@@ -368,6 +369,39 @@ void TestRunListModel::liveAppendKeepsTotals()
         m_model->index(0, RunListModel::RecordsColumn, m_model->indexOfSource(id));
     QCOMPARE(run.data(RunListModel::RecordCountRole).toULongLong(), 5ull);
     QCOMPARE(records.data().toString(), QLocale().toString(5));
+}
+
+// The records and bad-lines cells read alike on a file's row and on its run's row: counts right
+// aligned, a non-zero bad-lines count red and underlined (it opens the list), nothing else styled.
+void TestRunListModel::countCellsOfSourcesAndRuns()
+{
+    const int id = m_workspace->open(writeFile("bad.jsonl", goodRun(3) + "not json\n"), false);
+    QTRY_COMPARE_WITH_TIMEOUT(m_model->rowCount(m_model->indexOfSource(id)), 1, 10000);
+    const QModelIndex source = m_model->indexOfSource(id);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_model->indexOfSource(id, RunListModel::MalformedColumn).data().toString(),
+        QLocale().toString(1), 10000);
+    const auto cell = [&](const QModelIndex& row, int column) {
+        return row.parent().isValid() ? m_model->index(row.row(), column, row.parent())
+                                      : m_model->indexOfSource(id, column);
+    };
+    const QVariant right = QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    for (const QModelIndex& row : { source, m_model->index(0, 0, source) }) {
+        const QModelIndex records = cell(row, RunListModel::RecordsColumn);
+        const QModelIndex bad = cell(row, RunListModel::MalformedColumn);
+        const QModelIndex name = cell(row, RunListModel::NameColumn);
+        QCOMPARE(records.data().toString(), QLocale().toString(4));
+        QCOMPARE(records.data(RunListModel::RecordCountRole).toULongLong(), 4ull);
+        QCOMPARE(bad.data().toString(), QLocale().toString(1));
+        QCOMPARE(bad.data(RunListModel::MalformedCountRole).toULongLong(), 1ull);
+        QCOMPARE(records.data(Qt::TextAlignmentRole), right);
+        QCOMPARE(bad.data(Qt::TextAlignmentRole), right);
+        QCOMPARE(name.data(Qt::TextAlignmentRole), QVariant());
+        QVERIFY(bad.data(Qt::FontRole).value<QFont>().underline());
+        QCOMPARE(records.data(Qt::FontRole), QVariant());
+        QCOMPARE(bad.data(Qt::ForegroundRole).value<QBrush>().color(), QColor(0xd0, 0x30, 0x30));
+        QCOMPARE(records.data(Qt::ForegroundRole), QVariant());
+    }
 }
 
 void TestRunListModel::closingARunKeepsTotals()

@@ -1,0 +1,277 @@
+#pragma once
+
+// ChunkParser's insides, shared by the files that implement it: chunk_parser.cpp (the walk over
+// a chunk's lines), chunk_parser_record.cpp (one line's top-level fields into a Record) and
+// chunk_parser_values.cpp (values below them into series points). Not part of the API.
+
+#include "chunk_parser.hpp"
+#include "raw_text.hpp"
+#include "record_field.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <limits>
+#include <simdjson.h>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace viewer {
+
+namespace chunk_parser_detail {
+
+namespace od = simdjson::ondemand;
+using RecordKind = ParsedChunk::RecordKind;
+
+inline constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+inline constexpr std::uint32_t NoId = std::numeric_limits<std::uint32_t>::max();
+inline constexpr std::uint32_t LongPath =
+    NoId - 1; // internSeries: the escaped path is over the limit
+
+// Why a line is not a record. Json: simdjson refused it (the slow path may rescue it or explain
+// it); the others are our own rules.
+enum class Failure
+{
+    None,
+    Json,
+    Depth,
+    NotObject,
+    StepType,
+    EpochType,
+    StepNotFinite,
+    EpochNotFinite,
+    TagType,
+    TagTooLong,
+};
+
+// Our strict-JSON spelling of non-finite numbers (and what the slow path turns Python's bare
+// tokens into).
+inline bool nonFiniteString(std::string_view s, double& value)
+{
+    if (s.size() < 3 || s.size() > 9)
+        return false;
+    if (s == "NaN") {
+        value = NaN;
+        return true;
+    }
+    if (s == "Infinity") {
+        value = std::numeric_limits<double>::infinity();
+        return true;
+    }
+    if (s == "-Infinity") {
+        value = -std::numeric_limits<double>::infinity();
+        return true;
+    }
+    return false;
+}
+
+inline bool isBlank(const char* p, std::size_t n)
+{
+    for (std::size_t i = 0; i < n; ++i) {
+        const char c = p[i];
+        if (c != ' ' && c != '\t' && c != '\r')
+            return false;
+    }
+    return true;
+}
+
+// A field's key. Keys without escapes (nearly all) are read in place, without a copy.
+inline simdjson::error_code keyOf(od::field& field, std::string_view& key)
+{
+    const char* start = field.key().raw();
+    const char* end = start;
+    // The closing quote exists: simdjson's first stage validated the string.
+    while (*end != '"' && *end != '\\')
+        ++end;
+    if (*end == '"') {
+        key = std::string_view(start, static_cast<std::size_t>(end - start));
+        return simdjson::SUCCESS;
+    }
+    return field.unescaped_key().get(key);
+}
+
+struct StringHash
+{
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept
+    {
+        return std::hash<std::string_view> {}(s);
+    }
+};
+
+inline std::uint64_t mix(std::uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
+} // namespace chunk_parser_detail
+
+// The parser files speak of these unqualified; only they include this header.
+using namespace chunk_parser_detail;
+
+class ChunkParser::Private
+{
+public:
+    explicit Private(const Limits& l)
+        : limits(l)
+    {
+    }
+
+    void begin(ParsedChunk& chunk);
+    void parseLine(const char* p, std::size_t len, std::size_t capacity, std::uint64_t line,
+        std::uint64_t offset);
+
+    std::string& scratch()
+    {
+        return m_padded;
+    }
+    // Blank lines since the last record (moved into the next record's blankBefore).
+    std::uint64_t blankRun = 0;
+
+    Limits limits;
+
+private:
+    // Undoes what a record that turned out malformed (or is read again) added.
+    struct Mark
+    {
+        std::size_t points = 0;
+        std::uint64_t skipped = 0;
+        std::uint64_t dropped = 0;
+    };
+    Mark mark() const
+    {
+        return { m_out->pointValues.size(), m_out->skippedValues, m_out->droppedPoints };
+    }
+    // The record being read.
+    struct State
+    {
+        double ts = NaN;
+        double step = NaN;
+        double epoch = NaN;
+        double globalStep = NaN;
+        double iteration = NaN;
+        double iter = NaN;
+        std::uint32_t tag = NoId;
+        RecordKind kind = RecordKind::Flat; // of the tag used for emitting (Flat until "tag")
+        bool walkedPayload = false; // context/payload read before the tag was known
+        bool redo = false;
+        bool hasType = false;
+        bool hasMessage = false;
+        Mark start;
+    };
+    // One key of a tag's last record, in walk order (depth first). Records of a tag nearly
+    // always repeat the same keys in the same order, so each key is first compared in place
+    // with the key at the same position last time. While every key so far matched (same key,
+    // depth and origin), the path is the same too, and a leaf takes the cached series id: no
+    // path hashing, no scanning for the end of a key.
+    struct ShapeKey
+    {
+        std::string key; // unescaped
+        std::uint32_t series = NoId; // of the numeric leaf under this key, if known
+        std::uint32_t depth = 0; // 1 for a child of "context" or a top-level payload field
+        bool topLevel = false;
+        RawText raw; // for comparing in place (invalid for long or escaped keys)
+    };
+    static constexpr std::size_t NoKey = std::numeric_limits<std::size_t>::max();
+
+    Failure parseRecord(const char* p, std::size_t len, std::size_t capacity, std::uint64_t line,
+        std::uint64_t offset);
+    Failure walkFields(od::object& object, State& st, bool second);
+    Failure walkValue(od::value& value, int level, bool plot, bool topLevel, std::uint32_t keyDepth,
+        std::size_t keyIndex);
+    Failure walkObject(
+        od::object& object, int level, bool plot, bool topLevel, std::uint32_t keyDepth);
+    // The next key of a plotted object, with its shape position: compared in place with the
+    // key at that position last time, learned (unescaped, stored) when it differs.
+    simdjson::error_code nextKey(od::field& field, std::uint32_t keyDepth, bool topLevel,
+        std::string_view& key, std::size_t& keyIndex)
+    {
+        keyIndex = m_shapePos++;
+        if (m_shapeMatch && keyIndex < m_shape->size()) {
+            const ShapeKey& expected = (*m_shape)[keyIndex];
+            if (expected.depth == keyDepth && expected.topLevel == topLevel
+                && expected.raw.matches(field.key().raw())) {
+                key = expected.key;
+                return simdjson::SUCCESS;
+            }
+        }
+        return learnKey(field, keyDepth, topLevel, key, keyIndex);
+    }
+    [[gnu::noinline]] simdjson::error_code learnKey(od::field& field, std::uint32_t keyDepth,
+        bool topLevel, std::string_view& key, std::size_t keyIndex);
+    std::size_t nextKnownKey(std::string_view key, std::uint32_t keyDepth, bool topLevel);
+    Failure readNumber(od::value& value, double& out, Failure notNumber);
+    Failure readText(od::value& value, std::string& out, bool& has);
+    Failure readTag(od::value& value, State& st);
+    void emitPoint(double value, bool topLevel, std::size_t keyIndex);
+    std::uint32_t internSeries(bool topLevel);
+    void buildPath();
+    void pushKey(std::size_t keyIndex, std::size_t keyBytes)
+    {
+        m_pathBytes += keyBytes + (m_keyCount == 0 ? 0 : 1);
+        m_keyStack[m_keyCount++] = keyIndex;
+    }
+    void popKey(std::size_t keyBytes)
+    {
+        --m_keyCount;
+        m_pathBytes -= keyBytes + (m_keyCount == 0 ? 0 : 1);
+    }
+    void clearPath()
+    {
+        m_keyCount = 0;
+        m_pathBytes = 0;
+    }
+    std::uint32_t internTag(std::string_view name);
+    std::uint32_t flatTag();
+    void setEmitTag(std::uint32_t tag);
+    void setTagForPayload(State& st);
+    // A point not plotted (counted in droppedPoints); the chunk's first of each kind is warned.
+    void dropPoint(ParsedChunk::Warning::Kind kind);
+    QVariant toVariant(od::value& value, int depth);
+    QVariantMap runInfo(od::document& doc);
+    void newAttempt();
+    void finishShape();
+    QString describe(Failure f, std::string_view text) const;
+    void rollback(const Mark& mark);
+    Failure fail(simdjson::error_code code)
+    {
+        m_lastError = code;
+        return Failure::Json;
+    }
+
+    od::parser m_parser;
+    ParsedChunk* m_out = nullptr;
+    // Path of the value being walked, as shape key positions (one per depth); the text is only
+    // built (buildPath) when a leaf's series is not cached.
+    std::vector<std::size_t> m_keyStack; // maxDepth + 2 entries, m_keyCount used
+    std::size_t m_keyCount = 0;
+    std::size_t m_pathBytes = 0; // length of the joined path
+    std::string m_path; // scratch for buildPath
+    std::string m_rewritten; // a line with its NaN/Infinity tokens quoted, padded
+    std::string m_padded; // a line near the end of the input, copied to get simdjson's padding
+    std::string m_errorType;
+    std::string m_errorMessage;
+    std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> m_tagIds;
+    std::vector<RawText> m_tagRaw; // per tag id
+    std::uint32_t m_flatTag = NoId;
+    // Series intern table (chunk-local): open addressing over ids + 1, 0 = empty slot.
+    std::vector<std::uint32_t> m_slots;
+    std::vector<std::uint64_t> m_seriesHash; // per series id
+    std::vector<std::uint32_t> m_seriesStamp; // per series id: stamp of its last point's record
+    std::uint32_t m_stamp = 0;
+    std::uint32_t m_emitTag = NoId; // tag id the walk emits points under
+    std::deque<std::vector<ShapeKey>> m_shapes; // per tag id (a deque: m_shape stays valid)
+    std::vector<ShapeKey>* m_shape = nullptr; // m_shapes[m_emitTag]
+    std::size_t m_shapePos = 0; // next key position in m_shapes[m_emitTag]
+    bool m_shapeMatch = true; // every key of this record so far matched the shape
+    bool m_warned[2] = { false, false };
+    std::uint64_t m_line = 0; // of the line being parsed
+    simdjson::error_code m_lastError = simdjson::SUCCESS;
+};
+
+} // namespace viewer

@@ -86,6 +86,7 @@ struct Workspace::Private
     AnnouncePacer pacer;
     QList<int> pendingAppended;
     std::uint64_t pendingLines = 0; // merged since the last announcement
+    bool paced = true;
     QTimer announceTimer;
 
     explicit Private(Workspace* workspace)
@@ -123,7 +124,7 @@ struct Workspace::Private
             if (!pendingAppended.contains(id))
                 pendingAppended << id;
         }
-        const double wait = pacer.waitMs(nowMs(), threadCpuMs());
+        const double wait = paced ? pacer.waitMs(nowMs(), threadCpuMs()) : 0.0;
         if (wait <= 0.0)
             announcePending();
         else if (!announceTimer.isActive())
@@ -580,6 +581,11 @@ void Workspace::setFollowing(int sourceId, bool follow)
 void Workspace::setMaxBytesInFlight(qint64 bytes)
 {
     d->maxBytesInFlight = bytes;
+}
+
+void Workspace::setPacedAnnouncements(bool paced)
+{
+    d->paced = paced;
 }
 
 void Workspace::setStreamIdleTimeout(int msecs)

@@ -95,6 +95,9 @@ public:
     // merged each may hold before its reader pauses (ChunkBudget; <= 0: no limit, the old
     // behaviour, kept for the benchmark's peer). By default each reader keeps its own default.
     void setMaxBytesInFlight(qint64 bytes);
+    // false: runsAppended after every merge, unpaced (the old behaviour, kept for the benchmark's
+    // peer). Default true (AnnouncePacer).
+    void setPacedAnnouncements(bool paced);
     // How many times a file that shrinks while it is loaded is loaded again before giving up.
     static constexpr int MaxLoadAttempts = 3;
 

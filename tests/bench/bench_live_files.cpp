@@ -3,7 +3,9 @@
 // flushed logger does) for D seconds. Figures: the viewer's CPU (the process's CPU time minus the
 // writer thread's, over the writing, in % of one core), how far the window fell behind (records
 // written but not yet in the store, sampled every 100 ms: the largest gap, in seconds of writing),
-// and how long after the writers stop every record is shown. "Shown" is what the views were told
+// and how long after the writers stop every record is shown. Each beside the same window with
+// the Workspace's announcements unpaced (setPacedAnnouncements(false): every merge announced,
+// the behaviour before AnnouncePacer), in the same run. "Shown" is what the views were told
 // (the record count at the Workspace's last runsAppended); the store itself is ahead of it.
 // Scenarios: 100 files x 10 records/s, 1 file x 10 records/s, and the peer in the same run: 1 file
 // x 1,000 records/s (the same records per second as 100 x 10, in one file). Each in a child process
@@ -68,7 +70,7 @@ std::string record(int file, long long step)
 }
 
 // Child: prints "ok cpu_percent max_behind_s catch_up_s".
-int runChild(int files, int rate, double seconds)
+int runChild(int files, int rate, double seconds, bool paced)
 {
     QTemporaryDir dir;
     Settings settings(dir.filePath(QStringLiteral("settings.ini")));
@@ -88,8 +90,9 @@ int runChild(int files, int rate, double seconds)
             return 2;
         fds.push_back(fd);
     }
-    window.openPaths({ folder });
     Workspace* workspace = window.workspace();
+    workspace->setPacedAnnouncements(paced);
+    window.openPaths({ folder });
     QElapsedTimer clock;
     clock.start();
     while (recordCount(*workspace) < std::size_t(files) && clock.elapsed() < 60'000)
@@ -156,13 +159,14 @@ int runChild(int files, int rate, double seconds)
     return complete ? 0 : 1;
 }
 
-std::vector<double> child(int files, int rate, double seconds)
+std::vector<double> child(int files, int rate, double seconds, bool paced)
 {
     QProcess process;
     process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     process.start(QCoreApplication::applicationFilePath(),
         { QStringLiteral("--child"), QString::number(files), QString::number(rate),
-            QString::number(seconds) });
+            QString::number(seconds),
+            paced ? QStringLiteral("paced") : QStringLiteral("unpaced") });
     if (!process.waitForFinished(600'000) || process.exitCode() != 0)
         return {};
     const QList<QByteArray> fields = process.readAllStandardOutput().trimmed().split(' ');
@@ -180,8 +184,9 @@ int main(int argc, char** argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     const QStringList args = app.arguments();
-    if (args.size() >= 5 && args[1] == QLatin1String("--child"))
-        return runChild(args[2].toInt(), args[3].toInt(), args[4].toDouble());
+    if (args.size() >= 6 && args[1] == QLatin1String("--child"))
+        return runChild(args[2].toInt(), args[3].toInt(), args[4].toDouble(),
+            args[5] == QLatin1String("paced"));
     const auto option = [&](const QString& name, double fallback) {
         const qsizetype i = args.indexOf(name);
         return i >= 0 && i + 1 < args.size() ? args[i + 1].toDouble() : fallback;
@@ -196,26 +201,32 @@ int main(int argc, char** argv)
     };
     const Scenario scenarios[] = { { 100, 10, "87-93 %, 15,500 of 60,100 shown at the end" },
         { 1, 10, "13 %" }, { 1, 1000, "(peer: the same records/s in one file)" } };
-    std::vector<std::vector<double>> results[3];
+    std::vector<std::vector<double>> results[3][2]; // [scenario][paced]
     for (int r = 0; r < repeats; ++r) {
-        for (int s = 0; s < 3; ++s)
-            results[s].push_back(child(scenarios[s].files, scenarios[s].rate, seconds));
+        for (int s = 0; s < 3; ++s) {
+            for (int paced = 1; paced >= 0; --paced)
+                results[s][paced].push_back(
+                    child(scenarios[s].files, scenarios[s].rate, seconds, paced == 1));
+        }
     }
     std::printf(
         "following live files in the window, %.0f s of writing, medians of %d\n", seconds, repeats);
-    std::printf("%-26s %10s %16s %12s   %s\n", "writers", "viewer CPU", "most behind (s)",
-        "catch-up (s)", "issue's figure before");
+    std::printf("%-26s %-9s %10s %16s %12s   %s\n", "writers", "views", "viewer CPU",
+        "most behind (s)", "catch-up (s)", "issue's figure before");
     for (int s = 0; s < 3; ++s) {
-        std::vector<double> column[3];
-        for (const std::vector<double>& row : results[s]) {
-            for (std::size_t i = 0; i < 3 && i < row.size(); ++i)
-                column[i].push_back(row[i]);
+        for (int paced = 1; paced >= 0; --paced) {
+            std::vector<double> column[3];
+            for (const std::vector<double>& row : results[s][paced]) {
+                for (std::size_t i = 0; i < 3 && i < row.size(); ++i)
+                    column[i].push_back(row[i]);
+            }
+            char label[64];
+            std::snprintf(label, sizeof label, "%d file(s) x %d records/s", scenarios[s].files,
+                scenarios[s].rate);
+            std::printf("%-26s %-9s %9.1f%% %16.2f %12.2f   %s\n", label,
+                paced ? "paced" : "unpaced", median(column[0]), median(column[1]),
+                median(column[2]), paced ? scenarios[s].issue : "");
         }
-        char label[64];
-        std::snprintf(label, sizeof label, "%d file(s) x %d records/s", scenarios[s].files,
-            scenarios[s].rate);
-        std::printf("%-26s %9.1f%% %16.2f %12.2f   %s\n", label, median(column[0]),
-            median(column[1]), median(column[2]), scenarios[s].issue);
     }
     return 0;
 }

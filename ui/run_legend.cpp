@@ -114,8 +114,7 @@ void RunLegend::layoutEntries()
 
 QString RunLegend::labelText(const QFontMetrics& fm, const QString& name, int width)
 {
-    return fm.horizontalAdvance(name) <= width ? name
-                                               : fm.elidedText(name, Qt::ElideMiddle, width);
+    return fm.horizontalAdvance(name) <= width ? name : fm.elidedText(name, Qt::ElideMiddle, width);
 }
 
 void RunLegend::paintEvent(QPaintEvent*)

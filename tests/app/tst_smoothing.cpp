@@ -227,13 +227,12 @@ void TestSmoothing::emaLeavesOutExtremeOutliers_data()
         << Values { 1.0, 1.2, 0.9, 1.1, 9.5e307, 1.0, 1.05 } << 0.6 << Starts { 4 } << Starts {};
     QTest::newRow("a 1e6 loss spike at step 5, EMA 0.99")
         << Values { 2.0, 1.9, 2.1, 1.8, 2.0, 1e6, 1.9, 2.0 } << 0.99 << Starts { 5 } << Starts {};
-    QTest::newRow("a spike down")
-        << Values { 5.0, 5.5, 4.5, 5.0, -1e9, 5.2 } << 0.6 << Starts { 4 } << Starts {};
+    QTest::newRow("a spike down") << Values { 5.0, 5.5, 4.5, 5.0, -1e9, 5.2 } << 0.6 << Starts { 4 }
+                                  << Starts {};
     QTest::newRow("two spikes apart") << Values { 1.0, 1.1, 0.9, 1e12, 1.0, 1.1, 1e12, 1.0 } << 0.9
                                       << Starts { 3, 6 } << Starts {};
-    QTest::newRow("a level shift restarts after three")
-        << Values { 1.0, 1.1, 0.9, 1.0, 5000, 5100, 4900, 5050, 4950 } << 0.6 << Starts { 4, 5 }
-        << Starts { 6 };
+    QTest::newRow("a level shift restarts after three") << Values { 1.0, 1.1, 0.9, 1.0, 5000, 5100,
+        4900, 5050, 4950 } << 0.6 << Starts { 4, 5 } << Starts { 6 };
     QTest::newRow("a jump off a constant line")
         << Values { 1.0, 1.0, 1.0, 1.5, 1.0, 2500.0, 1.0 } << 0.6 << Starts { 5 } << Starts {};
     Values ramp;

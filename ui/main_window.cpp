@@ -175,6 +175,10 @@ void MainWindow::loadSettings()
     m_chartGrid->setWheelZooms(wheelZooms);
     m_chartHeight->setValue(m_settings->chartHeight());
     m_chartGrid->setChartHeight(m_settings->chartHeight());
+    const QStringList pinned = m_settings->pinnedCharts(); // most recent first: pinned last
+    for (auto it = pinned.crbegin(); it != pinned.crend(); ++it)
+        m_chartGrid->setPinned(*it, true);
+    m_settingsLoaded = true;
 }
 
 void MainWindow::saveSettings()

@@ -266,6 +266,7 @@ private:
     double m_emaWeight = 0.6;
     int m_movingAverageWindow = 10;
     bool m_followPaused = false;
+    bool m_settingsLoaded = false; // from then on, pins are saved as they change
     bool m_layoutRestored = false; // a saved dock layout was applied: keep it
     bool m_shown = false;
     Theme m_theme = Theme::System;

@@ -84,6 +84,9 @@ void MainWindow::createCentre()
     connect(m_chartGrid, &ChartGrid::chartsChanged, this, [this] {
         if (m_xMode) // (the toolbar exists)
             checkXAxis();
+        // Pins are remembered across restarts, as the chart height is (once settings are read).
+        if (m_settingsLoaded && m_chartGrid->pinnedKeys() != m_settings->pinnedCharts())
+            m_settings->setPinnedCharts(m_chartGrid->pinnedKeys());
     });
     auto* centre = new QWidget(this);
     auto* layout = new QVBoxLayout(centre);

@@ -25,6 +25,7 @@ const QString GroupMembersKey = QStringLiteral("view/groupMembersFaint");
 const QString ThemeKey = QStringLiteral("view/theme");
 const QString WheelZoomKey = QStringLiteral("view/wheelZoomsCharts");
 const QString ChartHeightKey = QStringLiteral("view/chartHeight");
+const QString PinnedChartsKey = QStringLiteral("view/pinnedCharts");
 const QString RecentKey = QStringLiteral("files/recent");
 const QString LastDirKey = QStringLiteral("files/lastDirectory");
 const QString HiddenTagsKey = QStringLiteral("filters/hiddenTags");
@@ -178,6 +179,33 @@ int Settings::chartHeight() const
 void Settings::setChartHeight(int pixels)
 {
     m_settings->setValue(ChartHeightKey, pixels);
+}
+
+QStringList Settings::pinnedCharts() const
+{
+    QStringList keys;
+    for (const QString& key : m_settings->value(PinnedChartsKey).toStringList()) {
+        if (!key.isEmpty() && key.size() <= MaxPinnedKeyChars && !keys.contains(key))
+            keys << key;
+        if (keys.size() == MaxPinnedCharts)
+            break;
+    }
+    return keys;
+}
+
+void Settings::setPinnedCharts(const QStringList& keys)
+{
+    QStringList kept;
+    for (const QString& key : keys) {
+        if (!key.isEmpty() && key.size() <= MaxPinnedKeyChars && !kept.contains(key))
+            kept << key;
+        if (kept.size() == MaxPinnedCharts)
+            break;
+    }
+    if (kept.isEmpty())
+        m_settings->remove(PinnedChartsKey);
+    else
+        m_settings->setValue(PinnedChartsKey, kept);
 }
 
 Theme Settings::theme() const

@@ -54,6 +54,13 @@ public:
     int chartHeight() const;
     void setChartHeight(int pixels);
 
+    // The metric keys pinned to the top of the grid, the most recently pinned first (at most
+    // MaxPinnedCharts; keys are untrusted text, longer than MaxPinnedKeyChars are not kept).
+    static constexpr int MaxPinnedCharts = 50;
+    static constexpr int MaxPinnedKeyChars = 1000;
+    QStringList pinnedCharts() const;
+    void setPinnedCharts(const QStringList& keys);
+
     Theme theme() const;
     void setTheme(Theme theme);
 

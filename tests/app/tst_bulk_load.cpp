@@ -40,6 +40,24 @@ QByteArray runText(int file, int steps)
     return text;
 }
 
+// A folder of `files` runs of `steps` steps each (file `large` gets largeSteps); the paths in
+// name order. Empty when a file could not be written.
+QStringList writeRuns(
+    const QTemporaryDir& dir, int files, int steps, int large = -1, int largeSteps = 0)
+{
+    QStringList paths;
+    for (int f = 0; f < files; ++f) {
+        const QString path =
+            dir.filePath(QStringLiteral("rank%1.jsonl").arg(f, 3, 10, QLatin1Char('0')));
+        QFile out(path);
+        if (!out.open(QIODevice::WriteOnly)
+            || out.write(runText(f, f == large ? largeSteps : steps)) < 0)
+            return {};
+        paths << path;
+    }
+    return paths;
+}
+
 QString alone(const QString& path)
 {
     RunBuilder builder(path);
@@ -82,19 +100,12 @@ void TestBulkLoad::eachFileAsReadAlone()
     QFETCH(int, threads);
     QFETCH(int, largeAt);
     QTemporaryDir dir;
-    QStringList paths;
+    // A large file is over two 4 MiB blocks: parsed on every thread, not side by side.
+    const QStringList paths = writeRuns(dir, files, steps, largeAt, 120000);
+    QCOMPARE(paths.size(), files);
     qint64 total = 0;
-    for (int f = 0; f < files; ++f) {
-        const QString path =
-            dir.filePath(QStringLiteral("rank%1.jsonl").arg(f, 3, 10, QLatin1Char('0')));
-        QFile out(path);
-        QVERIFY(out.open(QIODevice::WriteOnly));
-        // Over two 4 MiB blocks: parsed on every thread, not side by side.
-        const QByteArray text = runText(f, f == largeAt ? 120000 : steps);
-        out.write(text);
-        total += text.size();
-        paths << path;
-    }
+    for (const QString& path : paths)
+        total += QFileInfo(path).size();
     QVERIFY(largeAt < 0 || QFileInfo(paths[largeAt]).size() > 2 * RunLoader::DefaultBlockBytes);
     std::mutex mutex;
     QList<qint64> progress;
@@ -128,14 +139,8 @@ void TestBulkLoad::eachFileAsReadAlone()
 void TestBulkLoad::smallFilesLoadSideBySide()
 {
     QTemporaryDir dir;
-    QStringList paths;
-    for (int f = 0; f < 60; ++f) {
-        const QString path = dir.filePath(QStringLiteral("r%1.jsonl").arg(f));
-        QFile out(path);
-        QVERIFY(out.open(QIODevice::WriteOnly));
-        out.write(runText(f, 2000));
-        paths << path;
-    }
+    const QStringList paths = writeRuns(dir, 60, 2000);
+    QCOMPARE(paths.size(), 60);
     // The first thread to start a file waits (10 s at most) for a second one to start one too:
     // loaded one file at a time, no second thread ever comes, however fast or busy the machine.
     std::mutex mutex;
@@ -159,14 +164,8 @@ void TestBulkLoad::smallFilesLoadSideBySide()
 void TestBulkLoad::unreadableFileIsNamed()
 {
     QTemporaryDir dir;
-    QStringList paths;
-    for (int f = 0; f < 5; ++f) {
-        const QString path = dir.filePath(QStringLiteral("r%1.jsonl").arg(f));
-        QFile out(path);
-        QVERIFY(out.open(QIODevice::WriteOnly));
-        out.write(runText(f, 50));
-        paths << path;
-    }
+    QStringList paths = writeRuns(dir, 5, 50);
+    QCOMPARE(paths.size(), 5);
     paths.insert(2, dir.filePath(QStringLiteral("gone.jsonl")));
     const std::atomic<bool> cancel { false };
     const BulkLoad::Result result = BulkLoad::run(paths, true, 3, cancel, {}, 2);
@@ -180,14 +179,8 @@ void TestBulkLoad::unreadableFileIsNamed()
 void TestBulkLoad::cancelStopsIt()
 {
     QTemporaryDir dir;
-    QStringList paths;
-    for (int f = 0; f < 20; ++f) {
-        const QString path = dir.filePath(QStringLiteral("r%1.jsonl").arg(f));
-        QFile out(path);
-        QVERIFY(out.open(QIODevice::WriteOnly));
-        out.write(runText(f, 50));
-        paths << path;
-    }
+    const QStringList paths = writeRuns(dir, 20, 50);
+    QCOMPARE(paths.size(), 20);
     std::atomic<bool> cancel { false };
     const BulkLoad::Result result = BulkLoad::run(
         paths, true, 3, cancel, [&](qint64, qint64) { cancel.store(true); }, 2);

@@ -9,6 +9,7 @@
 // (Workspace::setMaxBytesInFlight(0), the old behaviour: chunks queue for the merge without bound).
 // Medians of --repeats runs.
 //   bench_live_burst [--lines N] [--garbage-mib M] [--repeats R]
+#include "bench_child.hpp"
 #include "bench_stats.hpp"
 #include "main_window.hpp"
 #include "settings.hpp"
@@ -17,7 +18,6 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -205,29 +205,12 @@ int runGarbageChild(bool bounded, long long mib)
     return 0;
 }
 
-// Runs this executable as a child and returns its numbers (empty on failure).
 std::vector<double> child(const QStringList& arguments)
 {
-    QProcess process;
-    process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    process.start(QCoreApplication::applicationFilePath(), arguments);
-    if (!process.waitForFinished(900'000) || process.exitCode() != 0)
-        return {};
-    const QList<QByteArray> fields = process.readAllStandardOutput().trimmed().split(' ');
-    std::vector<double> numbers;
-    for (qsizetype i = 1; i < fields.size(); ++i)
-        numbers.push_back(fields[i].toDouble());
-    return numbers;
+    return bench::runSelfAsChild(arguments, 900'000);
 }
 
-std::vector<double> column(const std::vector<std::vector<double>>& rows, std::size_t i)
-{
-    std::vector<double> values;
-    for (const std::vector<double>& row : rows)
-        if (i < row.size())
-            values.push_back(row[i]);
-    return values;
-}
+using bench::column;
 
 } // namespace
 

@@ -11,6 +11,7 @@
 // x 1,000 records/s (the same records per second as 100 x 10, in one file). Each in a child process
 // of its own; medians of --repeats.
 //   bench_live_files [--seconds D] [--repeats R]
+#include "bench_child.hpp"
 #include "bench_stats.hpp"
 #include "main_window.hpp"
 #include "settings.hpp"
@@ -21,7 +22,6 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -161,19 +161,10 @@ int runChild(int files, int rate, double seconds, bool paced)
 
 std::vector<double> child(int files, int rate, double seconds, bool paced)
 {
-    QProcess process;
-    process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    process.start(QCoreApplication::applicationFilePath(),
+    return bench::runSelfAsChild(
         { QStringLiteral("--child"), QString::number(files), QString::number(rate),
-            QString::number(seconds),
-            paced ? QStringLiteral("paced") : QStringLiteral("unpaced") });
-    if (!process.waitForFinished(600'000) || process.exitCode() != 0)
-        return {};
-    const QList<QByteArray> fields = process.readAllStandardOutput().trimmed().split(' ');
-    std::vector<double> numbers;
-    for (qsizetype i = 1; i < fields.size(); ++i)
-        numbers.push_back(fields[i].toDouble());
-    return numbers;
+            QString::number(seconds), paced ? QStringLiteral("paced") : QStringLiteral("unpaced") },
+        600'000);
 }
 
 } // namespace
@@ -215,17 +206,14 @@ int main(int argc, char** argv)
         "most behind (s)", "catch-up (s)", "issue's figure before");
     for (int s = 0; s < 3; ++s) {
         for (int paced = 1; paced >= 0; --paced) {
-            std::vector<double> column[3];
-            for (const std::vector<double>& row : results[s][paced]) {
-                for (std::size_t i = 0; i < 3 && i < row.size(); ++i)
-                    column[i].push_back(row[i]);
-            }
+            const auto& rows = results[s][paced];
             char label[64];
             std::snprintf(label, sizeof label, "%d file(s) x %d records/s", scenarios[s].files,
                 scenarios[s].rate);
             std::printf("%-26s %-9s %9.1f%% %16.2f %12.2f   %s\n", label,
-                paced ? "paced" : "unpaced", median(column[0]), median(column[1]),
-                median(column[2]), paced ? scenarios[s].issue : "");
+                paced ? "paced" : "unpaced", median(bench::column(rows, 0)),
+                median(bench::column(rows, 1)), median(bench::column(rows, 2)),
+                paced ? scenarios[s].issue : "");
         }
     }
     return 0;

@@ -290,6 +290,12 @@ int RunsTableModel::rowOfRun(int runId) const
     return row && row->visible ? findPosition(row) : -1;
 }
 
+QString RunsTableModel::nameOfRun(int runId) const
+{
+    const Row* row = m_byId.value(runId);
+    return row ? nameOf(*row) : QString();
+}
+
 Rgb RunsTableModel::colorOf(int runId) const
 {
     const Row* row = m_byId.value(runId);

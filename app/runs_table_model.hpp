@@ -137,6 +137,9 @@ public:
     FieldValue cell(int row, int column) const;
     int runIdAt(int row) const;
     int rowOfRun(int runId) const; // -1 when filtered out or unknown
+    // The run's name as the name column shows it (the rank or file added when runs share a
+    // name), filtered out or not; "" when unknown.
+    QString nameOfRun(int runId) const;
     int totalRuns() const
     {
         return static_cast<int>(m_rows.size());

@@ -190,6 +190,23 @@ void MainWindow::createDocks()
     // The runs table: configs and results side by side, sharing visibility with the runs panel.
     m_runsTableModel = new RunsTableModel(this);
     m_runsTableModel->setWorkspace(m_workspace);
+    // The runs panel names runs as the runs table does ("job7 rank 3" when the ranks of a job
+    // share an id), and follows its name cells as they change (only the rows that changed).
+    m_runList->setNameProvider([this](int runId) { return m_runsTableModel->nameOfRun(runId); });
+    const auto namesOfRows = [this](int first, int last) {
+        QList<int> ids;
+        for (int row = first; row <= last; ++row)
+            ids << m_runsTableModel->runIdAt(row);
+        m_runList->namesChanged(ids);
+    };
+    connect(m_runsTableModel, &QAbstractItemModel::rowsInserted, this,
+        [namesOfRows](const QModelIndex&, int first, int last) { namesOfRows(first, last); });
+    connect(m_runsTableModel, &QAbstractItemModel::dataChanged, this,
+        [namesOfRows](const QModelIndex& from, const QModelIndex& to) {
+            if (from.column() <= RunsTableModel::NameColumn
+                && to.column() >= RunsTableModel::NameColumn)
+                namesOfRows(from.row(), to.row());
+        });
     RunsTableViewModel::Hooks hooks;
     hooks.color = [this](int runId) {
         // The charts' colours until they are coloured by a field (--color-by).

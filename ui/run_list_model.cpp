@@ -118,6 +118,32 @@ RunListModel::RunListModel(Workspace* workspace, QObject* parent)
     sync();
 }
 
+void RunListModel::setNameProvider(NameProvider provider)
+{
+    m_nameProvider = std::move(provider);
+    namesChanged(m_runs.keys());
+}
+
+QString RunListModel::shownName(int runId, const Run& run) const
+{
+    const QString name = m_nameProvider ? m_nameProvider(runId) : QString();
+    return name.isEmpty() ? run.displayName : name;
+}
+
+void RunListModel::namesChanged(const QList<int>& runIds)
+{
+    bool renamed = false;
+    for (int runId : runIds) {
+        if (!m_runs.contains(runId))
+            continue;
+        if (const Run* run = m_workspace->run(runId))
+            renamed =
+                m_names.set(runId, plainLabel(shownName(runId, *run), MaxNameChars)) || renamed;
+    }
+    if (renamed)
+        emitNamesChanged();
+}
+
 void RunListModel::setColorProvider(ColorProvider provider)
 {
     m_color = std::move(provider);
@@ -222,7 +248,7 @@ void RunListModel::addRun(int runId)
     // Named after the insertion: the other runs' shown names may change with this one, which
     // a dataChanged says (rows around an insertion keep their data while it happens).
     if (const Run* run = m_workspace->run(runId)) {
-        if (m_names.set(runId, plainLabel(run->displayName, MaxNameChars)))
+        if (m_names.set(runId, plainLabel(shownName(runId, *run), MaxNameChars)))
             emitNamesChanged();
     }
     refreshState(source, s); // "live, no records yet" -> "live"
@@ -279,7 +305,8 @@ void RunListModel::runsAppended(const QList<int>& runIds)
             continue;
         // run_begin may name the run now: other runs' differing parts may change with it.
         if (const Run* run = m_workspace->run(runId))
-            renamed = m_names.set(runId, plainLabel(run->displayName, MaxNameChars)) || renamed;
+            renamed =
+                m_names.set(runId, plainLabel(shownName(runId, *run), MaxNameChars)) || renamed;
         const int s = sourceRow(it->sourceId);
         SourceRow& source = m_rows[std::size_t(s)];
         recount(it.value(), source);

@@ -16,6 +16,7 @@ class QTimer;
 namespace viewer {
 
 class Workspace;
+struct Run;
 
 // The runs panel's model: the open sources (a file, a folder, standard input) at the top level,
 // each with the runs read from it as children. GUI thread; reads the Workspace directly and
@@ -61,6 +62,12 @@ public:
 
     using ColorProvider = std::function<QColor(int runId)>;
     void setColorProvider(ColorProvider provider);
+    // The name a run is shown by (the runs table's: "job7 rank 3" when runs share an id); ""
+    // or no provider: the run's displayName. nameChanged(): the provider's name of these runs
+    // may have changed (O(runs given)).
+    using NameProvider = std::function<QString(int runId)>;
+    void setNameProvider(NameProvider provider);
+    void namesChanged(const QList<int>& runIds);
 
     bool isRunVisible(int runId) const
     {
@@ -104,6 +111,7 @@ signals:
     void runVisibilityChanged(int runId, bool visible);
 
 private:
+    QString shownName(int runId, const Run& run) const;
     void emitNamesChanged(); // every run's name cell (soon): a name came or changed
     void announceNames();
     // What a run row last showed of its run, so a source's totals change by differences.
@@ -170,6 +178,7 @@ private:
     QHash<int, RunPlace> m_runs; // run id -> where its row is
     QSet<int> m_hidden;
     DistinctNames m_names; // run names, plain text, with the parts that tell them apart
+    NameProvider m_nameProvider;
     QTimer* m_namesTimer = nullptr;
     ColorProvider m_color;
     QTimer* m_stateTimer;

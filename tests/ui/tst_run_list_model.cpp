@@ -3,6 +3,7 @@
 #include "run_name_delegate.hpp"
 #include "run_summary.hpp"
 #include "runs_panel.hpp"
+#include "runs_table_model.hpp"
 #include "workspace.hpp"
 
 #include <QAbstractItemModelTester>
@@ -41,6 +42,7 @@ private slots:
     void namesKeepWhereTheyDiffer_data();
     void namesKeepWhereTheyDiffer();
     void remoteSourcesSayTheirHost();
+    void ranksAreNamedAsInTheRunsTable();
 
 private:
     QString writeFile(const QString& name, const QByteArray& content);
@@ -507,6 +509,43 @@ void TestRunListModel::remoteSourcesSayTheirHost()
     QCOMPARE(m_model->indexOfSource(first).data(RunListModel::PathRole).toString(),
         QStringLiteral("ssh://127.0.0.1:2201/runs/job7/"));
     qunsetenv("TELEMETRY_SSH_COMMAND");
+}
+
+// The 8 ranks of a job log one run id: named by the runs table's names ("job7 rank 3"), not 8
+// times "job7"; a name the table changes later reaches the panel through namesChanged().
+void TestRunListModel::ranksAreNamedAsInTheRunsTable()
+{
+    QDir(m_dir->path()).mkdir(QStringLiteral("job7"));
+    for (int rank = 0; rank < 3; ++rank) {
+        const QByteArray begin =
+            QByteArray(R"({"ts": 1732800000.0, "tag": "run_begin", "run": "r1", "rank": )")
+            + QByteArray::number(rank) + "}\n";
+        writeFile(QStringLiteral("job7/rank%1.jsonl").arg(rank),
+            begin + goodRun(3).mid(goodRun(3).indexOf('\n') + 1));
+    }
+    RunsTableModel table;
+    table.setWorkspace(m_workspace);
+    m_model->setNameProvider([&table](int runId) { return table.nameOfRun(runId); });
+    const int id = m_workspace->open(m_dir->filePath(QStringLiteral("job7")), false);
+    m_model->sync();
+    waitIdle();
+    const QModelIndex source = m_model->indexOfSource(id);
+    QTRY_COMPARE(m_model->rowCount(source), 3);
+    m_model->namesChanged(m_workspace->runIds()); // as the window does on the table's changes
+    QStringList names;
+    for (int row = 0; row < 3; ++row)
+        names << m_model->index(row, RunListModel::NameColumn, source)
+                     .data(RunListModel::FullNameRole)
+                     .toString();
+    names.sort();
+    QCOMPARE(names, QStringList({ "r1 rank 0", "r1 rank 1", "r1 rank 2" }));
+
+    // Without the table's names: the run's own name, three times.
+    m_model->setNameProvider({});
+    QCOMPARE(m_model->index(0, RunListModel::NameColumn, source)
+                 .data(RunListModel::FullNameRole)
+                 .toString(),
+        QStringLiteral("r1"));
 }
 
 QTEST_MAIN(TestRunListModel)

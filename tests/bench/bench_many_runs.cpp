@@ -127,6 +127,7 @@ int main(int argc, char** argv)
     if (counts.empty())
         counts = { 1000, 5000 };
     qputenv("QT_QPA_PLATFORM", "offscreen");
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // each row as it is measured (5,000 runs take minutes)
     QTemporaryDir temp;
     const QString keepDir = qEnvironmentVariable("TELEMETRY_BENCH_RUNS_DIR");
     const QString root = keepDir.isEmpty() ? temp.path() : keepDir;

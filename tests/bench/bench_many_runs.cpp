@@ -127,7 +127,8 @@ int main(int argc, char** argv)
     if (counts.empty())
         counts = { 1000, 5000 };
     qputenv("QT_QPA_PLATFORM", "offscreen");
-    std::setvbuf(stdout, nullptr, _IOLBF, 0); // each row as it is measured (5,000 runs take minutes)
+    // Each row as it is measured: 5,000 runs take minutes.
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     QTemporaryDir temp;
     const QString keepDir = qEnvironmentVariable("TELEMETRY_BENCH_RUNS_DIR");
     const QString root = keepDir.isEmpty() ? temp.path() : keepDir;

@@ -125,7 +125,9 @@ void ChartGrid::addRun(int runId, const Run* run, int group)
     entry.seriesSeen = 0;
     entry.color = m_palette.color(runId);
     m_keysDirty = true;
-    applyRunsToAll();
+    // Handed to the charts at the next refresh, not per run: a folder of 5,000 runs adds them in
+    // one event-loop turn, and each hand-over costs every chart O(runs) (issue 15).
+    m_runsDirty = true;
     scheduleRefresh();
 }
 
@@ -231,7 +233,7 @@ void ChartGrid::setRunColors(const QHash<int, QColor>& colors)
         if (entry != m_runs.end())
             entry->second.color = it.value();
     }
-    applyRunsToAll();
+    m_runsDirty = true; // at the next refresh: the runs table recolours once per run added
     scheduleRefresh();
 }
 
@@ -245,7 +247,7 @@ void ChartGrid::setRunGroups(const QHash<int, RunGroup>& groups)
         entry->second.groupName = it->group >= 0 ? it->name : QString();
         entry->second.groupColor = it->group >= 0 ? it->color : QColor();
     }
-    applyRunsToAll();
+    m_runsDirty = true; // at the next refresh: regrouped once per run added
     scheduleRefresh();
 }
 
@@ -296,6 +298,8 @@ void ChartGrid::applyRuns(MetricChart* chart) const
 
 void ChartGrid::applyRunsToAll()
 {
+    m_runsDirty = false;
+    ++m_runHandOvers;
     ++m_dataStamp;
     const QList<ChartRun> runs = chartRuns();
     forEachChart([&runs](MetricChart* chart) { chart->setRuns(runs); });
@@ -347,6 +351,8 @@ void ChartGrid::setWheelZooms(bool on)
 void ChartGrid::refreshNow()
 {
     m_timer->stop();
+    if (m_runsDirty)
+        applyRunsToAll();
     if (m_keysDirty)
         syncCharts();
     updateViewport(-1); // every chart near the view, now
@@ -356,6 +362,8 @@ void ChartGrid::refreshNow()
 
 void ChartGrid::refresh(bool everyChart)
 {
+    if (m_runsDirty)
+        applyRunsToAll();
     if (m_keysDirty)
         syncCharts();
     QSet<int> modes;

@@ -139,6 +139,12 @@ public:
     void resetZoom(); // x back to the data's extent, y automatic
 
     int chartCount() const; // the keys that have a place in the grid (created or not)
+    // How many times the charts were given the runs: runs added, recoloured or regrouped are
+    // handed over at the next refresh, once, however many came (issue 15: a folder of 5,000).
+    int runHandOvers() const
+    {
+        return m_runHandOvers;
+    }
     QStringList chartKeys() const; // in grid order
     // The chart of a key, created on demand when it is not near the view (it goes again when
     // the view moves on); nullptr for a key without a place in the grid.
@@ -298,6 +304,8 @@ private:
     QHash<int, XView> m_xViews; // per XAxisMode
     bool m_follow = true;
     bool m_keysDirty = true;
+    bool m_runsDirty = false; // runs added since the charts were last given m_runs
+    int m_runHandOvers = 0;
     int m_columns = 1;
     int m_chartHeight = ChartLayoutPlan::DefaultChartHeight;
     QStringList m_pinned; // keys, the most recently pinned first; kept when a chart goes

@@ -1,6 +1,9 @@
 #include "series_layer.hpp"
 
+#include "pooled_image_render.hpp"
+
 #include <QPainter>
+#include <QtMath>
 
 #include <algorithm>
 #include <cmath>
@@ -27,6 +30,7 @@ void SeriesLayer::setPlotArea(const QRectF& plotArea)
         return;
     prepareGeometryChange();
     m_plotArea = plotArea;
+    m_image = QImage();
 }
 
 void SeriesLayer::setCurves(std::vector<LayerCurve> curves)
@@ -36,6 +40,7 @@ void SeriesLayer::setCurves(std::vector<LayerCurve> curves)
     m_painted.reserve(m_curves.size());
     for (const LayerCurve& curve : m_curves)
         m_painted.push_back(decompose(curve));
+    m_image = QImage();
     update();
 }
 
@@ -77,6 +82,7 @@ SeriesLayer::Painted SeriesLayer::decompose(const LayerCurve& curve)
 void SeriesLayer::setAntialiased(bool on)
 {
     m_antialiased = on;
+    m_image = QImage();
     update();
 }
 
@@ -86,10 +92,36 @@ QRectF SeriesLayer::boundingRect() const
     return m_plotArea.adjusted(-MarkerSize - 1, -MarkerSize - 1, MarkerSize + 1, MarkerSize + 1);
 }
 
+// Drawn into an image on a pool thread (see renderOnPoolThread) and kept until the curves, the
+// plot area or the painter's transform change: a repaint for the hover or an expose is one blit.
+// The image starts at a whole device pixel, so every pixel lands where direct painting put it.
 void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*)
 {
     if (m_plotArea.isEmpty())
         return;
+    const QTransform world = painter->worldTransform();
+    const qreal dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
+    if (m_image.isNull() || world != m_imageWorld || dpr != m_image.devicePixelRatio()) {
+        const QRectF area = world.mapRect(boundingRect());
+        const QPoint origin(qFloor(area.left()), qFloor(area.top()));
+        const QSize size(qCeil(area.right()) - origin.x(), qCeil(area.bottom()) - origin.y());
+        const QTransform toImage = world * QTransform::fromTranslate(-origin.x(), -origin.y());
+        m_image = renderOnPoolThread(size * dpr, dpr, [this, &toImage](QPainter* p) {
+            p->setTransform(toImage);
+            draw(p);
+        });
+        m_imageWorld = world;
+        m_imageOrigin = origin;
+        ++m_renderCount;
+    }
+    painter->save();
+    painter->resetTransform();
+    painter->drawImage(m_imageOrigin, m_image);
+    painter->restore();
+}
+
+void SeriesLayer::draw(QPainter* painter) const
+{
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing, m_antialiased);
     painter->setClipRect(m_plotArea.adjusted(0, -1, 0, 1));

@@ -2,7 +2,9 @@
 
 #include <QColor>
 #include <QGraphicsItem>
+#include <QImage>
 #include <QPolygonF>
+#include <QTransform>
 
 #include <vector>
 
@@ -35,8 +37,8 @@ struct LayerCurve
 // the non-finite markers (NaN: an x in the run's color, one row per run at the bottom edge; +Inf: a
 // triangle pointing up at the top edge; -Inf: a triangle pointing down at the bottom edge), so a
 // NaN is never just a silent gap. GUI thread. Holds only pixel geometry: the chart re-decimates and
-// calls setCurves() whenever the range, size or data change, so a repaint (hover, expose) costs
-// only the drawing of a few thousand points whatever the series length.
+// calls setCurves() whenever the range, size or data change, and the drawing is kept as an image,
+// so a repaint (hover, expose) costs one blit whatever the number of runs and points.
 class SeriesLayer : public QGraphicsItem
 {
 public:
@@ -49,6 +51,11 @@ public:
         return m_curves;
     }
     void setAntialiased(bool on);
+    // How many times paint() drew the curves anew (the others were one blit of the kept image).
+    int renderCount() const
+    {
+        return m_renderCount;
+    }
 
     QRectF boundingRect() const override;
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
@@ -66,11 +73,18 @@ private:
         std::vector<QLineF> lines;
     };
     static Painted decompose(const LayerCurve& curve);
+    void draw(QPainter* painter) const; // in item coordinates
 
     QRectF m_plotArea;
     std::vector<LayerCurve> m_curves;
     std::vector<Painted> m_painted; // parallel to m_curves
     bool m_antialiased = true;
+    // What paint() last drew, at m_imageOrigin in device-independent pixels of the painter with
+    // the transform reset; null when the curves, the plot area or antialiasing changed since.
+    QImage m_image;
+    QTransform m_imageWorld;
+    QPoint m_imageOrigin;
+    int m_renderCount = 0;
 };
 
 } // namespace viewer

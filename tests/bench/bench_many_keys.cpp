@@ -3,7 +3,7 @@
 // peak RSS) beside `--summary` on the same file in the same run (the issue's peer), medians of 3.
 // TELEMETRY_OLD_VIEWER=path/to/telemetry-viewer adds the grid before virtualization for 1,000
 // keys (10,000 took it 190-368 s: the issue's figures are printed for reference).
-#include "bench_stats.hpp"
+#include "bench_child_process.hpp"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -11,80 +11,11 @@
 #include <QTemporaryDir>
 
 #include <cstdio>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <vector>
-
-extern char** environ;
 
 namespace {
 
 constexpr int Steps = 500;
 constexpr int Repeats = 3;
-
-struct ChildRun
-{
-    double seconds = 0.0;
-    double peakMiB = 0.0;
-    int exitCode = -1;
-};
-
-// The child's own peak RSS (wait4's rusage is the one process's, not every child's so far).
-ChildRun runChild(const QString& program, const QStringList& arguments)
-{
-    std::vector<QByteArray> storage { QFile::encodeName(program) };
-    for (const QString& a : arguments)
-        storage.push_back(QFile::encodeName(a));
-    std::vector<char*> argv;
-    for (QByteArray& a : storage)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    ChildRun out;
-    const std::int64_t start = bench::nowNs();
-    pid_t pid = 0;
-    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
-        posix_spawn_file_actions_destroy(&actions);
-        return out;
-    }
-    posix_spawn_file_actions_destroy(&actions);
-    int status = 0;
-    rusage usage {};
-    wait4(pid, &status, 0, &usage);
-    out.seconds = static_cast<double>(bench::nowNs() - start) / 1e9;
-    out.peakMiB = static_cast<double>(usage.ru_maxrss) / 1024.0; // KiB on Linux
-    out.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return out;
-}
-
-struct Figures
-{
-    double seconds = 0.0;
-    double peakMiB = 0.0;
-    int exitCode = 0;
-};
-
-Figures medianOf(const QString& program, const QStringList& arguments, int repeats)
-{
-    std::vector<double> seconds;
-    std::vector<double> peaks;
-    Figures f;
-    for (int i = 0; i < repeats; ++i) {
-        const ChildRun r = runChild(program, arguments);
-        seconds.push_back(r.seconds);
-        peaks.push_back(r.peakMiB);
-        if (r.exitCode != 0)
-            f.exitCode = r.exitCode;
-    }
-    f.seconds = bench::median(seconds);
-    f.peakMiB = bench::median(peaks);
-    return f;
-}
 
 // One run_begin, then `steps` step_end records of `keys` numeric metrics each.
 bool writeKeysFile(const QString& path, int keys)
@@ -109,7 +40,7 @@ bool writeKeysFile(const QString& path, int keys)
     return file.error() == QFile::NoError;
 }
 
-void printRow(const char* what, const Figures& f)
+void printRow(const char* what, const bench::ChildFigures& f)
 {
     std::printf("  %-44s %9.2f s %9.0f MiB%s\n", what, f.seconds, f.peakMiB,
         f.exitCode == 0 ? "" : "  (exit status not 0)");
@@ -143,14 +74,16 @@ int main(int argc, char** argv)
         const QString png = dir.filePath(QStringLiteral("shot.png"));
         const QStringList window { QStringLiteral("--no-follow"), QStringLiteral("--screenshot"),
             png, QStringLiteral("--size"), QStringLiteral("1400x900"), file };
-        const Figures summary = medianOf(viewer, { QStringLiteral("--summary"), file }, Repeats);
-        const Figures ours = medianOf(viewer, window, Repeats);
+        const bench::ChildFigures summary =
+            bench::medianOfChild(viewer, { QStringLiteral("--summary"), file }, Repeats);
+        const bench::ChildFigures ours = bench::medianOfChild(viewer, window, Repeats);
         std::printf(
             "%d keys (%.0f MB):\n", keys, static_cast<double>(QFileInfo(file).size()) / 1e6);
         printRow("--summary (peer)", summary);
         printRow("window, virtualized grid", ours);
         if (!oldViewer.isEmpty() && keys == 1000)
-            printRow("window, grid before (TELEMETRY_OLD_VIEWER)", medianOf(oldViewer, window, 1));
+            printRow("window, grid before (TELEMETRY_OLD_VIEWER)",
+                bench::medianOfChild(oldViewer, window, 1));
         std::printf("  %-44s %s\n", "issue 15 on main (reference)",
             keys == 1000 ? "8.5 s, 669 MiB (--summary 0.14 s, 41 MiB)"
                          : "190-368 s, 6.2 GiB, exit 1 (--summary 0.85 s, 222 MiB)");

@@ -31,4 +31,5 @@ run "$BENCH/bench_runs_table"
 run "$BENCH/bench_legend_hover"
 run "$BENCH/bench_remote"
 run "$BENCH/bench_many_keys"
+run "$BENCH/bench_many_runs"
 exit $status

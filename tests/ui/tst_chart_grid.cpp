@@ -193,6 +193,29 @@ private slots:
     }
 
     // Many batches in a burst cost one redraw per timer period, not one per batch.
+    // Issue 15: a folder of 5,000 runs adds, recolours and regroups them one by one in one
+    // event-loop turn; each hand-over of the runs costs every chart O(runs).
+    void runsReachTheChartsOncePerRefresh()
+    {
+        const Run first = makeRun("r0", Loss, 10, [](int i) { return double(i); });
+        auto grid = gridOf({ &first });
+        std::vector<Run> runs;
+        for (int i = 0; i < 200; ++i)
+            runs.push_back(makeRun(QStringLiteral("r%1").arg(i + 1), Loss, 10,
+                [i](int step) { return double(step + i); }));
+        const int before = grid->runHandOvers();
+        for (int i = 0; i < 200; ++i) {
+            const int id = i + 2;
+            grid->addRun(id, &runs[static_cast<std::size_t>(i)]);
+            grid->setRunColors({ { id, QColor::fromHsv(i, 200, 200) } });
+            grid->setRunGroups({ { id, ChartGrid::RunGroup {} } });
+        }
+        QCOMPARE(grid->runHandOvers(), before);
+        grid->refreshNow();
+        QCOMPARE(grid->runHandOvers(), before + 1);
+        QCOMPARE(grid->chart(Loss)->model().curves().size(), std::size_t(201));
+    }
+
     void redrawsAreCoalesced()
     {
         Run run = makeRun("a", Loss, 10, [](int i) { return double(i); });

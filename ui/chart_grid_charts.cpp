@@ -162,8 +162,10 @@ void ChartGrid::syncCharts()
     }
     if (changed) {
         updateOrder();
-        relayoutGrid();
+        // The shared x range first: the charts the layout creates start with it and are drawn
+        // once, not once with their own range and again with the grid's.
         applyXView(m_options.xMode, false);
+        relayoutGrid();
         emit chartsChanged();
     } else if (m_slots.empty()) {
         relayoutGrid();

@@ -95,15 +95,31 @@ void ChartGrid::relayoutGrid()
         return;
     }
     const auto count = static_cast<int>(m_order.size());
-    m_columns = ChartLayoutPlan::columnsFor(width - 2 * m_cells.margin, count);
-    m_cells.columns = m_columns;
-    m_cells.rowHeight = ChartLayoutPlan::rowHeightFor(
-        innerHeight, m_chartHeight, m_cells.rowsFor(count), m_cells.spacing);
-    // The grid is as tall as all its rows, so that the scroll bar says where the view is, though
-    // only the rows near the view have charts.
-    const int height = m_cells.heightFor(count);
+    const auto planFor = [this, count, innerHeight](int w) {
+        m_cells.width = w;
+        m_columns = ChartLayoutPlan::columnsFor(w - 2 * m_cells.margin, count);
+        m_cells.columns = m_columns;
+        m_cells.rowHeight = ChartLayoutPlan::rowHeightFor(
+            innerHeight, m_chartHeight, m_cells.rowsFor(count), m_cells.spacing);
+        // The grid is as tall as all its rows, so that the scroll bar says where the view is,
+        // though only the rows near the view have charts.
+        return m_cells.heightFor(count);
+    };
+    int height = planFor(width);
+    // The scroll bar comes or goes with this height and narrows or widens the view at the next
+    // turn: planned for now, so that the charts are laid out (and drawn) once, not twice.
+    const QScrollBar* bar = m_scroll->verticalScrollBar();
+    if (m_scroll->verticalScrollBarPolicy() == Qt::ScrollBarAsNeeded) {
+        const int extent = bar->sizeHint().width();
+        if (!bar->isVisible() && height > viewHeight && width > extent)
+            height = planFor(width - extent);
+        else if (bar->isVisible() && height <= viewHeight && planFor(width + extent) <= viewHeight)
+            height = planFor(width + extent);
+        else
+            height = planFor(width);
+    }
     m_container->setFixedHeight(height);
-    m_container->resize(width, height);
+    m_container->resize(m_cells.width, height);
     for (const auto& [key, slot] : m_slots) {
         if (!slot.chart)
             continue;

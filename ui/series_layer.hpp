@@ -72,12 +72,11 @@ private:
         std::vector<QRectF> spans;
         std::vector<QLineF> lines;
     };
-    static Painted decompose(const LayerCurve& curve);
+    static void decompose(const LayerCurve& curve, Painted& out);
     void draw(QPainter* painter) const; // in item coordinates
 
     QRectF m_plotArea;
     std::vector<LayerCurve> m_curves;
-    std::vector<Painted> m_painted; // parallel to m_curves
     bool m_antialiased = true;
     // What paint() last drew, at m_imageOrigin in device-independent pixels of the painter with
     // the transform reset; null when the curves, the plot area or antialiasing changed since.

@@ -1,6 +1,7 @@
 // SeriesLayer draws into an image on a pool thread and keeps it (issue 15, a folder of 1,000 runs):
 // the pixels land where the curve lies at any offset, and the image is drawn anew exactly when
 // what it shows changed.
+#include "curve_geometry.hpp"
 #include "series_layer.hpp"
 
 #include <QGraphicsScene>
@@ -91,6 +92,38 @@ private slots:
 
         renderScene(scene, QPointF(5, 0)); // another transform: drawn again at its pixels
         QCOMPARE(layer->renderCount(), 4);
+    }
+
+    // The pieces a chart keeps until its next build: cut where the line leaves the bounds, and
+    // without the growth slack (with 1,000 runs per chart the slack was a quarter of the window's
+    // memory).
+    void clippedPiecesAreCutAndCarryNoSlack_data()
+    {
+        QTest::addColumn<int>("points");
+        QTest::addColumn<int>("expectedPieces");
+        QTest::newRow("inside") << 1000 << 1;
+        QTest::newRow("leaves and comes back") << 1001 << 2;
+        QTest::newRow("short") << 3 << 1;
+    }
+    void clippedPiecesAreCutAndCarryNoSlack()
+    {
+        QFETCH(int, points);
+        QFETCH(int, expectedPieces);
+        std::vector<QPointF> pts;
+        for (int i = 0; i < points; ++i) {
+            // The middle point of an odd count is far above the bounds: the line leaves there.
+            const bool out = points % 2 == 1 && points > 3 && i == points / 2;
+            pts.emplace_back(i * 0.5, out ? -1e6 : 10.0 + (i % 7));
+        }
+        std::vector<QPolygonF> pieces;
+        std::vector<QPointF> dots;
+        CurveGeometry::addClippedPiece(pts, QRectF(-10, 0, 2000, 100), pieces, dots);
+        QCOMPARE(int(pieces.size()), expectedPieces);
+        QVERIFY(dots.empty());
+        for (const QPolygonF& piece : pieces) {
+            QVERIFY(piece.size() >= 2);
+            QCOMPARE(piece.capacity(), piece.size());
+        }
     }
 };
 

@@ -1,6 +1,7 @@
 #include "series_layer.hpp"
 
 #include "pooled_image_render.hpp"
+#include "span_fill.hpp"
 
 #include <QPainter>
 #include <QtMath>
@@ -120,7 +121,9 @@ void SeriesLayer::draw(QPainter* painter) const
 {
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing, m_antialiased);
-    painter->setClipRect(m_plotArea.adjusted(0, -1, 0, 1));
+    const QRectF clip = m_plotArea.adjusted(0, -1, 0, 1);
+    painter->setClipRect(clip);
+    const SpanFill spanFill(painter, clip);
 
     for (const LayerCurve& curve : m_curves) {
         if (curve.bands.empty())
@@ -152,8 +155,10 @@ void SeriesLayer::draw(QPainter* painter) const
                 painter->save();
                 painter->translate(0, dy);
                 painter->setRenderHint(QPainter::Antialiasing, false);
-                for (const QRectF& span : painted.spans)
-                    painter->fillRect(span, color);
+                if (!spanFill.fill(painter, painted.spans, color)) {
+                    for (const QRectF& span : painted.spans)
+                        painter->fillRect(span, color);
+                }
                 painter->setRenderHint(QPainter::Antialiasing, m_antialiased);
                 QPen pen(color, 1.0);
                 pen.setCosmetic(true);

@@ -16,6 +16,15 @@
 
 namespace viewer {
 
+QString CurveRun::shownName() const
+{
+    if (!name.isEmpty())
+        return name;
+    if (!run)
+        return {};
+    return run->displayName.isEmpty() ? run->id : run->displayName;
+}
+
 using SeriesX::pointX;
 using SeriesX::segmentsOf;
 
@@ -257,9 +266,7 @@ void CurveModel::rebuildCurves()
         if (r.run && r.run->findSeries(m_key) >= 0 && hasX(*r.run))
             withSeries.push_back(&r); // (a run without the --x metric has nothing to draw)
     }
-    auto nameOf = [](const CurveRun& r) {
-        return r.run->displayName.isEmpty() ? r.run->id : r.run->displayName;
-    };
+    auto nameOf = [](const CurveRun& r) { return r.shownName(); };
     if (m_options.groupMode == GroupMode::Overlay) {
         for (const CurveRun* r : withSeries) {
             auto curve = std::make_unique<Curve>();

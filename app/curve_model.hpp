@@ -30,6 +30,11 @@ struct CurveRun
     const Run* run = nullptr;
     int group = -1; // runs sharing a group are averaged in GroupMode::MeanBand
     QString groupName = {}; // names the group's curve ("optimizer=adamw"); "" = by its members
+    // As the runs table names the run ("job7 rank 3" when 8 ranks share the id "job7"); empty:
+    // the run's own name.
+    QString name = {};
+
+    QString shownName() const;
 };
 
 // One drawn line: a run (Overlay, or a group of one) or a group's mean with its min/max band

@@ -40,7 +40,7 @@ QString nameOfRun(const CurveModel& model, int runId)
     const CurveRun* r = model.runOf(runId);
     if (!r || !r->run)
         return {};
-    return r->run->displayName.isEmpty() ? r->run->id : r->run->displayName;
+    return r->shownName();
 }
 
 void nameExtremes(const CurveModel& model, const Curve& curve, CurveValue& v)

@@ -133,6 +133,7 @@ void ChartGrid::addRun(int runId, const Run* run, int group)
 
 void ChartGrid::removeRun(int runId)
 {
+    m_runNames.remove(runId);
     if (m_runs.erase(runId) == 0)
         return;
     // At once, not at the next refresh: the Run may be freed as soon as this returns.
@@ -237,6 +238,20 @@ void ChartGrid::setRunColors(const QHash<int, QColor>& colors)
     scheduleRefresh();
 }
 
+void ChartGrid::setRunNames(const QHash<int, QString>& names)
+{
+    bool changed = false;
+    for (auto it = names.begin(); it != names.end(); ++it) {
+        QString& kept = m_runNames[it.key()];
+        changed = changed || kept != it.value();
+        kept = it.value();
+    }
+    if (!changed)
+        return;
+    m_runsDirty = true; // at the next refresh, once for many rows
+    scheduleRefresh();
+}
+
 void ChartGrid::setRunGroups(const QHash<int, RunGroup>& groups)
 {
     for (auto it = groups.begin(); it != groups.end(); ++it) {
@@ -286,7 +301,7 @@ QList<ChartRun> ChartGrid::chartRuns() const
             && (entry.group < 0 || entry.group != highlightedGroup
                 || m_options.groupMode != GroupMode::MeanBand))
             color.setAlpha(45);
-        out.push_back({ id, run, color, entry.group, entry.groupName });
+        out.push_back({ id, run, color, entry.group, entry.groupName, m_runNames.value(id) });
     }
     return out;
 }

@@ -82,6 +82,9 @@ public:
     void setRunGroup(int runId, int group);
     // Bulk forms for many runs at once (group by / colour by a field, issue 12): one redraw.
     void setRunColors(const QHash<int, QColor>& colors);
+    // Names runs as the runs table does ("job7 rank 3"): legends, hover, NaN badges. An empty
+    // name gives the run its own name back.
+    void setRunNames(const QHash<int, QString>& names);
     struct RunGroup
     {
         int group = -1; // -1: back to the default (the run's source)
@@ -285,6 +288,7 @@ private:
     QShortcut* m_escape = nullptr; // Esc: out of the maximised chart (enabled while one is)
 
     std::map<int, RunEntry> m_runs;
+    QHash<int, QString> m_runNames; // kept apart from m_runs: a name may come before its run
     RunPalette m_palette;
     QSet<QString> m_keys; // every metric key seen in the visible runs
     std::optional<QSet<QString>> m_filter;

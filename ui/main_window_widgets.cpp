@@ -195,9 +195,14 @@ void MainWindow::createDocks()
     m_runList->setNameProvider([this](int runId) { return m_runsTableModel->nameOfRun(runId); });
     const auto namesOfRows = [this](int first, int last) {
         QList<int> ids;
-        for (int row = first; row <= last; ++row)
-            ids << m_runsTableModel->runIdAt(row);
+        QHash<int, QString> names;
+        for (int row = first; row <= last; ++row) {
+            const int id = m_runsTableModel->runIdAt(row);
+            ids << id;
+            names.insert(id, m_runsTableModel->nameOfRun(id));
+        }
         m_runList->namesChanged(ids);
+        m_chartGrid->setRunNames(names); // legends, hover and NaN badges say it too
     };
     connect(m_runsTableModel, &QAbstractItemModel::rowsInserted, this,
         [namesOfRows](const QModelIndex&, int first, int last) { namesOfRows(first, last); });

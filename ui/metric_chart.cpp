@@ -118,7 +118,7 @@ void MetricChart::setRuns(const QList<ChartRun>& runs)
     QList<CurveRun> curveRuns;
     m_colors.clear();
     for (const ChartRun& r : runs) {
-        curveRuns.push_back({ r.runId, r.run, r.group, r.groupName });
+        curveRuns.push_back({ r.runId, r.run, r.group, r.groupName, r.name });
         m_colors.insert(r.runId, r.color); // the last one of an id wins, as the lookups did
     }
     m_model.setRuns(curveRuns);
@@ -520,7 +520,7 @@ void MetricChart::buildBadges()
         badge.color = r.color;
         badge.text = parts.join(QStringLiteral(", "));
         badges.push_back(std::move(badge));
-        badgeNames << r.run->displayName;
+        badgeNames << r.shownName();
     }
     // Names cut around where they differ: two diverged seeds of one sweep stay apart.
     if (m_runs.size() > 1) {
@@ -680,8 +680,7 @@ void MetricChart::hoverAt(const QPointF& pos)
             if (!ev.message.isEmpty())
                 text += QStringLiteral(": ") + plainLabel(ev.message, 300);
             if (m_runs.size() > 1)
-                text +=
-                    QStringLiteral("  (") + plainLabel(r->run->displayName, 40) + QLatin1Char(')');
+                text += QStringLiteral("  (") + plainLabel(r->shownName(), 40) + QLatin1Char(')');
             lines.push_back({ QColor(214, 39, 40), text, true });
         } else {
             lines.push_back({ r->color,

@@ -38,6 +38,12 @@ struct ChartRun
     QColor color;
     int group = -1; // runs sharing a group are averaged in GroupMode::MeanBand
     QString groupName = {}; // names the group's band ("optimizer=adamw"); "" = by its members
+    QString name = {}; // as the runs table names the run; empty: the run's own name
+
+    QString shownName() const
+    {
+        return CurveRun { runId, run, group, groupName, name }.shownName();
+    }
 };
 
 // What the chart shows under the cursor for one curve: the point nearest in x (full resolution).

@@ -345,7 +345,7 @@ void MetricChart::contextMenuEvent(QContextMenuEvent* event)
             std::isnan(firstNanX(r.runId)) ? m_model.firstNonFiniteX(r.runId) : firstNanX(r.runId);
         menu.addAction(tr("Go to first %1 of %2")
                            .arg(s->nanCount() ? QStringLiteral("NaN") : QStringLiteral("Inf"),
-                               plainLabel(r.run->displayName, 40)),
+                               plainLabel(r.shownName(), 40)),
             this, [this, x] { emit goToXRequested(x); });
     }
     menu.exec(event->globalPos());

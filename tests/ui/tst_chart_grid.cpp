@@ -1,4 +1,5 @@
 #include "chart_grid.hpp"
+#include "chart_overlay.hpp"
 #include "metric_chart.hpp"
 #include "series_layer.hpp"
 #include "test_runs.hpp"
@@ -214,6 +215,33 @@ private slots:
         grid->refreshNow();
         QCOMPARE(grid->runHandOvers(), before + 1);
         QCOMPARE(grid->chart(Loss)->model().curves().size(), std::size_t(201));
+    }
+
+    // 8 ranks of one job share the id "job7": the charts name them as the runs table does, in
+    // the NaN badges and under the cursor, so that the diverged rank can be told apart.
+    void runsAreNamedAsTheRunsTableNamesThem()
+    {
+        Run a = makeRun("job7", Loss, 100, [](int i) { return i == 10 ? NaN : double(i); });
+        Run b = makeRun("job7", Loss, 100, [](int i) { return i == 10 ? NaN : 2.0 * i; });
+        auto grid = gridOf({ &a, &b });
+        grid->setRunNames(
+            { { 1, QStringLiteral("job7 rank 0") }, { 2, QStringLiteral("job7 rank 1") } });
+        grid->refreshNow();
+        MetricChart* chart = grid->chart(Loss);
+        const auto& badges = chart->overlay()->badges();
+        QCOMPARE(badges.size(), std::size_t(2));
+        QVERIFY2(badges[0].text.contains("rank 0"), qPrintable(badges[0].text));
+        QVERIFY2(badges[1].text.contains("rank 1"), qPrintable(badges[1].text));
+        // What the hover and the legend say of each curve.
+        QStringList curveNames;
+        for (const auto& curve : chart->model().curves())
+            curveNames << curve->name;
+        QCOMPARE(curveNames, (QStringList { "job7 rank 0", "job7 rank 1" }));
+        // An empty name gives the run its own back.
+        grid->setRunNames({ { 1, QString() } });
+        grid->refreshNow();
+        QVERIFY2(!chart->overlay()->badges()[0].text.contains("rank"),
+            qPrintable(chart->overlay()->badges()[0].text));
     }
 
     void redrawsAreCoalesced()

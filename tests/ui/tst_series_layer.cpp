@@ -3,12 +3,16 @@
 // what it shows changed.
 #include "curve_geometry.hpp"
 #include "series_layer.hpp"
+#include "span_fill.hpp"
 
 #include <QGraphicsScene>
 #include <QImage>
 #include <QPainter>
 #include <QTest>
 #include <QtMath>
+
+#include <random>
+#include <vector>
 
 using namespace viewer;
 
@@ -32,6 +36,35 @@ QImage renderScene(QGraphicsScene& scene, const QPointF& offset)
     QPainter painter(&image);
     painter.translate(offset);
     scene.render(&painter, QRectF(0, 0, 200, 120), QRectF(0, 0, 200, 120));
+    return image;
+}
+
+std::vector<QRectF> someSpans(unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> pos(-20.0, 220.0);
+    std::uniform_real_distribution<double> len(0.0, 60.0);
+    std::uniform_int_distribution<int> whole(-10, 210);
+    std::vector<QRectF> rects;
+    for (int i = 0; i < 400; ++i) {
+        // Whole-pixel columns as SeriesLayer cuts them, and arbitrary ones.
+        if (i % 2 == 0)
+            rects.emplace_back(whole(rng), whole(rng), 1.0, std::floor(len(rng)) + 1.0);
+        else
+            rects.emplace_back(pos(rng), pos(rng), len(rng) / 10.0, len(rng));
+    }
+    rects.emplace_back(10, 10, 1, 0); // empty
+    rects.emplace_back(30, 40, -1, -5); // not normalised
+    return rects;
+}
+
+QImage background()
+{
+    QImage image(240, 200, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::transparent);
+    QPainter p(&image);
+    p.fillRect(QRect(0, 0, 120, 200), QColor(250, 250, 250)); // half opaque, half transparent
+    p.fillRect(QRect(60, 50, 120, 60), QColor(30, 120, 200, 128));
     return image;
 }
 
@@ -124,6 +157,107 @@ private slots:
             QVERIFY(piece.size() >= 2);
             QCOMPARE(piece.capacity(), piece.size());
         }
+    }
+
+    // SpanFill (issue 15: 1,000 noisy runs per chart) writes the column spans straight into the
+    // image: every pixel must be the one QPainter::fillRect gives, for the transforms, colours
+    // and clips a chart draws with.
+    void sameAsQPainter_data()
+    {
+        QTest::addColumn<QTransform>("transform");
+        QTest::addColumn<QColor>("color");
+        QTest::addColumn<QRectF>("clip");
+        QTest::addColumn<qreal>("shiftAfter"); // a translate() after the fill was prepared
+        const QRectF none;
+        const QRectF plot(12.3, 7.5, 150.0, 140.25);
+        const QColor opaque(31, 119, 180);
+        const QColor faint(255, 127, 14, 70);
+        const QColor fainter(44, 160, 44, 18);
+        QTest::newRow("identity, opaque") << QTransform() << opaque << none << 0.0;
+        QTest::newRow("whole translate, faint")
+            << QTransform::fromTranslate(7, 11) << faint << plot << 0.0;
+        QTest::newRow("fractional translate")
+            << QTransform::fromTranslate(10.25, 6.5) << opaque << plot << 0.0;
+        QTest::newRow("device pixel ratio 2")
+            << QTransform::fromScale(2, 2) << faint << plot << 0.0;
+        QTest::newRow("scale 1.5, fractional")
+            << QTransform(1.5, 0, 0, 1.5, 3.75, -2.5) << fainter << plot << 0.0;
+        QTest::newRow("second line, shifted 0.5")
+            << QTransform::fromTranslate(4, 4) << opaque << plot << 0.5;
+        QTest::newRow("second line, shifted 1")
+            << QTransform::fromTranslate(4, 4) << faint << plot << 1.0;
+    }
+
+    void sameAsQPainter()
+    {
+        QFETCH(QTransform, transform);
+        QFETCH(QColor, color);
+        QFETCH(QRectF, clip);
+        QFETCH(qreal, shiftAfter);
+        const std::vector<QRectF> rects = someSpans(11);
+
+        QImage expected = background();
+        {
+            QPainter p(&expected);
+            p.setTransform(transform);
+            if (!clip.isNull())
+                p.setClipRect(clip);
+            p.setRenderHint(QPainter::Antialiasing, true); // as SeriesLayer: on, then off
+            p.translate(0, shiftAfter);
+            p.setRenderHint(QPainter::Antialiasing, false);
+            for (const QRectF& r : rects)
+                p.fillRect(r, color);
+        }
+        QImage actual = background();
+        {
+            QPainter p(&actual);
+            p.setTransform(transform);
+            if (!clip.isNull())
+                p.setClipRect(clip);
+            p.setRenderHint(QPainter::Antialiasing, true);
+            const SpanFill fill(&p, clip);
+            QVERIFY(fill.isReady());
+            p.translate(0, shiftAfter);
+            p.setRenderHint(QPainter::Antialiasing, false);
+            QVERIFY(fill.fill(&p, rects, color));
+        }
+        int differ = 0;
+        QPoint first(-1, -1);
+        for (int y = 0; y < expected.height(); ++y) {
+            for (int x = 0; x < expected.width(); ++x) {
+                if (expected.pixel(x, y) != actual.pixel(x, y)) {
+                    if (differ++ == 0)
+                        first = QPoint(x, y);
+                }
+            }
+        }
+        QVERIFY2(differ == 0,
+            qPrintable(
+                QStringLiteral("%1 pixels differ, first at (%2, %3): %4 against QPainter's %5")
+                    .arg(differ)
+                    .arg(first.x())
+                    .arg(first.y())
+                    .arg(actual.pixel(first), 8, 16)
+                    .arg(expected.pixel(first), 8, 16)));
+    }
+
+    void declinesWhatItCannotFillExactly()
+    {
+        QImage rgb(50, 50, QImage::Format_RGB32);
+        QPainter p1(&rgb);
+        QVERIFY(!SpanFill(&p1, QRectF()).isReady());
+        QImage image(50, 50, QImage::Format_ARGB32_Premultiplied);
+        QPainter p2(&image);
+        p2.rotate(10);
+        QVERIFY(!SpanFill(&p2, QRectF()).isReady());
+        p2.resetTransform();
+        p2.setOpacity(0.5);
+        QVERIFY(!SpanFill(&p2, QRectF()).isReady());
+        p2.setOpacity(1.0);
+        const SpanFill fill(&p2, QRectF());
+        QVERIFY(fill.isReady());
+        p2.setRenderHint(QPainter::Antialiasing, true);
+        QVERIFY(!fill.fill(&p2, { QRectF(1, 1, 1, 5) }, Qt::red)); // QPainter would antialias
     }
 };
 

@@ -444,6 +444,19 @@ std::pair<double, double> CurveModel::xRange() const
     return m_options.logX ? std::make_pair(1.0, 10.0) : std::make_pair(0.0, 1.0);
 }
 
+void CurveModel::releaseDecimatedPoints()
+{
+    for (auto& curve : m_curves) {
+        for (DecimatedSeries* d : { &curve->raw, &curve->line, &curve->lower, &curve->upper }) {
+            std::vector<QPointF>().swap(d->points);
+            std::vector<std::uint32_t>().swap(d->indices);
+            std::vector<std::uint32_t>().swap(d->pieceStarts);
+            std::vector<IndexRange>().swap(d->visible);
+        }
+    }
+    m_decimationStale = true;
+}
+
 void CurveModel::decimate(const PixelColumns& cols)
 {
     // The chart's layout pass often reports a plot area that moved or changed height only: the

@@ -388,6 +388,7 @@ void MetricChart::buildGeometry()
     }
     m_layer->setCurves(
         CurveGeometry::build(m_model, m_colors, m_mapping, columns(), devicePixelRatioF()));
+    m_model.releaseDecimatedPoints();
     ++m_geometryBuilds;
     buildMarkers();
     buildBadges();

@@ -98,6 +98,9 @@ struct Workspace::Private
     QSet<int> pendingAppendedSet; // the same ids, to add each once in O(1) per merge
     std::uint64_t pendingLines = 0; // merged since the last announcement
     bool paced = true;
+    // A read pass is being merged: the announcement is decided once, after its last chunk (after
+    // a quiet spell it names every run of the pass, not only the first one's).
+    bool mergingPass = false;
     QTimer announceTimer;
 
     explicit Private(Workspace* workspace)
@@ -138,6 +141,14 @@ struct Workspace::Private
                 pendingAppended << id;
             }
         }
+        if (!mergingPass)
+            announceWhenDue();
+    }
+
+    void announceWhenDue()
+    {
+        if (pendingAppended.isEmpty())
+            return;
         const double wait = paced ? pacer.waitMs(nowMs(), threadCpuMs()) : 0.0;
         if (wait <= 0.0)
             announcePending();
@@ -352,8 +363,11 @@ struct Workspace::Private
                 QMetaObject::invokeMethod(
                     workspace.data(),
                     [this, sourceId, parsed] {
+                        mergingPass = paced; // unpaced (the benchmark's peer): every merge
                         for (const ParsedLines& lines : *parsed)
                             merge(sourceId, lines.path, lines.chunk, lines.end);
+                        mergingPass = false;
+                        announceWhenDue();
                     },
                     Qt::QueuedConnection);
             },

@@ -234,6 +234,21 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(lossPoints(workspace), std::size_t(6), 5000);
     }
 
+    // The first announcement after a quiet spell names every run of the pass, not only the run
+    // of its first chunk (the others would wait for the pacer).
+    void aPassIsAnnouncedWhole()
+    {
+        Workspace workspace;
+        QSignalSpy appended(&workspace, &Workspace::runsAppended);
+        auto source = std::make_unique<PassSource>();
+        PassSource* pass = source.get();
+        workspace.open(std::move(source));
+        pass->push(runBegin("a") + stepLines(0, 2), true);
+        pass->push(runBegin("b") + stepLines(0, 2), false);
+        QTRY_VERIFY_WITH_TIMEOUT(!appended.isEmpty(), 5000);
+        QCOMPARE(appended.first().first().value<QList<int>>().size(), 2);
+    }
+
     void closeStopsTheSourceAndFreesItsRuns()
     {
         Workspace workspace;

@@ -164,7 +164,7 @@ void FileFollower::start(viewer::LinePosition from)
     }
     if (!m_pollingOnly && !m_watcher)
         m_watcher = new QFileSystemWatcher(this);
-    if (m_watcher && !m_pollingOnly) {
+    if (m_watcher && !m_pollingOnly && !m_schedule) {
         connect(m_watcher, &QFileSystemWatcher::fileChanged, this,
             &FileFollower::onWatcherFileChanged, Qt::UniqueConnection);
         connect(m_watcher, &QFileSystemWatcher::directoryChanged, this,
@@ -215,6 +215,11 @@ void FileFollower::setChunkBudget(std::shared_ptr<ChunkBudget> budget)
         m_budget = std::move(budget);
 }
 
+void FileFollower::setScheduledBy(std::function<void(int msecs)> schedule)
+{
+    m_schedule = std::move(schedule);
+}
+
 void FileFollower::scheduleCheck(int msecs)
 {
     if (!m_started)
@@ -222,6 +227,10 @@ void FileFollower::scheduleCheck(int msecs)
     if (m_waitingForBudget) { // the budget timer checks once there is room
         if (!m_budgetTimer->isActive())
             m_budgetTimer->start();
+        return;
+    }
+    if (m_schedule) {
+        m_schedule(msecs);
         return;
     }
     if (!m_checkTimer->isActive() || m_checkTimer->remainingTime() > msecs)
@@ -244,6 +253,7 @@ void FileFollower::check()
 {
     if (!m_started)
         return;
+    ++m_checkCount;
     const QByteArray name = QFile::encodeName(m_path);
     struct stat st = {};
     const bool nameOk = ::stat(name.constData(), &st) == 0;
@@ -542,10 +552,12 @@ bool FileFollower::readAvailable()
 
     QList<LineChunk> chunks;
     m_assembler.feed(std::move(bytes), chunks);
-    for (LineChunk& chunk : chunks) {
+    for (qsizetype i = 0; i < chunks.size(); ++i) {
+        LineChunk& chunk = chunks[i];
         chunk.path = m_path;
         chunk.generation = m_generation;
         chunk.credit = m_budget->take(chunk.bytes.size());
+        chunk.moreFollow = i + 1 < chunks.size();
         emit linesRead(chunk);
     }
     if (m_assembler.pendingBytes() > 0)
@@ -610,6 +622,10 @@ void FileFollower::updateWatches()
 
 void FileFollower::updatePollTimer()
 {
+    if (m_schedule && m_notifying) {
+        m_pollTimer->stop(); // the owner's safety poll checks every file at once
+        return;
+    }
     const int interval = m_notifying ? m_safetyPollIntervalMs : m_pollIntervalMs;
     if (!m_pollTimer->isActive() || m_pollTimer->interval() != interval)
         m_pollTimer->start(interval);

@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -86,6 +87,12 @@ public:
         return m_budget;
     }
     static constexpr int BudgetRetryMs = 1;
+    // Driven by an owner (FolderFollower, with the shared watcher): the owner hands the watcher's
+    // events to the follower concerned and checks the followers that asked, all in one pass. The
+    // follower then does not listen to the watcher itself, asks `schedule` (on its thread) instead
+    // of its own check timer, and has no safety poll of its own while notification works (the
+    // owner's covers every file at once); when it does not, it polls as usual. Call before start().
+    void setScheduledBy(std::function<void(int msecs)> schedule);
 
     QString path() const
     {
@@ -112,6 +119,12 @@ public:
     quint64 generation() const
     {
         return m_generation;
+    }
+    // How many times it has looked at its file (a stat of the name at least): work done, for
+    // tests and diagnostics (a folder checks only the files that changed).
+    quint64 checkCount() const
+    {
+        return m_checkCount;
     }
     // True if `device`/`inode` is the file followed now or one followed before (the last few):
     // a folder must not follow a rotated file again under its new name.
@@ -181,6 +194,7 @@ private:
     QString m_dir;
     QFileSystemWatcher* m_watcher = nullptr;
     bool m_sharedWatcher = false;
+    std::function<void(int msecs)> m_schedule; // the owner's, when it drives the checks
     QTimer* m_checkTimer = nullptr;
     QTimer* m_pollTimer = nullptr;
     QTimer* m_tailTimer = nullptr;
@@ -209,6 +223,7 @@ private:
     qint64 m_lastChangeNs = -1;
     qint64 m_reportedIncompleteLine = 0;
     quint64 m_generation = 0;
+    quint64 m_checkCount = 0;
 };
 
 } // namespace viewer

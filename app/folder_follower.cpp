@@ -2,13 +2,17 @@
 
 #include "state_change.hpp"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QEvent>
 #include <QFile>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
+#include <QSocketNotifier>
 #include <QTimer>
 
 #include <algorithm>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -88,23 +92,54 @@ QStringList FolderFollower::files() const
     return paths;
 }
 
+quint64 FolderFollower::fileCheckCount() const
+{
+    quint64 checks = 0;
+    for (const auto& [path, follower] : m_followers)
+        checks += follower->checkCount();
+    return checks;
+}
+
 void FolderFollower::start(const QHash<QString, viewer::LinePosition>& resumeAt)
 {
     if (m_started)
         stop();
-    if (!m_rescanTimer) {
-        m_rescanTimer = new QTimer(this);
-        m_rescanTimer->setSingleShot(true);
-        connect(m_rescanTimer, &QTimer::timeout, this, &FolderFollower::rescan);
+    if (!m_passTimer) {
+        m_passTimer = new QTimer(this);
+        m_passTimer->setSingleShot(true);
+        connect(m_passTimer, &QTimer::timeout, this, &FolderFollower::runPass);
+        m_flushTimer = new QTimer(this);
+        m_flushTimer->setSingleShot(true);
+        connect(m_flushTimer, &QTimer::timeout, this, &FolderFollower::flushChunks);
         m_pollTimer = new QTimer(this);
-        connect(m_pollTimer, &QTimer::timeout, this, &FolderFollower::rescan);
+        connect(m_pollTimer, &QTimer::timeout, this, [this] {
+            rescan();
+            if (m_notifying) { // otherwise each file polls on its own, at the polling interval
+                markAllDue();
+                runPass();
+            }
+        });
     }
     if (!m_pollingOnly && !m_watcher) {
         m_watcher = new QFileSystemWatcher(this);
+        // A change in the folder (a file created, deleted, renamed) may concern any followed
+        // name: every file is looked at. An appended file concerns its own follower only.
         connect(m_watcher, &QFileSystemWatcher::directoryChanged, this, [this](const QString& p) {
-            if (p == m_folder)
-                scheduleRescan(m_coalesceMs);
+            if (p != m_folder)
+                return;
+            m_rescanDue = true;
+            markAllDue();
+            schedulePass(m_coalesceMs);
         });
+        connect(m_watcher, &QFileSystemWatcher::fileChanged, this, [this](const QString& p) {
+            if (m_followers.find(p) == m_followers.end())
+                return;
+            m_due.insert(p);
+            schedulePass(m_coalesceMs);
+        });
+        const auto notifiers = m_watcher->findChildren<QSocketNotifier*>();
+        if (notifiers.size() == 1)
+            m_notifier = notifiers.first();
     }
     m_started = true;
     m_openLimit = m_maxOpenFiles > 0 ? m_maxOpenFiles : defaultMaxOpenFiles();
@@ -118,9 +153,14 @@ void FolderFollower::stop()
 {
     if (!m_started)
         return;
+    flushChunks(); // what was read goes out, as it would have without batching
     m_started = false;
-    m_rescanTimer->stop();
+    m_passTimer->stop();
     m_pollTimer->stop();
+    m_flushTimer->stop();
+    holdNotifications(false);
+    m_due.clear();
+    m_rescanDue = false;
     for (auto& [path, follower] : m_followers) {
         follower->stop();
         disconnect(follower, nullptr, this, nullptr);
@@ -137,15 +177,94 @@ void FolderFollower::stop()
 
 void FolderFollower::checkNow()
 {
-    rescan();
-    for (auto& [path, follower] : m_followers)
-        follower->checkNow();
+    m_rescanDue = true;
+    markAllDue();
+    runPass();
 }
 
-void FolderFollower::scheduleRescan(int msecs)
+void FolderFollower::markAllDue()
 {
-    if (m_started && (!m_rescanTimer->isActive() || m_rescanTimer->remainingTime() > msecs))
-        m_rescanTimer->start(msecs);
+    for (const auto& [path, follower] : m_followers)
+        m_due.insert(path);
+}
+
+// msecs: what the asking follower wants (0: at once, it has more to read). A notification waits
+// the coalesce interval, and at least MinPassGapMs after the last pass: 100 files appending 10
+// times a second each give ~20 passes a second, not 1,000 reads and wake-ups.
+void FolderFollower::schedulePass(int msecs)
+{
+    if (!m_started)
+        return;
+    int wait = msecs;
+    if (msecs > 0 && m_sinceLastPass.isValid())
+        wait = std::max(wait, MinPassGapMs - int(m_sinceLastPass.elapsed()));
+    if (!m_passTimer->isActive() || m_passTimer->remainingTime() > wait)
+        m_passTimer->start(wait);
+    if (!m_inPass)
+        holdNotifications(wait > 0); // the pass takes what comes meanwhile
+}
+
+void FolderFollower::holdNotifications(bool hold)
+{
+    if (m_notifier && m_notifier->isEnabled() == hold)
+        m_notifier->setEnabled(!hold);
+}
+
+// Notifications that came while they were held: read now (Qt reads the inotify descriptor when
+// its notifier is activated), so that the files they name join this pass.
+void FolderFollower::takeHeldNotifications()
+{
+    if (!m_notifier || m_notifier->isEnabled())
+        return;
+    m_notifier->setEnabled(true);
+    pollfd fd { static_cast<int>(m_notifier->socket()), POLLIN, 0 };
+    if (::poll(&fd, 1, 0) == 1 && (fd.revents & POLLIN)) {
+        QEvent activate(QEvent::SockAct);
+        QCoreApplication::sendEvent(m_notifier, &activate);
+    }
+}
+
+void FolderFollower::runPass()
+{
+    m_passTimer->stop();
+    if (!m_started)
+        return;
+    m_sinceLastPass.start();
+    m_inPass = true;
+    takeHeldNotifications();
+    if (std::exchange(m_rescanDue, false))
+        rescan();
+    const std::set<QString> due = std::exchange(m_due, {});
+    for (const QString& path : due) {
+        // Looked up each time: a signal of the previous file may have stopped the folder.
+        const auto it = m_followers.find(path);
+        if (it != m_followers.end())
+            it->second->checkNow(); // asks again (schedulePass) if it has more to read
+    }
+    m_inPass = false;
+    // The notifications taken at the start asked for a pass: this was it.
+    if (m_due.empty() && !m_rescanDue)
+        m_passTimer->stop();
+    flushChunks();
+}
+
+void FolderFollower::bufferChunk(const viewer::LineChunk& chunk)
+{
+    m_chunks.append(chunk);
+    if (!m_inPass && !m_flushTimer->isActive())
+        m_flushTimer->start(0);
+}
+
+void FolderFollower::flushChunks()
+{
+    if (m_chunks.isEmpty())
+        return;
+    m_flushTimer->stop();
+    QList<LineChunk> chunks = std::exchange(m_chunks, {});
+    for (qsizetype i = 0; i < chunks.size(); ++i) {
+        chunks[i].moreFollow = i + 1 < chunks.size();
+        emit linesRead(chunks[i]);
+    }
 }
 
 void FolderFollower::rescan()
@@ -226,27 +345,40 @@ void FolderFollower::addFile(const QString& path, LinePosition from, bool announ
     follower->setMaxLineBytes(m_maxLineBytes);
     follower->setMaxReadBytes(m_maxReadBytes);
     follower->setChunkBudget(m_budget);
+    follower->setScheduledBy([this, path](int msecs) {
+        m_due.insert(path);
+        schedulePass(msecs);
+    });
     m_followers.emplace(path, follower);
 
-    // Same thread: direct connections keep each file's signals in order.
-    connect(follower, &FileFollower::linesRead, this, &FolderFollower::linesRead);
+    // Same thread: direct connections keep each file's signals in order. Chunks wait for the end
+    // of the pass; any other signal first sends the chunks read before it.
+    connect(follower, &FileFollower::linesRead, this, &FolderFollower::bufferChunk);
     connect(follower, &FileFollower::descriptorOpened, this,
         [this, follower] { noteDescriptorOpened(follower); });
-    connect(follower, &FileFollower::fileReset, this,
-        [this, path](const QString& reason) { emit fileReset(path, reason); });
-    connect(follower, &FileFollower::fileRotated, this,
-        [this, path](const QString& reason) { emit fileRotated(path, reason); });
+    connect(follower, &FileFollower::fileReset, this, [this, path](const QString& reason) {
+        flushChunks();
+        emit fileReset(path, reason);
+    });
+    connect(follower, &FileFollower::fileRotated, this, [this, path](const QString& reason) {
+        flushChunks();
+        emit fileRotated(path, reason);
+    });
     connect(follower, &FileFollower::stateChanged, this,
         [this, path](FileFollower::State state, const QString& message) {
+            flushChunks();
             emit fileStateChanged(path, state, message);
         });
     connect(follower, &FileFollower::incompleteLineFound, this,
         [this, path](qint64 lineNumber, qint64 offset, const QByteArray& bytes) {
+            flushChunks();
             emit incompleteLineFound(path, lineNumber, offset, bytes);
         });
 
-    if (announce)
+    if (announce) {
+        flushChunks();
         emit fileAdded(path);
+    }
     follower->start(from);
 }
 
@@ -266,8 +398,10 @@ void FolderFollower::updateWatch()
 
 void FolderFollower::setState(FileFollower::State state, const QString& message)
 {
-    if (changeState(m_state, m_message, state, message))
+    if (changeState(m_state, m_message, state, message)) {
+        flushChunks();
         emit stateChanged(state, message);
+    }
 }
 
 } // namespace viewer

@@ -3,16 +3,21 @@
 #include "file_follower.hpp"
 #include "line_chunk.hpp"
 
+#include <QElapsedTimer>
 #include <QHash>
+#include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 
 #include <list>
 #include <map>
+#include <set>
 #include <utility>
 
 class QFileSystemWatcher;
+class QSocketNotifier;
 class QTimer;
 
 namespace viewer {
@@ -29,6 +34,15 @@ namespace viewer {
 // others are released and opened again when they change (FileFollower::releaseDescriptor), so a
 // folder of 5,000 files under `ulimit -n 1024` is followed whole. A file that still cannot be
 // opened is Failed in fileStateChanged, with the reason.
+// Work per change, not per file (issue 15): the watcher's events go to the one follower whose file
+// changed (by path), and the followers that asked are checked together in one pass, at most one
+// pass per MinPassGapMs while files keep changing (the first change after a quiet spell waits only
+// the coalesce interval). A pass's chunks go out back to back, every one but the last marked
+// LineChunk::moreFollow, so the consumer wakes once per pass, not once per file; any other signal
+// goes out after the chunks read before it (a file's order is kept). One safety poll checks every
+// file at once while notification works. Between a notification and its pass the watcher's
+// notifications are held in the kernel (its socket notifier is paused; Qt merges them per file
+// when it reads them at the pass): the thread wakes once per pass, not once per write.
 class FolderFollower : public QObject, public FollowTiming
 {
     Q_OBJECT
@@ -48,6 +62,8 @@ public:
     // Most descriptors held at once; 0 (default): a quarter of RLIMIT_NOFILE, 8 to 256.
     void setMaxOpenFiles(int files);
     static int defaultMaxOpenFiles();
+    // While files keep changing, one pass (one batch of chunks) per this long at most.
+    static constexpr int MinPassGapMs = 50;
     // The folder's files that match, as absolute paths sorted by name: regular files, and a FIFO or
     // device with a matching name too (named as unreadable rather than skipped in silence). The
     // one listing rule, shared with the bulk load of a folder source.
@@ -72,6 +88,8 @@ public:
     {
         return m_notifying;
     }
+    // FileFollower::checkCount() summed over the files followed now.
+    quint64 fileCheckCount() const;
 
 public slots:
     // resumeAt: files the bulk loader already read (absolute path -> position after its last
@@ -96,7 +114,13 @@ signals:
 
 private:
     void rescan();
-    void scheduleRescan(int msecs);
+    void schedulePass(int msecs);
+    void runPass();
+    void markAllDue();
+    void holdNotifications(bool hold);
+    void takeHeldNotifications();
+    void bufferChunk(const viewer::LineChunk& chunk);
+    void flushChunks();
     bool isRenamedFollowedFile(const QString& path);
     void addFile(const QString& path, LinePosition from, bool announce);
     void updateWatch();
@@ -112,8 +136,17 @@ private:
     // One budget for all the folder's files: the bytes in flight are bounded per folder, not per
     // file (a folder of thousands of files would otherwise multiply the bound).
     std::shared_ptr<ChunkBudget> m_budget = std::make_shared<ChunkBudget>();
-    QTimer* m_rescanTimer = nullptr;
+    QTimer* m_passTimer = nullptr;
     QTimer* m_pollTimer = nullptr;
+    QTimer* m_flushTimer = nullptr; // chunks read outside a pass (a file's own poll or timer)
+    bool m_rescanDue = false; // the folder changed: look for new files in the next pass
+    std::set<QString> m_due; // files to check in the next pass, in name order
+    QElapsedTimer m_sinceLastPass;
+    QList<LineChunk> m_chunks; // read in this pass, not emitted yet
+    bool m_inPass = false;
+    // The watcher's inotify socket notifier (Qt's own child object; null if Qt has none, and then
+    // notifications are simply not held).
+    QPointer<QSocketNotifier> m_notifier;
     std::map<QString, FileFollower*> m_followers; // by absolute path; children of this
     int m_maxOpenFiles = 0;
     int m_openLimit = 0; // m_maxOpenFiles, or the default when it is 0

@@ -49,6 +49,11 @@ struct LineChunk
     // The reader's ChunkBudget credit for these bytes (null when the reader has no budget): keep a
     // copy until the chunk is merged, so that the reader reads on only as fast as it is consumed.
     std::shared_ptr<const void> credit;
+    // More chunks of the same read pass follow at once (a folder's pass over its changed files
+    // emits them back to back): a consumer may hold this one and hand the whole pass on in one
+    // go, one wake-up of its thread per pass rather than per file (issue 15). False on the last
+    // chunk of a pass, and on every chunk of a reader that does not batch.
+    bool moreFollow = false;
 
     bool hasOverlongLine() const
     {

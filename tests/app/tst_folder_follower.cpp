@@ -53,6 +53,8 @@ public:
     bool holdCredits = false;
     QList<std::shared_ptr<const void>> heldCredits;
     qint64 byteCount = 0;
+    // Chunks that end a pass (LineChunk::moreFollow false): how many times the consumer woke.
+    int passEnds = 0;
 
     qsizetype lineCount(const QString& path) const
     {
@@ -63,6 +65,8 @@ public slots:
     void onLinesRead(const viewer::LineChunk& chunk)
     {
         byteCount += chunk.bytes.size();
+        if (!chunk.moreFollow)
+            ++passEnds;
         if (holdCredits)
             heldCredits << chunk.credit;
         if (!firstLine.contains(chunk.path))
@@ -96,10 +100,12 @@ class FolderOnThread
 {
 public:
     FolderOnThread(const QString& folder, bool pollingOnly, qint64 maxBytesInFlight = 0,
-        qsizetype maxReadBytes = FileFollower::DefaultMaxReadBytes)
+        qsizetype maxReadBytes = FileFollower::DefaultMaxReadBytes, int coalesceMs = -1)
         : m_follower(new FolderFollower(folder))
     {
         m_follower->setPollingOnly(pollingOnly);
+        if (coalesceMs >= 0)
+            m_follower->setCoalesceInterval(coalesceMs);
         if (maxBytesInFlight > 0)
             m_follower->setMaxBytesInFlight(maxBytesInFlight);
         m_follower->setMaxReadBytes(maxReadBytes);
@@ -138,6 +144,14 @@ public:
             m_follower, [&] { paths = m_follower->files(); }, Qt::BlockingQueuedConnection);
         return paths;
     }
+    quint64 fileCheckCount()
+    {
+        quint64 checks = 0;
+        QMetaObject::invokeMethod(
+            m_follower, [&] { checks = m_follower->fileCheckCount(); },
+            Qt::BlockingQueuedConnection);
+        return checks;
+    }
 
     FolderCollector collector;
 
@@ -160,6 +174,8 @@ private slots:
     void fileRotatedWithinFolderIsNotReadTwice();
     void oneWatcherForManyFiles();
     void filesShareOneBudget();
+    void aPassIsOneBatch();
+    void aChangeChecksOnlyItsFile();
 
 private:
     void addModeRows();
@@ -328,6 +344,58 @@ void TestFolderFollower::filesShareOneBudget()
     run.collector.heldCredits.clear();
     for (const QString& path : paths)
         QTRY_COMPARE_WITH_TIMEOUT(run.collector.lineCount(path), perFile, 15'000);
+}
+
+// Issue 15: files that change together are read in one pass, and its chunks go out back to back,
+// every one but the last marked moreFollow, in name order: the consumer wakes once for the 20
+// files, not 20 times.
+void TestFolderFollower::aPassIsOneBatch()
+{
+    constexpr int files = 20;
+    QStringList paths;
+    for (int f = 0; f < files; ++f) {
+        paths << m_dir->filePath(QStringLiteral("rank%1.jsonl").arg(f, 2, 10, QLatin1Char('0')));
+        QVERIFY(writeFile(paths.last(), records(f, f + 1)));
+    }
+    // A long coalesce interval: the 20 appends below land within it, however loaded the machine.
+    FolderOnThread run(m_dir->path(), false, 0, FileFollower::DefaultMaxReadBytes, 500);
+    run.start();
+    for (const QString& path : paths)
+        QTRY_COMPARE_WITH_TIMEOUT(run.collector.lineCount(path), 1, 5000);
+    run.collector.passEnds = 0;
+    run.collector.firstLine.clear();
+
+    for (int f = 0; f < files; ++f)
+        QVERIFY(appendFile(paths[f], records(100 + f, 101 + f)));
+    for (const QString& path : paths)
+        QTRY_COMPARE_WITH_TIMEOUT(run.collector.lineCount(path), 2, 5000);
+    QCOMPARE(run.collector.passEnds, 1);
+    for (int f = 0; f < files; ++f)
+        QCOMPARE(run.collector.lines.value(paths[f]).last(),
+            QByteArray("{\"i\": " + QByteArray::number(100 + f) + "}"));
+}
+
+// Issue 15: an append to one file of 20 looks at that file only (the watcher's event goes to its
+// follower, by path), not at every file of the folder.
+void TestFolderFollower::aChangeChecksOnlyItsFile()
+{
+    constexpr int files = 20;
+    QStringList paths;
+    for (int f = 0; f < files; ++f) {
+        paths << m_dir->filePath(QStringLiteral("rank%1.jsonl").arg(f));
+        QVERIFY(writeFile(paths.last(), records(f, f + 1)));
+    }
+    FolderOnThread run(m_dir->path(), false); // safety poll: 60 s, out of the way
+    run.start();
+    for (const QString& path : paths)
+        QTRY_COMPARE_WITH_TIMEOUT(run.collector.lineCount(path), 1, 5000);
+    const quint64 before = run.fileCheckCount();
+
+    QVERIFY(appendFile(paths[7], records(50, 51)));
+    QTRY_COMPARE_WITH_TIMEOUT(run.collector.lineCount(paths[7]), 2, 5000);
+    const quint64 checks = run.fileCheckCount() - before;
+    // One write gives one notification; two, if the kernel split it, are still this file's.
+    QVERIFY2(checks >= 1 && checks <= 2, qPrintable(QStringLiteral("%1 checks").arg(checks)));
 }
 
 QTEST_GUILESS_MAIN(TestFolderFollower)

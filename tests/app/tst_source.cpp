@@ -88,6 +88,40 @@ private:
     WorkerThread m_thread;
 };
 
+// Test-only: a source whose chunks the test pushes on its own thread, each marked as followed by
+// more of the same read pass (LineChunk::moreFollow) or not.
+class PassSource : public Source
+{
+public:
+    PassSource()
+        : Source(QStringLiteral("pass:run"), SourceState::Following)
+    {
+    }
+    bool isStream() const override
+    {
+        return true;
+    }
+    void start(const QHash<QString, LinePosition>&, bool) override { }
+    void stop() override { }
+    void push(const QByteArray& lines, bool moreFollow)
+    {
+        LineChunk chunk;
+        chunk.path = path();
+        chunk.firstLine = m_lines + 1;
+        chunk.offset = m_bytes;
+        chunk.lineCount = lines.count('\n');
+        chunk.bytes = lines;
+        chunk.moreFollow = moreFollow;
+        m_lines += chunk.lineCount;
+        m_bytes += lines.size();
+        emit linesRead(chunk);
+    }
+
+private:
+    qint64 m_lines = 0;
+    qint64 m_bytes = 0;
+};
+
 QByteArray runBegin(const char* id)
 {
     return QByteArray("{\"ts\": 1732800000.0, \"tag\": \"run_begin\", \"run\": \"") + id + "\"}\n";
@@ -175,6 +209,44 @@ private slots:
         QCOMPARE(workspace.runIds().size(), 0);
         QTRY_COMPARE_WITH_TIMEOUT(lossPoints(workspace), std::size_t(20), 5000);
         QCOMPARE(budget.bytesInFlight(), qint64(0));
+    }
+
+    // Issue 15: the chunks of one read pass (a folder's changed files) reach the GUI thread
+    // together: nothing of the pass is merged before its last chunk, then all of it at once, in
+    // the order read (one wake-up per pass, not per file).
+    void aReadPassIsMergedInOneGo()
+    {
+        Workspace workspace;
+        auto source = std::make_unique<PassSource>();
+        PassSource* pass = source.get();
+        workspace.open(std::move(source));
+        pass->push(stepLines(0, 2), true);
+        pass->push(stepLines(2, 3), true);
+        QCoreApplication::processEvents();
+        QCOMPARE(lossPoints(workspace), std::size_t(0));
+        pass->push(stepLines(3, 5), false);
+        QTRY_COMPARE_WITH_TIMEOUT(lossPoints(workspace), std::size_t(5), 5000);
+        const Run* run = workspace.run(workspace.runIds().value(0));
+        QVERIFY(run);
+        QCOMPARE(run->records.size(), std::size_t(5)); // in the order read, none twice
+
+        pass->push(stepLines(5, 6), false); // a pass of one chunk: merged on its own
+        QTRY_COMPARE_WITH_TIMEOUT(lossPoints(workspace), std::size_t(6), 5000);
+    }
+
+    // The first announcement after a quiet spell names every run of the pass, not only the run
+    // of its first chunk (the others would wait for the pacer).
+    void aPassIsAnnouncedWhole()
+    {
+        Workspace workspace;
+        QSignalSpy appended(&workspace, &Workspace::runsAppended);
+        auto source = std::make_unique<PassSource>();
+        PassSource* pass = source.get();
+        workspace.open(std::move(source));
+        pass->push(runBegin("a") + stepLines(0, 2), true);
+        pass->push(runBegin("b") + stepLines(0, 2), false);
+        QTRY_VERIFY_WITH_TIMEOUT(!appended.isEmpty(), 5000);
+        QCOMPARE(appended.first().first().value<QList<int>>().size(), 2);
     }
 
     void closeStopsTheSourceAndFreesItsRuns()

@@ -3,6 +3,7 @@
 // runs as the local path; a remote file that does not exist is reported with ssh's words and a
 // non-zero status. Against Debian's sshd on a private port (skipped, not passed, when it cannot
 // start), through the built telemetry-viewer.
+#include "data_table.hpp"
 #include "fault_support.hpp"
 #include "ssh_test_server.hpp"
 
@@ -100,9 +101,11 @@ private slots:
     // --summary of a remote file and of a remote folder: the same records as the local path.
     void summaryMatchesTheLocalPath_data()
     {
-        QTest::addColumn<QString>("path");
-        QTest::newRow("file") << QStringLiteral("run.jsonl");
-        QTest::newRow("folder") << QStringLiteral("job7/");
+        testing::addTable<QString>({ "path" },
+            {
+                { "file", QStringLiteral("run.jsonl") },
+                { "folder", QStringLiteral("job7/") },
+            });
     }
     void summaryMatchesTheLocalPath()
     {
@@ -119,14 +122,12 @@ private slots:
     // --export-csv, --export-runs and --screenshot read the remote folder to its end and exit.
     void exportsAndScreenshotExit_data()
     {
-        QTest::addColumn<QString>("option");
-        QTest::addColumn<QString>("output");
-        QTest::newRow("--export-csv")
-            << QStringLiteral("--export-csv") << QStringLiteral("series.csv");
-        QTest::newRow("--export-runs")
-            << QStringLiteral("--export-runs") << QStringLiteral("runs.csv");
-        QTest::newRow("--screenshot")
-            << QStringLiteral("--screenshot") << QStringLiteral("shot.png");
+        testing::addTable<QString, QString>({ "option", "output" },
+            {
+                { "--export-csv", QStringLiteral("--export-csv"), QStringLiteral("series.csv") },
+                { "--export-runs", QStringLiteral("--export-runs"), QStringLiteral("runs.csv") },
+                { "--screenshot", QStringLiteral("--screenshot"), QStringLiteral("shot.png") },
+            });
     }
     void exportsAndScreenshotExit()
     {

@@ -2,6 +2,7 @@
 // short writes and EINTR, a failure in the middle of a line, the buffer bound, fsync errors
 // (docs/bad-inputs.md W12-W15). Faults are injected through telemetry::detail::IoHooks.
 
+#include "data_table.hpp"
 #include "logger_test_support.hpp"
 
 #include <telemetry/detail/io_hooks.hpp>
@@ -163,9 +164,11 @@ void TestFileSink::cleanup()
 
 void TestFileSink::diskFull_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    testing::addTable<bool>({ "async" },
+        {
+            { "sync", false },
+            { "async", true },
+        });
 }
 
 // W12: logging to /dev/full never throws; ENOSPC is reported (rate-limited) and queryable, and
@@ -204,16 +207,13 @@ void TestFileSink::diskFull()
 
 void TestFileSink::unwritablePath_data()
 {
-    QTest::addColumn<QString>("kind");
-    QTest::addColumn<QString>("message");
-    QTest::newRow("parent is a file") << "parent-file"
-                                      << "cannot create folder";
-    QTest::newRow("path is a folder") << "folder"
-                                      << "Is a directory";
-    QTest::newRow("permission denied") << "permission"
-                                       << "Permission denied";
-    QTest::newRow("read-only file system") << "proc"
-                                           << "cannot";
+    testing::addTable<QString, QString>({ "kind", "message" },
+        {
+            { "parent is a file", "parent-file", "cannot create folder" },
+            { "path is a folder", "folder", "Is a directory" },
+            { "permission denied", "permission", "Permission denied" },
+            { "read-only file system", "proc", "cannot" },
+        });
 }
 
 // W15: a clear error at open (status, not an exception), no crash, no silent no-op; the records
@@ -281,9 +281,11 @@ void TestFileSink::recoversWhenThePathBecomesWritable()
 
 void TestFileSink::shortWritesAndEintr_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    testing::addTable<bool>({ "async" },
+        {
+            { "sync", false },
+            { "async", true },
+        });
 }
 
 // W13: short writes and EINTR change nothing in the output.
@@ -346,9 +348,11 @@ void TestFileSink::failureInTheMiddleOfALineIsCompleted()
 // once writing works a records_dropped record says how many.
 void TestFileSink::bufferBoundDropsAndSaysSo_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    testing::addTable<bool>({ "async" },
+        {
+            { "sync", false },
+            { "async", true },
+        });
 }
 
 void TestFileSink::bufferBoundDropsAndSaysSo()
@@ -491,9 +495,11 @@ void TestFileSink::fsyncFailureIsReportedByClose()
 
 void TestFileSink::hugeRecordIsOneWrite_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    testing::addTable<bool>({ "async" },
+        {
+            { "sync", false },
+            { "async", true },
+        });
 }
 
 // W10: a 16 MiB record (under a raised max_record_bytes) leaves in a single write(2), whole, while

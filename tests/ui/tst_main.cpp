@@ -1,5 +1,7 @@
 // The telemetry-viewer executable as a user runs it: QProcess on the built binary.
 
+#include "data_table.hpp"
+
 #include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -99,15 +101,15 @@ void TestMain::helpAndVersion()
 
 void TestMain::invalidOptions_data()
 {
-    QTest::addColumn<QStringList>("args");
-    QTest::addColumn<QByteArray>("message");
-    QTest::newRow("unknown") << QStringList { "--bogus" } << QByteArray("bogus");
-    QTest::newRow("x") << QStringList { "--x", "loss//acc" } << QByteArray("neither a mode");
-    QTest::newRow("smoothing") << QStringList { "--smoothing", "2" } << QByteArray("EMA weight");
-    QTest::newRow("regex") << QStringList { "--metrics", "(" }
-                           << QByteArray("invalid regular expression");
-    QTest::newRow("size") << QStringList { "--screenshot", "a.png", "--size", "big" }
-                          << QByteArray("WIDTHxHEIGHT");
+    testing::addTable<QStringList, QByteArray>({ "args", "message" },
+        {
+            { "unknown", QStringList { "--bogus" }, QByteArray("bogus") },
+            { "x", QStringList { "--x", "loss//acc" }, QByteArray("neither a mode") },
+            { "smoothing", QStringList { "--smoothing", "2" }, QByteArray("EMA weight") },
+            { "regex", QStringList { "--metrics", "(" }, QByteArray("invalid regular expression") },
+            { "size", QStringList { "--screenshot", "a.png", "--size", "big" },
+                QByteArray("WIDTHxHEIGHT") },
+        });
 }
 
 void TestMain::invalidOptions()
@@ -172,12 +174,11 @@ void TestMain::exportCsv()
 
 void TestMain::exportCsvX_data()
 {
-    QTest::addColumn<QString>("mode");
-    QTest::addColumn<QString>("header");
-    QTest::newRow("global") << "global"
-                            << "global_step";
-    QTest::newRow("epoch") << "epoch"
-                           << "epoch";
+    testing::addTable<QString, QString>({ "mode", "header" },
+        {
+            { "global", "global", "global_step" },
+            { "epoch", "epoch", "epoch" },
+        });
 }
 
 // Issue 13: --export-csv with --x global / --x epoch writes those x values. The file has the seed
@@ -240,10 +241,12 @@ void TestMain::exportCsvX()
 
 void TestMain::exportCsvXMetric_data()
 {
-    QTest::addColumn<QString>("metric");
-    QTest::addColumn<bool>("valLossDrawn"); // epoch_end/val_loss has an x
-    QTest::newRow("a bare name: each chart's own tag") << "tokens" << false;
-    QTest::newRow("a full key: every chart") << "step_end/tokens" << true;
+    testing::addTable<QString, bool>({ "metric", "valLossDrawn" },
+        {
+            // epoch_end/val_loss has an x
+            { "a bare name: each chart's own tag", "tokens", false },
+            { "a full key: every chart", "step_end/tokens", true },
+        });
 }
 
 // Issue 13: --x METRIC plots each series against that metric's value at the same record, and
@@ -328,9 +331,11 @@ void TestMain::summaryNeedsNoDisplay()
 
 void TestMain::seriesLimitIsSaidNotFailed_data()
 {
-    QTest::addColumn<QStringList>("mode");
-    QTest::newRow("window --screenshot") << QStringList { "--no-follow", "--screenshot" };
-    QTest::newRow("--summary") << QStringList { "--summary" };
+    testing::addTable<QStringList>({ "mode" },
+        {
+            { "window --screenshot", QStringList { "--no-follow", "--screenshot" } },
+            { "--summary", QStringList { "--summary" } },
+        });
 }
 
 // Issue 15: 12,000 metric keys pass the 10,000-series limit. Both modes say so in the same words

@@ -2,6 +2,7 @@
 // the pixels land where the curve lies at any offset, and the image is drawn anew exactly when
 // what it shows changed.
 #include "curve_geometry.hpp"
+#include "data_table.hpp"
 #include "series_layer.hpp"
 #include "span_fill.hpp"
 
@@ -77,10 +78,12 @@ class TestSeriesLayer : public QObject
 private slots:
     void drawsWhereTheCurveLies_data()
     {
-        QTest::addColumn<QPointF>("offset");
-        QTest::newRow("whole pixels") << QPointF(0, 0);
-        QTest::newRow("whole offset") << QPointF(7, 11);
-        QTest::newRow("fractional offset") << QPointF(10.25, 6.5);
+        testing::addTable<QPointF>({ "offset" },
+            {
+                { "whole pixels", QPointF(0, 0) },
+                { "whole offset", QPointF(7, 11) },
+                { "fractional offset", QPointF(10.25, 6.5) },
+            });
     }
 
     void drawsWhereTheCurveLies()
@@ -132,11 +135,12 @@ private slots:
     // memory).
     void clippedPiecesAreCutAndCarryNoSlack_data()
     {
-        QTest::addColumn<int>("points");
-        QTest::addColumn<int>("expectedPieces");
-        QTest::newRow("inside") << 1000 << 1;
-        QTest::newRow("leaves and comes back") << 1001 << 2;
-        QTest::newRow("short") << 3 << 1;
+        testing::addTable<int, int>({ "points", "expectedPieces" },
+            {
+                { "inside", 1000, 1 },
+                { "leaves and comes back", 1001, 2 },
+                { "short", 3, 1 },
+            });
     }
     void clippedPiecesAreCutAndCarryNoSlack()
     {

@@ -1,5 +1,8 @@
 #pragma once
-// Shared by the logger suites: reading a log file back and parsing its lines.
+// Shared by the logger suites: reading a log file back and parsing its lines, and the writer modes
+// every suite checks a behaviour in.
+
+#include "data_table.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -41,6 +44,16 @@ inline std::vector<std::string> read_lines(
 inline nlohmann::json parse_strict(const std::string& line)
 {
     return nlohmann::json::parse(line, nullptr, false);
+}
+
+// A data-driven test in both writer modes: a bool column "async", rows "sync" and "async".
+inline void addSyncAndAsyncRows()
+{
+    ::testing::addTable<bool>({ "async" },
+        {
+            { "sync", false },
+            { "async", true },
+        });
 }
 
 } // namespace telemetry::test

@@ -164,11 +164,7 @@ void TestFileSink::cleanup()
 
 void TestFileSink::diskFull_data()
 {
-    testing::addTable<bool>({ "async" },
-        {
-            { "sync", false },
-            { "async", true },
-        });
+    test::addSyncAndAsyncRows();
 }
 
 // W12: logging to /dev/full never throws; ENOSPC is reported (rate-limited) and queryable, and
@@ -281,11 +277,7 @@ void TestFileSink::recoversWhenThePathBecomesWritable()
 
 void TestFileSink::shortWritesAndEintr_data()
 {
-    testing::addTable<bool>({ "async" },
-        {
-            { "sync", false },
-            { "async", true },
-        });
+    test::addSyncAndAsyncRows();
 }
 
 // W13: short writes and EINTR change nothing in the output.
@@ -348,11 +340,7 @@ void TestFileSink::failureInTheMiddleOfALineIsCompleted()
 // once writing works a records_dropped record says how many.
 void TestFileSink::bufferBoundDropsAndSaysSo_data()
 {
-    testing::addTable<bool>({ "async" },
-        {
-            { "sync", false },
-            { "async", true },
-        });
+    test::addSyncAndAsyncRows();
 }
 
 void TestFileSink::bufferBoundDropsAndSaysSo()
@@ -495,11 +483,7 @@ void TestFileSink::fsyncFailureIsReportedByClose()
 
 void TestFileSink::hugeRecordIsOneWrite_data()
 {
-    testing::addTable<bool>({ "async" },
-        {
-            { "sync", false },
-            { "async", true },
-        });
+    test::addSyncAndAsyncRows();
 }
 
 // W10: a 16 MiB record (under a raised max_record_bytes) leaves in a single write(2), whole, while

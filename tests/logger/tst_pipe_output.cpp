@@ -3,7 +3,6 @@
 // and a FIFO that nobody reads is an open error (ENXIO), never a constructor that waits forever.
 // SIGPIPE keeps its default disposition here, as in a trainer that never heard of it.
 
-#include "data_table.hpp"
 #include "logger_test_support.hpp"
 
 #include <telemetry/logger.hpp>
@@ -105,11 +104,7 @@ void TestPipeOutput::initTestCase()
 
 void TestPipeOutput::closedPipeIsAWriteError_data()
 {
-    testing::addTable<bool>({ "async" },
-        {
-            { "sync", false },
-            { "async", true },
-        });
+    test::addSyncAndAsyncRows();
 }
 
 // A pipe whose read end is closed: without the fix the first write after the close kills this

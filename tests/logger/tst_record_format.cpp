@@ -178,11 +178,7 @@ void TestRecordFormat::positions()
 
 void TestRecordFormat::rejectedPositionNeverReachesTheFile_data()
 {
-    testing::addTable<bool>({ "async" },
-        {
-            { "sync", false },
-            { "async", true },
-        });
+    test::addSyncAndAsyncRows();
 }
 
 void TestRecordFormat::rejectedPositionNeverReachesTheFile()

@@ -253,11 +253,7 @@ void TestTelemetryLogger::lineInFlightIsNotAFragment()
 
 void TestTelemetryLogger::flushByCount_data()
 {
-    testing::addTable<bool>({ "async" },
-        {
-            { "sync", false },
-            { "async", true },
-        });
+    test::addSyncAndAsyncRows();
 }
 
 // Nothing reaches the file before flush_interval records are buffered; then all of them do.
@@ -280,11 +276,7 @@ void TestTelemetryLogger::flushByCount()
 
 void TestTelemetryLogger::flushByTime_data()
 {
-    testing::addTable<bool>({ "async" },
-        {
-            { "sync", false },
-            { "async", true },
-        });
+    test::addSyncAndAsyncRows();
 }
 
 // W20 with an injected clock: a single buffered record reaches the file once flush_period has
@@ -310,11 +302,7 @@ void TestTelemetryLogger::flushByTime()
 
 void TestTelemetryLogger::quietRunReachesTheFile_data()
 {
-    testing::addTable<bool>({ "async" },
-        {
-            { "sync", false },
-            { "async", true },
-        });
+    test::addSyncAndAsyncRows();
 }
 
 // W20 with the real clock and a short period.
@@ -362,11 +350,7 @@ void TestTelemetryLogger::urgentRecordsAreWrittenAtOnce()
 
 void TestTelemetryLogger::destructorFlushes_data()
 {
-    testing::addTable<bool>({ "async" },
-        {
-            { "sync", false },
-            { "async", true },
-        });
+    test::addSyncAndAsyncRows();
 }
 
 // W19: batching with N=100, 5 records, normal exit: all 5 are on disk (the seed loses them).
@@ -384,11 +368,7 @@ void TestTelemetryLogger::destructorFlushes()
 
 void TestTelemetryLogger::exitRunsTheStaticLoggersDestructor_data()
 {
-    testing::addTable<bool>({ "async" },
-        {
-            { "sync", false },
-            { "async", true },
-        });
+    test::addSyncAndAsyncRows();
 }
 
 // W19 with std::exit: a logger with static storage (the usual global in a trainer) is destroyed by
@@ -446,11 +426,7 @@ void TestTelemetryLogger::asyncWritesWhatSyncWrites()
 
 void TestTelemetryLogger::manyThreads_data()
 {
-    testing::addTable<bool>({ "async" },
-        {
-            { "sync", false },
-            { "async", true },
-        });
+    test::addSyncAndAsyncRows();
 }
 
 // 8 threads x 100,000 records: every line whole and parsable, every record exactly once, and the
@@ -660,11 +636,7 @@ void TestTelemetryLogger::processesAppendWholeLines()
 
 void TestTelemetryLogger::forkDoesNotDuplicateRecords_data()
 {
-    testing::addTable<bool>({ "async" },
-        {
-            { "sync", false },
-            { "async", true },
-        });
+    test::addSyncAndAsyncRows();
 }
 
 // W25: records buffered at fork() are written once (by the parent), never again by the child;

@@ -78,18 +78,15 @@ class TestRemoteSource : public QObject
     QString m_skip;
     QTemporaryDir m_files;
 
-    // ssh://127.0.0.1<path> (the port comes from TELEMETRY_SSH_COMMAND).
     static QString url(const QString& path)
     {
-        return QStringLiteral("ssh://127.0.0.1") + path;
+        return SshTestServer::url(path);
     }
 
 private slots:
     void initTestCase()
     {
-        if (!m_server.start(&m_skip))
-            return;
-        qputenv("TELEMETRY_SSH_COMMAND", m_server.sshCommand().toLocal8Bit());
+        m_server.startAsTheSshCommand(&m_skip);
     }
 
     void init()

@@ -52,7 +52,7 @@ double timeRemoteRead(const QString& file, qint64* records)
     Workspace workspace;
     QElapsedTimer timer;
     timer.start();
-    const int id = workspace.open(QStringLiteral("ssh://127.0.0.1") + file, /*follow=*/false);
+    const int id = workspace.open(SshTestServer::url(file), /*follow=*/false);
     QEventLoop loop;
     QObject::connect(&workspace, &Workspace::sourceStateChanged, &loop, [&] {
         const auto state = workspace.source(id).state;
@@ -133,11 +133,10 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     SshTestServer server;
     QString why;
-    if (!server.start(&why)) {
+    if (!server.startAsTheSshCommand(&why)) {
         std::printf("bench_remote: skipped, sshd cannot run here: %s\n", qPrintable(why));
         return 0;
     }
-    qputenv("TELEMETRY_SSH_COMMAND", server.sshCommand().toLocal8Bit());
     QTemporaryDir dir;
     const QString file = dir.filePath(QStringLiteral("big.jsonl"));
     {
@@ -177,8 +176,7 @@ int main(int argc, char** argv)
     constexpr double Rate = 50.0;
     const QString live = dir.filePath(QStringLiteral("live.jsonl"));
     const std::vector<double> local = liveLatencyMs(live, live, Lines, Rate);
-    const std::vector<double> remote =
-        liveLatencyMs(QStringLiteral("ssh://127.0.0.1") + live, live, Lines, Rate);
+    const std::vector<double> remote = liveLatencyMs(SshTestServer::url(live), live, Lines, Rate);
     std::printf("%-52s %8s %8s %8s %7s\n", "live latency, write() -> point in the store", "median",
         "p99", "max", "points");
     std::printf("%-52s %6.1fms %6.1fms %6.1fms %7zu\n", "remote (ssh to localhost), 50 lines/s",

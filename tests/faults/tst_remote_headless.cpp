@@ -72,17 +72,11 @@ class TestRemoteHeadless : public QObject
     QTemporaryDir m_remote; // "the cluster node's" files
     QTemporaryDir m_local; // outputs
 
-    static QString url(const QString& path)
-    {
-        return QStringLiteral("ssh://127.0.0.1") + path;
-    }
-
 private slots:
     void initTestCase()
     {
-        if (!m_server.start(&m_skip))
+        if (!m_server.startAsTheSshCommand(&m_skip))
             return;
-        qputenv("TELEMETRY_SSH_COMMAND", m_server.sshCommand().toLocal8Bit());
         QVERIFY(QDir(m_remote.path()).mkdir(QStringLiteral("job7")));
         QVERIFY(
             writeRun(m_remote.filePath(QStringLiteral("run.jsonl")), 300, QStringLiteral("solo")));
@@ -111,7 +105,7 @@ private slots:
     {
         QFETCH(QString, path);
         const Summary local = summary({ m_remote.filePath(path) });
-        const Summary remote = summary({ url(m_remote.filePath(path)) });
+        const Summary remote = summary({ SshTestServer::url(m_remote.filePath(path)) });
         QCOMPARE(remote.status, 0);
         QVERIFY2(remote.records(0) > 0, remote.stdErr.constData());
         QCOMPARE(remote.records(0), local.records(0));
@@ -135,8 +129,8 @@ private slots:
         QFETCH(QString, output);
         const QString out = m_local.filePath(output);
         QFile::remove(out);
-        const Outcome outcome =
-            runViewer({ option, out, url(m_remote.filePath(QStringLiteral("job7/"))) });
+        const Outcome outcome = runViewer(
+            { option, out, SshTestServer::url(m_remote.filePath(QStringLiteral("job7/"))) });
         QVERIFY2(outcome.status == 0, outcome.err.constData());
         if (option == QLatin1String("--export-runs")) {
             QCOMPARE(csvRows(out), 2); // rank0 and rank1
@@ -153,7 +147,8 @@ private slots:
     // never an empty success.
     void missingRemoteFileIsReported()
     {
-        const Summary remote = summary({ url(m_remote.filePath(QStringLiteral("nope.jsonl"))) });
+        const Summary remote =
+            summary({ SshTestServer::url(m_remote.filePath(QStringLiteral("nope.jsonl"))) });
         QVERIFY(remote.status != 0);
         const QByteArray said = remote.stdErr + QJsonDocument(remote.json).toJson();
         QVERIFY2(said.contains("nope.jsonl"), said.constData());

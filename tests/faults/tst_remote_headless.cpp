@@ -5,6 +5,7 @@
 // start), through the built telemetry-viewer.
 #include "data_table.hpp"
 #include "fault_support.hpp"
+#include "process_outcome.hpp"
 #include "ssh_test_server.hpp"
 
 #include <QDir>
@@ -19,27 +20,11 @@ using namespace faults;
 
 namespace {
 
-struct Outcome
-{
-    int status = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Outcome = testing::ProcessOutcome;
 
 Outcome runViewer(const QStringList& arguments)
 {
-    QProcess process;
-    process.start(viewerPath(), arguments);
-    Outcome outcome;
-    if (!process.waitForStarted(10'000) || !process.waitForFinished(180'000)) {
-        process.kill();
-        process.waitForFinished();
-        return outcome;
-    }
-    outcome.status = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    outcome.out = process.readAllStandardOutput();
-    outcome.err = process.readAllStandardError();
-    return outcome;
+    return testing::runProcess(viewerPath(), arguments, 180'000);
 }
 
 // Writes a run of `steps` steps with a config, as a trainer on the remote machine would.

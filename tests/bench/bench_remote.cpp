@@ -5,6 +5,7 @@
 // Needs Debian's sshd (tests/app/ssh_test_server.hpp); says so and exits 0 without it.
 
 #include "../app/ssh_test_server.hpp"
+#include "bench_arrival_latency.hpp"
 #include "bench_stats.hpp"
 #include "ssh_command.hpp"
 #include "workspace.hpp"
@@ -84,23 +85,7 @@ std::vector<double> liveLatencyMs(
         workspace.source(id).state != Workspace::SourceState::Following && clock.elapsed() < 30000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
     std::vector<double> latency;
-    std::size_t seen = 0;
-    QObject::connect(&workspace, &Workspace::runsAppended, [&](const QList<int>& runIds) {
-        const std::int64_t now = nowNs();
-        for (int runId : runIds) {
-            const Run* run = workspace.run(runId);
-            const int s = run->findSeries(QStringLiteral("step_end/loss"));
-            if (s < 0)
-                continue;
-            const Series& series = run->series[static_cast<std::size_t>(s)];
-            for (; seen < series.size(); ++seen) {
-                const auto step =
-                    static_cast<std::size_t>(run->records.step(series.records()[seen]));
-                if (step < sentNs.size())
-                    latency.push_back(static_cast<double>(now - sentNs[step].load()) / 1e6);
-            }
-        }
-    });
+    bench::recordArrivalLatency(workspace, sentNs, latency);
     std::thread writer([&] {
         const int fd = ::open(QFile::encodeName(file).constData(), O_WRONLY | O_APPEND);
         const auto start = std::chrono::steady_clock::now();
@@ -117,12 +102,13 @@ std::vector<double> liveLatencyMs(
             ::close(fd);
     });
     clock.restart();
-    while (seen < static_cast<std::size_t>(lines) && clock.elapsed() < 60000)
+    // Every line is one step below `lines`: a latency per point that arrived.
+    while (latency.size() < static_cast<std::size_t>(lines) && clock.elapsed() < 60000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
     writer.join();
-    if (seen < static_cast<std::size_t>(lines))
-        std::fprintf(
-            stderr, "live: %zu of %d points arrived from %s\n", seen, lines, qPrintable(openPath));
+    if (latency.size() < static_cast<std::size_t>(lines))
+        std::fprintf(stderr, "live: %zu of %d points arrived from %s\n", latency.size(), lines,
+            qPrintable(openPath));
     return latency;
 }
 

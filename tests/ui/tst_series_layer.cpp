@@ -69,6 +69,18 @@ QImage background()
     return image;
 }
 
+// An aliased layer on `scene` with a plot area of 100 x 50 and one horizontal LineColor line at
+// y = 20 from x = 10 to 90.
+SeriesLayer* addLineLayer(QGraphicsScene& scene)
+{
+    auto* layer = new SeriesLayer;
+    scene.addItem(layer);
+    layer->setAntialiased(false);
+    layer->setPlotArea(QRectF(0, 0, 100, 50));
+    layer->setCurves({ horizontalLine(LineColor) });
+    return layer;
+}
+
 } // namespace
 
 class TestSeriesLayer : public QObject
@@ -90,11 +102,7 @@ private slots:
     {
         QFETCH(QPointF, offset);
         QGraphicsScene scene(0, 0, 200, 120);
-        auto* layer = new SeriesLayer;
-        scene.addItem(layer);
-        layer->setAntialiased(false);
-        layer->setPlotArea(QRectF(0, 0, 100, 50));
-        layer->setCurves({ horizontalLine(LineColor) });
+        addLineLayer(scene);
         const QImage image = renderScene(scene, offset);
         // An aliased hairline at y = 20 covers the pixel row whose centre is nearest.
         const int row = qFloor(20 + offset.y());
@@ -108,11 +116,7 @@ private slots:
     void keepsTheDrawingUntilItChanges()
     {
         QGraphicsScene scene(0, 0, 200, 120);
-        auto* layer = new SeriesLayer;
-        scene.addItem(layer);
-        layer->setAntialiased(false);
-        layer->setPlotArea(QRectF(0, 0, 100, 50));
-        layer->setCurves({ horizontalLine(LineColor) });
+        SeriesLayer* layer = addLineLayer(scene);
         renderScene(scene, QPointF());
         QCOMPARE(layer->renderCount(), 1);
         QCOMPARE(renderScene(scene, QPointF()).pixelColor(50, 20), LineColor);

@@ -120,7 +120,7 @@ bool died_of(int status, int signal)
 
 } // namespace
 
-class TestCrashHandler : public QObject
+class TestCrashHandler : public QObject, private test::TempFolder
 {
     Q_OBJECT
 
@@ -133,19 +133,11 @@ private slots:
     void killedChildLeavesWholeLines_data();
     void killedChildLeavesWholeLines();
     void installAndUninstall();
-
-private:
-    fs::path file(const std::string& name = "run.jsonl") const
-    {
-        return fs::path(dir_->path().toStdString()) / name;
-    }
-    std::unique_ptr<QTemporaryDir> dir_;
 };
 
 void TestCrashHandler::init()
 {
-    dir_ = std::make_unique<QTemporaryDir>();
-    QVERIFY(dir_->isValid());
+    QVERIFY(renewFolder());
 }
 
 void TestCrashHandler::fatalSignal_data()

@@ -113,7 +113,7 @@ std::size_t line_count(const fs::path& path)
 
 } // namespace
 
-class TestFileSink : public QObject
+class TestFileSink : public QObject, private test::TempFolder
 {
     Q_OBJECT
 
@@ -136,19 +136,11 @@ private slots:
     void hugeRecordIsOneWrite_data();
     void hugeRecordIsOneWrite();
     void handlerMayLogAndMayThrow();
-
-private:
-    fs::path file(const char* name = "run.jsonl") const
-    {
-        return fs::path(dir_->path().toStdString()) / name;
-    }
-    std::unique_ptr<QTemporaryDir> dir_;
 };
 
 void TestFileSink::init()
 {
-    dir_ = std::make_unique<QTemporaryDir>();
-    QVERIFY(dir_->isValid());
+    QVERIFY(renewFolder());
     write_calls = 0;
     byte_budget = -1;
     gate_closed = false;

@@ -45,7 +45,7 @@ nlohmann::json nested(int levels)
 
 } // namespace
 
-class TestRunConfig : public QObject
+class TestRunConfig : public QObject, private test::TempFolder
 {
     Q_OBJECT
 
@@ -59,15 +59,13 @@ private slots:
     void staticFieldNamedConfig();
 
 private:
-    std::unique_ptr<QTemporaryDir> dir_;
     std::filesystem::path path_;
 };
 
 void TestRunConfig::init()
 {
-    dir_ = std::make_unique<QTemporaryDir>();
-    QVERIFY(dir_->isValid());
-    path_ = dir_->filePath("run.jsonl").toStdString();
+    QVERIFY(renewFolder());
+    path_ = file();
 }
 
 void TestRunConfig::configIsInRunBeginOnly_data()

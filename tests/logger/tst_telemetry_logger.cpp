@@ -74,7 +74,7 @@ std::vector<nlohmann::json> parse_all(const fs::path& path)
 
 } // namespace
 
-class TestTelemetryLogger : public QObject
+class TestTelemetryLogger : public QObject, private test::TempFolder
 {
     Q_OBJECT
 
@@ -109,19 +109,11 @@ private slots:
     void deletedFileIsCreatedAgain_data();
     void deletedFileIsCreatedAgain();
     void loggingAfterCloseIsCounted();
-
-private:
-    fs::path file(const char* name = "run.jsonl") const
-    {
-        return fs::path(dir_->path().toStdString()) / name;
-    }
-    std::unique_ptr<QTemporaryDir> dir_;
 };
 
 void TestTelemetryLogger::init()
 {
-    dir_ = std::make_unique<QTemporaryDir>();
-    QVERIFY(dir_->isValid());
+    QVERIFY(renewFolder());
 }
 
 // docs/format.md: the first record of a run names it, with host, pid, start time and static fields.

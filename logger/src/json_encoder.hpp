@@ -38,6 +38,20 @@ inline constexpr std::size_t string_chunk = 4096;
 inline constexpr std::size_t max_reserve = string_chunk * 6 + 128;
 inline constexpr std::size_t max_nesting = 1024;
 
+// The number to_chars wrote in [p, end) with ".0" added when it has neither '.' nor an exponent
+// (3.0 is written "3"), so that it reads back as a float, not an integer; returns the new end.
+inline char* with_fraction(char* p, char* end) noexcept
+{
+    for (char* q = p; q != end; ++q) {
+        if (*q == '.' || *q == 'e') {
+            return end;
+        }
+    }
+    end[0] = '.';
+    end[1] = '0';
+    return end + 2;
+}
+
 // Writes a finite or non-finite double into p (at least 32 bytes); returns the end.
 inline char* format_double(char* p, double v, NonFinite policy) noexcept
 {
@@ -59,15 +73,7 @@ inline char* format_double(char* p, double v, NonFinite policy) noexcept
     if (std::isinf(v)) {
         return v > 0 ? word("Infinity", 8) : word("-Infinity", 9);
     }
-    char* end = std::to_chars(p, p + 32, v).ptr;
-    for (char* q = p; q != end; ++q) {
-        if (*q == '.' || *q == 'e') {
-            return end;
-        }
-    }
-    end[0] = '.';
-    end[1] = '0';
-    return end + 2;
+    return with_fraction(p, std::to_chars(p, p + 32, v).ptr);
 }
 
 inline char* format_float(char* p, float v, NonFinite policy) noexcept
@@ -75,15 +81,7 @@ inline char* format_float(char* p, float v, NonFinite policy) noexcept
     if (!std::isfinite(v)) {
         return format_double(p, static_cast<double>(v), policy);
     }
-    char* end = std::to_chars(p, p + 32, v).ptr;
-    for (char* q = p; q != end; ++q) {
-        if (*q == '.' || *q == 'e') {
-            return end;
-        }
-    }
-    end[0] = '.';
-    end[1] = '0';
-    return end + 2;
+    return with_fraction(p, std::to_chars(p, p + 32, v).ptr);
 }
 
 // Length of the UTF-8 sequence at s (n > 0 bytes available) when valid, or of its maximal

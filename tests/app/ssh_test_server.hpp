@@ -44,6 +44,21 @@ public:
                 path(QStringLiteral("known_hosts")));
     }
 
+    // ssh://127.0.0.1<path> (the port comes from TELEMETRY_SSH_COMMAND).
+    static QString url(const QString& remotePath)
+    {
+        return QStringLiteral("ssh://127.0.0.1") + remotePath;
+    }
+
+    // start(), then this server as TELEMETRY_SSH_COMMAND of this process and the viewers it starts.
+    bool startAsTheSshCommand(QString* why)
+    {
+        if (!start(why))
+            return false;
+        qputenv("TELEMETRY_SSH_COMMAND", sshCommand().toLocal8Bit());
+        return true;
+    }
+
     bool start(QString* why)
     {
         const QString sshd = QStringLiteral("/usr/sbin/sshd");

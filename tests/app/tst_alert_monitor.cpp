@@ -4,6 +4,7 @@
 // asserted durations.
 #include "../data/step_lines.hpp"
 #include "alert_monitor.hpp"
+#include "data_table.hpp"
 #include "run.hpp"
 #include "workspace.hpp"
 
@@ -109,14 +110,11 @@ class TestAlertMonitor : public QObject
 private slots:
     void firesOnceClearsAndFiresAgain_data()
     {
-        QTest::addColumn<QString>("rule");
-        QTest::addColumn<QByteArray>("start"); // the file before following
-        QTest::addColumn<QByteArray>("trigger");
-        QTest::addColumn<QByteArray>("triggerAgain"); // breaks the rule again while active
-        QTest::addColumn<QByteArray>("clear");
-        QTest::addColumn<QString>("kind");
-        QTest::addColumn<QString>("metric");
-        QTest::addColumn<QString>("message");
+        // start: the file before following
+        // triggerAgain: breaks the rule again while active
+        testing::addColumns<QString, QByteArray, QByteArray, QByteArray, QByteArray, QString,
+            QString, QString>(
+            { "rule", "start", "trigger", "triggerAgain", "clear", "kind", "metric", "message" });
 
         const QByteArray start = stepLine(1, "2.0") + stepLine(2, "1.5");
         QTest::newRow("nan") << "nan" << start << stepLine(3, "NaN") << stepLine(4, "Infinity")
@@ -191,9 +189,11 @@ private slots:
     // held); --watch checks the records already there too.
     void existingRecords_data()
     {
-        QTest::addColumn<bool>("checkExisting");
-        QTest::newRow("window: not checked") << false;
-        QTest::newRow("watch: checked") << true;
+        testing::addTable<bool>({ "checkExisting" },
+            {
+                { "window: not checked", false },
+                { "watch: checked", true },
+            });
     }
     void existingRecords()
     {
@@ -217,9 +217,9 @@ private slots:
     // wall clock of the records' arrival (injected).
     void stallFiresClearsAndFiresAgain_data()
     {
-        QTest::addColumn<QString>("rule");
-        QTest::addColumn<double>("interval"); // s between the records' ts
-        QTest::addColumn<int>("quietEnough"); // s
+        // interval: s between the records' ts
+        // quietEnough: s
+        testing::addColumns<QString, double, int>({ "rule", "interval", "quietEnough" });
         QTest::newRow("stall: at least 60 s") << "stall" << 1.0 << 60;
         QTest::newRow("stall: 10x a 20 s interval") << "stall" << 20.0 << 200;
         QTest::newRow("stall=600") << "stall=600" << 1.0 << 600;
@@ -269,8 +269,7 @@ private slots:
     // same file is over: neither is stalled.
     void finishedRunsDoNotStall_data()
     {
-        QTest::addColumn<QByteArray>("appended");
-        QTest::addColumn<int>("runs");
+        testing::addColumns<QByteArray, int>({ "appended", "runs" });
         QTest::newRow("last record epoch_end") << epochLine(0, "0.5") << 1;
         QTest::newRow("a later run in the file") << stepLine(1, "1.0") // the first run is live...
                 + "{\"ts\": 1732800300.0, \"tag\": \"run_begin\", \"run\": \"second\"}\n"

@@ -1,6 +1,7 @@
 // Alert rules as text (issue 16): every form parses to the rule it names, name() reads back the
 // same, and bad text gets an error that names the rule and what is accepted.
 #include "alert_rules.hpp"
+#include "data_table.hpp"
 
 #include <QTest>
 
@@ -14,13 +15,8 @@ class TestAlertRules : public QObject
 private slots:
     void parsesRule_data()
     {
-        QTest::addColumn<QString>("text");
-        QTest::addColumn<AlertRule::Kind>("kind");
-        QTest::addColumn<QString>("metric");
-        QTest::addColumn<double>("threshold");
-        QTest::addColumn<bool>("fromBest");
-        QTest::addColumn<double>("stallSeconds");
-        QTest::addColumn<QString>("name");
+        testing::addColumns<QString, AlertRule::Kind, QString, double, bool, double, QString>(
+            { "text", "kind", "metric", "threshold", "fromBest", "stallSeconds", "name" });
         using K = AlertRule::Kind;
         QTest::newRow("nan") << "nan" << K::NonFinite << "" << 0.0 << false << 0.0 << "nan";
         QTest::newRow("NaN, spaces")
@@ -70,49 +66,42 @@ private slots:
 
     void rejectsBadText_data()
     {
-        QTest::addColumn<QString>("text");
-        QTest::addColumn<QString>("error");
-        QTest::newRow("unknown word")
-            << "nans"
-            << "alert rule \"nans\": unknown rule; use nan, error, stall, stall=SECONDS, "
-               "METRIC>VALUE, METRIC<VALUE, METRIC<best-DELTA or METRIC>best+DELTA";
-        QTest::newRow("empty")
-            << " "
-            << "alert rule \"\": empty; use nan, error, stall, stall=SECONDS, METRIC>VALUE, "
-               "METRIC<VALUE, METRIC<best-DELTA or METRIC>best+DELTA";
-        QTest::newRow("stall=0")
-            << "stall=0"
-            << "alert rule \"stall=0\": stall=SECONDS needs a number of seconds above 0 and at "
-               "most 10000000, e.g. stall=600";
-        QTest::newRow("stall=abc")
-            << "stall=abc"
-            << "alert rule \"stall=abc\": stall=SECONDS needs a number of seconds above 0 and at "
-               "most 10000000, e.g. stall=600";
-        QTest::newRow("no metric") << ">10"
-                                   << "alert rule \">10\": name a metric before >, e.g. loss>10";
-        QTest::newRow("not a number")
-            << "loss>ten"
-            << "alert rule \"loss>ten\": \"ten\" is not a finite number or best+DELTA";
-        QTest::newRow("nan threshold")
-            << "loss>nan"
-            << "alert rule \"loss>nan\": \"nan\" is not a finite number or best+DELTA";
-        QTest::newRow(">=")
-            << "loss>=10"
-            << "alert rule \"loss>=10\": one comparison only: METRIC>VALUE or METRIC<VALUE";
-        QTest::newRow("two comparisons")
-            << "0<loss<10"
-            << "alert rule \"0<loss<10\": one comparison only: METRIC>VALUE or METRIC<VALUE";
-        QTest::newRow("< best+")
-            << "val_acc<best+0.1"
-            << "alert rule \"val_acc<best+0.1\": after < write best-DELTA with DELTA >= 0, e.g. "
-               "val_acc<best-0.05";
-        QTest::newRow("> best-")
-            << "loss>best-1"
-            << "alert rule \"loss>best-1\": after > write best+DELTA with DELTA >= 0, e.g. "
-               "val_loss>best+0.1";
-        QTest::newRow("control character")
-            << QStringLiteral("lo\u0007ss>1")
-            << QStringLiteral("alert rule \"lo\ufffdss>1\": name a metric before >, e.g. loss>10");
+        testing::addTable<QString, QString>({ "text", "error" },
+            {
+                { "unknown word", "nans",
+                    "alert rule \"nans\": unknown rule; use nan, error, stall, stall=SECONDS, "
+                    "METRIC>VALUE, METRIC<VALUE, METRIC<best-DELTA or METRIC>best+DELTA" },
+                { "empty", " ",
+                    "alert rule \"\": empty; use nan, error, stall, stall=SECONDS, METRIC>VALUE, "
+                    "METRIC<VALUE, METRIC<best-DELTA or METRIC>best+DELTA" },
+                { "stall=0", "stall=0",
+                    "alert rule \"stall=0\": stall=SECONDS needs a number of seconds above 0 and "
+                    "at "
+                    "most 10000000, e.g. stall=600" },
+                { "stall=abc", "stall=abc",
+                    "alert rule \"stall=abc\": stall=SECONDS needs a number of seconds above 0 and "
+                    "at "
+                    "most 10000000, e.g. stall=600" },
+                { "no metric", ">10", "alert rule \">10\": name a metric before >, e.g. loss>10" },
+                { "not a number", "loss>ten",
+                    "alert rule \"loss>ten\": \"ten\" is not a finite number or best+DELTA" },
+                { "nan threshold", "loss>nan",
+                    "alert rule \"loss>nan\": \"nan\" is not a finite number or best+DELTA" },
+                { ">=", "loss>=10",
+                    "alert rule \"loss>=10\": one comparison only: METRIC>VALUE or METRIC<VALUE" },
+                { "two comparisons", "0<loss<10",
+                    "alert rule \"0<loss<10\": one comparison only: METRIC>VALUE or METRIC<VALUE" },
+                { "< best+", "val_acc<best+0.1",
+                    "alert rule \"val_acc<best+0.1\": after < write best-DELTA with DELTA >= 0, "
+                    "e.g. "
+                    "val_acc<best-0.05" },
+                { "> best-", "loss>best-1",
+                    "alert rule \"loss>best-1\": after > write best+DELTA with DELTA >= 0, e.g. "
+                    "val_loss>best+0.1" },
+                { "control character", QStringLiteral("lo\u0007ss>1"),
+                    QStringLiteral(
+                        "alert rule \"lo\ufffdss>1\": name a metric before >, e.g. loss>10") },
+            });
     }
     void rejectsBadText()
     {
@@ -145,21 +134,15 @@ private slots:
 
     void matchesSeriesByTrailingPath_data()
     {
-        QTest::addColumn<QString>("metric");
-        QTest::addColumn<QString>("key");
-        QTest::addColumn<bool>("matches");
-        QTest::newRow("path") << "loss"
-                              << "step_end/loss" << true;
-        QTest::newRow("other tag") << "loss"
-                                   << "epoch_end/loss" << true;
-        QTest::newRow("full key") << "step_end/loss"
-                                  << "step_end/loss" << true;
-        QTest::newRow("prefix of a name") << "loss"
-                                          << "step_end/val_loss" << false;
-        QTest::newRow("nested") << "metrics/acc"
-                                << "step_end/metrics/acc" << true;
-        QTest::newRow("group, not leaf") << "loss"
-                                         << "step_end/loss/total" << false;
+        testing::addTable<QString, QString, bool>({ "metric", "key", "matches" },
+            {
+                { "path", "loss", "step_end/loss", true },
+                { "other tag", "loss", "epoch_end/loss", true },
+                { "full key", "step_end/loss", "step_end/loss", true },
+                { "prefix of a name", "loss", "step_end/val_loss", false },
+                { "nested", "metrics/acc", "step_end/metrics/acc", true },
+                { "group, not leaf", "loss", "step_end/loss/total", false },
+            });
     }
     void matchesSeriesByTrailingPath()
     {

@@ -1,4 +1,5 @@
 #include "axis_ticks.hpp"
+#include "data_table.hpp"
 
 #include <QTest>
 
@@ -50,39 +51,35 @@ private slots:
 
 void TestAxisTicks::linear_data()
 {
-    QTest::addColumn<double>("lo");
-    QTest::addColumn<double>("hi");
-    QTest::addColumn<int>("maxTicks");
-    QTest::addColumn<Style>("style");
-    QTest::addColumn<QString>("labels");
-    QTest::newRow("unit range") << 0.0 << 1.0 << 6 << Style::Plain << "0|0.2|0.4|0.6|0.8|1.0";
-    QTest::newRow("reversed") << 1.0 << 0.0 << 6 << Style::Plain << "0|0.2|0.4|0.6|0.8|1.0";
-    QTest::newRow("negative") << -1.0 << 1.0 << 5 << Style::Plain << "-1.0|-0.5|0|0.5|1.0";
-    QTest::newRow("steps") << 0.0 << 1000.0 << 6 << Style::Si << "0|200|400|600|800|1000";
-    // Issue 13: "1000000" printed in full; 250k and 1.2M expected.
-    QTest::newRow("250k") << 0.0 << 3e5 << 7 << Style::Si << "0|50k|100k|150k|200k|250k|300k";
-    QTest::newRow("1.2M") << 1e6 << 2e6 << 6 << Style::Si << "1M|1.2M|1.4M|1.6M|1.8M|2M";
-    QTest::newRow("large plain") << 0.0 << 2e6 << 5 << Style::Plain
-                                 << "0|5e+05|1e+06|1.5e+06|2e+06";
-    // Issue 13: a narrow range read "5e-05" seven times.
-    QTest::newRow("narrow at 5e-05") << 5e-05 << 5e-05 + 1e-11 << 7 << Style::Plain
-                                     << "5e-05|5e-05 + 2e-12|5e-05 + 4e-12|5e-05 + 6e-12|"
-                                        "5e-05 + 8e-12|5e-05 + 1e-11";
-    QTest::newRow("narrow below zero")
-        << -5e-05 - 1e-11 << -5e-05 << 5 << Style::Plain << "-5e-05 - 1e-11|-5e-05 - 5e-12";
-    QTest::newRow("enough fixed digits")
-        << 2.30001 << 2.30002 << 5 << Style::Plain << "2.300010|2.300015|2.300020";
-    QTest::newRow("narrow steps") << 1e9 << 1e9 + 10 << 6 << Style::Si
-                                  << "1G|1G + 2|1G + 4|1G + 6|1G + 8|1G + 10";
-    QTest::newRow("seconds") << 0.0 << 50.0 << 6 << Style::Duration
-                             << "0 s|10 s|20 s|30 s|40 s|50 s";
-    // Issue 13: relative time printed as raw seconds up to 500,000.
-    QTest::newRow("hours") << 0.0 << 5400.0 << 4 << Style::Duration << "0 s|30m|1h|1h 30m";
-    QTest::newRow("days") << 0.0 << 500000.0 << 7 << Style::Duration << "0 s|1d|2d|3d|4d|5d";
-    QTest::newRow("one value") << 3.0 << 3.0 << 6 << Style::Plain << "3";
-    QTest::newRow("two ticks at least") << 0.3 << 0.7 << 2 << Style::Plain << "0.4|0.6";
-    QTest::newRow("NaN") << std::numeric_limits<double>::quiet_NaN() << 1.0 << 6 << Style::Plain
-                         << "";
+    testing::addTable<double, double, int, Style, QString>(
+        { "lo", "hi", "maxTicks", "style", "labels" },
+        {
+            { "unit range", 0.0, 1.0, 6, Style::Plain, "0|0.2|0.4|0.6|0.8|1.0" },
+            { "reversed", 1.0, 0.0, 6, Style::Plain, "0|0.2|0.4|0.6|0.8|1.0" },
+            { "negative", -1.0, 1.0, 5, Style::Plain, "-1.0|-0.5|0|0.5|1.0" },
+            { "steps", 0.0, 1000.0, 6, Style::Si, "0|200|400|600|800|1000" },
+            // Issue 13: "1000000" printed in full; 250k and 1.2M expected.
+            { "250k", 0.0, 3e5, 7, Style::Si, "0|50k|100k|150k|200k|250k|300k" },
+            { "1.2M", 1e6, 2e6, 6, Style::Si, "1M|1.2M|1.4M|1.6M|1.8M|2M" },
+            { "large plain", 0.0, 2e6, 5, Style::Plain, "0|5e+05|1e+06|1.5e+06|2e+06" },
+            // Issue 13: a narrow range read "5e-05" seven times.
+            { "narrow at 5e-05", 5e-05, 5e-05 + 1e-11, 7, Style::Plain,
+                "5e-05|5e-05 + 2e-12|5e-05 + 4e-12|5e-05 + 6e-12|"
+                "5e-05 + 8e-12|5e-05 + 1e-11" },
+            { "narrow below zero", -5e-05 - 1e-11, -5e-05, 5, Style::Plain,
+                "-5e-05 - 1e-11|-5e-05 - 5e-12" },
+            { "enough fixed digits", 2.30001, 2.30002, 5, Style::Plain,
+                "2.300010|2.300015|2.300020" },
+            { "narrow steps", 1e9, 1e9 + 10, 6, Style::Si,
+                "1G|1G + 2|1G + 4|1G + 6|1G + 8|1G + 10" },
+            { "seconds", 0.0, 50.0, 6, Style::Duration, "0 s|10 s|20 s|30 s|40 s|50 s" },
+            // Issue 13: relative time printed as raw seconds up to 500,000.
+            { "hours", 0.0, 5400.0, 4, Style::Duration, "0 s|30m|1h|1h 30m" },
+            { "days", 0.0, 500000.0, 7, Style::Duration, "0 s|1d|2d|3d|4d|5d" },
+            { "one value", 3.0, 3.0, 6, Style::Plain, "3" },
+            { "two ticks at least", 0.3, 0.7, 2, Style::Plain, "0.4|0.6" },
+            { "NaN", std::numeric_limits<double>::quiet_NaN(), 1.0, 6, Style::Plain, "" },
+        });
 }
 
 void TestAxisTicks::linear()
@@ -100,20 +97,19 @@ void TestAxisTicks::linear()
 
 void TestAxisTicks::distinctAtAnyRange_data()
 {
-    QTest::addColumn<double>("lo");
-    QTest::addColumn<double>("hi");
-    QTest::addColumn<Style>("style");
-    QTest::newRow("whole double range") << -Max << Max << Style::Plain;
-    QTest::newRow("top of the range") << 1.79e308 << Max << Style::Plain;
-    QTest::newRow("top of the range, SI") << 1.79e308 << Max << Style::Si;
-    QTest::newRow("subnormal") << 0.0 << 1e-320 << Style::Plain;
-    QTest::newRow("a few ulps") << 1.0 << 1.0 + 8 * std::numeric_limits<double>::epsilon()
-                                << Style::Plain;
-    QTest::newRow("beyond 2^53") << 1e17 << 1e17 + 64 << Style::Si;
-    QTest::newRow("negative narrow") << -5e-05 - 1e-11 << -5e-05 << Style::Plain;
-    QTest::newRow("duration beyond years") << 0.0 << 1e300 << Style::Duration;
-    QTest::newRow("narrow duration") << 86400.0 << 86400.001 << Style::Duration;
-    QTest::newRow("loss around 2.3") << 2.30001 << 2.30002 << Style::Plain;
+    testing::addTable<double, double, Style>({ "lo", "hi", "style" },
+        {
+            { "whole double range", -Max, Max, Style::Plain },
+            { "top of the range", 1.79e308, Max, Style::Plain },
+            { "top of the range, SI", 1.79e308, Max, Style::Si },
+            { "subnormal", 0.0, 1e-320, Style::Plain },
+            { "a few ulps", 1.0, 1.0 + 8 * std::numeric_limits<double>::epsilon(), Style::Plain },
+            { "beyond 2^53", 1e17, 1e17 + 64, Style::Si },
+            { "negative narrow", -5e-05 - 1e-11, -5e-05, Style::Plain },
+            { "duration beyond years", 0.0, 1e300, Style::Duration },
+            { "narrow duration", 86400.0, 86400.001, Style::Duration },
+            { "loss around 2.3", 2.30001, 2.30002, Style::Plain },
+        });
 }
 
 void TestAxisTicks::distinctAtAnyRange()
@@ -130,17 +126,17 @@ void TestAxisTicks::distinctAtAnyRange()
 
 void TestAxisTicks::logarithmic_data()
 {
-    QTest::addColumn<double>("lo");
-    QTest::addColumn<double>("hi");
-    QTest::addColumn<int>("maxTicks");
-    QTest::addColumn<QString>("labels"); // empty: only the invariants
-    QTest::newRow("1-2-5") << 0.001 << 0.05 << 8 << "0.001|0.002|0.005|0.01|0.02|0.05";
-    QTest::newRow("decades") << 1.0 << 1e6 << 8 << "1|10|100|1000|10000|100000|1e+06";
-    // Issue 13: a value of 9.5e307 overflowed the range to infinity.
-    QTest::newRow("up to 9.5e307") << 1.0 << 9.5e307 << 8 << QString();
-    QTest::newRow("up to the largest double") << 1e-300 << Max << 8 << QString();
-    QTest::newRow("top decade") << 1e308 << Max << 8 << "1e+308|1.2e+308|1.4e+308|1.6e+308";
-    QTest::newRow("narrow") << 0.31 << 0.36 << 6 << "0.31|0.32|0.33|0.34|0.35|0.36";
+    testing::addTable<double, double, int, QString>({ "lo", "hi", "maxTicks", "labels" },
+        {
+            // empty: only the invariants
+            { "1-2-5", 0.001, 0.05, 8, "0.001|0.002|0.005|0.01|0.02|0.05" },
+            { "decades", 1.0, 1e6, 8, "1|10|100|1000|10000|100000|1e+06" },
+            // Issue 13: a value of 9.5e307 overflowed the range to infinity.
+            { "up to 9.5e307", 1.0, 9.5e307, 8, QString() },
+            { "up to the largest double", 1e-300, Max, 8, QString() },
+            { "top decade", 1e308, Max, 8, "1e+308|1.2e+308|1.4e+308|1.6e+308" },
+            { "narrow", 0.31, 0.36, 6, "0.31|0.32|0.33|0.34|0.35|0.36" },
+        });
 }
 
 void TestAxisTicks::logarithmic()

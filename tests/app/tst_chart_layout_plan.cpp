@@ -1,4 +1,5 @@
 #include "chart_layout_plan.hpp"
+#include "data_table.hpp"
 
 #include <QRect>
 #include <QTest>
@@ -25,20 +26,20 @@ private slots:
 
 void TestChartLayoutPlan::columnsFor_data()
 {
-    QTest::addColumn<int>("width");
-    QTest::addColumn<int>("charts");
-    QTest::addColumn<int>("columns");
-    QTest::newRow("narrow: one") << 300 << 9 << 1;
-    QTest::newRow("just under two") << 759 << 9 << 1;
-    QTest::newRow("two") << 760 << 9 << 2;
-    QTest::newRow("default window (1400 - docks)") << 1080 << 9 << 2;
-    QTest::newRow("three") << 1140 << 9 << 3;
-    QTest::newRow("1920 wide") << 1600 << 9 << 4;
-    QTest::newRow("never more than four") << 3840 << 9 << 4;
-    QTest::newRow("one chart fills the width") << 1600 << 1 << 1;
-    QTest::newRow("two charts, two columns") << 1600 << 2 << 2;
-    QTest::newRow("no charts") << 1600 << 0 << 1;
-    QTest::newRow("zero width") << 0 << 9 << 1;
+    testing::addTable<int, int, int>({ "width", "charts", "columns" },
+        {
+            { "narrow: one", 300, 9, 1 },
+            { "just under two", 759, 9, 1 },
+            { "two", 760, 9, 2 },
+            { "default window (1400 - docks)", 1080, 9, 2 },
+            { "three", 1140, 9, 3 },
+            { "1920 wide", 1600, 9, 4 },
+            { "never more than four", 3840, 9, 4 },
+            { "one chart fills the width", 1600, 1, 1 },
+            { "two charts, two columns", 1600, 2, 2 },
+            { "no charts", 1600, 0, 1 },
+            { "zero width", 0, 9, 1 },
+        });
 }
 
 void TestChartLayoutPlan::columnsFor()
@@ -51,22 +52,18 @@ void TestChartLayoutPlan::columnsFor()
 
 void TestChartLayoutPlan::rowHeightFor_data()
 {
-    QTest::addColumn<int>("view");
-    QTest::addColumn<int>("chosen");
-    QTest::addColumn<int>("rows");
-    QTest::addColumn<int>("spacing");
-    QTest::addColumn<int>("height");
-    // 800 / 300 = 2.67 -> 3 whole rows share the view: (800 - 2 * 6) / 3.
-    QTest::newRow("three whole rows") << 800 << 300 << 5 << 6 << 262;
-    QTest::newRow("two rows fill the view") << 800 << 300 << 2 << 6 << 397;
-    QTest::newRow("one chart fills the view") << 700 << 300 << 1 << 6 << 700;
-    QTest::newRow("tall chosen: one row") << 800 << 700 << 4 << 6 << 800;
-    QTest::newRow("small chosen: many rows") << 900 << 200 << 10 << 0 << 180;
-    QTest::newRow("view under the minimum: scrolls")
-        << 100 << 300 << 3 << 6 << ChartLayoutPlan::MinChartHeight;
-    QTest::newRow("no view yet: the chosen height") << 0 << 300 << 3 << 6 << 300;
-    QTest::newRow("chosen clamped to the minimum")
-        << 0 << 10 << 3 << 6 << ChartLayoutPlan::MinChartHeight;
+    testing::addTable<int, int, int, int, int>({ "view", "chosen", "rows", "spacing", "height" },
+        {
+            // 800 / 300 = 2.67 -> 3 whole rows share the view: (800 - 2 * 6) / 3.
+            { "three whole rows", 800, 300, 5, 6, 262 },
+            { "two rows fill the view", 800, 300, 2, 6, 397 },
+            { "one chart fills the view", 700, 300, 1, 6, 700 },
+            { "tall chosen: one row", 800, 700, 4, 6, 800 },
+            { "small chosen: many rows", 900, 200, 10, 0, 180 },
+            { "view under the minimum: scrolls", 100, 300, 3, 6, ChartLayoutPlan::MinChartHeight },
+            { "no view yet: the chosen height", 0, 300, 3, 6, 300 },
+            { "chosen clamped to the minimum", 0, 10, 3, 6, ChartLayoutPlan::MinChartHeight },
+        });
 }
 
 void TestChartLayoutPlan::rowHeightFor()
@@ -81,31 +78,29 @@ void TestChartLayoutPlan::rowHeightFor()
 
 void TestChartLayoutPlan::order_data()
 {
-    QTest::addColumn<QStringList>("keys");
-    QTest::addColumn<QStringList>("pinned");
-    QTest::addColumn<QStringList>("expected");
     const QStringList keys { "derived/records_per_second", "derived/step_duration",
         "epoch_end/val_loss", "step_end/loss", "step_end/lr" };
-    QTest::newRow("derived after the user's metrics")
-        << keys << QStringList()
-        << QStringList { "epoch_end/val_loss", "step_end/loss", "step_end/lr",
-               "derived/records_per_second", "derived/step_duration" };
-    QTest::newRow("pinned first") << keys << QStringList { "step_end/lr" }
-                                  << QStringList { "step_end/lr", "epoch_end/val_loss",
-                                         "step_end/loss", "derived/records_per_second",
-                                         "derived/step_duration" };
-    QTest::newRow("pinned in pin order, a derived one too")
-        << keys << QStringList { "derived/step_duration", "step_end/loss" }
-        << QStringList { "derived/step_duration", "step_end/loss", "epoch_end/val_loss",
-               "step_end/lr", "derived/records_per_second" };
-    QTest::newRow("a pinned key not shown is skipped")
-        << QStringList { "step_end/loss", "derived/step_duration" }
-        << QStringList { "step_end/acc" }
-        << QStringList { "step_end/loss", "derived/step_duration" };
-    QTest::newRow("a key that only starts with derived is the user's")
-        << QStringList { "derived_loss/x", "step_end/loss" } << QStringList()
-        << QStringList { "derived_loss/x", "step_end/loss" };
-    QTest::newRow("empty") << QStringList() << QStringList { "step_end/loss" } << QStringList();
+    testing::addTable<QStringList, QStringList, QStringList>({ "keys", "pinned", "expected" },
+        {
+            { "derived after the user's metrics", keys, QStringList(),
+                QStringList { "epoch_end/val_loss", "step_end/loss", "step_end/lr",
+                    "derived/records_per_second", "derived/step_duration" } },
+            { "pinned first", keys, QStringList { "step_end/lr" },
+                QStringList { "step_end/lr", "epoch_end/val_loss", "step_end/loss",
+                    "derived/records_per_second", "derived/step_duration" } },
+            { "pinned in pin order, a derived one too", keys,
+                QStringList { "derived/step_duration", "step_end/loss" },
+                QStringList { "derived/step_duration", "step_end/loss", "epoch_end/val_loss",
+                    "step_end/lr", "derived/records_per_second" } },
+            { "a pinned key not shown is skipped",
+                QStringList { "step_end/loss", "derived/step_duration" },
+                QStringList { "step_end/acc" },
+                QStringList { "step_end/loss", "derived/step_duration" } },
+            { "a key that only starts with derived is the user's",
+                QStringList { "derived_loss/x", "step_end/loss" }, QStringList(),
+                QStringList { "derived_loss/x", "step_end/loss" } },
+            { "empty", QStringList(), QStringList { "step_end/loss" }, QStringList() },
+        });
 }
 
 void TestChartLayoutPlan::order()
@@ -119,19 +114,18 @@ void TestChartLayoutPlan::order()
 // Issue 15: the virtualized grid places each chart from its index alone.
 void TestChartLayoutPlan::cells_data()
 {
-    QTest::addColumn<int>("columns");
-    QTest::addColumn<int>("index");
-    QTest::addColumn<QRect>("rect");
-    // width 1000, margin 4, spacing 6, rows of 300: inner 992 - gaps.
-    QTest::newRow("one column") << 1 << 0 << QRect(4, 4, 992, 300);
-    QTest::newRow("one column, third row") << 1 << 2 << QRect(4, 616, 992, 300);
-    QTest::newRow("two columns, left") << 2 << 0 << QRect(4, 4, 493, 300);
-    QTest::newRow("two columns, right") << 2 << 1 << QRect(503, 4, 493, 300);
-    QTest::newRow("two columns, second row") << 2 << 3 << QRect(503, 310, 493, 300);
-    // 992 - 12 = 980 = 3 x 326 + 2: the last column takes the 2 px left over.
-    QTest::newRow("three columns, last takes the rest") << 3 << 2 << QRect(668, 4, 328, 300);
-    QTest::newRow("row 2,500 of 10,000 charts")
-        << 4 << 9999 << QRect(751, 4 + 2499 * 306, 245, 300);
+    testing::addTable<int, int, QRect>({ "columns", "index", "rect" },
+        {
+            // width 1000, margin 4, spacing 6, rows of 300: inner 992 - gaps.
+            { "one column", 1, 0, QRect(4, 4, 992, 300) },
+            { "one column, third row", 1, 2, QRect(4, 616, 992, 300) },
+            { "two columns, left", 2, 0, QRect(4, 4, 493, 300) },
+            { "two columns, right", 2, 1, QRect(503, 4, 493, 300) },
+            { "two columns, second row", 2, 3, QRect(503, 310, 493, 300) },
+            // 992 - 12 = 980 = 3 x 326 + 2: the last column takes the 2 px left over.
+            { "three columns, last takes the rest", 3, 2, QRect(668, 4, 328, 300) },
+            { "row 2,500 of 10,000 charts", 4, 9999, QRect(751, 4 + 2499 * 306, 245, 300) },
+        });
 }
 
 void TestChartLayoutPlan::cells()
@@ -151,17 +145,16 @@ void TestChartLayoutPlan::cells()
 
 void TestChartLayoutPlan::rowsIn_data()
 {
-    QTest::addColumn<int>("top");
-    QTest::addColumn<int>("bottom");
-    QTest::addColumn<int>("first");
-    QTest::addColumn<int>("last");
-    // rows of 300 every 306 px from y = 4, 10 rows (grid height 3062).
-    QTest::newRow("the top") << 0 << 800 << 0 << 2;
-    QTest::newRow("a row's last pixel") << 0 << 310 << 0 << 0;
-    QTest::newRow("the next row's first pixel") << 0 << 311 << 0 << 1;
-    QTest::newRow("scrolled") << 1000 << 1800 << 3 << 5;
-    QTest::newRow("the bottom") << 2262 << 3062 << 7 << 9;
-    QTest::newRow("past the bottom: clamped") << 5000 << 6000 << 9 << 9;
+    testing::addTable<int, int, int, int>({ "top", "bottom", "first", "last" },
+        {
+            // rows of 300 every 306 px from y = 4, 10 rows (grid height 3062).
+            { "the top", 0, 800, 0, 2 },
+            { "a row's last pixel", 0, 310, 0, 0 },
+            { "the next row's first pixel", 0, 311, 0, 1 },
+            { "scrolled", 1000, 1800, 3, 5 },
+            { "the bottom", 2262, 3062, 7, 9 },
+            { "past the bottom: clamped", 5000, 6000, 9, 9 },
+        });
 }
 
 void TestChartLayoutPlan::rowsIn()

@@ -1,5 +1,6 @@
 #include "chunk_parser.hpp"
 #include "chunk_parser_test_support.hpp"
+#include "data_table.hpp"
 #include "json_line_scanner.hpp"
 #include "line_assembler.hpp"
 #include "line_chunk.hpp"
@@ -34,149 +35,138 @@ private slots:
 
 void TestChunkParser::record_data()
 {
-    QTest::addColumn<QByteArray>("line");
-    QTest::addColumn<QString>("tag");
-    QTest::addColumn<int>("kind");
-    QTest::addColumn<double>("ts");
-    QTest::addColumn<double>("step");
-    QTest::addColumn<double>("epoch");
-    QTest::addColumn<QString>("points");
-    QTest::addColumn<int>("skipped");
-
     const int stepEnd = int(RecordKind::StepEnd);
-    QTest::newRow("python spacing") << QByteArray(
-        R"({"ts": 1732800000.05, "tag": "step_end", "step": 0, "context": {"loss": 2.01, "lr": 0.001, "metrics": {"acc": 0.1}}})")
-                                    << "step_end" << stepEnd << 1732800000.05 << 0.0 << NaN
-                                    << "step_end/loss=2.0099999999999998;step_end/"
-                                       "lr=0.001;step_end/metrics/acc=0.10000000000000001"
-                                    << 0;
-    QTest::newRow("compact, other field order")
-        << QByteArray(R"({"context":{"loss":1},"step":7,"tag":"step_end","ts":5})") << "step_end"
-        << stepEnd << 5.0 << 7.0 << NaN << "step_end/loss=1" << 0;
-    QTest::newRow("step_begin") << QByteArray(R"({"ts":1,"tag":"step_begin","step":3})")
-                                << "step_begin" << int(RecordKind::StepBegin) << 1.0 << 3.0 << NaN
-                                << "" << 0;
-    QTest::newRow("epoch_end") << QByteArray(
-        R"({"ts": 2, "tag": "epoch_end", "epoch": 1, "context": {"val_loss": 0.5}})")
-                               << "epoch_end" << int(RecordKind::EpochEnd) << 2.0 << NaN << 1.0
-                               << "epoch_end/val_loss=0.5" << 0;
-    QTest::newRow("NaN token (V4)")
-        << QByteArray(R"({"ts": 1, "tag": "step_end", "step": 1, "context": {"loss": NaN}})")
-        << "step_end" << stepEnd << 1.0 << 1.0 << NaN << "step_end/loss=nan" << 0;
-    QTest::newRow("Infinity tokens (V4)") << QByteArray(
-        R"({"ts": 1, "tag": "step_end", "step": 1, "context": {"a": Infinity, "b": -Infinity}})")
-                                          << "step_end" << stepEnd << 1.0 << 1.0 << NaN
-                                          << "step_end/a=inf;step_end/b=-inf" << 0;
-    QTest::newRow("NaN inside a string stays text (V4)") << QByteArray(
-        R"({"ts": 1, "tag": "step_end", "step": 1, "context": {"loss": NaN, "note": "loss is NaN", "x": "Infinity and beyond"}})")
-                                                         << "step_end" << stepEnd << 1.0 << 1.0
-                                                         << NaN << "step_end/loss=nan" << 2;
-    QTest::newRow("strict-JSON strings (V5)") << QByteArray(
-        R"({"ts":1,"tag":"step_end","step":1,"context":{"a":"NaN","b":"Infinity","c":"-Infinity"}})")
-                                              << "step_end" << stepEnd << 1.0 << 1.0 << NaN
-                                              << "step_end/a=nan;step_end/b=inf;step_end/c=-inf"
-                                              << 0;
-    QTest::newRow("null is a gap (V5)")
-        << QByteArray(R"({"ts":1,"tag":"step_end","step":1,"context":{"loss":null}})") << "step_end"
-        << stepEnd << 1.0 << 1.0 << NaN << "step_end/loss=null" << 0;
-    QTest::newRow("strings, booleans, arrays are skipped (V16)") << QByteArray(
-        R"({"ts":1,"tag":"step_end","step":1,"context":{"a":"x","b":true,"c":[1,2],"d":{"e":false},"f":3}})")
-                                                                 << "step_end" << stepEnd << 1.0
-                                                                 << 1.0 << NaN << "step_end/f=3"
-                                                                 << 4;
-    QTest::newRow("big integer, tiny, -0 (V8)") << QByteArray(
-        R"({"ts":1,"tag":"step_end","step":1,"context":{"a":18446744073709551616,"b":1e-400,"c":-0}})")
-                                                << "step_end" << stepEnd << 1.0 << 1.0 << NaN
-                                                << "step_end/a=1.8446744073709552e+19;step_end/"
-                                                   "b=0;step_end/c=-0"
-                                                << 0;
-    QTest::newRow("int64 extremes")
-        << QByteArray(R"({"ts":1,"tag":"x","a":-9223372036854775808,"b":9223372036854775807})")
-        << "x" << int(RecordKind::Custom) << 1.0 << NaN << NaN
-        << "^x/a=-9.2233720368547758e+18;^x/b=9.2233720368547758e+18" << 0;
-    QTest::newRow("ts missing (V7)")
-        << QByteArray(R"({"tag":"step_begin","step":2})") << "step_begin"
-        << int(RecordKind::StepBegin) << NaN << 2.0 << NaN << "" << 0;
-    QTest::newRow("ts is a string (V7)")
-        << QByteArray(R"({"ts":"yesterday","tag":"step_begin","step":2})") << "step_begin"
-        << int(RecordKind::StepBegin) << NaN << 2.0 << NaN << "" << 0;
-    QTest::newRow("step 1.5, kept (V7)")
-        << QByteArray(R"({"ts":1,"tag":"step_begin","step":1.5})") << "step_begin"
-        << int(RecordKind::StepBegin) << 1.0 << 1.5 << NaN << "" << 0;
-    QTest::newRow("step -1, kept (V7)")
-        << QByteArray(R"({"ts":1,"tag":"step_begin","step":-1})") << "step_begin"
-        << int(RecordKind::StepBegin) << 1.0 << -1.0 << NaN << "" << 0;
-    QTest::newRow("step 1e300, kept (V7)")
-        << QByteArray(R"({"ts":1,"tag":"step_begin","step":1e300})") << "step_begin"
-        << int(RecordKind::StepBegin) << 1.0 << 1e300 << NaN << "" << 0;
-    QTest::newRow("custom tag payload") << QByteArray(
-        R"({"ts":1,"tag":"eval","step":4,"bleu":31.5,"name":"dev","scores":{"f1":0.5},"context":{"x":1}})")
-                                        << "eval" << int(RecordKind::Custom) << 1.0 << 4.0 << NaN
-                                        << "^eval/bleu=31.5;^eval/scores/f1=0.5;eval/x=1" << 1;
-    QTest::newRow("reserved fields are not series") << QByteArray(
-        R"({"ts":1,"tag":"eval","seq":4,"run":"r","run_id":"r","host":"h","pid":3,"start_time":"t","logger":"l","v":2})")
-                                                    << "eval" << int(RecordKind::Custom) << 1.0
-                                                    << NaN << NaN << "^eval/v=2" << 0;
-    QTest::newRow("known tags keep top-level metadata out")
-        << QByteArray(R"({"ts":1,"tag":"step_end","step":1,"rank":3,"context":{"loss":1}})")
-        << "step_end" << stepEnd << 1.0 << 1.0 << NaN << "step_end/loss=1" << 0;
-    QTest::newRow("flat log") << QByteArray(R"({"step": 3, "loss": 0.25, "acc": 0.5})") << "metrics"
-                              << int(RecordKind::Flat) << NaN << 3.0 << NaN
-                              << "^metrics/loss=0.25;^metrics/acc=0.5" << 0;
-    QTest::newRow("flat log, global_step")
-        << QByteArray(R"({"global_step": 30, "epoch": 1, "train": {"loss": 1}})") << "metrics"
-        << int(RecordKind::Flat) << NaN << 30.0 << 1.0 << "^metrics/train/loss=1" << 0;
-    QTest::newRow("flat log, iteration")
-        << QByteArray(R"({"iteration": 5, "loss": 1})") << "metrics" << int(RecordKind::Flat) << NaN
-        << 5.0 << NaN << "^metrics/loss=1" << 0;
-    QTest::newRow("flat log, iter")
-        << QByteArray(R"({"iter": 6, "loss": 1})") << "metrics" << int(RecordKind::Flat) << NaN
-        << 6.0 << NaN << "^metrics/loss=1" << 0;
-    QTest::newRow("flat log, epoch only")
-        << QByteArray(R"({"epoch": 2, "loss": 1})") << "metrics" << int(RecordKind::Flat) << NaN
-        << 2.0 << 2.0 << "^metrics/loss=1" << 0;
-    QTest::newRow("flat log, no step")
-        << QByteArray(R"({"ts": 9, "loss": 1})") << "metrics" << int(RecordKind::Flat) << 9.0 << NaN
-        << NaN << "^metrics/loss=1" << 0;
-    QTest::newRow("empty object") << QByteArray("{}") << "metrics" << int(RecordKind::Flat) << NaN
-                                  << NaN << NaN << "" << 0;
-    QTest::newRow("\\u0000 in a key is kept (V12)")
-        << QByteArray(R"({"ts":1,"tag":"t","a\u0000b":1})") << "t" << int(RecordKind::Custom) << 1.0
-        << NaN << NaN << QStringLiteral("^t/a") + QChar(0) + QStringLiteral("b=1") << 0;
-    QTest::newRow("escaped key") << QByteArray(R"({"ts":1,"tag":"t","caf\u00e9":1,"a\/b":2})")
-                                 << "t" << int(RecordKind::Custom) << 1.0 << NaN << NaN
-                                 << QStringLiteral("^t/caf\u00e9=1;^t/a\\/b=2") << 0;
-    // Issue 11 item 10: keys are data. A '/' or '\' inside a key is escaped in the path, so a
-    // key "a/b" and a group "a" with a key "b" are two series.
-    QTest::newRow("slash in a key is not a group (issue 11.10)")
-        << QByteArray(R"({"ts":1,"tag":"step_end","step":1,"context":{"a/b":1,"a":{"b":2}}})")
-        << "step_end" << stepEnd << 1.0 << 1.0 << NaN
-        << QStringLiteral("step_end/a\\/b=1;step_end/a/b=2") << 0;
-    QTest::newRow("backslash in a key is escaped (issue 11.10)")
-        << QByteArray(R"({"ts":1,"tag":"step_end","step":1,"context":{"a\\":{"b":1},"a\\/b":2}})")
-        << "step_end" << stepEnd << 1.0 << 1.0 << NaN
-        << QStringLiteral("step_end/a\\\\/b=1;step_end/a\\\\\\/b=2") << 0;
-    QTest::newRow("escaped known key")
-        << QByteArray(R"({"t\u0073":4,"tag":"t","v":1})") << "t" << int(RecordKind::Custom) << 4.0
-        << NaN << NaN << "^t/v=1" << 0;
-    QTest::newRow("escaped tag") << QByteArray(R"({"ts":1,"tag":"st\u0065p_end","step":1})")
-                                 << "step_end" << stepEnd << 1.0 << 1.0 << NaN << "" << 0;
-    QTest::newRow("context that is a number")
-        << QByteArray(R"({"ts":1,"tag":"step_end","step":1,"context":5})") << "step_end" << stepEnd
-        << 1.0 << 1.0 << NaN << "step_end/context=5" << 0;
-    QTest::newRow("whitespace around") << QByteArray(" \t{\"ts\":1,\"tag\":\"a\"} \t") << "a"
-                                       << int(RecordKind::Custom) << 1.0 << NaN << NaN << "" << 0;
-    QTest::newRow("CRLF (V2)") << QByteArray("{\"ts\":1,\"tag\":\"a\",\"v\":1}\r") << "a"
-                               << int(RecordKind::Custom) << 1.0 << NaN << NaN << "^a/v=1" << 0;
-    QTest::newRow("BOM on line 1 (V2)") << QByteArray("\xEF\xBB\xBF{\"ts\":1,\"tag\":\"a\"}") << "a"
-                                        << int(RecordKind::Custom) << 1.0 << NaN << NaN << "" << 0;
-    QTest::newRow("error") << QByteArray(
-        R"({"ts": 3, "tag": "error", "type": "RuntimeError", "message": "CUDA out of memory"})")
-                           << "error" << int(RecordKind::Error) << 3.0 << NaN << NaN << "" << 0;
-    QTest::newRow("run_begin") << QByteArray(
-        R"({"ts":1,"tag":"run_begin","run":"r1","host":"h","pid":12,"rank":0})")
-                               << "run_begin" << int(RecordKind::RunBegin) << 1.0 << NaN << NaN
-                               << "" << 0;
+    testing::addTable<QByteArray, QString, int, double, double, double, QString, int>(
+        { "line", "tag", "kind", "ts", "step", "epoch", "points", "skipped" },
+        {
+            { "python spacing",
+                QByteArray(
+                    R"({"ts": 1732800000.05, "tag": "step_end", "step": 0, "context": {"loss": 2.01, "lr": 0.001, "metrics": {"acc": 0.1}}})"),
+                "step_end", stepEnd, 1732800000.05, 0.0, NaN,
+                "step_end/loss=2.0099999999999998;step_end/"
+                "lr=0.001;step_end/metrics/acc=0.10000000000000001",
+                0 },
+            { "compact, other field order",
+                QByteArray(R"({"context":{"loss":1},"step":7,"tag":"step_end","ts":5})"),
+                "step_end", stepEnd, 5.0, 7.0, NaN, "step_end/loss=1", 0 },
+            { "step_begin", QByteArray(R"({"ts":1,"tag":"step_begin","step":3})"), "step_begin",
+                int(RecordKind::StepBegin), 1.0, 3.0, NaN, "", 0 },
+            { "epoch_end",
+                QByteArray(
+                    R"({"ts": 2, "tag": "epoch_end", "epoch": 1, "context": {"val_loss": 0.5}})"),
+                "epoch_end", int(RecordKind::EpochEnd), 2.0, NaN, 1.0, "epoch_end/val_loss=0.5",
+                0 },
+            { "NaN token (V4)",
+                QByteArray(R"({"ts": 1, "tag": "step_end", "step": 1, "context": {"loss": NaN}})"),
+                "step_end", stepEnd, 1.0, 1.0, NaN, "step_end/loss=nan", 0 },
+            { "Infinity tokens (V4)",
+                QByteArray(
+                    R"({"ts": 1, "tag": "step_end", "step": 1, "context": {"a": Infinity, "b": -Infinity}})"),
+                "step_end", stepEnd, 1.0, 1.0, NaN, "step_end/a=inf;step_end/b=-inf", 0 },
+            { "NaN inside a string stays text (V4)",
+                QByteArray(
+                    R"({"ts": 1, "tag": "step_end", "step": 1, "context": {"loss": NaN, "note": "loss is NaN", "x": "Infinity and beyond"}})"),
+                "step_end", stepEnd, 1.0, 1.0, NaN, "step_end/loss=nan", 2 },
+            { "strict-JSON strings (V5)",
+                QByteArray(
+                    R"({"ts":1,"tag":"step_end","step":1,"context":{"a":"NaN","b":"Infinity","c":"-Infinity"}})"),
+                "step_end", stepEnd, 1.0, 1.0, NaN, "step_end/a=nan;step_end/b=inf;step_end/c=-inf",
+                0 },
+            { "null is a gap (V5)",
+                QByteArray(R"({"ts":1,"tag":"step_end","step":1,"context":{"loss":null}})"),
+                "step_end", stepEnd, 1.0, 1.0, NaN, "step_end/loss=null", 0 },
+            { "strings, booleans, arrays are skipped (V16)",
+                QByteArray(
+                    R"({"ts":1,"tag":"step_end","step":1,"context":{"a":"x","b":true,"c":[1,2],"d":{"e":false},"f":3}})"),
+                "step_end", stepEnd, 1.0, 1.0, NaN, "step_end/f=3", 4 },
+            { "big integer, tiny, -0 (V8)",
+                QByteArray(
+                    R"({"ts":1,"tag":"step_end","step":1,"context":{"a":18446744073709551616,"b":1e-400,"c":-0}})"),
+                "step_end", stepEnd, 1.0, 1.0, NaN,
+                "step_end/a=1.8446744073709552e+19;step_end/"
+                "b=0;step_end/c=-0",
+                0 },
+            { "int64 extremes",
+                QByteArray(
+                    R"({"ts":1,"tag":"x","a":-9223372036854775808,"b":9223372036854775807})"),
+                "x", int(RecordKind::Custom), 1.0, NaN, NaN,
+                "^x/a=-9.2233720368547758e+18;^x/b=9.2233720368547758e+18", 0 },
+            { "ts missing (V7)", QByteArray(R"({"tag":"step_begin","step":2})"), "step_begin",
+                int(RecordKind::StepBegin), NaN, 2.0, NaN, "", 0 },
+            { "ts is a string (V7)",
+                QByteArray(R"({"ts":"yesterday","tag":"step_begin","step":2})"), "step_begin",
+                int(RecordKind::StepBegin), NaN, 2.0, NaN, "", 0 },
+            { "step 1.5, kept (V7)", QByteArray(R"({"ts":1,"tag":"step_begin","step":1.5})"),
+                "step_begin", int(RecordKind::StepBegin), 1.0, 1.5, NaN, "", 0 },
+            { "step -1, kept (V7)", QByteArray(R"({"ts":1,"tag":"step_begin","step":-1})"),
+                "step_begin", int(RecordKind::StepBegin), 1.0, -1.0, NaN, "", 0 },
+            { "step 1e300, kept (V7)", QByteArray(R"({"ts":1,"tag":"step_begin","step":1e300})"),
+                "step_begin", int(RecordKind::StepBegin), 1.0, 1e300, NaN, "", 0 },
+            { "custom tag payload",
+                QByteArray(
+                    R"({"ts":1,"tag":"eval","step":4,"bleu":31.5,"name":"dev","scores":{"f1":0.5},"context":{"x":1}})"),
+                "eval", int(RecordKind::Custom), 1.0, 4.0, NaN,
+                "^eval/bleu=31.5;^eval/scores/f1=0.5;eval/x=1", 1 },
+            { "reserved fields are not series",
+                QByteArray(
+                    R"({"ts":1,"tag":"eval","seq":4,"run":"r","run_id":"r","host":"h","pid":3,"start_time":"t","logger":"l","v":2})"),
+                "eval", int(RecordKind::Custom), 1.0, NaN, NaN, "^eval/v=2", 0 },
+            { "known tags keep top-level metadata out",
+                QByteArray(R"({"ts":1,"tag":"step_end","step":1,"rank":3,"context":{"loss":1}})"),
+                "step_end", stepEnd, 1.0, 1.0, NaN, "step_end/loss=1", 0 },
+            { "flat log", QByteArray(R"({"step": 3, "loss": 0.25, "acc": 0.5})"), "metrics",
+                int(RecordKind::Flat), NaN, 3.0, NaN, "^metrics/loss=0.25;^metrics/acc=0.5", 0 },
+            { "flat log, global_step",
+                QByteArray(R"({"global_step": 30, "epoch": 1, "train": {"loss": 1}})"), "metrics",
+                int(RecordKind::Flat), NaN, 30.0, 1.0, "^metrics/train/loss=1", 0 },
+            { "flat log, iteration", QByteArray(R"({"iteration": 5, "loss": 1})"), "metrics",
+                int(RecordKind::Flat), NaN, 5.0, NaN, "^metrics/loss=1", 0 },
+            { "flat log, iter", QByteArray(R"({"iter": 6, "loss": 1})"), "metrics",
+                int(RecordKind::Flat), NaN, 6.0, NaN, "^metrics/loss=1", 0 },
+            { "flat log, epoch only", QByteArray(R"({"epoch": 2, "loss": 1})"), "metrics",
+                int(RecordKind::Flat), NaN, 2.0, 2.0, "^metrics/loss=1", 0 },
+            { "flat log, no step", QByteArray(R"({"ts": 9, "loss": 1})"), "metrics",
+                int(RecordKind::Flat), 9.0, NaN, NaN, "^metrics/loss=1", 0 },
+            { "empty object", QByteArray("{}"), "metrics", int(RecordKind::Flat), NaN, NaN, NaN, "",
+                0 },
+            { "\\u0000 in a key is kept (V12)", QByteArray(R"({"ts":1,"tag":"t","a\u0000b":1})"),
+                "t", int(RecordKind::Custom), 1.0, NaN, NaN,
+                QStringLiteral("^t/a") + QChar(0) + QStringLiteral("b=1"), 0 },
+            { "escaped key", QByteArray(R"({"ts":1,"tag":"t","caf\u00e9":1,"a\/b":2})"), "t",
+                int(RecordKind::Custom), 1.0, NaN, NaN, QStringLiteral("^t/caf\u00e9=1;^t/a\\/b=2"),
+                0 },
+            // Issue 11 item 10: keys are data. A '/' or '\' inside a key is escaped in the path, so
+            // a key "a/b" and a group "a" with a key "b" are two series.
+            { "slash in a key is not a group (issue 11.10)",
+                QByteArray(R"({"ts":1,"tag":"step_end","step":1,"context":{"a/b":1,"a":{"b":2}}})"),
+                "step_end", stepEnd, 1.0, 1.0, NaN,
+                QStringLiteral("step_end/a\\/b=1;step_end/a/b=2"), 0 },
+            { "backslash in a key is escaped (issue 11.10)",
+                QByteArray(
+                    R"({"ts":1,"tag":"step_end","step":1,"context":{"a\\":{"b":1},"a\\/b":2}})"),
+                "step_end", stepEnd, 1.0, 1.0, NaN,
+                QStringLiteral("step_end/a\\\\/b=1;step_end/a\\\\\\/b=2"), 0 },
+            { "escaped known key", QByteArray(R"({"t\u0073":4,"tag":"t","v":1})"), "t",
+                int(RecordKind::Custom), 4.0, NaN, NaN, "^t/v=1", 0 },
+            { "escaped tag", QByteArray(R"({"ts":1,"tag":"st\u0065p_end","step":1})"), "step_end",
+                stepEnd, 1.0, 1.0, NaN, "", 0 },
+            { "context that is a number",
+                QByteArray(R"({"ts":1,"tag":"step_end","step":1,"context":5})"), "step_end",
+                stepEnd, 1.0, 1.0, NaN, "step_end/context=5", 0 },
+            { "whitespace around", QByteArray(" \t{\"ts\":1,\"tag\":\"a\"} \t"), "a",
+                int(RecordKind::Custom), 1.0, NaN, NaN, "", 0 },
+            { "CRLF (V2)", QByteArray("{\"ts\":1,\"tag\":\"a\",\"v\":1}\r"), "a",
+                int(RecordKind::Custom), 1.0, NaN, NaN, "^a/v=1", 0 },
+            { "BOM on line 1 (V2)", QByteArray("\xEF\xBB\xBF{\"ts\":1,\"tag\":\"a\"}"), "a",
+                int(RecordKind::Custom), 1.0, NaN, NaN, "", 0 },
+            { "error",
+                QByteArray(
+                    R"({"ts": 3, "tag": "error", "type": "RuntimeError", "message": "CUDA out of memory"})"),
+                "error", int(RecordKind::Error), 3.0, NaN, NaN, "", 0 },
+            { "run_begin",
+                QByteArray(R"({"ts":1,"tag":"run_begin","run":"r1","host":"h","pid":12,"rank":0})"),
+                "run_begin", int(RecordKind::RunBegin), 1.0, NaN, NaN, "", 0 },
+        });
 }
 
 void TestChunkParser::record()

@@ -1,5 +1,6 @@
 #include "chunk_parser.hpp"
 #include "chunk_parser_test_support.hpp"
+#include "data_table.hpp"
 #include "json_line_scanner.hpp"
 #include "line_assembler.hpp"
 #include "line_chunk.hpp"
@@ -44,116 +45,102 @@ private slots:
 
 void TestChunkParserInput::malformed_data()
 {
-    QTest::addColumn<QByteArray>("line");
-    QTest::addColumn<QString>("reason");
-
-    // V3
-    QTest::newRow("truncated object")
-        << QByteArray(R"({"a":1)") << "not JSON: truncated (the line ends inside an object)";
-    QTest::newRow("truncated in a string")
-        << QByteArray(R"({"a":"abc)") << "not JSON: truncated (the line ends inside a string)";
-    QTest::newRow("trailing garbage")
-        << QByteArray(R"({"a":1}x)") << "not JSON: text after the object at column 8";
-    QTest::newRow("two objects on one line")
-        << QByteArray(R"({"a":1} {"b":2})") << "not JSON: text after the object at column 9";
-    QTest::newRow("extra brace") << QByteArray(R"({"a":1}})")
-                                 << "not JSON: text after the object at column 8";
-    QTest::newRow("trailing comma")
-        << QByteArray(R"({"a":1,})") << "not JSON: expected a key in double quotes at column 8";
-    QTest::newRow("single quotes")
-        << QByteArray(R"({'a':1})") << "not JSON: expected a key in double quotes at column 2";
-    QTest::newRow("comment after")
-        << QByteArray(R"({"a":1} // note)") << "not JSON: text after the object at column 9";
-    QTest::newRow("comment line") << QByteArray("// note")
-                                  << "not JSON: expected a value at column 1";
-    QTest::newRow("missing colon")
-        << QByteArray(R"({"a" 1})") << "not JSON: expected ':' at column 6";
-    QTest::newRow("bare NaN as a key") << QByteArray(R"({NaN: 1, "a": NaN})")
-                                       << "not JSON: expected a key in double quotes at column 2";
-    QTest::newRow("missing comma")
-        << QByteArray(R"({"a":1 "b":2})") << "not JSON: expected ',' or '}' at column 8";
-    QTest::newRow("array trailing comma")
-        << QByteArray(R"({"a":[1,]})") << "not JSON: expected a value at column 9";
-    QTest::newRow("bad literal") << QByteArray(R"({"a":tru})")
-                                 << "not JSON: invalid literal at column 6";
-    QTest::newRow("leading zero") << QByteArray(R"({"a":01})")
-                                  << "not JSON: invalid number at column 6";
-    QTest::newRow("bad escape") << QByteArray(R"({"a":"x\qy"})")
-                                << "not JSON: invalid escape in a string at column 8";
-    QTest::newRow("raw tab in a string") << QByteArray(
-        "{\"a\":\"x\ty\"}") << "not JSON: unescaped control character in a string at column 8";
-    QTest::newRow("glued NaN") << QByteArray(R"({"a":NaNx})")
-                               << "not JSON: expected a value at column 6";
-    QTest::newRow("plain text") << QByteArray("hello world")
-                                << "not JSON: expected a value at column 1";
-    // V6
-    QTest::newRow("number") << QByteArray("42") << "not a JSON object (a number)";
-    QTest::newRow("array") << QByteArray("[1,2]") << "not a JSON object (an array)";
-    QTest::newRow("string") << QByteArray(R"("x")") << "not a JSON object (a string)";
-    QTest::newRow("null") << QByteArray("null") << "not a JSON object (null)";
-    QTest::newRow("boolean") << QByteArray("true") << "not a JSON object (a boolean)";
-    QTest::newRow("bare NaN") << QByteArray("NaN") << "not a JSON object (a number)";
-    // V7
-    QTest::newRow("step is a string")
-        << QByteArray(R"({"ts":1,"tag":"step_end","step":"3"})") << R"("step" is not a number)";
-    QTest::newRow("step is null") << QByteArray(R"({"ts":1,"tag":"step_end","step":null})")
-                                  << R"("step" is not a number)";
-    QTest::newRow("epoch is a string")
-        << QByteArray(R"({"ts":1,"tag":"epoch_end","epoch":"1"})") << R"("epoch" is not a number)";
-    // Issue 11 item 11: a step or epoch that is not finite places the record nowhere.
-    QTest::newRow("step NaN (issue 11.11)") << QByteArray(R"({"ts":1,"tag":"step_end","step":NaN})")
-                                            << R"("step" is not a finite number)";
-    QTest::newRow("step Infinity (issue 11.11)")
-        << QByteArray(R"({"ts":1,"tag":"step_end","step":Infinity,"context":{"loss":1}})")
-        << R"("step" is not a finite number)";
-    QTest::newRow("step \"NaN\" (issue 11.11)")
-        << QByteArray(R"({"ts":1,"tag":"step_end","step":"NaN"})")
-        << R"("step" is not a finite number)";
-    QTest::newRow("step \"-Infinity\" (issue 11.11)")
-        << QByteArray(R"({"ts":1,"tag":"step_begin","step":"-Infinity"})")
-        << R"("step" is not a finite number)";
-    QTest::newRow("epoch NaN (issue 11.11)")
-        << QByteArray(R"({"ts":1,"tag":"epoch_end","epoch":NaN})")
-        << R"("epoch" is not a finite number)";
-    QTest::newRow("epoch \"Infinity\" (issue 11.11)")
-        << QByteArray(R"({"ts":1,"tag":"epoch_begin","epoch":"Infinity"})")
-        << R"("epoch" is not a finite number)";
-    QTest::newRow("flat step -Infinity (issue 11.11)")
-        << QByteArray(R"({"step":-Infinity,"loss":1})") << R"("step" is not a finite number)";
-    QTest::newRow("tag is a number")
-        << QByteArray(R"({"ts":1,"tag":5})") << R"("tag" is not a string)";
-    QTest::newRow("1e400 in context") << QByteArray(R"({"ts":1,"tag":"a","context":{"x":1e400}})")
-                                      << "number out of range at column 34";
-    QTest::newRow("step 1e400") << QByteArray(R"({"step":1e400})")
-                                << "number out of range at column 9";
-    QTest::newRow("-1e400 in an array")
-        << QByteArray(R"({"a":[1,-1e400]})") << "number out of range at column 9";
-    // V11
-    QTest::newRow("invalid UTF-8")
-        << QByteArray("{\"a\":\"\xC0\xAF\"}") << "invalid UTF-8 at column 7";
-    QTest::newRow("truncated UTF-8")
-        << QByteArray("{\"a\":\"\xE2\x82\"}") << "invalid UTF-8 at column 7";
-    QTest::newRow("CESU surrogate")
-        << QByteArray("{\"a\":\"\xED\xA0\x80\"}") << "invalid UTF-8 at column 7";
-    QTest::newRow("invalid UTF-8 in a key")
-        << QByteArray("{\"\xA9\":1}") << "invalid UTF-8 at column 3";
-    QTest::newRow("lone high surrogate") << QByteArray(
-        R"({"a":"\ud800"})") << "not JSON: lone surrogate \\u escape in a string at column 7";
-    QTest::newRow("lone low surrogate") << QByteArray(
-        R"({"a":"\udc00x"})") << "not JSON: lone surrogate \\u escape in a string at column 7";
-    QTest::newRow("lone surrogate in a key") << QByteArray(
-        R"({"\ud800":1})") << "not JSON: lone surrogate \\u escape in a string at column 3";
-    QTest::newRow("lone surrogate in an ignored field")
-        << QByteArray(R"({"ts":1,"tag":"step_end","host":"\ud800"})")
-        << "not JSON: lone surrogate \\u escape in a string at column 34";
-    // V9
-    QTest::newRow("65 levels") << QByteArray(R"({"a":)") + QByteArray(64, '[') + QByteArray(64, ']')
-            + "}"
-                               << "nested deeper than 64 levels at column 69";
-    QTest::newRow("65 levels of objects in context")
-        << QByteArray(R"({"context":)") + QByteArray("{\"k\":").repeated(64) + "1"
-            + QByteArray(64, '}') + "}"
-        << "nested deeper than 64 levels at column 327";
+    testing::addTable<QByteArray, QString>({ "line", "reason" },
+        {
+            // V3
+            { "truncated object", QByteArray(R"({"a":1)"),
+                "not JSON: truncated (the line ends inside an object)" },
+            { "truncated in a string", QByteArray(R"({"a":"abc)"),
+                "not JSON: truncated (the line ends inside a string)" },
+            { "trailing garbage", QByteArray(R"({"a":1}x)"),
+                "not JSON: text after the object at column 8" },
+            { "two objects on one line", QByteArray(R"({"a":1} {"b":2})"),
+                "not JSON: text after the object at column 9" },
+            { "extra brace", QByteArray(R"({"a":1}})"),
+                "not JSON: text after the object at column 8" },
+            { "trailing comma", QByteArray(R"({"a":1,})"),
+                "not JSON: expected a key in double quotes at column 8" },
+            { "single quotes", QByteArray(R"({'a':1})"),
+                "not JSON: expected a key in double quotes at column 2" },
+            { "comment after", QByteArray(R"({"a":1} // note)"),
+                "not JSON: text after the object at column 9" },
+            { "comment line", QByteArray("// note"), "not JSON: expected a value at column 1" },
+            { "missing colon", QByteArray(R"({"a" 1})"), "not JSON: expected ':' at column 6" },
+            { "bare NaN as a key", QByteArray(R"({NaN: 1, "a": NaN})"),
+                "not JSON: expected a key in double quotes at column 2" },
+            { "missing comma", QByteArray(R"({"a":1 "b":2})"),
+                "not JSON: expected ',' or '}' at column 8" },
+            { "array trailing comma", QByteArray(R"({"a":[1,]})"),
+                "not JSON: expected a value at column 9" },
+            { "bad literal", QByteArray(R"({"a":tru})"), "not JSON: invalid literal at column 6" },
+            { "leading zero", QByteArray(R"({"a":01})"), "not JSON: invalid number at column 6" },
+            { "bad escape", QByteArray(R"({"a":"x\qy"})"),
+                "not JSON: invalid escape in a string at column 8" },
+            { "raw tab in a string", QByteArray("{\"a\":\"x\ty\"}"),
+                "not JSON: unescaped control character in a string at column 8" },
+            { "glued NaN", QByteArray(R"({"a":NaNx})"), "not JSON: expected a value at column 6" },
+            { "plain text", QByteArray("hello world"), "not JSON: expected a value at column 1" },
+            // V6
+            { "number", QByteArray("42"), "not a JSON object (a number)" },
+            { "array", QByteArray("[1,2]"), "not a JSON object (an array)" },
+            { "string", QByteArray(R"("x")"), "not a JSON object (a string)" },
+            { "null", QByteArray("null"), "not a JSON object (null)" },
+            { "boolean", QByteArray("true"), "not a JSON object (a boolean)" },
+            { "bare NaN", QByteArray("NaN"), "not a JSON object (a number)" },
+            // V7
+            { "step is a string", QByteArray(R"({"ts":1,"tag":"step_end","step":"3"})"),
+                R"("step" is not a number)" },
+            { "step is null", QByteArray(R"({"ts":1,"tag":"step_end","step":null})"),
+                R"("step" is not a number)" },
+            { "epoch is a string", QByteArray(R"({"ts":1,"tag":"epoch_end","epoch":"1"})"),
+                R"("epoch" is not a number)" },
+            // Issue 11 item 11: a step or epoch that is not finite places the record nowhere.
+            { "step NaN (issue 11.11)", QByteArray(R"({"ts":1,"tag":"step_end","step":NaN})"),
+                R"("step" is not a finite number)" },
+            { "step Infinity (issue 11.11)",
+                QByteArray(R"({"ts":1,"tag":"step_end","step":Infinity,"context":{"loss":1}})"),
+                R"("step" is not a finite number)" },
+            { "step \"NaN\" (issue 11.11)", QByteArray(R"({"ts":1,"tag":"step_end","step":"NaN"})"),
+                R"("step" is not a finite number)" },
+            { "step \"-Infinity\" (issue 11.11)",
+                QByteArray(R"({"ts":1,"tag":"step_begin","step":"-Infinity"})"),
+                R"("step" is not a finite number)" },
+            { "epoch NaN (issue 11.11)", QByteArray(R"({"ts":1,"tag":"epoch_end","epoch":NaN})"),
+                R"("epoch" is not a finite number)" },
+            { "epoch \"Infinity\" (issue 11.11)",
+                QByteArray(R"({"ts":1,"tag":"epoch_begin","epoch":"Infinity"})"),
+                R"("epoch" is not a finite number)" },
+            { "flat step -Infinity (issue 11.11)", QByteArray(R"({"step":-Infinity,"loss":1})"),
+                R"("step" is not a finite number)" },
+            { "tag is a number", QByteArray(R"({"ts":1,"tag":5})"), R"("tag" is not a string)" },
+            { "1e400 in context", QByteArray(R"({"ts":1,"tag":"a","context":{"x":1e400}})"),
+                "number out of range at column 34" },
+            { "step 1e400", QByteArray(R"({"step":1e400})"), "number out of range at column 9" },
+            { "-1e400 in an array", QByteArray(R"({"a":[1,-1e400]})"),
+                "number out of range at column 9" },
+            // V11
+            { "invalid UTF-8", QByteArray("{\"a\":\"\xC0\xAF\"}"), "invalid UTF-8 at column 7" },
+            { "truncated UTF-8", QByteArray("{\"a\":\"\xE2\x82\"}"), "invalid UTF-8 at column 7" },
+            { "CESU surrogate", QByteArray("{\"a\":\"\xED\xA0\x80\"}"),
+                "invalid UTF-8 at column 7" },
+            { "invalid UTF-8 in a key", QByteArray("{\"\xA9\":1}"), "invalid UTF-8 at column 3" },
+            { "lone high surrogate", QByteArray(R"({"a":"\ud800"})"),
+                "not JSON: lone surrogate \\u escape in a string at column 7" },
+            { "lone low surrogate", QByteArray(R"({"a":"\udc00x"})"),
+                "not JSON: lone surrogate \\u escape in a string at column 7" },
+            { "lone surrogate in a key", QByteArray(R"({"\ud800":1})"),
+                "not JSON: lone surrogate \\u escape in a string at column 3" },
+            { "lone surrogate in an ignored field",
+                QByteArray(R"({"ts":1,"tag":"step_end","host":"\ud800"})"),
+                "not JSON: lone surrogate \\u escape in a string at column 34" },
+            // V9
+            { "65 levels", QByteArray(R"({"a":)") + QByteArray(64, '[') + QByteArray(64, ']') + "}",
+                "nested deeper than 64 levels at column 69" },
+            { "65 levels of objects in context",
+                QByteArray(R"({"context":)") + QByteArray("{\"k\":").repeated(64) + "1"
+                    + QByteArray(64, '}') + "}",
+                "nested deeper than 64 levels at column 327" },
+        });
 }
 
 void TestChunkParserInput::malformed()
@@ -179,18 +166,16 @@ void TestChunkParserInput::malformed()
 
 void TestChunkParserInput::blankLines_data()
 {
-    QTest::addColumn<QByteArray>("text");
-    QTest::addColumn<int>("records");
-    QTest::addColumn<int>("blank");
-    QTest::addColumn<int>("lines");
-
-    QTest::newRow("empty file (V1)") << QByteArray() << 0 << 0 << 0;
-    QTest::newRow("only newlines (V1)") << QByteArray("\n\n\n") << 0 << 3 << 3;
-    QTest::newRow("whitespace lines (V1)") << QByteArray("  \n\t\n \r\n\r\n") << 0 << 4 << 4;
-    QTest::newRow("blank between records")
-        << QByteArray("{\"tag\":\"a\"}\n\n{\"tag\":\"a\"}\r\n  \n") << 2 << 2 << 4;
-    QTest::newRow("last line without newline")
-        << QByteArray("{\"tag\":\"a\"}\n{\"tag\":\"a\"}") << 2 << 0 << 2;
+    testing::addTable<QByteArray, int, int, int>({ "text", "records", "blank", "lines" },
+        {
+            { "empty file (V1)", QByteArray(), 0, 0, 0 },
+            { "only newlines (V1)", QByteArray("\n\n\n"), 0, 3, 3 },
+            { "whitespace lines (V1)", QByteArray("  \n\t\n \r\n\r\n"), 0, 4, 4 },
+            { "blank between records", QByteArray("{\"tag\":\"a\"}\n\n{\"tag\":\"a\"}\r\n  \n"), 2,
+                2, 4 },
+            { "last line without newline", QByteArray("{\"tag\":\"a\"}\n{\"tag\":\"a\"}"), 2, 0,
+                2 },
+        });
 }
 
 void TestChunkParserInput::blankLines()
@@ -377,16 +362,18 @@ void TestChunkParserInput::lineChunkOverlong()
 
 void TestChunkParserInput::deepNesting_data()
 {
-    QTest::addColumn<QByteArray>("line");
-    QTest::addColumn<QString>("reason");
-    // V9: rejected by the depth limit or as a non-object, never by the stack.
-    QTest::newRow("100,000 [") << QByteArray(100000, '[') << "not a JSON object (an array)";
-    QTest::newRow("1,000,000 [") << QByteArray(1000000, '[') << "not a JSON object (an array)";
-    QTest::newRow("object then 100,000 [") << QByteArray(R"({"a":)") + QByteArray(100000, '[')
-                                           << "nested deeper than 64 levels at column 69";
-    QTest::newRow("object then 1,000,000 { closed") << QByteArray(R"({"a":)")
-            + QByteArray("{\"a\":").repeated(1000000) + "1"
-            + QByteArray(1000001, '}') << "nested deeper than 64 levels at column 321";
+    testing::addTable<QByteArray, QString>({ "line", "reason" },
+        {
+            // V9: rejected by the depth limit or as a non-object, never by the stack.
+            { "100,000 [", QByteArray(100000, '['), "not a JSON object (an array)" },
+            { "1,000,000 [", QByteArray(1000000, '['), "not a JSON object (an array)" },
+            { "object then 100,000 [", QByteArray(R"({"a":)") + QByteArray(100000, '['),
+                "nested deeper than 64 levels at column 69" },
+            { "object then 1,000,000 { closed",
+                QByteArray(R"({"a":)") + QByteArray("{\"a\":").repeated(1000000) + "1"
+                    + QByteArray(1000001, '}'),
+                "nested deeper than 64 levels at column 321" },
+        });
 }
 
 void TestChunkParserInput::deepNesting()
@@ -401,27 +388,25 @@ void TestChunkParserInput::deepNesting()
 
 void TestChunkParserInput::quoteNonFiniteTokens_data()
 {
-    QTest::addColumn<QByteArray>("in");
-    QTest::addColumn<QByteArray>("out");
-    QTest::addColumn<bool>("found");
-    QTest::newRow("NaN") << QByteArray(R"({"a": NaN})") << QByteArray(R"({"a": "NaN"})") << true;
-    QTest::newRow("all three") << QByteArray(R"({"a":[NaN,Infinity,-Infinity]})")
-                               << QByteArray(R"({"a":["NaN","Infinity","-Infinity"]})") << true;
-    QTest::newRow("inside strings")
-        << QByteArray(R"({"NaN": "loss is NaN", "b": "\"NaN\" Infinity"})")
-        << QByteArray(R"({"NaN": "loss is NaN", "b": "\"NaN\" Infinity"})") << false;
-    QTest::newRow("glued") << QByteArray(R"({"a": NaNa, "b": xInfinity})")
-                           << QByteArray(R"({"a": NaNa, "b": xInfinity})") << false;
-    // Only values: a bare token as a key (or top-level) stays bare, so the line stays malformed.
-    QTest::newRow("key") << QByteArray(R"({NaN: 1, "a": -Infinity})")
-                         << QByteArray(R"({NaN: 1, "a": "-Infinity"})") << true;
-    QTest::newRow("key after a comma")
-        << QByteArray(R"({"a": 1, Infinity : 2})") << QByteArray() << false;
-    QTest::newRow("top level") << QByteArray("NaN") << QByteArray(R"("NaN")") << true;
-    QTest::newRow("after a value") << QByteArray(R"({"a": 1 NaN})") << QByteArray() << false;
-    QTest::newRow("spaced values")
-        << QByteArray("{\"a\" :\tNaN , \"b\": [ -Infinity ]}")
-        << QByteArray("{\"a\" :\t\"NaN\" , \"b\": [ \"-Infinity\" ]}") << true;
+    testing::addTable<QByteArray, QByteArray, bool>({ "in", "out", "found" },
+        {
+            { "NaN", QByteArray(R"({"a": NaN})"), QByteArray(R"({"a": "NaN"})"), true },
+            { "all three", QByteArray(R"({"a":[NaN,Infinity,-Infinity]})"),
+                QByteArray(R"({"a":["NaN","Infinity","-Infinity"]})"), true },
+            { "inside strings", QByteArray(R"({"NaN": "loss is NaN", "b": "\"NaN\" Infinity"})"),
+                QByteArray(R"({"NaN": "loss is NaN", "b": "\"NaN\" Infinity"})"), false },
+            { "glued", QByteArray(R"({"a": NaNa, "b": xInfinity})"),
+                QByteArray(R"({"a": NaNa, "b": xInfinity})"), false },
+            // Only values: a bare token as a key (or top-level) stays bare, so the line stays
+            // malformed.
+            { "key", QByteArray(R"({NaN: 1, "a": -Infinity})"),
+                QByteArray(R"({NaN: 1, "a": "-Infinity"})"), true },
+            { "key after a comma", QByteArray(R"({"a": 1, Infinity : 2})"), QByteArray(), false },
+            { "top level", QByteArray("NaN"), QByteArray(R"("NaN")"), true },
+            { "after a value", QByteArray(R"({"a": 1 NaN})"), QByteArray(), false },
+            { "spaced values", QByteArray("{\"a\" :\tNaN , \"b\": [ -Infinity ]}"),
+                QByteArray("{\"a\" :\t\"NaN\" , \"b\": [ \"-Infinity\" ]}"), true },
+        });
 }
 
 void TestChunkParserInput::quoteNonFiniteTokens()

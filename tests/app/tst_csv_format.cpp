@@ -1,5 +1,6 @@
 // Cells of the CSV export (issue 11 item 13): formula prefixes, quoting, shortest numbers.
 #include "csv_format.hpp"
+#include "data_table.hpp"
 
 #include <QTest>
 
@@ -20,37 +21,24 @@ private slots:
 
 void TestCsvFormat::text_data()
 {
-    QTest::addColumn<QString>("text");
-    QTest::addColumn<QString>("cell");
-    QTest::newRow("plain") << "step_end/loss"
-                           << "step_end/loss";
-    QTest::newRow("empty") << ""
-                           << "";
-    // OWASP CSV injection: = + - @ TAB CR at the start.
-    QTest::newRow("=") << "=1+2"
-                       << "'=1+2";
-    QTest::newRow("+") << "+1"
-                       << "'+1";
-    QTest::newRow("-") << "-cmd"
-                       << "'-cmd";
-    QTest::newRow("@") << "@SUM(A1)"
-                       << "'@SUM(A1)";
-    QTest::newRow("leading TAB") << "\t=1"
-                                 << "'\t=1";
-    QTest::newRow("leading CR") << "\r=1"
-                                << "\"'\r=1\"";
-    QTest::newRow("= later is fine") << "a=1"
-                                     << "a=1";
-    QTest::newRow("comma") << "a,b"
-                           << "\"a,b\"";
-    QTest::newRow("quote") << "say \"hi\""
-                           << "\"say \"\"hi\"\"\"";
-    QTest::newRow("newline") << "a\nb"
-                             << "\"a\nb\"";
-    QTest::newRow("outer space") << " a"
-                                 << "\" a\"";
-    QTest::newRow("formula and comma") << "=A1,B1"
-                                       << "\"'=A1,B1\"";
+    testing::addTable<QString, QString>({ "text", "cell" },
+        {
+            { "plain", "step_end/loss", "step_end/loss" },
+            { "empty", "", "" },
+            // OWASP CSV injection: = + - @ TAB CR at the start.
+            { "=", "=1+2", "'=1+2" },
+            { "+", "+1", "'+1" },
+            { "-", "-cmd", "'-cmd" },
+            { "@", "@SUM(A1)", "'@SUM(A1)" },
+            { "leading TAB", "\t=1", "'\t=1" },
+            { "leading CR", "\r=1", "\"'\r=1\"" },
+            { "= later is fine", "a=1", "a=1" },
+            { "comma", "a,b", "\"a,b\"" },
+            { "quote", "say \"hi\"", "\"say \"\"hi\"\"\"" },
+            { "newline", "a\nb", "\"a\nb\"" },
+            { "outer space", " a", "\" a\"" },
+            { "formula and comma", "=A1,B1", "\"'=A1,B1\"" },
+        });
 }
 
 void TestCsvFormat::text()
@@ -62,22 +50,23 @@ void TestCsvFormat::text()
 
 void TestCsvFormat::number_data()
 {
-    QTest::addColumn<double>("value");
-    QTest::addColumn<QString>("cell");
-    QTest::newRow("-1e-05 (was -1.0000000000000001e-05)") << -1e-05 << "-1e-05";
-    QTest::newRow("0.1") << 0.1 << "0.1";
-    QTest::newRow("1/3") << 1.0 / 3.0 << "0.3333333333333333";
-    QTest::newRow("integer") << 42.0 << "42";
-    QTest::newRow("big integer") << 123456789012.0 << "123456789012";
-    QTest::newRow("2^53 + 2") << 9007199254740994.0 << "9007199254740994";
-    QTest::newRow("1e300") << 1e300 << "1e+300";
-    QTest::newRow("DBL_MAX") << std::numeric_limits<double>::max() << "1.7976931348623157e+308";
-    QTest::newRow("denormal min") << std::numeric_limits<double>::denorm_min() << "5e-324";
-    QTest::newRow("zero") << 0.0 << "0";
-    QTest::newRow("-0") << -0.0 << "-0";
-    QTest::newRow("NaN") << std::numeric_limits<double>::quiet_NaN() << "nan";
-    QTest::newRow("+Inf") << std::numeric_limits<double>::infinity() << "inf";
-    QTest::newRow("-Inf") << -std::numeric_limits<double>::infinity() << "-inf";
+    testing::addTable<double, QString>({ "value", "cell" },
+        {
+            { "-1e-05 (was -1.0000000000000001e-05)", -1e-05, "-1e-05" },
+            { "0.1", 0.1, "0.1" },
+            { "1/3", 1.0 / 3.0, "0.3333333333333333" },
+            { "integer", 42.0, "42" },
+            { "big integer", 123456789012.0, "123456789012" },
+            { "2^53 + 2", 9007199254740994.0, "9007199254740994" },
+            { "1e300", 1e300, "1e+300" },
+            { "DBL_MAX", std::numeric_limits<double>::max(), "1.7976931348623157e+308" },
+            { "denormal min", std::numeric_limits<double>::denorm_min(), "5e-324" },
+            { "zero", 0.0, "0" },
+            { "-0", -0.0, "-0" },
+            { "NaN", std::numeric_limits<double>::quiet_NaN(), "nan" },
+            { "+Inf", std::numeric_limits<double>::infinity(), "inf" },
+            { "-Inf", -std::numeric_limits<double>::infinity(), "-inf" },
+        });
 }
 
 void TestCsvFormat::number()

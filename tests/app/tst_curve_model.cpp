@@ -1,6 +1,7 @@
 // The chart's widget-free curve model: which curves, x and y ranges (followed: points appended
 // after a draw), group aggregates, hover values, smoothing and CSV rows, without a widget.
 #include "curve_model.hpp"
+#include "data_table.hpp"
 #include "hover_values.hpp"
 #include "smoothed_curves.hpp"
 #include "smoothing.hpp"
@@ -117,23 +118,21 @@ private slots:
 
     void hoverWindow_data()
     {
-        QTest::addColumn<QList<double>>("values");
-        QTest::addColumn<double>("cursorY");
-        QTest::addColumn<int>("maxRows");
-        QTest::addColumn<QList<double>>("rows");
-        QTest::addColumn<int>("above");
-        QTest::addColumn<int>("below");
         const double nan = std::numeric_limits<double>::quiet_NaN();
-        QTest::newRow("few: all, sorted high to low")
-            << QList<double> { 1, 3, 2 } << 0.0 << 10 << QList<double> { 3, 2, 1 } << 0 << 0;
-        QTest::newRow("around the cursor") << QList<double> { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 } << 4.9
-                                           << 3 << QList<double> { 6, 5, 4 } << 3 << 4;
-        QTest::newRow("cursor above every line")
-            << QList<double> { 0, 1, 2, 3, 4, 5 } << 99.0 << 2 << QList<double> { 5, 4 } << 0 << 4;
-        QTest::newRow("cursor below every line")
-            << QList<double> { 0, 1, 2, 3, 4, 5 } << -9.0 << 2 << QList<double> { 1, 0 } << 4 << 0;
-        QTest::newRow("NaN last, never nearest")
-            << QList<double> { nan, 2, nan, 1 } << 1.0 << 2 << QList<double> { 2, 1 } << 0 << 2;
+        testing::addTable<QList<double>, double, int, QList<double>, int, int>(
+            { "values", "cursorY", "maxRows", "rows", "above", "below" },
+            {
+                { "few: all, sorted high to low", QList<double> { 1, 3, 2 }, 0.0, 10,
+                    QList<double> { 3, 2, 1 }, 0, 0 },
+                { "around the cursor", QList<double> { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, 4.9, 3,
+                    QList<double> { 6, 5, 4 }, 3, 4 },
+                { "cursor above every line", QList<double> { 0, 1, 2, 3, 4, 5 }, 99.0, 2,
+                    QList<double> { 5, 4 }, 0, 4 },
+                { "cursor below every line", QList<double> { 0, 1, 2, 3, 4, 5 }, -9.0, 2,
+                    QList<double> { 1, 0 }, 4, 0 },
+                { "NaN last, never nearest", QList<double> { nan, 2, nan, 1 }, 1.0, 2,
+                    QList<double> { 2, 1 }, 0, 2 },
+            });
     }
     void hoverWindow()
     {
@@ -183,17 +182,16 @@ private slots:
     // fits the smoothed line (EMA 0.6 above 500 points of a step_end series).
     void automaticDefaults_data()
     {
-        QTest::addColumn<int>("passes");
-        QTest::addColumn<bool>("chosen");
-        QTest::addColumn<int>("xMode");
-        QTest::addColumn<int>("smoothing");
-        QTest::addColumn<int>("pieces"); // of the drawn line
-        QTest::newRow("9 passes of 0..59")
-            << 9 << false << int(XAxisMode::GlobalStep) << int(SmoothingKind::Ema) << 1;
-        QTest::newRow("one pass: step, no smoothing")
-            << 1 << false << int(XAxisMode::Step) << int(SmoothingKind::None) << 1;
-        QTest::newRow("chosen: kept")
-            << 9 << true << int(XAxisMode::Step) << int(SmoothingKind::None) << 9;
+        testing::addTable<int, bool, int, int, int>(
+            { "passes", "chosen", "xMode", "smoothing", "pieces" },
+            {
+                // of the drawn line
+                { "9 passes of 0..59", 9, false, int(XAxisMode::GlobalStep),
+                    int(SmoothingKind::Ema), 1 },
+                { "one pass: step, no smoothing", 1, false, int(XAxisMode::Step),
+                    int(SmoothingKind::None), 1 },
+                { "chosen: kept", 9, true, int(XAxisMode::Step), int(SmoothingKind::None), 9 },
+            });
     }
     void automaticDefaults()
     {
@@ -251,10 +249,7 @@ private slots:
 
     void newestPointInYRange_data()
     {
-        QTest::addColumn<int>("xMode");
-        QTest::addColumn<int>("points");
-        QTest::addColumn<bool>("followed");
-        QTest::addColumn<bool>("afterNaN");
+        testing::addColumns<int, int, bool, bool>({ "xMode", "points", "followed", "afterNaN" });
         for (int mode : { int(XAxisMode::Step), int(XAxisMode::Sequence) }) {
             const char* m = mode == int(XAxisMode::Step) ? "step" : "record";
             for (bool followed : { false, true }) {
@@ -348,10 +343,11 @@ private slots:
     // job would recompute the whole series per batch while a fast writer is followed).
     void largeBatchExtendsSmoothingInPlace_data()
     {
-        QTest::addColumn<int>("kind");
-        QTest::addColumn<double>("param");
-        QTest::newRow("ema") << int(SmoothingKind::Ema) << 0.9;
-        QTest::newRow("moving average") << int(SmoothingKind::MovingAverage) << 25.0;
+        testing::addTable<int, double>({ "kind", "param" },
+            {
+                { "ema", int(SmoothingKind::Ema), 0.9 },
+                { "moving average", int(SmoothingKind::MovingAverage), 25.0 },
+            });
     }
     void largeBatchExtendsSmoothingInPlace()
     {

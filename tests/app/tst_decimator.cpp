@@ -1,3 +1,4 @@
+#include "data_table.hpp"
 #include "decimator.hpp"
 #include "min_max_pyramid.hpp"
 #include "record_table.hpp"
@@ -276,13 +277,10 @@ private slots:
 
 void TestDecimator::pixelIdentical_data()
 {
-    QTest::addColumn<int>("shape");
-    QTest::addColumn<int>("points");
-    QTest::addColumn<int>("width");
-    QTest::addColumn<double>("from"); // visible x-range as fractions of the data's x span
-    QTest::addColumn<double>("to");
-    QTest::addColumn<double>("yZoom"); // < 1: the y range cuts the data, lines leave the plot
-    QTest::addColumn<qreal>("penWidth");
+    // from: visible x-range as fractions of the data's x span
+    // yZoom: < 1: the y range cuts the data, lines leave the plot
+    testing::addColumns<int, int, int, double, double, double, qreal>(
+        { "shape", "points", "width", "from", "to", "yZoom", "penWidth" });
 
     const auto row = [](const char* name, Shape shape, int points, int width, double from,
                          double to, double yZoom) {

@@ -1,3 +1,4 @@
+#include "data_table.hpp"
 #include "line_assembler.hpp"
 #include "reference_lines.hpp"
 
@@ -97,8 +98,7 @@ private slots:
 
 void TestLineAssembler::randomSplitsMatchOneShot_data()
 {
-    QTest::addColumn<QByteArray>("stream");
-    QTest::addColumn<qsizetype>("maxLineBytes");
+    testing::addColumns<QByteArray, qsizetype>({ "stream", "maxLineBytes" });
 
     const qsizetype big = LineAssembler::DefaultMaxLineBytes;
     QByteArray records;
@@ -290,12 +290,13 @@ void TestLineAssembler::resetStartsAtPosition()
 
 void TestLineAssembler::describeOverlong_data()
 {
-    QTest::addColumn<qsizetype>("maxLineBytes");
-    QTest::addColumn<QString>("reason");
-    QTest::newRow("default") << LineAssembler::DefaultMaxLineBytes
-                             << QStringLiteral("line longer than 16 MiB");
-    QTest::newRow("KiB") << qsizetype(64 * 1024) << QStringLiteral("line longer than 64 KiB");
-    QTest::newRow("bytes") << qsizetype(1000) << QStringLiteral("line longer than 1000 bytes");
+    testing::addTable<qsizetype, QString>({ "maxLineBytes", "reason" },
+        {
+            { "default", LineAssembler::DefaultMaxLineBytes,
+                QStringLiteral("line longer than 16 MiB") },
+            { "KiB", qsizetype(64 * 1024), QStringLiteral("line longer than 64 KiB") },
+            { "bytes", qsizetype(1000), QStringLiteral("line longer than 1000 bytes") },
+        });
 }
 
 void TestLineAssembler::describeOverlong()

@@ -1,4 +1,5 @@
 #include "chunk_parser.hpp"
+#include "data_table.hpp"
 #include "metric_x_column.hpp"
 #include "run_builder.hpp"
 
@@ -58,21 +59,13 @@ private slots:
 
 void TestMetricXColumn::seriesKey_data()
 {
-    QTest::addColumn<QString>("tag");
-    QTest::addColumn<QString>("metric");
-    QTest::addColumn<QString>("key");
-    QTest::newRow("path") << "step_end"
-                          << "tokens_seen"
-                          << "step_end/tokens_seen";
-    QTest::newRow("nested path") << "step_end"
-                                 << "metrics/samples"
-                                 << "step_end/metrics/samples";
-    QTest::newRow("already tagged") << "step_end"
-                                    << "step_end/tokens"
-                                    << "step_end/tokens";
-    QTest::newRow("another tag's name is a path") << "eval"
-                                                  << "step_end/tokens"
-                                                  << "eval/step_end/tokens";
+    testing::addTable<QString, QString, QString>({ "tag", "metric", "key" },
+        {
+            { "path", "step_end", "tokens_seen", "step_end/tokens_seen" },
+            { "nested path", "step_end", "metrics/samples", "step_end/metrics/samples" },
+            { "already tagged", "step_end", "step_end/tokens", "step_end/tokens" },
+            { "another tag's name is a path", "eval", "step_end/tokens", "eval/step_end/tokens" },
+        });
 }
 
 void TestMetricXColumn::seriesKey()

@@ -1,3 +1,4 @@
+#include "data_table.hpp"
 #include "min_max_pyramid.hpp"
 
 #include <QTest>
@@ -95,9 +96,7 @@ private slots:
 
 void TestMinMaxPyramid::matchesBruteForce_data()
 {
-    QTest::addColumn<int>("size");
-    QTest::addColumn<double>("nonFiniteShare");
-    QTest::addColumn<QString>("built"); // rebuilt, appended, or tail rewritten (changedFrom)
+    testing::addColumns<int, double, QString>({ "size", "nonFiniteShare", "built" });
     // Sizes straddle the level boundaries (32, 1024, 32768 points).
     for (int size : { 1, 31, 32, 33, 1023, 1024, 1025, 5000, 32768, 32769, 200000 }) {
         for (double share : { 0.0, 0.05, 0.9 }) {

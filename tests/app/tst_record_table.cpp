@@ -1,4 +1,5 @@
 #include "chunk_parser.hpp"
+#include "data_table.hpp"
 #include "record_table.hpp"
 #include "run_builder.hpp"
 
@@ -133,29 +134,22 @@ private slots:
 
 void TestRecordTable::globalStep_data()
 {
-    QTest::addColumn<QString>("steps");
-    QTest::addColumn<QString>("global");
-    QTest::addColumn<bool>("restarts"); // RecordTable::stepCounterRestarts()
-    QTest::newRow("steps counted on") << "0 1 2 3"
-                                      << "0 1 2 3" << false;
-    QTest::newRow("counter per epoch") << "0 1 2 0 1 2 0 1 2"
-                                       << "0 1 2 3 4 5 6 7 8" << true;
-    QTest::newRow("stride of 10") << "0 10 20 0 10 20"
-                                  << "0 10 20 30 40 50" << true;
-    QTest::newRow("counter from 1") << "1 2 3 1 2 3"
-                                    << "1 2 3 4 5 6" << true;
-    QTest::newRow("records without a step") << "- 0 1 - 0 1"
-                                            << "0 0 1 1 2 3" << true;
-    QTest::newRow("first logged step 100") << "- 100 101 100 101"
-                                           << "0 100 101 102 103" << true;
-    QTest::newRow("back to 0 after starting at 100") << "100 101 0 1"
-                                                     << "100 101 102 103" << true;
-    QTest::newRow("checkpoint resume keeps its steps") << "0 1 2 3 4 2 3 4 5"
-                                                       << "0 1 2 3 4 2 3 4 5" << false;
-    QTest::newRow("checkpoint resume inside a later pass") << "0 1 2 0 1 2 1 2 0"
-                                                           << "0 1 2 3 4 5 4 5 6" << true;
-    QTest::newRow("empty") << ""
-                           << "" << false;
+    testing::addTable<QString, QString, bool>({ "steps", "global", "restarts" },
+        {
+            // RecordTable::stepCounterRestarts()
+            { "steps counted on", "0 1 2 3", "0 1 2 3", false },
+            { "counter per epoch", "0 1 2 0 1 2 0 1 2", "0 1 2 3 4 5 6 7 8", true },
+            { "stride of 10", "0 10 20 0 10 20", "0 10 20 30 40 50", true },
+            { "counter from 1", "1 2 3 1 2 3", "1 2 3 4 5 6", true },
+            { "records without a step", "- 0 1 - 0 1", "0 0 1 1 2 3", true },
+            { "first logged step 100", "- 100 101 100 101", "0 100 101 102 103", true },
+            { "back to 0 after starting at 100", "100 101 0 1", "100 101 102 103", true },
+            { "checkpoint resume keeps its steps", "0 1 2 3 4 2 3 4 5", "0 1 2 3 4 2 3 4 5",
+                false },
+            { "checkpoint resume inside a later pass", "0 1 2 0 1 2 1 2 0", "0 1 2 3 4 5 4 5 6",
+                true },
+            { "empty", "", "", false },
+        });
 }
 
 void TestRecordTable::globalStep()
@@ -175,36 +169,22 @@ void TestRecordTable::globalStep()
 
 void TestRecordTable::fractionalEpoch_data()
 {
-    QTest::addColumn<QString>("steps");
-    QTest::addColumn<QString>("epochs");
-    QTest::addColumn<QString>("x");
-    QTest::newRow("global steps") << "0 1 2 3 4 5 6 7"
-                                  << "0 0 0 0 1 1 1 1"
-                                  << "0 0.25 0.5 0.75 1 1.25 1.5 1.75";
-    QTest::newRow("counter per epoch") << "0 1 2 3 0 1 2 3"
-                                       << "0 0 0 0 1 1 1 1"
-                                       << "0 0.25 0.5 0.75 1 1.25 1.5 1.75";
-    QTest::newRow("thirds") << "0 1 2"
-                            << "3 3 3"
-                            << "3 3.3333333333333335 3.6666666666666665";
-    QTest::newRow("open epoch measured by the one before") << "0 1 2 3 4 5"
-                                                           << "0 0 0 0 1 1"
-                                                           << "0 0.25 0.5 0.75 1 1.25";
-    QTest::newRow("open epoch longer than the one before") << "0 1 2 3 4 5 6"
-                                                           << "0 0 1 1 1 1 1"
-                                                           << "0 0.5 1 1.2 1.4 1.6 1.8";
-    QTest::newRow("epoch-only log") << "- - -"
-                                    << "0 1 2"
-                                    << "0 1 2";
-    QTest::newRow("epoch not a whole number") << "0 1 2"
-                                              << "0.5 0.5 1"
-                                              << "0.5 0.5 1";
-    QTest::newRow("epoch resumed later") << "0 1 2 3 4 5"
-                                         << "0 0 1 1 0 0"
-                                         << "0 0.5 1 1.5 0 0.5";
-    QTest::newRow("huge epoch stays at e") << "0 1"
-                                           << "1e17 1e17"
-                                           << "1e+17 1e+17";
+    testing::addTable<QString, QString, QString>({ "steps", "epochs", "x" },
+        {
+            { "global steps", "0 1 2 3 4 5 6 7", "0 0 0 0 1 1 1 1",
+                "0 0.25 0.5 0.75 1 1.25 1.5 1.75" },
+            { "counter per epoch", "0 1 2 3 0 1 2 3", "0 0 0 0 1 1 1 1",
+                "0 0.25 0.5 0.75 1 1.25 1.5 1.75" },
+            { "thirds", "0 1 2", "3 3 3", "3 3.3333333333333335 3.6666666666666665" },
+            { "open epoch measured by the one before", "0 1 2 3 4 5", "0 0 0 0 1 1",
+                "0 0.25 0.5 0.75 1 1.25" },
+            { "open epoch longer than the one before", "0 1 2 3 4 5 6", "0 0 1 1 1 1 1",
+                "0 0.5 1 1.2 1.4 1.6 1.8" },
+            { "epoch-only log", "- - -", "0 1 2", "0 1 2" },
+            { "epoch not a whole number", "0 1 2", "0.5 0.5 1", "0.5 0.5 1" },
+            { "epoch resumed later", "0 1 2 3 4 5", "0 0 1 1 0 0", "0 0.5 1 1.5 0 0.5" },
+            { "huge epoch stays at e", "0 1", "1e17 1e17", "1e+17 1e+17" },
+        });
 }
 
 void TestRecordTable::fractionalEpoch()
@@ -239,12 +219,12 @@ void TestRecordTable::liveAppendsMatchOneBuild()
 
 void TestRecordTable::seedShapedRunReadsInOrder_data()
 {
-    QTest::addColumn<int>("epochs");
-    QTest::addColumn<int>("passes");
-    QTest::addColumn<int>("steps");
-    QTest::newRow("one pass per epoch") << 6 << 1 << 60;
-    QTest::newRow("9 passes per epoch (the seed's files)") << 6 << 9 << 60;
-    QTest::newRow("two steps per pass") << 3 << 4 << 2;
+    testing::addTable<int, int, int>({ "epochs", "passes", "steps" },
+        {
+            { "one pass per epoch", 6, 1, 60 },
+            { "9 passes per epoch (the seed's files)", 6, 9, 60 },
+            { "two steps per pass", 3, 4, 2 },
+        });
 }
 
 // Issue 13: global step strictly increasing within a run, also with several passes per epoch;

@@ -4,6 +4,7 @@
 // back-pressure, names that say the host. Skipped, saying why, when sshd cannot start here.
 
 #include "chunk_budget.hpp"
+#include "data_table.hpp"
 #include "remote_session.hpp"
 #include "remote_source.hpp"
 #include "run.hpp"
@@ -77,18 +78,15 @@ class TestRemoteSource : public QObject
     QString m_skip;
     QTemporaryDir m_files;
 
-    // ssh://127.0.0.1<path> (the port comes from TELEMETRY_SSH_COMMAND).
     static QString url(const QString& path)
     {
-        return QStringLiteral("ssh://127.0.0.1") + path;
+        return SshTestServer::url(path);
     }
 
 private slots:
     void initTestCase()
     {
-        if (!m_server.start(&m_skip))
-            return;
-        qputenv("TELEMETRY_SSH_COMMAND", m_server.sshCommand().toLocal8Bit());
+        m_server.startAsTheSshCommand(&m_skip);
     }
 
     void init()
@@ -100,16 +98,13 @@ private slots:
 
     void shellQuote_data()
     {
-        QTest::addColumn<QString>("text");
-        QTest::addColumn<QString>("quoted");
-        QTest::newRow("plain") << "/runs/a.jsonl"
-                               << "'/runs/a.jsonl'";
-        QTest::newRow("quote") << "it's"
-                               << "'it'\\''s'";
-        QTest::newRow("command substitution") << "$(touch x)"
-                                              << "'$(touch x)'";
-        QTest::newRow("empty") << ""
-                               << "''";
+        testing::addTable<QString, QString>({ "text", "quoted" },
+            {
+                { "plain", "/runs/a.jsonl", "'/runs/a.jsonl'" },
+                { "quote", "it's", "'it'\\''s'" },
+                { "command substitution", "$(touch x)", "'$(touch x)'" },
+                { "empty", "", "''" },
+            });
     }
     void shellQuote()
     {
@@ -120,28 +115,20 @@ private slots:
 
     void parseUrl_data()
     {
-        QTest::addColumn<QString>("text");
-        QTest::addColumn<QString>("destination");
-        QTest::addColumn<int>("port");
-        QTest::addColumn<QString>("path");
-        QTest::addColumn<bool>("folder");
-        QTest::addColumn<QString>("error");
-        QTest::newRow("file") << "ssh://node1/runs/r.jsonl"
-                              << "node1" << -1 << "/runs/r.jsonl" << false << "";
-        QTest::newRow("user, port, folder") << "ssh://me@node2:2222/runs/job7/"
-                                            << "me@node2" << 2222 << "/runs/job7" << true << "";
-        QTest::newRow("ipv6") << "ssh://[::1]:22/r.jsonl"
-                              << "::1" << 22 << "/r.jsonl" << false << "";
-        QTest::newRow("option as host")
-            << "ssh://-oProxyCommand=x/r.jsonl"
-            << "" << -1 << "" << false << "ssh://-oProxyCommand=x/r.jsonl: bad user or host name";
-        QTest::newRow("newline")
-            << "ssh://h/a\nb.jsonl"
-            << "" << -1 << "" << false
-            << "ssh://h/a\\nb.jsonl: a remote path with a newline or NUL is refused";
-        QTest::newRow("no path") << "ssh://h"
-                                 << "" << -1 << "" << false
-                                 << "ssh://h: no remote path (ssh://[user@]host[:port]/path)";
+        testing::addTable<QString, QString, int, QString, bool, QString>(
+            { "text", "destination", "port", "path", "folder", "error" },
+            {
+                { "file", "ssh://node1/runs/r.jsonl", "node1", -1, "/runs/r.jsonl", false, "" },
+                { "user, port, folder", "ssh://me@node2:2222/runs/job7/", "me@node2", 2222,
+                    "/runs/job7", true, "" },
+                { "ipv6", "ssh://[::1]:22/r.jsonl", "::1", 22, "/r.jsonl", false, "" },
+                { "option as host", "ssh://-oProxyCommand=x/r.jsonl", "", -1, "", false,
+                    "ssh://-oProxyCommand=x/r.jsonl: bad user or host name" },
+                { "newline", "ssh://h/a\nb.jsonl", "", -1, "", false,
+                    "ssh://h/a\\nb.jsonl: a remote path with a newline or NUL is refused" },
+                { "no path", "ssh://h", "", -1, "", false,
+                    "ssh://h: no remote path (ssh://[user@]host[:port]/path)" },
+            });
     }
     void parseUrl()
     {
@@ -167,30 +154,20 @@ private slots:
     // address gives) is part of a remote source's name, its group's and its file's.
     void remoteNamesSayTheHost_data()
     {
-        QTest::addColumn<QString>("file");
-        QTest::addColumn<QString>("shown");
-        QTest::addColumn<QString>("folderGroup");
-        QTest::addColumn<QString>("fileGroup");
-        QTest::newRow("host") << "ssh://node1/runs/job7/rank0.jsonl"
-                              << "node1:rank0.jsonl"
-                              << "node1:job7"
-                              << "node1:rank0.jsonl";
-        QTest::newRow("other host") << "ssh://node2/runs/job7/rank0.jsonl"
-                                    << "node2:rank0.jsonl"
-                                    << "node2:job7"
-                                    << "node2:rank0.jsonl";
-        QTest::newRow("port") << "ssh://me@localhost:2222/runs/job7/rank0.jsonl"
-                              << "localhost:2222:rank0.jsonl"
-                              << "localhost:2222:job7"
-                              << "localhost:2222:rank0.jsonl";
-        QTest::newRow("ipv6") << "ssh://[::1]:22/job7/r.jsonl"
-                              << "[::1]:22:r.jsonl"
-                              << "[::1]:22:job7"
-                              << "[::1]:22:r.jsonl";
-        QTest::newRow("local: as before") << "/runs/job7/rank0.jsonl"
-                                          << ""
-                                          << "job7"
-                                          << "rank0.jsonl";
+        testing::addTable<QString, QString, QString, QString>(
+            { "file", "shown", "folderGroup", "fileGroup" },
+            {
+                { "host", "ssh://node1/runs/job7/rank0.jsonl", "node1:rank0.jsonl", "node1:job7",
+                    "node1:rank0.jsonl" },
+                { "other host", "ssh://node2/runs/job7/rank0.jsonl", "node2:rank0.jsonl",
+                    "node2:job7", "node2:rank0.jsonl" },
+                { "port", "ssh://me@localhost:2222/runs/job7/rank0.jsonl",
+                    "localhost:2222:rank0.jsonl", "localhost:2222:job7",
+                    "localhost:2222:rank0.jsonl" },
+                { "ipv6", "ssh://[::1]:22/job7/r.jsonl", "[::1]:22:r.jsonl", "[::1]:22:job7",
+                    "[::1]:22:r.jsonl" },
+                { "local: as before", "/runs/job7/rank0.jsonl", "", "job7", "rank0.jsonl" },
+            });
     }
     void remoteNamesSayTheHost()
     {
@@ -421,11 +398,12 @@ private slots:
     // not followed again under it: its lines are in the store once.
     void rotationDrainsTheOldFile_data()
     {
-        QTest::addColumn<bool>("folder");
-        QTest::addColumn<QString>("rotatedName");
-        QTest::newRow("file, f.1") << false << "run.jsonl.1";
-        QTest::newRow("folder, f.1") << true << "run.jsonl.1";
-        QTest::newRow("folder, rotated name matches *.jsonl") << true << "run-1.jsonl";
+        testing::addTable<bool, QString>({ "folder", "rotatedName" },
+            {
+                { "file, f.1", false, "run.jsonl.1" },
+                { "folder, f.1", true, "run.jsonl.1" },
+                { "folder, rotated name matches *.jsonl", true, "run-1.jsonl" },
+            });
     }
     void rotationDrainsTheOldFile()
     {
@@ -590,17 +568,19 @@ private slots:
 
     void hostilePathNames_data()
     {
-        QTest::addColumn<QString>("name");
-        QTest::newRow("single quote") << "it's.jsonl";
-        QTest::newRow("spaces") << "a b  c.jsonl";
-        QTest::newRow("command substitution") << "$(touch PWNED).jsonl";
-        QTest::newRow("backticks") << "`touch PWNED`.jsonl";
-        QTest::newRow("quotes and semicolon") << "x'; touch PWNED; echo '\".jsonl";
-        QTest::newRow("leading dash") << "-n.jsonl";
-        QTest::newRow("percent placeholders") << "100%2 %1.jsonl";
-        QTest::newRow("leading spaces") << "  lead.jsonl";
-        QTest::newRow("backslashes") << "a\\nb\\\\.jsonl";
-        QTest::newRow("stat format") << "%n %s %d:%i.jsonl";
+        testing::addTable<QString>({ "name" },
+            {
+                { "single quote", "it's.jsonl" },
+                { "spaces", "a b  c.jsonl" },
+                { "command substitution", "$(touch PWNED).jsonl" },
+                { "backticks", "`touch PWNED`.jsonl" },
+                { "quotes and semicolon", "x'; touch PWNED; echo '\".jsonl" },
+                { "leading dash", "-n.jsonl" },
+                { "percent placeholders", "100%2 %1.jsonl" },
+                { "leading spaces", "  lead.jsonl" },
+                { "backslashes", "a\\nb\\\\.jsonl" },
+                { "stat format", "%n %s %d:%i.jsonl" },
+            });
     }
     void hostilePathNames()
     {

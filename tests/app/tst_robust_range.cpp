@@ -1,3 +1,4 @@
+#include "data_table.hpp"
 #include "decimator.hpp"
 #include "min_max_pyramid.hpp"
 #include "robust_range.hpp"
@@ -45,12 +46,9 @@ private slots:
 
 void TestRobustRange::quantilesByHand_data()
 {
-    QTest::addColumn<double>("lowerQuantile");
-    QTest::addColumn<double>("upperQuantile");
-    QTest::addColumn<int>("from"); // the visible index range of y = 1000, 999, ..., 1
-    QTest::addColumn<int>("to");
-    QTest::addColumn<double>("lo");
-    QTest::addColumn<double>("hi");
+    // from: the visible index range of y = 1000, 999, ..., 1
+    testing::addColumns<double, double, int, int, double, double>(
+        { "lowerQuantile", "upperQuantile", "from", "to", "lo", "hi" });
     QTest::newRow("default quantiles") << 0.001 << 0.999 << 0 << 1000 << 1.999 << 999.001;
     QTest::newRow("median") << 0.5 << 0.5 << 0 << 1000 << 500.5 << 500.5;
     QTest::newRow("whole of a part") << 0.0 << 1.0 << 10 << 20 << 981.0 << 990.0;
@@ -179,15 +177,14 @@ void TestRobustRange::finiteRangeFromPyramid()
 
 void TestRobustRange::padding_data()
 {
-    QTest::addColumn<double>("min");
-    QTest::addColumn<double>("max");
-    QTest::addColumn<double>("padding");
-    QTest::addColumn<double>("paddedMin");
-    QTest::addColumn<double>("paddedMax");
-    QTest::newRow("span") << 0.0 << 10.0 << 0.05 << -0.5 << 10.5;
-    QTest::newRow("flat at zero") << 0.0 << 0.0 << 0.05 << -0.05 << 0.05;
-    QTest::newRow("flat at 200") << 200.0 << 200.0 << 0.05 << 190.0 << 210.0;
-    QTest::newRow("no padding") << 1.0 << 2.0 << 0.0 << 1.0 << 2.0;
+    testing::addTable<double, double, double, double, double>(
+        { "min", "max", "padding", "paddedMin", "paddedMax" },
+        {
+            { "span", 0.0, 10.0, 0.05, -0.5, 10.5 },
+            { "flat at zero", 0.0, 0.0, 0.05, -0.05, 0.05 },
+            { "flat at 200", 200.0, 200.0, 0.05, 190.0, 210.0 },
+            { "no padding", 1.0, 2.0, 0.0, 1.0, 2.0 },
+        });
 }
 
 void TestRobustRange::padding()

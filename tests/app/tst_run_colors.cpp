@@ -1,5 +1,6 @@
 // Colour by any field and group keys (issue 12): a distinct qualitative palette without red,
 // colours that stay with a run, viridis for numbers (log for learning rates), group keys.
+#include "data_table.hpp"
 #include "run.hpp"
 #include "run_colors.hpp"
 #include "run_grouping.hpp"
@@ -146,24 +147,17 @@ private slots:
 
     void groupKeys_data()
     {
-        QTest::addColumn<QString>("field");
-        QTest::addColumn<QString>("key");
-        QTest::newRow("run") << "run"
-                             << "job-a";
-        QTest::newRow("host") << "host"
-                              << "node1";
-        QTest::newRow("rank") << "rank"
-                              << "3";
-        QTest::newRow("folder") << "folder"
-                                << "/data/sweep";
-        QTest::newRow("config.lr") << "config.lr"
-                                   << "3e-4";
-        QTest::newRow("nested") << "config.optimizer.name"
-                                << "adamw";
-        QTest::newRow("dotted key") << "config.a.b"
-                                    << "7";
-        QTest::newRow("missing") << "config.nope"
-                                 << "";
+        testing::addTable<QString, QString>({ "field", "key" },
+            {
+                { "run", "run", "job-a" },
+                { "host", "host", "node1" },
+                { "rank", "rank", "3" },
+                { "folder", "folder", "/data/sweep" },
+                { "config.lr", "config.lr", "3e-4" },
+                { "nested", "config.optimizer.name", "adamw" },
+                { "dotted key", "config.a.b", "7" },
+                { "missing", "config.nope", "" },
+            });
     }
 
     void groupKeys()

@@ -1,5 +1,6 @@
 // The runs table's filter expressions (issue 12): text, comparisons, and bad expressions that
 // give a message rather than a crash.
+#include "data_table.hpp"
 #include "run_filter.hpp"
 
 #include <QTest>
@@ -49,23 +50,25 @@ class TestRunFilter : public QObject
 private slots:
     void expressions_data()
     {
-        QTest::addColumn<QString>("expression");
-        QTest::addColumn<bool>("matches"); // for the run: resnet-a, lr 3e-4, val_acc 0.93, adamw
-        QTest::newRow("empty") << "" << true;
-        QTest::newRow("text") << "RESNET" << true;
-        QTest::newRow("text, no") << "vgg" << false;
-        QTest::newRow("lr < 1e-3") << "config.lr < 1e-3" << true;
-        QTest::newRow("lr >= 1e-3") << "config.lr >= 1e-3" << false;
-        QTest::newRow("lr <= 3e-4") << "config.lr <= 3e-4" << true;
-        QTest::newRow("series alone") << "val_acc > 0.9" << true;
-        QTest::newRow("series alone, no") << "val_acc > 0.95" << false;
-        QTest::newRow("text ==") << "config.optimizer == AdamW" << true;
-        QTest::newRow("text =") << "config.optimizer = sgd" << false;
-        QTest::newRow("text != quoted") << "config.optimizer != 'sgd'" << true;
-        QTest::newRow("and") << "config.lr < 1e-3 and val_acc > 0.9" << true;
-        QTest::newRow("&&, one fails") << "config.lr < 1e-3 && val_acc > 0.95" << false;
-        QTest::newRow("comma with text") << "resnet, config.lr < 1e-3" << true;
-        QTest::newRow("no spaces") << "config.lr<1e-3" << true;
+        testing::addTable<QString, bool>({ "expression", "matches" },
+            {
+                // for the run: resnet-a, lr 3e-4, val_acc 0.93, adamw
+                { "empty", "", true },
+                { "text", "RESNET", true },
+                { "text, no", "vgg", false },
+                { "lr < 1e-3", "config.lr < 1e-3", true },
+                { "lr >= 1e-3", "config.lr >= 1e-3", false },
+                { "lr <= 3e-4", "config.lr <= 3e-4", true },
+                { "series alone", "val_acc > 0.9", true },
+                { "series alone, no", "val_acc > 0.95", false },
+                { "text ==", "config.optimizer == AdamW", true },
+                { "text =", "config.optimizer = sgd", false },
+                { "text != quoted", "config.optimizer != 'sgd'", true },
+                { "and", "config.lr < 1e-3 and val_acc > 0.9", true },
+                { "&&, one fails", "config.lr < 1e-3 && val_acc > 0.95", false },
+                { "comma with text", "resnet, config.lr < 1e-3", true },
+                { "no spaces", "config.lr<1e-3", true },
+            });
     }
 
     void expressions()
@@ -85,19 +88,17 @@ private slots:
 
     void badExpressions_data()
     {
-        QTest::addColumn<QString>("expression");
-        QTest::addColumn<QString>("error");
-        QTest::newRow("no value") << "config.lr <"
-                                  << "expected a value after \"<\"";
-        QTest::newRow("no field")
-            << "< 3"
-            << "cannot read \"< 3\": write FIELD OP VALUE, e.g. config.lr < 1e-3";
-        QTest::newRow("not a number") << "config.lr < abc"
-                                      << "\"abc\" is not a number: < compares numbers";
-        QTest::newRow("unknown column") << "nope > 1"
-                                        << "no column \"nope\"";
-        QTest::newRow("double operator") << "config.lr << 3"
-                                         << "\"< 3\" is not a number: < compares numbers";
+        testing::addTable<QString, QString>({ "expression", "error" },
+            {
+                { "no value", "config.lr <", "expected a value after \"<\"" },
+                { "no field", "< 3",
+                    "cannot read \"< 3\": write FIELD OP VALUE, e.g. config.lr < 1e-3" },
+                { "not a number", "config.lr < abc",
+                    "\"abc\" is not a number: < compares numbers" },
+                { "unknown column", "nope > 1", "no column \"nope\"" },
+                { "double operator", "config.lr << 3",
+                    "\"< 3\" is not a number: < compares numbers" },
+            });
     }
 
     void badExpressions()

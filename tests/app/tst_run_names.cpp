@@ -1,5 +1,6 @@
 // Run names where space is short (issue 12): the part that differs between runs survives
 // elision; runs named by the config fields that differ; equal names told apart; compact numbers.
+#include "data_table.hpp"
 #include "field_value.hpp"
 #include "run_names.hpp"
 
@@ -14,26 +15,32 @@ class TestRunNames : public QObject
 private slots:
     void elisionKeepsWhatDiffers_data()
     {
-        QTest::addColumn<QStringList>("names");
-        QTest::addColumn<int>("maxChars");
-        QTest::newRow("differs at the end") << QStringList {
-            "resnet50_imagenet_sweep_lr=0.001,seed=1", "resnet50_imagenet_sweep_lr=0.001,seed=2"
-        } << 16;
-        QTest::newRow("differs in the middle") << QStringList {
-            "gpt-neox-20b_rank0_2024-01-01T10:00", "gpt-neox-20b_rank1_2024-01-01T10:00"
-        } << 12;
-        QTest::newRow("differs at the start") << QStringList {
-            "a_very_long_common_suffix_of_a_run_name", "b_very_long_common_suffix_of_a_run_name"
-        } << 10;
-        QTest::newRow("three, one differing twice") << QStringList { "job_ab1cd_tail_part_here",
-            "job_ab2cd_tail_part_here", "job_zz1cd_tail_part_here" }
-                                                    << 9;
-        QTest::newRow("differs in two places (lr and seed)")
-            << QStringList { "sweep_lr=1e-4,bs=32,adamw,seed=1", "sweep_lr=1e-4,bs=32,adamw,seed=2",
-                   "sweep_lr=3e-4,bs=32,adamw,seed=1", "sweep_lr=3e-4,bs=32,adamw,seed=2" }
-            << 10;
-        QTest::newRow("a name that is a prefix of another")
-            << QStringList { "experiment_run_long_name", "experiment_run_long_name #2" } << 8;
+        testing::addTable<QStringList, int>({ "names", "maxChars" },
+            {
+                { "differs at the end",
+                    QStringList { "resnet50_imagenet_sweep_lr=0.001,seed=1",
+                        "resnet50_imagenet_sweep_lr=0.001,seed=2" },
+                    16 },
+                { "differs in the middle",
+                    QStringList { "gpt-neox-20b_rank0_2024-01-01T10:00",
+                        "gpt-neox-20b_rank1_2024-01-01T10:00" },
+                    12 },
+                { "differs at the start",
+                    QStringList { "a_very_long_common_suffix_of_a_run_name",
+                        "b_very_long_common_suffix_of_a_run_name" },
+                    10 },
+                { "three, one differing twice",
+                    QStringList { "job_ab1cd_tail_part_here", "job_ab2cd_tail_part_here",
+                        "job_zz1cd_tail_part_here" },
+                    9 },
+                { "differs in two places (lr and seed)",
+                    QStringList { "sweep_lr=1e-4,bs=32,adamw,seed=1",
+                        "sweep_lr=1e-4,bs=32,adamw,seed=2", "sweep_lr=3e-4,bs=32,adamw,seed=1",
+                        "sweep_lr=3e-4,bs=32,adamw,seed=2" },
+                    10 },
+                { "a name that is a prefix of another",
+                    QStringList { "experiment_run_long_name", "experiment_run_long_name #2" }, 8 },
+            });
     }
 
     void elisionKeepsWhatDiffers()
@@ -91,16 +98,17 @@ private slots:
 
     void compactNumbers_data()
     {
-        QTest::addColumn<double>("value");
-        QTest::addColumn<QString>("text");
-        QTest::newRow("1e-3") << 1e-3 << "1e-3";
-        QTest::newRow("3e-4") << 3e-4 << "3e-4";
-        QTest::newRow("0.5") << 0.5 << "0.5";
-        QTest::newRow("64") << 64.0 << "64";
-        QTest::newRow("-2") << -2.0 << "-2";
-        QTest::newRow("0.95") << 0.95 << "0.95";
-        QTest::newRow("1.5e-05") << 1.5e-5 << "1.5e-5";
-        QTest::newRow("NaN") << std::nan("") << "NaN";
+        testing::addTable<double, QString>({ "value", "text" },
+            {
+                { "1e-3", 1e-3, "1e-3" },
+                { "3e-4", 3e-4, "3e-4" },
+                { "0.5", 0.5, "0.5" },
+                { "64", 64.0, "64" },
+                { "-2", -2.0, "-2" },
+                { "0.95", 0.95, "0.95" },
+                { "1.5e-05", 1.5e-5, "1.5e-5" },
+                { "NaN", std::nan(""), "NaN" },
+            });
     }
 
     void compactNumbers()

@@ -4,6 +4,7 @@
 #include "../data/sweep_fixture.hpp"
 #include "../ui/test_runs.hpp"
 #include "curve_model.hpp"
+#include "data_table.hpp"
 #include "run_group_ids.hpp"
 #include "runs_table_model.hpp"
 #include "workspace.hpp"
@@ -166,12 +167,13 @@ private slots:
     // 8 ranks of 2 jobs in one folder: grouped by run id the charts draw 2 bands, not 1 (issue 12).
     void ranksOfTwoJobsDrawTwoBands_data()
     {
-        QTest::addColumn<QString>("field");
-        QTest::addColumn<QStringList>("names");
-        QTest::newRow("run") << "run" << QStringList { "job-a (mean of 4)", "job-b (mean of 4)" };
-        QTest::newRow("folder: one band, as before") << "folder" << QStringList { "" };
-        QTest::newRow("host") << "host"
-                              << QStringList { "host=node0 (mean of 4)", "host=node1 (mean of 4)" };
+        testing::addTable<QString, QStringList>({ "field", "names" },
+            {
+                { "run", "run", QStringList { "job-a (mean of 4)", "job-b (mean of 4)" } },
+                { "folder: one band, as before", "folder", QStringList { "" } },
+                { "host", "host",
+                    QStringList { "host=node0 (mean of 4)", "host=node1 (mean of 4)" } },
+            });
     }
     void ranksOfTwoJobsDrawTwoBands()
     {
@@ -210,22 +212,16 @@ private slots:
 
     void states_data()
     {
-        QTest::addColumn<QString>("kind");
-        QTest::addColumn<QString>("state");
-        QTest::newRow("not followed") << "done"
-                                      << "finished";
-        QTest::newRow("error record") << "error"
-                                      << "crashed";
-        QTest::newRow("crash handler's signal record") << "signal"
-                                                       << "crashed";
-        QTest::newRow("NaN loss") << "nan"
-                                  << "diverged";
-        QTest::newRow("followed, records now") << "live"
-                                               << "live";
-        QTest::newRow("followed, nothing for a while") << "quiet"
-                                                       << "quiet";
-        QTest::newRow("followed, quiet after epoch_end") << "epoch_end"
-                                                         << "finished";
+        testing::addTable<QString, QString>({ "kind", "state" },
+            {
+                { "not followed", "done", "finished" },
+                { "error record", "error", "crashed" },
+                { "crash handler's signal record", "signal", "crashed" },
+                { "NaN loss", "nan", "diverged" },
+                { "followed, records now", "live", "live" },
+                { "followed, nothing for a while", "quiet", "quiet" },
+                { "followed, quiet after epoch_end", "epoch_end", "finished" },
+            });
     }
 
     void states()

@@ -1,3 +1,4 @@
+#include "data_table.hpp"
 #include "smoothing.hpp"
 
 #include <QTest>
@@ -146,30 +147,28 @@ private slots:
 
 void TestSmoothing::emaByHand_data()
 {
-    QTest::addColumn<Values>("y");
-    QTest::addColumn<double>("weight");
-    QTest::addColumn<Starts>("starts");
-    QTest::addColumn<Values>("expected");
-
-    // w = 0.5: last = 0.5, 1.75 -> debiased by 0.5, 0.75.
-    QTest::newRow("NaN keeps its place")
-        << Values { 1, NaN, 3 } << 0.5 << Starts {} << Values { 1, NaN, 1.75 / 0.75 };
-    // w = 0.6: 0.4*2 = 0.8 / 0.4 = 2; 0.48 + 0.4*4 = 2.08 / 0.64 = 3.25;
-    // 1.248 + 0.4*6 = 3.648 / 0.784 = 4.653061224489796.
-    QTest::newRow("debiased from the first point")
-        << Values { 2, 4, 6 } << 0.6 << Starts {} << Values { 2, 3.25, 3.648 / 0.784 };
-    QTest::newRow("weight 0 is the identity")
-        << Values { 5, -1, Inf, 2 } << 0.0 << Starts {} << Values { 5, -1, Inf, 2 };
-    QTest::newRow("infinities stay and do not leak")
-        << Values { 1, Inf, -Inf, 3 } << 0.5 << Starts {} << Values { 1, Inf, -Inf, 1.75 / 0.75 };
-    QTest::newRow("constant stays exact") << Values { 0.1, 0.1, NaN, 0.1, 0.1 } << 0.9 << Starts {}
-                                          << Values { 0.1, 0.1, NaN, 0.1, 0.1 };
-    QTest::newRow("restart at a segment start") << Values { 2, 4, 10, 20 } << 0.5 << Starts { 2 }
-                                                << Values { 2, 2.5 / 0.75, 10, 12.5 / 0.75 };
-    QTest::newRow("weight above 0.999 is clamped") << Values { 1,
-        2 } << 5.0 << Starts {} << Values { 1, (0.999 * 0.001 + 0.001 * 2) / (1 - 0.999 * 0.999) };
-    QTest::newRow("all NaN") << Values { NaN, NaN } << 0.5 << Starts {} << Values { NaN, NaN };
-    QTest::newRow("empty") << Values {} << 0.5 << Starts {} << Values {};
+    testing::addTable<Values, double, Starts, Values>({ "y", "weight", "starts", "expected" },
+        {
+            // w = 0.5: last = 0.5, 1.75 -> debiased by 0.5, 0.75.
+            { "NaN keeps its place", Values { 1, NaN, 3 }, 0.5, Starts {},
+                Values { 1, NaN, 1.75 / 0.75 } },
+            // w = 0.6: 0.4*2 = 0.8 / 0.4 = 2; 0.48 + 0.4*4 = 2.08 / 0.64 = 3.25;
+            // 1.248 + 0.4*6 = 3.648 / 0.784 = 4.653061224489796.
+            { "debiased from the first point", Values { 2, 4, 6 }, 0.6, Starts {},
+                Values { 2, 3.25, 3.648 / 0.784 } },
+            { "weight 0 is the identity", Values { 5, -1, Inf, 2 }, 0.0, Starts {},
+                Values { 5, -1, Inf, 2 } },
+            { "infinities stay and do not leak", Values { 1, Inf, -Inf, 3 }, 0.5, Starts {},
+                Values { 1, Inf, -Inf, 1.75 / 0.75 } },
+            { "constant stays exact", Values { 0.1, 0.1, NaN, 0.1, 0.1 }, 0.9, Starts {},
+                Values { 0.1, 0.1, NaN, 0.1, 0.1 } },
+            { "restart at a segment start", Values { 2, 4, 10, 20 }, 0.5, Starts { 2 },
+                Values { 2, 2.5 / 0.75, 10, 12.5 / 0.75 } },
+            { "weight above 0.999 is clamped", Values { 1, 2 }, 5.0, Starts {},
+                Values { 1, (0.999 * 0.001 + 0.001 * 2) / (1 - 0.999 * 0.999) } },
+            { "all NaN", Values { NaN, NaN }, 0.5, Starts {}, Values { NaN, NaN } },
+            { "empty", Values {}, 0.5, Starts {}, Values {} },
+        });
 }
 
 void TestSmoothing::emaByHand()
@@ -218,10 +217,9 @@ void TestSmoothing::emaIncremental()
 
 void TestSmoothing::emaLeavesOutExtremeOutliers_data()
 {
-    QTest::addColumn<Values>("y");
-    QTest::addColumn<double>("weight");
-    QTest::addColumn<Starts>("outliers"); // returned as they are, left out of the average
-    QTest::addColumn<Starts>("restarts"); // the average starts again here (a level shift)
+    // outliers: returned as they are, left out of the average
+    // restarts: the average starts again here (a level shift)
+    testing::addColumns<Values, double, Starts, Starts>({ "y", "weight", "outliers", "restarts" });
 
     QTest::newRow("9.5e307 is not carried")
         << Values { 1.0, 1.2, 0.9, 1.1, 9.5e307, 1.0, 1.05 } << 0.6 << Starts { 4 } << Starts {};
@@ -260,26 +258,22 @@ void TestSmoothing::emaLeavesOutExtremeOutliers()
 
 void TestSmoothing::movingAverageByHand_data()
 {
-    QTest::addColumn<Values>("y");
-    QTest::addColumn<int>("window");
-    QTest::addColumn<Starts>("starts");
-    QTest::addColumn<Values>("expected");
-
-    QTest::newRow("NaN ignored and kept")
-        << Values { 1, 2, NaN, 4 } << 3 << Starts {} << Values { 1.5, 1.5, NaN, 4 };
-    QTest::newRow("window 1 is the identity")
-        << Values { 3, Inf, -2 } << 1 << Starts {} << Values { 3, Inf, -2 };
-    // Window 4: one point before, two after.
-    QTest::newRow("even window") << Values { 1, 2, 3, 4, 5 } << 4 << Starts {}
-                                 << Values { 2, 2.5, 3.5, 4, 4.5 };
-    QTest::newRow("window wider than the data")
-        << Values { 1, 2, 6 } << 99 << Starts {} << Values { 3, 3, 3 };
-    QTest::newRow("segments are averaged apart")
-        << Values { 1, 3, 100, 200 } << 3 << Starts { 2 } << Values { 2, 2, 150, 150 };
-    QTest::newRow("window below 1 counts as 1")
-        << Values { 1, 2 } << -5 << Starts {} << Values { 1, 2 };
-    QTest::newRow("infinity is not averaged in")
-        << Values { 2, -Inf, 4 } << 3 << Starts {} << Values { 2, -Inf, 4 };
+    testing::addTable<Values, int, Starts, Values>({ "y", "window", "starts", "expected" },
+        {
+            { "NaN ignored and kept", Values { 1, 2, NaN, 4 }, 3, Starts {},
+                Values { 1.5, 1.5, NaN, 4 } },
+            { "window 1 is the identity", Values { 3, Inf, -2 }, 1, Starts {},
+                Values { 3, Inf, -2 } },
+            // Window 4: one point before, two after.
+            { "even window", Values { 1, 2, 3, 4, 5 }, 4, Starts {},
+                Values { 2, 2.5, 3.5, 4, 4.5 } },
+            { "window wider than the data", Values { 1, 2, 6 }, 99, Starts {}, Values { 3, 3, 3 } },
+            { "segments are averaged apart", Values { 1, 3, 100, 200 }, 3, Starts { 2 },
+                Values { 2, 2, 150, 150 } },
+            { "window below 1 counts as 1", Values { 1, 2 }, -5, Starts {}, Values { 1, 2 } },
+            { "infinity is not averaged in", Values { 2, -Inf, 4 }, 3, Starts {},
+                Values { 2, -Inf, 4 } },
+        });
 }
 
 void TestSmoothing::movingAverageByHand()

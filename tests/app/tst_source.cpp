@@ -2,6 +2,7 @@
 // worker thread as the Source contract says) is handed to Workspace::open, and its lines become
 // runs, its states and notes reach SourceInfo, with no code for it in the workspace.
 #include "chunk_budget.hpp"
+#include "data_table.hpp"
 #include "follow_test_support.hpp"
 #include "source.hpp"
 #include "worker_thread.hpp"
@@ -153,17 +154,14 @@ private slots:
 
     void linesBecomeRuns_data()
     {
-        QTest::addColumn<QByteArray>("content");
-        QTest::addColumn<int>("runs");
-        QTest::addColumn<int>("points");
-        QTest::addColumn<int>("malformed");
-
-        QTest::newRow("one run") << stepLines(0, 10) << 1 << 10 << 0;
-        QTest::newRow("two runs") << runBegin("a") + stepLines(0, 5) + runBegin("b")
-                + stepLines(0, 7) << 2
-                                  << 12 << 0;
-        QTest::newRow("a malformed line is counted")
-            << stepLines(0, 3) + "{not json\n" + stepLines(3, 4) << 1 << 4 << 1;
+        testing::addTable<QByteArray, int, int, int>({ "content", "runs", "points", "malformed" },
+            {
+                { "one run", stepLines(0, 10), 1, 10, 0 },
+                { "two runs", runBegin("a") + stepLines(0, 5) + runBegin("b") + stepLines(0, 7), 2,
+                    12, 0 },
+                { "a malformed line is counted", stepLines(0, 3) + "{not json\n" + stepLines(3, 4),
+                    1, 4, 1 },
+            });
     }
     void linesBecomeRuns()
     {

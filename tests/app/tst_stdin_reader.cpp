@@ -68,6 +68,17 @@ private:
     int m_fds[2] = { -1, -1 };
 };
 
+// A writer thread: records 0..total-1 into the pipe, 1,000 lines a write, then the write end
+// closed.
+std::thread writeRecordsThenClose(Pipe& pipe, int total)
+{
+    return std::thread([&pipe, total] {
+        for (int k = 0; k < total; k += 1000)
+            pipe.write(records(k, k + 1000));
+        pipe.closeWriteEnd();
+    });
+}
+
 // The child mode of this executable: reads its real standard input with a default StdinReader and
 // prints what it got, for the test that goes through a process boundary.
 int runChild(int argc, char** argv)
@@ -232,11 +243,7 @@ void TestStdinReader::fastWriterIsBatched()
     collector.keepLines = false;
     connectCollector(reader, collector);
     reader.start();
-    std::thread writer([&] {
-        for (int k = 0; k < total; k += 1000)
-            pipe.write(records(k, k + 1000));
-        pipe.closeWriteEnd();
-    });
+    std::thread writer = writeRecordsThenClose(pipe, total);
     QTRY_COMPARE_WITH_TIMEOUT(collector.finished, 1, 15'000);
     writer.join();
     QCOMPARE(collector.lineCount, total);
@@ -261,11 +268,7 @@ void TestStdinReader::readerWaitsForItsConsumer()
     collector.holdCredits = true;
     connectCollector(reader, collector);
     reader.start();
-    std::thread writer([&] {
-        for (int k = 0; k < total; k += 1000)
-            pipe.write(records(k, k + 1000));
-        pipe.closeWriteEnd();
-    });
+    std::thread writer = writeRecordsThenClose(pipe, total);
     QTRY_VERIFY_WITH_TIMEOUT(collector.byteCount >= limit, 15'000);
     // Let the reader run on for a while: it must not read past its budget (by one chunk at most,
     // the one that found the budget not yet full).

@@ -1,6 +1,7 @@
 // `telemetry-viewer --summary`: headless JSON for a file, a folder, standard input; a clear error
 // and a non-zero status for a path that cannot be read. Runs the real executable.
 #include "../data/sweep_fixture.hpp"
+#include "data_table.hpp"
 
 #include <QDir>
 #include <QFile>
@@ -175,10 +176,13 @@ private slots:
     // `--summary F F` (also as ./F, or the folder and the folder again): read once, listed once.
     void sameFileTwiceIsReadOnce_data()
     {
-        QTest::addColumn<QString>("second"); // how the second mention names it
-        QTest::newRow("same path") << QStringLiteral("%1/rank0.jsonl");
-        QTest::newRow("with ./") << QStringLiteral("%1/./rank0.jsonl");
-        QTest::newRow("with a trailing dir/..") << QStringLiteral("%1/sub/../rank0.jsonl");
+        testing::addTable<QString>({ "second" },
+            {
+                // how the second mention names it
+                { "same path", QStringLiteral("%1/rank0.jsonl") },
+                { "with ./", QStringLiteral("%1/./rank0.jsonl") },
+                { "with a trailing dir/..", QStringLiteral("%1/sub/../rank0.jsonl") },
+            });
     }
     void sameFileTwiceIsReadOnce()
     {
@@ -197,10 +201,12 @@ private slots:
     // listed under incomplete_last_lines and named on stderr, for a file, a folder and stdin.
     void unfinishedLastLineIsNamed_data()
     {
-        QTest::addColumn<QString>("kind");
-        QTest::newRow("file") << QStringLiteral("file");
-        QTest::newRow("folder") << QStringLiteral("folder");
-        QTest::newRow("standard input") << QStringLiteral("stdin");
+        testing::addTable<QString>({ "kind" },
+            {
+                { "file", QStringLiteral("file") },
+                { "folder", QStringLiteral("folder") },
+                { "standard input", QStringLiteral("stdin") },
+            });
     }
     void unfinishedLastLineIsNamed()
     {

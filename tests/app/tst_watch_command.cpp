@@ -2,6 +2,7 @@
 // on stdout, exits 3 at the first alert with --exit-on-alert, and 0 when the sources end cleanly.
 // Runs the real executable.
 #include "../data/step_lines.hpp"
+#include "data_table.hpp"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -78,27 +79,25 @@ private slots:
     // fired only with --exit-on-alert; the alerts are printed either way.
     void endsWhenTheSourcesEnd_data()
     {
-        QTest::addColumn<QStringList>("options");
-        QTest::addColumn<QByteArray>("content");
-        QTest::addColumn<bool>("viaStdin");
-        QTest::addColumn<int>("status");
-        QTest::addColumn<QStringList>("alerts");
         const QByteArray clean = stepLine(1, "2.0") + stepLine(2, "1.0");
         const QByteArray bad = stepLine(1, "NaN")
             + "{\"ts\": 1732800005, \"tag\": \"error\", \"type\": \"E\", \"message\": "
               "\"<b>x</b>\"}\n";
         const QStringList noFollow { QStringLiteral("--watch"), QStringLiteral("--no-follow") };
-        QTest::newRow("clean file") << noFollow << clean << false << 0 << QStringList();
-        QTest::newRow("file with a NaN and an error")
-            << noFollow << bad << false << 0 << QStringList({ "nan", "error" });
-        QTest::newRow("--exit-on-alert") << noFollow + QStringList("--exit-on-alert") << bad
-                                         << false << 3 << QStringList({ "nan" });
-        QTest::newRow("threshold") << noFollow + QStringList({ "--alert", "loss > 1.5" }) << clean
-                                   << false << 0 << QStringList({ "threshold" });
-        QTest::newRow("clean stdin")
-            << QStringList("--watch") << clean << true << 0 << QStringList();
-        QTest::newRow("stdin with a NaN")
-            << QStringList("--watch") << bad << true << 0 << QStringList({ "nan", "error" });
+        testing::addTable<QStringList, QByteArray, bool, int, QStringList>(
+            { "options", "content", "viaStdin", "status", "alerts" },
+            {
+                { "clean file", noFollow, clean, false, 0, QStringList() },
+                { "file with a NaN and an error", noFollow, bad, false, 0,
+                    QStringList({ "nan", "error" }) },
+                { "--exit-on-alert", noFollow + QStringList("--exit-on-alert"), bad, false, 3,
+                    QStringList({ "nan" }) },
+                { "threshold", noFollow + QStringList({ "--alert", "loss > 1.5" }), clean, false, 0,
+                    QStringList({ "threshold" }) },
+                { "clean stdin", QStringList("--watch"), clean, true, 0, QStringList() },
+                { "stdin with a NaN", QStringList("--watch"), bad, true, 0,
+                    QStringList({ "nan", "error" }) },
+            });
     }
     void endsWhenTheSourcesEnd()
     {

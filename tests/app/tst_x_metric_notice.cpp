@@ -1,3 +1,4 @@
+#include "data_table.hpp"
 #include "x_metric_notice.hpp"
 
 #include <QTest>
@@ -16,19 +17,22 @@ private slots:
 
 void TestXMetricNotice::messages_data()
 {
-    QTest::addColumn<QStringList>("keys");
-    QTest::addColumn<QStringList>("expected");
-    QTest::newRow("none") << QStringList() << QStringList();
-    QTest::newRow("one chart")
-        << QStringList { "epoch_end/val_loss" }
-        << QStringList { "x = tokens: no run logs tokens with its epoch_end records, so 1 chart "
-                         "has nothing to draw: epoch_end/val_loss" };
-    QTest::newRow("two charts of a tag, sorted; two tags, sorted")
-        << QStringList { "epoch_end/val_loss", "error/step", "epoch_end/val_acc" }
-        << QStringList { "x = tokens: no run logs tokens with its epoch_end records, so 2 charts "
-                         "have nothing to draw: epoch_end/val_acc, epoch_end/val_loss",
-               "x = tokens: no run logs tokens with its error records, so 1 chart has nothing to "
-               "draw: error/step" };
+    testing::addTable<QStringList, QStringList>({ "keys", "expected" },
+        {
+            { "none", QStringList(), QStringList() },
+            { "one chart", QStringList { "epoch_end/val_loss" },
+                QStringList {
+                    "x = tokens: no run logs tokens with its epoch_end records, so 1 chart "
+                    "has nothing to draw: epoch_end/val_loss" } },
+            { "two charts of a tag, sorted; two tags, sorted",
+                QStringList { "epoch_end/val_loss", "error/step", "epoch_end/val_acc" },
+                QStringList {
+                    "x = tokens: no run logs tokens with its epoch_end records, so 2 charts "
+                    "have nothing to draw: epoch_end/val_acc, epoch_end/val_loss",
+                    "x = tokens: no run logs tokens with its error records, so 1 chart has nothing "
+                    "to "
+                    "draw: error/step" } },
+        });
 }
 
 void TestXMetricNotice::messages()

@@ -1,6 +1,7 @@
 // How the automatic y range is chosen (YRange): which points count (x inside [x0, x1], both ends
 // included: the newest point of a followed run sits at x1), the padding, outliers and empty input.
 // Regression of issue 11 item 2: the newest point was left out of the range and drawn outside.
+#include "data_table.hpp"
 #include "min_max_pyramid.hpp"
 #include "y_range.hpp"
 
@@ -62,11 +63,10 @@ class TestYRange : public QObject
 private slots:
     void pointsInside_data()
     {
-        QTest::addColumn<QList<double>>("x");
-        QTest::addColumn<QList<int>>("segmentStarts"); // besides 0
-        QTest::addColumn<double>("x0");
-        QTest::addColumn<double>("x1");
-        QTest::addColumn<QList<int>>("expected"); // first, last, first, last, ...
+        // segmentStarts: besides 0
+        // expected: first, last, first, last, ...
+        testing::addColumns<QList<double>, QList<int>, double, double, QList<int>>(
+            { "x", "segmentStarts", "x0", "x1", "expected" });
         QTest::newRow("both ends included") << QList<double> { 0, 1, 2, 3, 4 } << QList<int> {}
                                             << 1.0 << 3.0 << QList<int> { 1, 4 };
         QTest::newRow("last point at x1") << QList<double> { 0, 1, 2, 3, 4 } << QList<int> {} << 0.0
@@ -106,12 +106,9 @@ private slots:
     // x of point i is i; the shown x range is [x0, x1]; the range is padded by 5 %.
     void automatic_data()
     {
-        QTest::addColumn<std::vector<double>>("y");
-        QTest::addColumn<double>("x0");
-        QTest::addColumn<double>("x1");
-        QTest::addColumn<bool>("ignoreOutliers");
-        QTest::addColumn<double>("lo"); // before padding
-        QTest::addColumn<double>("hi");
+        // lo: before padding
+        testing::addColumns<std::vector<double>, double, double, bool, double, double>(
+            { "y", "x0", "x1", "ignoreOutliers", "lo", "hi" });
         QTest::newRow("50 at 1, newest 100 at x1")
             << ones(50, 100.0) << 0.0 << 50.0 << false << 1.0 << 100.0;
         QTest::newRow("10000 at 1, newest 5 at x1")
@@ -179,12 +176,8 @@ private slots:
     // spans at most `fill` times their span (log axis: in decades). Nothing is infinite.
     void readableByDefault_data()
     {
-        QTest::addColumn<Curves>("curves");
-        QTest::addColumn<bool>("logY");
-        QTest::addColumn<bool>("ignoreOutliers");
-        QTest::addColumn<double>("healthyLo");
-        QTest::addColumn<double>("healthyHi");
-        QTest::addColumn<double>("fill");
+        testing::addColumns<Curves, bool, bool, double, double, double>(
+            { "curves", "logY", "ignoreOutliers", "healthyLo", "healthyHi", "fill" });
         const std::vector<double> loss = noisyLoss(60);
         QTest::newRow("loss 1e6 at step 5")
             << Curves { withValueAt(loss, 5, 1e6) } << false << true << 0.9 << 1.1 << 1.2;

@@ -2,6 +2,7 @@
 // 1) 10k records/s, flushed per record: latency from the writer's flush to the point being in the
 //    store (median, p99; target p99 <= 50 ms). 2) 200k records/s, async logger: records in the
 //    store == records written (target: zero lost).
+#include "bench_arrival_latency.hpp"
 #include "bench_stats.hpp"
 #include "run.hpp"
 #include "workspace.hpp"
@@ -51,23 +52,7 @@ void latencyAtTenThousandPerSecond(const QString& path)
     }
     std::vector<double> latencyMs;
     latencyMs.reserve(Records);
-    std::size_t seen = 0;
-    QObject::connect(&workspace, &Workspace::runsAppended, [&](const QList<int>& runIds) {
-        const std::int64_t now = nowNs();
-        for (int id : runIds) {
-            const Run* run = workspace.run(id);
-            const int s = run->findSeries(QStringLiteral("step_end/loss"));
-            if (s < 0)
-                continue;
-            const Series& series = run->series[static_cast<std::size_t>(s)];
-            for (; seen < series.size(); ++seen) {
-                const auto step =
-                    static_cast<std::size_t>(run->records.step(series.records()[seen]));
-                if (step < sentNs.size())
-                    latencyMs.push_back(static_cast<double>(now - sentNs[step].load()) / 1e6);
-            }
-        }
-    });
+    bench::recordArrivalLatency(workspace, sentNs, latencyMs);
     std::thread writer([&] {
         const auto start = Clock::now();
         for (int i = 0; i < Records; ++i) {

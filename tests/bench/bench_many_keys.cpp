@@ -3,7 +3,7 @@
 // peak RSS) beside `--summary` on the same file in the same run (the peer), medians of 3.
 // TELEMETRY_OLD_VIEWER=path/to/telemetry-viewer adds the grid before virtualization for 1,000
 // keys (10,000 took it 190-368 s: the figures are printed for reference).
-#include "bench_child_process.hpp"
+#include "bench_child.hpp"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -51,14 +51,10 @@ void printRow(const char* what, const bench::ChildFigures& f)
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    const QString binDir = qEnvironmentVariable(
-        "TELEMETRY_BIN_DIR", QCoreApplication::applicationDirPath() + QStringLiteral("/../bin"));
-    const QString viewer = binDir + QStringLiteral("/telemetry-viewer");
+    const QString viewer = bench::viewerBinary();
     const QString oldViewer = qEnvironmentVariable("TELEMETRY_OLD_VIEWER");
-    if (!QFileInfo(viewer).isExecutable()) {
-        std::fprintf(stderr, "no viewer at %s (set TELEMETRY_BIN_DIR)\n", qPrintable(viewer));
+    if (viewer.isEmpty())
         return 1;
-    }
     qputenv("QT_QPA_PLATFORM", "offscreen");
     QTemporaryDir dir;
     int status = 0;

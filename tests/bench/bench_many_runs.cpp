@@ -5,7 +5,7 @@
 // Arguments: the run counts (default 1000 5000). TELEMETRY_BENCH_RUNS_DIR=DIR writes the folders
 // under DIR and keeps them (reused when complete: for profiling); otherwise a temporary folder.
 // The 5,000-run folder is ~1.3 GB: without that much free space it is skipped, and said.
-#include "bench_child_process.hpp"
+#include "bench_child.hpp"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -67,37 +67,11 @@ qint64 folderBytes(const QString& folder)
     return total;
 }
 
-struct WindowFigures
-{
-    bench::ChildFigures figures;
-    int repeats = 0;
-};
-
-// Medians of 3, or the one run when it took over SlowWindowSeconds (5,000 runs on the old grid).
-WindowFigures windowFigures(const QString& viewer, const QStringList& arguments)
-{
-    std::vector<double> seconds;
-    std::vector<double> peaks;
-    WindowFigures out;
-    for (int i = 0; i < Repeats; ++i) {
-        const bench::ChildRun r = bench::runChild(viewer, arguments);
-        seconds.push_back(r.seconds);
-        peaks.push_back(r.peakMiB);
-        if (r.exitCode != 0)
-            out.figures.exitCode = r.exitCode;
-        if (r.seconds > SlowWindowSeconds)
-            break;
-    }
-    out.figures.seconds = bench::median(seconds);
-    out.figures.peakMiB = bench::median(peaks);
-    out.repeats = static_cast<int>(seconds.size());
-    return out;
-}
-
-void printRow(const char* what, const bench::ChildFigures& f, int repeats)
+void printRow(const char* what, const bench::ChildFigures& f)
 {
     std::printf("  %-34s %9.2f s %9.0f MiB  (%s of %d)%s\n", what, f.seconds, f.peakMiB,
-        repeats == 1 ? "once" : "median", repeats, f.exitCode == 0 ? "" : "  (exit status not 0)");
+        f.repeats == 1 ? "once" : "median", f.repeats,
+        f.exitCode == 0 ? "" : "  (exit status not 0)");
 }
 
 const char* issueFigures(int runs)
@@ -114,13 +88,9 @@ const char* issueFigures(int runs)
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    const QString binDir = qEnvironmentVariable(
-        "TELEMETRY_BIN_DIR", QCoreApplication::applicationDirPath() + QStringLiteral("/../bin"));
-    const QString viewer = binDir + QStringLiteral("/telemetry-viewer");
-    if (!QFileInfo(viewer).isExecutable()) {
-        std::fprintf(stderr, "no viewer at %s (set TELEMETRY_BIN_DIR)\n", qPrintable(viewer));
+    const QString viewer = bench::viewerBinary();
+    if (viewer.isEmpty())
         return 1;
-    }
     std::vector<int> counts;
     for (int i = 1; i < argc; ++i)
         counts.push_back(QByteArray(argv[i]).toInt());
@@ -154,21 +124,22 @@ int main(int argc, char** argv)
             png, QStringLiteral("--size"), QStringLiteral("1400x900"), folder };
         const bench::ChildFigures summary =
             bench::medianOfChild(viewer, { QStringLiteral("--summary"), folder }, Repeats);
-        const WindowFigures ours = windowFigures(viewer, window);
+        // A window that takes over a minute (5,000 runs on the old grid) is measured once.
+        const bench::ChildFigures ours =
+            bench::medianOfChild(viewer, window, Repeats, SlowWindowSeconds);
         std::printf("%d runs (%.0f M points, %.0f MB):\n", runs, runs * Steps * 4 / 1e6,
             double(folderBytes(folder)) / 1e6);
-        printRow("--summary (peer)", summary, Repeats);
-        printRow("window, first charts", ours.figures, ours.repeats);
+        printRow("--summary (peer)", summary);
+        printRow("window, first charts", ours);
         std::printf("  %-34s %s\n", "issue 15 on old main (reference)", issueFigures(runs));
         std::printf("  window / --summary: %.2fx time, %.2fx peak RSS\n",
-            ours.figures.seconds / summary.seconds, ours.figures.peakMiB / summary.peakMiB);
+            ours.seconds / summary.seconds, ours.peakMiB / summary.peakMiB);
         if (runs == 5000)
             std::printf("  goal: within 1.5x --summary and under 1.5 GB -> %s\n",
-                ours.figures.seconds <= 1.5 * summary.seconds
-                        && ours.figures.peakMiB * 1.048576 < 1500.0
+                ours.seconds <= 1.5 * summary.seconds && ours.peakMiB * 1.048576 < 1500.0
                     ? "met"
                     : "NOT met");
-        if (ours.figures.exitCode != 0 || summary.exitCode != 0)
+        if (ours.exitCode != 0 || summary.exitCode != 0)
             status = 1;
     }
     return status;

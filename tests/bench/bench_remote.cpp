@@ -5,6 +5,7 @@
 // Needs Debian's sshd (tests/app/ssh_test_server.hpp); says so and exits 0 without it.
 
 #include "../app/ssh_test_server.hpp"
+#include "bench_arrival_latency.hpp"
 #include "bench_stats.hpp"
 #include "ssh_command.hpp"
 #include "workspace.hpp"
@@ -52,7 +53,7 @@ double timeRemoteRead(const QString& file, qint64* records)
     Workspace workspace;
     QElapsedTimer timer;
     timer.start();
-    const int id = workspace.open(QStringLiteral("ssh://127.0.0.1") + file, /*follow=*/false);
+    const int id = workspace.open(SshTestServer::url(file), /*follow=*/false);
     QEventLoop loop;
     QObject::connect(&workspace, &Workspace::sourceStateChanged, &loop, [&] {
         const auto state = workspace.source(id).state;
@@ -84,23 +85,7 @@ std::vector<double> liveLatencyMs(
         workspace.source(id).state != Workspace::SourceState::Following && clock.elapsed() < 30000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
     std::vector<double> latency;
-    std::size_t seen = 0;
-    QObject::connect(&workspace, &Workspace::runsAppended, [&](const QList<int>& runIds) {
-        const std::int64_t now = nowNs();
-        for (int runId : runIds) {
-            const Run* run = workspace.run(runId);
-            const int s = run->findSeries(QStringLiteral("step_end/loss"));
-            if (s < 0)
-                continue;
-            const Series& series = run->series[static_cast<std::size_t>(s)];
-            for (; seen < series.size(); ++seen) {
-                const auto step =
-                    static_cast<std::size_t>(run->records.step(series.records()[seen]));
-                if (step < sentNs.size())
-                    latency.push_back(static_cast<double>(now - sentNs[step].load()) / 1e6);
-            }
-        }
-    });
+    bench::recordArrivalLatency(workspace, sentNs, latency);
     std::thread writer([&] {
         const int fd = ::open(QFile::encodeName(file).constData(), O_WRONLY | O_APPEND);
         const auto start = std::chrono::steady_clock::now();
@@ -117,12 +102,13 @@ std::vector<double> liveLatencyMs(
             ::close(fd);
     });
     clock.restart();
-    while (seen < static_cast<std::size_t>(lines) && clock.elapsed() < 60000)
+    // Every line is one step below `lines`: a latency per point that arrived.
+    while (latency.size() < static_cast<std::size_t>(lines) && clock.elapsed() < 60000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
     writer.join();
-    if (seen < static_cast<std::size_t>(lines))
-        std::fprintf(
-            stderr, "live: %zu of %d points arrived from %s\n", seen, lines, qPrintable(openPath));
+    if (latency.size() < static_cast<std::size_t>(lines))
+        std::fprintf(stderr, "live: %zu of %d points arrived from %s\n", latency.size(), lines,
+            qPrintable(openPath));
     return latency;
 }
 
@@ -133,11 +119,10 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     SshTestServer server;
     QString why;
-    if (!server.start(&why)) {
+    if (!server.startAsTheSshCommand(&why)) {
         std::printf("bench_remote: skipped, sshd cannot run here: %s\n", qPrintable(why));
         return 0;
     }
-    qputenv("TELEMETRY_SSH_COMMAND", server.sshCommand().toLocal8Bit());
     QTemporaryDir dir;
     const QString file = dir.filePath(QStringLiteral("big.jsonl"));
     {
@@ -177,8 +162,7 @@ int main(int argc, char** argv)
     constexpr double Rate = 50.0;
     const QString live = dir.filePath(QStringLiteral("live.jsonl"));
     const std::vector<double> local = liveLatencyMs(live, live, Lines, Rate);
-    const std::vector<double> remote =
-        liveLatencyMs(QStringLiteral("ssh://127.0.0.1") + live, live, Lines, Rate);
+    const std::vector<double> remote = liveLatencyMs(SshTestServer::url(live), live, Lines, Rate);
     std::printf("%-52s %8s %8s %8s %7s\n", "live latency, write() -> point in the store", "median",
         "p99", "max", "points");
     std::printf("%-52s %6.1fms %6.1fms %6.1fms %7zu\n", "remote (ssh to localhost), 50 lines/s",

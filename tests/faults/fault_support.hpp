@@ -2,6 +2,7 @@
 // Shared by the fault suites: where the executables are, `telemetry-viewer --summary` as a
 // value, what a Workspace holds, and what a file really contains (its complete lines).
 
+#include "process_outcome.hpp"
 #include "workspace.hpp"
 
 #include <QFile>
@@ -74,15 +75,14 @@ struct Summary
 
 inline Summary summary(const QStringList& paths, int timeoutMs = 120000)
 {
-    QProcess process;
-    process.start(viewerPath(), QStringList { QStringLiteral("--summary") } + paths);
+    const testing::ProcessOutcome run = testing::runProcess(
+        viewerPath(), QStringList { QStringLiteral("--summary") } + paths, timeoutMs);
     Summary result;
-    if (!process.waitForStarted(10000) || !process.waitForFinished(timeoutMs)
-        || process.exitStatus() != QProcess::NormalExit)
+    if (run.status < 0)
         return result;
-    result.status = process.exitCode();
-    result.json = QJsonDocument::fromJson(process.readAllStandardOutput()).object();
-    result.stdErr = process.readAllStandardError();
+    result.status = run.status;
+    result.json = QJsonDocument::fromJson(run.out).object();
+    result.stdErr = run.err;
     return result;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// Runs a program to its end and reports its peak resident set (wait4's ru_maxrss), which QProcess
-// cannot: it reaps its children itself. stdout and stderr go to files, so a large output never
-// blocks the child on a full pipe.
+// Runs a program to its end and reports its wall time and peak resident set (wait4's ru_maxrss),
+// which QProcess cannot: it reaps its children itself. stdout and stderr go to files, so a large
+// output never blocks the child on a full pipe. The benchmarks run their children with it too
+// (tests/bench/bench_child.hpp).
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -27,10 +28,12 @@ struct MeasuredRun
     bool finished = false; // exited normally before the timeout
     int exitCode = -1;
     long peakRssKiB = -1;
+    double seconds = 0.0; // wall time from the spawn to the exit (or the kill)
     QByteArray out;
     QByteArray err;
 };
 
+// timeoutMs < 0: no limit.
 inline MeasuredRun runMeasured(
     const QString& program, const QStringList& arguments, int timeoutMs = 120000)
 {
@@ -54,6 +57,8 @@ inline MeasuredRun runMeasured(
         &actions, 1, outPath.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_addopen(
         &actions, 2, errPath.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    QElapsedTimer timer;
+    timer.start();
     pid_t pid = -1;
     const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
@@ -61,15 +66,15 @@ inline MeasuredRun runMeasured(
         return run;
 
     // Polls for the exit (wait4 has no timeout); 10 ms steps cost nothing next to the run.
-    QElapsedTimer timer;
-    timer.start();
     int status = 0;
     rusage usage {};
     pid_t done = 0;
-    while ((done = wait4(pid, &status, WNOHANG, &usage)) == 0 && timer.elapsed() < timeoutMs) {
+    while ((done = wait4(pid, &status, WNOHANG, &usage)) == 0
+        && (timeoutMs < 0 || timer.elapsed() < timeoutMs)) {
         const timespec step { 0, 10 * 1000 * 1000 };
         nanosleep(&step, nullptr);
     }
+    run.seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
     if (done == 0) {
         kill(pid, SIGKILL);
         wait4(pid, &status, 0, &usage);

@@ -2,6 +2,7 @@
 // file is truncated, atomically replaced, or deleted (the logger creates it again). The view
 // starts over cleanly: once the writer is done, the store holds exactly the file's records, each
 // once, at its own line, with its own tag and step (nothing stale, nothing twice).
+#include "data_table.hpp"
 #include "fault_support.hpp"
 #include "workspace.hpp"
 
@@ -93,12 +94,13 @@ private slots:
 
     void fileChangesUnderAWriter_data()
     {
-        QTest::addColumn<Change>("change");
-        QTest::addColumn<QString>("reason");
-        QTest::newRow("truncate") << Change::Truncate << QStringLiteral("file truncated");
-        QTest::newRow("atomic replace") << Change::AtomicReplace << QStringLiteral("file replaced");
-        QTest::newRow("delete and recreate")
-            << Change::DeleteAndRecreate << QStringLiteral("file deleted and recreated");
+        testing::addTable<Change, QString>({ "change", "reason" },
+            {
+                { "truncate", Change::Truncate, QStringLiteral("file truncated") },
+                { "atomic replace", Change::AtomicReplace, QStringLiteral("file replaced") },
+                { "delete and recreate", Change::DeleteAndRecreate,
+                    QStringLiteral("file deleted and recreated") },
+            });
     }
     void fileChangesUnderAWriter()
     {

@@ -3,6 +3,7 @@
 // with its line number and a reason, or read as documented, the lines around it are read, and a
 // 100 MB line costs bounded memory; unusable paths (random bytes, an empty file, a folder named
 // like a file, a missing file) each get a clear note and do not affect the others.
+#include "data_table.hpp"
 #include "fault_support.hpp"
 #include "measured_child.hpp"
 
@@ -71,32 +72,33 @@ private slots:
     // Row 6: one hostile line between two good ones.
     void hostileLineIsRejectedWithAReason_data()
     {
-        QTest::addColumn<QByteArray>("line");
-        QTest::addColumn<QString>("reason"); // a pattern; empty: the line is a record
-        QTest::newRow("1e400") << withContext("{\"loss\":1e400}")
-                               << QStringLiteral("^number out of range at column \\d+$");
-        QTest::newRow("-0") << withContext("{\"loss\":-0}") << QString();
-        QTest::newRow("2^64") << withContext("{\"loss\":18446744073709551616}") << QString();
-        QTest::newRow("NUL inside a string")
-            << withContext("{\"note\":\"a" + QByteArray(1, '\0') + "b\",\"loss\":1}")
-            << QStringLiteral("^not JSON: unescaped control character in a string at column \\d+$");
-        QTest::newRow("NUL between tokens")
-            << withContext("{\"loss\":" + QByteArray(1, '\0') + " 1}")
-            << QStringLiteral("^not JSON: .* at column \\d+$");
-        QTest::newRow("a line of NUL bytes (preallocated tail)") << QByteArray(4096, '\0')
-                + '\n' << QStringLiteral("^not JSON: .* at column 1$");
-        QTest::newRow("invalid UTF-8 in a key") << withContext("{\"l\xC3\x28ss\":1}")
-                                                << QStringLiteral("^invalid UTF-8 at column \\d+$");
-        QTest::newRow("overlong UTF-8 in a string")
-            << withContext("{\"note\":\"\xC0\xAF\",\"loss\":1}")
-            << QStringLiteral("^invalid UTF-8 at column \\d+$");
-        QTest::newRow("100k-deep objects")
-            << withContext(
-                   QByteArray("{\"a\":").repeated(100000) + '1' + QByteArray("}").repeated(100000))
-            << QStringLiteral("^nested deeper than 64 levels at column \\d+$");
-        // The array is refused before its depth matters: it is not an object.
-        QTest::newRow("100k-deep arrays") << QByteArray("[").repeated(100000)
-                + '\n' << QStringLiteral("^not a JSON object|^nested deeper than 64 levels");
+        testing::addTable<QByteArray, QString>({ "line", "reason" },
+            {
+                // a pattern; empty: the line is a record
+                { "1e400", withContext("{\"loss\":1e400}"),
+                    QStringLiteral("^number out of range at column \\d+$") },
+                { "-0", withContext("{\"loss\":-0}"), QString() },
+                { "2^64", withContext("{\"loss\":18446744073709551616}"), QString() },
+                { "NUL inside a string",
+                    withContext("{\"note\":\"a" + QByteArray(1, '\0') + "b\",\"loss\":1}"),
+                    QStringLiteral(
+                        "^not JSON: unescaped control character in a string at column \\d+$") },
+                { "NUL between tokens", withContext("{\"loss\":" + QByteArray(1, '\0') + " 1}"),
+                    QStringLiteral("^not JSON: .* at column \\d+$") },
+                { "a line of NUL bytes (preallocated tail)", QByteArray(4096, '\0') + '\n',
+                    QStringLiteral("^not JSON: .* at column 1$") },
+                { "invalid UTF-8 in a key", withContext("{\"l\xC3\x28ss\":1}"),
+                    QStringLiteral("^invalid UTF-8 at column \\d+$") },
+                { "overlong UTF-8 in a string", withContext("{\"note\":\"\xC0\xAF\",\"loss\":1}"),
+                    QStringLiteral("^invalid UTF-8 at column \\d+$") },
+                { "100k-deep objects",
+                    withContext(QByteArray("{\"a\":").repeated(100000) + '1'
+                        + QByteArray("}").repeated(100000)),
+                    QStringLiteral("^nested deeper than 64 levels at column \\d+$") },
+                // The array is refused before its depth matters: it is not an object.
+                { "100k-deep arrays", QByteArray("[").repeated(100000) + '\n',
+                    QStringLiteral("^not a JSON object|^nested deeper than 64 levels") },
+            });
     }
     void hostileLineIsRejectedWithAReason()
     {
@@ -127,9 +129,11 @@ private slots:
     // stay below the 100 MB line itself plus a margin (mapping the file may touch its pages once).
     void hugeLineCostsBoundedMemory_data()
     {
-        QTest::addColumn<bool>("terminated");
-        QTest::newRow("100 MB line, then more lines") << true;
-        QTest::newRow("100 MB line without a newline at the end") << false;
+        testing::addTable<bool>({ "terminated" },
+            {
+                { "100 MB line, then more lines", true },
+                { "100 MB line without a newline at the end", false },
+            });
     }
     void hugeLineCostsBoundedMemory()
     {
@@ -183,9 +187,11 @@ private slots:
     // not be read).
     void unusablePathsAreNamedAndTheRestIsRead_data()
     {
-        QTest::addColumn<bool>("withMissing");
-        QTest::newRow("random, empty, folder") << false;
-        QTest::newRow("random, empty, folder, missing") << true;
+        testing::addTable<bool>({ "withMissing" },
+            {
+                { "random, empty, folder", false },
+                { "random, empty, folder, missing", true },
+            });
     }
     void unusablePathsAreNamedAndTheRestIsRead()
     {

@@ -2,6 +2,7 @@
 // following Workspace) shows every complete record, holds the torn tail as an incomplete last
 // line instead of reporting it as malformed, and reads it once it is completed; a replaced file,
 // or a new writer that appends after the fragment, is read as such.
+#include "data_table.hpp"
 #include "fault_support.hpp"
 #include "workspace.hpp"
 #include "writer_process.hpp"
@@ -62,11 +63,14 @@ private slots:
     // prefix reached the file, every complete line is a record and nothing is malformed.
     void killedTrainerLeavesEveryCompleteRecord_data()
     {
-        QTest::addColumn<QStringList>("mode");
-        QTest::newRow("async") << QStringList { QStringLiteral("--async"),
-            QStringLiteral("--flush-interval"), QStringLiteral("256") };
-        QTest::newRow("sync, batched")
-            << QStringList { QStringLiteral("--flush-interval"), QStringLiteral("256") };
+        testing::addTable<QStringList>({ "mode" },
+            {
+                { "async",
+                    QStringList { QStringLiteral("--async"), QStringLiteral("--flush-interval"),
+                        QStringLiteral("256") } },
+                { "sync, batched",
+                    QStringList { QStringLiteral("--flush-interval"), QStringLiteral("256") } },
+            });
     }
     void killedTrainerLeavesEveryCompleteRecord()
     {
@@ -105,11 +109,12 @@ private slots:
     // next line with one write(2) and SIGKILLs itself.
     void tornTailIsHeldUntilCompletedOrReplaced_data()
     {
-        QTest::addColumn<Afterwards>("afterwards");
-        QTest::addColumn<bool>("waitForNote");
-        QTest::newRow("completed") << Afterwards::Completed << true;
-        QTest::newRow("replaced") << Afterwards::Replaced << false;
-        QTest::newRow("a new writer appends") << Afterwards::NewWriterAppends << false;
+        testing::addTable<Afterwards, bool>({ "afterwards", "waitForNote" },
+            {
+                { "completed", Afterwards::Completed, true },
+                { "replaced", Afterwards::Replaced, false },
+                { "a new writer appends", Afterwards::NewWriterAppends, false },
+            });
     }
     void tornTailIsHeldUntilCompletedOrReplaced()
     {

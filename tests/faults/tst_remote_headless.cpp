@@ -3,7 +3,9 @@
 // runs as the local path; a remote file that does not exist is reported with ssh's words and a
 // non-zero status. Against Debian's sshd on a private port (skipped, not passed, when it cannot
 // start), through the built telemetry-viewer.
+#include "data_table.hpp"
 #include "fault_support.hpp"
+#include "process_outcome.hpp"
 #include "ssh_test_server.hpp"
 
 #include <QDir>
@@ -18,27 +20,11 @@ using namespace faults;
 
 namespace {
 
-struct Outcome
-{
-    int status = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Outcome = testing::ProcessOutcome;
 
 Outcome runViewer(const QStringList& arguments)
 {
-    QProcess process;
-    process.start(viewerPath(), arguments);
-    Outcome outcome;
-    if (!process.waitForStarted(10'000) || !process.waitForFinished(180'000)) {
-        process.kill();
-        process.waitForFinished();
-        return outcome;
-    }
-    outcome.status = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    outcome.out = process.readAllStandardOutput();
-    outcome.err = process.readAllStandardError();
-    return outcome;
+    return testing::runProcess(viewerPath(), arguments, 180'000);
 }
 
 // Writes a run of `steps` steps with a config, as a trainer on the remote machine would.
@@ -71,17 +57,11 @@ class TestRemoteHeadless : public QObject
     QTemporaryDir m_remote; // "the cluster node's" files
     QTemporaryDir m_local; // outputs
 
-    static QString url(const QString& path)
-    {
-        return QStringLiteral("ssh://127.0.0.1") + path;
-    }
-
 private slots:
     void initTestCase()
     {
-        if (!m_server.start(&m_skip))
+        if (!m_server.startAsTheSshCommand(&m_skip))
             return;
-        qputenv("TELEMETRY_SSH_COMMAND", m_server.sshCommand().toLocal8Bit());
         QVERIFY(QDir(m_remote.path()).mkdir(QStringLiteral("job7")));
         QVERIFY(
             writeRun(m_remote.filePath(QStringLiteral("run.jsonl")), 300, QStringLiteral("solo")));
@@ -100,15 +80,17 @@ private slots:
     // --summary of a remote file and of a remote folder: the same records as the local path.
     void summaryMatchesTheLocalPath_data()
     {
-        QTest::addColumn<QString>("path");
-        QTest::newRow("file") << QStringLiteral("run.jsonl");
-        QTest::newRow("folder") << QStringLiteral("job7/");
+        testing::addTable<QString>({ "path" },
+            {
+                { "file", QStringLiteral("run.jsonl") },
+                { "folder", QStringLiteral("job7/") },
+            });
     }
     void summaryMatchesTheLocalPath()
     {
         QFETCH(QString, path);
         const Summary local = summary({ m_remote.filePath(path) });
-        const Summary remote = summary({ url(m_remote.filePath(path)) });
+        const Summary remote = summary({ SshTestServer::url(m_remote.filePath(path)) });
         QCOMPARE(remote.status, 0);
         QVERIFY2(remote.records(0) > 0, remote.stdErr.constData());
         QCOMPARE(remote.records(0), local.records(0));
@@ -119,14 +101,12 @@ private slots:
     // --export-csv, --export-runs and --screenshot read the remote folder to its end and exit.
     void exportsAndScreenshotExit_data()
     {
-        QTest::addColumn<QString>("option");
-        QTest::addColumn<QString>("output");
-        QTest::newRow("--export-csv")
-            << QStringLiteral("--export-csv") << QStringLiteral("series.csv");
-        QTest::newRow("--export-runs")
-            << QStringLiteral("--export-runs") << QStringLiteral("runs.csv");
-        QTest::newRow("--screenshot")
-            << QStringLiteral("--screenshot") << QStringLiteral("shot.png");
+        testing::addTable<QString, QString>({ "option", "output" },
+            {
+                { "--export-csv", QStringLiteral("--export-csv"), QStringLiteral("series.csv") },
+                { "--export-runs", QStringLiteral("--export-runs"), QStringLiteral("runs.csv") },
+                { "--screenshot", QStringLiteral("--screenshot"), QStringLiteral("shot.png") },
+            });
     }
     void exportsAndScreenshotExit()
     {
@@ -134,8 +114,8 @@ private slots:
         QFETCH(QString, output);
         const QString out = m_local.filePath(output);
         QFile::remove(out);
-        const Outcome outcome =
-            runViewer({ option, out, url(m_remote.filePath(QStringLiteral("job7/"))) });
+        const Outcome outcome = runViewer(
+            { option, out, SshTestServer::url(m_remote.filePath(QStringLiteral("job7/"))) });
         QVERIFY2(outcome.status == 0, outcome.err.constData());
         if (option == QLatin1String("--export-runs")) {
             QCOMPARE(csvRows(out), 2); // rank0 and rank1
@@ -152,7 +132,8 @@ private slots:
     // never an empty success.
     void missingRemoteFileIsReported()
     {
-        const Summary remote = summary({ url(m_remote.filePath(QStringLiteral("nope.jsonl"))) });
+        const Summary remote =
+            summary({ SshTestServer::url(m_remote.filePath(QStringLiteral("nope.jsonl"))) });
         QVERIFY(remote.status != 0);
         const QByteArray said = remote.stdErr + QJsonDocument(remote.json).toJson();
         QVERIFY2(said.contains("nope.jsonl"), said.constData());

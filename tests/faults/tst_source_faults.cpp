@@ -4,6 +4,7 @@
 // headless modes exit; a followed folder with more files than descriptors is followed whole, and
 // a file of it that cannot be read is named.
 #include "../data/step_lines.hpp"
+#include "data_table.hpp"
 #include "fault_support.hpp"
 
 #include <QDir>
@@ -121,13 +122,16 @@ private slots:
     // forever (--screenshot wrote its image after its timeout, then hung in its exit).
     void fifoWithoutWriterIsReported_data()
     {
-        QTest::addColumn<QStringList>("mode");
-        QTest::addColumn<QString>("output");
-        QTest::newRow("--summary") << QStringList { QStringLiteral("--summary") } << QString();
-        QTest::newRow("--screenshot") << QStringList { QStringLiteral("--screenshot"),
-            QStringLiteral("OUT") } << QStringLiteral("shot.png");
-        QTest::newRow("--export-csv") << QStringList { QStringLiteral("--export-csv"),
-            QStringLiteral("OUT") } << QStringLiteral("series.csv");
+        testing::addTable<QStringList, QString>({ "mode", "output" },
+            {
+                { "--summary", QStringList { QStringLiteral("--summary") }, QString() },
+                { "--screenshot",
+                    QStringList { QStringLiteral("--screenshot"), QStringLiteral("OUT") },
+                    QStringLiteral("shot.png") },
+                { "--export-csv",
+                    QStringList { QStringLiteral("--export-csv"), QStringLiteral("OUT") },
+                    QStringLiteral("series.csv") },
+            });
     }
 
     void fifoWithoutWriterIsReported()

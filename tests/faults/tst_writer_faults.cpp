@@ -2,6 +2,7 @@
 // disk, an unwritable path, its folder removed) keeps training: logging calls return, the error is
 // reported, records are kept up to the bound and reach the file once writing works again, whole
 // and exactly once. tests/logger/tst_file_sink.cpp covers the same rules inside one process.
+#include "data_table.hpp"
 #include "fault_support.hpp"
 #include "writer_process.hpp"
 
@@ -107,10 +108,13 @@ private slots:
     // records it still holds, and exits non-zero.
     void diskFullDeviceIsReported_data()
     {
-        QTest::addColumn<QStringList>("mode");
-        QTest::newRow("sync") << QStringList {};
-        QTest::newRow("async, batched") << QStringList { QStringLiteral("--async"),
-            QStringLiteral("--flush-interval"), QStringLiteral("64") };
+        testing::addTable<QStringList>({ "mode" },
+            {
+                { "sync", QStringList {} },
+                { "async, batched",
+                    QStringList { QStringLiteral("--async"), QStringLiteral("--flush-interval"),
+                        QStringLiteral("64") } },
+            });
     }
     void diskFullDeviceIsReported()
     {
@@ -140,12 +144,14 @@ private slots:
     // returns; past the bound they are dropped, counted and announced by a records_dropped record.
     void fullFileSystemRecoversWhenSpaceReturns_data()
     {
-        QTest::addColumn<QStringList>("bound");
-        QTest::addColumn<bool>("overflows");
-        QTest::newRow("within the bound") << QStringList {} << false;
-        QTest::newRow("past the bound") << QStringList { QStringLiteral("--max-record-bytes"),
-            QStringLiteral("1024"), QStringLiteral("--max-buffer-bytes"), QStringLiteral("8192") }
-                                        << true;
+        testing::addTable<QStringList, bool>({ "bound", "overflows" },
+            {
+                { "within the bound", QStringList {}, false },
+                { "past the bound",
+                    QStringList { QStringLiteral("--max-record-bytes"), QStringLiteral("1024"),
+                        QStringLiteral("--max-buffer-bytes"), QStringLiteral("8192") },
+                    true },
+            });
     }
     void fullFileSystemRecoversWhenSpaceReturns()
     {
@@ -215,11 +221,11 @@ private slots:
     // Row 2: a path that cannot be opened is reported at once, by the trainer too.
     void unwritablePathIsReported_data()
     {
-        QTest::addColumn<Blocker>("blocker");
-        QTest::addColumn<QByteArray>("reason");
-        QTest::newRow("parent is a file")
-            << Blocker::ParentIsAFile << QByteArray("Not a directory");
-        QTest::newRow("path is a folder") << Blocker::PathIsAFolder << QByteArray("Is a directory");
+        testing::addTable<Blocker, QByteArray>({ "blocker", "reason" },
+            {
+                { "parent is a file", Blocker::ParentIsAFile, QByteArray("Not a directory") },
+                { "path is a folder", Blocker::PathIsAFolder, QByteArray("Is a directory") },
+            });
     }
     void unwritablePathIsReported()
     {

@@ -88,18 +88,8 @@ std::string replaceInvalidUtf8(std::string_view s)
 // One payload value as generated, kept to compute what the parsed line must hold.
 struct Node
 {
-    enum class Kind
-    {
-        null,
-        boolean,
-        int64,
-        uint64,
-        float32,
-        float64,
-        string,
-        group,
-        json
-    };
+    // The logger's own kinds of value: a node is generated as one of them.
+    using Kind = telemetry::Value::Type;
     std::string key; // as given (raw bytes)
     Kind kind = Kind::null;
     bool boolean = false;

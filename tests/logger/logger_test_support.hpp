@@ -1,8 +1,14 @@
 #pragma once
-// Shared by the logger suites: reading a log file back and parsing its lines.
+// Shared by the logger suites: reading a log file back and parsing its lines, and the writer modes
+// every suite checks a behaviour in.
+
+#include "data_table.hpp"
+
+#include <QTemporaryDir>
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -41,6 +47,35 @@ inline std::vector<std::string> read_lines(
 inline nlohmann::json parse_strict(const std::string& line)
 {
     return nlohmann::json::parse(line, nullptr, false);
+}
+
+// A fresh temporary folder for each test function, as a base of the test class: its init() calls
+// renewFolder(), and file(name) is a path in the current folder.
+class TempFolder
+{
+public:
+    bool renewFolder()
+    {
+        dir_ = std::make_unique<QTemporaryDir>();
+        return dir_->isValid();
+    }
+    std::filesystem::path file(const std::string& name = "run.jsonl") const
+    {
+        return std::filesystem::path(dir_->path().toStdString()) / name;
+    }
+
+private:
+    std::unique_ptr<QTemporaryDir> dir_;
+};
+
+// A data-driven test in both writer modes: a bool column "async", rows "sync" and "async".
+inline void addSyncAndAsyncRows()
+{
+    ::testing::addTable<bool>({ "async" },
+        {
+            { "sync", false },
+            { "async", true },
+        });
 }
 
 } // namespace telemetry::test

@@ -2,6 +2,7 @@
 // logged plus one error record naming the signal (docs/bad-inputs.md W21, W22). Children are forked
 // so that the crash stays theirs.
 
+#include "data_table.hpp"
 #include "logger_test_support.hpp"
 
 #include <telemetry/logger.hpp>
@@ -119,7 +120,7 @@ bool died_of(int status, int signal)
 
 } // namespace
 
-class TestCrashHandler : public QObject
+class TestCrashHandler : public QObject, private test::TempFolder
 {
     Q_OBJECT
 
@@ -132,27 +133,16 @@ private slots:
     void killedChildLeavesWholeLines_data();
     void killedChildLeavesWholeLines();
     void installAndUninstall();
-
-private:
-    fs::path file(const std::string& name = "run.jsonl") const
-    {
-        return fs::path(dir_->path().toStdString()) / name;
-    }
-    std::unique_ptr<QTemporaryDir> dir_;
 };
 
 void TestCrashHandler::init()
 {
-    dir_ = std::make_unique<QTemporaryDir>();
-    QVERIFY(dir_->isValid());
+    QVERIFY(renewFolder());
 }
 
 void TestCrashHandler::fatalSignal_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::addColumn<int>("how");
-    QTest::addColumn<int>("signal");
-    QTest::addColumn<QString>("name");
+    testing::addColumns<bool, int, int, QString>({ "async", "how", "signal", "name" });
     for (bool async : { false, true }) {
         const char* mode = async ? "async" : "sync";
         QTest::addRow("%s SIGSEGV (null write)", mode)
@@ -275,9 +265,11 @@ void TestCrashHandler::repeatedCrashesNeverHang()
 
 void TestCrashHandler::killedChildLeavesWholeLines_data()
 {
-    QTest::addColumn<int>("interval");
-    QTest::newRow("sync, every record") << 1;
-    QTest::newRow("batched by 100") << 100;
+    testing::addTable<int>({ "interval" },
+        {
+            { "sync, every record", 1 },
+            { "batched by 100", 100 },
+        });
 }
 
 // W21: SIGKILL cannot be caught. Unbatched, every record is there; batched, a prefix of whole

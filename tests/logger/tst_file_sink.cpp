@@ -2,6 +2,7 @@
 // short writes and EINTR, a failure in the middle of a line, the buffer bound, fsync errors
 // (docs/bad-inputs.md W12-W15). Faults are injected through telemetry::detail::IoHooks.
 
+#include "data_table.hpp"
 #include "logger_test_support.hpp"
 
 #include <telemetry/detail/io_hooks.hpp>
@@ -112,7 +113,7 @@ std::size_t line_count(const fs::path& path)
 
 } // namespace
 
-class TestFileSink : public QObject
+class TestFileSink : public QObject, private test::TempFolder
 {
     Q_OBJECT
 
@@ -135,19 +136,11 @@ private slots:
     void hugeRecordIsOneWrite_data();
     void hugeRecordIsOneWrite();
     void handlerMayLogAndMayThrow();
-
-private:
-    fs::path file(const char* name = "run.jsonl") const
-    {
-        return fs::path(dir_->path().toStdString()) / name;
-    }
-    std::unique_ptr<QTemporaryDir> dir_;
 };
 
 void TestFileSink::init()
 {
-    dir_ = std::make_unique<QTemporaryDir>();
-    QVERIFY(dir_->isValid());
+    QVERIFY(renewFolder());
     write_calls = 0;
     byte_budget = -1;
     gate_closed = false;
@@ -163,9 +156,7 @@ void TestFileSink::cleanup()
 
 void TestFileSink::diskFull_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    test::addSyncAndAsyncRows();
 }
 
 // W12: logging to /dev/full never throws; ENOSPC is reported (rate-limited) and queryable, and
@@ -204,16 +195,13 @@ void TestFileSink::diskFull()
 
 void TestFileSink::unwritablePath_data()
 {
-    QTest::addColumn<QString>("kind");
-    QTest::addColumn<QString>("message");
-    QTest::newRow("parent is a file") << "parent-file"
-                                      << "cannot create folder";
-    QTest::newRow("path is a folder") << "folder"
-                                      << "Is a directory";
-    QTest::newRow("permission denied") << "permission"
-                                       << "Permission denied";
-    QTest::newRow("read-only file system") << "proc"
-                                           << "cannot";
+    testing::addTable<QString, QString>({ "kind", "message" },
+        {
+            { "parent is a file", "parent-file", "cannot create folder" },
+            { "path is a folder", "folder", "Is a directory" },
+            { "permission denied", "permission", "Permission denied" },
+            { "read-only file system", "proc", "cannot" },
+        });
 }
 
 // W15: a clear error at open (status, not an exception), no crash, no silent no-op; the records
@@ -281,9 +269,7 @@ void TestFileSink::recoversWhenThePathBecomesWritable()
 
 void TestFileSink::shortWritesAndEintr_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    test::addSyncAndAsyncRows();
 }
 
 // W13: short writes and EINTR change nothing in the output.
@@ -346,9 +332,7 @@ void TestFileSink::failureInTheMiddleOfALineIsCompleted()
 // once writing works a records_dropped record says how many.
 void TestFileSink::bufferBoundDropsAndSaysSo_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    test::addSyncAndAsyncRows();
 }
 
 void TestFileSink::bufferBoundDropsAndSaysSo()
@@ -491,9 +475,7 @@ void TestFileSink::fsyncFailureIsReportedByClose()
 
 void TestFileSink::hugeRecordIsOneWrite_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    test::addSyncAndAsyncRows();
 }
 
 // W10: a 16 MiB record (under a raised max_record_bytes) leaves in a single write(2), whole, while

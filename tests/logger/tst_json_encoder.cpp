@@ -2,6 +2,7 @@
 // non-finite policy and the rules for bad input (docs/bad-inputs.md W1-W11). Lines come from
 // MemoryLogger, which formats through the same encoder as the file logger.
 
+#include "data_table.hpp"
 #include "logger_test_support.hpp"
 
 #include <telemetry/logger.hpp>
@@ -85,34 +86,29 @@ private slots:
 
 void TestJsonEncoder::hooks_data()
 {
-    QTest::addColumn<int>("hook");
-    QTest::addColumn<QByteArray>("expected");
-    QTest::newRow("step_begin") << 0
-                                << QByteArray(R"({"ts":1700000000.5,"tag":"step_begin","step":3})");
-    QTest::newRow("step_end")
-        << 1
-        << QByteArray(
-               R"({"ts":1700000000.5,"tag":"step_end","step":3,"context":{"loss":0.25,"lr":0.001}})");
-    QTest::newRow("step_end empty context")
-        << 2 << QByteArray(R"({"ts":1700000000.5,"tag":"step_end","step":3,"context":{}})");
-    QTest::newRow("epoch_begin") << 3
-                                 << QByteArray(
-                                        R"({"ts":1700000000.5,"tag":"epoch_begin","epoch":2})");
-    QTest::newRow("epoch_end")
-        << 4
-        << QByteArray(
-               R"({"ts":1700000000.5,"tag":"epoch_end","epoch":2,"context":{"val_loss":1.0,"val_acc":0.5}})");
-    QTest::newRow("error")
-        << 5
-        << QByteArray(
-               R"({"ts":1700000000.5,"tag":"error","type":"std::runtime_error","message":"CUDA out of memory"})");
-    QTest::newRow("custom")
-        << 6
-        << QByteArray(R"({"ts":1700000000.5,"tag":"checkpoint","path":"ckpt/3.pt","bytes":1024})");
-    QTest::newRow("nested groups")
-        << 7
-        << QByteArray(
-               R"({"ts":1700000000.5,"tag":"step_end","step":0,"context":{"loss":2.01,"metrics":{"acc":0.1,"grad":{"norm":3.5}}}})");
+    testing::addTable<int, QByteArray>({ "hook", "expected" },
+        {
+            { "step_begin", 0, QByteArray(R"({"ts":1700000000.5,"tag":"step_begin","step":3})") },
+            { "step_end", 1,
+                QByteArray(
+                    R"({"ts":1700000000.5,"tag":"step_end","step":3,"context":{"loss":0.25,"lr":0.001}})") },
+            { "step_end empty context", 2,
+                QByteArray(R"({"ts":1700000000.5,"tag":"step_end","step":3,"context":{}})") },
+            { "epoch_begin", 3,
+                QByteArray(R"({"ts":1700000000.5,"tag":"epoch_begin","epoch":2})") },
+            { "epoch_end", 4,
+                QByteArray(
+                    R"({"ts":1700000000.5,"tag":"epoch_end","epoch":2,"context":{"val_loss":1.0,"val_acc":0.5}})") },
+            { "error", 5,
+                QByteArray(
+                    R"({"ts":1700000000.5,"tag":"error","type":"std::runtime_error","message":"CUDA out of memory"})") },
+            { "custom", 6,
+                QByteArray(
+                    R"({"ts":1700000000.5,"tag":"checkpoint","path":"ckpt/3.pt","bytes":1024})") },
+            { "nested groups", 7,
+                QByteArray(
+                    R"({"ts":1700000000.5,"tag":"step_end","step":0,"context":{"loss":2.01,"metrics":{"acc":0.1,"grad":{"norm":3.5}}}})") },
+        });
 }
 
 void TestJsonEncoder::hooks()
@@ -172,18 +168,19 @@ void TestJsonEncoder::contextOfEveryHookIsWritten()
 
 void TestJsonEncoder::doubles_data()
 {
-    QTest::addColumn<double>("value");
-    QTest::addColumn<QByteArray>("token");
-    QTest::newRow("DBL_MAX") << DBL_MAX << QByteArray("1.7976931348623157e+308");
-    QTest::newRow("-DBL_MAX") << -DBL_MAX << QByteArray("-1.7976931348623157e+308");
-    QTest::newRow("denormal min") << 5e-324 << QByteArray("5e-324");
-    QTest::newRow("-0.0") << -0.0 << QByteArray("-0.0");
-    QTest::newRow("0.1") << 0.1 << QByteArray("0.1");
-    QTest::newRow("1e-300") << 1e-300 << QByteArray("1e-300");
-    QTest::newRow("1.0 stays a float") << 1.0 << QByteArray("1.0");
-    QTest::newRow("1e16") << 1e16 << QByteArray("1e+16");
-    QTest::newRow("123456.789") << 123456.789 << QByteArray("123456.789");
-    QTest::newRow("1/3") << 1.0 / 3.0 << QByteArray("0.3333333333333333");
+    testing::addTable<double, QByteArray>({ "value", "token" },
+        {
+            { "DBL_MAX", DBL_MAX, QByteArray("1.7976931348623157e+308") },
+            { "-DBL_MAX", -DBL_MAX, QByteArray("-1.7976931348623157e+308") },
+            { "denormal min", 5e-324, QByteArray("5e-324") },
+            { "-0.0", -0.0, QByteArray("-0.0") },
+            { "0.1", 0.1, QByteArray("0.1") },
+            { "1e-300", 1e-300, QByteArray("1e-300") },
+            { "1.0 stays a float", 1.0, QByteArray("1.0") },
+            { "1e16", 1e16, QByteArray("1e+16") },
+            { "123456.789", 123456.789, QByteArray("123456.789") },
+            { "1/3", 1.0 / 3.0, QByteArray("0.3333333333333333") },
+        });
 }
 
 // W3: every double reads back bit-identical, and as a float (never as an integer).
@@ -216,14 +213,15 @@ void TestJsonEncoder::floatsUseShortestFloatDigits()
 
 void TestJsonEncoder::integers_data()
 {
-    QTest::addColumn<int>("kind");
-    QTest::addColumn<QByteArray>("token");
-    QTest::newRow("INT64_MIN") << 0 << QByteArray("-9223372036854775808");
-    QTest::newRow("INT64_MAX") << 1 << QByteArray("9223372036854775807");
-    QTest::newRow("UINT64_MAX") << 2 << QByteArray("18446744073709551615");
-    QTest::newRow("zero") << 3 << QByteArray("0");
-    QTest::newRow("int -1") << 4 << QByteArray("-1");
-    QTest::newRow("size_t") << 5 << QByteArray("42");
+    testing::addTable<int, QByteArray>({ "kind", "token" },
+        {
+            { "INT64_MIN", 0, QByteArray("-9223372036854775808") },
+            { "INT64_MAX", 1, QByteArray("9223372036854775807") },
+            { "UINT64_MAX", 2, QByteArray("18446744073709551615") },
+            { "zero", 3, QByteArray("0") },
+            { "int -1", 4, QByteArray("-1") },
+            { "size_t", 5, QByteArray("42") },
+        });
 }
 
 // W4: integers are exact integer tokens and read back exactly, never through a double.
@@ -263,14 +261,14 @@ void TestJsonEncoder::integers()
 
 void TestJsonEncoder::nonFinite_data()
 {
-    QTest::addColumn<bool>("strict");
-    QTest::addColumn<QByteArray>("expected");
-    QTest::newRow("python tokens")
-        << false
-        << QByteArray(R"({"nan":NaN,"inf":Infinity,"ninf":-Infinity,"fnan":NaN,"ok":1.5})");
-    QTest::newRow("strict strings")
-        << true
-        << QByteArray(R"({"nan":"NaN","inf":"Infinity","ninf":"-Infinity","fnan":"NaN","ok":1.5})");
+    testing::addTable<bool, QByteArray>({ "strict", "expected" },
+        {
+            { "python tokens", false,
+                QByteArray(R"({"nan":NaN,"inf":Infinity,"ninf":-Infinity,"fnan":NaN,"ok":1.5})") },
+            { "strict strings", true,
+                QByteArray(
+                    R"({"nan":"NaN","inf":"Infinity","ninf":"-Infinity","fnan":"NaN","ok":1.5})") },
+        });
 }
 
 // W1/W2 for the strict option; Python's tokens by default (so json.loads gives floats back).
@@ -300,18 +298,18 @@ void TestJsonEncoder::nonFinite()
 
 void TestJsonEncoder::invalidUtf8_data()
 {
-    QTest::addColumn<QByteArray>("input");
-    QTest::addColumn<QByteArray>("written");
     const QByteArray fffd("\xEF\xBF\xBD");
-    QTest::newRow("lone continuation A9") << QByteArray("a\xA9z") << "a" + fffd + "z";
-    QTest::newRow("truncated E2 82") << QByteArray("\xE2\x82") << fffd;
-    QTest::newRow("truncated then ASCII") << QByteArray("\xE2\x82x") << fffd + "x";
-    QTest::newRow("overlong C0 AF") << QByteArray("\xC0\xAF") << fffd + fffd;
-    QTest::newRow("CESU surrogate ED A0 80") << QByteArray("\xED\xA0\x80") << fffd + fffd + fffd;
-    QTest::newRow("F5 out of range") << QByteArray("\xF5\x80\x80\x80") << fffd + fffd + fffd + fffd;
-    QTest::newRow("valid euro kept") << QByteArray("\xE2\x82\xAC") << QByteArray("\xE2\x82\xAC");
-    QTest::newRow("valid 4-byte kept")
-        << QByteArray("\xF0\x9F\x98\x80") << QByteArray("\xF0\x9F\x98\x80");
+    testing::addTable<QByteArray, QByteArray>({ "input", "written" },
+        {
+            { "lone continuation A9", QByteArray("a\xA9z"), "a" + fffd + "z" },
+            { "truncated E2 82", QByteArray("\xE2\x82"), fffd },
+            { "truncated then ASCII", QByteArray("\xE2\x82x"), fffd + "x" },
+            { "overlong C0 AF", QByteArray("\xC0\xAF"), fffd + fffd },
+            { "CESU surrogate ED A0 80", QByteArray("\xED\xA0\x80"), fffd + fffd + fffd },
+            { "F5 out of range", QByteArray("\xF5\x80\x80\x80"), fffd + fffd + fffd + fffd },
+            { "valid euro kept", QByteArray("\xE2\x82\xAC"), QByteArray("\xE2\x82\xAC") },
+            { "valid 4-byte kept", QByteArray("\xF0\x9F\x98\x80"), QByteArray("\xF0\x9F\x98\x80") },
+        });
 }
 
 // W5: invalid UTF-8 in keys and values never throws; it becomes U+FFFD, one per maximal invalid
@@ -337,17 +335,18 @@ void TestJsonEncoder::invalidUtf8()
 
 void TestJsonEncoder::controlCharacters_data()
 {
-    QTest::addColumn<QByteArray>("input");
-    QTest::addColumn<QByteArray>("escaped");
-    QTest::newRow("NUL") << QByteArray("a\0b", 3) << QByteArray(R"(a\u0000b)");
-    QTest::newRow("LF") << QByteArray("a\nb") << QByteArray(R"(a\nb)");
-    QTest::newRow("CR") << QByteArray("a\rb") << QByteArray(R"(a\rb)");
-    QTest::newRow("TAB") << QByteArray("a\tb") << QByteArray(R"(a\tb)");
-    QTest::newRow("ESC") << QByteArray("a\x1b[31mb") << QByteArray(R"(a\u001b[31mb)");
-    QTest::newRow("DEL") << QByteArray("a\x7f") << QByteArray(R"(a\u007f)");
-    QTest::newRow("U+2028") << QByteArray("a\xE2\x80\xA8z") << QByteArray(R"(a\u2028z)");
-    QTest::newRow("U+2029") << QByteArray("a\xE2\x80\xA9z") << QByteArray(R"(a\u2029z)");
-    QTest::newRow("quote and backslash") << QByteArray(R"(a"b\c)") << QByteArray(R"(a\"b\\c)");
+    testing::addTable<QByteArray, QByteArray>({ "input", "escaped" },
+        {
+            { "NUL", QByteArray("a\0b", 3), QByteArray(R"(a\u0000b)") },
+            { "LF", QByteArray("a\nb"), QByteArray(R"(a\nb)") },
+            { "CR", QByteArray("a\rb"), QByteArray(R"(a\rb)") },
+            { "TAB", QByteArray("a\tb"), QByteArray(R"(a\tb)") },
+            { "ESC", QByteArray("a\x1b[31mb"), QByteArray(R"(a\u001b[31mb)") },
+            { "DEL", QByteArray("a\x7f"), QByteArray(R"(a\u007f)") },
+            { "U+2028", QByteArray("a\xE2\x80\xA8z"), QByteArray(R"(a\u2028z)") },
+            { "U+2029", QByteArray("a\xE2\x80\xA9z"), QByteArray(R"(a\u2029z)") },
+            { "quote and backslash", QByteArray(R"(a"b\c)"), QByteArray(R"(a\"b\\c)") },
+        });
 }
 
 // W6: every control character is escaped, one record is one physical line, and the string reads
@@ -405,15 +404,16 @@ void TestJsonEncoder::keysAndTags()
 
 void TestJsonEncoder::reservedKeys_data()
 {
-    QTest::addColumn<QByteArray>("key");
-    QTest::addColumn<bool>("rejected");
-    QTest::newRow("ts") << QByteArray("ts") << true;
-    QTest::newRow("tag") << QByteArray("tag") << true;
-    QTest::newRow("seq") << QByteArray("seq") << true;
-    QTest::newRow("run") << QByteArray("run") << true;
-    QTest::newRow("run_id") << QByteArray("run_id") << true;
-    QTest::newRow("static field rank") << QByteArray("rank") << true;
-    QTest::newRow("ordinary") << QByteArray("epoch") << false;
+    testing::addTable<QByteArray, bool>({ "key", "rejected" },
+        {
+            { "ts", QByteArray("ts"), true },
+            { "tag", QByteArray("tag"), true },
+            { "seq", QByteArray("seq"), true },
+            { "run", QByteArray("run"), true },
+            { "run_id", QByteArray("run_id"), true },
+            { "static field rank", QByteArray("rank"), true },
+            { "ordinary", QByteArray("epoch"), false },
+        });
 }
 
 // W8: a custom record's payload cannot overwrite the record's own fields or a static field: the
@@ -461,12 +461,14 @@ void TestJsonEncoder::reservedStaticFieldThrows()
 
 void TestJsonEncoder::depth_data()
 {
-    QTest::addColumn<int>("groups");
-    QTest::addColumn<bool>("accepted");
-    // The record is level 1, context level 2: 62 nested groups inside context reach level 64.
-    QTest::newRow("at the limit") << 62 << true;
-    QTest::newRow("one too deep") << 63 << false;
-    QTest::newRow("10,000 deep") << 10000 << false;
+    testing::addTable<int, bool>({ "groups", "accepted" },
+        {
+            // The record is level 1, context level 2: 62 nested groups inside context reach
+            // level 64.
+            { "at the limit", 62, true },
+            { "one too deep", 63, false },
+            { "10,000 deep", 10000, false },
+        });
 }
 
 // W9: nesting beyond max_depth (64) rejects the record, counted, and never recurses deeper.
@@ -496,9 +498,11 @@ void TestJsonEncoder::depth()
 
 void TestJsonEncoder::deepJsonIsRejectedWithoutRecursion_data()
 {
-    QTest::addColumn<int>("levels");
-    QTest::newRow("10,000 objects") << 10000;
-    QTest::newRow("1,000,000 arrays") << 1000000;
+    testing::addTable<int>({ "levels" },
+        {
+            { "10,000 objects", 10000 },
+            { "1,000,000 arrays", 1000000 },
+        });
 }
 
 // W9: nlohmann's dump() overflows the stack at a million levels; we stop at max_depth.

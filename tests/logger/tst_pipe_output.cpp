@@ -104,9 +104,7 @@ void TestPipeOutput::initTestCase()
 
 void TestPipeOutput::closedPipeIsAWriteError_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    test::addSyncAndAsyncRows();
 }
 
 // A pipe whose read end is closed: without the fix the first write after the close kills this

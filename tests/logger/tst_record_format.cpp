@@ -4,6 +4,7 @@
 // counted, the rest written) instead of writing a line the viewer rejects, in both loggers and
 // both NaN policies; a static field cannot be called `step` or `epoch` at all.
 
+#include "data_table.hpp"
 #include "logger_test_support.hpp"
 
 #include <telemetry/logger.hpp>
@@ -122,24 +123,26 @@ private slots:
 
 void TestRecordFormat::positions_data()
 {
-    QTest::addColumn<int>("which");
-    QTest::addColumn<QString>("error"); // empty: written
-    QTest::newRow("step NaN") << int(nan_step) << rejection("step_end", "step");
-    QTest::newRow("step Infinity") << int(inf_step) << rejection("step_end", "step");
-    QTest::newRow("epoch -Infinity") << int(minus_inf_epoch) << rejection("epoch_end", "epoch");
-    QTest::newRow("step float NaN") << int(nan_float_step) << rejection("step_end", "step");
-    QTest::newRow("step \"3\"") << int(string_step) << rejection("step_end", "step");
-    QTest::newRow("step null") << int(null_step) << rejection("step_end", "step");
-    QTest::newRow("epoch true") << int(bool_epoch) << rejection("epoch_end", "epoch");
-    QTest::newRow("step group") << int(group_step) << rejection("step_end", "step");
-    QTest::newRow("json step NaN") << int(json_nan_step) << rejection("step_end", "step");
-    QTest::newRow("json epoch string") << int(json_string_epoch) << rejection("epoch_end", "epoch");
-    QTest::newRow("json step array") << int(json_array_step) << rejection("step_end", "step");
-    QTest::newRow("step 3") << int(int_step) << QString();
-    QTest::newRow("step UINT64_MAX") << int(uint64_max_step) << QString();
-    QTest::newRow("step 1.5 (the viewer keeps it)") << int(fractional_step) << QString();
-    QTest::newRow("json epoch 2") << int(json_int_epoch) << QString();
-    QTest::newRow("json step 2.0") << int(json_float_step) << QString();
+    testing::addTable<int, QString>({ "which", "error" },
+        {
+            // empty: written
+            { "step NaN", int(nan_step), rejection("step_end", "step") },
+            { "step Infinity", int(inf_step), rejection("step_end", "step") },
+            { "epoch -Infinity", int(minus_inf_epoch), rejection("epoch_end", "epoch") },
+            { "step float NaN", int(nan_float_step), rejection("step_end", "step") },
+            { "step \"3\"", int(string_step), rejection("step_end", "step") },
+            { "step null", int(null_step), rejection("step_end", "step") },
+            { "epoch true", int(bool_epoch), rejection("epoch_end", "epoch") },
+            { "step group", int(group_step), rejection("step_end", "step") },
+            { "json step NaN", int(json_nan_step), rejection("step_end", "step") },
+            { "json epoch string", int(json_string_epoch), rejection("epoch_end", "epoch") },
+            { "json step array", int(json_array_step), rejection("step_end", "step") },
+            { "step 3", int(int_step), QString() },
+            { "step UINT64_MAX", int(uint64_max_step), QString() },
+            { "step 1.5 (the viewer keeps it)", int(fractional_step), QString() },
+            { "json epoch 2", int(json_int_epoch), QString() },
+            { "json step 2.0", int(json_float_step), QString() },
+        });
 }
 
 void TestRecordFormat::positions()
@@ -175,9 +178,7 @@ void TestRecordFormat::positions()
 
 void TestRecordFormat::rejectedPositionNeverReachesTheFile_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    test::addSyncAndAsyncRows();
 }
 
 void TestRecordFormat::rejectedPositionNeverReachesTheFile()

@@ -2,6 +2,7 @@
 // as "config": {...} (docs/format.md), never onto every line like static fields. A config that
 // cannot be written is reported and left out; it never throws into the trainer.
 
+#include "data_table.hpp"
 #include "logger_test_support.hpp"
 
 #include <telemetry/logger.hpp>
@@ -44,7 +45,7 @@ nlohmann::json nested(int levels)
 
 } // namespace
 
-class TestRunConfig : public QObject
+class TestRunConfig : public QObject, private test::TempFolder
 {
     Q_OBJECT
 
@@ -58,25 +59,25 @@ private slots:
     void staticFieldNamedConfig();
 
 private:
-    std::unique_ptr<QTemporaryDir> dir_;
     std::filesystem::path path_;
 };
 
 void TestRunConfig::init()
 {
-    dir_ = std::make_unique<QTemporaryDir>();
-    QVERIFY(dir_->isValid());
-    path_ = dir_->filePath("run.jsonl").toStdString();
+    QVERIFY(renewFolder());
+    path_ = file();
 }
 
 void TestRunConfig::configIsInRunBeginOnly_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::addColumn<bool>("extras"); // static fields, seq, run on every record
-    QTest::newRow("sync") << false << false;
-    QTest::newRow("async") << true << false;
-    QTest::newRow("sync, static fields, seq, run everywhere") << false << true;
-    QTest::newRow("async, static fields, seq, run everywhere") << true << true;
+    testing::addTable<bool, bool>({ "async", "extras" },
+        {
+            // static fields, seq, run on every record
+            { "sync", false, false },
+            { "async", true, false },
+            { "sync, static fields, seq, run everywhere", false, true },
+            { "async, static fields, seq, run everywhere", true, true },
+        });
 }
 
 void TestRunConfig::configIsInRunBeginOnly()
@@ -135,8 +136,8 @@ void TestRunConfig::noConfigNoField()
 
 void TestRunConfig::invalidConfigIsReportedNotThrown_data()
 {
-    QTest::addColumn<int>("which");
-    QTest::addColumn<QString>("message"); // a regular expression for the one report
+    // message: a regular expression for the one report
+    testing::addColumns<int, QString>({ "which", "message" });
     const QString tail = QRegularExpression::escape("; run_begin is written without it");
     QTest::newRow("array") << 0
                            << QRegularExpression::escape(

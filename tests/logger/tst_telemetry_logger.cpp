@@ -1,6 +1,7 @@
 // TelemetryLogger and its file: run_begin, flushing by count and by time, urgent records, the
 // destructor, threads, processes, fork, Python compatibility.
 
+#include "data_table.hpp"
 #include "logger_test_support.hpp"
 
 #include <telemetry/detail/io_hooks.hpp>
@@ -73,7 +74,7 @@ std::vector<nlohmann::json> parse_all(const fs::path& path)
 
 } // namespace
 
-class TestTelemetryLogger : public QObject
+class TestTelemetryLogger : public QObject, private test::TempFolder
 {
     Q_OBJECT
 
@@ -108,19 +109,11 @@ private slots:
     void deletedFileIsCreatedAgain_data();
     void deletedFileIsCreatedAgain();
     void loggingAfterCloseIsCounted();
-
-private:
-    fs::path file(const char* name = "run.jsonl") const
-    {
-        return fs::path(dir_->path().toStdString()) / name;
-    }
-    std::unique_ptr<QTemporaryDir> dir_;
 };
 
 void TestTelemetryLogger::init()
 {
-    dir_ = std::make_unique<QTemporaryDir>();
-    QVERIFY(dir_->isValid());
+    QVERIFY(renewFolder());
 }
 
 // docs/format.md: the first record of a run names it, with host, pid, start time and static fields.
@@ -252,9 +245,7 @@ void TestTelemetryLogger::lineInFlightIsNotAFragment()
 
 void TestTelemetryLogger::flushByCount_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    test::addSyncAndAsyncRows();
 }
 
 // Nothing reaches the file before flush_interval records are buffered; then all of them do.
@@ -277,9 +268,7 @@ void TestTelemetryLogger::flushByCount()
 
 void TestTelemetryLogger::flushByTime_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    test::addSyncAndAsyncRows();
 }
 
 // W20 with an injected clock: a single buffered record reaches the file once flush_period has
@@ -305,9 +294,7 @@ void TestTelemetryLogger::flushByTime()
 
 void TestTelemetryLogger::quietRunReachesTheFile_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    test::addSyncAndAsyncRows();
 }
 
 // W20 with the real clock and a short period.
@@ -323,8 +310,7 @@ void TestTelemetryLogger::quietRunReachesTheFile()
 
 void TestTelemetryLogger::urgentRecordsAreWrittenAtOnce_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::addColumn<int>("hook");
+    testing::addColumns<bool, int>({ "async", "hook" });
     for (bool async : { false, true }) {
         const char* mode = async ? "async" : "sync";
         QTest::addRow("%s error", mode) << async << 0;
@@ -356,9 +342,7 @@ void TestTelemetryLogger::urgentRecordsAreWrittenAtOnce()
 
 void TestTelemetryLogger::destructorFlushes_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    test::addSyncAndAsyncRows();
 }
 
 // W19: batching with N=100, 5 records, normal exit: all 5 are on disk (the seed loses them).
@@ -376,9 +360,7 @@ void TestTelemetryLogger::destructorFlushes()
 
 void TestTelemetryLogger::exitRunsTheStaticLoggersDestructor_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    test::addSyncAndAsyncRows();
 }
 
 // W19 with std::exit: a logger with static storage (the usual global in a trainer) is destroyed by
@@ -436,9 +418,7 @@ void TestTelemetryLogger::asyncWritesWhatSyncWrites()
 
 void TestTelemetryLogger::manyThreads_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    test::addSyncAndAsyncRows();
 }
 
 // 8 threads x 100,000 records: every line whole and parsable, every record exactly once, and the
@@ -525,9 +505,11 @@ void TestTelemetryLogger::sequenceSurvivesClockGoingBack()
 
 void TestTelemetryLogger::pythonReadsEveryLine_data()
 {
-    QTest::addColumn<bool>("strict");
-    QTest::newRow("python tokens") << false;
-    QTest::newRow("strict JSON") << true;
+    testing::addTable<bool>({ "strict" },
+        {
+            { "python tokens", false },
+            { "strict JSON", true },
+        });
 }
 
 // docs/format.md: every line loads with Python's json.loads, NaN included. In strict mode the lines
@@ -646,9 +628,7 @@ void TestTelemetryLogger::processesAppendWholeLines()
 
 void TestTelemetryLogger::forkDoesNotDuplicateRecords_data()
 {
-    QTest::addColumn<bool>("async");
-    QTest::newRow("sync") << false;
-    QTest::newRow("async") << true;
+    test::addSyncAndAsyncRows();
 }
 
 // W25: records buffered at fork() are written once (by the parent), never again by the child;
@@ -684,9 +664,11 @@ void TestTelemetryLogger::forkDoesNotDuplicateRecords()
 
 void TestTelemetryLogger::deletedFileIsCreatedAgain_data()
 {
-    QTest::addColumn<bool>("removeFolder");
-    QTest::newRow("file deleted") << false;
-    QTest::newRow("folder vanished") << true;
+    testing::addTable<bool>({ "removeFolder" },
+        {
+            { "file deleted", false },
+            { "folder vanished", true },
+        });
 }
 
 // W16 as documented: a deleted log (or its vanished folder) is created again at the next write a

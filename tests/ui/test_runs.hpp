@@ -42,6 +42,19 @@ inline Series& seriesOf(Run& run, const QString& key)
     return run.series.back();
 }
 
+// An event of `kind` at record `r` (its time, and `step`) appended to the run's events; the caller
+// fills in what else that kind carries.
+inline RunEvent& addEvent(Run& run, RunEvent::Kind kind, std::uint32_t r, double step)
+{
+    RunEvent ev;
+    ev.kind = kind;
+    ev.record = r;
+    ev.time = run.records.time(r);
+    ev.step = step;
+    run.events.push_back(ev);
+    return run.events.back();
+}
+
 // One record at `step` (ts = 1000 + step / 10, epoch = step / epochLength) holding `value` for
 // each key. restart: the step went backwards here.
 inline std::uint32_t addStep(Run& run, double step, const QList<QPair<QString, double>>& values,
@@ -51,14 +64,8 @@ inline std::uint32_t addStep(Run& run, double step, const QList<QPair<QString, d
         addRecord(run, step, 1000.0 + step / 10.0, std::floor(step / epochLength));
     for (const auto& [key, value] : values)
         seriesOf(run, key).append(value, r, restart);
-    if (restart) {
-        RunEvent ev;
-        ev.kind = RunEvent::Kind::Restart;
-        ev.record = r;
-        ev.time = run.records.time(r);
-        ev.step = step;
-        run.events.push_back(ev);
-    }
+    if (restart)
+        addEvent(run, RunEvent::Kind::Restart, r, step);
     return r;
 }
 
@@ -66,27 +73,16 @@ inline void addError(Run& run, double step, const QString& type, const QString& 
 {
     const std::uint32_t r =
         addRecord(run, step, 1000.0 + step / 10.0, 0.0, QStringLiteral("error"));
-    RunEvent ev;
-    ev.kind = RunEvent::Kind::Error;
-    ev.record = r;
-    ev.time = run.records.time(r);
-    ev.step = step;
+    RunEvent& ev = addEvent(run, RunEvent::Kind::Error, r, step);
     ev.type = type;
     ev.message = message;
-    run.events.push_back(ev);
 }
 
 inline void addEpochBegin(Run& run, double step, double epoch)
 {
     const std::uint32_t r =
         addRecord(run, step, 1000.0 + step / 10.0, epoch, QStringLiteral("epoch_begin"));
-    RunEvent ev;
-    ev.kind = RunEvent::Kind::EpochBegin;
-    ev.record = r;
-    ev.time = run.records.time(r);
-    ev.step = step;
-    ev.epoch = epoch;
-    run.events.push_back(ev);
+    addEvent(run, RunEvent::Kind::EpochBegin, r, step).epoch = epoch;
 }
 
 // A run with `n` steps 0..n-1 of `key` whose value is f(step).

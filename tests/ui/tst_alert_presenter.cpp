@@ -4,6 +4,7 @@
 #include "../data/step_lines.hpp"
 #include "alert_monitor.hpp"
 #include "alert_presenter.hpp"
+#include "data_table.hpp"
 #include "desktop_notifier.hpp"
 #include "events_model.hpp"
 #include "runs_table_model.hpp"
@@ -30,16 +31,16 @@ class TestAlertPresenter : public QObject
 private slots:
     void notificationTextIsNeverMarkup_data()
     {
-        QTest::addColumn<QString>("text");
-        QTest::addColumn<int>("maxChars");
-        QTest::addColumn<QString>("shown");
-        QTest::newRow("plain") << "loss is NaN" << 80 << "loss is NaN";
-        QTest::newRow("tags") << "<b>x</b> <img src=\"http://127.0.0.1/p.png\">" << 80
-                              << QStringLiteral("\u2039b\u203ax\u2039/b\u203a \u2039img "
-                                                "src=\"http://127.0.0.1/p.png\"\u203a");
-        QTest::newRow("entity") << "&amp;" << 80 << QStringLiteral("\uff06amp;");
-        QTest::newRow("newline, tab") << "a\nb\tc" << 80 << "a b c";
-        QTest::newRow("elided") << "abcdefghij" << 5 << QStringLiteral("abcd\u2026");
+        testing::addTable<QString, int, QString>({ "text", "maxChars", "shown" },
+            {
+                { "plain", "loss is NaN", 80, "loss is NaN" },
+                { "tags", "<b>x</b> <img src=\"http://127.0.0.1/p.png\">", 80,
+                    QStringLiteral("\u2039b\u203ax\u2039/b\u203a \u2039img "
+                                   "src=\"http://127.0.0.1/p.png\"\u203a") },
+                { "entity", "&amp;", 80, QStringLiteral("\uff06amp;") },
+                { "newline, tab", "a\nb\tc", 80, "a b c" },
+                { "elided", "abcdefghij", 5, QStringLiteral("abcd\u2026") },
+            });
     }
     void notificationTextIsNeverMarkup()
     {

@@ -1,5 +1,6 @@
 // The horizontal headers of the view models: every column's title and tooltip, in column order,
 // as a user reads them above each table and tree (the models share ColumnTitles for them).
+#include "data_table.hpp"
 #include "events_model.hpp"
 #include "malformed_lines_model.hpp"
 #include "metric_tree_model.hpp"
@@ -56,9 +57,8 @@ private slots:
 
 void TestColumnHeaders::headers_data()
 {
-    QTest::addColumn<QString>("model");
-    QTest::addColumn<QStringList>("titles");
-    QTest::addColumn<QStringList>("toolTips"); // "" for none
+    // toolTips: "" for none
+    testing::addColumns<QString, QStringList, QStringList>({ "model", "titles", "toolTips" });
     const QString none;
     QTest::newRow("events") << "EventsModel"
                             << QStringList { "Time", "Run", "Step", "Type", "Message" }

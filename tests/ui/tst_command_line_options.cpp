@@ -1,4 +1,5 @@
 #include "command_line_options.hpp"
+#include "data_table.hpp"
 
 #include <QtTest>
 
@@ -26,114 +27,99 @@ private slots:
 
 void TestCommandLineOptions::parse_data()
 {
-    QTest::addColumn<QStringList>("args");
-    QTest::addColumn<int>("action");
-    QTest::addColumn<QStringList>("paths");
-    QTest::addColumn<QString>("errorContains");
-
     const QStringList none;
-    QTest::newRow("no arguments") << none << int(Action::Run) << none << QString();
-    QTest::newRow("files and stdin") << QStringList { "a.jsonl", "-", "runs/" } << int(Action::Run)
-                                     << QStringList { "a.jsonl", "-", "runs/" } << QString();
-    QTest::newRow("help") << QStringList { "--help" } << int(Action::Help) << none << QString();
-    QTest::newRow("-h") << QStringList { "-h" } << int(Action::Help) << none << QString();
-    QTest::newRow("version") << QStringList { "--version" } << int(Action::Version) << none
-                             << QString();
-    QTest::newRow("summary") << QStringList { "--summary", "a.jsonl" } << int(Action::Summary)
-                             << QStringList { "a.jsonl" } << QString();
-    QTest::newRow("summary without path")
-        << QStringList { "--summary" } << int(Action::Error) << none << "--summary needs";
-    QTest::newRow("summary with screenshot")
-        << QStringList { "--summary", "a", "--screenshot", "o.png" } << int(Action::Error) << none
-        << "cannot be combined";
-    QTest::newRow("export-runs") << QStringList { "--export-runs", "o.csv", "runs/" }
-                                 << int(Action::Summary) << QStringList { "runs/" } << QString();
-    QTest::newRow("export-runs without path")
-        << QStringList { "--export-runs", "o.csv" } << int(Action::Error) << none
-        << "--export-runs needs at least one";
-    QTest::newRow("export-runs empty")
-        << QStringList { "--export-runs=", "a" } << int(Action::Error) << none
-        << "--export-runs needs an output file name";
-    QTest::newRow("export-runs with screenshot")
-        << QStringList { "--export-runs", "o.csv", "a", "--screenshot", "o.png" }
-        << int(Action::Error) << none << "cannot be combined";
-    QTest::newRow("group-by and color-by with screenshot") << QStringList {
-        "--group-by", "config.optimizer", "--color-by", "config.lr", "--screenshot", "o.png", "a"
-    } << int(Action::Run) << QStringList { "a" } << QString();
-    QTest::newRow("bad group-by") << QStringList { "--group-by", "config lr" } << int(Action::Error)
-                                  << none << "--group-by \"config lr\": name a field";
-    QTest::newRow("empty color-by") << QStringList { "--color-by=" } << int(Action::Error) << none
-                                    << "--color-by \"\": name a field";
-    QTest::newRow("unknown option")
-        << QStringList { "--frobnicate" } << int(Action::Error) << none << "frobnicate";
-    QTest::newRow("missing value")
-        << QStringList { "a.jsonl", "--x" } << int(Action::Error) << none << "x";
-    QTest::newRow("bad x mode") << QStringList { "--x", "metrics//acc" } << int(Action::Error)
-                                << none << "neither a mode";
-    QTest::newRow("x empty") << QStringList { "--x", " " } << int(Action::Error) << none
-                             << "neither a mode";
-    QTest::newRow("x control character")
-        << QStringList { "--x", "a\x01b" } << int(Action::Error) << none << "neither a mode";
-    QTest::newRow("x metric too long") << QStringList { "--x", QString(513, QLatin1Char('k')) }
-                                       << int(Action::Error) << none << "neither a mode";
-    QTest::newRow("x global") << QStringList { "--x", "global" } << int(Action::Run) << none
-                              << QString();
-    QTest::newRow("x metric") << QStringList { "--x", "tokens_seen" } << int(Action::Run) << none
-                              << QString();
-    QTest::newRow("x seq") << QStringList { "--x", "seq" } << int(Action::Run) << none << QString();
-    QTest::newRow("x=epoch") << QStringList { "--x=epoch" } << int(Action::Run) << none
-                             << QString();
-    QTest::newRow("invalid regex") << QStringList { "--metrics", "loss(" } << int(Action::Error)
-                                   << none << "invalid regular expression";
-    QTest::newRow("valid regex") << QStringList { "--metrics", "^step_end/(loss|lr)$" }
-                                 << int(Action::Run) << none << QString();
-    QTest::newRow("empty tags") << QStringList { "--tags", " , ," } << int(Action::Error) << none
-                                << "--tags needs";
-    QTest::newRow("smoothing too big")
-        << QStringList { "--smoothing", "1.5" } << int(Action::Error) << none << "EMA weight";
-    QTest::newRow("smoothing negative")
-        << QStringList { "--smoothing=-0.1" } << int(Action::Error) << none << "EMA weight";
-    QTest::newRow("smoothing text")
-        << QStringList { "--smoothing", "lots" } << int(Action::Error) << none << "EMA weight";
-    QTest::newRow("size without screenshot")
-        << QStringList { "--size", "800x600" } << int(Action::Error) << none
-        << "--size is only used with --screenshot";
-    QTest::newRow("bad size") << QStringList { "--screenshot", "o.png", "--size", "800by600" }
-                              << int(Action::Error) << none << "WIDTHxHEIGHT";
-    QTest::newRow("tiny size") << QStringList { "--screenshot", "o.png", "--size", "10x10" }
-                               << int(Action::Error) << none << "at least";
-    QTest::newRow("huge size") << QStringList { "--screenshot", "o.png", "--size", "99999x100" }
-                               << int(Action::Error) << none << "at most";
-    QTest::newRow("empty screenshot")
-        << QStringList { "--screenshot=" } << int(Action::Error) << none << "--screenshot needs";
-    QTest::newRow("stream timeout") << QStringList { "--summary", "-", "--stream-timeout", "2.5" }
-                                    << int(Action::Summary) << QStringList { "-" } << QString();
-    QTest::newRow("stream timeout negative")
-        << QStringList { "--stream-timeout=-1" } << int(Action::Error) << none
-        << "--stream-timeout \"-1\": the timeout must be a number of seconds";
-    QTest::newRow("stream timeout text") << QStringList { "--stream-timeout", "soon" }
-                                         << int(Action::Error) << none << "from 0 to 86400";
-    QTest::newRow("stdin twice") << QStringList { "-", "-" } << int(Action::Error) << none
-                                 << "only once";
-    QTest::newRow("double dash ends options")
-        << QStringList { "--", "--weird-name.jsonl" } << int(Action::Run)
-        << QStringList { "--weird-name.jsonl" } << QString();
-    // issue 16: alerts
-    QTest::newRow("watch") << QStringList { "--watch", "--alert", "nan,stall=600",
-        "--exit-on-alert", "a.jsonl" }
-                           << int(Action::Watch) << QStringList { "a.jsonl" } << QString();
-    QTest::newRow("alert in the window")
-        << QStringList { "--alert", "loss > 10", "a.jsonl" } << int(Action::Run)
-        << QStringList { "a.jsonl" } << QString();
-    QTest::newRow("watch without path")
-        << QStringList { "--watch" } << int(Action::Error) << none << "--watch needs at least one";
-    QTest::newRow("watch with summary") << QStringList { "--watch", "--summary", "a.jsonl" }
-                                        << int(Action::Error) << none << "cannot be combined";
-    QTest::newRow("exit-on-alert without watch") << QStringList { "--exit-on-alert",
-        "a.jsonl" } << int(Action::Error) << none << "only used with --watch";
-    QTest::newRow("bad alert rule")
-        << QStringList { "--alert", "nan,bogus", "a.jsonl" } << int(Action::Error) << none
-        << "--alert: alert rule \"bogus\": unknown rule";
+    testing::addTable<QStringList, int, QStringList, QString>(
+        { "args", "action", "paths", "errorContains" },
+        {
+            { "no arguments", none, int(Action::Run), none, QString() },
+            { "files and stdin", QStringList { "a.jsonl", "-", "runs/" }, int(Action::Run),
+                QStringList { "a.jsonl", "-", "runs/" }, QString() },
+            { "help", QStringList { "--help" }, int(Action::Help), none, QString() },
+            { "-h", QStringList { "-h" }, int(Action::Help), none, QString() },
+            { "version", QStringList { "--version" }, int(Action::Version), none, QString() },
+            { "summary", QStringList { "--summary", "a.jsonl" }, int(Action::Summary),
+                QStringList { "a.jsonl" }, QString() },
+            { "summary without path", QStringList { "--summary" }, int(Action::Error), none,
+                "--summary needs" },
+            { "summary with screenshot", QStringList { "--summary", "a", "--screenshot", "o.png" },
+                int(Action::Error), none, "cannot be combined" },
+            { "export-runs", QStringList { "--export-runs", "o.csv", "runs/" },
+                int(Action::Summary), QStringList { "runs/" }, QString() },
+            { "export-runs without path", QStringList { "--export-runs", "o.csv" },
+                int(Action::Error), none, "--export-runs needs at least one" },
+            { "export-runs empty", QStringList { "--export-runs=", "a" }, int(Action::Error), none,
+                "--export-runs needs an output file name" },
+            { "export-runs with screenshot",
+                QStringList { "--export-runs", "o.csv", "a", "--screenshot", "o.png" },
+                int(Action::Error), none, "cannot be combined" },
+            { "group-by and color-by with screenshot",
+                QStringList { "--group-by", "config.optimizer", "--color-by", "config.lr",
+                    "--screenshot", "o.png", "a" },
+                int(Action::Run), QStringList { "a" }, QString() },
+            { "bad group-by", QStringList { "--group-by", "config lr" }, int(Action::Error), none,
+                "--group-by \"config lr\": name a field" },
+            { "empty color-by", QStringList { "--color-by=" }, int(Action::Error), none,
+                "--color-by \"\": name a field" },
+            { "unknown option", QStringList { "--frobnicate" }, int(Action::Error), none,
+                "frobnicate" },
+            { "missing value", QStringList { "a.jsonl", "--x" }, int(Action::Error), none, "x" },
+            { "bad x mode", QStringList { "--x", "metrics//acc" }, int(Action::Error), none,
+                "neither a mode" },
+            { "x empty", QStringList { "--x", " " }, int(Action::Error), none, "neither a mode" },
+            { "x control character", QStringList { "--x", "a\x01b" }, int(Action::Error), none,
+                "neither a mode" },
+            { "x metric too long", QStringList { "--x", QString(513, QLatin1Char('k')) },
+                int(Action::Error), none, "neither a mode" },
+            { "x global", QStringList { "--x", "global" }, int(Action::Run), none, QString() },
+            { "x metric", QStringList { "--x", "tokens_seen" }, int(Action::Run), none, QString() },
+            { "x seq", QStringList { "--x", "seq" }, int(Action::Run), none, QString() },
+            { "x=epoch", QStringList { "--x=epoch" }, int(Action::Run), none, QString() },
+            { "invalid regex", QStringList { "--metrics", "loss(" }, int(Action::Error), none,
+                "invalid regular expression" },
+            { "valid regex", QStringList { "--metrics", "^step_end/(loss|lr)$" }, int(Action::Run),
+                none, QString() },
+            { "empty tags", QStringList { "--tags", " , ," }, int(Action::Error), none,
+                "--tags needs" },
+            { "smoothing too big", QStringList { "--smoothing", "1.5" }, int(Action::Error), none,
+                "EMA weight" },
+            { "smoothing negative", QStringList { "--smoothing=-0.1" }, int(Action::Error), none,
+                "EMA weight" },
+            { "smoothing text", QStringList { "--smoothing", "lots" }, int(Action::Error), none,
+                "EMA weight" },
+            { "size without screenshot", QStringList { "--size", "800x600" }, int(Action::Error),
+                none, "--size is only used with --screenshot" },
+            { "bad size", QStringList { "--screenshot", "o.png", "--size", "800by600" },
+                int(Action::Error), none, "WIDTHxHEIGHT" },
+            { "tiny size", QStringList { "--screenshot", "o.png", "--size", "10x10" },
+                int(Action::Error), none, "at least" },
+            { "huge size", QStringList { "--screenshot", "o.png", "--size", "99999x100" },
+                int(Action::Error), none, "at most" },
+            { "empty screenshot", QStringList { "--screenshot=" }, int(Action::Error), none,
+                "--screenshot needs" },
+            { "stream timeout", QStringList { "--summary", "-", "--stream-timeout", "2.5" },
+                int(Action::Summary), QStringList { "-" }, QString() },
+            { "stream timeout negative", QStringList { "--stream-timeout=-1" }, int(Action::Error),
+                none, "--stream-timeout \"-1\": the timeout must be a number of seconds" },
+            { "stream timeout text", QStringList { "--stream-timeout", "soon" }, int(Action::Error),
+                none, "from 0 to 86400" },
+            { "stdin twice", QStringList { "-", "-" }, int(Action::Error), none, "only once" },
+            { "double dash ends options", QStringList { "--", "--weird-name.jsonl" },
+                int(Action::Run), QStringList { "--weird-name.jsonl" }, QString() },
+            // issue 16: alerts
+            { "watch",
+                QStringList { "--watch", "--alert", "nan,stall=600", "--exit-on-alert", "a.jsonl" },
+                int(Action::Watch), QStringList { "a.jsonl" }, QString() },
+            { "alert in the window", QStringList { "--alert", "loss > 10", "a.jsonl" },
+                int(Action::Run), QStringList { "a.jsonl" }, QString() },
+            { "watch without path", QStringList { "--watch" }, int(Action::Error), none,
+                "--watch needs at least one" },
+            { "watch with summary", QStringList { "--watch", "--summary", "a.jsonl" },
+                int(Action::Error), none, "cannot be combined" },
+            { "exit-on-alert without watch", QStringList { "--exit-on-alert", "a.jsonl" },
+                int(Action::Error), none, "only used with --watch" },
+            { "bad alert rule", QStringList { "--alert", "nan,bogus", "a.jsonl" },
+                int(Action::Error), none, "--alert: alert rule \"bogus\": unknown rule" },
+        });
 }
 
 void TestCommandLineOptions::parse()
@@ -158,9 +144,8 @@ void TestCommandLineOptions::parse()
 // --x MODE|METRIC: each mode by its one name (the XAxisMode table), anything else a metric path.
 void TestCommandLineOptions::xOption_data()
 {
-    QTest::addColumn<QString>("value");
-    QTest::addColumn<QString>("mode"); // the mode's name back, empty when none
-    QTest::addColumn<QString>("metric");
+    // mode: the mode's name back, empty when none
+    testing::addColumns<QString, QString, QString>({ "value", "mode", "metric" });
     QTest::newRow("step") << "step"
                           << "step" << QString();
     QTest::newRow("global") << "global"
@@ -222,22 +207,21 @@ void TestCommandLineOptions::values()
 
 void TestCommandLineOptions::smoothing_data()
 {
-    QTest::addColumn<QString>("text");
-    QTest::addColumn<bool>("ok");
-    QTest::addColumn<int>("kind");
-    QTest::addColumn<double>("param");
-    QTest::newRow("weight") << "0.6" << true << int(SmoothingKind::Ema) << 0.6;
-    QTest::newRow("zero is none") << "0" << true << int(SmoothingKind::None) << 0.0;
-    QTest::newRow("max") << "0.999" << true << int(SmoothingKind::Ema) << 0.999;
-    QTest::newRow("ema:") << "ema:0.95" << true << int(SmoothingKind::Ema) << 0.95;
-    QTest::newRow("ma:") << "ma:25" << true << int(SmoothingKind::MovingAverage) << 25.0;
-    QTest::newRow("none") << "none" << true << int(SmoothingKind::None) << 0.0;
-    QTest::newRow("one") << "1" << false << 0 << 0.0;
-    QTest::newRow("nan") << "nan" << false << 0 << 0.0;
-    QTest::newRow("inf") << "inf" << false << 0 << 0.0;
-    QTest::newRow("ma:0") << "ma:0" << false << 0 << 0.0;
-    QTest::newRow("ma:x") << "ma:x" << false << 0 << 0.0;
-    QTest::newRow("ma:1.5") << "ma:1.5" << false << 0 << 0.0;
+    testing::addTable<QString, bool, int, double>({ "text", "ok", "kind", "param" },
+        {
+            { "weight", "0.6", true, int(SmoothingKind::Ema), 0.6 },
+            { "zero is none", "0", true, int(SmoothingKind::None), 0.0 },
+            { "max", "0.999", true, int(SmoothingKind::Ema), 0.999 },
+            { "ema:", "ema:0.95", true, int(SmoothingKind::Ema), 0.95 },
+            { "ma:", "ma:25", true, int(SmoothingKind::MovingAverage), 25.0 },
+            { "none", "none", true, int(SmoothingKind::None), 0.0 },
+            { "one", "1", false, 0, 0.0 },
+            { "nan", "nan", false, 0, 0.0 },
+            { "inf", "inf", false, 0, 0.0 },
+            { "ma:0", "ma:0", false, 0, 0.0 },
+            { "ma:x", "ma:x", false, 0, 0.0 },
+            { "ma:1.5", "ma:1.5", false, 0, 0.0 },
+        });
 }
 
 void TestCommandLineOptions::smoothing()
@@ -260,15 +244,16 @@ void TestCommandLineOptions::smoothing()
 
 void TestCommandLineOptions::size_data()
 {
-    QTest::addColumn<QString>("text");
-    QTest::addColumn<QSize>("size");
-    QTest::newRow("plain") << "1400x900" << QSize(1400, 900);
-    QTest::newRow("upper X") << "800X600" << QSize(800, 600);
-    QTest::newRow("spaces") << " 640x480 " << QSize(640, 480);
-    QTest::newRow("negative") << "-5x600" << QSize();
-    QTest::newRow("one number") << "800" << QSize();
-    QTest::newRow("too large") << "20000x20000" << QSize();
-    QTest::newRow("overflow") << "99999999999x1" << QSize();
+    testing::addTable<QString, QSize>({ "text", "size" },
+        {
+            { "plain", "1400x900", QSize(1400, 900) },
+            { "upper X", "800X600", QSize(800, 600) },
+            { "spaces", " 640x480 ", QSize(640, 480) },
+            { "negative", "-5x600", QSize() },
+            { "one number", "800", QSize() },
+            { "too large", "20000x20000", QSize() },
+            { "overflow", "99999999999x1", QSize() },
+        });
 }
 
 void TestCommandLineOptions::size()

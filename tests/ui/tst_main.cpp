@@ -1,5 +1,8 @@
 // The telemetry-viewer executable as a user runs it: QProcess on the built binary.
 
+#include "data_table.hpp"
+#include "process_outcome.hpp"
+
 #include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -27,12 +30,7 @@ private slots:
     void seriesLimitIsSaidNotFailed();
 
 private:
-    struct Result
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
+    using Result = testing::ProcessOutcome;
     Result run(const QStringList& args, const QProcessEnvironment& env = {}) const;
     QProcessEnvironment offscreen() const;
 
@@ -62,19 +60,7 @@ QProcessEnvironment TestMain::offscreen() const
 
 TestMain::Result TestMain::run(const QStringList& args, const QProcessEnvironment& env) const
 {
-    QProcess p;
-    p.setProcessEnvironment(env.isEmpty() ? offscreen() : env);
-    p.start(m_binary, args);
-    Result r;
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return testing::runProcess(m_binary, args, 60'000, env.isEmpty() ? offscreen() : env);
 }
 
 void TestMain::helpAndVersion()
@@ -85,29 +71,29 @@ void TestMain::helpAndVersion()
     bare.remove("WAYLAND_DISPLAY");
     bare.remove("QT_QPA_PLATFORM");
     Result r = run({ "--help" }, bare);
-    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.status, 0);
     QVERIFY(r.out.contains("Usage: telemetry-viewer"));
     QVERIFY(r.out.contains("--screenshot"));
     r = run({ "--version" }, bare);
-    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.status, 0);
     QVERIFY(r.out.startsWith("telemetry-viewer "));
     // Without a display the window cannot open: said clearly, no abort.
     r = run({ m_sample }, bare);
-    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.status, 1);
     QVERIFY2(r.err.contains("no display"), r.err.constData());
 }
 
 void TestMain::invalidOptions_data()
 {
-    QTest::addColumn<QStringList>("args");
-    QTest::addColumn<QByteArray>("message");
-    QTest::newRow("unknown") << QStringList { "--bogus" } << QByteArray("bogus");
-    QTest::newRow("x") << QStringList { "--x", "loss//acc" } << QByteArray("neither a mode");
-    QTest::newRow("smoothing") << QStringList { "--smoothing", "2" } << QByteArray("EMA weight");
-    QTest::newRow("regex") << QStringList { "--metrics", "(" }
-                           << QByteArray("invalid regular expression");
-    QTest::newRow("size") << QStringList { "--screenshot", "a.png", "--size", "big" }
-                          << QByteArray("WIDTHxHEIGHT");
+    testing::addTable<QStringList, QByteArray>({ "args", "message" },
+        {
+            { "unknown", QStringList { "--bogus" }, QByteArray("bogus") },
+            { "x", QStringList { "--x", "loss//acc" }, QByteArray("neither a mode") },
+            { "smoothing", QStringList { "--smoothing", "2" }, QByteArray("EMA weight") },
+            { "regex", QStringList { "--metrics", "(" }, QByteArray("invalid regular expression") },
+            { "size", QStringList { "--screenshot", "a.png", "--size", "big" },
+                QByteArray("WIDTHxHEIGHT") },
+        });
 }
 
 void TestMain::invalidOptions()
@@ -115,7 +101,7 @@ void TestMain::invalidOptions()
     QFETCH(QStringList, args);
     QFETCH(QByteArray, message);
     const Result r = run(args);
-    QCOMPARE(r.exitCode, 2);
+    QCOMPARE(r.status, 2);
     QVERIFY2(r.err.contains(message), r.err.constData());
     QVERIFY(r.err.contains("--help"));
     QVERIFY(r.out.isEmpty());
@@ -125,7 +111,7 @@ void TestMain::screenshotIsNotBlank()
 {
     const QString png = m_dir.filePath("shot.png");
     const Result r = run({ "--no-follow", "--screenshot", png, "--size", "1200x800", m_sample });
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.status == 0, r.err.constData());
     QImage image(png);
     QVERIFY(!image.isNull());
     QCOMPARE(image.size(), QSize(1200, 800));
@@ -150,7 +136,7 @@ void TestMain::badPathsAreReported()
     const QString png = m_dir.filePath("bad.png");
     const QString missing = m_dir.filePath("<b>missing</b>.jsonl");
     const Result r = run({ "--no-follow", "--screenshot", png, missing, m_sample });
-    QCOMPARE(r.exitCode, 1); // an input could not be read...
+    QCOMPARE(r.status, 1); // an input could not be read...
     QVERIFY2(r.err.contains("<b>missing</b>.jsonl"), r.err.constData());
     QVERIFY(r.err.contains("does not exist"));
     QVERIFY(!QImage(png).isNull()); // ...and the rest was still drawn
@@ -161,7 +147,7 @@ void TestMain::exportCsv()
     const QString csv = m_dir.filePath("series.csv");
     const Result r =
         run({ "--no-follow", "--metrics", "^step_end/loss$", "--export-csv", csv, m_sample });
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.status == 0, r.err.constData());
     QFile f(csv);
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QList<QByteArray> lines = f.readAll().split('\n');
@@ -172,12 +158,11 @@ void TestMain::exportCsv()
 
 void TestMain::exportCsvX_data()
 {
-    QTest::addColumn<QString>("mode");
-    QTest::addColumn<QString>("header");
-    QTest::newRow("global") << "global"
-                            << "global_step";
-    QTest::newRow("epoch") << "epoch"
-                           << "epoch";
+    testing::addTable<QString, QString>({ "mode", "header" },
+        {
+            { "global", "global", "global_step" },
+            { "epoch", "epoch", "epoch" },
+        });
 }
 
 // Issue 13: --export-csv with --x global / --x epoch writes those x values. The file has the seed
@@ -215,7 +200,7 @@ void TestMain::exportCsvX()
     const QString csv = m_dir.filePath("x.csv");
     const Result r = run(
         { "--no-follow", "--metrics", "^step_end/loss$", "--x", mode, "--export-csv", csv, jsonl });
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.status == 0, r.err.constData());
     QFile f(csv);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QList<QByteArray> lines = f.readAll().split('\n');
@@ -240,10 +225,12 @@ void TestMain::exportCsvX()
 
 void TestMain::exportCsvXMetric_data()
 {
-    QTest::addColumn<QString>("metric");
-    QTest::addColumn<bool>("valLossDrawn"); // epoch_end/val_loss has an x
-    QTest::newRow("a bare name: each chart's own tag") << "tokens" << false;
-    QTest::newRow("a full key: every chart") << "step_end/tokens" << true;
+    testing::addTable<QString, bool>({ "metric", "valLossDrawn" },
+        {
+            // epoch_end/val_loss has an x
+            { "a bare name: each chart's own tag", "tokens", false },
+            { "a full key: every chart", "step_end/tokens", true },
+        });
 }
 
 // Issue 13: --x METRIC plots each series against that metric's value at the same record, and
@@ -282,7 +269,7 @@ void TestMain::exportCsvXMetric()
     const QString csv = m_dir.filePath("x_metric.csv");
     const Result r = run({ "--no-follow", "--metrics", "^(step_end/loss|epoch_end/val_loss)$",
         "--x", metric, "--export-csv", csv, jsonl });
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.status == 0, r.err.constData());
     QFile f(csv);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QList<QByteArray> lines = f.readAll().split('\n');
@@ -317,20 +304,22 @@ void TestMain::summaryNeedsNoDisplay()
     bare.remove("WAYLAND_DISPLAY");
     bare.remove("QT_QPA_PLATFORM");
     const Result r = run({ "--summary", m_sample }, bare);
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.status == 0, r.err.constData());
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(r.out, &error);
     QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
     const Result missing = run({ "--summary", m_dir.filePath("nope.jsonl") }, bare);
-    QVERIFY(missing.exitCode != 0);
+    QVERIFY(missing.status != 0);
     QVERIFY(!missing.err.isEmpty());
 }
 
 void TestMain::seriesLimitIsSaidNotFailed_data()
 {
-    QTest::addColumn<QStringList>("mode");
-    QTest::newRow("window --screenshot") << QStringList { "--no-follow", "--screenshot" };
-    QTest::newRow("--summary") << QStringList { "--summary" };
+    testing::addTable<QStringList>({ "mode" },
+        {
+            { "window --screenshot", QStringList { "--no-follow", "--screenshot" } },
+            { "--summary", QStringList { "--summary" } },
+        });
 }
 
 // Issue 15: 12,000 metric keys pass the 10,000-series limit. Both modes say so in the same words
@@ -356,7 +345,7 @@ void TestMain::seriesLimitIsSaidNotFailed()
         args << png << "--size"
              << "1000x700";
     const Result r = run(args << path);
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.status == 0, r.err.constData());
     // (Two records of 12,000 keys: the parser's per-chunk limit is the one hit.)
     const QByteArray said =
         path.toUtf8() + ": more than 10000 distinct series in a chunk: the others are not plotted";

@@ -1,5 +1,6 @@
 #include "chart_markers.hpp"
 #include "chart_overlay.hpp"
+#include "data_table.hpp"
 #include "metric_chart.hpp"
 #include "plain_label.hpp"
 #include "series_layer.hpp"
@@ -80,12 +81,14 @@ private slots:
     // record must show its characters, so what is handed to Qt Charts is escaped.
     void richTextShownLiterally_data()
     {
-        QTest::addColumn<QString>("text");
-        QTest::newRow("bold") << QStringLiteral("<b>x</b>");
-        QTest::newRow("link") << QStringLiteral("<a href=\"http://x\">y</a>");
-        QTest::newRow("image") << QStringLiteral("<img src=\"http://127.0.0.1:9/p.png\">");
-        QTest::newRow("font") << QStringLiteral("<font size=999999>x");
-        QTest::newRow("entity") << QStringLiteral("&amp;");
+        testing::addTable<QString>({ "text" },
+            {
+                { "bold", QStringLiteral("<b>x</b>") },
+                { "link", QStringLiteral("<a href=\"http://x\">y</a>") },
+                { "image", QStringLiteral("<img src=\"http://127.0.0.1:9/p.png\">") },
+                { "font", QStringLiteral("<font size=999999>x") },
+                { "entity", QStringLiteral("&amp;") },
+            });
     }
     void richTextShownLiterally()
     {
@@ -591,11 +594,8 @@ private slots:
     // (its line end, or the dot of a point alone after a NaN) inside the plot area.
     void newestPointDrawnInsidePlot_data()
     {
-        QTest::addColumn<int>("xMode");
-        QTest::addColumn<int>("points");
-        QTest::addColumn<double>("newest");
-        QTest::addColumn<bool>("afterNaN");
-        QTest::addColumn<bool>("followed"); // appended after the first draw
+        testing::addColumns<int, int, double, bool, bool>(
+            { "xMode", "points", "newest", "afterNaN", "followed" });
         for (int mode : { int(XAxisMode::Step), int(XAxisMode::Sequence) }) {
             const char* m = mode == int(XAxisMode::Step) ? "step" : "record";
             for (bool followed : { false, true }) {

@@ -1,3 +1,4 @@
+#include "data_table.hpp"
 #include "metric_filter_proxy.hpp"
 #include "metric_tree_model.hpp"
 
@@ -71,25 +72,23 @@ QStringList TestMetricFilterProxy::shownKeys() const
 
 void TestMetricFilterProxy::filter_data()
 {
-    QTest::addColumn<QString>("pattern");
-    QTest::addColumn<bool>("regex");
-    QTest::addColumn<QStringList>("expected");
-    QTest::newRow("empty shows all")
-        << "" << false
-        << QStringList { "custom/Loss_Scale", "epoch_end/val_acc", "epoch_end/val_loss",
-               "step_end/loss", "step_end/lr", "step_end/metrics/acc", "step_end/metrics/top5" };
-    QTest::newRow("substring, case-insensitive")
-        << "loss" << false
-        << QStringList { "custom/Loss_Scale", "epoch_end/val_loss", "step_end/loss" };
-    QTest::newRow("substring of a group")
-        << "metrics" << false << QStringList { "step_end/metrics/acc", "step_end/metrics/top5" };
-    QTest::newRow("substring is literal") << "val.loss" << false << QStringList {};
-    QTest::newRow("regex anywhere") << "val.loss" << true << QStringList { "epoch_end/val_loss" };
-    QTest::newRow("regex anchored")
-        << "^step_end/(loss|lr)$" << true << QStringList { "step_end/loss", "step_end/lr" };
-    QTest::newRow("regex case-insensitive")
-        << "^CUSTOM/" << true << QStringList { "custom/Loss_Scale" };
-    QTest::newRow("nothing matches") << "zzz" << true << QStringList {};
+    testing::addTable<QString, bool, QStringList>({ "pattern", "regex", "expected" },
+        {
+            { "empty shows all", "", false,
+                QStringList { "custom/Loss_Scale", "epoch_end/val_acc", "epoch_end/val_loss",
+                    "step_end/loss", "step_end/lr", "step_end/metrics/acc",
+                    "step_end/metrics/top5" } },
+            { "substring, case-insensitive", "loss", false,
+                QStringList { "custom/Loss_Scale", "epoch_end/val_loss", "step_end/loss" } },
+            { "substring of a group", "metrics", false,
+                QStringList { "step_end/metrics/acc", "step_end/metrics/top5" } },
+            { "substring is literal", "val.loss", false, QStringList {} },
+            { "regex anywhere", "val.loss", true, QStringList { "epoch_end/val_loss" } },
+            { "regex anchored", "^step_end/(loss|lr)$", true,
+                QStringList { "step_end/loss", "step_end/lr" } },
+            { "regex case-insensitive", "^CUSTOM/", true, QStringList { "custom/Loss_Scale" } },
+            { "nothing matches", "zzz", true, QStringList {} },
+        });
 }
 
 void TestMetricFilterProxy::filter()

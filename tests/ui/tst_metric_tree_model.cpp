@@ -1,3 +1,4 @@
+#include "data_table.hpp"
 #include "metric_filter_panel.hpp"
 #include "metric_filter_proxy.hpp"
 #include "metric_tree_model.hpp"
@@ -231,9 +232,12 @@ void TestMetricTreeModel::updateMetricsTouchesOnlyWhatChanged()
 // collapsed in the panel's tree (row-by-row inserts and a bulk reset alike); a search opens them.
 void TestMetricTreeModel::derivedLastAndCollapsed_data()
 {
-    QTest::addColumn<int>("extra"); // more metrics than BulkInsertThreshold: one reset
-    QTest::newRow("row by row") << 0;
-    QTest::newRow("bulk") << MetricTreeModel::BulkInsertThreshold + 1;
+    testing::addTable<int>({ "extra" },
+        {
+            // more metrics than BulkInsertThreshold: one reset
+            { "row by row", 0 },
+            { "bulk", MetricTreeModel::BulkInsertThreshold + 1 },
+        });
 }
 
 void TestMetricTreeModel::derivedLastAndCollapsed()

@@ -4,6 +4,7 @@
 // the legend stays within its rows: the entries that fit, not overlapping, then "+N more".
 #include "../data/sweep_fixture.hpp"
 #include "chart_grid.hpp"
+#include "data_table.hpp"
 #include "main_window.hpp"
 #include "metric_chart.hpp"
 #include "run_legend.hpp"
@@ -192,9 +193,8 @@ void TestRunLegend::hoverHighlightsInEveryChart()
 
 void TestRunLegend::namesThatFitAreWhole_data()
 {
-    QTest::addColumn<QString>("name");
-    QTest::addColumn<int>("spare"); // pixels beyond the name's advance
-    QTest::addColumn<bool>("whole");
+    // spare: pixels beyond the name's advance
+    testing::addColumns<QString, int, bool>({ "name", "spare", "whole" });
     QTest::newRow("exactly its width") << QStringLiteral("spikes") << 0 << true;
     QTest::newRow("one letter") << QStringLiteral("a") << 0 << true;
     QTest::newRow("room to spare") << QStringLiteral("sweep-lr3e-4-bs64-s1") << 30 << true;
@@ -218,10 +218,12 @@ void TestRunLegend::namesThatFitAreWhole()
 
 void TestRunLegend::manyRunsStayReadable_data()
 {
-    QTest::addColumn<int>("runs");
-    QTest::newRow("24") << 24;
-    QTest::newRow("200") << 200;
-    QTest::newRow("5000") << 5000;
+    testing::addTable<int>({ "runs" },
+        {
+            { "24", 24 },
+            { "200", 200 },
+            { "5000", 5000 },
+        });
 }
 
 // The legend alone, fed as CompareBar feeds it: what is drawn fits its rows, apart, readable.

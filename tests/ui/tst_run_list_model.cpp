@@ -1,3 +1,4 @@
+#include "data_table.hpp"
 #include "run.hpp"
 #include "run_list_model.hpp"
 #include "run_name_delegate.hpp"
@@ -151,29 +152,28 @@ void TestRunListModel::visibility()
 
 void TestRunListModel::badInputs_data()
 {
-    QTest::addColumn<QString>("name");
-    QTest::addColumn<QByteArray>("content");
-    QTest::addColumn<bool>("isFolder");
-    QTest::addColumn<QString>("problemContains");
-    QTest::newRow("missing file") << "missing.jsonl" << QByteArray() << false << "does not exist";
-    QTest::newRow("empty file") << "empty.jsonl" << QByteArray("") << false << "no records";
-    QTest::newRow("blank lines") << "blank.jsonl" << QByteArray("\n\n  \n") << false
-                                 << "no records";
-    QTest::newRow("binary file") << "binary.jsonl"
-                                 << QByteArray("\x7f"
-                                               "ELF\x02\x01\x01\0\0\0\n\x89PNG\r\n\x1a\n",
-                                        19)
-                                 << false << "not one valid record";
-    QTest::newRow("text, not JSON")
-        << "notes.jsonl" << QByteArray("hello\nworld\n") << false << "not one valid record";
-    QTest::newRow("folder without runs") << "emptydir" << QByteArray() << true << "no runs";
-    // V20: records, then a last line that never got its newline.
-    QTest::newRow("unfinished last line")
-        << "torn.jsonl" << goodRun(2) + R"({"ts": 1732800009.0, "tag": "step_e)" << false
-        << "line 4 is incomplete (no newline at the end): not read";
-    QTest::newRow("only an unfinished line")
-        << "torn-only.jsonl" << QByteArray(R"({"ts": 1732800009.0, "tag")") << false
-        << "no records; line 1 is incomplete (no newline at the end): not read";
+    testing::addTable<QString, QByteArray, bool, QString>(
+        { "name", "content", "isFolder", "problemContains" },
+        {
+            { "missing file", "missing.jsonl", QByteArray(), false, "does not exist" },
+            { "empty file", "empty.jsonl", QByteArray(""), false, "no records" },
+            { "blank lines", "blank.jsonl", QByteArray("\n\n  \n"), false, "no records" },
+            { "binary file", "binary.jsonl",
+                QByteArray("\x7f"
+                           "ELF\x02\x01\x01\0\0\0\n\x89PNG\r\n\x1a\n",
+                    19),
+                false, "not one valid record" },
+            { "text, not JSON", "notes.jsonl", QByteArray("hello\nworld\n"), false,
+                "not one valid record" },
+            { "folder without runs", "emptydir", QByteArray(), true, "no runs" },
+            // V20: records, then a last line that never got its newline.
+            { "unfinished last line", "torn.jsonl",
+                goodRun(2) + R"({"ts": 1732800009.0, "tag": "step_e)", false,
+                "line 4 is incomplete (no newline at the end): not read" },
+            { "only an unfinished line", "torn-only.jsonl",
+                QByteArray(R"({"ts": 1732800009.0, "tag")"), false,
+                "no records; line 1 is incomplete (no newline at the end): not read" },
+        });
 }
 
 void TestRunListModel::badInputs()
@@ -432,15 +432,15 @@ void TestRunListModel::closingARunKeepsTotals()
 // drawn differently: the part that tells them apart stays, the rest is cut in the middle.
 void TestRunListModel::namesKeepWhereTheyDiffer_data()
 {
-    QTest::addColumn<QString>("first");
-    QTest::addColumn<QString>("second");
-    QTest::newRow("seed at the end") << "sweep_lr=0.001,seed=1"
-                                     << "sweep_lr=0.001,seed=2";
-    QTest::newRow("longer than the model's 60 characters")
-        << "imagenet_resnet50_sweep_2026-12-07_lr=0.001,batch_size=256,warmup=5,seed=1"
-        << "imagenet_resnet50_sweep_2026-12-07_lr=0.001,batch_size=256,warmup=5,seed=2";
-    QTest::newRow("in the middle") << "gpt-neox-20b-rank0-2026-12-07T01:33:40Z"
-                                   << "gpt-neox-20b-rank1-2026-12-07T01:33:40Z";
+    testing::addTable<QString, QString>({ "first", "second" },
+        {
+            { "seed at the end", "sweep_lr=0.001,seed=1", "sweep_lr=0.001,seed=2" },
+            { "longer than the model's 60 characters",
+                "imagenet_resnet50_sweep_2026-12-07_lr=0.001,batch_size=256,warmup=5,seed=1",
+                "imagenet_resnet50_sweep_2026-12-07_lr=0.001,batch_size=256,warmup=5,seed=2" },
+            { "in the middle", "gpt-neox-20b-rank0-2026-12-07T01:33:40Z",
+                "gpt-neox-20b-rank1-2026-12-07T01:33:40Z" },
+        });
 }
 
 void TestRunListModel::namesKeepWhereTheyDiffer()

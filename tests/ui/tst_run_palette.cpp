@@ -1,3 +1,4 @@
+#include "data_table.hpp"
 #include "plain_label.hpp"
 #include "run_palette.hpp"
 
@@ -43,20 +44,19 @@ private slots:
 
     void plainLabels_data()
     {
-        QTest::addColumn<QString>("text");
-        QTest::addColumn<int>("max");
-        QTest::addColumn<QString>("expected");
-        QTest::newRow("plain") << QStringLiteral("loss") << 10 << QStringLiteral("loss");
-        QTest::newRow("markup kept as text")
-            << QStringLiteral("<b>x</b>") << 20 << QStringLiteral("<b>x</b>");
-        QTest::newRow("newline") << QStringLiteral("a\nb\tc") << 20 << QStringLiteral("a b c");
-        QTest::newRow("control") << QStringLiteral("a\x01z") << 20 << QStringLiteral("a\uFFFDz");
-        QTest::newRow("bidi override")
-            << QStringLiteral("abc\u202Egpj.exe") << 40 << QStringLiteral("abc[U+202E]gpj.exe");
-        QTest::newRow("elided") << QStringLiteral("abcdefghij") << 5
-                                << QStringLiteral("abcd\u2026");
-        QTest::newRow("surrogate not split")
-            << QStringLiteral("abc\U0001F600def") << 5 << QStringLiteral("abc\u2026");
+        testing::addTable<QString, int, QString>({ "text", "max", "expected" },
+            {
+                { "plain", QStringLiteral("loss"), 10, QStringLiteral("loss") },
+                { "markup kept as text", QStringLiteral("<b>x</b>"), 20,
+                    QStringLiteral("<b>x</b>") },
+                { "newline", QStringLiteral("a\nb\tc"), 20, QStringLiteral("a b c") },
+                { "control", QStringLiteral("a\x01z"), 20, QStringLiteral("a\uFFFDz") },
+                { "bidi override", QStringLiteral("abc\u202Egpj.exe"), 40,
+                    QStringLiteral("abc[U+202E]gpj.exe") },
+                { "elided", QStringLiteral("abcdefghij"), 5, QStringLiteral("abcd\u2026") },
+                { "surrogate not split", QStringLiteral("abc\U0001F600def"), 5,
+                    QStringLiteral("abc\u2026") },
+            });
     }
     void plainLabels()
     {

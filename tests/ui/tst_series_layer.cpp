@@ -2,6 +2,7 @@
 // the pixels land where the curve lies at any offset, and the image is drawn anew exactly when
 // what it shows changed.
 #include "curve_geometry.hpp"
+#include "data_table.hpp"
 #include "series_layer.hpp"
 #include "span_fill.hpp"
 
@@ -68,6 +69,18 @@ QImage background()
     return image;
 }
 
+// An aliased layer on `scene` with a plot area of 100 x 50 and one horizontal LineColor line at
+// y = 20 from x = 10 to 90.
+SeriesLayer* addLineLayer(QGraphicsScene& scene)
+{
+    auto* layer = new SeriesLayer;
+    scene.addItem(layer);
+    layer->setAntialiased(false);
+    layer->setPlotArea(QRectF(0, 0, 100, 50));
+    layer->setCurves({ horizontalLine(LineColor) });
+    return layer;
+}
+
 } // namespace
 
 class TestSeriesLayer : public QObject
@@ -77,21 +90,19 @@ class TestSeriesLayer : public QObject
 private slots:
     void drawsWhereTheCurveLies_data()
     {
-        QTest::addColumn<QPointF>("offset");
-        QTest::newRow("whole pixels") << QPointF(0, 0);
-        QTest::newRow("whole offset") << QPointF(7, 11);
-        QTest::newRow("fractional offset") << QPointF(10.25, 6.5);
+        testing::addTable<QPointF>({ "offset" },
+            {
+                { "whole pixels", QPointF(0, 0) },
+                { "whole offset", QPointF(7, 11) },
+                { "fractional offset", QPointF(10.25, 6.5) },
+            });
     }
 
     void drawsWhereTheCurveLies()
     {
         QFETCH(QPointF, offset);
         QGraphicsScene scene(0, 0, 200, 120);
-        auto* layer = new SeriesLayer;
-        scene.addItem(layer);
-        layer->setAntialiased(false);
-        layer->setPlotArea(QRectF(0, 0, 100, 50));
-        layer->setCurves({ horizontalLine(LineColor) });
+        addLineLayer(scene);
         const QImage image = renderScene(scene, offset);
         // An aliased hairline at y = 20 covers the pixel row whose centre is nearest.
         const int row = qFloor(20 + offset.y());
@@ -105,11 +116,7 @@ private slots:
     void keepsTheDrawingUntilItChanges()
     {
         QGraphicsScene scene(0, 0, 200, 120);
-        auto* layer = new SeriesLayer;
-        scene.addItem(layer);
-        layer->setAntialiased(false);
-        layer->setPlotArea(QRectF(0, 0, 100, 50));
-        layer->setCurves({ horizontalLine(LineColor) });
+        SeriesLayer* layer = addLineLayer(scene);
         renderScene(scene, QPointF());
         QCOMPARE(layer->renderCount(), 1);
         QCOMPARE(renderScene(scene, QPointF()).pixelColor(50, 20), LineColor);
@@ -132,11 +139,12 @@ private slots:
     // memory).
     void clippedPiecesAreCutAndCarryNoSlack_data()
     {
-        QTest::addColumn<int>("points");
-        QTest::addColumn<int>("expectedPieces");
-        QTest::newRow("inside") << 1000 << 1;
-        QTest::newRow("leaves and comes back") << 1001 << 2;
-        QTest::newRow("short") << 3 << 1;
+        testing::addTable<int, int>({ "points", "expectedPieces" },
+            {
+                { "inside", 1000, 1 },
+                { "leaves and comes back", 1001, 2 },
+                { "short", 3, 1 },
+            });
     }
     void clippedPiecesAreCutAndCarryNoSlack()
     {

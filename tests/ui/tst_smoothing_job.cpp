@@ -1,6 +1,7 @@
 // Smoothing off the GUI thread: a SmoothingJob gives exactly the synchronous smoothing, a chart
 // hands long series to it and returns at once (raw line first), drops results of a superseded
 // smoothing, and extends a finished curve in place as points arrive.
+#include "data_table.hpp"
 #include "metric_chart.hpp"
 #include "series.hpp"
 #include "series_layer.hpp"
@@ -112,12 +113,13 @@ private slots:
 
     void jobEqualsSynchronousSmoothing_data()
     {
-        QTest::addColumn<int>("kind");
-        QTest::addColumn<double>("param");
-        QTest::newRow("ema 0.9") << int(SmoothingKind::Ema) << 0.9;
-        QTest::newRow("ema 0.999") << int(SmoothingKind::Ema) << 0.999;
-        QTest::newRow("moving average 25") << int(SmoothingKind::MovingAverage) << 25.0;
-        QTest::newRow("moving average 1") << int(SmoothingKind::MovingAverage) << 1.0;
+        testing::addTable<int, double>({ "kind", "param" },
+            {
+                { "ema 0.9", int(SmoothingKind::Ema), 0.9 },
+                { "ema 0.999", int(SmoothingKind::Ema), 0.999 },
+                { "moving average 25", int(SmoothingKind::MovingAverage), 25.0 },
+                { "moving average 1", int(SmoothingKind::MovingAverage), 1.0 },
+            });
     }
 
     // Copied in slices while the series grows, computed elsewhere: the same values, and an EMA
@@ -159,10 +161,11 @@ private slots:
 
     void longSeriesSmoothOffTheGuiThread_data()
     {
-        QTest::addColumn<int>("kind");
-        QTest::addColumn<double>("param");
-        QTest::newRow("ema") << int(SmoothingKind::Ema) << 0.9;
-        QTest::newRow("moving average") << int(SmoothingKind::MovingAverage) << 50.0;
+        testing::addTable<int, double>({ "kind", "param" },
+            {
+                { "ema", int(SmoothingKind::Ema), 0.9 },
+                { "moving average", int(SmoothingKind::MovingAverage), 50.0 },
+            });
     }
 
     // Turning smoothing on for 5 M points returns at once with the raw line drawn; the smoothed

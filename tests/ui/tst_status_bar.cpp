@@ -1,3 +1,4 @@
+#include "data_table.hpp"
 #include "message_banner.hpp"
 #include "status_bar.hpp"
 
@@ -40,15 +41,16 @@ void TestStatusBar::countsAndFollow()
 
 void TestStatusBar::age_data()
 {
-    QTest::addColumn<qint64>("msecs");
-    QTest::addColumn<QString>("text");
-    QTest::newRow("now") << qint64(300) << "last record just now";
-    QTest::newRow("future clock") << qint64(-5000) << "last record just now";
-    QTest::newRow("seconds") << qint64(12000) << "last record 12 s ago";
-    QTest::newRow("minutes") << qint64(5 * 60000 + 10) << "last record 5 min ago";
-    QTest::newRow("hours") << qint64(2 * 3600000 + 7 * 60000) << "last record 2 h 7 min ago";
-    QTest::newRow("a day") << qint64(30 * 3600000LL) << "last record 1 day ago";
-    QTest::newRow("days") << qint64(3 * 86400000LL) << "last record 3 days ago";
+    testing::addTable<qint64, QString>({ "msecs", "text" },
+        {
+            { "now", qint64(300), "last record just now" },
+            { "future clock", qint64(-5000), "last record just now" },
+            { "seconds", qint64(12000), "last record 12 s ago" },
+            { "minutes", qint64(5 * 60000 + 10), "last record 5 min ago" },
+            { "hours", qint64(2 * 3600000 + 7 * 60000), "last record 2 h 7 min ago" },
+            { "a day", qint64(30 * 3600000LL), "last record 1 day ago" },
+            { "days", qint64(3 * 86400000LL), "last record 3 days ago" },
+        });
 }
 
 void TestStatusBar::age()

@@ -158,7 +158,7 @@ inline QByteArray trainingLog(int part, int steps, double t0)
 inline QByteArray fileText(const QString& kind)
 {
     if (kind == QLatin1String("several runs"))
-        return trainingLog(0, 60, 1000) + trainingLog(1, 40, 2000) + trainingLog(2, 30, 3000);
+        return trainingLog(0, 200, 1000) + trainingLog(1, 150, 2000) + trainingLog(2, 100, 3000);
     if (kind == QLatin1String("no run_begin, rerun by epoch")) {
         QByteArray text;
         for (int pass = 0; pass < 2; ++pass) {

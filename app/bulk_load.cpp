@@ -16,6 +16,8 @@ namespace viewer {
 
 namespace {
 
+constexpr qint64 RewriteAfterAppendedShare = 8;
+
 struct Loaded
 {
     BulkLoad::File file;
@@ -44,7 +46,11 @@ std::optional<Loaded> loadCached(const RunCache& cache, const QString& f, int th
     if (!result.changedWhileReading.isEmpty() || !result.error.isEmpty())
         return std::nullopt; // read from the start, as if there were no cache
     out.cancelled = result.cancelled;
-    if (!out.cancelled)
+    // The entry stays valid for the part it holds (an appended file matches it again), so it is
+    // rewritten (a whole entry's write on this load) only once the bytes parsed on top of it
+    // grow past an eighth of it: a log that grows a little between opens costs a tail parse.
+    const qint64 parsed = result.end.offset - restored->end.offset;
+    if (!out.cancelled && parsed > restored->end.offset / RewriteAfterAppendedShare)
         cache.save(f, *restored->builder, result.end, result.fileSize);
     out.file = { f, std::move(restored->builder), result.end, result.fileSize, {} };
     out.done = true;

@@ -100,28 +100,36 @@ private slots:
     {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QByteArray>("appended");
+        // The entry is rewritten once the appended bytes pass an eighth of what it holds.
+        QTest::addColumn<bool>("rewritten");
         const QByteArray sameRun =
             R"({"ts":9000,"tag":"step_begin","step":3})"
             "\n"
             R"({"ts":9000.5,"tag":"step_end","step":3,"context":{"loss":0.25,"new":1}})"
             "\n{\"bad\n";
-        QTest::newRow("same run, a step back") << QStringLiteral("one run") << sameRun;
-        QTest::newRow("a new run") << QStringLiteral("several runs") << trainingLog(7, 10, 9000);
-        QTest::newRow("the last line completed")
-            << QStringLiteral("incomplete last line") << QByteArray("ep\":21}\n") + sameRun;
+        QTest::newRow("same run, a step back") << QStringLiteral("one run") << sameRun << false;
+        QTest::newRow("a new run")
+            << QStringLiteral("several runs") << trainingLog(7, 10, 9000) << false;
+        QTest::newRow("a larger new run")
+            << QStringLiteral("one run") << trainingLog(7, 40, 9000) << true;
+        QTest::newRow("the last line completed") << QStringLiteral("incomplete last line")
+                                                 << QByteArray("ep\":21}\n") + sameRun << false;
         QTest::newRow("rerun by epoch") << QStringLiteral("no run_begin, rerun by epoch")
                                         << QByteArray(R"({"ts":50,"tag":"epoch_begin","epoch":0})"
                                                       "\n"
                                                       R"({"ts":51,"loss":3})"
-                                                      "\n");
+                                                      "\n")
+                                        << false;
     }
     // The cache of the file as it was, plus a parse of what was appended since, equals a parse
     // of the whole file: the restored builder's merging state (run rules, segments, derived
-    // series, tag and series maps) goes on exactly. The entry is rewritten for the longer file.
+    // series, tag and series maps) goes on exactly; so does the next open, whether the entry was
+    // rewritten for the longer file or is still the shorter one's.
     void appendingGoesOnAsIfParsed()
     {
         QFETCH(QString, kind);
         QFETCH(QByteArray, appended);
+        QFETCH(bool, rewritten);
         QVERIFY(writeFile(m_file, fileText(kind)));
         loadedDump(m_file, m_cache);
         QVERIFY(m_cache->restore(m_file));
@@ -134,7 +142,8 @@ private slots:
         QCOMPARE(loadedDump(m_file, m_cache), fresh);
         const std::optional<RunCache::Restored> again = m_cache->restore(m_file);
         QVERIFY(again);
-        QCOMPARE(int(again->match), int(RunCache::Match::Unchanged));
+        QCOMPARE(int(again->match),
+            int(rewritten ? RunCache::Match::Unchanged : RunCache::Match::Appended));
         QCOMPARE(loadedDump(m_file, m_cache), fresh);
     }
 

@@ -31,7 +31,7 @@ struct Loaded
 std::optional<Loaded> loadCached(const RunCache& cache, const QString& f, int threads,
     const std::atomic<bool>& cancel, const RunLoader::Progress& progress)
 {
-    std::optional<RunCache::Restored> restored = cache.restore(f);
+    std::optional<RunCache::Restored> restored = cache.restore(f, threads);
     if (!restored)
         return std::nullopt;
     Loaded out;

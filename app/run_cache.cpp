@@ -147,7 +147,7 @@ QString RunCache::entryPath(const QString& path) const
     return m_settings.folder + QLatin1Char('/') + QString::fromLatin1(name) + EntrySuffix;
 }
 
-std::optional<RunCache::Restored> RunCache::restore(const QString& path) const
+std::optional<RunCache::Restored> RunCache::restore(const QString& path, int threads) const
 {
     if (m_settings.folder.isEmpty())
         return std::nullopt;
@@ -173,7 +173,12 @@ std::optional<RunCache::Restored> RunCache::restore(const QString& path) const
         match = Match::Appended;
     else
         return std::nullopt; // same size or shorter with another mtime: rewritten
-    std::unique_ptr<RunBuilder> builder = cached.builder(path);
+    // Appended: the last run's columns get room for the new bytes' share (with a margin, as
+    // RunBuilder plans a bulk load's), so that its appends never copy them whole.
+    const double growth = match == Match::Appended && header->end.offset > 0
+        ? double(now->size) / double(header->end.offset) * 1.02
+        : 1.0;
+    std::unique_ptr<RunBuilder> builder = cached.builder(path, threads, growth);
     if (!builder) {
         QFile::remove(entry); // corrupt: rebuilt after this load
         return std::nullopt;

@@ -64,7 +64,8 @@ public:
         Match match = Match::Unchanged;
     };
     // The runs of `path` as cached, when the entry may be served (see above).
-    std::optional<Restored> restore(const QString& path) const;
+    // threads: for the pyramids (see RunCacheFile::builder).
+    std::optional<Restored> restore(const QString& path, int threads = 1) const;
     // Saves the runs of `path` after a load that read it up to `end` when it was `loadedSize`
     // long. Skipped for small files, non-regular files and a file that changed since (it is
     // cached at its next load). False when nothing was written (error says why, if it failed).

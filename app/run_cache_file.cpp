@@ -7,11 +7,13 @@
 #include <QVariant>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <thread>
 #include <type_traits>
 #include <unistd.h>
 #include <vector>
@@ -24,6 +26,7 @@ constexpr char Magic[8] = { 'T', 'V', 'R', 'U', 'N', 'C', 'A', '\n' };
 constexpr std::uint32_t ByteOrderMark = 0x01020304;
 constexpr int MaxVariantDepth = 64; // the parser keeps run_begin info far shallower
 constexpr std::size_t BufferBytes = std::size_t(1) << 20; // small fields go through it
+constexpr double MaxGrowth = 2.0; // the room a restored run's columns get for appends
 
 enum class VariantType : std::uint8_t
 {
@@ -370,12 +373,22 @@ public:
             list.append(string());
         return list;
     }
+    // Room for appends beyond what is read into a vector (1: none), as a share of it.
+    void setGrowth(double growth)
+    {
+        m_growth = std::clamp(growth, 1.0, MaxGrowth);
+    }
+
     template <typename T> bool vector(std::vector<T>& v)
     {
         static_assert(std::is_trivially_copyable_v<T>);
         const std::size_t n = count(sizeof(T));
-        v.resize(n); // exact: never more than the file holds
-        v.shrink_to_fit();
+        // Never more than the file holds (times the growth asked for).
+        if (m_growth > 1.0 && n > 0)
+            v.reserve(static_cast<std::size_t>(double(n) * m_growth) + 16);
+        else
+            v.shrink_to_fit();
+        v.resize(n);
         return raw(v.data(), n * sizeof(T));
     }
     QVariant variant(int depth = 0)
@@ -477,6 +490,7 @@ private:
     std::vector<char> m_buffer; // file bytes [m_pos - m_bufferPos, ...)
     std::size_t m_bufferPos = 0;
     quint64 m_checksum = 0;
+    double m_growth = 1.0;
     bool m_failed = false;
 };
 
@@ -663,7 +677,7 @@ void RunCacheFile::writeBuilder(Writer& out, const Header& header, const RunBuil
     }
 }
 
-bool RunCacheFile::readBuilder(Reader& in, RunBuilder& builder)
+bool RunCacheFile::readBuilder(Reader& in, RunBuilder& builder, double lastRunGrowth)
 {
     RunBuilder::Private& d = *builder.d;
     // Made under other limits, the runs would differ from a parse under these.
@@ -674,6 +688,7 @@ bool RunCacheFile::readBuilder(Reader& in, RunBuilder& builder)
     d.generation = in.u32();
     const std::size_t runCount = in.count(64); // a run takes far more than 64 bytes
     for (std::size_t i = 0; i < runCount && in.ok(); ++i) {
+        in.setGrowth(i + 1 == runCount ? lastRunGrowth : 1.0); // appends go to the last run
         auto run = std::make_unique<Run>();
         RunBuilder::Private::RunState st;
         run->sourcePath = d.sourcePath;
@@ -849,23 +864,37 @@ std::optional<RunCacheFile::Header> RunCacheFile::header()
     return header;
 }
 
-std::unique_ptr<RunBuilder> RunCacheFile::builder(const QString& sourcePath)
+std::unique_ptr<RunBuilder> RunCacheFile::builder(
+    const QString& sourcePath, int threads, double lastRunGrowth)
 {
     Reader& in = *m_reader;
     if (!m_headerRead || !in.ok())
         return nullptr;
     auto builder = std::make_unique<RunBuilder>(sourcePath);
-    if (!readBuilder(in, *builder))
+    if (!readBuilder(in, *builder, lastRunGrowth))
         return nullptr;
     const quint64 expected = in.checksum();
     quint64 stored = 0;
     if (in.remaining() != sizeof stored || !in.raw(&stored, sizeof stored) || stored != expected)
         return nullptr;
     // Derived, so rebuilt rather than read: a pyramid from the cache could not be trusted.
+    // Split between threads by series, as after a parse (RunLoader).
+    std::vector<Series*> series;
     for (int r = 0; r < builder->runCount(); ++r) {
         for (Series& s : builder->run(r).series)
-            s.finishAppending();
+            series.push_back(&s);
     }
+    std::atomic<std::size_t> next { 0 };
+    const auto build = [&] {
+        for (std::size_t i = next.fetch_add(1); i < series.size(); i = next.fetch_add(1))
+            series[i]->finishAppending();
+    };
+    std::vector<std::thread> helpers;
+    for (int t = 1; t < std::min<int>(threads, int(series.size())); ++t)
+        helpers.emplace_back(build);
+    build();
+    for (std::thread& t : helpers)
+        t.join();
     return builder;
 }
 

@@ -70,8 +70,11 @@ public:
     // Nothing when the file cannot be read or is not a cache file of this version.
     std::optional<Header> header();
     // The builder for sourcePath (the file as opened now), or nullptr when anything in the file
-    // is inconsistent, truncated or fails the checksum. Call once, after header().
-    std::unique_ptr<RunBuilder> builder(const QString& sourcePath);
+    // is inconsistent, truncated or fails the checksum. Call once, after header(). The series'
+    // pyramids are built on `threads` threads. lastRunGrowth: the last run's columns get room
+    // for that many times their points (up to 2), for the appends about to be parsed.
+    std::unique_ptr<RunBuilder> builder(
+        const QString& sourcePath, int threads = 1, double lastRunGrowth = 1.0);
 
     // The hash the key and the checksum use (64-bit, fast; not cryptographic).
     static quint64 hash(const void* data, std::size_t size, quint64 seed);
@@ -82,7 +85,7 @@ public:
 private:
     // Field by field, in file order (the friends' private members are reached only from here).
     static void writeBuilder(Writer& out, const Header& header, const RunBuilder& builder);
-    static bool readBuilder(Reader& in, RunBuilder& builder);
+    static bool readBuilder(Reader& in, RunBuilder& builder, double lastRunGrowth);
     static void writeRecords(Writer& out, const RecordTable& records);
     static bool readRecords(Reader& in, RecordTable& records, std::size_t tagCount);
     static void writeSeries(Writer& out, const Series& series);

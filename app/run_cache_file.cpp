@@ -874,6 +874,7 @@ std::unique_ptr<RunBuilder> RunCacheFile::builder(
     if (!readBuilder(in, *builder, lastRunGrowth))
         return nullptr;
     const quint64 expected = in.checksum();
+    m_computedChecksum = expected;
     quint64 stored = 0;
     if (in.remaining() != sizeof stored || !in.raw(&stored, sizeof stored) || stored != expected)
         return nullptr;

@@ -76,6 +76,13 @@ public:
     std::unique_ptr<RunBuilder> builder(
         const QString& sourcePath, int threads = 1, double lastRunGrowth = 1.0);
 
+    // The checksum builder() computed over what it read (whether or not it matched the stored
+    // one): the fuzzer writes it into a mutated file, to reach past the checksum.
+    quint64 computedChecksum() const
+    {
+        return m_computedChecksum;
+    }
+
     // The hash the key and the checksum use (64-bit, fast; not cryptographic).
     static quint64 hash(const void* data, std::size_t size, quint64 seed);
 
@@ -93,6 +100,7 @@ private:
 
     std::unique_ptr<Reader> m_reader;
     bool m_headerRead = false;
+    quint64 m_computedChecksum = 0;
 };
 
 } // namespace viewer

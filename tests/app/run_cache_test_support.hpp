@@ -14,6 +14,8 @@
 #include <cmath>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <utility>
+#include <vector>
 
 namespace viewer::test {
 
@@ -231,6 +233,19 @@ inline void setMtime(const QString& path, int seconds)
     ::clock_gettime(CLOCK_REALTIME, &times[1]);
     times[1].tv_sec += seconds;
     ::utimensat(AT_FDCWD, QFile::encodeName(path).constData(), times, 0);
+}
+
+// The logs whose cache files seed the fuzzer (small: it reads up to 64 KiB).
+inline std::vector<std::pair<const char*, QByteArray>> fuzzSeedTexts()
+{
+    return {
+        { "one_run", trainingLog(0, 6, 10) },
+        { "several_runs", trainingLog(1, 4, 10) + trainingLog(2, 3, 20) },
+        { "rerun_by_epoch", fileText(QStringLiteral("no run_begin, rerun by epoch")) },
+        { "malformed_only", fileText(QStringLiteral("malformed only")) },
+        { "incomplete_last_line", trainingLog(3, 3, 50) + R"({"ts":99,"tag":"st)" },
+        { "empty", QByteArray() },
+    };
 }
 
 } // namespace viewer::test

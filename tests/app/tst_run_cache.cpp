@@ -358,6 +358,29 @@ private slots:
         if (cache)
             QVERIFY(!cache->restore(path));
     }
+
+    // Not a test: writes the fuzzer's seeds (tests/fuzz/corpus/fuzz_run_cache) with the writer,
+    // when TELEMETRY_FUZZ_SEEDS_DIR names a folder. Small files: the fuzzer reads up to 64 KiB.
+    void writeFuzzSeeds()
+    {
+        const QString out = qEnvironmentVariable("TELEMETRY_FUZZ_SEEDS_DIR");
+        if (out.isEmpty())
+            QSKIP("set TELEMETRY_FUZZ_SEEDS_DIR to write the fuzzer's seeds");
+        QVERIFY(QDir().mkpath(out));
+        const std::vector<std::pair<const char*, QByteArray>> seeds = fuzzSeedTexts();
+        for (const auto& [name, text] : seeds) {
+            QVERIFY(writeFile(m_file, text));
+            const Parsed parsed = parse(m_file);
+            RunCacheFile::Header header;
+            header.key.path = QStringLiteral("/data/run.jsonl");
+            header.key.openedAs = header.key.path;
+            header.key.size = parsed.result.fileSize;
+            header.end = parsed.result.end;
+            const QByteArray bytes = RunCacheFile::toBytes(header, *parsed.builder);
+            QVERIFY2(bytes.size() < 65536, name);
+            QVERIFY(writeFile(out + QStringLiteral("/seed_") + QLatin1String(name), bytes));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRunCache)

@@ -12,7 +12,6 @@ namespace {
 
 using RecordKind = ParsedChunk::RecordKind;
 
-constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int Unmapped = -1; // chunk-local id not looked up yet
 constexpr int Ignored = -2; // over a limit: its points are dropped (counted)
 constexpr int Metadata = -3; // a static field of the run (run_begin info): not a metric

@@ -1,0 +1,443 @@
+#pragma once
+// The reading and writing halves of RunCacheFile: fields in host byte order, the checksum
+// chained over each field as written, every read bounded by the bytes left. Private to
+// run_cache_file.cpp and run_cache_io.cpp.
+
+#include "run_cache_file.hpp"
+
+#include <QFile>
+#include <QStringList>
+#include <QVariant>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <type_traits>
+#include <unistd.h>
+#include <vector>
+
+namespace viewer {
+
+namespace run_cache_io {
+
+inline constexpr int MaxVariantDepth = 64; // the parser keeps run_begin info far shallower
+inline constexpr std::size_t BufferBytes = std::size_t(1) << 20; // small fields go through it
+inline constexpr double MaxGrowth = 2.0; // the room a restored run's columns get for appends
+
+enum class VariantType : std::uint8_t
+{
+    Invalid,
+    Null,
+    Bool,
+    Int64,
+    UInt64,
+    Double,
+    String,
+    List,
+    Map,
+};
+
+} // namespace run_cache_io
+
+// Appends fields to memory or to a file, chaining the checksum over each field as written.
+class RunCacheFile::Writer
+{
+public:
+    using VariantType = run_cache_io::VariantType;
+    static constexpr std::size_t BufferBytes = run_cache_io::BufferBytes;
+
+    explicit Writer(int fd)
+        : m_fd(fd)
+    {
+    }
+    explicit Writer(QByteArray* bytes)
+        : m_bytes(bytes)
+    {
+    }
+
+    void raw(const void* data, std::size_t size)
+    {
+        m_checksum = hash(data, size, m_checksum);
+        put(data, size);
+    }
+    template <typename T> void value(T v)
+    {
+        static_assert(std::is_trivially_copyable_v<T>);
+        raw(&v, sizeof v);
+    }
+    void u8(std::uint8_t v)
+    {
+        value(v);
+    }
+    void u32(std::uint32_t v)
+    {
+        value(v);
+    }
+    void u64(std::uint64_t v)
+    {
+        value(v);
+    }
+    void f64(double v)
+    {
+        value(v);
+    }
+    void count(std::size_t n)
+    {
+        u64(static_cast<std::uint64_t>(n));
+    }
+    void string(const QString& s)
+    {
+        count(static_cast<std::size_t>(s.size()));
+        raw(s.constData(), static_cast<std::size_t>(s.size()) * sizeof(QChar));
+    }
+    void strings(const QStringList& list)
+    {
+        count(static_cast<std::size_t>(list.size()));
+        for (const QString& s : list)
+            string(s);
+    }
+    template <typename T> void vector(const std::vector<T>& v)
+    {
+        static_assert(std::is_trivially_copyable_v<T>);
+        count(v.size());
+        raw(v.data(), v.size() * sizeof(T));
+    }
+    void variant(const QVariant& v)
+    {
+        switch (v.typeId()) {
+        case QMetaType::Nullptr:
+            u8(std::uint8_t(VariantType::Null));
+            break;
+        case QMetaType::Bool:
+            u8(std::uint8_t(VariantType::Bool));
+            u8(v.toBool() ? 1 : 0);
+            break;
+        case QMetaType::Int:
+        case QMetaType::LongLong:
+            u8(std::uint8_t(VariantType::Int64));
+            value(v.toLongLong());
+            break;
+        case QMetaType::UInt:
+        case QMetaType::ULongLong:
+            u8(std::uint8_t(VariantType::UInt64));
+            value(v.toULongLong());
+            break;
+        case QMetaType::Double:
+            u8(std::uint8_t(VariantType::Double));
+            f64(v.toDouble());
+            break;
+        case QMetaType::QString:
+            u8(std::uint8_t(VariantType::String));
+            string(v.toString());
+            break;
+        case QMetaType::QVariantList: {
+            u8(std::uint8_t(VariantType::List));
+            const QVariantList list = v.toList();
+            count(static_cast<std::size_t>(list.size()));
+            for (const QVariant& item : list)
+                variant(item);
+            break;
+        }
+        case QMetaType::QVariantMap: {
+            u8(std::uint8_t(VariantType::Map));
+            const QVariantMap map = v.toMap();
+            count(static_cast<std::size_t>(map.size()));
+            for (auto it = map.cbegin(); it != map.cend(); ++it) {
+                string(it.key());
+                variant(it.value());
+            }
+            break;
+        }
+        default: // the parser makes none other
+            u8(std::uint8_t(VariantType::Invalid));
+            break;
+        }
+    }
+
+    // Writes the checksum and what is buffered; false if any write failed.
+    bool finish()
+    {
+        const quint64 sum = m_checksum;
+        put(&sum, sizeof sum);
+        flush();
+        return m_error == 0;
+    }
+    int error() const
+    {
+        return m_error;
+    }
+
+private:
+    void put(const void* data, std::size_t size)
+    {
+        if (m_bytes) {
+            m_bytes->append(static_cast<const char*>(data), static_cast<qsizetype>(size));
+            return;
+        }
+        if (m_buffer.size() + size > BufferBytes)
+            flush();
+        if (size >= BufferBytes)
+            writeAll(static_cast<const char*>(data), size); // a column: straight to the file
+        else
+            m_buffer.insert(m_buffer.end(), static_cast<const char*>(data),
+                static_cast<const char*>(data) + size);
+    }
+    void flush()
+    {
+        if (m_fd >= 0 && !m_buffer.empty())
+            writeAll(m_buffer.data(), m_buffer.size());
+        m_buffer.clear();
+    }
+    void writeAll(const char* data, std::size_t size)
+    {
+        while (size > 0 && m_error == 0) {
+            const ssize_t n = ::write(m_fd, data, size);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                m_error = n < 0 ? errno : ENOSPC;
+                return;
+            }
+            data += n;
+            size -= std::size_t(n);
+        }
+    }
+
+    int m_fd = -1;
+    QByteArray* m_bytes = nullptr;
+    std::vector<char> m_buffer;
+    quint64 m_checksum = 0;
+    int m_error = 0;
+};
+
+// Reads fields from memory or a file, never past its end, chaining the checksum as the writer
+// did. Any failure sticks: later reads fail too, so callers check once at the end of a group.
+class RunCacheFile::Reader
+{
+public:
+    using VariantType = run_cache_io::VariantType;
+    static constexpr std::size_t BufferBytes = run_cache_io::BufferBytes;
+    static constexpr int MaxVariantDepth = run_cache_io::MaxVariantDepth;
+    static constexpr double MaxGrowth = run_cache_io::MaxGrowth;
+
+    explicit Reader(const QString& path)
+    {
+        m_fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        struct stat st = {};
+        if (m_fd < 0 || ::fstat(m_fd, &st) != 0 || !S_ISREG(st.st_mode))
+            m_failed = true;
+        else
+            m_size = static_cast<std::uint64_t>(st.st_size);
+    }
+    Reader(const char* data, std::size_t size)
+        : m_data(data)
+        , m_size(size)
+    {
+    }
+    ~Reader()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    Reader(const Reader&) = delete;
+    Reader& operator=(const Reader&) = delete;
+
+    bool ok() const
+    {
+        return !m_failed;
+    }
+    bool fail()
+    {
+        m_failed = true;
+        return false;
+    }
+    std::uint64_t remaining() const
+    {
+        return m_size - m_pos;
+    }
+    quint64 checksum() const
+    {
+        return m_checksum;
+    }
+
+    bool raw(void* into, std::size_t size)
+    {
+        if (!get(into, size))
+            return false;
+        m_checksum = hash(into, size, m_checksum);
+        return true;
+    }
+    template <typename T> T value()
+    {
+        static_assert(std::is_trivially_copyable_v<T>);
+        T v {};
+        raw(&v, sizeof v);
+        return v;
+    }
+    std::uint8_t u8()
+    {
+        return value<std::uint8_t>();
+    }
+    std::uint32_t u32()
+    {
+        return value<std::uint32_t>();
+    }
+    std::uint64_t u64()
+    {
+        return value<std::uint64_t>();
+    }
+    double f64()
+    {
+        return value<double>();
+    }
+    // A count of elements of at least `elementBytes` each: never more than the bytes left allow.
+    std::size_t count(std::size_t elementBytes)
+    {
+        const std::uint64_t n = u64();
+        if (!ok() || n > remaining() / std::max<std::size_t>(1, elementBytes)) {
+            fail();
+            return 0;
+        }
+        return static_cast<std::size_t>(n);
+    }
+    QString string()
+    {
+        const std::size_t n = count(sizeof(QChar));
+        QString s(static_cast<qsizetype>(n), Qt::Uninitialized);
+        if (!raw(s.data(), n * sizeof(QChar)))
+            return {};
+        return s;
+    }
+    QStringList strings()
+    {
+        const std::size_t n = count(sizeof(std::uint64_t));
+        QStringList list;
+        list.reserve(static_cast<qsizetype>(n));
+        for (std::size_t i = 0; i < n && ok(); ++i)
+            list.append(string());
+        return list;
+    }
+    // Room for appends beyond what is read into a vector (1: none), as a share of it.
+    void setGrowth(double growth)
+    {
+        m_growth = std::clamp(growth, 1.0, MaxGrowth);
+    }
+
+    template <typename T> bool vector(std::vector<T>& v)
+    {
+        static_assert(std::is_trivially_copyable_v<T>);
+        const std::size_t n = count(sizeof(T));
+        // Never more than the file holds (times the growth asked for).
+        if (m_growth > 1.0 && n > 0)
+            v.reserve(static_cast<std::size_t>(double(n) * m_growth) + 16);
+        else
+            v.shrink_to_fit();
+        v.resize(n);
+        return raw(v.data(), n * sizeof(T));
+    }
+    QVariant variant(int depth = 0)
+    {
+        if (depth > MaxVariantDepth) {
+            fail();
+            return {};
+        }
+        switch (static_cast<VariantType>(u8())) {
+        case VariantType::Invalid:
+            return {};
+        case VariantType::Null:
+            return QVariant::fromValue(nullptr);
+        case VariantType::Bool:
+            return QVariant(u8() != 0);
+        case VariantType::Int64:
+            return QVariant::fromValue(value<qint64>());
+        case VariantType::UInt64:
+            return QVariant::fromValue(value<quint64>());
+        case VariantType::Double:
+            return QVariant(f64());
+        case VariantType::String:
+            return QVariant(string());
+        case VariantType::List: {
+            const std::size_t n = count(1);
+            QVariantList list;
+            for (std::size_t i = 0; i < n && ok(); ++i)
+                list.append(variant(depth + 1));
+            return list;
+        }
+        case VariantType::Map: {
+            const std::size_t n = count(sizeof(std::uint64_t) + 1);
+            QVariantMap map;
+            for (std::size_t i = 0; i < n && ok(); ++i) {
+                const QString key = string();
+                map.insert(key, variant(depth + 1));
+            }
+            return map;
+        }
+        }
+        fail(); // an unknown type
+        return {};
+    }
+
+private:
+    bool get(void* into, std::size_t size)
+    {
+        if (m_failed || size > remaining())
+            return fail();
+        auto* out = static_cast<char*>(into);
+        if (m_data) {
+            std::memcpy(out, m_data + m_pos, size);
+            m_pos += size;
+            return true;
+        }
+        while (size > 0) {
+            if (m_bufferPos < m_buffer.size()) {
+                const std::size_t n = std::min(size, m_buffer.size() - m_bufferPos);
+                std::memcpy(out, m_buffer.data() + m_bufferPos, n);
+                m_bufferPos += n;
+                m_pos += n;
+                out += n;
+                size -= n;
+            } else if (size >= BufferBytes) { // a column: straight into the vector
+                if (!readAt(out, size, m_pos))
+                    return fail();
+                m_pos += size;
+                return true;
+            } else {
+                const auto n =
+                    static_cast<std::size_t>(std::min<std::uint64_t>(BufferBytes, remaining()));
+                m_buffer.resize(n);
+                m_bufferPos = 0;
+                if (!readAt(m_buffer.data(), n, m_pos))
+                    return fail();
+            }
+        }
+        return true;
+    }
+    bool readAt(char* into, std::size_t size, std::uint64_t at) const
+    {
+        while (size > 0) {
+            const ssize_t n = ::pread(m_fd, into, size, off_t(at));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return false; // an error, or the file shrank since it was opened
+            into += n;
+            at += std::uint64_t(n);
+            size -= std::size_t(n);
+        }
+        return true;
+    }
+
+    const char* m_data = nullptr;
+    int m_fd = -1;
+    std::uint64_t m_size = 0;
+    std::uint64_t m_pos = 0;
+    std::vector<char> m_buffer; // file bytes [m_pos - m_bufferPos, ...)
+    std::size_t m_bufferPos = 0;
+    quint64 m_checksum = 0;
+    double m_growth = 1.0;
+    bool m_failed = false;
+};
+
+} // namespace viewer

@@ -114,9 +114,11 @@ RunCache::Settings RunCache::userSettings()
 {
     Settings settings;
     settings.folder = qEnvironmentVariable("TELEMETRY_VIEWER_CACHE_DIR");
-    if (settings.folder.isEmpty())
-        settings.folder = QStandardPaths::writableLocation(QStandardPaths::CacheLocation)
-            + QStringLiteral("/runs");
+    if (settings.folder.isEmpty()) {
+        const QString location = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+        if (!location.isEmpty()) // no cache folder (no HOME): no cache, never "/runs"
+            settings.folder = location + QStringLiteral("/runs");
+    }
     return settings;
 }
 

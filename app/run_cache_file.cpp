@@ -244,7 +244,6 @@ bool RunCacheFile::readBuilder(Reader& in, RunBuilder& builder, double lastRunGr
         const std::size_t seriesCount = in.count(64);
         if (seriesCount > d.maxSeries)
             return in.fail();
-        run->series.reserve(seriesCount);
         for (std::size_t s = 0; s < seriesCount && in.ok(); ++s) {
             Series& series = run->series.emplace_back(QString(), QString());
             if (!readSeries(in, series, recordCount))
@@ -255,7 +254,6 @@ bool RunCacheFile::readBuilder(Reader& in, RunBuilder& builder, double lastRunGr
             run->seriesByKey.insert(key, int(s));
         }
         const std::size_t eventCount = in.count(37);
-        run->events.reserve(eventCount);
         for (std::size_t e = 0; e < eventCount && in.ok(); ++e) {
             RunEvent event;
             const std::uint8_t kind = in.u8();
@@ -273,7 +271,6 @@ bool RunCacheFile::readBuilder(Reader& in, RunBuilder& builder, double lastRunGr
         const std::size_t listed = in.count(24);
         if (listed > Run::MaxListedMalformed)
             return in.fail();
-        run->malformed.reserve(listed);
         for (std::size_t m = 0; m < listed && in.ok(); ++m) {
             MalformedLine line;
             line.line = in.u64();
@@ -283,7 +280,6 @@ bool RunCacheFile::readBuilder(Reader& in, RunBuilder& builder, double lastRunGr
         }
         run->malformedCount = in.u64();
         const std::size_t reasons = in.count(16);
-        run->malformedByReason.reserve(reasons);
         for (std::size_t m = 0; m < reasons && in.ok(); ++m) {
             MalformedCount c;
             c.reason = in.string();

@@ -313,8 +313,7 @@ public:
     QStringList strings()
     {
         const std::size_t n = count(sizeof(std::uint64_t));
-        QStringList list;
-        list.reserve(static_cast<qsizetype>(n));
+        QStringList list; // not reserved: a count the file cannot back allocates nothing
         for (std::size_t i = 0; i < n && ok(); ++i)
             list.append(string());
         return list;

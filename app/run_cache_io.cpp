@@ -36,15 +36,16 @@ quint64 merge64(quint64 acc, quint64 val)
 
 quint64 RunCacheFile::hash(const void* data, std::size_t size, quint64 seed)
 {
+    // Counted in bytes left, not pointers: an empty field's data may be null.
     const auto* p = static_cast<const unsigned char*>(data);
-    const unsigned char* const end = p + size;
+    std::size_t left = size;
     quint64 h = 0;
     if (size >= 32) {
         quint64 v1 = seed + P1 + P2;
         quint64 v2 = seed + P2;
         quint64 v3 = seed;
         quint64 v4 = seed - P1;
-        for (; p + 32 <= end; p += 32) {
+        for (; left >= 32; p += 32, left -= 32) {
             v1 = round64(v1, load64(p));
             v2 = round64(v2, load64(p + 8));
             v3 = round64(v3, load64(p + 16));
@@ -56,9 +57,9 @@ quint64 RunCacheFile::hash(const void* data, std::size_t size, quint64 seed)
         h = seed + P5;
     }
     h += static_cast<quint64>(size);
-    for (; p + 8 <= end; p += 8)
+    for (; left >= 8; p += 8, left -= 8)
         h = rotl(h ^ round64(0, load64(p)), 27) * P1 + P4;
-    for (; p < end; ++p)
+    for (; left > 0; ++p, --left)
         h = rotl(h ^ (quint64(*p) * P5), 11) * P1;
     h ^= h >> 33;
     h *= P2;

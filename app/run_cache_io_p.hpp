@@ -383,6 +383,8 @@ private:
     {
         if (m_failed || size > remaining())
             return fail();
+        if (size == 0)
+            return true; // an empty vector's data() may be null: no memcpy from or to it
         auto* out = static_cast<char*>(into);
         if (m_data) {
             std::memcpy(out, m_data + m_pos, size);

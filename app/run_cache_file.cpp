@@ -8,11 +8,14 @@
 #include <QVariant>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cmath>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <fcntl.h>
+#include <functional>
+#include <mutex>
 #include <sys/stat.h>
 #include <thread>
 #include <type_traits>
@@ -25,6 +28,70 @@ namespace {
 
 constexpr char Magic[8] = { 'T', 'V', 'R', 'U', 'N', 'C', 'A', '\n' };
 constexpr std::uint32_t ByteOrderMark = 0x01020304;
+
+// Runs work pushed to it on `helpers` threads; finish() does what is left on the calling thread
+// and joins them. With no helpers, push() queues and finish() does it all.
+class TaskPool
+{
+public:
+    explicit TaskPool(int helpers)
+    {
+        for (int t = 0; t < helpers; ++t)
+            m_threads.emplace_back([this] { work(false); });
+    }
+    ~TaskPool()
+    {
+        finish();
+    }
+    TaskPool(const TaskPool&) = delete;
+    TaskPool& operator=(const TaskPool&) = delete;
+
+    void push(std::function<void()> task)
+    {
+        {
+            const std::lock_guard lock(m_mutex);
+            m_tasks.push_back(std::move(task));
+        }
+        m_wake.notify_one();
+    }
+    void finish()
+    {
+        {
+            const std::lock_guard lock(m_mutex);
+            m_closed = true;
+        }
+        m_wake.notify_all();
+        work(true);
+        for (std::thread& t : m_threads) {
+            if (t.joinable())
+                t.join();
+        }
+    }
+
+private:
+    void work(bool caller)
+    {
+        for (;;) {
+            std::function<void()> task;
+            {
+                std::unique_lock lock(m_mutex);
+                if (!caller)
+                    m_wake.wait(lock, [this] { return m_closed || !m_tasks.empty(); });
+                if (m_tasks.empty())
+                    return;
+                task = std::move(m_tasks.front());
+                m_tasks.pop_front();
+            }
+            task();
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<std::function<void()>> m_tasks;
+    std::vector<std::thread> m_threads;
+    bool m_closed = false;
+};
 
 bool ascending(const std::vector<std::uint32_t>& v, std::uint32_t from, std::size_t below)
 {
@@ -219,39 +286,55 @@ bool RunCacheFile::readBuilder(Reader& in, RunBuilder& builder, double lastRunGr
     const std::size_t runCount = in.count(64); // a run takes far more than 64 bytes
     for (std::size_t i = 0; i < runCount && in.ok(); ++i) {
         in.setGrowth(i + 1 == runCount ? lastRunGrowth : 1.0); // appends go to the last run
-        auto run = std::make_unique<Run>();
-        RunBuilder::Private::RunState st;
-        run->sourcePath = d.sourcePath;
-        run->id = in.string();
-        run->displayName = in.string();
+        // Owned by the builder at once: deferred work on its columns may outlive a failure here.
+        Run& run = *d.runs.emplace_back(std::make_unique<Run>());
+        RunBuilder::Private::RunState& st = d.states.emplace_back();
+        run.sourcePath = d.sourcePath;
+        run.id = in.string();
+        run.displayName = in.string();
         const QVariant info = in.variant();
         if (info.typeId() != QMetaType::QVariantMap)
             return in.fail();
-        run->info = info.toMap();
-        run->tags = in.strings();
-        in.vector(run->tagCounts);
-        if (!in.ok() || std::size_t(run->tags.size()) > d.maxTags
-            || run->tagCounts.size() != std::size_t(run->tags.size()))
+        run.info = info.toMap();
+        run.tags = in.strings();
+        in.vector(run.tagCounts);
+        if (!in.ok() || std::size_t(run.tags.size()) > d.maxTags
+            || run.tagCounts.size() != std::size_t(run.tags.size()))
             return in.fail();
-        for (qsizetype t = 0; t < run->tags.size(); ++t) {
-            if (st.tagIndex.contains(run->tags[t]))
+        for (qsizetype t = 0; t < run.tags.size(); ++t) {
+            if (st.tagIndex.contains(run.tags[t]))
                 return in.fail();
-            st.tagIndex.insert(run->tags[t], int(t));
+            st.tagIndex.insert(run.tags[t], int(t));
         }
-        if (!readRecords(in, run->records, std::size_t(run->tags.size())))
+        if (!readRecords(in, run.records, std::size_t(run.tags.size())))
             return false;
-        const std::size_t recordCount = run->records.size();
+        const std::size_t recordCount = run.records.size();
         const std::size_t seriesCount = in.count(64);
         if (seriesCount > d.maxSeries)
             return in.fail();
+        // Pyramids are derived, so rebuilt rather than read (one from the file could not be
+        // trusted), each as soon as its series stays put: at once when the series are reserved
+        // (only when the bytes left could hold that many), else after the last one.
+        const auto buildPyramid = [&in](const Series& series) {
+            in.later([&series] { (void)series.pyramid(); });
+        };
+        const bool reserved = seriesCount * sizeof(Series) <= in.remaining();
+        if (reserved)
+            run.series.reserve(seriesCount);
         for (std::size_t s = 0; s < seriesCount && in.ok(); ++s) {
-            Series& series = run->series.emplace_back(QString(), QString());
+            Series& series = run.series.emplace_back(QString(), QString());
             if (!readSeries(in, series, recordCount))
                 return false;
             const QString key = series.key();
-            if (run->seriesByKey.contains(key))
+            if (run.seriesByKey.contains(key))
                 return in.fail();
-            run->seriesByKey.insert(key, int(s));
+            run.seriesByKey.insert(key, int(s));
+            if (reserved)
+                buildPyramid(series);
+        }
+        if (!reserved) {
+            for (const Series& series : run.series)
+                buildPyramid(series);
         }
         const std::size_t eventCount = in.count(37);
         for (std::size_t e = 0; e < eventCount && in.ok(); ++e) {
@@ -266,7 +349,7 @@ bool RunCacheFile::readBuilder(Reader& in, RunBuilder& builder, double lastRunGr
             event.message = in.string();
             if (kind > std::uint8_t(RunEvent::Kind::Restart) || event.record >= recordCount)
                 return in.fail();
-            run->events.push_back(std::move(event));
+            run.events.push_back(std::move(event));
         }
         const std::size_t listed = in.count(24);
         if (listed > Run::MaxListedMalformed)
@@ -276,20 +359,20 @@ bool RunCacheFile::readBuilder(Reader& in, RunBuilder& builder, double lastRunGr
             line.line = in.u64();
             line.offset = in.u64();
             line.reason = in.string();
-            run->malformed.push_back(std::move(line));
+            run.malformed.push_back(std::move(line));
         }
-        run->malformedCount = in.u64();
+        run.malformedCount = in.u64();
         const std::size_t reasons = in.count(16);
         for (std::size_t m = 0; m < reasons && in.ok(); ++m) {
             MalformedCount c;
             c.reason = in.string();
             c.count = in.u64();
-            run->malformedByReason.push_back(std::move(c));
+            run.malformedByReason.push_back(std::move(c));
         }
-        run->blankLines = in.u64();
-        run->skippedValues = in.u64();
-        run->droppedPoints = in.u64();
-        run->warnings = in.strings();
+        run.blankLines = in.u64();
+        run.skippedValues = in.u64();
+        run.droppedPoints = in.u64();
+        run.warnings = in.strings();
 
         bool* const flags[] = { &st.fromRunBegin, &st.warnedSeries, &st.warnedTags,
             &st.warnedKeyPath, &st.warnedChunkSeries, &st.capacityPlanned, &st.discarded };
@@ -313,8 +396,6 @@ bool RunCacheFile::readBuilder(Reader& in, RunBuilder& builder, double lastRunGr
             || !seriesIndexOk(st.rpsSeries)
             || (st.rpsLastRecord >= recordCount && st.rpsLastRecord != 0))
             return in.fail();
-        d.runs.push_back(std::move(run));
-        d.states.push_back(std::move(st));
     }
     return in.ok();
 }
@@ -396,32 +477,21 @@ std::unique_ptr<RunBuilder> RunCacheFile::builder(
     Reader& in = *m_reader;
     if (!m_headerRead || !in.ok())
         return nullptr;
+    // The big columns' digests and the pyramids are computed by helpers while reading goes on.
+    TaskPool pool(threads - 1);
+    if (threads > 1)
+        in.setDefer([&pool](Reader::Task task) { pool.push(std::move(task)); });
     auto builder = std::make_unique<RunBuilder>(sourcePath);
-    if (!readBuilder(in, *builder, lastRunGrowth))
+    const bool read = readBuilder(in, *builder, lastRunGrowth);
+    pool.finish(); // before the builder can go: the work reads its columns
+    in.setDefer({});
+    if (!read)
         return nullptr;
     const quint64 expected = in.checksum();
     m_computedChecksum = expected;
     quint64 stored = 0;
     if (in.remaining() != sizeof stored || !in.raw(&stored, sizeof stored) || stored != expected)
         return nullptr;
-    // Derived, so rebuilt rather than read: a pyramid from the cache could not be trusted.
-    // Split between threads by series, as after a parse (RunLoader).
-    std::vector<Series*> series;
-    for (int r = 0; r < builder->runCount(); ++r) {
-        for (Series& s : builder->run(r).series)
-            series.push_back(&s);
-    }
-    std::atomic<std::size_t> next { 0 };
-    const auto build = [&] {
-        for (std::size_t i = next.fetch_add(1); i < series.size(); i = next.fetch_add(1))
-            series[i]->finishAppending();
-    };
-    std::vector<std::thread> helpers;
-    for (int t = 1; t < std::min<int>(threads, int(series.size())); ++t)
-        helpers.emplace_back(build);
-    build();
-    for (std::thread& t : helpers)
-        t.join();
     return builder;
 }
 

@@ -12,7 +12,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <fcntl.h>
+#include <functional>
 #include <sys/stat.h>
 #include <type_traits>
 #include <unistd.h>
@@ -39,6 +41,18 @@ enum class VariantType : std::uint8_t
     Map,
 };
 
+// A field this large is checksummed on its own (its digest computed apart, on a helper thread
+// while reading goes on); smaller ones are folded into the running checksum as they come.
+inline constexpr std::size_t BigFieldBytes = 64 * 1024;
+
+// The checksum: the running fold of the small fields (a big one adds only its length there),
+// then the big fields' digests in order.
+inline quint64 finalChecksum(quint64 smallFields, const std::deque<quint64>& bigDigests)
+{
+    const std::vector<quint64> digests(bigDigests.begin(), bigDigests.end());
+    return RunCacheFile::hash(digests.data(), digests.size() * sizeof(quint64), smallFields);
+}
+
 } // namespace run_cache_io
 
 // Appends fields to memory or to a file, chaining the checksum over each field as written.
@@ -59,7 +73,12 @@ public:
 
     void raw(const void* data, std::size_t size)
     {
-        m_checksum = hash(data, size, m_checksum);
+        if (size >= run_cache_io::BigFieldBytes) {
+            m_checksum = hash(&size, sizeof size, m_checksum);
+            m_bigDigests.push_back(hash(data, size, 0));
+        } else {
+            m_checksum = hash(data, size, m_checksum);
+        }
         put(data, size);
     }
     template <typename T> void value(T v)
@@ -159,7 +178,7 @@ public:
     // Writes the checksum and what is buffered; false if any write failed.
     bool finish()
     {
-        const quint64 sum = m_checksum;
+        const quint64 sum = run_cache_io::finalChecksum(m_checksum, m_bigDigests);
         put(&sum, sizeof sum);
         flush();
         return m_error == 0;
@@ -209,6 +228,7 @@ private:
     QByteArray* m_bytes = nullptr;
     std::vector<char> m_buffer;
     quint64 m_checksum = 0;
+    std::deque<quint64> m_bigDigests;
     int m_error = 0;
 };
 
@@ -257,16 +277,47 @@ public:
     {
         return m_size - m_pos;
     }
+    // The checksum of what was read; call once the deferred work is done.
     quint64 checksum() const
     {
-        return m_checksum;
+        return run_cache_io::finalChecksum(m_checksum, m_bigDigests);
     }
 
-    bool raw(void* into, std::size_t size)
+    // Work that may run on another thread while reading goes on (a big field's digest, a
+    // pyramid): handed to `defer` when set, else done at once.
+    using Task = std::function<void()>;
+    void setDefer(std::function<void(Task)> defer)
+    {
+        m_defer = std::move(defer);
+    }
+    void later(Task task)
+    {
+        if (m_defer)
+            m_defer(std::move(task));
+        else
+            task();
+    }
+    bool defers() const
+    {
+        return bool(m_defer);
+    }
+
+    // deferrable: `into` stays where it is until the deferred work is done (a column of a run
+    // the builder owns), so its digest may be computed later on another thread.
+    bool raw(void* into, std::size_t size, bool deferrable = false)
     {
         if (!get(into, size))
             return false;
-        m_checksum = hash(into, size, m_checksum);
+        if (size >= run_cache_io::BigFieldBytes) {
+            m_checksum = hash(&size, sizeof size, m_checksum);
+            quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
+            if (deferrable)
+                later([&digest, into, size] { digest = hash(into, size, 0); });
+            else
+                digest = hash(into, size, 0);
+        } else {
+            m_checksum = hash(into, size, m_checksum);
+        }
         return true;
     }
     template <typename T> T value()
@@ -334,7 +385,7 @@ public:
         else
             v.shrink_to_fit();
         v.resize(n);
-        return raw(v.data(), n * sizeof(T));
+        return raw(v.data(), n * sizeof(T), true);
     }
     QVariant variant(int depth = 0)
     {
@@ -437,6 +488,8 @@ private:
     std::vector<char> m_buffer; // file bytes [m_pos - m_bufferPos, ...)
     std::size_t m_bufferPos = 0;
     quint64 m_checksum = 0;
+    std::deque<quint64> m_bigDigests;
+    std::function<void(Task)> m_defer;
     double m_growth = 1.0;
     bool m_failed = false;
 };

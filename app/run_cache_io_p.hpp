@@ -306,20 +306,29 @@ public:
     // the builder owns), so its digest may be computed later on another thread.
     bool raw(void* into, std::size_t size, bool deferrable = false)
     {
-        if (!get(into, size))
-            return false;
+        return get(into, size) && account(into, size, deferrable);
+    }
+
+private:
+    static constexpr std::size_t BounceBytes = std::size_t(1) << 20; // a multiple of any element
+
+    // Adds a field just read to the checksum.
+    bool account(const void* data, std::size_t size, bool deferrable)
+    {
         if (size >= run_cache_io::BigFieldBytes) {
             m_checksum = hash(&size, sizeof size, m_checksum);
             quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
             if (deferrable)
-                later([&digest, into, size] { digest = hash(into, size, 0); });
+                later([&digest, data, size] { digest = hash(data, size, 0); });
             else
-                digest = hash(into, size, 0);
+                digest = hash(data, size, 0);
         } else {
-            m_checksum = hash(into, size, m_checksum);
+            m_checksum = hash(data, size, m_checksum);
         }
         return true;
     }
+
+public:
     template <typename T> T value()
     {
         static_assert(std::is_trivially_copyable_v<T>);
@@ -378,14 +387,27 @@ public:
     template <typename T> bool vector(std::vector<T>& v)
     {
         static_assert(std::is_trivially_copyable_v<T>);
+        static_assert(BounceBytes % sizeof(T) == 0);
         const std::size_t n = count(sizeof(T));
         // Never more than the file holds (times the growth asked for).
+        v.clear();
         if (m_growth > 1.0 && n > 0)
             v.reserve(static_cast<std::size_t>(double(n) * m_growth) + 16);
         else
-            v.shrink_to_fit();
-        v.resize(n);
-        return raw(v.data(), n * sizeof(T), true);
+            v.reserve(n);
+        // Through a cache-sized buffer, appended whole: no zero-filling pass over the column
+        // before the bytes land in it (that pass cost as much as the read).
+        if (m_bounce.size() < BounceBytes && n * sizeof(T) > 0)
+            m_bounce.resize(BounceBytes);
+        for (std::size_t left = n * sizeof(T); left > 0;) {
+            const std::size_t take = std::min(left, BounceBytes);
+            if (!get(m_bounce.data(), take))
+                return false;
+            const auto* first = reinterpret_cast<const T*>(m_bounce.data());
+            v.insert(v.end(), first, first + take / sizeof(T));
+            left -= take;
+        }
+        return account(v.data(), n * sizeof(T), true);
     }
     QVariant variant(int depth = 0)
     {
@@ -490,6 +512,7 @@ private:
     quint64 m_checksum = 0;
     std::deque<quint64> m_bigDigests;
     std::function<void(Task)> m_defer;
+    std::vector<unsigned char> m_bounce; // heap memory: aligned for any element
     double m_growth = 1.0;
     bool m_failed = false;
 };

@@ -113,6 +113,8 @@ struct Fd
 RunCache::Settings RunCache::userSettings()
 {
     Settings settings;
+    if (qEnvironmentVariableIsSet("TELEMETRY_VIEWER_NO_CACHE"))
+        return settings; // as --no-cache (benchmarks that must parse every time)
     settings.folder = qEnvironmentVariable("TELEMETRY_VIEWER_CACHE_DIR");
     if (settings.folder.isEmpty()) {
         const QString location = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);

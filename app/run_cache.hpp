@@ -38,7 +38,8 @@ public:
         qint64 maxTotalBytes = DefaultMaxTotalBytes;
     };
     // $TELEMETRY_VIEWER_CACHE_DIR, else QStandardPaths::CacheLocation + "/runs" (the
-    // application's name must be set); an empty folder (none known) disables the cache.
+    // application's name must be set); an empty folder (none known, or
+    // $TELEMETRY_VIEWER_NO_CACHE set) disables the cache.
     static Settings userSettings();
 
     explicit RunCache(Settings settings);

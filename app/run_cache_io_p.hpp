@@ -15,6 +15,7 @@
 #include <deque>
 #include <fcntl.h>
 #include <functional>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <type_traits>
 #include <unistd.h>
@@ -312,6 +313,26 @@ public:
 private:
     static constexpr std::size_t BounceBytes = std::size_t(1) << 20; // a multiple of any element
 
+    // A column of megabytes is about to be written whole: its pages are made present in one call
+    // rather than by one fault per 4 KiB as the bytes land (the faults were a quarter of a
+    // re-open). Whole pages inside it only; a hint (older kernels say EINVAL: nothing changes).
+    static void prefault(void* data, std::size_t bytes)
+    {
+#ifdef MADV_POPULATE_WRITE
+        constexpr std::uintptr_t Page = 4096;
+        if (bytes < (std::size_t(1) << 20))
+            return;
+        const auto begin = reinterpret_cast<std::uintptr_t>(data);
+        const std::uintptr_t first = (begin + Page - 1) & ~(Page - 1);
+        const std::uintptr_t last = (begin + bytes) & ~(Page - 1);
+        if (last > first)
+            ::madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
+#else
+        (void)data;
+        (void)bytes;
+#endif
+    }
+
     // Adds a field just read to the checksum.
     bool account(const void* data, std::size_t size, bool deferrable)
     {
@@ -395,6 +416,7 @@ public:
             v.reserve(static_cast<std::size_t>(double(n) * m_growth) + 16);
         else
             v.reserve(n);
+        prefault(v.data(), v.capacity() * sizeof(T));
         // Through a cache-sized buffer, appended whole: no zero-filling pass over the column
         // before the bytes land in it (that pass cost as much as the read).
         if (m_bounce.size() < BounceBytes && n * sizeof(T) > 0)

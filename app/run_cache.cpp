@@ -243,8 +243,9 @@ void RunCache::evict(const QString& keep) const
             QFile::remove(info.absoluteFilePath()); // the oldest beyond the bound
     }
     const QDateTime stale = QDateTime::currentDateTime().addSecs(-StaleTempSeconds);
-    for (const QFileInfo& info : dir.entryInfoList(
-             { QStringLiteral("*") + TempMarker + QStringLiteral("*") }, QDir::Files)) {
+    for (const QFileInfo& info :
+        dir.entryInfoList({ QStringLiteral("*") + EntrySuffix + TempMarker + QStringLiteral("*") },
+            QDir::Files)) {
         if (info.lastModified() < stale)
             QFile::remove(info.absoluteFilePath());
     }

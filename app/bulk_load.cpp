@@ -1,5 +1,6 @@
 #include "bulk_load.hpp"
 
+#include "run_cache.hpp"
 #include "run_loader.hpp"
 
 #include <QFileInfo>
@@ -8,11 +9,14 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace viewer {
 
 namespace {
+
+constexpr qint64 RewriteAfterAppendedShare = 8;
 
 struct Loaded
 {
@@ -22,10 +26,46 @@ struct Loaded
     bool done = false;
 };
 
+// The runs of `f` from the re-open cache: as cached, plus what was appended since. Nothing when
+// there is no entry to serve, or the file changed while the appended bytes were read.
+std::optional<Loaded> loadCached(const RunCache& cache, const QString& f, int threads,
+    const std::atomic<bool>& cancel, const RunLoader::Progress& progress)
+{
+    std::optional<RunCache::Restored> restored = cache.restore(f, threads);
+    if (!restored)
+        return std::nullopt;
+    Loaded out;
+    if (restored->match == RunCache::Match::Unchanged) {
+        const qint64 size = QFileInfo(f).size();
+        out.file = { f, std::move(restored->builder), restored->end, size, {} };
+        out.done = true;
+        return out;
+    }
+    RunLoader::Result result = RunLoader::load(f, *restored->builder, cancel, progress, threads,
+        RunLoader::DefaultBlockBytes, restored->end);
+    if (!result.changedWhileReading.isEmpty() || !result.error.isEmpty())
+        return std::nullopt; // read from the start, as if there were no cache
+    out.cancelled = result.cancelled;
+    // The entry stays valid for the part it holds (an appended file matches it again), so it is
+    // rewritten (a whole entry's write on this load) only once the bytes parsed on top of it
+    // grow past an eighth of it: a log that grows a little between opens costs a tail parse.
+    const qint64 parsed = result.end.offset - restored->end.offset;
+    if (!out.cancelled && parsed > restored->end.offset / RewriteAfterAppendedShare)
+        cache.save(f, *restored->builder, result.end, result.fileSize);
+    out.file = { f, std::move(restored->builder), result.end, result.fileSize, {} };
+    out.done = true;
+    return out;
+}
+
 // One file, read again from its start while it changes under the reader (at most maxAttempts).
 Loaded loadFile(const QString& f, int maxAttempts, int threads, const std::atomic<bool>& cancel,
     const RunLoader::Progress& progress)
 {
+    const std::shared_ptr<const RunCache> cache = RunCache::shared();
+    if (cache) {
+        if (std::optional<Loaded> cached = loadCached(*cache, f, threads, cancel, progress))
+            return std::move(*cached);
+    }
     Loaded out;
     auto builder = std::make_unique<RunBuilder>(f);
     RunLoader::Result result = RunLoader::load(f, *builder, cancel, progress, threads);
@@ -45,6 +85,9 @@ Loaded loadFile(const QString& f, int maxAttempts, int threads, const std::atomi
         result = RunLoader::load(f, *builder, cancel, progress, threads);
     }
     out.cancelled = result.cancelled;
+    if (cache && !result.cancelled && result.error.isEmpty()
+        && result.changedWhileReading.isEmpty())
+        cache->save(f, *builder, result.end, result.fileSize); // silent: the load never needs it
     out.file = { f, std::move(builder), result.end, result.fileSize, result.error };
     out.done = true;
     return out;

@@ -18,6 +18,8 @@ namespace viewer {
 // files (a folder of runs, one block each) are loaded side by side, one per thread. Runs on a
 // pool thread; the result is handed to the GUI thread as a value. A file truncated or rewritten
 // while it is read is read again from its start, at most Workspace's MaxLoadAttempts times in all.
+// With a RunCache::shared() cache, a large file read before is restored from it (only what was
+// appended since is parsed), and a large file parsed here is saved to it, on the loading thread.
 class BulkLoad
 {
 public:

@@ -4,6 +4,7 @@
 
 #include "command_line_options.hpp"
 #include "main_window.hpp"
+#include "run_cache.hpp"
 #include "settings.hpp"
 #include "summary_command.hpp"
 #include "watch_command.hpp"
@@ -92,6 +93,11 @@ int main(int argc, char* argv[])
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
     const viewer::CommandLineOptions options = viewer::CommandLineOptions::parse(arguments);
+    // The re-open cache lives in the user's cache folder (CacheLocation needs the name).
+    QCoreApplication::setApplicationName(QStringLiteral("telemetry-viewer"));
+    if (options.useCache)
+        viewer::RunCache::setShared(
+            std::make_shared<viewer::RunCache>(viewer::RunCache::userSettings()));
 
     switch (options.action) {
     case viewer::CommandLineOptions::Action::Help:

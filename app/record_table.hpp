@@ -11,6 +11,8 @@
 
 namespace viewer {
 
+class RunCacheFile;
+
 // One row per record of a run, columnar, shared by every point the record produced: the x value
 // of each axis mode and where the record's line starts in its file (for the raw JSON view).
 // Columns an x mode reads as an array (time, step) are arrays of doubles; the epoch and the
@@ -81,6 +83,7 @@ public:
     std::size_t bytesUsed() const;
 
 private:
+    friend class RunCacheFile; // saves and restores every field (run_cache_file.cpp)
     std::vector<double> m_time; // non-decreasing
     std::vector<double> m_step;
     RunLengthColumn<double> m_epoch;

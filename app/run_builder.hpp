@@ -12,6 +12,8 @@
 
 namespace viewer {
 
+class RunCacheFile;
+
 // Merges the ParsedChunks of one source (a file, or standard input), in file order, into Runs.
 // Lives on one thread (the one that owns the runs); not thread-safe. Chunks may be cut anywhere
 // between lines: appending one chunk or many gives the same runs.
@@ -76,6 +78,7 @@ public:
     std::uint64_t linesSeen() const;
 
 private:
+    friend class RunCacheFile; // saves and restores every field (run_cache_file.cpp)
     class Private;
     std::unique_ptr<Private> d;
 };

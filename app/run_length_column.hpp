@@ -7,6 +7,8 @@
 
 namespace viewer {
 
+class RunCacheFile;
+
 // An append-only column of values that rarely change (a run's epoch, the high word of a line's
 // file offset): stored as runs of equal values, 12-16 bytes per change instead of 8 per record.
 // Equal means the same bits (-0.0 stays apart from 0.0), so every value reads back exactly.
@@ -73,6 +75,7 @@ public:
     }
 
 private:
+    friend class RunCacheFile; // saves and restores every field (run_cache_file.cpp)
     static bool sameBits(const T& a, const T& b)
     {
         // Bits, not values, on purpose: -0.0 and 0.0 (and NaN payloads) must read back as stored.

@@ -56,11 +56,12 @@ qint64 readAt(int fd, char* into, qint64 want, qint64 at)
 class BlockReader
 {
 public:
-    BlockReader(int fd, qint64 size, qint64 blockBytes, qint64 maxLineBytes)
+    BlockReader(int fd, qint64 size, qint64 blockBytes, qint64 maxLineBytes, qint64 from)
         : m_fd(fd)
         , m_size(size)
         , m_blockBytes(std::max<qint64>(1, blockBytes))
         , m_maxLineBytes(maxLineBytes)
+        , m_next(from)
     {
     }
 
@@ -164,7 +165,7 @@ private:
     qint64 m_size;
     qint64 m_blockBytes;
     qint64 m_maxLineBytes;
-    qint64 m_next = 0;
+    qint64 m_next;
     bool m_stopped = false;
     bool m_shrunk = false;
     int m_error = 0;
@@ -187,9 +188,11 @@ bool changedSince(int fd, qint64 end, const std::string& head)
 } // namespace
 
 RunLoader::Result RunLoader::load(const QString& path, RunBuilder& builder,
-    const std::atomic<bool>& cancel, const Progress& progress, int threads, qint64 blockBytes)
+    const std::atomic<bool>& cancel, const Progress& progress, int threads, qint64 blockBytes,
+    LinePosition from)
 {
     Result result;
+    result.end = from;
     // O_NONBLOCK: opening a FIFO must never wait for a writer (streams are not loaded here).
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
@@ -218,17 +221,22 @@ RunLoader::Result RunLoader::load(const QString& path, RunBuilder& builder,
         return result;
     }
     result.fileSize = st.st_size;
+    if (result.fileSize < from.offset) {
+        result.changedWhileReading = QStringLiteral("file truncated while it was read");
+        return result;
+    }
     if (result.fileSize == 0)
         return result;
 
     builder.expectFileSize(static_cast<std::uint64_t>(result.fileSize));
-    BlockReader reader(fd, result.fileSize, blockBytes, qint64(LineAssembler::DefaultMaxLineBytes));
+    BlockReader reader(
+        fd, result.fileSize, blockBytes, qint64(LineAssembler::DefaultMaxLineBytes), from.offset);
     std::mutex readMutex; // orders claims: blocks are numbered in file order
     std::mutex mutex; // guards blocks, parsed, nextMerge, merging, spare
     std::deque<Block> blocks;
     std::deque<std::optional<ParsedChunk>> parsed;
     std::size_t nextMerge = 0;
-    std::uint64_t nextLine = 1; // number of the first line of block nextMerge
+    auto nextLine = static_cast<std::uint64_t>(from.lineNumber); // first line of block nextMerge
     bool merging = false;
     // Merged chunks, handed back to the parsers: their arrays are reused rather than allocated
     // (and page-faulted) again for every block.

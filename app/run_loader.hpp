@@ -39,8 +39,11 @@ public:
 
     static constexpr qint64 DefaultBlockBytes = qint64(4) * 1024 * 1024;
 
+    // from: where to start, for a builder that already holds the lines before it (restored from
+    // RunCache: only the bytes appended since are parsed).
     static Result load(const QString& path, RunBuilder& builder, const std::atomic<bool>& cancel,
-        const Progress& progress = {}, int threads = 2, qint64 blockBytes = DefaultBlockBytes);
+        const Progress& progress = {}, int threads = 2, qint64 blockBytes = DefaultBlockBytes,
+        LinePosition from = {});
 };
 
 } // namespace viewer

@@ -11,6 +11,8 @@
 
 namespace viewer {
 
+class RunCacheFile;
+
 // One metric of one run, e.g. tag "step_end", path "metrics/acc" (nested context groups joined by
 // '/'). Keys are data: a '/' or '\' inside one key (or the tag) is written "\/" or "\\" in the path
 // and in key(), so that {"a/b": 1} ("a\/b") and {"a": {"b": 2}} ("a/b") stay two series, and so do
@@ -112,6 +114,7 @@ public:
     std::size_t bytesUsed() const;
 
 private:
+    friend class RunCacheFile; // saves and restores every field (run_cache_file.cpp)
     QString m_tag;
     QString m_path;
     std::vector<double> m_values;

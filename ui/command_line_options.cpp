@@ -27,6 +27,7 @@ const QString OptGroupMembers = QStringLiteral("group-members");
 const QString OptWatch = QStringLiteral("watch");
 const QString OptAlert = QStringLiteral("alert");
 const QString OptExitOnAlert = QStringLiteral("exit-on-alert");
+const QString OptNoCache = QStringLiteral("no-cache");
 
 CommandLineOptions failed(const QString& message)
 {
@@ -140,6 +141,8 @@ QString CommandLineOptions::helpText(const QString& programName)
         "\n"
         "Options:\n"
         "  --no-follow          read what the files hold now, do not follow appends\n"
+        "  --no-cache           neither read nor write the re-open cache (large files'\n"
+        "                       parsed runs, kept in the user's cache folder)\n"
         "  --log-y              a log y axis on every chart\n"
         "  --tags LIST          show only these tags, comma separated (e.g. step_end,error)\n"
         "  --metrics REGEX      show only metrics whose key matches REGEX\n"
@@ -205,6 +208,7 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
         { OptWatch, QString() },
         { OptAlert, QString(), QStringLiteral("LIST") },
         { OptExitOnAlert, QString() },
+        { OptNoCache, QString() },
     });
 
     QStringList args = arguments;
@@ -231,6 +235,7 @@ CommandLineOptions CommandLineOptions::parse(const QStringList& arguments)
     if (options.paths.count(QStringLiteral("-")) > 1)
         return failed(QStringLiteral("standard input (-) can be given only once"));
     options.follow = !parser.isSet(OptNoFollow);
+    options.useCache = !parser.isSet(OptNoCache);
     options.logY = parser.isSet(OptLogY);
     options.groupMembers = parser.isSet(OptGroupMembers);
 

@@ -48,6 +48,7 @@ public:
 
     QStringList paths; // files, folders, "-" for standard input, in command-line order
     bool follow = true; // --no-follow clears it
+    bool useCache = true; // --no-cache clears it: RunCache is neither read nor written
     std::optional<QStringList> tags; // --tags a,b: only these tags are shown
     std::optional<QString> metricsRegex; // --metrics: a valid QRegularExpression pattern
     std::optional<XAxisMode> xMode;

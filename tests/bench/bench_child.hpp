@@ -34,6 +34,8 @@ struct ChildFigures
 inline ChildFigures medianOfChild(const QString& program, const QStringList& arguments, int repeats,
     double stopAfterSeconds = std::numeric_limits<double>::infinity())
 {
+    // Every repeat parses: no re-open cache (read or written) in the children.
+    qputenv("TELEMETRY_VIEWER_NO_CACHE", "1");
     std::vector<double> seconds;
     std::vector<double> peaks;
     ChildFigures f;

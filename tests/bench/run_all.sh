@@ -19,6 +19,7 @@ run "$BENCH/bench_decimation"
 run "$BENCH/bench_reader"
 # loading and live
 run "$BENCH/bench_load"
+run "$BENCH/bench_reopen"
 run "$BENCH/bench_live"
 run "$BENCH/bench_live_models"
 run "$BENCH/bench_memory"

@@ -12,7 +12,7 @@ seconds=${3:-60}
 case "$seconds" in
     '' | *[!0-9]*) echo "fuzz: SECONDS must be a whole number, got '$seconds'" >&2; exit 2 ;;
 esac
-targets=(fuzz_reader fuzz_line_assembler fuzz_logger_round_trip)
+targets=(fuzz_reader fuzz_line_assembler fuzz_logger_round_trip fuzz_run_cache)
 
 extra=()
 [ "${CI:-}" = "true" ] && extra+=(-DTELEMETRY_WERROR=ON)

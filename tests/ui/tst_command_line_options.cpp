@@ -197,6 +197,8 @@ void TestCommandLineOptions::values()
     QCOMPARE(o.screenshotSize, QSize(1280, 720));
     QCOMPARE(o.exportCsvPath, QStringLiteral("out.csv"));
     QVERIFY(o.isBatch());
+    QVERIFY(o.useCache); // the re-open cache unless --no-cache
+    QVERIFY(!CommandLineOptions::parse({ "telemetry-viewer", "run.jsonl", "--no-cache" }).useCache);
 
     const CommandLineOptions defaults = CommandLineOptions::parse({ "telemetry-viewer" });
     QVERIFY(defaults.follow);
@@ -286,9 +288,10 @@ void TestCommandLineOptions::groupAndColorFieldsAreKept()
 void TestCommandLineOptions::helpMentionsEveryOption()
 {
     const QString help = CommandLineOptions::helpText();
-    for (const char* option : { "--no-follow", "--tags", "--metrics", "--x", "--smoothing",
-             "--screenshot", "--size", "--export-csv", "--summary", "--export-runs", "--group-by",
-             "--color-by", "--alert", "--watch", "--exit-on-alert", "--help", "--version" })
+    for (const char* option :
+        { "--no-follow", "--tags", "--metrics", "--x", "--smoothing", "--screenshot", "--size",
+            "--export-csv", "--summary", "--export-runs", "--group-by", "--color-by", "--alert",
+            "--watch", "--exit-on-alert", "--no-cache", "--help", "--version" })
         QVERIFY2(help.contains(QLatin1String(option)), option);
     QVERIFY(
         CommandLineOptions::versionText(QStringLiteral("1.2.3")).contains(QLatin1String("1.2.3")));

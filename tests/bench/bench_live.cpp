@@ -3,6 +3,7 @@
 //    store (median, p99; target p99 <= 50 ms). 2) 200k records/s, async logger: records in the
 //    store == records written (target: zero lost).
 #include "bench_arrival_latency.hpp"
+#include "bench_event_loop.hpp"
 #include "bench_stats.hpp"
 #include "run.hpp"
 #include "workspace.hpp"
@@ -63,10 +64,8 @@ void latencyAtTenThousandPerSecond(const QString& path)
             logger.on_step_end(i, { { "loss", 1.0 / (i + 1) } });
         }
     });
-    QElapsedTimer timer;
-    timer.start();
-    while (lossPoints(workspace) < static_cast<std::size_t>(Records) && timer.elapsed() < 30000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    bench::waitUntil(
+        [&] { return lossPoints(workspace) >= static_cast<std::size_t>(Records); }, 30000);
     writer.join();
     std::printf("%-44s %8s %8s %8s %10s\n", "live latency, flush -> store", "median", "p99", "max",
         "points");
@@ -106,9 +105,12 @@ void nothingLostAtTwoHundredThousandPerSecond(const QString& path)
     });
     QElapsedTimer timer;
     timer.start();
-    while ((written.load() == 0 || lossPoints(workspace) < static_cast<std::size_t>(Records))
-        && timer.elapsed() < 60000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    bench::waitUntil(
+        [&] {
+            return written.load() != 0
+                && lossPoints(workspace) >= static_cast<std::size_t>(Records);
+        },
+        60000);
     writer.join();
     const double seconds = static_cast<double>(timer.elapsed()) / 1000.0;
     const std::size_t stored = lossPoints(workspace);

@@ -6,6 +6,7 @@
 
 #include "../app/ssh_test_server.hpp"
 #include "bench_arrival_latency.hpp"
+#include "bench_event_loop.hpp"
 #include "bench_stats.hpp"
 #include "ssh_command.hpp"
 #include "workspace.hpp"
@@ -103,8 +104,7 @@ std::vector<double> liveLatencyMs(
     });
     clock.restart();
     // Every line is one step below `lines`: a latency per point that arrived.
-    while (latency.size() < static_cast<std::size_t>(lines) && clock.elapsed() < 60000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    bench::waitUntil([&] { return latency.size() >= static_cast<std::size_t>(lines); }, 60000);
     writer.join();
     if (latency.size() < static_cast<std::size_t>(lines))
         std::fprintf(stderr, "live: %zu of %d points arrived from %s\n", latency.size(), lines,

@@ -255,9 +255,8 @@ void MetricChart::showEvent(QShowEvent* event)
 
 void MetricChart::resizeEvent(QResizeEvent* event)
 {
-    // The curves follow the new plot area in Qt Charts' layout pass (relayout(), unless a
-    // refresh is due anyway); tick spacing and the y axis follow at the next turn of the event
-    // loop (a window resize sends many of these); a chart out of view waits until it is seen.
+    // The curves follow the new plot area in Qt Charts' layout pass (relayout(), unless a refresh
+    // is due anyway); ticks and y axis at the next turn; a chart out of view when it is seen.
     QChartView::resizeEvent(event);
     if (event->size() == event->oldSize())
         return;
@@ -313,9 +312,8 @@ void MetricChart::updateLegend()
 void MetricChart::refresh()
 {
     m_dirty = false;
-    // Axes, legend and ranges set below make Qt Charts lay the plot area out again, at once or
-    // at the next turn: the geometry is built once at the end, for the area it ends at, not once
-    // per layout (with 1,000 runs each build costs a few hundred milliseconds).
+    // Axes, legend and ranges set below make Qt Charts lay out the plot area again: the geometry
+    // is built once at the end, for its final area (1,000 runs: a few hundred ms per build).
     m_inRelayout = true;
     m_model.update();
     ensureAxes();

@@ -3,6 +3,7 @@
 // ViewShare of the time; never longer than MaxDelayMs.
 #include "announce_pacer.hpp"
 #include "follow_test_support.hpp"
+#include "push_source.hpp"
 #include "source.hpp"
 #include "workspace.hpp"
 #include "workspace_test_support.hpp"
@@ -12,40 +13,9 @@
 #include <time.h>
 
 using namespace viewer;
+using namespace viewer::test;
 
 namespace {
-
-// Test-only: a source whose lines are pushed by the test, one chunk at a time.
-class PushSource : public Source
-{
-public:
-    PushSource()
-        : Source(QStringLiteral("push:run"), SourceState::Following)
-    {
-    }
-    bool isStream() const override
-    {
-        return true;
-    }
-    void start(const QHash<QString, LinePosition>&, bool) override { }
-    void stop() override { }
-    void push(const QByteArray& lines)
-    {
-        LineChunk chunk;
-        chunk.path = path();
-        chunk.firstLine = m_lines + 1;
-        chunk.offset = m_bytes;
-        chunk.lineCount = lines.count('\n');
-        chunk.bytes = lines;
-        m_lines += chunk.lineCount;
-        m_bytes += lines.size();
-        emit linesRead(chunk);
-    }
-
-private:
-    qint64 m_lines = 0;
-    qint64 m_bytes = 0;
-};
 
 double threadCpuMs()
 {

@@ -4,6 +4,7 @@
 #include "chunk_budget.hpp"
 #include "data_table.hpp"
 #include "follow_test_support.hpp"
+#include "push_source.hpp"
 #include "source.hpp"
 #include "worker_thread.hpp"
 #include "workspace.hpp"
@@ -87,40 +88,6 @@ private:
     QByteArray m_content;
     QString m_failure;
     WorkerThread m_thread;
-};
-
-// Test-only: a source whose chunks the test pushes on its own thread, each marked as followed by
-// more of the same read pass (LineChunk::moreFollow) or not.
-class PassSource : public Source
-{
-public:
-    PassSource()
-        : Source(QStringLiteral("pass:run"), SourceState::Following)
-    {
-    }
-    bool isStream() const override
-    {
-        return true;
-    }
-    void start(const QHash<QString, LinePosition>&, bool) override { }
-    void stop() override { }
-    void push(const QByteArray& lines, bool moreFollow)
-    {
-        LineChunk chunk;
-        chunk.path = path();
-        chunk.firstLine = m_lines + 1;
-        chunk.offset = m_bytes;
-        chunk.lineCount = lines.count('\n');
-        chunk.bytes = lines;
-        chunk.moreFollow = moreFollow;
-        m_lines += chunk.lineCount;
-        m_bytes += lines.size();
-        emit linesRead(chunk);
-    }
-
-private:
-    qint64 m_lines = 0;
-    qint64 m_bytes = 0;
 };
 
 QByteArray runBegin(const char* id)
@@ -215,8 +182,8 @@ private slots:
     void aReadPassIsMergedInOneGo()
     {
         Workspace workspace;
-        auto source = std::make_unique<PassSource>();
-        PassSource* pass = source.get();
+        auto source = std::make_unique<PushSource>(QStringLiteral("pass:run"));
+        PushSource* pass = source.get();
         workspace.open(std::move(source));
         pass->push(stepLines(0, 2), true);
         pass->push(stepLines(2, 3), true);
@@ -238,8 +205,8 @@ private slots:
     {
         Workspace workspace;
         QSignalSpy appended(&workspace, &Workspace::runsAppended);
-        auto source = std::make_unique<PassSource>();
-        PassSource* pass = source.get();
+        auto source = std::make_unique<PushSource>(QStringLiteral("pass:run"));
+        PushSource* pass = source.get();
         workspace.open(std::move(source));
         pass->push(runBegin("a") + stepLines(0, 2), true);
         pass->push(runBegin("b") + stepLines(0, 2), false);

@@ -334,8 +334,10 @@ void MetricChart::refresh()
     m_model.decimate(columns());
     std::tie(m_mapping.y0, m_mapping.y1) = m_model.yRange(m_mapping.x0, m_mapping.x1);
     m_axes->applyRanges(m_mapping, QSizeF(size()));
-    if (QGraphicsLayout* layout = chart()->layout())
-        layout->activate(); // what the legend and titles changed, now rather than next turn
+    // The first time, what the legend and titles changed is laid out now rather than at the next
+    // turn (which would build the curves again); later, pan and zoom leave that to Qt.
+    if (QGraphicsLayout* layout = chart()->layout(); layout && m_geometryBuilds == 0)
+        layout->activate();
     m_inRelayout = false;
     const QRectF laidOut = chart()->plotArea();
     if (laidOut.width() > 1 && laidOut.height() > 1 && laidOut != m_mapping.rect) {

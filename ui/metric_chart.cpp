@@ -334,8 +334,7 @@ void MetricChart::refresh()
     m_model.decimate(columns());
     std::tie(m_mapping.y0, m_mapping.y1) = m_model.yRange(m_mapping.x0, m_mapping.x1);
     m_axes->applyRanges(m_mapping, QSizeF(size()));
-    // The first time, what the legend and titles changed is laid out now rather than at the next
-    // turn (which would build the curves again); later, pan and zoom leave that to Qt.
+    // The first legend and titles laid out now, not next turn (which would build again).
     if (QGraphicsLayout* layout = chart()->layout(); layout && m_geometryBuilds == 0)
         layout->activate();
     m_inRelayout = false;
@@ -353,8 +352,7 @@ void MetricChart::relayout()
 {
     // Called from the chart's layout pass: only the geometry follows the new plot area. Axis
     // ranges and ticks are not touched here (Qt Charts would not lay out their new labels).
-    // A chart already marked dirty is refreshed at the next turn, for its final area: building
-    // here too would draw 1,000 runs twice per resize.
+    // A chart marked dirty is refreshed at the next turn, for its final area: not built here too.
     if (m_dirty)
         return;
     m_inRelayout = true;

@@ -36,8 +36,7 @@ std::optional<Loaded> loadCached(const RunCache& cache, const QString& f, int th
         return std::nullopt;
     Loaded out;
     if (restored->match == RunCache::Match::Unchanged) {
-        const qint64 size = QFileInfo(f).size();
-        out.file = { f, std::move(restored->builder), restored->end, size, {} };
+        out.file = { f, std::move(restored->builder), restored->end, restored->fileSize, {} };
         out.done = true;
         return out;
     }

@@ -16,7 +16,7 @@
 
 namespace viewer {
 
-QString CurveRun::shownName() const
+QString shownRunName(const Run* run, const QString& name)
 {
     if (!name.isEmpty())
         return name;

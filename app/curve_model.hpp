@@ -24,6 +24,10 @@ struct Run;
 
 // One run as a chart's curve model sees it. The Run is owned elsewhere (the Workspace) and must
 // outlive the model's use of it: whoever owns the model calls setRuns() before a Run is freed.
+// A run's name as the views show it: `name` (as the runs table names it) when set, else the
+// run's display name, else its id.
+QString shownRunName(const Run* run, const QString& name);
+
 struct CurveRun
 {
     int runId = -1;
@@ -34,7 +38,10 @@ struct CurveRun
     // the run's own name.
     QString name = {};
 
-    QString shownName() const;
+    QString shownName() const
+    {
+        return shownRunName(run, name);
+    }
 };
 
 // One drawn line: a run (Overlay, or a group of one) or a group's mean with its min/max band

@@ -188,7 +188,7 @@ std::optional<RunCache::Restored> RunCache::restore(const QString& path, int thr
         return std::nullopt;
     }
     ::utimensat(AT_FDCWD, QFile::encodeName(entry).constData(), nullptr, 0); // last use: now
-    return Restored { std::move(builder), header->end, match };
+    return Restored { std::move(builder), header->end, match, now->size };
 }
 
 bool RunCache::save(const QString& path, const RunBuilder& builder, const LinePosition& end,

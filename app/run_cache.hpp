@@ -63,6 +63,7 @@ public:
         std::unique_ptr<RunBuilder> builder;
         LinePosition end;
         Match match = Match::Unchanged;
+        qint64 fileSize = 0; // the file's size when its key was checked
     };
     // The runs of `path` as cached, when the entry may be served (see above).
     // threads: for the pyramids (see RunCacheFile::builder).

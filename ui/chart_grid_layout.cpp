@@ -105,19 +105,19 @@ void ChartGrid::relayoutGrid()
         // though only the rows near the view have charts.
         return m_cells.heightFor(count);
     };
-    int height = planFor(width);
-    // The scroll bar comes or goes with this height and narrows or widens the view at the next
-    // turn: planned for now, so that the charts are laid out (and drawn) once, not twice.
+    // The scroll bar comes or goes with the grid's height and narrows or widens the view at the
+    // next turn: planned for now, so that the charts are laid out (and drawn) once, not twice.
+    int planned = width;
     const QScrollBar* bar = m_scroll->verticalScrollBar();
     if (m_scroll->verticalScrollBarPolicy() == Qt::ScrollBarAsNeeded) {
         const int extent = bar->sizeHint().width();
-        if (!bar->isVisible() && height > viewHeight && width > extent)
-            height = planFor(width - extent);
-        else if (bar->isVisible() && height <= viewHeight && planFor(width + extent) <= viewHeight)
-            height = planFor(width + extent);
-        else
-            height = planFor(width);
+        const bool fits = planFor(width) <= viewHeight;
+        if (!bar->isVisible() && !fits && width > extent)
+            planned = width - extent;
+        else if (bar->isVisible() && fits && planFor(width + extent) <= viewHeight)
+            planned = width + extent;
     }
+    const int height = planFor(planned);
     m_container->setFixedHeight(height);
     m_container->resize(m_cells.width, height);
     for (const auto& [key, slot] : m_slots) {

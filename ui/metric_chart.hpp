@@ -42,7 +42,7 @@ struct ChartRun
 
     QString shownName() const
     {
-        return CurveRun { runId, run, group, groupName, name }.shownName();
+        return shownRunName(run, name);
     }
 };
 

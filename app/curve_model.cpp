@@ -54,6 +54,12 @@ CurveModel::~CurveModel() = default;
 void CurveModel::setRuns(const QList<CurveRun>& runs)
 {
     m_runs = runs;
+    m_runAt.clear();
+    m_runAt.reserve(m_runs.size());
+    for (qsizetype i = 0; i < m_runs.size(); ++i) {
+        if (m_runs[i].run && !m_runAt.contains(m_runs[i].runId))
+            m_runAt.insert(m_runs[i].runId, i);
+    }
     applyOptions(effective(m_requested));
     QHash<int, const Run*> shown;
     for (const CurveRun& r : m_runs)
@@ -584,17 +590,16 @@ const CurveRun* CurveModel::runOf(int runId) const
 
 const Series* CurveModel::seriesOf(int runId, const Run** run) const
 {
-    for (const CurveRun& r : m_runs) {
-        if (r.runId != runId || !r.run)
-            continue;
-        const int index = r.run->findSeries(m_key);
-        if (index < 0)
-            return nullptr;
-        if (run)
-            *run = r.run;
-        return &r.run->series[static_cast<std::size_t>(index)];
-    }
-    return nullptr;
+    const auto at = m_runAt.constFind(runId);
+    if (at == m_runAt.cend())
+        return nullptr;
+    const CurveRun& r = m_runs[*at];
+    const int index = r.run->findSeries(m_key);
+    if (index < 0)
+        return nullptr;
+    if (run)
+        *run = r.run;
+    return &r.run->series[static_cast<std::size_t>(index)];
 }
 
 double CurveModel::firstNanX(int runId) const

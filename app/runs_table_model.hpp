@@ -159,7 +159,10 @@ public:
 
 signals:
     void filterErrorChanged(const QString& error);
-    void colorsChanged();
+    // runIds: the runs whose colour changed; empty: every run's may have (a new colour-by, a grown
+    // numeric range). New rows name only themselves, so a folder of 5,000 runs arriving in many
+    // batches is recoloured in O(runs), not O(runs x batches).
+    void colorsChanged(const QList<int>& runIds);
 
 private:
     struct Row;

@@ -192,7 +192,7 @@ void RunsTableModel::recolor()
         m_rows[i]->color = colors[i];
     if (!m_order.empty())
         emit dataChanged(index(0, ColorColumn), index(rowCount() - 1, ColorColumn));
-    emit colorsChanged();
+    emit colorsChanged({});
 }
 
 // --- rows --------------------------------------------------------------------------------------
@@ -418,7 +418,7 @@ void RunsTableModel::updateRuns(const QList<int>& runIds)
                     key += QStringLiteral(" rank ") + row->rank;
                 row->color = m_colors.categorical(key);
             }
-            emit colorsChanged();
+            emit colorsChanged(runIds);
         } else {
             recolor();
         }

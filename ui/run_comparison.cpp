@@ -132,12 +132,12 @@ QList<RunComparison::GroupInfo> RunComparison::groups() const
     return out;
 }
 
-void RunComparison::pushColors()
+void RunComparison::pushColors(const QList<int>& runIds)
 {
     if (!m_workspace || !m_grid)
         return;
     QHash<int, QColor> colors;
-    for (int id : m_workspace->runIds()) {
+    for (int id : runIds.isEmpty() ? m_workspace->runIds() : runIds) {
         // Not in the table yet: coloured when it is. (0 is a colour: black, slot 12.)
         if (m_table->hasColor(id))
             colors.insert(id, QColor::fromRgb(m_table->colorOf(id)));

@@ -56,7 +56,7 @@ signals:
 
 private:
     void regroup(const QList<int>& runIds); // empty: every run
-    void pushColors();
+    void pushColors(const QList<int>& runIds = {});
 
     QPointer<Workspace> m_workspace;
     RunsTableModel* m_table;

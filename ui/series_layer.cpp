@@ -1,8 +1,11 @@
 #include "series_layer.hpp"
 
+#include "layer_prerender.hpp"
 #include "pooled_image_render.hpp"
 #include "span_fill.hpp"
 
+#include <QGraphicsScene>
+#include <QGraphicsView>
 #include <QPainter>
 #include <QtMath>
 
@@ -19,6 +22,7 @@ const QColor NanColor(214, 39, 40);
 
 SeriesLayer::SeriesLayer(QGraphicsItem* parent)
     : QGraphicsItem(parent)
+    , m_curves(std::make_shared<const std::vector<LayerCurve>>())
 {
     setFlag(QGraphicsItem::ItemIsSelectable, false);
     setAcceptedMouseButtons(Qt::NoButton);
@@ -32,13 +36,49 @@ void SeriesLayer::setPlotArea(const QRectF& plotArea)
     prepareGeometryChange();
     m_plotArea = plotArea;
     m_image = QImage();
+    dropPrerender();
 }
 
 void SeriesLayer::setCurves(std::vector<LayerCurve> curves)
 {
-    m_curves = std::move(curves);
+    m_curves = std::make_shared<const std::vector<LayerCurve>>(std::move(curves));
     m_image = QImage();
+    startPrerender();
     update();
+}
+
+SeriesLayer::ImagePlace SeriesLayer::imagePlace(const QTransform& world) const
+{
+    const QRectF area = world.mapRect(boundingRect());
+    ImagePlace place;
+    place.origin = QPoint(qFloor(area.left()), qFloor(area.top()));
+    place.size =
+        QSize(qCeil(area.right()) - place.origin.x(), qCeil(area.bottom()) - place.origin.y());
+    place.toImage = world * QTransform::fromTranslate(-place.origin.x(), -place.origin.y());
+    return place;
+}
+
+void SeriesLayer::startPrerender()
+{
+    dropPrerender();
+    if (m_plotArea.isEmpty() || !scene())
+        return;
+    const QList<QGraphicsView*> views = scene()->views();
+    const qreal dpr = views.isEmpty() ? 1.0 : views.first()->devicePixelRatioF();
+    const ImagePlace place = imagePlace(QTransform());
+    m_prerender = LayerPrerender::start(place.size * dpr, dpr,
+        [curves = m_curves, plotArea = m_plotArea, antialiased = m_antialiased,
+            toImage = place.toImage](QPainter* p) {
+            p->setTransform(toImage);
+            draw(p, *curves, plotArea, antialiased);
+        });
+}
+
+void SeriesLayer::dropPrerender()
+{
+    if (m_prerender)
+        m_prerender->cancel();
+    m_prerender.reset();
 }
 
 void SeriesLayer::decompose(const LayerCurve& curve, Painted& out)
@@ -80,6 +120,7 @@ void SeriesLayer::setAntialiased(bool on)
 {
     m_antialiased = on;
     m_image = QImage();
+    dropPrerender();
     update();
 }
 
@@ -99,16 +140,22 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
     const QTransform world = painter->worldTransform();
     const qreal dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
     if (m_image.isNull() || world != m_imageWorld || dpr != m_image.devicePixelRatio()) {
-        const QRectF area = world.mapRect(boundingRect());
-        const QPoint origin(qFloor(area.left()), qFloor(area.top()));
-        const QSize size(qCeil(area.right()) - origin.x(), qCeil(area.bottom()) - origin.y());
-        const QTransform toImage = world * QTransform::fromTranslate(-origin.x(), -origin.y());
-        m_image = renderOnPoolThread(size * dpr, dpr, [this, &toImage](QPainter* p) {
-            p->setTransform(toImage);
-            draw(p);
-        });
+        const ImagePlace place = imagePlace(world);
+        const bool wholePixelShift = world.type() <= QTransform::TxTranslate
+            && world.dx() == std::round(world.dx()) && world.dy() == std::round(world.dy());
+        if (m_prerender && wholePixelShift && m_prerender->devicePixelRatio() == dpr
+            && m_prerender->pixels() == place.size * dpr) {
+            m_image = m_prerender->take();
+            ++m_prerenderedCount;
+        } else {
+            m_image = renderOnPoolThread(place.size * dpr, dpr, [this, &place](QPainter* p) {
+                p->setTransform(place.toImage);
+                draw(p, *m_curves, m_plotArea, m_antialiased);
+            });
+        }
+        dropPrerender();
         m_imageWorld = world;
-        m_imageOrigin = origin;
+        m_imageOrigin = place.origin;
         ++m_renderCount;
     }
     painter->save();
@@ -117,15 +164,16 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
     painter->restore();
 }
 
-void SeriesLayer::draw(QPainter* painter) const
+void SeriesLayer::draw(QPainter* painter, const std::vector<LayerCurve>& curves,
+    const QRectF& plotArea, bool antialiased)
 {
     painter->save();
-    painter->setRenderHint(QPainter::Antialiasing, m_antialiased);
-    const QRectF clip = m_plotArea.adjusted(0, -1, 0, 1);
+    painter->setRenderHint(QPainter::Antialiasing, antialiased);
+    const QRectF clip = plotArea.adjusted(0, -1, 0, 1);
     painter->setClipRect(clip);
     const SpanFill spanFill(painter, clip);
 
-    for (const LayerCurve& curve : m_curves) {
+    for (const LayerCurve& curve : curves) {
         if (curve.bands.empty())
             continue;
         QColor fill = curve.color;
@@ -136,12 +184,15 @@ void SeriesLayer::draw(QPainter* painter) const
             painter->drawPolygon(band);
     }
     painter->setBrush(Qt::NoBrush);
+    // Past AntialiasedCurvesAtMost lines, the lines are aliased: in a bundle that dense the soft
+    // edges do not show, and they were most of the drawing (5,000 runs: ~4 of 6 CPU seconds).
+    const bool smoothLines = antialiased && curves.size() <= AntialiasedCurvesAtMost;
     // Faint (raw behind smoothed) first so the smoothed lines stay on top of every run's raw line.
     // Each curve is cut into spans and lines as it is drawn, in one buffer: kept for every curve,
     // they doubled the memory of a chart of 1,000 runs.
     Painted painted;
     for (int pass = 0; pass < 2; ++pass) {
-        for (const LayerCurve& curve : m_curves) {
+        for (const LayerCurve& curve : curves) {
             if (curve.faint != (pass == 0))
                 continue;
             decompose(curve, painted);
@@ -159,7 +210,7 @@ void SeriesLayer::draw(QPainter* painter) const
                     for (const QRectF& span : painted.spans)
                         painter->fillRect(span, color);
                 }
-                painter->setRenderHint(QPainter::Antialiasing, m_antialiased);
+                painter->setRenderHint(QPainter::Antialiasing, smoothLines);
                 QPen pen(color, 1.0);
                 pen.setCosmetic(true);
                 pen.setCapStyle(Qt::FlatCap);
@@ -178,9 +229,9 @@ void SeriesLayer::draw(QPainter* painter) const
 
     painter->setClipping(false);
     const qreal s = MarkerSize;
-    const qreal top = m_plotArea.top();
-    const qreal bottom = m_plotArea.bottom();
-    for (const LayerCurve& curve : m_curves) {
+    const qreal top = plotArea.top();
+    const qreal bottom = plotArea.bottom();
+    for (const LayerCurve& curve : curves) {
         if (curve.faint)
             continue;
         if (!curve.nanPx.empty()) {

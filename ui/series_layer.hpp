@@ -6,9 +6,12 @@
 #include <QPolygonF>
 #include <QTransform>
 
+#include <memory>
 #include <vector>
 
 namespace viewer {
+
+class LayerPrerender;
 
 // One curve as the plot draws it, already in pixel coordinates of the chart: the pieces of a
 // decimated line (never joined across a gap or restart), isolated points, an optional min/max
@@ -48,7 +51,7 @@ public:
     void setCurves(std::vector<LayerCurve> curves);
     const std::vector<LayerCurve>& curves() const
     {
-        return m_curves;
+        return *m_curves;
     }
     void setAntialiased(bool on);
     // How many times paint() drew the curves anew (the others were one blit of the kept image).
@@ -56,11 +59,18 @@ public:
     {
         return m_renderCount;
     }
+    // How many of those were drawn ahead, on a pool thread, while the GUI thread went on.
+    int prerenderedCount() const
+    {
+        return m_prerenderedCount;
+    }
 
     QRectF boundingRect() const override;
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
     static constexpr qreal MarkerSize = 5.0; // half extent of a NaN/Inf marker, pixels
+    // Up to this many curves (raw and smoothed lines count apart), lines are antialiased.
+    static constexpr std::size_t AntialiasedCurvesAtMost = 200;
 
 private:
     // A curve as painted. Decimated lines are zigzags inside pixel columns (first, min, max, last
@@ -73,11 +83,29 @@ private:
         std::vector<QLineF> lines;
     };
     static void decompose(const LayerCurve& curve, Painted& out);
-    void draw(QPainter* painter) const; // in item coordinates
+    // In item coordinates; static: a prerender draws on a pool thread from what it shares.
+    static void draw(QPainter* painter, const std::vector<LayerCurve>& curves,
+        const QRectF& plotArea, bool antialiased);
+    // Where the image of boundingRect() lies for a painter with transform `world`.
+    struct ImagePlace
+    {
+        QPoint origin; // device-independent pixels, transform reset
+        QSize size;
+        QTransform toImage; // item -> image coordinates
+    };
+    ImagePlace imagePlace(const QTransform& world) const;
+    void startPrerender();
+    void dropPrerender();
 
     QRectF m_plotArea;
-    std::vector<LayerCurve> m_curves;
+    // Shared with a prerender in flight: setCurves() replaces it, never changes it.
+    std::shared_ptr<const std::vector<LayerCurve>> m_curves;
     bool m_antialiased = true;
+    // Started by setCurves(). Its image is the same for any painter transform that is a whole-pixel
+    // translation (imagePlace's toImage does not depend on it), which is what a chart view paints
+    // with; paint() uses it then, else draws anew.
+    std::shared_ptr<LayerPrerender> m_prerender;
+    int m_prerenderedCount = 0;
     // What paint() last drew, at m_imageOrigin in device-independent pixels of the painter with
     // the transform reset; null when the curves, the plot area or antialiasing changed since.
     QImage m_image;

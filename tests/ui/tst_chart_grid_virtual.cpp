@@ -72,7 +72,8 @@ class TestChartGridVirtual : public QObject
         return grid->findChildren<MetricChart*>();
     }
 
-    // Every chart in the view was built and painted `times` times.
+    // Every chart in the view was built and painted `times` times, each drawing started on the pool
+    // when its curves were set (a prerender), not when the paint event came.
     static bool drawnTimes(ChartGrid* grid, int times)
     {
         const QList<MetricChart*> charts = liveCharts(grid);
@@ -83,6 +84,11 @@ class TestChartGridVirtual : public QObject
             if (c->geometryBuilds() != times || c->seriesLayer()->renderCount() != times) {
                 qWarning("%s built %d and painted %d times, not %d", qPrintable(c->key()),
                     c->geometryBuilds(), c->seriesLayer()->renderCount(), times);
+                ok = false;
+            }
+            if (c->seriesLayer()->prerenderedCount() != times) {
+                qWarning("%s: %d of its drawings were started ahead, not %d", qPrintable(c->key()),
+                    c->seriesLayer()->prerenderedCount(), times);
                 ok = false;
             }
         }

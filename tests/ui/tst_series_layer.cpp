@@ -134,6 +134,70 @@ private slots:
         QCOMPARE(layer->renderCount(), 4);
     }
 
+    // A drawing is started on the pool when the curves are set (a prerender); curves set again
+    // before the paint replace it, so the paint never shows the older curves; a layer deleted
+    // with one in flight leaves it to finish on its own.
+    void aPrerenderShowsTheLatestCurves()
+    {
+        QGraphicsScene scene(0, 0, 200, 120);
+        SeriesLayer* layer = addLineLayer(scene);
+        layer->setCurves({ horizontalLine(Qt::red) });
+        layer->setCurves({ horizontalLine(Qt::green) });
+        QCOMPARE(renderScene(scene, QPointF(3, 4)).pixelColor(53, 24), QColor(Qt::green));
+        QCOMPARE(layer->renderCount(), 1);
+        QCOMPARE(layer->prerenderedCount(), 1);
+        // A fractional offset is not what the prerender assumed (here its image would even have
+        // the same size): drawn anew, at the right pixels.
+        layer->setPlotArea(QRectF(0.3, 0.3, 100, 50));
+        layer->setCurves({ horizontalLine(Qt::blue) });
+        QCOMPARE(renderScene(scene, QPointF(0.5, 0.5)).pixelColor(50, 20), QColor(Qt::blue));
+        QCOMPARE(layer->prerenderedCount(), 1);
+        layer->setCurves({ horizontalLine(Qt::red) });
+        delete layer;
+    }
+
+    // Past AntialiasedCurvesAtMost curves the lines are aliased (a bundle that dense shows no
+    // soft edges, and they were most of its drawing); below, a slanted line has blended pixels.
+    void manyCurvesAreDrawnAliased_data()
+    {
+        testing::addTable<int, bool>({ "curves", "blended" },
+            {
+                { "one", 1, true },
+                { "at the limit", int(SeriesLayer::AntialiasedCurvesAtMost), true },
+                { "past it", int(SeriesLayer::AntialiasedCurvesAtMost) + 1, false },
+            });
+    }
+    void manyCurvesAreDrawnAliased()
+    {
+        QFETCH(int, curves);
+        QFETCH(bool, blended);
+        QGraphicsScene scene(0, 0, 200, 120);
+        auto* layer = new SeriesLayer;
+        scene.addItem(layer);
+        layer->setPlotArea(QRectF(0, 0, 100, 50));
+        LayerCurve slanted;
+        slanted.color = LineColor;
+        // One point per pixel column: a line between columns, no vertical spans.
+        QPolygonF piece;
+        for (int x = 10; x <= 90; ++x)
+            piece << QPointF(x + 0.5, 10 + 0.37 * (x - 10));
+        slanted.pieces.push_back(piece);
+        LayerCurve hidden = slanted;
+        hidden.color = Qt::transparent;
+        std::vector<LayerCurve> all(static_cast<std::size_t>(curves - 1), hidden);
+        all.push_back(slanted);
+        layer->setCurves(std::move(all));
+        const QImage image = renderScene(scene, QPointF());
+        int partial = 0;
+        for (int y = 0; y < 50; ++y) {
+            for (int x = 0; x < 100; ++x) {
+                const QColor c = image.pixelColor(x, y);
+                partial += c != QColor(Qt::white) && c != LineColor ? 1 : 0;
+            }
+        }
+        QCOMPARE(partial > 0, blended);
+    }
+
     // The pieces a chart keeps until its next build: cut where the line leaves the bounds, and
     // without the growth slack (with 1,000 runs per chart the slack was a quarter of the window's
     // memory).

@@ -5,7 +5,6 @@
 #include "chart_overlay.hpp"
 #include "curve_geometry.hpp"
 #include "hover_values.hpp"
-#include "number_format.hpp"
 #include "plain_label.hpp"
 #include "run.hpp"
 #include "run_names.hpp"
@@ -14,10 +13,8 @@
 
 #include <QApplication>
 #include <QChart>
-#include <QDateTime>
 #include <QGraphicsLayout>
 #include <QLegend>
-#include <QLegendMarker>
 #include <QLineSeries>
 #include <QSet>
 #include <QTimer>
@@ -84,6 +81,12 @@ MetricChart::MetricChart(const QString& key, QWidget* parent)
     // drawn again only when their geometry changes.
     m_markers->setCacheMode(QGraphicsItem::DeviceCoordinateCache);
     m_layer->setCacheMode(QGraphicsItem::DeviceCoordinateCache);
+    // The layer may drop a large drawing's geometry once drawn; drawing anew, it asks here (from
+    // its paint(): the refresh comes at the next turn).
+    m_layer->setGeometryNeeded([this] {
+        m_dirty = true;
+        queueRefresh();
+    });
     m_overlay = new ChartOverlay(c);
     m_overlay->setZValue(10.0);
 
@@ -261,6 +264,11 @@ void MetricChart::resizeEvent(QResizeEvent* event)
     if (event->size() == event->oldSize())
         return;
     m_dirty = true;
+    queueRefresh();
+}
+
+void MetricChart::queueRefresh()
+{
     if (m_refreshQueued)
         return;
     m_refreshQueued = true;
@@ -748,53 +756,6 @@ QImage MetricChart::renderImage(const QSize& size)
     chart()->layout()->invalidate();
     chart()->layout()->activate();
     return grab().toImage();
-}
-
-QString MetricChart::titleText() const
-{
-    return chart()->title();
-}
-
-QStringList MetricChart::legendTexts() const
-{
-    QStringList out;
-    for (QLegendMarker* marker : chart()->legend()->markers())
-        out << marker->label();
-    return out;
-}
-
-QString MetricChart::xAxisTitle() const
-{
-    return m_axes->x() ? m_axes->x()->titleText() : QString();
-}
-
-QString MetricChart::xModeTitle(XAxisMode mode)
-{
-    return viewer::xAxisTitle(mode);
-}
-
-QString MetricChart::formatX(XAxisMode mode, double x)
-{
-    if (!std::isfinite(x))
-        return formatValue(x);
-    switch (mode) {
-    case XAxisMode::Wall:
-        return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(std::llround(x * 1000.0)))
-            .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
-    case XAxisMode::Relative:
-        return NumberFormat::duration(x);
-    default:
-        return NumberFormat::logged(x); // integer steps as integers
-    }
-}
-
-QString MetricChart::formatValue(double v)
-{
-    if (std::isnan(v))
-        return QStringLiteral("NaN");
-    if (std::isinf(v))
-        return v > 0 ? QStringLiteral("+Inf") : QStringLiteral("-Inf");
-    return QString::number(v, 'g', 6);
 }
 
 } // namespace viewer

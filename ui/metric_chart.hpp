@@ -241,6 +241,8 @@ signals:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    // A refresh at the next turn if still due and the chart is seen (else when it is seen).
+    void queueRefresh();
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;

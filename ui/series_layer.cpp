@@ -41,9 +41,23 @@ void SeriesLayer::setPlotArea(const QRectF& plotArea)
 
 void SeriesLayer::setCurves(std::vector<LayerCurve> curves)
 {
+    m_geometryPoints = 0;
+    for (const LayerCurve& curve : curves) {
+        m_geometryPoints += curve.dots.size();
+        for (const auto* polygons : { &curve.pieces, &curve.bands }) {
+            for (const QPolygonF& polygon : *polygons)
+                m_geometryPoints += static_cast<std::size_t>(polygon.size());
+        }
+    }
+    m_geometryReleased = false;
     m_curves = std::make_shared<const std::vector<LayerCurve>>(std::move(curves));
     m_image = QImage();
     startPrerender();
+    // While the view paints at whole pixels the prerender will serve: it alone keeps a large
+    // geometry, freed as soon as it is drawn (the charts of 5,000 runs no longer all hold theirs
+    // at once).
+    if (m_prerender && m_paintsWholePixels)
+        releaseLargeGeometry();
     update();
 }
 
@@ -72,6 +86,25 @@ void SeriesLayer::startPrerender()
             p->setTransform(toImage);
             draw(p, *curves, plotArea, antialiased);
         });
+}
+
+bool SeriesLayer::isWholePixelShift(const QTransform& world)
+{
+    return world.type() <= QTransform::TxTranslate && world.dx() == std::round(world.dx())
+        && world.dy() == std::round(world.dy());
+}
+
+void SeriesLayer::setGeometryNeeded(std::function<void()> geometryNeeded)
+{
+    m_geometryNeeded = std::move(geometryNeeded);
+}
+
+void SeriesLayer::releaseLargeGeometry()
+{
+    if (!m_geometryNeeded || m_geometryPoints <= ReleaseGeometryAbovePoints)
+        return;
+    m_curves = std::make_shared<const std::vector<LayerCurve>>();
+    m_geometryReleased = true;
 }
 
 void SeriesLayer::dropPrerender()
@@ -139,12 +172,24 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
         return;
     const QTransform world = painter->worldTransform();
     const qreal dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
-    if (m_image.isNull() || world != m_imageWorld || dpr != m_image.devicePixelRatio()) {
-        const ImagePlace place = imagePlace(world);
-        const bool wholePixelShift = world.type() <= QTransform::TxTranslate
-            && world.dx() == std::round(world.dx()) && world.dy() == std::round(world.dy());
-        if (m_prerender && wholePixelShift && m_prerender->devicePixelRatio() == dpr
-            && m_prerender->pixels() == place.size * dpr) {
+    const ImagePlace place = imagePlace(world);
+    const bool wholePixelShift = isWholePixelShift(world);
+    // One image serves every whole-pixel shift: only where it is blitted moves (imagePlace).
+    const bool imageServes = !m_image.isNull() && dpr == m_image.devicePixelRatio()
+        && (world == m_imageWorld || (wholePixelShift && isWholePixelShift(m_imageWorld)));
+    const bool prerenderServes = m_prerender && wholePixelShift
+        && m_prerender->devicePixelRatio() == dpr && m_prerender->pixels() == place.size * dpr;
+    if (imageServes) {
+        m_imageWorld = world;
+        m_imageOrigin = place.origin;
+    } else if (m_geometryReleased && !prerenderServes) {
+        // Dropped once drawn (releaseLargeGeometry): asked for again; the last image meanwhile.
+        m_paintsWholePixels = wholePixelShift;
+        dropPrerender();
+        m_geometryNeeded();
+    } else {
+        m_paintsWholePixels = wholePixelShift;
+        if (prerenderServes) {
             m_image = m_prerender->take();
             ++m_prerenderedCount;
         } else {
@@ -157,7 +202,10 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
         m_imageWorld = world;
         m_imageOrigin = place.origin;
         ++m_renderCount;
+        releaseLargeGeometry();
     }
+    if (m_image.isNull())
+        return;
     painter->save();
     painter->resetTransform();
     painter->drawImage(m_imageOrigin, m_image);

@@ -130,8 +130,50 @@ private slots:
         QCOMPARE(renderScene(scene, QPointF()).pixelColor(70, 20), QColor(Qt::white));
         QCOMPARE(layer->renderCount(), 3);
 
-        renderScene(scene, QPointF(5, 0)); // another transform: drawn again at its pixels
+        // Shifted by whole pixels: the same image, blitted elsewhere.
+        QCOMPARE(renderScene(scene, QPointF(5, 7)).pixelColor(55, 27), QColor(Qt::green));
+        QCOMPARE(layer->renderCount(), 3);
+        renderScene(scene, QPointF(5.5, 0)); // a fractional shift: drawn again at its pixels
         QCOMPARE(layer->renderCount(), 4);
+    }
+
+    // Past ReleaseGeometryAbovePoints, a layer that can ask for its geometry again keeps only the
+    // image once drawn; drawing anew (a fractional shift) asks for it, and shows the last
+    // image meanwhile. Below, or with nobody to ask, the geometry stays.
+    void largeGeometryIsDroppedOnceDrawn_data()
+    {
+        testing::addTable<int, bool, bool>({ "points", "askable", "dropped" },
+            {
+                { "small", 1000, true, false },
+                { "large", int(SeriesLayer::ReleaseGeometryAbovePoints) + 1, true, true },
+                { "large, nobody to ask", int(SeriesLayer::ReleaseGeometryAbovePoints) + 1, false,
+                    false },
+            });
+    }
+    void largeGeometryIsDroppedOnceDrawn()
+    {
+        QFETCH(int, points);
+        QFETCH(bool, askable);
+        QFETCH(bool, dropped);
+        QGraphicsScene scene(0, 0, 200, 120);
+        auto* layer = new SeriesLayer;
+        scene.addItem(layer);
+        layer->setAntialiased(false);
+        layer->setPlotArea(QRectF(0, 0, 100, 50));
+        int asked = 0;
+        if (askable)
+            layer->setGeometryNeeded([&asked] { ++asked; });
+        LayerCurve curve = horizontalLine(LineColor);
+        QPolygonF& piece = curve.pieces.front();
+        piece.insert(1, points - 2, QPointF(50, 20)); // on the line: the same pixels
+        layer->setCurves({ curve }); // drawn ahead on the pool, which alone keeps a large one
+        QCOMPARE(renderScene(scene, QPointF()).pixelColor(50, 20), LineColor);
+        QCOMPARE(layer->curves().empty(), dropped);
+        QCOMPARE(renderScene(scene, QPointF(2, 0)).pixelColor(52, 20), LineColor);
+        QCOMPARE(asked, 0);
+        QCOMPARE(renderScene(scene, QPointF(0.5, 0)).pixelColor(50, 20), LineColor);
+        QCOMPARE(asked, dropped ? 1 : 0);
+        QCOMPARE(layer->renderCount(), dropped ? 1 : 2);
     }
 
     // A drawing is started on the pool when the curves are set (a prerender); curves set again

@@ -38,33 +38,33 @@ struct XFromArray
 
 struct XFromRecords
 {
-    const std::uint32_t* records;
+    const StridedIndexColumn* records;
     const double* column;
     double offset;
     double operator()(std::size_t i) const
     {
-        return column[records[i]] - offset;
+        return column[(*records)[i]] - offset;
     }
     void prefetchFirst(std::size_t i) const
     {
-        __builtin_prefetch(records + i);
+        __builtin_prefetch(records->blockOf(i));
     }
     void prefetchSecond(std::size_t i) const
     {
-        __builtin_prefetch(column + records[i]);
+        __builtin_prefetch(column + (*records)[i]);
     }
 };
 
 struct XFromSequence
 {
-    const std::uint32_t* records;
+    const StridedIndexColumn* records;
     double operator()(std::size_t i) const
     {
-        return static_cast<double>(records[i]);
+        return static_cast<double>((*records)[i]);
     }
     void prefetchFirst(std::size_t i) const
     {
-        __builtin_prefetch(records + i);
+        __builtin_prefetch(records->blockOf(i));
     }
     void prefetchSecond(std::size_t) const { }
 };
@@ -472,9 +472,9 @@ void Decimator::decimate(const Source& source, const PixelColumns& columns, Deci
         return;
     } else if (source.xColumn.values) {
         decimateWith(source, columns, out,
-            XFromRecords { source.records->data(), source.xColumn.values, source.xColumn.offset });
+            XFromRecords { source.records, source.xColumn.values, source.xColumn.offset });
     } else {
-        decimateWith(source, columns, out, XFromSequence { source.records->data() });
+        decimateWith(source, columns, out, XFromSequence { source.records });
     }
 }
 

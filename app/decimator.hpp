@@ -1,6 +1,7 @@
 #pragma once
 
 #include "record_table.hpp"
+#include "strided_index_column.hpp"
 
 #include <QPointF>
 
@@ -141,7 +142,7 @@ public:
         const std::vector<double>* values = nullptr;
         const MinMaxPyramid* pyramid = nullptr; // must describe *values
         const double* x = nullptr;
-        const std::vector<std::uint32_t>* records = nullptr;
+        const StridedIndexColumn* records = nullptr;
         RecordTable::XColumn xColumn;
         // Point indices where a new segment starts (ascending, no 0); nullptr: one segment.
         const std::vector<std::uint32_t>* segmentStarts = nullptr;

@@ -152,7 +152,7 @@ void RunCacheFile::writeSeries(Writer& out, const Series& s)
     out.string(s.m_tag);
     out.string(s.m_path);
     out.vector(s.m_values);
-    out.vector(s.m_records);
+    writeIndexColumn(out, s.m_records);
     out.vector(s.m_segmentStarts);
     out.vector(s.m_nonFinite);
     out.count(s.m_nanCount);
@@ -169,7 +169,7 @@ bool RunCacheFile::readSeries(Reader& in, Series& s, std::size_t recordCount)
     s.m_tag = in.string();
     s.m_path = in.string();
     in.vector(s.m_values);
-    in.vector(s.m_records);
+    readIndexColumn(in, s.m_records);
     in.vector(s.m_segmentStarts);
     in.vector(s.m_nonFinite);
     s.m_nanCount = in.u64();
@@ -180,8 +180,10 @@ bool RunCacheFile::readSeries(Reader& in, Series& s, std::size_t recordCount)
     s.m_min = in.f64();
     s.m_max = in.f64();
     const std::size_t n = s.m_values.size();
-    if (!in.ok() || n > UINT32_MAX || s.m_records.size() != n || !ascending(s.m_segmentStarts, 1, n)
-        || !ascending(s.m_nonFinite, 0, n)
+    s.m_records.m_size = n;
+    if (!in.ok() || n > UINT32_MAX
+        || !StridedIndexColumn::isConsistent(s.m_records.m_blocks, s.m_records.m_plain, n)
+        || !ascending(s.m_segmentStarts, 1, n) || !ascending(s.m_nonFinite, 0, n)
         || s.m_nanCount + s.m_posInfCount + s.m_negInfCount != s.m_nonFinite.size())
         return in.fail();
     for (const std::uint32_t r : s.m_records) {
@@ -193,6 +195,31 @@ bool RunCacheFile::readSeries(Reader& in, Series& s, std::size_t recordCount)
             return in.fail();
     }
     return true;
+}
+
+void RunCacheFile::writeIndexColumn(Writer& out, const StridedIndexColumn& column)
+{
+    std::vector<std::uint32_t> blocks;
+    blocks.reserve(column.m_blocks.size() * 3);
+    for (const StridedIndexColumn::Block& b : column.m_blocks)
+        blocks.insert(blocks.end(), { b.first, b.stride, b.plainAt });
+    out.vector(blocks);
+    out.vector(column.m_plain);
+}
+
+void RunCacheFile::readIndexColumn(Reader& in, StridedIndexColumn& column)
+{
+    std::vector<std::uint32_t> blocks;
+    in.vector(blocks);
+    in.vector(column.m_plain);
+    column.m_blocks.clear();
+    if (blocks.size() % 3 != 0) {
+        in.fail();
+        return;
+    }
+    column.m_blocks.reserve(blocks.size() / 3);
+    for (std::size_t i = 0; i < blocks.size(); i += 3)
+        column.m_blocks.push_back({ blocks[i], blocks[i + 1], blocks[i + 2] });
 }
 
 void RunCacheFile::writeBuilder(Writer& out, const Header& header, const RunBuilder& builder)

@@ -14,6 +14,7 @@ namespace viewer {
 class RecordTable;
 class RunBuilder;
 class Series;
+class StridedIndexColumn;
 
 // What a cache file was made from: a file is served from its cache only while all of it matches
 // (see RunCache). Hashes cover the file's bytes up to the cached end (where parsing stopped).
@@ -38,7 +39,9 @@ struct RunCacheKey
 //
 // Layout (host byte order; a file written elsewhere fails the byte-order mark):
 //   magic "TVRUNCA\n", u32 version, u32 0x01020304, key, end, builder, runs..., u64 checksum.
-// Vectors are a u64 count and their raw elements, read in one block into exact-sized vectors.
+// Vectors are a u64 count and their raw elements, read in one block into exact-sized vectors. A
+// StridedIndexColumn is its blocks (first, stride, plainAt: u32 each, flattened) and its plain
+// entries.
 // The checksum (a 64-bit hash chained over every field as written) catches a torn or damaged
 // file; it is no defence against a crafted one, so nothing read is trusted: every count is
 // checked against the bytes left before anything is allocated, every index against what it
@@ -46,7 +49,7 @@ struct RunCacheKey
 class RunCacheFile
 {
 public:
-    static constexpr std::uint32_t Version = 1;
+    static constexpr std::uint32_t Version = 2; // 2: series record indices in strided blocks
 
     struct Header
     {
@@ -97,6 +100,9 @@ private:
     static bool readRecords(Reader& in, RecordTable& records, std::size_t tagCount);
     static void writeSeries(Writer& out, const Series& series);
     static bool readSeries(Reader& in, Series& series, std::size_t recordCount);
+    static void writeIndexColumn(Writer& out, const StridedIndexColumn& column);
+    // The column's blocks and plain entries; the caller sets and checks its size.
+    static void readIndexColumn(Reader& in, StridedIndexColumn& column);
 
     std::unique_ptr<Reader> m_reader;
     bool m_headerRead = false;

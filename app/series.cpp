@@ -74,7 +74,7 @@ void Series::append(double value, std::uint32_t record, bool restart)
         m_segmentStarts.push_back(index);
     m_gapPending = false;
     m_values.push_back(value);
-    m_records.push_back(record);
+    m_records.append(record);
     if (std::isfinite(value)) {
         if (!(value >= m_min))
             m_min = value;
@@ -111,14 +111,13 @@ const MinMaxPyramid& Series::pyramid() const
 void Series::finishAppending()
 {
     dropSpareCapacity(m_values);
-    dropSpareCapacity(m_records);
+    m_records.shrinkToFit();
     pyramid();
 }
 
 std::size_t Series::bytesUsed() const
 {
-    return sizeof(Series) + m_values.capacity() * sizeof(double)
-        + m_records.capacity() * sizeof(std::uint32_t)
+    return sizeof(Series) + m_values.capacity() * sizeof(double) + m_records.bytesUsed()
         + (m_segmentStarts.capacity() + m_nonFinite.capacity()) * sizeof(std::uint32_t)
         + m_pyramid.bytesUsed() + (m_tag.capacity() + m_path.capacity()) * sizeof(QChar);
 }

@@ -33,7 +33,7 @@ void SeriesResult::update(const Run& run)
         *this = SeriesResult(m_key); // the run was read again from the start
     }
     const std::vector<double>& values = series.values();
-    const std::vector<std::uint32_t>& records = series.records();
+    const StridedIndexColumn& records = series.records();
     for (std::size_t i = m_points; i < values.size(); ++i) {
         const double v = values[i];
         m_last = v;

@@ -156,6 +156,18 @@ inline QByteArray trainingLog(int part, int steps, double t0)
     return text;
 }
 
+// Short lines, many records: series longer than a StridedIndexColumn block, "a" in every record
+// (strided blocks), "b" with gaps (plain blocks).
+inline QByteArray blockLog(int records)
+{
+    QByteArray text;
+    for (int i = 0; i < records; ++i) {
+        text += R"({"step":)" + QByteArray::number(i) + R"(,"a":)" + QByteArray::number(i)
+            + R"(,"b":)" + (i % 7 == 3 ? QByteArray("null") : QByteArray::number(i)) + "}\n";
+    }
+    return text;
+}
+
 // Variants of a file, as data rows use them.
 inline QByteArray fileText(const QString& kind)
 {
@@ -175,6 +187,8 @@ inline QByteArray fileText(const QString& kind)
         }
         return "\n\n" + text + "trailing garbage\n";
     }
+    if (kind == QLatin1String("strided and plain blocks"))
+        return blockLog(1000);
     if (kind == QLatin1String("malformed only"))
         return "{\"a\": \n[1,2]\n\"text\"\n";
     if (kind == QLatin1String("incomplete last line"))
@@ -239,6 +253,7 @@ inline void setMtime(const QString& path, int seconds)
 inline std::vector<std::pair<const char*, QByteArray>> fuzzSeedTexts()
 {
     return {
+        { "blocks", blockLog(600) },
         { "one_run", trainingLog(0, 6, 10) },
         { "several_runs", trainingLog(1, 4, 10) + trainingLog(2, 3, 20) },
         { "rerun_by_epoch", fileText(QStringLiteral("no run_begin, rerun by epoch")) },

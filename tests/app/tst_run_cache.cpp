@@ -63,7 +63,7 @@ private slots:
     {
         QTest::addColumn<QString>("kind");
         for (const char* kind : { "one run", "several runs", "no run_begin, rerun by epoch",
-                 "malformed only", "incomplete last line" })
+                 "malformed only", "incomplete last line", "strided and plain blocks" })
             QTest::newRow(kind) << QString::fromLatin1(kind);
     }
     // A builder written and read back (in memory, and through the cache folder) is the parsed
@@ -114,6 +114,15 @@ private slots:
             << QStringLiteral("one run") << trainingLog(7, 40, 9000) << true;
         QTest::newRow("the last line completed") << QStringLiteral("incomplete last line")
                                                  << QByteArray("ep\":21}\n") + sameRun << false;
+        QTest::newRow("open strided and plain blocks")
+            << QStringLiteral("strided and plain blocks")
+            << QByteArray(R"({"step":1000,"a":1000,"b":1000})"
+                          "\n"
+                          R"({"step":1001,"a":1001})"
+                          "\n"
+                          R"({"step":1002,"a":1003,"b":1002})"
+                          "\n")
+            << false;
         QTest::newRow("rerun by epoch") << QStringLiteral("no run_begin, rerun by epoch")
                                         << QByteArray(R"({"ts":50,"tag":"epoch_begin","epoch":0})"
                                                       "\n"

@@ -55,6 +55,7 @@ int main(int argc, char** argv)
         return 1;
     }
     std::size_t points = 0, records = 0, series = 0;
+    std::size_t stridedBlocks = 0, plainBlocks = 0;
     std::size_t values = 0, refs = 0, pyramid = 0, seriesOther = 0, table = 0, all = 0;
     for (int r = 0; r < builder.runCount(); ++r) {
         const Run& run = builder.run(r);
@@ -65,7 +66,9 @@ int main(int argc, char** argv)
         all += run.bytesUsed();
         for (const Series& s : run.series) {
             values += s.values().capacity() * sizeof(double);
-            refs += s.records().capacity() * sizeof(std::uint32_t);
+            refs += s.records().bytesUsed();
+            stridedBlocks += s.records().stridedBlockCount();
+            plainBlocks += s.records().plainBlockCount();
             pyramid += s.pyramid().bytesUsed();
             seriesOther += s.bytesUsed();
         }
@@ -84,7 +87,7 @@ int main(int argc, char** argv)
     std::printf("%-44s %10s %10s\n", "store (bytesUsed)", "MiB", "B/point");
     const std::pair<const char*, double> parts[] = {
         { "series values (double)", double(values) },
-        { "series record refs (u32)", double(refs) },
+        { "series record refs (u32, strided blocks)", double(refs) },
         { "series min/max pyramid", double(pyramid) },
         { "series other (segments, non-finite, keys)", double(seriesOther) },
         { "record table (ts, step, epoch, offset, tag)", double(table) },
@@ -97,6 +100,8 @@ int main(int argc, char** argv)
     std::printf("%-44s %10.1f %10.2f\n", "process RssAnon after malloc_trim", anonTrimmed,
         perPoint(anonTrimmed * 1048576.0));
     std::printf("%-44s %10.1f\n", "process VmRSS after load (file mapping incl.)", rssLoaded);
+    std::printf("%-44s %10.1f\n", "process VmHWM (peak, file mapping incl.)", statusMiB("VmHWM"));
+    std::printf("record ref blocks: %zu strided, %zu plain\n", stridedBlocks, plainBlocks);
     std::printf("target <= 16 B per point resident (stretch 12): %s\n",
         perPoint(anonTrimmed * 1048576.0) <= 16.0 ? "met" : "NOT met");
     return 0;

@@ -146,9 +146,9 @@ Failure ChunkParser::Private::parseRecord(
 Failure ChunkParser::Private::walkFields(od::object& object, State& st, bool second)
 {
     for (auto entry : object) {
-        od::field field;
-        if (auto e = std::move(entry).get(field))
+        if (auto e = entry.error())
             return fail(e);
+        od::field& field = fieldOf(entry);
         RecordField kind = recordFieldOfRaw(field.key().raw());
         std::string_view key;
         if (kind == RecordField::Payload) {

@@ -10,9 +10,9 @@ Failure ChunkParser::Private::walkObject(
     od::object& object, int level, bool plot, bool topLevel, std::uint32_t keyDepth)
 {
     for (auto entry : object) {
-        od::field field;
-        if (auto e = std::move(entry).get(field))
+        if (auto e = entry.error())
             return fail(e);
+        od::field& field = fieldOf(entry);
         std::string_view key;
         if (!plot) {
             if (auto e = keyOf(field, key)) // unescaping validates the key's escapes

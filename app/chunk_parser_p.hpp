@@ -193,6 +193,9 @@ private:
     Failure walkFields(od::object& object, State& st, bool second);
     Failure walkValue(od::value& value, int level, bool plot, bool topLevel, std::uint32_t keyDepth,
         std::size_t keyIndex);
+    // The same for a value that get_double() just found not to be a number.
+    Failure walkNotNumber(od::value& value, int level, bool plot, bool topLevel,
+        std::uint32_t keyDepth, std::size_t keyIndex);
     Failure walkObject(
         od::object& object, int level, bool plot, bool topLevel, std::uint32_t keyDepth);
     // The next key of a plotted object, with its shape position: compared in place with the
@@ -217,7 +220,22 @@ private:
     Failure readNumber(od::value& value, double& out, Failure notNumber);
     Failure readText(od::value& value, std::string& out, bool& has);
     Failure readTag(od::value& value, State& st);
-    void emitPoint(double value, bool topLevel, std::size_t keyIndex);
+    // A numeric leaf's point. Inline for the common case (the record repeats its tag's shape so
+    // far, the leaf's series is known and not yet in this record); the rest in emitPointSlow.
+    void emitPoint(double value, bool topLevel, std::size_t keyIndex)
+    {
+        if (keyIndex != NoKey && m_shapeMatch && m_pathBytes <= limits.maxKeyPathBytes) {
+            const std::uint32_t id = (*m_shape)[keyIndex].series;
+            if (id < LongPath && m_seriesStamp[id] != m_stamp) {
+                m_seriesStamp[id] = m_stamp;
+                m_out->pointSeries.push_back(id);
+                m_out->pointValues.push_back(value);
+                return;
+            }
+        }
+        emitPointSlow(value, topLevel, keyIndex);
+    }
+    [[gnu::noinline]] void emitPointSlow(double value, bool topLevel, std::size_t keyIndex);
     std::uint32_t internSeries(bool topLevel);
     void buildPath();
     void pushKey(std::size_t keyIndex, std::size_t keyBytes)

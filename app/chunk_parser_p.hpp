@@ -8,6 +8,7 @@
 #include "raw_text.hpp"
 #include "record_field.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -185,6 +186,7 @@ private:
         std::uint32_t depth = 0; // 1 for a child of "context" or a top-level payload field
         bool topLevel = false;
         RawText raw; // for comparing in place (invalid for long or escaped keys)
+        bool longPlain = false; // 16 bytes or more, nothing JSON escapes: compared by matchesLong
     };
     static constexpr std::size_t NoKey = std::numeric_limits<std::size_t>::max();
 
@@ -207,12 +209,32 @@ private:
         if (m_shapeMatch && keyIndex < m_shape->size()) {
             const ShapeKey& expected = (*m_shape)[keyIndex];
             if (expected.depth == keyDepth && expected.topLevel == topLevel
-                && expected.raw.matches(field.key().raw())) {
+                && (expected.raw.matches(field.key().raw())
+                    || (expected.longPlain && matchesLong(expected.key, field.key().raw())))) {
                 key = expected.key;
                 return simdjson::SUCCESS;
             }
         }
         return learnKey(field, keyDepth, topLevel, key, keyIndex);
+    }
+    // Whether the key whose JSON text starts at `raw` is `key` (which JSON writes as is). Stops
+    // at the first difference, at the latest on the key's closing quote: never reads past it.
+    static bool matchesLong(const std::string& key, const char* raw)
+    {
+        const std::size_t n = key.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            if (raw[i] != key[i])
+                return false;
+        }
+        return raw[n] == '"';
+    }
+    // Sets what a shape key is compared by.
+    static void setRaw(ShapeKey& entry, std::string_view key)
+    {
+        entry.raw.set(key);
+        entry.longPlain = key.size() >= 16 && std::none_of(key.begin(), key.end(), [](char c) {
+            return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+        });
     }
     [[gnu::noinline]] simdjson::error_code learnKey(od::field& field, std::uint32_t keyDepth,
         bool topLevel, std::string_view& key, std::size_t keyIndex);

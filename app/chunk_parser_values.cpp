@@ -248,7 +248,7 @@ simdjson::error_code ChunkParser::Private::learnKey(od::field& field, std::uint3
     entry.series = NoId;
     entry.depth = keyDepth;
     entry.topLevel = topLevel;
-    entry.raw.set(key);
+    setRaw(entry, key);
     key = entry.key;
     return simdjson::SUCCESS;
 }
@@ -271,7 +271,7 @@ std::size_t ChunkParser::Private::nextKnownKey(
     entry.series = NoId;
     entry.depth = keyDepth;
     entry.topLevel = topLevel;
-    entry.raw.set(key);
+    setRaw(entry, key);
     return keyIndex;
 }
 

@@ -338,6 +338,30 @@ void TestChunkParser::repeatedShape_data()
         {
             { "escaped path over the limit", deepRecord(1) + deepRecord(3) + deepRecord(5),
                 "t/ok=1 | t/ok=3 | t/ok=5", 3, 0 },
+            { "keys of 16 bytes and more",
+                QByteArray(
+                    R"({"tag":"t","context":{"validation_accuracy":1,"gradient_norm_total":2}})"
+                    "\n"
+                    R"({"tag":"t","context":{"validation_accuracy":3,"gradient_norm_total":4}})"
+                    "\n"
+                    R"({"tag":"t","context":{"validation_accuracyX":5,"gradient_norm_tota":6}})"
+                    "\n"
+                    R"({"tag":"t","context":{"validation_accuracy":7,"gradient_norm_total":8}})"
+                    "\n"),
+                "t/validation_accuracy=1;t/gradient_norm_total=2 | "
+                "t/validation_accuracy=3;t/gradient_norm_total=4 | "
+                "t/validation_accuracyX=5;t/gradient_norm_tota=6 | "
+                "t/validation_accuracy=7;t/gradient_norm_total=8",
+                0, 0 },
+            { "a long key escaped or not",
+                QByteArray(R"({"tag":"t","context":{"validation\u0041ccuracy_x":1}})"
+                           "\n"
+                           R"({"tag":"t","context":{"validationAccuracy_x":2}})"
+                           "\n"
+                           R"({"tag":"t","context":{"validation\u0041ccuracy_x":3}})"
+                           "\n"),
+                "t/validationAccuracy_x=1 | t/validationAccuracy_x=2 | t/validationAccuracy_x=3", 0,
+                0 },
             { "duplicate key",
                 QByteArray(R"({"tag":"t","context":{"a":1,"a":2,"b":3}})"
                            "\n"

@@ -8,6 +8,7 @@
 #include "raw_text.hpp"
 #include "record_field.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -90,6 +91,15 @@ inline simdjson::error_code keyOf(od::field& field, std::string_view& key)
         return simdjson::SUCCESS;
     }
     return field.unescaped_key().get(key);
+}
+
+// The field of an object entry, used where it lies. Moving it out (get(field)) copies the value
+// iterator the entry has just stored piecewise with one 16-byte load: a failed store forward on
+// every field, a sixth of the parser's time (perf annotate, bench_reader). The entry is a
+// non-const local of the caller's loop, so writing through the reference is fine.
+inline od::field& fieldOf(simdjson::simdjson_result<od::field>& entry)
+{
+    return const_cast<od::field&>(entry.value_unsafe());
 }
 
 struct StringHash
@@ -176,6 +186,7 @@ private:
         std::uint32_t depth = 0; // 1 for a child of "context" or a top-level payload field
         bool topLevel = false;
         RawText raw; // for comparing in place (invalid for long or escaped keys)
+        bool longPlain = false; // 16 bytes or more, nothing JSON escapes: compared by matchesLong
     };
     static constexpr std::size_t NoKey = std::numeric_limits<std::size_t>::max();
 
@@ -184,6 +195,9 @@ private:
     Failure walkFields(od::object& object, State& st, bool second);
     Failure walkValue(od::value& value, int level, bool plot, bool topLevel, std::uint32_t keyDepth,
         std::size_t keyIndex);
+    // The same for a value that get_double() just found not to be a number.
+    Failure walkNotNumber(od::value& value, int level, bool plot, bool topLevel,
+        std::uint32_t keyDepth, std::size_t keyIndex);
     Failure walkObject(
         od::object& object, int level, bool plot, bool topLevel, std::uint32_t keyDepth);
     // The next key of a plotted object, with its shape position: compared in place with the
@@ -195,12 +209,32 @@ private:
         if (m_shapeMatch && keyIndex < m_shape->size()) {
             const ShapeKey& expected = (*m_shape)[keyIndex];
             if (expected.depth == keyDepth && expected.topLevel == topLevel
-                && expected.raw.matches(field.key().raw())) {
+                && (expected.raw.matches(field.key().raw())
+                    || (expected.longPlain && matchesLong(expected.key, field.key().raw())))) {
                 key = expected.key;
                 return simdjson::SUCCESS;
             }
         }
         return learnKey(field, keyDepth, topLevel, key, keyIndex);
+    }
+    // Whether the key whose JSON text starts at `raw` is `key` (which JSON writes as is). Stops
+    // at the first difference, at the latest on the key's closing quote: never reads past it.
+    static bool matchesLong(const std::string& key, const char* raw)
+    {
+        const std::size_t n = key.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            if (raw[i] != key[i])
+                return false;
+        }
+        return raw[n] == '"';
+    }
+    // Sets what a shape key is compared by.
+    static void setRaw(ShapeKey& entry, std::string_view key)
+    {
+        entry.raw.set(key);
+        entry.longPlain = key.size() >= 16 && std::none_of(key.begin(), key.end(), [](char c) {
+            return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+        });
     }
     [[gnu::noinline]] simdjson::error_code learnKey(od::field& field, std::uint32_t keyDepth,
         bool topLevel, std::string_view& key, std::size_t keyIndex);
@@ -208,7 +242,22 @@ private:
     Failure readNumber(od::value& value, double& out, Failure notNumber);
     Failure readText(od::value& value, std::string& out, bool& has);
     Failure readTag(od::value& value, State& st);
-    void emitPoint(double value, bool topLevel, std::size_t keyIndex);
+    // A numeric leaf's point. Inline for the common case (the record repeats its tag's shape so
+    // far, the leaf's series is known and not yet in this record); the rest in emitPointSlow.
+    void emitPoint(double value, bool topLevel, std::size_t keyIndex)
+    {
+        if (keyIndex != NoKey && m_shapeMatch && m_pathBytes <= limits.maxKeyPathBytes) {
+            const std::uint32_t id = (*m_shape)[keyIndex].series;
+            if (id < LongPath && m_seriesStamp[id] != m_stamp) {
+                m_seriesStamp[id] = m_stamp;
+                m_out->pointSeries.push_back(id);
+                m_out->pointValues.push_back(value);
+                return;
+            }
+        }
+        emitPointSlow(value, topLevel, keyIndex);
+    }
+    [[gnu::noinline]] void emitPointSlow(double value, bool topLevel, std::size_t keyIndex);
     std::uint32_t internSeries(bool topLevel);
     void buildPath();
     void pushKey(std::size_t keyIndex, std::size_t keyBytes)

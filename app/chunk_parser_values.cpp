@@ -10,9 +10,9 @@ Failure ChunkParser::Private::walkObject(
     od::object& object, int level, bool plot, bool topLevel, std::uint32_t keyDepth)
 {
     for (auto entry : object) {
-        od::field field;
-        if (auto e = std::move(entry).get(field))
+        if (auto e = entry.error())
             return fail(e);
+        od::field& field = fieldOf(entry);
         std::string_view key;
         if (!plot) {
             if (auto e = keyOf(field, key)) // unescaping validates the key's escapes
@@ -36,7 +36,7 @@ Failure ChunkParser::Private::walkObject(
         else if (numberError != simdjson::INCORRECT_TYPE)
             f = fail(numberError);
         else
-            f = walkValue(field.value(), level + 1, true, topLevel, keyDepth + 1, keyIndex);
+            f = walkNotNumber(field.value(), level + 1, true, topLevel, keyDepth + 1, keyIndex);
         popKey(keyBytes);
         if (f != Failure::None)
             return f;
@@ -59,12 +59,18 @@ Failure ChunkParser::Private::walkValue(od::value& value, int level, bool plot, 
     }
     if (numberError != simdjson::INCORRECT_TYPE)
         return fail(numberError); // "-Infinity", "1e400", "01": the slow path decides
+    return walkNotNumber(value, level, plot, topLevel, keyDepth, keyIndex);
+}
+
+Failure ChunkParser::Private::walkNotNumber(od::value& value, int level, bool plot, bool topLevel,
+    std::uint32_t keyDepth, std::size_t keyIndex)
+{
     od::json_type type {};
     if (auto e = value.type().get(type))
         return fail(e);
     switch (type) {
     case od::json_type::number:
-        return fail(numberError);
+        return fail(simdjson::INCORRECT_TYPE); // what get_double() said
     case od::json_type::string: {
         std::string_view s;
         if (auto e = value.get_string().get(s))
@@ -125,7 +131,7 @@ Failure ChunkParser::Private::walkValue(od::value& value, int level, bool plot, 
     return fail(simdjson::TAPE_ERROR);
 }
 
-void ChunkParser::Private::emitPoint(double value, bool topLevel, std::size_t keyIndex)
+void ChunkParser::Private::emitPointSlow(double value, bool topLevel, std::size_t keyIndex)
 {
     if (m_pathBytes > limits.maxKeyPathBytes) {
         dropPoint(ParsedChunk::Warning::Kind::LongKeyPath);
@@ -242,7 +248,7 @@ simdjson::error_code ChunkParser::Private::learnKey(od::field& field, std::uint3
     entry.series = NoId;
     entry.depth = keyDepth;
     entry.topLevel = topLevel;
-    entry.raw.set(key);
+    setRaw(entry, key);
     key = entry.key;
     return simdjson::SUCCESS;
 }
@@ -265,7 +271,7 @@ std::size_t ChunkParser::Private::nextKnownKey(
     entry.series = NoId;
     entry.depth = keyDepth;
     entry.topLevel = topLevel;
-    entry.raw.set(key);
+    setRaw(entry, key);
     return keyIndex;
 }
 

@@ -30,6 +30,8 @@ private slots:
     void knownTagStillValidatesWhatFollows();
     void shapeCacheFollowsNesting();
     void duplicateKeyLastWins();
+    void repeatedShape_data();
+    void repeatedShape();
     void pythonLoggerFile();
 };
 
@@ -317,6 +319,87 @@ void TestChunkParser::duplicateKeyLastWins()
     QCOMPARE(chunk.records[0].ts, 2.0);
     QCOMPARE(chunk.records[0].step, 2.0);
     QCOMPARE(pointsOf(chunk, 0), QStringLiteral("step_end/loss=2;step_end/m/a=3"));
+}
+
+void TestChunkParser::repeatedShape_data()
+{
+    // Records repeating their tag's shape take each leaf's series from the shape cache (the
+    // parser's fast path): what they give must be what the first record of that shape gave.
+    // 30 nested groups named by 15 slashes: 479 bytes of path, 929 once escaped, over the
+    // 512-byte limit (keys under 16 bytes, so that the shape cache holds them).
+    QByteArray deep = "1";
+    for (int i = 0; i < 30; ++i)
+        deep = R"({"///////////////":)" + deep + '}';
+    const auto deepRecord = [&](int ok) {
+        return R"({"tag":"t","context":{"ok":)" + QByteArray::number(ok) + R"(,"g":)" + deep
+            + "}}\n";
+    };
+    testing::addTable<QByteArray, QString, int, int>({ "text", "points", "dropped", "skipped" },
+        {
+            { "escaped path over the limit", deepRecord(1) + deepRecord(3) + deepRecord(5),
+                "t/ok=1 | t/ok=3 | t/ok=5", 3, 0 },
+            { "keys of 16 bytes and more",
+                QByteArray(
+                    R"({"tag":"t","context":{"validation_accuracy":1,"gradient_norm_total":2}})"
+                    "\n"
+                    R"({"tag":"t","context":{"validation_accuracy":3,"gradient_norm_total":4}})"
+                    "\n"
+                    R"({"tag":"t","context":{"validation_accuracyX":5,"gradient_norm_tota":6}})"
+                    "\n"
+                    R"({"tag":"t","context":{"validation_accuracy":7,"gradient_norm_total":8}})"
+                    "\n"),
+                "t/validation_accuracy=1;t/gradient_norm_total=2 | "
+                "t/validation_accuracy=3;t/gradient_norm_total=4 | "
+                "t/validation_accuracyX=5;t/gradient_norm_tota=6 | "
+                "t/validation_accuracy=7;t/gradient_norm_total=8",
+                0, 0 },
+            { "a long key escaped or not",
+                QByteArray(R"({"tag":"t","context":{"validation\u0041ccuracy_x":1}})"
+                           "\n"
+                           R"({"tag":"t","context":{"validationAccuracy_x":2}})"
+                           "\n"
+                           R"({"tag":"t","context":{"validation\u0041ccuracy_x":3}})"
+                           "\n"),
+                "t/validationAccuracy_x=1 | t/validationAccuracy_x=2 | t/validationAccuracy_x=3", 0,
+                0 },
+            { "duplicate key",
+                QByteArray(R"({"tag":"t","context":{"a":1,"a":2,"b":3}})"
+                           "\n"
+                           R"({"tag":"t","context":{"a":4,"a":5,"b":6}})"
+                           "\n"),
+                "t/a=2;t/b=3 | t/a=5;t/b=6", 0, 0 },
+            { "a group, then other values under its key",
+                QByteArray(R"({"tag":"t","context":{"m":{"a":1},"z":0}})"
+                           "\n"
+                           R"({"tag":"t","context":{"m":"x","z":0}})"
+                           "\n"
+                           R"({"tag":"t","context":{"m":{"a":2},"z":0}})"
+                           "\n"
+                           R"({"tag":"t","context":{"m":null,"z":0}})"
+                           "\n"
+                           R"({"tag":"t","context":{"m":[1],"z":0}})"
+                           "\n"
+                           R"({"tag":"t","context":{"m":{"a":3},"z":0}})"
+                           "\n"),
+                "t/m/a=1;t/z=0 | t/z=0 | t/m/a=2;t/z=0 | t/m=null;t/z=0 | t/z=0 | t/m/a=3;t/z=0", 0,
+                2 },
+        });
+}
+
+void TestChunkParser::repeatedShape()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, points);
+    QFETCH(int, dropped);
+    QFETCH(int, skipped);
+    const ParsedChunk chunk = parseText(text);
+    QCOMPARE(malformedOf(chunk), QString());
+    QStringList records;
+    for (std::size_t r = 0; r < chunk.records.size(); ++r)
+        records << pointsOf(chunk, r);
+    QCOMPARE(records.join(QStringLiteral(" | ")), points);
+    QCOMPARE(chunk.droppedPoints, std::uint64_t(dropped));
+    QCOMPARE(chunk.skippedValues, std::uint64_t(skipped));
 }
 
 void TestChunkParser::pythonLoggerFile()

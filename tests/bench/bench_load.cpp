@@ -1,5 +1,7 @@
 // Opening a 1,000,000-record run until every series is ready, beside a plain nlohmann DOM line
-// loop and Python's json.loads loop over the same file, in the same run. Medians of several runs.
+// loop and Python's json.loads loop over the same file, in the same run. Medians of several runs,
+// wall time and the process's CPU time (all threads: on a shared machine the work itself).
+// usage: bench_load [FILE] [--no-peers]   (--no-peers: ours only, for comparing two builds)
 #include "bench_run_file.hpp"
 #include "bench_stats.hpp"
 #include "run.hpp"
@@ -60,27 +62,39 @@ std::size_t nlohmannLoad(const QString& path)
     return records;
 }
 
+double processCpuSeconds()
+{
+    timespec t {};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    const QString path = bench::millionRecordRunOr(argc, argv);
+    QStringList args = app.arguments().mid(1);
+    const bool peers = !args.removeAll(QStringLiteral("--no-peers"));
+    const QString path = args.isEmpty() ? bench::ensureMillionRecordRun() : args.first();
     const double megabytes = static_cast<double>(QFileInfo(path).size()) / 1e6;
     const int repeats = 5;
 
     std::vector<double> ours;
+    std::vector<double> oursCpu;
     std::size_t records = 0;
     std::size_t points = 0;
     std::size_t bytes = 0;
     std::size_t seriesBytes = 0;
     for (int i = 0; i < repeats; ++i) {
         QElapsedTimer timer;
+        const double cpu = processCpuSeconds();
         timer.start();
         RunBuilder builder(path);
         std::atomic<bool> cancel { false };
         const RunLoader::Result result = RunLoader::load(path, builder, cancel);
         ours.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e9);
+        oursCpu.push_back(processCpuSeconds() - cpu);
         if (!result.error.isEmpty()) {
             std::fprintf(stderr, "load failed: %s\n", qPrintable(result.error));
             return 1;
@@ -97,7 +111,7 @@ int main(int argc, char** argv)
     }
 
     std::vector<double> peer;
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; peers && i < 3; ++i) {
         QElapsedTimer timer;
         timer.start();
         nlohmannLoad(path);
@@ -106,7 +120,7 @@ int main(int argc, char** argv)
 
     double python = -1.0;
     const QString python3 = QStandardPaths::findExecutable(QStringLiteral("python3"));
-    if (!python3.isEmpty()) {
+    if (peers && !python3.isEmpty()) {
         QProcess process;
         process.start(python3,
             { QStringLiteral("-c"),
@@ -129,7 +143,11 @@ int main(int argc, char** argv)
     std::printf("%-34s %10s %10s %10s\n", "reader (median)", "seconds", "MB/s", "vs ours");
     std::printf(
         "%-34s %10.3f %10.0f %10s\n", "ours: RunLoader, 2 threads", o, megabytes / o, "1.0x");
-    std::printf("%-34s %10.3f %10.0f %9.1fx\n", "nlohmann DOM line loop", p, megabytes / p, p / o);
+    std::printf("%-34s %10.3f %10.0f %10s  (CPU time, both threads)\n", "ours: RunLoader, CPU",
+        bench::median(oursCpu), megabytes / bench::median(oursCpu), "");
+    if (peers)
+        std::printf(
+            "%-34s %10.3f %10.0f %9.1fx\n", "nlohmann DOM line loop", p, megabytes / p, p / o);
     if (python > 0)
         std::printf("%-34s %10.3f %10.0f %9.1fx\n", "python json.loads loop", python,
             megabytes / python, python / o);

@@ -192,8 +192,9 @@ public:
     // x (global x mode) of the first NaN of a run's series; NaN when there is none.
     double firstNanX(const QString& key, int runId) const;
 
-    // Runs the coalesced refresh now, for every chart (visible or not): tests, screenshots.
-    void refreshNow();
+    // Runs the coalesced refresh now: for every chart that exists (tests, CSV), or only for those
+    // in view (a screenshot; the charts made ahead wait for an idle view, as in the window).
+    void refreshNow(bool everyChart = true);
 
 signals:
     void xRangeChanged(double x0, double x1);
@@ -281,6 +282,7 @@ private:
     QScrollArea* m_scroll = nullptr;
     QWidget* m_container = nullptr;
     QTimer* m_fill = nullptr; // creates the next charts near the view at the next turn
+    QTimer* m_ahead = nullptr; // draws the charts made ahead once the view is idle (AheadIdleMs)
     ChartLayoutPlan::Cells m_cells; // where the charts go (relayoutGrid)
     QLabel* m_placeholder = nullptr;
     QTimer* m_timer = nullptr; // coalesces data redraws

@@ -316,7 +316,7 @@ void MainWindow::flushPendingUpdates()
     m_runList->sync();
     refreshModels();
     checkProblems();
-    m_chartGrid->refreshNow();
+    m_chartGrid->refreshNow(false); // what shows; those made ahead wait for an idle view
     if (m_compareBar)
         m_compareBar->refreshNow(); // the legend too (a screenshot raced its 200 ms timer)
     checkXAxis();
@@ -338,6 +338,7 @@ bool MainWindow::saveScreenshot(const QString& path, QString* error)
 bool MainWindow::exportCsv(const QString& path, QString* error)
 {
     flushPendingUpdates();
+    m_chartGrid->refreshNow(); // every chart: those out of view write their rows too
     return m_chartGrid->exportCsv(path, error);
 }
 

@@ -253,7 +253,7 @@ void MetricChart::showEvent(QShowEvent* event)
 {
     QChartView::showEvent(event);
     if (m_dirty)
-        refresh();
+        queueRefresh(); // in view: at the next turn; made ahead of a scroll: once the view idles
 }
 
 void MetricChart::resizeEvent(QResizeEvent* event)

@@ -452,13 +452,18 @@ std::pair<double, double> CurveModel::xRange() const
 
 void CurveModel::releaseDecimatedPoints()
 {
-    for (auto& curve : m_curves) {
-        for (DecimatedSeries* d : { &curve->raw, &curve->line, &curve->lower, &curve->upper }) {
-            std::vector<QPointF>().swap(d->points);
-            std::vector<std::uint32_t>().swap(d->indices);
-            std::vector<std::uint32_t>().swap(d->pieceStarts);
-            std::vector<IndexRange>().swap(d->visible);
-        }
+    for (std::size_t c = 0; c < m_curves.size(); ++c)
+        releaseDecimatedPoints(c);
+}
+
+void CurveModel::releaseDecimatedPoints(std::size_t curve)
+{
+    Curve& c = *m_curves.at(curve);
+    for (DecimatedSeries* d : { &c.raw, &c.line, &c.lower, &c.upper }) {
+        std::vector<QPointF>().swap(d->points);
+        std::vector<std::uint32_t>().swap(d->indices);
+        std::vector<std::uint32_t>().swap(d->pieceStarts);
+        std::vector<IndexRange>().swap(d->visible);
     }
     m_decimationStale = true;
 }

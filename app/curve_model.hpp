@@ -170,6 +170,7 @@ public:
     // again before the next decimation, which this forces (with 5,000 runs they were a fifth of
     // the window's memory). The non-finite x's stay: the hover names them.
     void releaseDecimatedPoints();
+    void releaseDecimatedPoints(std::size_t curve); // of curves()[curve] alone
     // The y range to show for [x0, x1]: the fixed one, else YRange::automatic.
     std::pair<double, double> yRange(double x0, double x1) const;
 

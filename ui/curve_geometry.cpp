@@ -88,7 +88,7 @@ void CurveGeometry::addClippedPiece(const std::vector<QPointF>& pts, const QRect
 
 std::vector<LayerCurve> CurveGeometry::build(const CurveModel& model,
     const QHash<int, QColor>& colors, const PlotMapping& mapping, const PixelColumns& cols,
-    qreal dpr)
+    qreal dpr, const std::function<void(std::size_t)>& built)
 {
     const QRectF plot = mapping.rect;
     const QRectF bounds =
@@ -142,7 +142,7 @@ std::vector<LayerCurve> CurveGeometry::build(const CurveModel& model,
     std::vector<LayerCurve> layers;
     int markerRow = 0;
     const bool smoothing = model.options().smoothing != SmoothingKind::None;
-    for (const auto& curve : model.curves()) {
+    const auto addCurve = [&](const auto& curve) {
         const QColor color = colors.value(curve->runId);
         if (curve->faintMember) {
             // Thin and faint under its group's band; the band's mean carries the markers.
@@ -151,7 +151,7 @@ std::vector<LayerCurve> CurveGeometry::build(const CurveModel& model,
             member.faint = true;
             addPieces(smoothing && curve->lineIsSmoothed ? curve->line : curve->raw, member);
             layers.push_back(std::move(member));
-            continue;
+            return;
         }
         if (curve->isGroup()) {
             LayerCurve mean;
@@ -182,7 +182,7 @@ std::vector<LayerCurve> CurveGeometry::build(const CurveModel& model,
             if (!mean.nanPx.empty())
                 mean.markerRow = markerRow++;
             layers.push_back(std::move(mean));
-            continue;
+            return;
         }
         // Until its smoothed line is computed, a curve is drawn as the raw line alone.
         const bool smoothed = smoothing && curve->lineIsSmoothed;
@@ -213,6 +213,12 @@ std::vector<LayerCurve> CurveGeometry::build(const CurveModel& model,
             clippedPx(curve->raw, raw);
             layers.push_back(std::move(raw));
         }
+    };
+    const auto& curves = model.curves();
+    for (std::size_t i = 0; i < curves.size(); ++i) {
+        addCurve(curves[i]);
+        if (built)
+            built(i);
     }
     return layers;
 }

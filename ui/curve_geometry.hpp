@@ -7,6 +7,7 @@
 #include <QColor>
 #include <QHash>
 
+#include <functional>
 #include <vector>
 
 namespace viewer {
@@ -21,9 +22,11 @@ class CurveGeometry
 {
 public:
     // colors: of each curve's run id. dpr: device pixels per logical pixel (the decimator's
-    // columns are device pixels).
+    // columns are device pixels). built(i): called once model.curves()[i] is in pixels (a chart
+    // frees its decimated points there, so they and the pixels never all exist at once).
     static std::vector<LayerCurve> build(const CurveModel& model, const QHash<int, QColor>& colors,
-        const PlotMapping& mapping, const PixelColumns& columns, qreal dpr);
+        const PlotMapping& mapping, const PixelColumns& columns, qreal dpr,
+        const std::function<void(std::size_t)>& built = {});
 
     // Splits a decimated piece (pixel points, possibly far outside the plot or NaN where a log
     // axis has no position) into polylines kept inside `bounds`, and one-point pieces into dots.

@@ -36,6 +36,8 @@ void LayerPrerender::run()
         QPainter painter(&image);
         m_draw(&painter);
     }
+    m_draw =
+        nullptr; // what it drew from (a chart's geometry) goes now, not when the image is taken
     m_image = std::move(image);
     m_state.store(Done);
     m_done.release();

@@ -392,9 +392,8 @@ void MetricChart::buildGeometry()
         m_overlay->setBadges({});
         return;
     }
-    m_layer->setCurves(
-        CurveGeometry::build(m_model, m_colors, m_mapping, columns(), devicePixelRatioF()));
-    m_model.releaseDecimatedPoints();
+    m_layer->setCurves(CurveGeometry::build(m_model, m_colors, m_mapping, columns(),
+        devicePixelRatioF(), [this](std::size_t i) { m_model.releaseDecimatedPoints(i); }));
     ++m_geometryBuilds;
     buildMarkers();
     buildBadges();

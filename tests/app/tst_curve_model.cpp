@@ -247,6 +247,27 @@ private slots:
         QCOMPARE(curve.raw.points, drawn);
     }
 
+    // A chart frees each curve's points as soon as that curve is in pixels (CurveGeometry's
+    // built callback): one curve's, the others stay until their turn.
+    void oneCurvesPointsAreReleasedAlone()
+    {
+        Run a;
+        Run b;
+        for (int step = 0; step < 500; ++step) {
+            addStep(a, step, { { Loss, std::sin(step * 0.01) } });
+            addStep(b, step, { { Loss, std::cos(step * 0.01) } });
+        }
+        CurveModel model(Loss);
+        model.setRuns({ { 1, &a, -1, {} }, { 2, &b, -1, {} } });
+        draw(model);
+        QCOMPARE(model.curves().size(), std::size_t(2));
+        model.releaseDecimatedPoints(0);
+        QVERIFY(model.curves()[0]->raw.points.empty());
+        QVERIFY(!model.curves()[1]->raw.points.empty());
+        model.decimate(columnsFor(model)); // stale now: made again, the same columns or not
+        QVERIFY(!model.curves()[0]->raw.points.empty());
+    }
+
     void newestPointInYRange_data()
     {
         testing::addColumns<int, int, bool, bool>({ "xMode", "points", "followed", "afterNaN" });

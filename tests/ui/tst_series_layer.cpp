@@ -12,6 +12,7 @@
 #include <QTest>
 #include <QtMath>
 
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -271,6 +272,22 @@ private slots:
             QVERIFY(piece.size() >= 2);
             QCOMPARE(piece.capacity(), piece.size());
         }
+        if (expectedPieces == 1) // kept whole, point for point
+            QCOMPARE(pieces.front(), QPolygonF(QList<QPointF>(pts.cbegin(), pts.cend())));
+    }
+
+    // A point with no position (NaN: a log axis at 0) breaks the piece even where all the others
+    // are inside.
+    void aNanBreaksAPieceInside()
+    {
+        std::vector<QPointF> pts;
+        for (int i = 0; i < 100; ++i)
+            pts.emplace_back(i, i == 50 ? std::numeric_limits<qreal>::quiet_NaN() : 10.0);
+        std::vector<QPolygonF> pieces;
+        std::vector<QPointF> dots;
+        CurveGeometry::addClippedPiece(pts, QRectF(-10, 0, 2000, 100), pieces, dots);
+        QCOMPARE(int(pieces.size()), 2);
+        QCOMPARE(pieces[0].size() + pieces[1].size(), 99);
     }
 
     // SpanFill (issue 15: 1,000 noisy runs per chart) writes the column spans straight into the

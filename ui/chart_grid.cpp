@@ -4,6 +4,7 @@
 #include "curve_model.hpp"
 #include "metric_chart.hpp"
 #include "run.hpp"
+#include "steady_range.hpp"
 #include "workspace.hpp"
 
 #include <QLabel>
@@ -17,6 +18,7 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace viewer {
 
@@ -386,9 +388,14 @@ void ChartGrid::refresh(bool everyChart)
         modes.insert(modeKey(factsOf(key, slot).shownMode));
     for (int mode : modes)
         applyXView(static_cast<XAxisMode>(mode), true);
-    forEachChart([this, everyChart](MetricChart* chart) {
-        if (chart->isDirty() && (everyChart || isShown(chart)))
+    // While following live data the ranges change in steps; a full refresh (screenshot, export)
+    // fits them exactly.
+    const bool steady = !everyChart && m_workspace && m_workspace->isIdle();
+    forEachChart([this, everyChart, steady](MetricChart* chart) {
+        if (chart->isDirty() && (everyChart || isShown(chart))) {
+            chart->setSteadyRanges(steady);
             chart->refresh();
+        }
     });
 }
 
@@ -422,14 +429,25 @@ void ChartGrid::applyXView(XAxisMode mode, bool emitChange)
     const bool haveExtent = extentOf(mode, e0, e1);
     std::pair<double, double> range = view.shown;
     bool autoRange = false;
+    // Records appended to loaded sources (not a load in progress, whose end shows the exact
+    // extent): the automatic range extends in steps, and the axes stay put in between.
+    const bool live = m_workspace && m_workspace->isIdle();
+    const bool liveBefore = std::exchange(view.live, false);
     if (!view.fixed) {
-        if (!haveExtent)
+        if (!haveExtent) {
             autoRange = true;
-        else if (m_follow || !view.everShown)
-            range = { e0, e1 };
-        else
+        } else if (m_follow || !view.everShown) {
+            const bool logX = m_options.logX && mode != XAxisMode::Wall;
+            range = live && liveBefore && view.everShown && !logX
+                ? SteadyRange::followX(view.shown, view.extent, { e0, e1 })
+                : std::make_pair(e0, e1);
+            view.live = live;
+        } else {
             view.fixed = view.shown; // paused: the automatic range stops growing
+        }
     }
+    if (haveExtent)
+        view.extent = { e0, e1 };
     if (view.fixed) {
         range = *view.fixed;
         if (m_follow && view.atRightEdge && haveExtent && e1 > range.second) {

@@ -225,6 +225,10 @@ private:
         bool atRightEdge = true; // the fixed range touches the newest data: follow slides it
         std::pair<double, double> shown { 0.0, 1.0 };
         bool everShown = false;
+        // The data's extent when `shown` was chosen, and whether that was while following live
+        // data (SteadyRange::followX: the automatic range then extends in steps).
+        std::pair<double, double> extent { 0.0, 0.0 };
+        bool live = false;
     };
 
     // One per key with a place in the grid. The chart exists only near the view; what the user

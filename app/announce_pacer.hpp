@@ -17,7 +17,7 @@ namespace viewer {
 class AnnouncePacer
 {
 public:
-    static constexpr double ViewShare = 0.02;
+    static constexpr double ViewShare = 0.01;
     static constexpr double MaxDelayMs = 750.0;
 
     // An announcement went out at nowMs; cpuMs: the thread's CPU time then (any origin).

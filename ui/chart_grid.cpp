@@ -4,6 +4,7 @@
 #include "curve_model.hpp"
 #include "metric_chart.hpp"
 #include "run.hpp"
+#include "steady_range.hpp"
 #include "workspace.hpp"
 
 #include <QLabel>
@@ -17,6 +18,7 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace viewer {
 
@@ -64,7 +66,7 @@ ChartGrid::ChartGrid(Workspace* workspace, QWidget* parent)
     m_timer = new QTimer(this);
     m_timer->setSingleShot(true);
     m_timer->setInterval(RefreshIntervalMs);
-    connect(m_timer, &QTimer::timeout, this, [this] { refresh(false); });
+    connect(m_timer, &QTimer::timeout, this, [this] { refresh(false, false); });
     m_interaction = new QTimer(this);
     m_interaction->setSingleShot(true);
     m_interaction->setInterval(InteractionFrameMs);
@@ -77,7 +79,7 @@ ChartGrid::ChartGrid(Workspace* workspace, QWidget* parent)
     m_ahead = new QTimer(this);
     m_ahead->setSingleShot(true);
     m_ahead->setInterval(AheadIdleMs);
-    connect(m_ahead, &QTimer::timeout, this, [this] { refresh(true); });
+    connect(m_ahead, &QTimer::timeout, this, [this] { refresh(true, false); });
     m_fill = new QTimer(this);
     m_fill->setSingleShot(true);
     m_fill->setInterval(0);
@@ -279,7 +281,7 @@ void ChartGrid::setHighlightedRun(int runId)
         return;
     m_highlighted = runId;
     applyRunsToAll();
-    refresh(false);
+    refresh(false, false);
 }
 
 void ChartGrid::setChartLegendsShown(bool shown)
@@ -382,10 +384,10 @@ void ChartGrid::refreshNow(bool everyChart)
         if (everyChart || isShown(chart))
             chart->finishSmoothing();
     });
-    refresh(everyChart);
+    refresh(everyChart, true);
 }
 
-void ChartGrid::refresh(bool everyChart)
+void ChartGrid::refresh(bool everyChart, bool exactRanges)
 {
     if (m_runsDirty)
         applyRunsToAll();
@@ -396,14 +398,18 @@ void ChartGrid::refresh(bool everyChart)
         modes.insert(modeKey(factsOf(key, slot).shownMode));
     for (int mode : modes)
         applyXView(static_cast<XAxisMode>(mode), true);
+    // Following live data, ranges change in steps; a refresh asked for now fits them exactly.
+    const bool steady = !exactRanges && m_workspace && m_workspace->isIdle();
     bool aheadDue = false;
-    forEachChart([this, everyChart, &aheadDue](MetricChart* chart) {
+    forEachChart([this, everyChart, steady, &aheadDue](MetricChart* chart) {
         if (!chart->isDirty())
             return;
-        if (everyChart || isShown(chart))
+        if (everyChart || isShown(chart)) {
+            chart->setSteadyRanges(steady);
             chart->refresh();
-        else
+        } else {
             aheadDue = true;
+        }
     });
     if (aheadDue)
         m_ahead->start();
@@ -439,14 +445,25 @@ void ChartGrid::applyXView(XAxisMode mode, bool emitChange)
     const bool haveExtent = extentOf(mode, e0, e1);
     std::pair<double, double> range = view.shown;
     bool autoRange = false;
+    // Records appended to loaded sources (not a load in progress, whose end shows the exact
+    // extent): the automatic range extends in steps, and the axes stay put in between.
+    const bool live = m_workspace && m_workspace->isIdle();
+    const bool liveBefore = std::exchange(view.live, false);
     if (!view.fixed) {
-        if (!haveExtent)
+        if (!haveExtent) {
             autoRange = true;
-        else if (m_follow || !view.everShown)
-            range = { e0, e1 };
-        else
+        } else if (m_follow || !view.everShown) {
+            const bool logX = m_options.logX && mode != XAxisMode::Wall;
+            range = live && liveBefore && view.everShown && !logX
+                ? SteadyRange::followX(view.shown, view.extent, { e0, e1 })
+                : std::make_pair(e0, e1);
+            view.live = live;
+        } else {
             view.fixed = view.shown; // paused: the automatic range stops growing
+        }
     }
+    if (haveExtent)
+        view.extent = { e0, e1 };
     if (view.fixed) {
         range = *view.fixed;
         if (m_follow && view.atRightEdge && haveExtent && e1 > range.second) {

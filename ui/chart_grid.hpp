@@ -226,6 +226,10 @@ private:
         bool atRightEdge = true; // the fixed range touches the newest data: follow slides it
         std::pair<double, double> shown { 0.0, 1.0 };
         bool everShown = false;
+        // The data's extent when `shown` was chosen, and whether that was while following live
+        // data (SteadyRange::followX: the automatic range then extends in steps).
+        std::pair<double, double> extent { 0.0, 0.0 };
+        bool live = false;
     };
 
     // One per key with a place in the grid. The chart exists only near the view; what the user
@@ -247,7 +251,8 @@ private:
 
     const Run* runOf(int runId) const;
     void scheduleRefresh();
-    void refresh(bool everyChart);
+    // everyChart: also those not in view; exactRanges: fitted to the data, not in live steps.
+    void refresh(bool everyChart, bool exactRanges);
     void scanKeys(); // adds the keys of series that appeared since the last scan
     void rescanKeys(); // the next scan starts over (a run left or was hidden)
     void syncCharts(); // add/remove slots for the current keys and filter, lay them out

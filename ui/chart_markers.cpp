@@ -20,6 +20,9 @@ void ChartMarkers::setPlotArea(const QRectF& plotArea)
 
 void ChartMarkers::setMarkers(std::vector<std::pair<qreal, qreal>> bands, std::vector<Line> lines)
 {
+    // Unchanged (most live redraws): the cached drawing stays, nothing is repainted.
+    if (bands == m_bands && lines == m_lines)
+        return;
     m_bands = std::move(bands);
     m_lines = std::move(lines);
     update();

@@ -24,6 +24,10 @@ public:
         Kind kind = Kind::Error;
         qreal px = 0.0;
         QColor color;
+        bool operator==(const Line& o) const
+        {
+            return kind == o.kind && px == o.px && color == o.color;
+        }
     };
 
     explicit ChartMarkers(QGraphicsItem* parent = nullptr);

@@ -104,18 +104,26 @@ void ChartOverlay::layoutBox()
 
 void ChartOverlay::setBadges(std::vector<Badge> badges)
 {
-    m_badges = std::move(badges);
     const QFontMetricsF fm(m_font);
     // Below the +Inf markers that sit on the top edge.
     qreal y = m_plotArea.top() + 12;
-    for (Badge& badge : m_badges) {
+    for (Badge& badge : badges) {
         const qreal w = std::min(fm.horizontalAdvance(badge.text), m_plotArea.width() * 0.6)
             + Swatch + 4 + 2 * 4;
         const qreal h = fm.height() + 4;
         badge.rect = QRectF(m_plotArea.right() - 4 - w, y, w, h);
         y += h + 3;
     }
-    update();
+    // Only the badges' own rectangles are repainted, and only when they changed: the item covers
+    // the whole chart, and a repaint of all of it (axes, labels, legend) at every live redraw was
+    // most of its cost (issue 15).
+    if (badges == m_badges)
+        return;
+    for (const Badge& badge : m_badges)
+        update(badge.rect.adjusted(-1, -1, 1, 1));
+    m_badges = std::move(badges);
+    for (const Badge& badge : m_badges)
+        update(badge.rect.adjusted(-1, -1, 1, 1));
 }
 
 int ChartOverlay::badgeAt(const QPointF& pos) const

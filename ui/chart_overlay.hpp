@@ -28,6 +28,10 @@ public:
         QColor color;
         QString text;
         QRectF rect; // filled by setBadges: where it is drawn (chart coordinates)
+        bool operator==(const Badge& o) const
+        {
+            return runId == o.runId && color == o.color && text == o.text && rect == o.rect;
+        }
     };
 
     explicit ChartOverlay(QGraphicsItem* parent = nullptr);

@@ -10,6 +10,7 @@
 #include "run_names.hpp"
 #include "series_layer.hpp"
 #include "smoothed_curves.hpp"
+#include "steady_range.hpp"
 
 #include <QApplication>
 #include <QChart>
@@ -125,7 +126,7 @@ void MetricChart::setRuns(const QList<ChartRun>& runs)
         m_colors.insert(r.runId, r.color); // the last one of an id wins, as the lookups did
     }
     m_model.setRuns(curveRuns);
-    m_dirty = true;
+    invalidate();
 }
 
 void MetricChart::setLegendShown(bool shown)
@@ -133,25 +134,32 @@ void MetricChart::setLegendShown(bool shown)
     if (shown == m_legendShown)
         return;
     m_legendShown = shown;
-    m_dirty = true;
+    invalidate();
 }
 
 void MetricChart::setOptions(const ChartOptions& options)
 {
     if (m_model.setOptions(options))
-        m_dirty = true;
+        invalidate();
 }
 
 void MetricChart::setXRange(double x0, double x1)
 {
-    if (m_model.setXRange(x0, x1))
+    const bool extended = x0 == m_mapping.x0 && x1 >= m_mapping.x1;
+    if (!m_model.setXRange(x0, x1))
+        return;
+    // The grid extending x past the newest point (following live data) shows the same points:
+    // the y range may stay steady. Any other move fits it again.
+    if (extended)
         m_dirty = true;
+    else
+        invalidate();
 }
 
 void MetricChart::setAutoXRange()
 {
     if (m_model.setAutoXRange())
-        m_dirty = true;
+        invalidate();
 }
 
 void MetricChart::resetYRange()
@@ -159,7 +167,7 @@ void MetricChart::resetYRange()
     if (!m_model.fixedY())
         return;
     m_model.setFixedY(std::nullopt);
-    m_dirty = true;
+    invalidate();
 }
 
 void MetricChart::dataChanged(const QList<int>& runIds)
@@ -171,7 +179,7 @@ void MetricChart::dataChanged(const QList<int>& runIds)
 void MetricChart::setFixedYRange(const std::optional<std::pair<double, double>>& y)
 {
     m_model.setFixedY(y);
-    m_dirty = true;
+    invalidate();
 }
 
 void MetricChart::finishSmoothing()
@@ -193,6 +201,11 @@ int MetricChart::smoothingJobsStarted() const
 int MetricChart::staleSmoothingResults() const
 {
     return m_model.smoothing().staleResults();
+}
+
+int MetricChart::axisChanges() const
+{
+    return m_axes->axisChanges();
 }
 
 QAbstractAxis* MetricChart::xAxis() const
@@ -263,7 +276,7 @@ void MetricChart::resizeEvent(QResizeEvent* event)
     QChartView::resizeEvent(event);
     if (event->size() == event->oldSize())
         return;
-    m_dirty = true;
+    invalidate();
     queueRefresh();
 }
 
@@ -327,6 +340,7 @@ void MetricChart::refresh()
     ensureAxes();
     updateLegend();
 
+    const std::pair<double, double> shownY { m_mapping.y0, m_mapping.y1 };
     const auto [x0, x1] = m_model.xRange();
     const ChartOptions& options = m_model.options();
     m_mapping.x0 = x0;
@@ -340,7 +354,13 @@ void MetricChart::refresh()
         ? plot
         : QRectF(60, 30, std::max(width() - 80, 10), std::max(height() - 110, 10));
     m_model.decimate(columns());
-    std::tie(m_mapping.y0, m_mapping.y1) = m_model.yRange(m_mapping.x0, m_mapping.x1);
+    const std::pair<double, double> fittedY = m_model.yRange(m_mapping.x0, m_mapping.x1);
+    // Live appends only: the y range changes in steps (SteadyRange), not at every append.
+    const bool steadyY =
+        m_steadyRanges && m_dataOnly && isAutoYRange() && !m_mapping.logY && m_geometryBuilds > 0;
+    std::tie(m_mapping.y0, m_mapping.y1) =
+        steadyY ? SteadyRange::followY(shownY, fittedY) : fittedY;
+    m_dataOnly = true;
     m_axes->applyRanges(m_mapping, QSizeF(size()));
     // The first legend and titles laid out now, not next turn (which would build again).
     if (QGraphicsLayout* layout = chart()->layout(); layout && m_geometryBuilds == 0)
@@ -386,6 +406,7 @@ void MetricChart::buildGeometry()
     m_layer->setPlotArea(plot);
     m_markers->setPlotArea(plot);
     m_overlay->setAreas(QRectF(QPointF(0, 0), chart()->size()), plot);
+    m_layer->setGrid(m_axes->gridLines(plot));
     if (!m_mapping.isValid()) {
         m_layer->setCurves({});
         m_markers->setMarkers({}, {});

@@ -149,6 +149,16 @@ public:
     }
     // Re-decimates and redraws now: x range (automatic or fixed), y range, curves, markers.
     void refresh();
+    // On: a refresh for appended data alone (nothing else changed since the last one) keeps the
+    // automatic linear y range while the data fits it well (SteadyRange::followY), so that the
+    // axes are not laid out again at every append. The grid turns it on while following live
+    // data. Off (the default): the y range always fits the data exactly.
+    void setSteadyRanges(bool on)
+    {
+        m_steadyRanges = on;
+    }
+    // Times the axes' ranges or ticks changed (each makes Qt Charts lay out the chart again).
+    int axisChanges() const;
 
     // The crosshair of a chart hovered elsewhere in the grid (NaN hides it).
     void setSyncedCrosshair(double x);
@@ -262,6 +272,11 @@ private:
         std::size_t event;
     };
 
+    void invalidate() // anything but new data changed: redraw, fitting the ranges anew
+    {
+        m_dirty = true;
+        m_dataOnly = false;
+    }
     void ensureAxes();
     void applyTheme();
     void updateLegend();
@@ -281,6 +296,8 @@ private:
     QHash<int, QColor> m_colors; // of each run id
     PlotMapping m_mapping;
     bool m_dirty = true;
+    bool m_dataOnly = false; // only dataChanged() since the last refresh
+    bool m_steadyRanges = false;
     int m_geometryBuilds = 0;
     bool m_inRelayout = false;
     bool m_refreshQueued = false;

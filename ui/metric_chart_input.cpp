@@ -50,7 +50,7 @@ void MetricChart::resetZoom()
 {
     m_model.setFixedY(std::nullopt);
     m_model.setAutoXRange();
-    m_dirty = true;
+    invalidate();
     refresh();
     emit resetRequested();
 }
@@ -221,7 +221,7 @@ void MetricChart::wheelEvent(QWheelEvent* event)
         const double c = PlotMapping::axisValue(m_mapping.yAt(pos.y()), m_mapping.logY);
         auto back = [&](double v) { return m_mapping.logY ? std::pow(10.0, v) : v; };
         m_model.setFixedY(std::make_pair(back(c - (c - ya) * factor), back(c + (yb - c) * factor)));
-        m_dirty = true;
+        invalidate();
         if (!m_interaction->isActive())
             m_interaction->start();
     } else {

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace viewer {
 
@@ -39,8 +40,19 @@ void SeriesLayer::setPlotArea(const QRectF& plotArea)
     dropPrerender();
 }
 
+// Live appends change the curves only right of their previous last points: only that strip is
+// repainted. A repaint of the whole item also repainted every Qt Charts item it overlaps (the y
+// axis' line, as tall as the plot, goes to the thread pool; the axis labels' text), at every
+// append (issue 15).
 void SeriesLayer::setCurves(std::vector<LayerCurve> curves)
 {
+    const qreal from = firstChangeX(*m_curves, curves);
+    if (from == std::numeric_limits<qreal>::infinity()) {
+        m_lastCurvesUpdate = QRectF(); // the same drawing: the image is kept
+        if (m_image.isNull() && !m_prerender)
+            startPrerender();
+        return;
+    }
     m_geometryPoints = 0;
     for (const LayerCurve& curve : curves) {
         m_geometryPoints += curve.dots.size();
@@ -58,7 +70,80 @@ void SeriesLayer::setCurves(std::vector<LayerCurve> curves)
     // at once).
     if (m_prerender && m_paintsWholePixels)
         releaseLargeGeometry();
+    const QRectF all = boundingRect();
+    m_lastCurvesUpdate = from == -std::numeric_limits<qreal>::infinity() || from - 2 <= all.left()
+        ? all
+        : QRectF(QPointF(from - 2, all.top()), all.bottomRight());
+    update(m_lastCurvesUpdate);
+}
+
+qreal SeriesLayer::firstChangeX(
+    const std::vector<LayerCurve>& prev, const std::vector<LayerCurve>& next)
+{
+    constexpr qreal Everywhere = -std::numeric_limits<qreal>::infinity();
+    if (prev.size() != next.size())
+        return Everywhere;
+    qreal from = std::numeric_limits<qreal>::infinity();
+    // The first point where two point lists differ, and the one before it (the segment to it is
+    // drawn anew); the tail of the longer one counts from the last common point.
+    const auto firstDifference = [&from](const auto& a, const auto& b) {
+        const auto na = static_cast<std::size_t>(a.size());
+        const auto nb = static_cast<std::size_t>(b.size());
+        const std::size_t n = std::min(na, nb);
+        std::size_t k = 0;
+        while (k < n && a[k] == b[k])
+            ++k;
+        if (k == n && na == nb)
+            return;
+        const std::size_t at = k > 0 ? k - 1 : 0;
+        if (at < na)
+            from = std::min(from, qreal(a[at].x()));
+        if (at < nb)
+            from = std::min(from, qreal(b[at].x()));
+    };
+    for (std::size_t i = 0; i < prev.size(); ++i) {
+        const LayerCurve& a = prev[i];
+        const LayerCurve& b = next[i];
+        if (a.color != b.color || a.width != b.width || a.faint != b.faint
+            || a.markerRow != b.markerRow || a.bands != b.bands || a.nanPx != b.nanPx
+            || a.posInfPx != b.posInfPx || a.negInfPx != b.negInfPx || a.abovePx != b.abovePx
+            || a.belowPx != b.belowPx)
+            return Everywhere;
+        firstDifference(a.dots, b.dots);
+        const std::size_t pieces = std::min(a.pieces.size(), b.pieces.size());
+        for (std::size_t j = 0; j < pieces; ++j)
+            firstDifference(a.pieces[j], b.pieces[j]);
+        // A piece more or less: it starts right of the common ones.
+        for (std::size_t j = pieces; j < a.pieces.size(); ++j)
+            firstDifference(a.pieces[j], QPolygonF());
+        for (std::size_t j = pieces; j < b.pieces.size(); ++j)
+            firstDifference(QPolygonF(), b.pieces[j]);
+    }
+    // A dot is drawn with a pen up to a few pixels wide.
+    return from - 3;
+}
+
+void SeriesLayer::setGrid(LayerGrid grid)
+{
+    if (grid == m_grid)
+        return;
+    m_grid = std::move(grid);
+    // Drawn anew at the next paint (or by the prerender of the setCurves() that follows).
+    m_image = QImage();
+    dropPrerender();
     update();
+}
+
+void SeriesLayer::drawGrid(QPainter* painter, const LayerGrid& grid, const QRectF& plotArea)
+{
+    painter->setRenderHint(QPainter::Antialiasing, true);
+    painter->setBrush(Qt::NoBrush);
+    painter->setPen(grid.xPen);
+    for (qreal x : grid.x)
+        painter->drawLine(QLineF(x, plotArea.top(), x, plotArea.bottom()));
+    painter->setPen(grid.yPen);
+    for (qreal y : grid.y)
+        painter->drawLine(QLineF(plotArea.left(), y, plotArea.right(), y));
 }
 
 SeriesLayer::ImagePlace SeriesLayer::imagePlace(const QTransform& world) const
@@ -81,10 +166,10 @@ void SeriesLayer::startPrerender()
     const qreal dpr = views.isEmpty() ? 1.0 : views.first()->devicePixelRatioF();
     const ImagePlace place = imagePlace(QTransform());
     m_prerender = LayerPrerender::start(place.size * dpr, dpr,
-        [curves = m_curves, plotArea = m_plotArea, antialiased = m_antialiased,
+        [curves = m_curves, grid = m_grid, plotArea = m_plotArea, antialiased = m_antialiased,
             toImage = place.toImage](QPainter* p) {
             p->setTransform(toImage);
-            draw(p, *curves, plotArea, antialiased);
+            draw(p, *curves, grid, plotArea, antialiased);
         });
 }
 
@@ -195,7 +280,7 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
         } else {
             m_image = renderOnPoolThread(place.size * dpr, dpr, [this, &place](QPainter* p) {
                 p->setTransform(place.toImage);
-                draw(p, *m_curves, m_plotArea, m_antialiased);
+                draw(p, *m_curves, m_grid, m_plotArea, m_antialiased);
             });
         }
         dropPrerender();
@@ -213,9 +298,10 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
 }
 
 void SeriesLayer::draw(QPainter* painter, const std::vector<LayerCurve>& curves,
-    const QRectF& plotArea, bool antialiased)
+    const LayerGrid& grid, const QRectF& plotArea, bool antialiased)
 {
     painter->save();
+    drawGrid(painter, grid, plotArea);
     painter->setRenderHint(QPainter::Antialiasing, antialiased);
     const QRectF clip = plotArea.adjusted(0, -1, 0, 1);
     painter->setClipRect(clip);

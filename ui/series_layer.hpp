@@ -3,6 +3,7 @@
 #include <QColor>
 #include <QGraphicsItem>
 #include <QImage>
+#include <QPen>
 #include <QPolygonF>
 #include <QTransform>
 
@@ -37,6 +38,20 @@ struct LayerCurve
     int markerRow = 0;
 };
 
+// The plot's grid as the SeriesLayer draws it under the curves, in chart coordinates: x of the
+// vertical lines, y of the horizontal ones (ChartAxes::gridLines: Qt Charts' own grid lines).
+struct LayerGrid
+{
+    std::vector<qreal> x;
+    std::vector<qreal> y;
+    QPen xPen;
+    QPen yPen;
+    bool operator==(const LayerGrid& o) const
+    {
+        return x == o.x && y == o.y && xPen == o.xPen && yPen == o.yPen;
+    }
+};
+
 // Paints the curves of one MetricChart inside its plot area: bands, faint raw lines, lines, then
 // the non-finite markers (NaN: an x in the run's color, one row per run at the bottom edge; +Inf: a
 // triangle pointing up at the top edge; -Inf: a triangle pointing down at the bottom edge), so a
@@ -50,6 +65,17 @@ public:
 
     void setPlotArea(const QRectF& plotArea);
     void setCurves(std::vector<LayerCurve> curves);
+    // Grid lines under the curves, across the whole plot area, antialiased as the chart view
+    // draws: they were Qt Charts' grid items, each painted on the GUI thread at every redraw, and
+    // Qt 6.4's raster engine hands every line taller than 96 pixels to the thread pool and waits.
+    void setGrid(LayerGrid grid);
+    // The part of the item the last setCurves() asked to repaint (item coordinates): the plot
+    // right of where the curves changed, the whole item when something else changed, empty when
+    // nothing did.
+    QRectF lastCurvesUpdate() const
+    {
+        return m_lastCurvesUpdate;
+    }
     const std::vector<LayerCurve>& curves() const
     {
         return *m_curves;
@@ -93,7 +119,12 @@ private:
     static void decompose(const LayerCurve& curve, Painted& out);
     // In item coordinates; static: a prerender draws on a pool thread from what it shares.
     static void draw(QPainter* painter, const std::vector<LayerCurve>& curves,
-        const QRectF& plotArea, bool antialiased);
+        const LayerGrid& grid, const QRectF& plotArea, bool antialiased);
+    static void drawGrid(QPainter* painter, const LayerGrid& grid, const QRectF& plotArea);
+    // x from which `next` is drawn differently from `prev` (both in x order); +inf: nowhere;
+    // -inf: everywhere, or a change reaches outside the plot (markers, bands, colours).
+    static qreal firstChangeX(
+        const std::vector<LayerCurve>& prev, const std::vector<LayerCurve>& next);
     // Where the image of boundingRect() lies for a painter with transform `world`.
     struct ImagePlace
     {
@@ -110,6 +141,8 @@ private:
     QRectF m_plotArea;
     // Shared with a prerender in flight: setCurves() replaces it, never changes it.
     std::shared_ptr<const std::vector<LayerCurve>> m_curves;
+    LayerGrid m_grid;
+    QRectF m_lastCurvesUpdate;
     bool m_antialiased = true;
     // Started by setCurves(). Its image is the same for any painter transform that is a whole-pixel
     // translation (imagePlace's toImage does not depend on it), which is what a chart view paints

@@ -492,8 +492,75 @@ private slots:
         MetricChart* chart = grid.chart(Loss);
         QTRY_COMPARE_WITH_TIMEOUT(chart->xMax(), 49.0, 5000);
         write(50, 120);
-        QTRY_COMPARE_WITH_TIMEOUT(chart->xMax(), 119.0, 1000);
+        double x0 = 0;
+        double x1 = 0;
+        QTRY_VERIFY_WITH_TIMEOUT(chart->dataXExtent(x0, x1) && x1 == 119.0, 1000);
+        // Appended while following: the x axis extends in steps (SteadyRange::followX), the
+        // newest point inside with at most 20 % of room (119 in one batch: 130).
+        QTRY_VERIFY_WITH_TIMEOUT(chart->xMax() > 119.0, 1000);
+        QVERIFY2(chart->xMax() <= 119.0 * 1.2, qPrintable(QString::number(chart->xMax())));
+        QCOMPARE(chart->xMin(), 0.0);
         QVERIFY(!chart->seriesLayer()->curves().empty());
+    }
+
+    // Issue 15: a record appended to a followed file inside the ranges shown is drawn without
+    // touching the axes (each change makes Qt Charts lay the chart out again); the x axis extends
+    // in steps. The grid lines are the SeriesLayer's, at the axis' tick positions.
+    void liveAppendsKeepTheAxes()
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("run.jsonl")));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Append));
+        auto write = [&](int i) {
+            file.write(QByteArrayLiteral("{\"ts\": ") + QByteArray::number(1732800000 + i)
+                + QByteArrayLiteral(", \"tag\": \"step_end\", \"step\": ") + QByteArray::number(i)
+                + QByteArrayLiteral(", \"context\": {\"loss\": ")
+                + QByteArray::number(2.0 - i / 1000.0) + QByteArrayLiteral("}}\n"));
+            file.flush();
+        };
+        for (int i = 0; i < 100; ++i)
+            write(i);
+        Workspace workspace;
+        ChartGrid grid(&workspace);
+        grid.resize(900, 600);
+        grid.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&grid));
+        workspace.open(file.fileName(), true);
+        QTRY_VERIFY_WITH_TIMEOUT(grid.chartKeys().contains(Loss), 5000);
+        MetricChart* chart = grid.chart(Loss);
+        QTRY_COMPARE_WITH_TIMEOUT(chart->xMax(), 99.0, 5000); // the load: the exact extent
+        QTRY_VERIFY_WITH_TIMEOUT(workspace.isIdle() && !chart->isDirty(), 5000);
+        // Appended one at a time, each drawn: the ranges settle into steps.
+        int next = 100;
+        auto appendOne = [&] {
+            const int builds = chart->geometryBuilds();
+            write(next);
+            double x0 = 0;
+            double x1 = 0;
+            QTRY_VERIFY_WITH_TIMEOUT(chart->geometryBuilds() > builds && !chart->isDirty()
+                    && chart->dataXExtent(x0, x1) && x1 == next,
+                5000);
+            ++next;
+        };
+        for (int i = 0; i < 3; ++i)
+            appendOne();
+        QVERIFY(chart->xMax() > next - 1); // room past the newest point
+        QVERIFY(chart->xMax() <= (next - 1) * 1.2);
+        const int axisChanges = chart->axisChanges();
+        const double shownMax = chart->xMax();
+        appendOne();
+        QVERIFY(next - 1 < shownMax); // (still inside)
+        QCOMPARE(chart->axisChanges(), axisChanges);
+        QCOMPARE(chart->xMax(), shownMax);
+        // The newest point is drawn: the last piece of the line ends at its pixel.
+        const auto& pieces = chart->seriesLayer()->curves().front().pieces;
+        QVERIFY(!pieces.empty() && !pieces.back().isEmpty());
+        QCOMPARE(qRound(pieces.back().back().x()), qRound(chart->mapping().px(double(next - 1))));
+        // Past the shown range: the x axis extends, once.
+        while (next - 1 <= shownMax)
+            appendOne();
+        QVERIFY(chart->axisChanges() > axisChanges);
+        QVERIFY(chart->xMax() > shownMax);
     }
 
     // The window may destroy the workspace before the grid: the charts must let go of its runs.

@@ -12,6 +12,7 @@
 #include <QTest>
 #include <QtMath>
 
+#include <functional>
 #include <limits>
 #include <random>
 #include <vector>
@@ -83,6 +84,8 @@ SeriesLayer* addLineLayer(QGraphicsScene& scene)
 }
 
 } // namespace
+
+Q_DECLARE_METATYPE(viewer::LayerCurve)
 
 class TestSeriesLayer : public QObject
 {
@@ -239,6 +242,64 @@ private slots:
             }
         }
         QCOMPARE(partial > 0, blended);
+    }
+
+    // Issue 15: a live append repaints the strip right of where the curves changed, not the
+    // whole chart under the layer (the axes' items it overlaps cost most of a live redraw).
+    // `from`: the left edge of the repainted part; NaN: none; -1: the whole item.
+    void repaintsOnlyWhatChanged_data()
+    {
+        const auto with = [](const std::function<void(LayerCurve&)>& change) {
+            LayerCurve curve = horizontalLine(LineColor);
+            change(curve);
+            return curve;
+        };
+        testing::addTable<LayerCurve, qreal>({ "next", "from" },
+            {
+                { "unchanged", horizontalLine(LineColor), qQNaN() },
+                { "a point appended", with([](LayerCurve& c) { c.pieces[0] << QPointF(95, 30); }),
+                    90 - 5 },
+                { "a piece appended",
+                    with([](LayerCurve& c) { c.pieces.push_back(QPolygonF({ QPointF(94, 5) })); }),
+                    94 - 5 },
+                { "the last point moved", with([](LayerCurve& c) { c.pieces[0][1].ry() = 25; }),
+                    10 - 5 },
+                { "another colour", horizontalLine(Qt::green), -1 },
+                { "a NaN marker below the plot", with([](LayerCurve& c) { c.nanPx.push_back(92); }),
+                    -1 },
+            });
+    }
+
+    void repaintsOnlyWhatChanged()
+    {
+        QFETCH(LayerCurve, next);
+        QFETCH(qreal, from);
+        QGraphicsScene scene(0, 0, 200, 120);
+        SeriesLayer* layer = addLineLayer(scene);
+        renderScene(scene, QPointF());
+        const int renders = layer->renderCount();
+        layer->setCurves({ next });
+        const QRectF repainted = layer->lastCurvesUpdate();
+        if (qIsNaN(from)) {
+            QVERIFY(repainted.isEmpty());
+            renderScene(scene, QPointF());
+            QCOMPARE(layer->renderCount(), renders); // the kept drawing
+            return;
+        }
+        const QRectF all = layer->boundingRect();
+        QCOMPARE(repainted.right(), all.right());
+        QCOMPARE(repainted.top(), all.top());
+        QCOMPARE(repainted.bottom(), all.bottom());
+        QCOMPARE(repainted.left(), from < 0 ? all.left() : from);
+        // What is drawn is the new curve, wherever it changed.
+        const QImage image = renderScene(scene, QPointF());
+        QCOMPARE(layer->renderCount(), renders + 1);
+        if (next.color == LineColor && next.pieces[0].size() > 2) { // the new segment: drawn
+            bool drawn = false;
+            for (int row = 18; row <= 32; ++row)
+                drawn = drawn || image.pixelColor(93, row) == LineColor;
+            QVERIFY(drawn);
+        }
     }
 
     // The pieces a chart keeps until its next build: cut where the line leaves the bounds, and

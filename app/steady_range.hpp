@@ -1,0 +1,34 @@
+#pragma once
+
+#include <utility>
+
+namespace viewer {
+
+// The ranges a chart shows while its data grows live, chosen so that they change in steps and
+// not at every append (issue 15: each change of an axis range makes Qt Charts lay the whole chart
+// out again and rebuild every axis item). The data is always drawn exactly where it is; only the
+// empty room around it differs. Pure functions; any thread.
+class SteadyRange
+{
+public:
+    using Range = std::pair<double, double>;
+
+    // The automatic x range after the data's extent went from `before` to `now`, `shown` being
+    // what is on screen. While the extent only grows to the right and stays inside `shown`,
+    // `shown`; past its right edge, the left edge stays and the right one goes to the next
+    // multiple of a nice step (the smallest 1, 2 or 5 x 10^k not below a twentieth of the extent)
+    // at least half a step past the data: 2.5 to 20 % of room, the x axis extends in steps.
+    // Anything else (the left edge moved, the extent shrank, `shown` is far too wide or not
+    // finite): `now` exactly.
+    static Range followX(const Range& shown, const Range& before, const Range& now);
+
+    // The automatic y range when the data's fitted range is `fresh` and `shown` is on screen:
+    // `shown`, widened on the side `fresh` went past by a tenth of `fresh`'s span, while `fresh`
+    // still fills at least 70 % of it; otherwise `fresh`. A flat range (span 0) is `fresh`.
+    static Range followY(const Range& shown, const Range& fresh);
+
+    static constexpr double MinFill = 0.7; // fresh span / shown span below which y fits again
+    static constexpr double Headroom = 0.1; // of the fresh span, added where y grew past
+};
+
+} // namespace viewer

@@ -1,0 +1,118 @@
+// The ranges a chart shows while its data grows live (SteadyRange, issue 15): x extends in steps
+// past the newest point, y keeps its range while the data fills it well; anything else is fitted
+// exactly.
+#include "steady_range.hpp"
+
+#include <QTest>
+
+#include <limits>
+
+using namespace viewer;
+
+namespace {
+
+using Range = SteadyRange::Range;
+constexpr double Inf = std::numeric_limits<double>::infinity();
+
+} // namespace
+
+Q_DECLARE_METATYPE(Range)
+
+class TestSteadyRange : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void followX_data()
+    {
+        QTest::addColumn<Range>("shown");
+        QTest::addColumn<Range>("before");
+        QTest::addColumn<Range>("now");
+        QTest::addColumn<Range>("expected");
+        // span 100 -> step 5: the next multiple at least half a step past the data
+        QTest::newRow("grew past the edge")
+            << Range(0, 99) << Range(0, 99) << Range(0, 100) << Range(0, 105);
+        QTest::newRow("span 101: step 10")
+            << Range(0, 99) << Range(0, 99) << Range(0, 101) << Range(0, 110);
+        QTest::newRow("grew inside")
+            << Range(0, 105) << Range(0, 100) << Range(0, 103) << Range(0, 105);
+        QTest::newRow("to the edge exactly")
+            << Range(0, 105) << Range(0, 103) << Range(0, 105) << Range(0, 105);
+        QTest::newRow("large span") << Range(0, 1'000'000) << Range(0, 1'000'000)
+                                    << Range(0, 1'000'001) << Range(0, 1'100'000);
+        QTest::newRow("wall clock") << Range(1.7e9, 1.7e9 + 3600) << Range(1.7e9, 1.7e9 + 3600)
+                                    << Range(1.7e9, 1.7e9 + 3601) << Range(1.7e9, 1.7e9 + 3800);
+        QTest::newRow("shrank: exact")
+            << Range(0, 105) << Range(0, 103) << Range(0, 50) << Range(0, 50);
+        QTest::newRow("left edge moved: exact")
+            << Range(0, 105) << Range(0, 103) << Range(-5, 104) << Range(-5, 104);
+        QTest::newRow("shown not the data's start: exact")
+            << Range(10, 105) << Range(0, 103) << Range(0, 104) << Range(0, 104);
+        QTest::newRow("shown far too wide: exact")
+            << Range(0, 1000) << Range(0, 100) << Range(0, 101) << Range(0, 101);
+        QTest::newRow("not finite: exact")
+            << Range(0, Inf) << Range(0, 100) << Range(0, 101) << Range(0, 101);
+        QTest::newRow("first extent empty: exact")
+            << Range(0, 0) << Range(0, 0) << Range(0, 1) << Range(0, 1);
+    }
+
+    void followX()
+    {
+        QFETCH(Range, shown);
+        QFETCH(Range, before);
+        QFETCH(Range, now);
+        QFETCH(Range, expected);
+        const Range got = SteadyRange::followX(shown, before, now);
+        QCOMPARE(got.first, expected.first);
+        QCOMPARE(got.second, expected.second);
+    }
+
+    // Growing one point at a time, the range changes a few times, not at every append, and
+    // always holds the data with at most 20 % of room.
+    void followXChangesInSteps()
+    {
+        Range before(0, 100);
+        Range shown = before;
+        int changes = 0;
+        for (int x = 101; x <= 1000; ++x) {
+            const Range now(0, x);
+            const Range next = SteadyRange::followX(shown, before, now);
+            QVERIFY(next.second >= x);
+            QVERIFY(next.second <= x * 1.2);
+            changes += next != shown ? 1 : 0;
+            shown = next;
+            before = now;
+        }
+        QVERIFY2(changes <= 40, qPrintable(QString::number(changes)));
+    }
+
+    void followY_data()
+    {
+        QTest::addColumn<Range>("shown");
+        QTest::addColumn<Range>("fresh");
+        QTest::addColumn<Range>("expected");
+        QTest::newRow("inside: kept") << Range(0, 10) << Range(1, 9) << Range(0, 10);
+        QTest::newRow("same: kept") << Range(0, 10) << Range(0, 10) << Range(0, 10);
+        QTest::newRow("past the top: a tenth of room")
+            << Range(0, 10) << Range(0, 11) << Range(0, 12.1);
+        QTest::newRow("past the bottom: a tenth of room")
+            << Range(0, 10) << Range(-1, 10) << Range(-2.1, 10);
+        QTest::newRow("much narrower: fitted") << Range(0, 10) << Range(4, 6) << Range(4, 6);
+        QTest::newRow("flat: fitted") << Range(0, 10) << Range(5, 5) << Range(5, 5);
+        QTest::newRow("nothing shown yet: fitted") << Range(0, 0) << Range(1, 2) << Range(1, 2);
+        QTest::newRow("not finite: fitted") << Range(-Inf, 1) << Range(0, 1) << Range(0, 1);
+    }
+
+    void followY()
+    {
+        QFETCH(Range, shown);
+        QFETCH(Range, fresh);
+        QFETCH(Range, expected);
+        const Range got = SteadyRange::followY(shown, fresh);
+        QCOMPARE(got.first, expected.first);
+        QCOMPARE(got.second, expected.second);
+    }
+};
+
+QTEST_MAIN(TestSteadyRange)
+#include "tst_steady_range.moc"

@@ -2,7 +2,6 @@
 
 #include "pooled_image_render.hpp"
 
-#include <QPainter>
 #include <QThreadPool>
 
 namespace viewer {
@@ -29,16 +28,9 @@ void LayerPrerender::run()
     int queued = Queued;
     if (!m_state.compare_exchange_strong(queued, Running))
         return; // taken over by take() or cancelled before it started
-    QImage image(m_pixels, QImage::Format_ARGB32_Premultiplied);
-    image.setDevicePixelRatio(m_devicePixelRatio);
-    image.fill(Qt::transparent);
-    if (!image.isNull()) {
-        QPainter painter(&image);
-        m_draw(&painter);
-    }
-    m_draw =
-        nullptr; // what it drew from (a chart's geometry) goes now, not when the image is taken
-    m_image = std::move(image);
+    m_image = drawnImage(m_pixels, m_devicePixelRatio, m_draw);
+    // What it drew from (a chart's geometry) goes now, not when the image is taken.
+    m_draw = nullptr;
     m_state.store(Done);
     m_done.release();
 }

@@ -17,6 +17,11 @@ class QSize;
 
 namespace viewer {
 
+// A transparent ARGB32_Premultiplied image of `pixels` device pixels at `devicePixelRatio` with
+// `draw` painted into it, on the calling thread (a pool thread: see above).
+QImage drawnImage(
+    const QSize& pixels, qreal devicePixelRatio, const std::function<void(QPainter*)>& draw);
+
 // An ARGB32_Premultiplied image of `pixels` device pixels at `devicePixelRatio`, transparent, with
 // `draw` painted into it. A thread of the global pool is reserved for it, so it starts at once even
 // when the pool's threads are all busy.

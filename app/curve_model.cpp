@@ -2,6 +2,7 @@
 
 #include "curve_csv.hpp"
 #include "hover_values.hpp"
+#include "parallel_chunks.hpp"
 #include "run.hpp"
 #include "series_x.hpp"
 #include "smoothed_curves.hpp"
@@ -54,6 +55,7 @@ CurveModel::~CurveModel() = default;
 void CurveModel::setRuns(const QList<CurveRun>& runs)
 {
     m_runs = runs;
+    m_xExtent.reset();
     m_runAt.clear();
     m_runAt.reserve(m_runs.size());
     for (qsizetype i = 0; i < m_runs.size(); ++i) {
@@ -173,6 +175,7 @@ bool CurveModel::applyOptions(const ChartOptions& options)
 {
     if (options == m_options)
         return false;
+    m_xExtent.reset();
     const bool xChanged = options.xMode != m_options.xMode || options.logX != m_options.logX
         || options.xMetric != m_options.xMetric;
     m_options = options;
@@ -226,6 +229,7 @@ bool CurveModel::dataChanged(const QList<int>& runIds)
     }
     if (!touched)
         return false;
+    m_xExtent.reset();
     for (auto& curve : m_curves) {
         for (int id : curve->members) {
             if (runIds.contains(id))
@@ -236,6 +240,20 @@ bool CurveModel::dataChanged(const QList<int>& runIds)
 }
 
 bool CurveModel::dataXExtent(double& x0, double& x1) const
+{
+    if (!m_xExtent) {
+        XExtent e;
+        e.found = computeDataXExtent(e.x0, e.x1);
+        m_xExtent = e;
+    }
+    if (!m_xExtent->found)
+        return false;
+    x0 = m_xExtent->x0;
+    x1 = m_xExtent->x1;
+    return true;
+}
+
+bool CurveModel::computeDataXExtent(double& x0, double& x1) const
 {
     double lo = std::numeric_limits<double>::infinity();
     double hi = -std::numeric_limits<double>::infinity();
@@ -328,6 +346,8 @@ void CurveModel::rebuildCurves()
 void CurveModel::update()
 {
     m_decimationStale = true; // data, options or runs may have changed since the last one
+    m_xExtent.reset();
+    forgetPendingDecimation();
     // A step counter that restarted since (a followed run entered its second epoch).
     if ((!m_requested.xModeChosen && m_options.xMode == XAxisMode::Step)
         || (!m_requested.smoothingChosen && m_options.smoothing == SmoothingKind::None))
@@ -335,11 +355,13 @@ void CurveModel::update()
     if (m_curves.empty())
         rebuildCurves();
     if (m_options.smoothing != SmoothingKind::None) {
+        std::vector<SmoothedCurves::Item> items;
+        items.reserve(static_cast<std::size_t>(m_runs.size()));
         for (const CurveRun& r : m_runs) {
             if (const Series* s = seriesOf(r.runId))
-                m_smoothing->update(
-                    r.runId, r.run, *s, m_options.smoothing, m_options.smoothingParam, false);
+                items.push_back({ r.runId, r.run, s });
         }
+        m_smoothing->updateAll(items, m_options.smoothing, m_options.smoothingParam);
     }
     for (auto& curve : m_curves) {
         if (curve->isGroup() && curve->aggregateDirty)
@@ -450,6 +472,14 @@ std::pair<double, double> CurveModel::xRange() const
     return m_options.logX ? std::make_pair(1.0, 10.0) : std::make_pair(0.0, 1.0);
 }
 
+void CurveModel::forgetPendingDecimation()
+{
+    // The sources point into the runs, which may change (or go) before the next decimateLater().
+    m_sources.clear();
+    for (auto& curve : m_curves)
+        curve->decimationPending = false;
+}
+
 void CurveModel::releaseDecimatedPoints()
 {
     for (std::size_t c = 0; c < m_curves.size(); ++c)
@@ -470,6 +500,15 @@ void CurveModel::releaseDecimatedPoints(std::size_t curve)
 
 void CurveModel::decimate(const PixelColumns& cols)
 {
+    decimateLater(cols);
+    ParallelChunks::run(m_curves.size(), 8, [this](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i)
+            decimateCurve(i);
+    });
+}
+
+void CurveModel::decimateLater(const PixelColumns& cols)
+{
     // The chart's layout pass often reports a plot area that moved or changed height only: the
     // pixel columns are the same, and so are the decimated points.
     if (!m_decimationStale && cols.x0 == m_decimatedFor.x0 && cols.x1 == m_decimatedFor.x1
@@ -477,62 +516,93 @@ void CurveModel::decimate(const PixelColumns& cols)
         return;
     m_decimationStale = false;
     m_decimatedFor = cols;
+    m_sources.assign(m_curves.size(), CurveSource {});
     for (auto& curve : m_curves) {
         curve->raw.clear();
         curve->line.clear();
         curve->lower.clear();
         curve->upper.clear();
+        curve->decimationPending = false;
     }
     if (!cols.isValid())
         return;
-    for (auto& curve : m_curves) {
-        if (curve->isGroup()) {
-            const GroupAggregate& agg = curve->aggregate;
-            if (agg.empty())
-                continue;
-            auto source = [&](const std::vector<double>& y, const MinMaxPyramid& pyramid,
-                              const std::vector<std::uint32_t>& nonFinite) {
-                Decimator::Source src;
-                src.values = &y;
-                src.pyramid = &pyramid;
-                src.x = agg.x.data();
-                src.nonFinite = &nonFinite;
-                return src;
-            };
-            Decimator::decimate(
-                source(agg.mean, agg.meanPyramid, agg.meanNonFinite), cols, curve->line);
-            Decimator::decimate(
-                source(agg.min, agg.minPyramid, agg.minNonFinite), cols, curve->lower);
-            Decimator::decimate(
-                source(agg.max, agg.maxPyramid, agg.maxNonFinite), cols, curve->upper);
+    // What each run's curve reads, found here (an x metric's column is brought up to date on
+    // this thread); the decimation itself touches only its own curve, on any thread.
+    for (std::size_t i = 0; i < m_curves.size(); ++i) {
+        Curve& curve = *m_curves[i];
+        curve.decimationPending = true;
+        if (curve.isGroup())
             continue;
-        }
         const Run* run = nullptr;
-        const Series* s = seriesOf(curve->runId, &run);
-        if (!s)
+        CurveSource& source = m_sources[i];
+        source.series = seriesOf(curve.runId, &run);
+        if (!source.series)
             continue;
-        const auto column = xColumnOf(*run);
-        const std::vector<std::uint32_t> starts = segmentStartsIn(*s, m_options, column);
-        Decimator::Source rawSource;
-        rawSource.values = &s->values();
-        rawSource.pyramid = &s->pyramid();
-        rawSource.records = &s->records();
-        rawSource.xColumn = column;
-        rawSource.segmentStarts = &starts;
-        rawSource.nonFinite = &s->nonFinite();
-        Decimator::decimate(rawSource, cols, curve->raw);
-        const std::vector<double>* smoothed = smoothedValues(curve->runId);
-        curve->lineIsSmoothed = smoothed != nullptr;
-        if (smoothed) {
+        source.column = xColumnOf(*run);
+        source.smoothed = smoothedValues(curve.runId);
+        source.smoothedPyramid = source.smoothed ? m_smoothing->pyramid(curve.runId) : nullptr;
+    }
+    if (m_options.logY) {
+        // The log axis' y range reads the decimated points (its smallest positive value).
+        ParallelChunks::run(m_curves.size(), 8, [this](std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i)
+                decimateCurve(i);
+        });
+    }
+}
+
+void CurveModel::decimateCurve(std::size_t i)
+{
+    if (i >= m_curves.size() || i >= m_sources.size() || !m_curves[i]->decimationPending)
+        return;
+    Curve& curve = *m_curves[i];
+    curve.decimationPending = false;
+    decimateCurve(curve, m_sources[i], m_decimatedFor);
+}
+
+void CurveModel::decimateCurve(
+    Curve& curve, const CurveSource& source, const PixelColumns& cols) const
+{
+    if (curve.isGroup()) {
+        const GroupAggregate& agg = curve.aggregate;
+        if (agg.empty())
+            return;
+        auto aggregateSource = [&](const std::vector<double>& y, const MinMaxPyramid& pyramid,
+                                   const std::vector<std::uint32_t>& nonFinite) {
             Decimator::Source src;
-            src.values = smoothed;
-            src.pyramid = m_smoothing->pyramid(curve->runId);
-            src.records = &s->records();
-            src.xColumn = column;
-            src.segmentStarts = &starts;
-            src.nonFinite = &s->nonFinite(); // smoothing keeps NaN/Inf exactly where they are
-            Decimator::decimate(src, cols, curve->line);
-        }
+            src.values = &y;
+            src.pyramid = &pyramid;
+            src.x = agg.x.data();
+            src.nonFinite = &nonFinite;
+            return src;
+        };
+        Decimator::decimate(
+            aggregateSource(agg.mean, agg.meanPyramid, agg.meanNonFinite), cols, curve.line);
+        Decimator::decimate(
+            aggregateSource(agg.min, agg.minPyramid, agg.minNonFinite), cols, curve.lower);
+        Decimator::decimate(
+            aggregateSource(agg.max, agg.maxPyramid, agg.maxNonFinite), cols, curve.upper);
+        return;
+    }
+    const Series* s = source.series;
+    if (!s)
+        return;
+    const std::vector<std::uint32_t> starts = segmentStartsIn(*s, m_options, source.column);
+    Decimator::Source rawSource;
+    rawSource.values = &s->values();
+    rawSource.pyramid = &s->pyramid();
+    rawSource.records = &s->records();
+    rawSource.xColumn = source.column;
+    rawSource.segmentStarts = &starts;
+    rawSource.nonFinite = &s->nonFinite();
+    Decimator::decimate(rawSource, cols, curve.raw);
+    curve.lineIsSmoothed = source.smoothed != nullptr;
+    if (source.smoothed) {
+        Decimator::Source src = rawSource;
+        src.values = source.smoothed;
+        src.pyramid = source.smoothedPyramid;
+        // Smoothing keeps NaN/Inf exactly where they are: the raw values' list serves.
+        Decimator::decimate(src, cols, curve.line);
     }
 }
 

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QString>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -58,6 +59,9 @@ struct Curve
     DecimatedSeries lower; // a group's min
     DecimatedSeries upper; // a group's max
     bool lineIsSmoothed = false; // Overlay: `line` holds the smoothed curve of this frame
+    // CurveModel::decimateLater() was called and this curve is not decimated yet: its
+    // DecimatedSeries are empty until CurveModel::decimateCurve() of it.
+    bool decimationPending = false;
     // MeanBand with ChartOptions::groupMembersFaint: a member run of the group that follows it,
     // drawn thin and faint under the band; not hovered, not exported, no say in the y range.
     bool faintMember = false;
@@ -164,13 +168,22 @@ public:
     void update();
     // The x range to show: the fixed one, else the data's extent (widened when it is one x).
     std::pair<double, double> xRange() const;
-    // Decimates every curve for these columns (kept when the columns did not change since).
+    // Decimates every curve for these columns (kept when the columns did not change since), on
+    // every core.
     void decimate(const PixelColumns& columns);
+    // The same, a curve at a time: each curve is decimated when decimateCurve() asks for it
+    // (CurveGeometry, which maps it to pixels there and frees it: with 5,000 runs the decimated
+    // points of every curve at once were the window's peak memory). On a log y axis, whose
+    // y range reads the decimated points, every curve is decimated now. yRange() needs none.
+    void decimateLater(const PixelColumns& columns);
+    // Decimates curves()[i] if decimateLater() left it pending; any thread, i's own data alone.
+    void decimateCurve(std::size_t i);
     // Frees the decimated points once the chart has turned them into pixels: nothing reads them
     // again before the next decimation, which this forces (with 5,000 runs they were a fifth of
     // the window's memory). The non-finite x's stay: the hover names them.
     void releaseDecimatedPoints();
-    void releaseDecimatedPoints(std::size_t curve); // of curves()[curve] alone
+    // Of curves()[curve] alone; any thread, one call per curve at a time.
+    void releaseDecimatedPoints(std::size_t curve);
     // The y range to show for [x0, x1]: the fixed one, else YRange::automatic.
     std::pair<double, double> yRange(double x0, double x1) const;
 
@@ -211,6 +224,18 @@ private:
     bool applyOptions(const ChartOptions& options); // the effective ones
     void updateAggregate(Curve& curve);
     bool extendAggregate(Curve& curve); // false: rebuild it whole
+    bool computeDataXExtent(double& x0, double& x1) const;
+    // What a run's curve is decimated from, looked up on the GUI thread before the decimation.
+    struct CurveSource
+    {
+        const Series* series = nullptr;
+        RecordTable::XColumn column;
+        const std::vector<double>* smoothed = nullptr;
+        const MinMaxPyramid* smoothedPyramid = nullptr;
+    };
+    // Decimates one curve (any thread: reads the runs, writes `curve` alone).
+    void decimateCurve(Curve& curve, const CurveSource& source, const PixelColumns& cols) const;
+    void forgetPendingDecimation();
 
     QString m_key;
     QList<CurveRun> m_runs;
@@ -223,9 +248,22 @@ private:
     std::optional<std::pair<double, double>> m_fixedY;
     std::vector<std::unique_ptr<Curve>> m_curves; // empty: rebuilt from m_runs at update()
     std::unique_ptr<SmoothedCurves> m_smoothing;
-    bool m_decimationStale = true;
+    // Atomic: releaseDecimatedPoints(curve) is called from the threads mapping the curves.
+    std::atomic<bool> m_decimationStale { true };
     mutable std::unordered_map<const Run*, MetricXColumn> m_metricX; // with an x metric, per run
     PixelColumns m_decimatedFor; // the columns the curves' decimated points were made for
+    std::vector<CurveSource> m_sources; // per curve, while a decimateLater() is pending
+    // dataXExtent() as last computed: the grid asks for it several times per refresh and per
+    // chart, and each answer walks every run (5,000 runs: 0.7 s of a window's first screen).
+    // Forgotten whenever runs, options or data may have changed (setRuns, applyOptions,
+    // dataChanged, update).
+    struct XExtent
+    {
+        bool found = false;
+        double x0 = 0.0;
+        double x1 = 0.0;
+    };
+    mutable std::optional<XExtent> m_xExtent;
 };
 
 } // namespace viewer

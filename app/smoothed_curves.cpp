@@ -1,5 +1,6 @@
 #include "smoothed_curves.hpp"
 
+#include "parallel_chunks.hpp"
 #include "run.hpp"
 #include "series.hpp"
 #include "smoothing_job.hpp"
@@ -71,10 +72,41 @@ SmoothedCurves::RunCache& SmoothedCurves::cacheOf(int runId, const Run* run)
 bool SmoothedCurves::update(
     int runId, const Run* run, const Series& series, SmoothingKind kind, double param, bool wait)
 {
+    bool changed = false;
+    if (RunCache* cache = prepare(runId, run, series, kind, param, wait, changed)) {
+        compute(*cache, series);
+        return true;
+    }
+    return changed;
+}
+
+bool SmoothedCurves::updateAll(const std::vector<Item>& items, SmoothingKind kind, double param)
+{
+    // Bookkeeping (the cache table, jobs, timers) here; the arithmetic, which touches only each
+    // run's own cache, on every core.
+    bool changed = false;
+    std::vector<std::pair<RunCache*, const Series*>> todo;
+    for (const Item& item : items) {
+        bool itemChanged = false;
+        if (RunCache* cache =
+                prepare(item.runId, item.run, *item.series, kind, param, false, itemChanged))
+            todo.emplace_back(cache, item.series);
+        changed = changed || itemChanged;
+    }
+    ParallelChunks::run(todo.size(), 16, [&todo](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i)
+            compute(*todo[i].first, *todo[i].second);
+    });
+    return changed || !todo.empty();
+}
+
+SmoothedCurves::RunCache* SmoothedCurves::prepare(int runId, const Run* run, const Series& series,
+    SmoothingKind kind, double param, bool wait, bool& changed)
+{
     RunCache& cache = cacheOf(runId, run);
     const std::vector<double>& values = series.values();
     const bool same = cache.kind == kind && cache.param == param && cache.done <= values.size();
-    const bool changed = !same || cache.done != values.size();
+    changed = !same || cache.done != values.size();
     if (!same) {
         cache.kind = kind;
         cache.param = param;
@@ -82,14 +114,14 @@ bool SmoothedCurves::update(
         cache.restart();
     }
     if (cache.kind == SmoothingKind::None || cache.done == values.size())
-        return changed;
+        return nullptr;
     if (wait && cache.job) {
         cache.job.reset(); // computed here instead: its result will be stale
         ++cache.generation;
     }
     if (!wait) {
         if (cache.job)
-            return changed; // extended when its result arrives
+            return nullptr; // extended when its result arrives
         const std::size_t missing = values.size() - cache.done;
         // A long series smoothed for the first time (or a burst larger than what is done) goes
         // to a worker. A curve already smoothed is extended here, however large the batch: a
@@ -105,14 +137,20 @@ bool SmoothedCurves::update(
                 [this, weak = std::weak_ptr<RunCache>(m_cache.value(runId)), job = cache.job] {
                     continueJob(weak, job);
                 });
-            return changed;
+            return nullptr;
         }
     }
+    return &cache;
+}
+
+void SmoothedCurves::compute(RunCache& cache, const Series& series)
+{
     // Both smoothings follow a growing series: the EMA appends (earlier values never change), the
     // moving average also recomputes the last half window, whose values change as points arrive.
+    const std::vector<double>& values = series.values();
     switch (cache.kind) {
     case SmoothingKind::None:
-        return changed;
+        return;
     case SmoothingKind::Ema:
         Smoothing::appendEma(
             values, cache.param, cache.ema, cache.smoothed, series.segmentStarts());
@@ -132,7 +170,6 @@ bool SmoothedCurves::update(
     }
     }
     cache.done = values.size();
-    return true;
 }
 
 void SmoothedCurves::continueJob(

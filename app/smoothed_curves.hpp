@@ -44,6 +44,15 @@ public:
     // Returns true when it changed anything that is drawn.
     bool update(int runId, const Run* run, const Series& series, SmoothingKind kind, double param,
         bool wait);
+    // update(..., wait = false) of many runs at once: what is smoothed in place is smoothed on
+    // every core (ParallelChunks). True when it changed anything that is drawn.
+    struct Item
+    {
+        int runId = -1;
+        const Run* run = nullptr;
+        const Series* series = nullptr;
+    };
+    bool updateAll(const std::vector<Item>& items, SmoothingKind kind, double param);
     // The smoothed values of a run when they cover all of `series` (as of the last update()),
     // else nullptr; pyramid(): their min/max pyramid.
     const std::vector<double>* values(int runId, const Series& series) const;
@@ -68,6 +77,12 @@ signals:
 private:
     struct RunCache;
     RunCache& cacheOf(int runId, const Run* run);
+    // update()'s bookkeeping (GUI thread): the cache to compute in place, or nullptr (nothing
+    // missing, or a job does it). changed: something drawn changed even if nothing is computed.
+    RunCache* prepare(int runId, const Run* run, const Series& series, SmoothingKind kind,
+        double param, bool wait, bool& changed);
+    // The arithmetic of an in-place update; touches `cache` alone (any thread).
+    static void compute(RunCache& cache, const Series& series);
     void continueJob(
         const std::weak_ptr<RunCache>& cache, const std::shared_ptr<SmoothingJob>& job);
     void accept(const std::weak_ptr<RunCache>& cache, const std::shared_ptr<SmoothingJob>& job);

@@ -23,14 +23,20 @@ class CurveGeometry
 public:
     // colors: of each curve's run id. dpr: device pixels per logical pixel (the decimator's
     // columns are device pixels). built(i): called once model.curves()[i] is in pixels (a chart
-    // frees its decimated points there, so they and the pixels never all exist at once).
-    static std::vector<LayerCurve> build(const CurveModel& model, const QHash<int, QColor>& colors,
+    // frees its decimated points there, so they and the pixels never all exist at once). Curves
+    // are mapped on every core (ParallelChunks): built(i) is called on any of those threads and
+    // must touch curve i alone.
+    // A curve that CurveModel::decimateLater() left pending is decimated here, just before it is
+    // mapped.
+    static std::vector<LayerCurve> build(CurveModel& model, const QHash<int, QColor>& colors,
         const PlotMapping& mapping, const PixelColumns& columns, qreal dpr,
         const std::function<void(std::size_t)>& built = {});
 
     // Splits a decimated piece (pixel points, possibly far outside the plot or NaN where a log
     // axis has no position) into polylines kept inside `bounds`, and one-point pieces into dots.
     static void addClippedPiece(const std::vector<QPointF>& pts, const QRectF& bounds,
+        std::vector<QPolygonF>& out, std::vector<QPointF>& dots);
+    static void addClippedPiece(const QPointF* pts, std::size_t n, const QRectF& bounds,
         std::vector<QPolygonF>& out, std::vector<QPointF>& dots);
 };
 

@@ -353,7 +353,7 @@ void MetricChart::refresh()
     m_mapping.rect = plot.width() > 1 && plot.height() > 1
         ? plot
         : QRectF(60, 30, std::max(width() - 80, 10), std::max(height() - 110, 10));
-    m_model.decimate(columns());
+    m_model.decimateLater(columns());
     const std::pair<double, double> fittedY = m_model.yRange(m_mapping.x0, m_mapping.x1);
     // Live appends only: the y range changes in steps (SteadyRange), not at every append.
     const bool steadyY =
@@ -371,7 +371,7 @@ void MetricChart::refresh()
         const int columnsBefore = columns().width;
         m_mapping.rect = laidOut;
         if (columns().width != columnsBefore)
-            m_model.decimate(columns());
+            m_model.decimateLater(columns());
     }
     buildGeometry();
 }
@@ -385,7 +385,7 @@ void MetricChart::relayout()
         return;
     m_inRelayout = true;
     m_mapping.rect = chart()->plotArea();
-    m_model.decimate(columns());
+    m_model.decimateLater(columns());
     buildGeometry();
     m_inRelayout = false;
 }

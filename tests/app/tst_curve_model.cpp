@@ -247,6 +247,93 @@ private slots:
         QCOMPARE(curve.raw.points, drawn);
     }
 
+    // decimateLater() leaves each curve to decimateCurve() (a chart decimates, maps and frees a
+    // curve at a time, on every core): the same points as decimate(), the same y range before
+    // any curve is decimated, and nothing pending once the data changes (update()). Many runs,
+    // so that decimate() works on several threads; smoothed and raw, one with a NaN.
+    void decimateLaterGivesTheSamePoints_data()
+    {
+        QTest::addColumn<bool>("logY");
+        QTest::newRow("linear y") << false;
+        QTest::newRow("log y: decimated at once") << true;
+    }
+    void decimateLaterGivesTheSamePoints()
+    {
+        QFETCH(bool, logY);
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        std::vector<Run> runs(200);
+        QList<CurveRun> shown;
+        for (int r = 0; r < int(runs.size()); ++r) {
+            for (int step = 0; step < 700; ++step) {
+                const double v = r == 7 && step == 300 ? nan : 2.0 + std::sin(step * 0.05 + r);
+                addStep(runs[std::size_t(r)], step, { { Loss, v } });
+            }
+            shown.push_back({ r + 1, &runs[std::size_t(r)], -1, {} });
+        }
+        ChartOptions options;
+        options.logY = logY;
+        CurveModel eager(Loss);
+        CurveModel lazy(Loss);
+        for (CurveModel* model : { &eager, &lazy }) {
+            model->setOptions(options);
+            model->setRuns(shown);
+            model->update();
+        }
+        const PixelColumns cols = columnsFor(eager, 300);
+        eager.decimate(cols);
+        lazy.decimateLater(cols);
+        QCOMPARE(lazy.yRange(cols.x0, cols.x1), eager.yRange(cols.x0, cols.x1));
+        QCOMPARE(lazy.curves().size(), eager.curves().size());
+        for (std::size_t i = 0; i < lazy.curves().size(); ++i) {
+            const Curve& e = *eager.curves()[i];
+            const Curve& l = *lazy.curves()[i];
+            QVERIFY(e.lineIsSmoothed); // 700 points: EMA by default
+            QCOMPARE(l.decimationPending, !logY);
+            lazy.decimateCurve(i);
+            QVERIFY(!l.decimationPending);
+            QVERIFY(!e.raw.points.empty());
+            QCOMPARE(l.raw.points, e.raw.points);
+            QCOMPARE(l.raw.pieceStarts, e.raw.pieceStarts);
+            QCOMPARE(l.raw.nanX, e.raw.nanX);
+            QCOMPARE(l.line.points, e.line.points);
+            QCOMPARE(l.lineIsSmoothed, e.lineIsSmoothed);
+        }
+        QCOMPARE(lazy.curves()[7]->raw.nanX.size(), std::size_t(1)); // run 7 has the NaN
+        lazy.decimateLater(columnsFor(lazy, 200));
+        lazy.update(); // the runs may change now: nothing is left pending on them
+        for (const auto& curve : lazy.curves())
+            QVERIFY(!curve->decimationPending);
+    }
+
+    // The x extent is kept between calls (the grid asks for it several times per chart and
+    // refresh) and follows every change: points appended (dataChanged), runs, x mode.
+    void dataXExtentFollowsChanges()
+    {
+        Run a = makeRun(QStringLiteral("a"), Loss, 11, [](int i) { return double(i); });
+        Run b = makeRun(QStringLiteral("b"), Loss, 21, [](int i) { return double(i); });
+        CurveModel model(Loss);
+        model.setRuns({ { 1, &a, -1, {} } });
+        double x0 = 0;
+        double x1 = 0;
+        QVERIFY(model.dataXExtent(x0, x1));
+        QCOMPARE(x1, 10.0);
+        addStep(a, 30, { { Loss, 1.0 } });
+        QVERIFY(!model.dataChanged({ 2 })); // not a shown run: nothing to forget
+        QVERIFY(model.dataChanged({ 1 }));
+        QVERIFY(model.dataXExtent(x0, x1));
+        QCOMPARE(x1, 30.0);
+        model.setRuns({ { 2, &b, -1, {} } });
+        QVERIFY(model.dataXExtent(x0, x1));
+        QCOMPARE(x1, 20.0);
+        ChartOptions options;
+        options.xMode = XAxisMode::Sequence;
+        model.setOptions(options);
+        QVERIFY(model.dataXExtent(x0, x1));
+        QCOMPARE(x1, double(b.records.size() - 1));
+        model.setRuns({});
+        QVERIFY(!model.dataXExtent(x0, x1));
+    }
+
     // A chart frees each curve's points as soon as that curve is in pixels (CurveGeometry's
     // built callback): one curve's, the others stay until their turn.
     void oneCurvesPointsAreReleasedAlone()

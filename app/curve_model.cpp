@@ -501,6 +501,7 @@ void CurveModel::releaseDecimatedPoints(std::size_t curve)
 void CurveModel::decimate(const PixelColumns& cols)
 {
     decimateLater(cols);
+    m_trimDecimated = true; // kept until the next decimation
     ParallelChunks::run(m_curves.size(), 8, [this](std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i)
             decimateCurve(i);
@@ -516,6 +517,7 @@ void CurveModel::decimateLater(const PixelColumns& cols)
         return;
     m_decimationStale = false;
     m_decimatedFor = cols;
+    m_trimDecimated = false; // CurveGeometry frees each curve's points once it is in pixels
     m_sources.assign(m_curves.size(), CurveSource {});
     for (auto& curve : m_curves) {
         curve->raw.clear();
@@ -557,11 +559,11 @@ void CurveModel::decimateCurve(std::size_t i)
         return;
     Curve& curve = *m_curves[i];
     curve.decimationPending = false;
-    decimateCurve(curve, m_sources[i], m_decimatedFor);
+    decimateCurve(curve, m_sources[i], m_decimatedFor, m_trimDecimated);
 }
 
 void CurveModel::decimateCurve(
-    Curve& curve, const CurveSource& source, const PixelColumns& cols) const
+    Curve& curve, const CurveSource& source, const PixelColumns& cols, bool trim) const
 {
     if (curve.isGroup()) {
         const GroupAggregate& agg = curve.aggregate;
@@ -574,6 +576,7 @@ void CurveModel::decimateCurve(
             src.pyramid = &pyramid;
             src.x = agg.x.data();
             src.nonFinite = &nonFinite;
+            src.trim = trim;
             return src;
         };
         Decimator::decimate(
@@ -595,6 +598,7 @@ void CurveModel::decimateCurve(
     rawSource.xColumn = source.column;
     rawSource.segmentStarts = &starts;
     rawSource.nonFinite = &s->nonFinite();
+    rawSource.trim = trim;
     Decimator::decimate(rawSource, cols, curve.raw);
     curve.lineIsSmoothed = source.smoothed != nullptr;
     if (source.smoothed) {

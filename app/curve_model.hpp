@@ -234,7 +234,8 @@ private:
         const MinMaxPyramid* smoothedPyramid = nullptr;
     };
     // Decimates one curve (any thread: reads the runs, writes `curve` alone).
-    void decimateCurve(Curve& curve, const CurveSource& source, const PixelColumns& cols) const;
+    void decimateCurve(
+        Curve& curve, const CurveSource& source, const PixelColumns& cols, bool trim) const;
     void forgetPendingDecimation();
 
     QString m_key;
@@ -253,6 +254,7 @@ private:
     mutable std::unordered_map<const Run*, MetricXColumn> m_metricX; // with an x metric, per run
     PixelColumns m_decimatedFor; // the columns the curves' decimated points were made for
     std::vector<CurveSource> m_sources; // per curve, while a decimateLater() is pending
+    bool m_trimDecimated = true; // decimate(): the points stay; decimateLater(): freed once drawn
     // dataXExtent() as last computed: the grid asks for it several times per refresh and per
     // chart, and each answer walks every run (5,000 runs: 0.7 s of a window's first screen).
     // Forgotten whenever runs, options or data may have changed (setRuns, applyOptions,

@@ -220,7 +220,9 @@ template <class XOf> void Pass<XOf>::segment(std::size_t s, std::size_t e)
     for (std::size_t k = 0; k + 1 < m_bounds.size(); ++k) {
         if (k + Ahead < m_bounds.size()) {
             const std::size_t ahead = m_bounds[k + Ahead];
-            m_pyramid.prefetch(m_y, ahead);
+            // Only for a column that run() reads through the pyramid (more than 8 points).
+            if (k + Ahead + 1 >= m_bounds.size() || m_bounds[k + Ahead + 1] - ahead > 8)
+                m_pyramid.prefetch(m_y, ahead);
             // A few line breaks per column at most: a NaN stretch of millions is not walked.
             for (int budget = 16;
                  m_prefetched < m_nonFinite.size() && m_nonFinite[m_prefetched] < ahead;
@@ -436,6 +438,11 @@ void decimateWith(
 {
     Pass<XOf> pass(source, columns, out, xOf);
     const std::size_t n = source.values->size();
+    // At most 4 points per column, and a few around breaks: room for them up front rather
+    // than a dozen doublings of every curve's arrays.
+    const std::size_t expected = std::min(n, 4 * std::size_t(columns.width) + 8);
+    out.points.reserve(expected);
+    out.indices.reserve(expected);
     std::size_t start = 0;
     if (source.segmentStarts) {
         for (std::uint32_t next : *source.segmentStarts) {
@@ -447,8 +454,11 @@ void decimateWith(
     }
     pass.segment(start, n);
     pass.resolveX();
-    // A chart keeps every curve's points until its next decimation: without the growth slack
-    // (with 1,000 runs per chart the slack was a fifth of the window's memory).
+    // Points kept until the next decimation go without the growth slack (with 1,000 runs per
+    // chart the slack was a fifth of the window's memory); points freed as soon as they are
+    // drawn are not worth the copy.
+    if (!source.trim)
+        return;
     const auto trim = [](auto& v) {
         if (v.capacity() > v.size() + v.size() / 8 + 64)
             v.shrink_to_fit();

@@ -148,6 +148,9 @@ public:
         const std::vector<std::uint32_t>* segmentStarts = nullptr;
         // Indices of the NaN/+Inf/-Inf values, ascending (Series::nonFinite()).
         const std::vector<std::uint32_t>* nonFinite = nullptr;
+        // False: the caller frees the points as soon as it has drawn them, so the arrays keep
+        // the room reserved for them instead of being copied to their size.
+        bool trim = true;
     };
 
     // Decimates into `out` (cleared first; reuse it across frames to avoid allocations).

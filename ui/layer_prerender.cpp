@@ -6,18 +6,19 @@
 
 namespace viewer {
 
-LayerPrerender::LayerPrerender(QSize pixels, qreal devicePixelRatio, Draw draw)
+LayerPrerender::LayerPrerender(QSize pixels, qreal devicePixelRatio, Draw draw, bool inBands)
     : m_pixels(pixels)
     , m_devicePixelRatio(devicePixelRatio)
     , m_draw(std::move(draw))
+    , m_inBands(inBands)
 {
 }
 
 std::shared_ptr<LayerPrerender> LayerPrerender::start(
-    QSize pixels, qreal devicePixelRatio, Draw draw)
+    QSize pixels, qreal devicePixelRatio, Draw draw, bool inBands)
 {
     std::shared_ptr<LayerPrerender> job(
-        new LayerPrerender(pixels, devicePixelRatio, std::move(draw)));
+        new LayerPrerender(pixels, devicePixelRatio, std::move(draw), inBands));
     // The task keeps the job alive: a layer deleted meanwhile only drops its own reference.
     QThreadPool::globalInstance()->start([job] { job->run(); });
     return job;
@@ -28,7 +29,7 @@ void LayerPrerender::run()
     int queued = Queued;
     if (!m_state.compare_exchange_strong(queued, Running))
         return; // taken over by take() or cancelled before it started
-    m_image = drawnImage(m_pixels, m_devicePixelRatio, m_draw);
+    m_image = drawnImage(m_pixels, m_devicePixelRatio, m_draw, m_inBands);
     // What it drew from (a chart's geometry) goes now, not when the image is taken.
     m_draw = nullptr;
     m_state.store(Done);
@@ -39,12 +40,29 @@ QImage LayerPrerender::take()
 {
     int queued = Queued;
     if (m_state.compare_exchange_strong(queued, Taken))
-        return renderOnPoolThread(m_pixels, m_devicePixelRatio, m_draw);
+        return renderOnPoolThread(m_pixels, m_devicePixelRatio, m_draw, m_inBands);
     if (queued == Taken)
         return {};
     m_done.acquire(); // Running or Done: the semaphore is released once, after m_image is set
     m_state.store(Taken);
     return std::move(m_image);
+}
+
+void LayerPrerender::waitUntilDrawn()
+{
+    int queued = Queued;
+    if (m_state.compare_exchange_strong(queued, Running)) {
+        // Not started (the pool is busy): drawn now, on a thread reserved for it.
+        m_image = renderOnPoolThread(m_pixels, m_devicePixelRatio, m_draw, m_inBands);
+        m_draw = nullptr;
+        m_state.store(Done);
+        m_done.release();
+        return;
+    }
+    if (queued == Running || queued == Done) {
+        m_done.acquire(); // and given back for take()
+        m_done.release();
+    }
 }
 
 void LayerPrerender::cancel()

@@ -24,7 +24,9 @@ public:
     // Queues `draw` into a transparent ARGB32_Premultiplied image of `pixels` at
     // `devicePixelRatio` on QThreadPool::globalInstance(). `draw` runs on that thread: it must own
     // (or share) everything it reads.
-    static std::shared_ptr<LayerPrerender> start(QSize pixels, qreal devicePixelRatio, Draw draw);
+    // inBands: see drawnImage().
+    static std::shared_ptr<LayerPrerender> start(
+        QSize pixels, qreal devicePixelRatio, Draw draw, bool inBands = false);
 
     QSize pixels() const
     {
@@ -37,6 +39,9 @@ public:
     // The image: waits while the pool thread draws it, and draws it now (on a reserved pool thread,
     // see renderOnPoolThread) if it has not started, so a busy pool never delays a paint. Once.
     QImage take();
+    // Returns once the image is drawn (drawing it now if it has not started, as take() does); the
+    // image stays for take(). What it drew from is freed by then.
+    void waitUntilDrawn();
     // Not started: it never will be. Started: it finishes and its image is dropped.
     void cancel();
 
@@ -48,12 +53,13 @@ private:
         Done,
         Taken
     };
-    LayerPrerender(QSize pixels, qreal devicePixelRatio, Draw draw);
+    LayerPrerender(QSize pixels, qreal devicePixelRatio, Draw draw, bool inBands);
     void run();
 
     const QSize m_pixels;
     const qreal m_devicePixelRatio;
     Draw m_draw;
+    const bool m_inBands;
     std::atomic<int> m_state { Queued };
     QSemaphore m_done;
     QImage m_image;

@@ -157,6 +157,13 @@ SeriesLayer::ImagePlace SeriesLayer::imagePlace(const QTransform& world) const
     return place;
 }
 
+bool SeriesLayer::drawnInBands(const std::vector<LayerCurve>& curves)
+{
+    // A bundle of aliased lines (see draw()): two bands of rows at once, where a line cut at the
+    // seam is not told apart; fewer, antialiased lines keep one painter's exact pixels.
+    return curves.size() > AntialiasedCurvesAtMost;
+}
+
 void SeriesLayer::startPrerender()
 {
     dropPrerender();
@@ -165,12 +172,26 @@ void SeriesLayer::startPrerender()
     const QList<QGraphicsView*> views = scene()->views();
     const qreal dpr = views.isEmpty() ? 1.0 : views.first()->devicePixelRatioF();
     const ImagePlace place = imagePlace(QTransform());
-    m_prerender = LayerPrerender::start(place.size * dpr, dpr,
+    // Charts of 5,000 runs were built faster than their images were drawn: every chart's
+    // geometry waited for the pool at once (+200 MB each). A large one starts its image once the
+    // large one before it is drawn: at most two large geometries exist, the one being drawn and
+    // the one just built. (GUI thread: the one before is any chart's.)
+    static std::weak_ptr<LayerPrerender> lastLarge;
+    const bool large = m_geometryPoints > ReleaseGeometryAbovePoints;
+    if (large) {
+        if (const std::shared_ptr<LayerPrerender> drawing = lastLarge.lock())
+            drawing->waitUntilDrawn();
+    }
+    m_prerender = LayerPrerender::start(
+        place.size * dpr, dpr,
         [curves = m_curves, grid = m_grid, plotArea = m_plotArea, antialiased = m_antialiased,
             toImage = place.toImage](QPainter* p) {
-            p->setTransform(toImage);
+            p->setTransform(toImage, true); // onto a band's shift (drawnImage)
             draw(p, *curves, grid, plotArea, antialiased);
-        });
+        },
+        drawnInBands(*m_curves));
+    if (large)
+        lastLarge = m_prerender;
 }
 
 bool SeriesLayer::isWholePixelShift(const QTransform& world)
@@ -278,10 +299,13 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
             m_image = m_prerender->take();
             ++m_prerenderedCount;
         } else {
-            m_image = renderOnPoolThread(place.size * dpr, dpr, [this, &place](QPainter* p) {
-                p->setTransform(place.toImage);
-                draw(p, *m_curves, m_grid, m_plotArea, m_antialiased);
-            });
+            m_image = renderOnPoolThread(
+                place.size * dpr, dpr,
+                [this, &place](QPainter* p) {
+                    p->setTransform(place.toImage, true); // onto a band's shift
+                    draw(p, *m_curves, m_grid, m_plotArea, m_antialiased);
+                },
+                drawnInBands(*m_curves));
         }
         dropPrerender();
         m_imageWorld = world;

@@ -121,6 +121,7 @@ private:
     static void draw(QPainter* painter, const std::vector<LayerCurve>& curves,
         const LayerGrid& grid, const QRectF& plotArea, bool antialiased);
     static void drawGrid(QPainter* painter, const LayerGrid& grid, const QRectF& plotArea);
+    static bool drawnInBands(const std::vector<LayerCurve>& curves); // see drawnImage()
     // x from which `next` is drawn differently from `prev` (both in x order); +inf: nowhere;
     // -inf: everywhere, or a change reaches outside the plot (markers, bands, colours).
     static qreal firstChangeX(

@@ -55,7 +55,8 @@ public:
     std::uint32_t tag = 0;
 
 private:
-    std::string m_text; // the literal pieces, one after the other
+    static constexpr std::size_t Slack = 8; // zero bytes after the pieces, for word compares
+    std::string m_text; // the literal pieces, one after the other, then Slack
     std::vector<std::uint32_t> m_pieceEnds; // end of each piece in m_text: numbers + 1 pieces
     std::vector<Number> m_numbers;
     mutable std::vector<const char*> m_starts; // scratch for read: each number's first byte

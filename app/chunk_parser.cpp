@@ -33,8 +33,8 @@ void ChunkParser::Private::begin(ParsedChunk& chunk)
     m_warned[0] = m_warned[1] = false;
     blankRun = 0;
     m_templates.clear(); // their tag and series ids are the chunk's
-    m_learnBudget = MaxLearnBudget;
-    m_missRun = 0;
+    m_learnInterval = 1;
+    m_learnCountdown = 1;
 }
 
 void ChunkParser::Private::finishShape()
@@ -97,7 +97,7 @@ void ChunkParser::Private::parseLine(
     if (!m_templates.empty() && readByTemplate(p, len, line, offset))
         return;
     const Mark start = mark();
-    m_learning = m_learnBudget > 0 && len <= MaxTemplateBytes;
+    m_learning = learnNext(len);
     m_learnFailed = false;
     m_numbers.clear();
     Failure f = parseRecord(p, len, capacity, line, offset);

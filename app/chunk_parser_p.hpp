@@ -200,6 +200,14 @@ private:
     bool readByTemplate(const char* p, std::size_t len, std::uint64_t line, std::uint64_t offset);
     // After the walk read a line in full while learning: a template of it, if it can have one.
     void learnTemplate(const char* p, std::size_t len, const State& st);
+    // Whether the line about to be walked is to be learned.
+    bool learnNext(std::size_t len)
+    {
+        if (len > MaxTemplateBytes || --m_learnCountdown > 0)
+            return false;
+        m_learnCountdown = m_learnInterval;
+        return true;
+    }
     // While learning, what the number token the walk just read became (see m_numbers).
     void noteNumber(LineTemplate::Sink sink, std::uint32_t series = 0)
     {
@@ -342,15 +350,19 @@ private:
     {
         LineTemplate text;
         std::uint64_t hits = 0;
+        std::uint64_t lastUse = 0; // line learned or last matched
     };
     static constexpr std::size_t MaxTemplates = 4;
     static constexpr std::size_t MaxTemplateBytes = 64 * 1024;
-    static constexpr int MaxLearnBudget = 8;
+    static constexpr std::uint64_t MaxIdleLines = 256; // a template unused so long is dropped
+    static constexpr std::uint32_t MaxLearnInterval = 1024;
+    // Learning costs a little and pays only when the line's text comes back: a template dropped
+    // without a match doubles the walked lines between two lines learned, the first match of a
+    // template resets it, so that a chunk whose lines never repeat soon stops paying for it.
+    void dropTemplate(std::size_t index);
     std::vector<Learned> m_templates;
-    // Lines that may still be learned: spent by each attempt, earned back by hits, so that a
-    // chunk whose lines never repeat stops paying for learning after a few.
-    int m_learnBudget = MaxLearnBudget;
-    std::uint64_t m_missRun = 0; // lines in a row no template matched
+    std::uint32_t m_learnInterval = 1;
+    std::uint32_t m_learnCountdown = 1; // walked lines until the next one learned
     std::vector<double> m_templateValues;
     // While the walk reads a line to learn it: one entry per number token read (get_double()),
     // in text order, plus one per point or field that came from something else (a null, a

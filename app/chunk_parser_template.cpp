@@ -48,34 +48,41 @@ bool ChunkParser::Private::readByTemplate(
             }
         }
         addRecord(st, line, offset);
-        ++learned.hits;
-        m_learnBudget = std::min(m_learnBudget + 1, MaxLearnBudget);
-        m_missRun = 0;
+        if (learned.hits++ == 0)
+            m_learnInterval = 1;
+        learned.lastUse = line;
         return true;
     }
-    // Templates that keep missing, with nothing left to learn, cost every line a few compares.
-    if (++m_missRun >= 256 && m_learnBudget <= 0)
-        m_templates.clear();
+    // Templates that no longer match cost every line a few compares.
+    for (std::size_t i = m_templates.size(); i-- > 0;) {
+        if (line - m_templates[i].lastUse > MaxIdleLines)
+            dropTemplate(i);
+    }
     return false;
+}
+
+void ChunkParser::Private::dropTemplate(std::size_t index)
+{
+    if (m_templates[index].hits == 0)
+        m_learnInterval = std::min(m_learnInterval * 2, MaxLearnInterval);
+    m_templates.erase(m_templates.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
 void ChunkParser::Private::learnTemplate(const char* p, std::size_t len, const State& st)
 {
-    if (m_learnFailed || m_learnBudget <= 0)
+    if (m_learnFailed)
         return;
-    --m_learnBudget;
     LineTemplate text;
     if (!text.learn(std::string_view(p, len), m_numbers))
         return;
     text.tag = st.tag;
-    if (m_templates.size() < MaxTemplates) {
-        m_templates.push_back({ std::move(text), 0 });
-        return;
+    if (m_templates.size() == MaxTemplates) {
+        // Full: the least used gives way.
+        const auto least = std::min_element(m_templates.begin(), m_templates.end(),
+            [](const Learned& a, const Learned& b) { return a.hits < b.hits; });
+        dropTemplate(static_cast<std::size_t>(least - m_templates.begin()));
     }
-    // Full: the least used gives way.
-    const auto least = std::min_element(m_templates.begin(), m_templates.end(),
-        [](const Learned& a, const Learned& b) { return a.hits < b.hits; });
-    *least = { std::move(text), 0 };
+    m_templates.push_back({ std::move(text), 0, m_line });
 }
 
 } // namespace viewer

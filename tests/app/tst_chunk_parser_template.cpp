@@ -154,6 +154,20 @@ void TestChunkParserTemplate::sameAsTheWalk_data()
             + R"({"tag":"a","step":"NaN","v":1})" + "\n" + R"({"tag":"a","step":2,"v":1})" + "\n";
     QTest::newRow("top-level array and scalar lines") << QByteArray(R"({"tag":"a","v":1})") + "\n"
             + "[1]\n" + "1\n" + R"({"tag":"a","v":2})" + "\n";
+    {
+        // Templates learned, matched, left unused until dropped, and learned less often while
+        // they never match: the lines still read as the walk reads them.
+        QByteArray many;
+        for (int i = 0; i < 700; ++i) {
+            many += QStringLiteral(R"({"ts":%1,"tag":"a","v":%2})").arg(i).arg(i * 0.5).toUtf8();
+            many += '\n';
+            many += QStringLiteral(R"({"ts":%1,"tag":"b","k%2":1})").arg(i).arg(i).toUtf8();
+            many += '\n';
+            if (i % 300 == 7)
+                many += QByteArray(R"({"ts":1,"tag":"c","w":2})") + "\n";
+        }
+        QTest::newRow("a repeating shape among lines that never repeat") << many;
+    }
     QTest::newRow("CRLF line ends") << QByteArray(R"({"tag":"a","v":1})") + "\r\n"
             + R"({"tag":"a","v":2})" + "\r\n" + R"({"tag":"a","v":3})" + "\n";
 }

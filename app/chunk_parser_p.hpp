@@ -265,7 +265,8 @@ private:
     Failure readText(od::value& value, std::string& out, bool& has);
     Failure readTag(od::value& value, State& st);
     // A numeric leaf's point. Inline for the common case (the record repeats its tag's shape so
-    // far, the leaf's series is known and not yet in this record); the rest in emitPointSlow.
+    // far, the leaf's series is known and not yet in this record); the rest in emitPointSlow,
+    // which also notes the point of a line being learned.
     void emitPoint(double value, bool topLevel, std::size_t keyIndex)
     {
         if (keyIndex != NoKey && m_shapeMatch && !m_learning

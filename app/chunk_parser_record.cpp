@@ -107,6 +107,8 @@ Failure ChunkParser::Private::parseRecord(
     }
     if (record.kind == RecordKind::RunBegin)
         m_out->listedInRun = 0; // a new run lists its own first malformed lines
+    // A line whose reading set anything aside (skipped or dropped values, details, a second
+    // pass under a late tag) is not one a template can repeat.
     if (m_learning && !st.redo && skipped == 0 && dropped == 0 && record.detail < 0)
         learnTemplate(p, len, st);
     return Failure::None;

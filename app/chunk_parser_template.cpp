@@ -11,7 +11,7 @@ bool ChunkParser::Private::readByTemplate(
     const char* p, std::size_t len, std::uint64_t line, std::uint64_t offset)
 {
     for (Learned& learned : m_templates) {
-        const LineTemplate& text = learned.text;
+        LineTemplate& text = learned.text;
         if (!text.read(std::string_view(p, len), m_templateValues))
             continue;
         State st;

@@ -97,7 +97,7 @@ bool LineTemplate::learn(std::string_view line, const std::vector<Number>& numbe
     return true;
 }
 
-bool LineTemplate::read(std::string_view line, std::vector<double>& values) const
+bool LineTemplate::read(std::string_view line, std::vector<double>& values)
 {
     if (m_pieceEnds.empty())
         return false;

@@ -44,7 +44,7 @@ public:
 
     // Whether `line` is this template's text with other numbers; if so, its numbers in
     // `values` (one per numbers() entry). `line` must be followed by simdjson's padding.
-    bool read(std::string_view line, std::vector<double>& values) const;
+    bool read(std::string_view line, std::vector<double>& values);
 
     const std::vector<Number>& numbers() const
     {
@@ -59,7 +59,7 @@ private:
     std::string m_text; // the literal pieces, one after the other, then Slack
     std::vector<std::uint32_t> m_pieceEnds; // end of each piece in m_text: numbers + 1 pieces
     std::vector<Number> m_numbers;
-    mutable std::vector<const char*> m_starts; // scratch for read: each number's first byte
+    std::vector<const char*> m_starts; // scratch for read: each number's first byte
 };
 
 } // namespace viewer

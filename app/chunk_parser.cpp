@@ -32,6 +32,9 @@ void ChunkParser::Private::begin(ParsedChunk& chunk)
     m_shapePos = 0;
     m_warned[0] = m_warned[1] = false;
     blankRun = 0;
+    m_templates.clear(); // their tag and series ids are the chunk's
+    m_learnInterval = 1;
+    m_learnCountdown = 1;
 }
 
 void ChunkParser::Private::finishShape()
@@ -91,8 +94,14 @@ void ChunkParser::Private::parseLine(
     const char* p, std::size_t len, std::size_t capacity, std::uint64_t line, std::uint64_t offset)
 {
     m_line = line;
+    if (!m_templates.empty() && readByTemplate(p, len, line, offset))
+        return;
     const Mark start = mark();
+    m_learning = learnNext(len);
+    m_learnFailed = false;
+    m_numbers.clear();
     Failure f = parseRecord(p, len, capacity, line, offset);
+    m_learning = false;
     if (f != Failure::None) {
         rollback(start);
         const std::string_view text(p, len);

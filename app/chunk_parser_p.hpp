@@ -1,10 +1,12 @@
 #pragma once
 
 // ChunkParser's insides, shared by the files that implement it: chunk_parser.cpp (the walk over
-// a chunk's lines), chunk_parser_record.cpp (one line's top-level fields into a Record) and
-// chunk_parser_values.cpp (values below them into series points). Not part of the API.
+// a chunk's lines), chunk_parser_record.cpp (one line's top-level fields into a Record),
+// chunk_parser_values.cpp (values below them into series points) and chunk_parser_template.cpp
+// (lines read by the text of a line read before). Not part of the API.
 
 #include "chunk_parser.hpp"
+#include "line_template.hpp"
 #include "raw_text.hpp"
 #include "record_field.hpp"
 
@@ -192,6 +194,26 @@ private:
 
     Failure parseRecord(const char* p, std::size_t len, std::size_t capacity, std::uint64_t line,
         std::uint64_t offset);
+    // The record of a line read (by the walk or a template), from its state.
+    ParsedChunk::Record& addRecord(const State& st, std::uint64_t line, std::uint64_t offset);
+    // A line read by a template learned from an earlier line; false when none matches.
+    bool readByTemplate(const char* p, std::size_t len, std::uint64_t line, std::uint64_t offset);
+    // After the walk read a line in full while learning: a template of it, if it can have one.
+    void learnTemplate(const char* p, std::size_t len, const State& st);
+    // Whether the line about to be walked is to be learned.
+    bool learnNext(std::size_t len)
+    {
+        if (len > MaxTemplateBytes || --m_learnCountdown > 0)
+            return false;
+        m_learnCountdown = m_learnInterval;
+        return true;
+    }
+    // While learning, what the number token the walk just read became (see m_numbers).
+    void noteNumber(LineTemplate::Sink sink, std::uint32_t series = 0)
+    {
+        if (m_learning)
+            m_numbers.push_back({ sink, series });
+    }
     Failure walkFields(od::object& object, State& st, bool second);
     Failure walkValue(od::value& value, int level, bool plot, bool topLevel, std::uint32_t keyDepth,
         std::size_t keyIndex);
@@ -239,14 +261,16 @@ private:
     [[gnu::noinline]] simdjson::error_code learnKey(od::field& field, std::uint32_t keyDepth,
         bool topLevel, std::string_view& key, std::size_t keyIndex);
     std::size_t nextKnownKey(std::string_view key, std::uint32_t keyDepth, bool topLevel);
-    Failure readNumber(od::value& value, double& out, Failure notNumber);
+    Failure readNumber(od::value& value, double& out, Failure notNumber, LineTemplate::Sink sink);
     Failure readText(od::value& value, std::string& out, bool& has);
     Failure readTag(od::value& value, State& st);
     // A numeric leaf's point. Inline for the common case (the record repeats its tag's shape so
-    // far, the leaf's series is known and not yet in this record); the rest in emitPointSlow.
+    // far, the leaf's series is known and not yet in this record); the rest in emitPointSlow,
+    // which also notes the point of a line being learned.
     void emitPoint(double value, bool topLevel, std::size_t keyIndex)
     {
-        if (keyIndex != NoKey && m_shapeMatch && m_pathBytes <= limits.maxKeyPathBytes) {
+        if (keyIndex != NoKey && m_shapeMatch && !m_learning
+            && m_pathBytes <= limits.maxKeyPathBytes) {
             const std::uint32_t id = (*m_shape)[keyIndex].series;
             if (id < LongPath && m_seriesStamp[id] != m_stamp) {
                 m_seriesStamp[id] = m_stamp;
@@ -321,6 +345,32 @@ private:
     bool m_warned[2] = { false, false };
     std::uint64_t m_line = 0; // of the line being parsed
     simdjson::error_code m_lastError = simdjson::SUCCESS;
+
+    // Templates (LineTemplate) of lines read in full, tried on each line before the walk.
+    struct Learned
+    {
+        LineTemplate text;
+        std::uint64_t hits = 0;
+        std::uint64_t lastUse = 0; // line learned or last matched
+    };
+    static constexpr std::size_t MaxTemplates = 4;
+    static constexpr std::size_t MaxTemplateBytes = 64 * 1024;
+    static constexpr std::uint64_t MaxIdleLines = 256; // a template unused so long is dropped
+    static constexpr std::uint32_t MaxLearnInterval = 1024;
+    // Learning costs a little and pays only when the line's text comes back: a template dropped
+    // without a match doubles the walked lines between two lines learned, the first match of a
+    // template resets it, so that a chunk whose lines never repeat soon stops paying for it.
+    void dropTemplate(std::size_t index);
+    std::vector<Learned> m_templates;
+    std::uint32_t m_learnInterval = 1;
+    std::uint32_t m_learnCountdown = 1; // walked lines until the next one learned
+    std::vector<double> m_templateValues;
+    // While the walk reads a line to learn it: one entry per number token read (get_double()),
+    // in text order, plus one per point or field that came from something else (a null, a
+    // "NaN" string), which makes the count differ from the line's tokens: not learned.
+    bool m_learning = false;
+    bool m_learnFailed = false; // a number was dropped or overwrote another: not learned
+    std::vector<LineTemplate::Number> m_numbers;
 };
 
 } // namespace viewer

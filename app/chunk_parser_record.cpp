@@ -83,9 +83,42 @@ Failure ChunkParser::Private::parseRecord(
             return f;
     }
 
+    const auto recordIndex = static_cast<std::uint32_t>(m_out->records.size());
+    ParsedChunk::Record& record = addRecord(st, line, offset);
+    if (record.kind == RecordKind::Error) {
+        ParsedChunk::Detail detail;
+        detail.type =
+            QString::fromUtf8(m_errorType.data(), static_cast<qsizetype>(m_errorType.size()));
+        detail.message =
+            QString::fromUtf8(m_errorMessage.data(), static_cast<qsizetype>(m_errorMessage.size()));
+        record.detail = static_cast<std::int32_t>(m_out->details.size());
+        m_out->details.push_back(std::move(detail));
+    } else if (record.kind == RecordKind::RunBegin) {
+        ParsedChunk::Detail detail;
+        detail.info = runInfo(doc);
+        record.detail = static_cast<std::int32_t>(m_out->details.size());
+        m_out->details.push_back(std::move(detail));
+    }
+    const std::uint64_t skipped = m_out->skippedValues - st.start.skipped;
+    const std::uint64_t dropped = m_out->droppedPoints - st.start.dropped;
+    if (skipped > 0 || dropped > 0) {
+        m_out->tallies.push_back({ recordIndex, static_cast<std::uint32_t>(skipped),
+            static_cast<std::uint32_t>(dropped) });
+    }
+    if (record.kind == RecordKind::RunBegin)
+        m_out->listedInRun = 0; // a new run lists its own first malformed lines
+    // A line whose reading set anything aside (skipped or dropped values, details, a second
+    // pass under a late tag) is not one a template can repeat.
+    if (m_learning && !st.redo && skipped == 0 && dropped == 0 && record.detail < 0)
+        learnTemplate(p, len, st);
+    return Failure::None;
+}
+
+ParsedChunk::Record& ChunkParser::Private::addRecord(
+    const State& st, std::uint64_t line, std::uint64_t offset)
+{
     // Filled in place: a record built aside and then pushed is copied with 16-byte loads of
     // fields just stored one by one (failed store forwards, perf annotate).
-    const auto recordIndex = static_cast<std::uint32_t>(m_out->records.size());
     ParsedChunk::Record& record = m_out->records.emplace_back();
     record.ts = st.ts;
     record.step = st.step;
@@ -117,32 +150,10 @@ Failure ChunkParser::Private::parseRecord(
         record.ts = NaN;
     record.firstPoint = static_cast<std::uint32_t>(st.start.points);
     record.pointCount = static_cast<std::uint32_t>(m_out->pointValues.size() - st.start.points);
-    if (record.kind == RecordKind::Error) {
-        ParsedChunk::Detail detail;
-        detail.type =
-            QString::fromUtf8(m_errorType.data(), static_cast<qsizetype>(m_errorType.size()));
-        detail.message =
-            QString::fromUtf8(m_errorMessage.data(), static_cast<qsizetype>(m_errorMessage.size()));
-        record.detail = static_cast<std::int32_t>(m_out->details.size());
-        m_out->details.push_back(std::move(detail));
-    } else if (record.kind == RecordKind::RunBegin) {
-        ParsedChunk::Detail detail;
-        detail.info = runInfo(doc);
-        record.detail = static_cast<std::int32_t>(m_out->details.size());
-        m_out->details.push_back(std::move(detail));
-    }
     record.blankBefore = static_cast<std::uint32_t>(
         std::min<std::uint64_t>(blankRun, std::numeric_limits<std::uint32_t>::max()));
-    const std::uint64_t skipped = m_out->skippedValues - st.start.skipped;
-    const std::uint64_t dropped = m_out->droppedPoints - st.start.dropped;
-    if (skipped > 0 || dropped > 0) {
-        m_out->tallies.push_back({ recordIndex, static_cast<std::uint32_t>(skipped),
-            static_cast<std::uint32_t>(dropped) });
-    }
-    if (record.kind == RecordKind::RunBegin)
-        m_out->listedInRun = 0; // a new run lists its own first malformed lines
     blankRun = 0;
-    return Failure::None;
+    return record;
 }
 
 Failure ChunkParser::Private::walkFields(od::object& object, State& st, bool second)
@@ -164,28 +175,28 @@ Failure ChunkParser::Private::walkFields(od::object& object, State& st, bool sec
         Failure f = Failure::None;
         switch (kind) {
         case RecordField::Ts:
-            f = readNumber(value, st.ts, Failure::None);
+            f = readNumber(value, st.ts, Failure::None, LineTemplate::Sink::Ts);
             break;
         case RecordField::Step:
             // NaN or Infinity (bare or as our strict strings) places the record nowhere: the
             // line is malformed rather than put at the previous step.
-            f = readNumber(value, st.step, Failure::StepType);
+            f = readNumber(value, st.step, Failure::StepType, LineTemplate::Sink::Step);
             if (f == Failure::None && !std::isfinite(st.step))
                 f = Failure::StepNotFinite;
             break;
         case RecordField::Epoch:
-            f = readNumber(value, st.epoch, Failure::EpochType);
+            f = readNumber(value, st.epoch, Failure::EpochType, LineTemplate::Sink::Epoch);
             if (f == Failure::None && !std::isfinite(st.epoch))
                 f = Failure::EpochNotFinite;
             break;
         case RecordField::GlobalStep:
-            f = readNumber(value, st.globalStep, Failure::None);
+            f = readNumber(value, st.globalStep, Failure::None, LineTemplate::Sink::GlobalStep);
             break;
         case RecordField::Iteration:
-            f = readNumber(value, st.iteration, Failure::None);
+            f = readNumber(value, st.iteration, Failure::None, LineTemplate::Sink::Iteration);
             break;
         case RecordField::Iter:
-            f = readNumber(value, st.iter, Failure::None);
+            f = readNumber(value, st.iter, Failure::None, LineTemplate::Sink::Iter);
             break;
         case RecordField::Type:
             f = readText(value, m_errorType, st.hasType);
@@ -237,11 +248,14 @@ Failure ChunkParser::Private::walkFields(od::object& object, State& st, bool sec
     return Failure::None;
 }
 
-Failure ChunkParser::Private::readNumber(od::value& value, double& out, Failure notNumber)
+Failure ChunkParser::Private::readNumber(
+    od::value& value, double& out, Failure notNumber, LineTemplate::Sink sink)
 {
     const simdjson::error_code numberError = value.get_double().get(out);
-    if (numberError == simdjson::SUCCESS)
+    if (numberError == simdjson::SUCCESS) {
+        noteNumber(sink);
         return Failure::None;
+    }
     if (numberError != simdjson::INCORRECT_TYPE)
         return fail(numberError);
     od::json_type type {};
@@ -253,8 +267,10 @@ Failure ChunkParser::Private::readNumber(od::value& value, double& out, Failure 
         std::string_view s;
         if (auto e = value.get_string().get(s))
             return fail(e);
-        if (nonFiniteString(s, out))
+        if (nonFiniteString(s, out)) {
+            noteNumber(sink); // not a number token: the line is not learned
             return Failure::None;
+        }
     }
     if (notNumber != Failure::None)
         return notNumber;

@@ -55,6 +55,8 @@ Failure ChunkParser::Private::walkValue(od::value& value, int level, bool plot, 
     if (numberError == simdjson::SUCCESS) {
         if (plot)
             emitPoint(number, topLevel, keyIndex);
+        else
+            noteNumber(LineTemplate::Sink::Ignore);
         return Failure::None;
     }
     if (numberError != simdjson::INCORRECT_TYPE)
@@ -134,6 +136,7 @@ Failure ChunkParser::Private::walkNotNumber(od::value& value, int level, bool pl
 void ChunkParser::Private::emitPointSlow(double value, bool topLevel, std::size_t keyIndex)
 {
     if (m_pathBytes > limits.maxKeyPathBytes) {
+        m_learnFailed = true;
         dropPoint(ParsedChunk::Warning::Kind::LongKeyPath);
         return;
     }
@@ -150,6 +153,8 @@ void ChunkParser::Private::emitPointSlow(double value, bool topLevel, std::size_
     } else {
         id = internSeries(topLevel);
     }
+    if (id == LongPath || id == NoId)
+        m_learnFailed = true;
     if (id == LongPath) {
         dropPoint(ParsedChunk::Warning::Kind::LongKeyPath);
         return;
@@ -160,6 +165,7 @@ void ChunkParser::Private::emitPointSlow(double value, bool topLevel, std::size_
     }
     if (m_seriesStamp[id] == m_stamp) {
         // Duplicate key in one record: the last one wins (like nlohmann and Python).
+        m_learnFailed = true;
         for (std::size_t k = m_out->pointSeries.size(); k-- > 0;) {
             if (m_out->pointSeries[k] == id) {
                 m_out->pointValues[k] = value;
@@ -171,6 +177,7 @@ void ChunkParser::Private::emitPointSlow(double value, bool topLevel, std::size_
     m_seriesStamp[id] = m_stamp;
     m_out->pointSeries.push_back(id);
     m_out->pointValues.push_back(value);
+    noteNumber(LineTemplate::Sink::Point, id);
 }
 
 std::uint32_t ChunkParser::Private::internSeries(bool topLevel)

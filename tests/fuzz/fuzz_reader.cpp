@@ -2,7 +2,9 @@
 // JsonLineScanner), merged into Runs by RunBuilder. Besides "no crash, no sanitizer report, no
 // timeout", every line must be accounted for exactly once: a record, a blank line or a malformed
 // line with a reason; no record may be nested deeper than the depth limit, and every record must
-// be a JSON object that JsonLineScanner::diagnose (the slow path's own scanner) finds no fault in.
+// be a JSON object that JsonLineScanner::diagnose (the slow path's own scanner) finds no fault in,
+// and must read as its line alone reads (a chunk of one line: no fast path by an earlier line's
+// text, LineTemplate).
 #include "chunk_parser.hpp"
 #include "fuzz_support.hpp"
 #include "json_line_scanner.hpp"
@@ -67,6 +69,32 @@ int nestingDepth(const char* p, std::size_t n)
     return deepest;
 }
 
+bool sameBits(double a, double b)
+{
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+// Record r of `chunk` is what the same line reads as in a chunk of its own.
+bool readsAsAlone(const ParsedChunk& chunk, const ParsedChunk::Record& r, const ParsedChunk& alone)
+{
+    if (alone.records.size() != 1)
+        return false;
+    const ParsedChunk::Record& a = alone.records[0];
+    if (!sameBits(r.ts, a.ts) || !sameBits(r.step, a.step) || !sameBits(r.epoch, a.epoch)
+        || r.kind != a.kind || chunk.tags[r.tag].name != alone.tags[a.tag].name
+        || r.pointCount != a.pointCount || (r.detail < 0) != (a.detail < 0))
+        return false;
+    for (std::uint32_t k = 0; k < r.pointCount; ++k) {
+        const ParsedChunk::SeriesName& x = chunk.series[chunk.pointSeries[r.firstPoint + k]];
+        const ParsedChunk::SeriesName& y = alone.series[alone.pointSeries[a.firstPoint + k]];
+        if (x.path != y.path || x.topLevel != y.topLevel
+            || chunk.tags[x.tag].name != alone.tags[y.tag].name
+            || !sameBits(chunk.pointValues[r.firstPoint + k], alone.pointValues[a.firstPoint + k]))
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size)
@@ -114,6 +142,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         const int depth = nestingDepth(text.data(), text.size());
         FUZZ_CHECK(depth >= 1 && depth <= parser.limits().maxDepth);
         FUZZ_CHECK(JsonLineScanner::diagnose(text, parser.limits().maxDepth).isEmpty());
+
+        // (Unless the chunk reached the series limit, which depends on the lines before.)
+        const std::size_t lineEnd = r.line < starts.size() ? starts[r.line] - 1 : size;
+        static ChunkParser lineParser;
+        FUZZ_CHECK(chunk.series.size() >= parser.limits().maxSeries
+            || readsAsAlone(
+                chunk, r, lineParser.parse(data + r.offset, lineEnd - r.offset, r.offset, r.line)));
     }
     FUZZ_CHECK(nextPoint == chunk.pointValues.size());
     FUZZ_CHECK(blankBefore + chunk.trailingBlankLines == chunk.blankLines);

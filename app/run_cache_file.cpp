@@ -186,10 +186,8 @@ bool RunCacheFile::readSeries(Reader& in, Series& s, std::size_t recordCount)
         || !ascending(s.m_segmentStarts, 1, n) || !ascending(s.m_nonFinite, 0, n)
         || s.m_nanCount + s.m_posInfCount + s.m_negInfCount != s.m_nonFinite.size())
         return in.fail();
-    for (const std::uint32_t r : s.m_records) {
-        if (r >= recordCount)
-            return in.fail();
-    }
+    if (!s.m_records.allBelow(recordCount))
+        return in.fail();
     for (const std::uint32_t i : s.m_nonFinite) {
         if (std::isfinite(s.m_values[i]))
             return in.fail();

@@ -325,8 +325,18 @@ private:
         const auto begin = reinterpret_cast<std::uintptr_t>(data);
         const std::uintptr_t first = (begin + Page - 1) & ~(Page - 1);
         const std::uintptr_t last = (begin + bytes) & ~(Page - 1);
-        if (last > first)
-            ::madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
+        if (last <= first)
+            return;
+#ifdef MADV_HUGEPAGE
+        // Huge pages inside it where they fit whole: one fault per 2 MiB instead of 512
+        // (the column's own pages only, so nothing is resident that was not before).
+        constexpr std::uintptr_t Huge = std::uintptr_t(2) << 20;
+        const std::uintptr_t hugeFirst = (begin + Huge - 1) & ~(Huge - 1);
+        const std::uintptr_t hugeLast = (begin + bytes) & ~(Huge - 1);
+        if (hugeLast > hugeFirst)
+            ::madvise(reinterpret_cast<void*>(hugeFirst), hugeLast - hugeFirst, MADV_HUGEPAGE);
+#endif
+        ::madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
 #else
         (void)data;
         (void)bytes;

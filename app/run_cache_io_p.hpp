@@ -10,6 +10,7 @@
 #include <QVariant>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -419,13 +420,12 @@ public:
     {
         static_assert(std::is_trivially_copyable_v<T>);
         static_assert(BounceBytes % sizeof(T) == 0);
-        const std::size_t n = count(sizeof(T));
-        // Never more than the file holds (times the growth asked for).
-        v.clear();
-        if (m_growth > 1.0 && n > 0)
-            v.reserve(static_cast<std::size_t>(double(n) * m_growth) + 16);
-        else
-            v.reserve(n);
+        return vectorOf(v, count(sizeof(T)));
+    }
+    // A vector whose count was read: its n elements.
+    template <typename T> bool vectorOf(std::vector<T>& v, std::size_t n)
+    {
+        reserveFor(v, n);
         prefault(v.data(), v.capacity() * sizeof(T));
         // Through a cache-sized buffer, appended whole: no zero-filling pass over the column
         // before the bytes land in it (that pass cost as much as the read).
@@ -440,6 +440,67 @@ public:
             left -= take;
         }
         return account(v.data(), n * sizeof(T), true);
+    }
+    // A big vector that stays where it is until the deferred work is done (a column of a run the
+    // builder owns), read by a helper: here its count is checked, its room reserved and its bytes
+    // skipped; the helper fills it, computes its digest (in its place in the checksum), then runs
+    // `then`. So nothing here may look at its elements before the deferred work is done: checks
+    // of them go to checkLater(). Returns the count (0 on failure). Read at once without helpers.
+    template <typename T> std::size_t vectorLater(std::vector<T>& v, Task then = {})
+    {
+        static_assert(std::is_trivially_copyable_v<T>);
+        static_assert(BounceBytes % sizeof(T) == 0);
+        const std::uint64_t at = m_pos + sizeof(std::uint64_t); // just past the count
+        const std::size_t n = count(sizeof(T));
+        const std::size_t bytes = n * sizeof(T);
+        if (!defers() || bytes < m_lateColumnBytes) {
+            if (!vectorOf(v, n))
+                return 0;
+            if (then)
+                then();
+            return n;
+        }
+        reserveFor(v, n);
+        skip(bytes);
+        m_checksum = hash(&bytes, sizeof bytes, m_checksum);
+        quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
+        later([this, &v, &digest, at, n, then = std::move(then)] {
+            if (!fill(v, n, at)) {
+                m_lateFailed = true;
+                return;
+            }
+            digest = hash(v.data(), n * sizeof(T), 0);
+            if (then)
+                then();
+        });
+        return n;
+    }
+    void setLateColumnBytes(std::size_t bytes)
+    {
+        m_lateColumnBytes = bytes;
+    }
+    // A check of what vectorLater() reads: done once the deferred work is (without helpers, at
+    // once); a false one fails the read.
+    void checkLater(std::function<bool()> check)
+    {
+        if (!defers()) {
+            if (!check())
+                fail();
+            return;
+        }
+        m_checks.push_back(std::move(check));
+    }
+    // After the deferred work: whether all of it read and checked well.
+    bool lateOk()
+    {
+        if (m_lateFailed)
+            return fail();
+        for (const std::function<bool()>& check : m_checks) {
+            if (!check())
+                return fail();
+        }
+        m_checks.clear();
+        return ok();
     }
     QVariant variant(int depth = 0)
     {
@@ -484,6 +545,49 @@ public:
     }
 
 private:
+    template <typename T> void reserveFor(std::vector<T>& v, std::size_t n)
+    {
+        // Never more than the file holds (times the growth asked for).
+        v.clear();
+        if (m_growth > 1.0 && n > 0)
+            v.reserve(static_cast<std::size_t>(double(n) * m_growth) + 16);
+        else
+            v.reserve(n);
+    }
+    // Fills the reserved, empty `v` with the n elements at file offset `at`, on any thread
+    // (positioned reads, a bounce buffer of the thread's own); false when they cannot be read.
+    template <typename T> bool fill(std::vector<T>& v, std::size_t n, std::uint64_t at) const
+    {
+        prefault(v.data(), v.capacity() * sizeof(T));
+        thread_local std::vector<unsigned char> bounce;
+        if (bounce.size() < BounceBytes)
+            bounce.resize(BounceBytes);
+        for (std::size_t left = n * sizeof(T); left > 0;) {
+            const std::size_t take = std::min(left, BounceBytes);
+            if (m_data)
+                std::memcpy(bounce.data(), m_data + at, take);
+            else if (!readAt(reinterpret_cast<char*>(bounce.data()), take, at))
+                return false;
+            const auto* first = reinterpret_cast<const T*>(bounce.data());
+            v.insert(v.end(), first, first + take / sizeof(T));
+            at += take;
+            left -= take;
+        }
+        return true;
+    }
+    // Moves past bytes known to be in the file (count() checked them), keeping the buffer's
+    // window right.
+    void skip(std::size_t bytes)
+    {
+        const std::size_t buffered = m_buffer.size() - m_bufferPos;
+        if (bytes < buffered) {
+            m_bufferPos += bytes;
+        } else {
+            m_buffer.clear();
+            m_bufferPos = 0;
+        }
+        m_pos += bytes;
+    }
     bool get(void* into, std::size_t size)
     {
         if (m_failed || size > remaining())
@@ -544,6 +648,9 @@ private:
     quint64 m_checksum = 0;
     std::deque<quint64> m_bigDigests;
     std::function<void(Task)> m_defer;
+    std::atomic<bool> m_lateFailed { false }; // set by a helper: a deferred read failed
+    std::size_t m_lateColumnBytes = run_cache_io::BigFieldBytes; // vectorLater() defers from
+    std::vector<std::function<bool()>> m_checks;
     std::vector<unsigned char> m_bounce; // heap memory: aligned for any element
     double m_growth = 1.0;
     bool m_failed = false;

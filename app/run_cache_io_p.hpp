@@ -16,6 +16,7 @@
 #include <deque>
 #include <fcntl.h>
 #include <functional>
+#include <memory>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <type_traits>
@@ -555,20 +556,21 @@ private:
             v.reserve(n);
     }
     // Fills the reserved, empty `v` with the n elements at file offset `at`, on any thread
-    // (positioned reads, a bounce buffer of the thread's own); false when they cannot be read.
+    // (positioned reads into a bounce buffer of its own); false when they cannot be read.
     template <typename T> bool fill(std::vector<T>& v, std::size_t n, std::uint64_t at) const
     {
         prefault(v.data(), v.capacity() * sizeof(T));
-        thread_local std::vector<unsigned char> bounce;
-        if (bounce.size() < BounceBytes)
-            bounce.resize(BounceBytes);
+        // Its own (left uninitialised: filled before it is read), freed with the task: no
+        // thread keeps a megabyte after the read.
+        const std::size_t bounceBytes = std::min(BounceBytes, n * sizeof(T));
+        const std::unique_ptr<unsigned char[]> bounce(new unsigned char[bounceBytes]); // NOLINT
         for (std::size_t left = n * sizeof(T); left > 0;) {
-            const std::size_t take = std::min(left, BounceBytes);
+            const std::size_t take = std::min(left, bounceBytes);
             if (m_data)
-                std::memcpy(bounce.data(), m_data + at, take);
-            else if (!readAt(reinterpret_cast<char*>(bounce.data()), take, at))
+                std::memcpy(bounce.get(), m_data + at, take);
+            else if (!readAt(reinterpret_cast<char*>(bounce.get()), take, at))
                 return false;
-            const auto* first = reinterpret_cast<const T*>(bounce.data());
+            const auto* first = reinterpret_cast<const T*>(bounce.get());
             v.insert(v.end(), first, first + take / sizeof(T));
             at += take;
             left -= take;

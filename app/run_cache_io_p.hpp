@@ -48,6 +48,24 @@ enum class VariantType : std::uint8_t
 // while reading goes on); smaller ones are folded into the running checksum as they come.
 inline constexpr std::size_t BigFieldBytes = 64 * 1024;
 
+// RunCacheFile::hash in pieces: the same value for bytes added in any pieces whose sizes, all
+// but the last, are multiples of 32 (a column hashed block by block as it is read, while the
+// block is in cache, rather than read again from memory).
+class StreamHash
+{
+public:
+    explicit StreamHash(quint64 seed);
+    void add(const void* data, std::size_t size);
+    quint64 finish() const;
+
+private:
+    quint64 m_seed;
+    quint64 m_v[4];
+    unsigned char m_tail[32] = {};
+    std::size_t m_tailBytes = 0;
+    std::uint64_t m_total = 0;
+};
+
 // The checksum: the running fold of the small fields (a big one adds only its length there),
 // then the big fields' digests in order.
 inline quint64 finalChecksum(quint64 smallFields, const std::deque<quint64>& bigDigests)
@@ -466,11 +484,10 @@ public:
         m_checksum = hash(&bytes, sizeof bytes, m_checksum);
         quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
         later([this, &v, &digest, at, n, then = std::move(then)] {
-            if (!fill(v, n, at)) {
+            if (!fill(v, n, at, &digest)) {
                 m_lateFailed = true;
                 return;
             }
-            digest = hash(v.data(), n * sizeof(T), 0);
             if (then)
                 then();
         });
@@ -557,8 +574,12 @@ private:
     }
     // Fills the reserved, empty `v` with the n elements at file offset `at`, on any thread
     // (positioned reads into a bounce buffer of its own); false when they cannot be read.
-    template <typename T> bool fill(std::vector<T>& v, std::size_t n, std::uint64_t at) const
+    // Its digest, computed block by block as they land, goes to `digest`.
+    template <typename T>
+    bool fill(std::vector<T>& v, std::size_t n, std::uint64_t at, quint64* digest) const
     {
+        static_assert(BounceBytes % 32 == 0); // whole blocks hash as one (StreamHash)
+        run_cache_io::StreamHash hasher(0);
         prefault(v.data(), v.capacity() * sizeof(T));
         // Its own (left uninitialised: filled before it is read), freed with the task: no
         // thread keeps a megabyte after the read.
@@ -570,11 +591,13 @@ private:
                 std::memcpy(bounce.get(), m_data + at, take);
             else if (!readAt(reinterpret_cast<char*>(bounce.get()), take, at))
                 return false;
+            hasher.add(bounce.get(), take);
             const auto* first = reinterpret_cast<const T*>(bounce.get());
             v.insert(v.end(), first, first + take / sizeof(T));
             at += take;
             left -= take;
         }
+        *digest = hasher.finish();
         return true;
     }
     // Moves past bytes known to be in the file (count() checked them), keeping the buffer's

@@ -4,6 +4,7 @@
 // or mismatched entry is ignored and rebuilt; entries are evicted oldest-first under the bound; a
 // folder that cannot be written costs nothing but the cache. Never the user's cache folder.
 #include "run_cache_file.hpp"
+#include "run_cache_io_p.hpp"
 #include "run_cache_test_support.hpp"
 
 #include <QDir>
@@ -353,6 +354,33 @@ private slots:
             QVERIFY(::truncate(QFile::encodeName(entry).constData(), good.size() / 2) == 0);
             QVERIFY(!file.builder(m_file, threads));
         }
+    }
+
+    // A big column's digest is computed block by block as it is read: for any size and any
+    // block size (a multiple of 32) it is the one-shot hash the writer stored.
+    void hashInPiecesEqualsOneShot_data()
+    {
+        QTest::addColumn<int>("size");
+        QTest::addColumn<int>("piece");
+        QTest::addColumn<qulonglong>("seed");
+        for (const int size : { 0, 5, 31, 32, 33, 71, 4096, 1000003 }) {
+            for (const int piece : { 32, 96, 65536 })
+                QTest::addRow("%d bytes in pieces of %d", size, piece) << size << piece << 0ULL;
+        }
+        QTest::newRow("seeded") << 1000 << 64 << 12345ULL;
+    }
+    void hashInPiecesEqualsOneShot()
+    {
+        QFETCH(int, size);
+        QFETCH(int, piece);
+        QFETCH(qulonglong, seed);
+        QByteArray bytes(size, Qt::Uninitialized);
+        for (int i = 0; i < size; ++i)
+            bytes[i] = char((i * 131) ^ (i >> 7));
+        viewer::run_cache_io::StreamHash h(seed);
+        for (int at = 0; at < size; at += piece)
+            h.add(bytes.constData() + at, std::size_t(std::min(piece, size - at)));
+        QCOMPARE(h.finish(), RunCacheFile::hash(bytes.constData(), std::size_t(size), seed));
     }
 
     // Over the bound, the entries used longest ago go first; using an entry makes it recent.

@@ -121,7 +121,8 @@ void RunCacheFile::writeRecords(Writer& out, const RecordTable& records)
 bool RunCacheFile::readRecords(Reader& in, RecordTable& records, std::size_t tagCount)
 {
     // The big columns are filled by a helper while reading goes on (records stay put: a Run is
-    // held by pointer), so their sizes are checked by the counts read and their elements later.
+    // held by pointer), so their sizes are checked by the counts read and their elements once
+    // read (the tags by the helper that reads them).
     const std::size_t n = in.count(sizeof(double));
     const std::size_t times = in.vectorLater(records.m_time);
     const std::size_t steps = in.vectorLater(records.m_step);
@@ -130,7 +131,10 @@ bool RunCacheFile::readRecords(Reader& in, RecordTable& records, std::size_t tag
     const std::size_t offsets = in.vectorLater(records.m_offsetLow);
     in.vector(records.m_offsetHigh.m_starts);
     in.vector(records.m_offsetHigh.m_values);
-    const std::size_t tags = in.vectorLater(records.m_tag);
+    const std::size_t tags = in.vectorLater(records.m_tag, [&records, tagCount] {
+        return std::all_of(records.m_tag.begin(), records.m_tag.end(),
+            [tagCount](std::uint16_t tag) { return tag < tagCount || tag == RecordTable::NoTag; });
+    });
     records.m_firstLoggedStep = in.f64();
     records.m_epoch.m_size = n;
     records.m_offsetHigh.m_size = n;
@@ -141,10 +145,6 @@ bool RunCacheFile::readRecords(Reader& in, RecordTable& records, std::size_t tag
     if (!in.ok() || n > UINT32_MAX || times != n || steps != n || offsets != n || tags != n
         || !runLengthOk(records.m_epoch) || !runLengthOk(records.m_offsetHigh))
         return in.fail();
-    in.checkLater([&records, tagCount] {
-        return std::all_of(records.m_tag.begin(), records.m_tag.end(),
-            [tagCount](std::uint16_t tag) { return tag < tagCount || tag == RecordTable::NoTag; });
-    });
     return in.ok();
 }
 
@@ -171,8 +171,9 @@ bool RunCacheFile::readSeries(Reader& in, Series& s, std::size_t recordCount, bo
     s.m_path = in.string();
     // Where the series stays put its values are filled by a helper, which then builds its
     // pyramid (derived, so rebuilt rather than read: one from the file could not be trusted).
-    const std::size_t n = staysPut ? in.vectorLater(s.m_values, [&s] { (void)s.pyramid(); })
-                                   : (in.vector(s.m_values), s.m_values.size());
+    const std::size_t n = staysPut
+        ? in.vectorLater(s.m_values, [&s] { return s.pyramid().size() == s.m_values.size(); })
+        : (in.vector(s.m_values), s.m_values.size());
     readIndexColumn(in, s.m_records);
     in.vector(s.m_segmentStarts);
     in.vector(s.m_nonFinite);

@@ -463,9 +463,11 @@ public:
     // A big vector that stays where it is until the deferred work is done (a column of a run the
     // builder owns), read by a helper: here its count is checked, its room reserved and its bytes
     // skipped; the helper fills it, computes its digest (in its place in the checksum), then runs
-    // `then`. So nothing here may look at its elements before the deferred work is done: checks
-    // of them go to checkLater(). Returns the count (0 on failure). Read at once without helpers.
-    template <typename T> std::size_t vectorLater(std::vector<T>& v, Task then = {})
+    // `then` (false: the read fails, as a failed checkLater() does). So nothing here may look at
+    // its elements before the deferred work is done: checks of them go to checkLater(). Returns the
+    // count (0 on failure). Read at once without helpers.
+    using Check = std::function<bool()>;
+    template <typename T> std::size_t vectorLater(std::vector<T>& v, Check then = {})
     {
         static_assert(std::is_trivially_copyable_v<T>);
         static_assert(BounceBytes % sizeof(T) == 0);
@@ -475,8 +477,8 @@ public:
         if (!defers() || bytes < m_lateColumnBytes) {
             if (!vectorOf(v, n))
                 return 0;
-            if (then)
-                then();
+            if (then && !then())
+                fail();
             return n;
         }
         reserveFor(v, n);
@@ -484,12 +486,8 @@ public:
         m_checksum = hash(&bytes, sizeof bytes, m_checksum);
         quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
         later([this, &v, &digest, at, n, then = std::move(then)] {
-            if (!fill(v, n, at, &digest)) {
+            if (!fill(v, n, at, &digest) || (then && !then()))
                 m_lateFailed = true;
-                return;
-            }
-            if (then)
-                then();
         });
         return n;
     }
@@ -499,7 +497,7 @@ public:
     }
     // A check of what vectorLater() reads: done once the deferred work is (without helpers, at
     // once); a false one fails the read.
-    void checkLater(std::function<bool()> check)
+    void checkLater(Check check)
     {
         if (!defers()) {
             if (!check())

@@ -120,15 +120,21 @@ void RunCacheFile::writeRecords(Writer& out, const RecordTable& records)
 
 bool RunCacheFile::readRecords(Reader& in, RecordTable& records, std::size_t tagCount)
 {
+    // The big columns are filled by a helper while reading goes on (records stay put: a Run is
+    // held by pointer), so their sizes are checked by the counts read and their elements once
+    // read (the tags by the helper that reads them).
     const std::size_t n = in.count(sizeof(double));
-    in.vector(records.m_time);
-    in.vector(records.m_step);
+    const std::size_t times = in.vectorLater(records.m_time);
+    const std::size_t steps = in.vectorLater(records.m_step);
     in.vector(records.m_epoch.m_starts);
     in.vector(records.m_epoch.m_values);
-    in.vector(records.m_offsetLow);
+    const std::size_t offsets = in.vectorLater(records.m_offsetLow);
     in.vector(records.m_offsetHigh.m_starts);
     in.vector(records.m_offsetHigh.m_values);
-    in.vector(records.m_tag);
+    const std::size_t tags = in.vectorLater(records.m_tag, [&records, tagCount] {
+        return std::all_of(records.m_tag.begin(), records.m_tag.end(),
+            [tagCount](std::uint16_t tag) { return tag < tagCount || tag == RecordTable::NoTag; });
+    });
     records.m_firstLoggedStep = in.f64();
     records.m_epoch.m_size = n;
     records.m_offsetHigh.m_size = n;
@@ -136,15 +142,10 @@ bool RunCacheFile::readRecords(Reader& in, RecordTable& records, std::size_t tag
         return c.m_starts.size() == c.m_values.size() && c.m_starts.empty() == (n == 0)
             && (n == 0 || c.m_starts.front() == 0) && ascending(c.m_starts, 0, n);
     };
-    if (!in.ok() || n > UINT32_MAX || records.m_time.size() != n || records.m_step.size() != n
-        || records.m_offsetLow.size() != n || records.m_tag.size() != n
+    if (!in.ok() || n > UINT32_MAX || times != n || steps != n || offsets != n || tags != n
         || !runLengthOk(records.m_epoch) || !runLengthOk(records.m_offsetHigh))
         return in.fail();
-    for (const std::uint16_t tag : records.m_tag) {
-        if (tag >= tagCount && tag != RecordTable::NoTag)
-            return in.fail();
-    }
-    return true;
+    return in.ok();
 }
 
 void RunCacheFile::writeSeries(Writer& out, const Series& s)
@@ -164,11 +165,15 @@ void RunCacheFile::writeSeries(Writer& out, const Series& s)
     out.f64(s.m_max);
 }
 
-bool RunCacheFile::readSeries(Reader& in, Series& s, std::size_t recordCount)
+bool RunCacheFile::readSeries(Reader& in, Series& s, std::size_t recordCount, bool staysPut)
 {
     s.m_tag = in.string();
     s.m_path = in.string();
-    in.vector(s.m_values);
+    // Where the series stays put its values are filled by a helper, which then builds its
+    // pyramid (derived, so rebuilt rather than read: one from the file could not be trusted).
+    const std::size_t n = staysPut
+        ? in.vectorLater(s.m_values, [&s] { return s.pyramid().size() == s.m_values.size(); })
+        : (in.vector(s.m_values), s.m_values.size());
     readIndexColumn(in, s.m_records);
     in.vector(s.m_segmentStarts);
     in.vector(s.m_nonFinite);
@@ -179,22 +184,23 @@ bool RunCacheFile::readSeries(Reader& in, Series& s, std::size_t recordCount)
     s.m_gapPending = in.u8() != 0;
     s.m_min = in.f64();
     s.m_max = in.f64();
-    const std::size_t n = s.m_values.size();
     s.m_records.m_size = n;
     if (!in.ok() || n > UINT32_MAX
         || !StridedIndexColumn::isConsistent(s.m_records.m_blocks, s.m_records.m_plain, n)
         || !ascending(s.m_segmentStarts, 1, n) || !ascending(s.m_nonFinite, 0, n)
         || s.m_nanCount + s.m_posInfCount + s.m_negInfCount != s.m_nonFinite.size())
         return in.fail();
-    for (const std::uint32_t r : s.m_records) {
-        if (r >= recordCount)
-            return in.fail();
-    }
-    for (const std::uint32_t i : s.m_nonFinite) {
-        if (std::isfinite(s.m_values[i]))
-            return in.fail();
-    }
-    return true;
+    if (!s.m_records.allBelow(recordCount))
+        return in.fail();
+    const auto nonFiniteOk = [&s] {
+        return std::none_of(s.m_nonFinite.begin(), s.m_nonFinite.end(),
+            [&s](std::uint32_t i) { return std::isfinite(s.m_values[i]); });
+    };
+    if (staysPut)
+        in.checkLater(nonFiniteOk);
+    else if (!nonFiniteOk())
+        return in.fail();
+    return in.ok();
 }
 
 void RunCacheFile::writeIndexColumn(Writer& out, const StridedIndexColumn& column)
@@ -335,33 +341,27 @@ bool RunCacheFile::readBuilder(Reader& in, RunBuilder& builder, double lastRunGr
         }
         if (!readRecords(in, run.records, std::size_t(run.tags.size())))
             return false;
-        const std::size_t recordCount = run.records.size();
+        const std::size_t recordCount = run.records.m_epoch.size(); // m_time may be filling
         const std::size_t seriesCount = in.count(64);
         if (seriesCount > d.maxSeries)
             return in.fail();
-        // Pyramids are derived, so rebuilt rather than read (one from the file could not be
-        // trusted), each as soon as its series stays put: at once when the series are reserved
-        // (only when the bytes left could hold that many), else after the last one.
-        const auto buildPyramid = [&in](const Series& series) {
-            in.later([&series] { (void)series.pyramid(); });
-        };
+        // The series stay put when reserved (only when the bytes left could hold that many):
+        // their values are then read and their pyramids built by helpers, else by this thread.
         const bool reserved = seriesCount * sizeof(Series) <= in.remaining();
         if (reserved)
             run.series.reserve(seriesCount);
         for (std::size_t s = 0; s < seriesCount && in.ok(); ++s) {
             Series& series = run.series.emplace_back(QString(), QString());
-            if (!readSeries(in, series, recordCount))
+            if (!readSeries(in, series, recordCount, reserved))
                 return false;
             const QString key = series.key();
             if (run.seriesByKey.contains(key))
                 return in.fail();
             run.seriesByKey.insert(key, int(s));
-            if (reserved)
-                buildPyramid(series);
         }
         if (!reserved) {
             for (const Series& series : run.series)
-                buildPyramid(series);
+                in.later([&series] { (void)series.pyramid(); });
         }
         const std::size_t eventCount = in.count(37);
         for (std::size_t e = 0; e < eventCount && in.ok(); ++e) {
@@ -467,6 +467,11 @@ RunCacheFile::RunCacheFile(const char* data, std::size_t size)
 
 RunCacheFile::~RunCacheFile() = default;
 
+void RunCacheFile::setLateColumnBytes(std::size_t bytes)
+{
+    m_reader->setLateColumnBytes(bytes);
+}
+
 std::optional<RunCacheFile::Header> RunCacheFile::header()
 {
     Reader& in = *m_reader;
@@ -515,7 +520,9 @@ std::unique_ptr<RunBuilder> RunCacheFile::builder(
     if (!read)
         return nullptr;
     const quint64 expected = in.checksum();
-    m_computedChecksum = expected;
+    m_computedChecksum = expected; // before the late checks: a fuzzer gets past the checksum
+    if (!in.lateOk())
+        return nullptr;
     quint64 stored = 0;
     if (in.remaining() != sizeof stored || !in.raw(&stored, sizeof stored) || stored != expected)
         return nullptr;

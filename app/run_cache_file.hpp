@@ -79,6 +79,10 @@ public:
     std::unique_ptr<RunBuilder> builder(
         const QString& sourcePath, int threads = 1, double lastRunGrowth = 1.0);
 
+    // From this size on, builder() has a column read by a helper while it reads on (when it has
+    // helpers; 64 KiB by default): the fuzzer lowers it to reach that path with small files.
+    void setLateColumnBytes(std::size_t bytes);
+
     // The checksum builder() computed over what it read (whether or not it matched the stored
     // one): the fuzzer writes it into a mutated file, to reach past the checksum.
     quint64 computedChecksum() const
@@ -99,7 +103,8 @@ private:
     static void writeRecords(Writer& out, const RecordTable& records);
     static bool readRecords(Reader& in, RecordTable& records, std::size_t tagCount);
     static void writeSeries(Writer& out, const Series& series);
-    static bool readSeries(Reader& in, Series& series, std::size_t recordCount);
+    // staysPut: `series` is not moved before the deferred work is done (it may fill it).
+    static bool readSeries(Reader& in, Series& series, std::size_t recordCount, bool staysPut);
     static void writeIndexColumn(Writer& out, const StridedIndexColumn& column);
     // The column's blocks and plain entries; the caller sets and checks its size.
     static void readIndexColumn(Reader& in, StridedIndexColumn& column);

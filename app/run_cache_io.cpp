@@ -34,29 +34,41 @@ quint64 merge64(quint64 acc, quint64 val)
 
 } // namespace
 
-quint64 RunCacheFile::hash(const void* data, std::size_t size, quint64 seed)
+run_cache_io::StreamHash::StreamHash(quint64 seed)
+    : m_seed(seed)
+    , m_v { seed + P1 + P2, seed + P2, seed, seed - P1 }
+{
+}
+
+void run_cache_io::StreamHash::add(const void* data, std::size_t size)
 {
     // Counted in bytes left, not pointers: an empty field's data may be null.
     const auto* p = static_cast<const unsigned char*>(data);
     std::size_t left = size;
-    quint64 h = 0;
-    if (size >= 32) {
-        quint64 v1 = seed + P1 + P2;
-        quint64 v2 = seed + P2;
-        quint64 v3 = seed;
-        quint64 v4 = seed - P1;
-        for (; left >= 32; p += 32, left -= 32) {
-            v1 = round64(v1, load64(p));
-            v2 = round64(v2, load64(p + 8));
-            v3 = round64(v3, load64(p + 16));
-            v4 = round64(v4, load64(p + 24));
-        }
-        h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
-        h = merge64(merge64(merge64(merge64(h, v1), v2), v3), v4);
-    } else {
-        h = seed + P5;
+    for (; left >= 32; p += 32, left -= 32) {
+        m_v[0] = round64(m_v[0], load64(p));
+        m_v[1] = round64(m_v[1], load64(p + 8));
+        m_v[2] = round64(m_v[2], load64(p + 16));
+        m_v[3] = round64(m_v[3], load64(p + 24));
     }
-    h += static_cast<quint64>(size);
+    if (left > 0)
+        std::memcpy(m_tail, p, left);
+    m_tailBytes = left;
+    m_total += size;
+}
+
+quint64 run_cache_io::StreamHash::finish() const
+{
+    quint64 h = 0;
+    if (m_total >= 32) {
+        h = rotl(m_v[0], 1) + rotl(m_v[1], 7) + rotl(m_v[2], 12) + rotl(m_v[3], 18);
+        h = merge64(merge64(merge64(merge64(h, m_v[0]), m_v[1]), m_v[2]), m_v[3]);
+    } else {
+        h = m_seed + P5;
+    }
+    h += static_cast<quint64>(m_total);
+    const unsigned char* p = m_tail;
+    std::size_t left = m_tailBytes;
     for (; left >= 8; p += 8, left -= 8)
         h = rotl(h ^ round64(0, load64(p)), 27) * P1 + P4;
     for (; left > 0; ++p, --left)
@@ -67,6 +79,13 @@ quint64 RunCacheFile::hash(const void* data, std::size_t size, quint64 seed)
     h *= P3;
     h ^= h >> 32;
     return h;
+}
+
+quint64 RunCacheFile::hash(const void* data, std::size_t size, quint64 seed)
+{
+    run_cache_io::StreamHash h(seed);
+    h.add(data, size);
+    return h.finish();
 }
 
 } // namespace viewer

@@ -10,11 +10,13 @@
 #include <QVariant>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <deque>
 #include <fcntl.h>
 #include <functional>
+#include <memory>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <type_traits>
@@ -45,6 +47,24 @@ enum class VariantType : std::uint8_t
 // A field this large is checksummed on its own (its digest computed apart, on a helper thread
 // while reading goes on); smaller ones are folded into the running checksum as they come.
 inline constexpr std::size_t BigFieldBytes = 64 * 1024;
+
+// RunCacheFile::hash in pieces: the same value for bytes added in any pieces whose sizes, all
+// but the last, are multiples of 32 (a column hashed block by block as it is read, while the
+// block is in cache, rather than read again from memory).
+class StreamHash
+{
+public:
+    explicit StreamHash(quint64 seed);
+    void add(const void* data, std::size_t size);
+    quint64 finish() const;
+
+private:
+    quint64 m_seed;
+    quint64 m_v[4];
+    unsigned char m_tail[32] = {};
+    std::size_t m_tailBytes = 0;
+    std::uint64_t m_total = 0;
+};
 
 // The checksum: the running fold of the small fields (a big one adds only its length there),
 // then the big fields' digests in order.
@@ -325,8 +345,18 @@ private:
         const auto begin = reinterpret_cast<std::uintptr_t>(data);
         const std::uintptr_t first = (begin + Page - 1) & ~(Page - 1);
         const std::uintptr_t last = (begin + bytes) & ~(Page - 1);
-        if (last > first)
-            ::madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
+        if (last <= first)
+            return;
+#ifdef MADV_HUGEPAGE
+        // Huge pages inside it where they fit whole: one fault per 2 MiB instead of 512
+        // (the column's own pages only, so nothing is resident that was not before).
+        constexpr std::uintptr_t Huge = std::uintptr_t(2) << 20;
+        const std::uintptr_t hugeFirst = (begin + Huge - 1) & ~(Huge - 1);
+        const std::uintptr_t hugeLast = (begin + bytes) & ~(Huge - 1);
+        if (hugeLast > hugeFirst)
+            ::madvise(reinterpret_cast<void*>(hugeFirst), hugeLast - hugeFirst, MADV_HUGEPAGE);
+#endif
+        ::madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
 #else
         (void)data;
         (void)bytes;
@@ -409,13 +439,12 @@ public:
     {
         static_assert(std::is_trivially_copyable_v<T>);
         static_assert(BounceBytes % sizeof(T) == 0);
-        const std::size_t n = count(sizeof(T));
-        // Never more than the file holds (times the growth asked for).
-        v.clear();
-        if (m_growth > 1.0 && n > 0)
-            v.reserve(static_cast<std::size_t>(double(n) * m_growth) + 16);
-        else
-            v.reserve(n);
+        return vectorOf(v, count(sizeof(T)));
+    }
+    // A vector whose count was read: its n elements.
+    template <typename T> bool vectorOf(std::vector<T>& v, std::size_t n)
+    {
+        reserveFor(v, n);
         prefault(v.data(), v.capacity() * sizeof(T));
         // Through a cache-sized buffer, appended whole: no zero-filling pass over the column
         // before the bytes land in it (that pass cost as much as the read).
@@ -430,6 +459,64 @@ public:
             left -= take;
         }
         return account(v.data(), n * sizeof(T), true);
+    }
+    // A big vector that stays where it is until the deferred work is done (a column of a run the
+    // builder owns), read by a helper: here its count is checked, its room reserved and its bytes
+    // skipped; the helper fills it, computes its digest (in its place in the checksum), then runs
+    // `then` (false: the read fails, as a failed checkLater() does). So nothing here may look at
+    // its elements before the deferred work is done: checks of them go to checkLater(). Returns the
+    // count (0 on failure). Read at once without helpers.
+    using Check = std::function<bool()>;
+    template <typename T> std::size_t vectorLater(std::vector<T>& v, Check then = {})
+    {
+        static_assert(std::is_trivially_copyable_v<T>);
+        static_assert(BounceBytes % sizeof(T) == 0);
+        const std::uint64_t at = m_pos + sizeof(std::uint64_t); // just past the count
+        const std::size_t n = count(sizeof(T));
+        const std::size_t bytes = n * sizeof(T);
+        if (!defers() || bytes < m_lateColumnBytes) {
+            if (!vectorOf(v, n))
+                return 0;
+            if (then && !then())
+                fail();
+            return n;
+        }
+        reserveFor(v, n);
+        skip(bytes);
+        m_checksum = hash(&bytes, sizeof bytes, m_checksum);
+        quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
+        later([this, &v, &digest, at, n, then = std::move(then)] {
+            if (!fill(v, n, at, &digest) || (then && !then()))
+                m_lateFailed = true;
+        });
+        return n;
+    }
+    void setLateColumnBytes(std::size_t bytes)
+    {
+        m_lateColumnBytes = bytes;
+    }
+    // A check of what vectorLater() reads: done once the deferred work is (without helpers, at
+    // once); a false one fails the read.
+    void checkLater(Check check)
+    {
+        if (!defers()) {
+            if (!check())
+                fail();
+            return;
+        }
+        m_checks.push_back(std::move(check));
+    }
+    // After the deferred work: whether all of it read and checked well.
+    bool lateOk()
+    {
+        if (m_lateFailed)
+            return fail();
+        for (const std::function<bool()>& check : m_checks) {
+            if (!check())
+                return fail();
+        }
+        m_checks.clear();
+        return ok();
     }
     QVariant variant(int depth = 0)
     {
@@ -474,6 +561,56 @@ public:
     }
 
 private:
+    template <typename T> void reserveFor(std::vector<T>& v, std::size_t n)
+    {
+        // Never more than the file holds (times the growth asked for).
+        v.clear();
+        if (m_growth > 1.0 && n > 0)
+            v.reserve(static_cast<std::size_t>(double(n) * m_growth) + 16);
+        else
+            v.reserve(n);
+    }
+    // Fills the reserved, empty `v` with the n elements at file offset `at`, on any thread
+    // (positioned reads into a bounce buffer of its own); false when they cannot be read.
+    // Its digest, computed block by block as they land, goes to `digest`.
+    template <typename T>
+    bool fill(std::vector<T>& v, std::size_t n, std::uint64_t at, quint64* digest) const
+    {
+        static_assert(BounceBytes % 32 == 0); // whole blocks hash as one (StreamHash)
+        run_cache_io::StreamHash hasher(0);
+        prefault(v.data(), v.capacity() * sizeof(T));
+        // Its own (left uninitialised: filled before it is read), freed with the task: no
+        // thread keeps a megabyte after the read.
+        const std::size_t bounceBytes = std::min(BounceBytes, n * sizeof(T));
+        const std::unique_ptr<unsigned char[]> bounce(new unsigned char[bounceBytes]); // NOLINT
+        for (std::size_t left = n * sizeof(T); left > 0;) {
+            const std::size_t take = std::min(left, bounceBytes);
+            if (m_data)
+                std::memcpy(bounce.get(), m_data + at, take);
+            else if (!readAt(reinterpret_cast<char*>(bounce.get()), take, at))
+                return false;
+            hasher.add(bounce.get(), take);
+            const auto* first = reinterpret_cast<const T*>(bounce.get());
+            v.insert(v.end(), first, first + take / sizeof(T));
+            at += take;
+            left -= take;
+        }
+        *digest = hasher.finish();
+        return true;
+    }
+    // Moves past bytes known to be in the file (count() checked them), keeping the buffer's
+    // window right.
+    void skip(std::size_t bytes)
+    {
+        const std::size_t buffered = m_buffer.size() - m_bufferPos;
+        if (bytes < buffered) {
+            m_bufferPos += bytes;
+        } else {
+            m_buffer.clear();
+            m_bufferPos = 0;
+        }
+        m_pos += bytes;
+    }
     bool get(void* into, std::size_t size)
     {
         if (m_failed || size > remaining())
@@ -534,6 +671,9 @@ private:
     quint64 m_checksum = 0;
     std::deque<quint64> m_bigDigests;
     std::function<void(Task)> m_defer;
+    std::atomic<bool> m_lateFailed { false }; // set by a helper: a deferred read failed
+    std::size_t m_lateColumnBytes = run_cache_io::BigFieldBytes; // vectorLater() defers from
+    std::vector<std::function<bool()>> m_checks;
     std::vector<unsigned char> m_bounce; // heap memory: aligned for any element
     double m_growth = 1.0;
     bool m_failed = false;

@@ -49,6 +49,30 @@ std::size_t StridedIndexColumn::stridedBlockCount() const
         m_blocks.begin(), m_blocks.end(), [](const Block& b) { return b.plainAt == Strided; }));
 }
 
+bool StridedIndexColumn::allBelow(std::uint64_t bound) const
+{
+    for (std::size_t b = 0; b < m_blocks.size(); ++b) {
+        const Block& block = m_blocks[b];
+        const std::size_t entries = std::min(BlockSize, m_size - b * BlockSize);
+        const std::uint32_t* plain =
+            block.plainAt == Strided ? nullptr : m_plain.data() + block.plainAt;
+        if (!plain) {
+            // Ascending without wrapping modulo 2^32: the last entry is the largest.
+            const std::uint64_t last =
+                std::uint64_t(block.first) + std::uint64_t(block.stride) * (entries - 1);
+            if (last < bound)
+                continue;
+        }
+        for (std::size_t k = 0; k < entries; ++k) {
+            const std::uint32_t v =
+                plain ? plain[k] : block.first + std::uint32_t(k) * block.stride;
+            if (v >= bound)
+                return false;
+        }
+    }
+    return true;
+}
+
 bool StridedIndexColumn::isConsistent(
     const std::vector<Block>& blocks, const std::vector<std::uint32_t>& plain, std::size_t size)
 {

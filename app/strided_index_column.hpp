@@ -145,6 +145,10 @@ public:
     // Whether blocks and plain entries describe exactly `size` entries the way append() lays
     // them out (one block per 256 entries, plain blocks back to back in order): what the re-open
     // cache checks before it trusts a column it read.
+    // Whether every entry is below `bound`: a strided block is checked by its ends (when its
+    // progression does not wrap), so a regular column costs a step per block, not per entry.
+    bool allBelow(std::uint64_t bound) const;
+
     static bool isConsistent(const std::vector<Block>& blocks,
         const std::vector<std::uint32_t>& plain, std::size_t size);
 

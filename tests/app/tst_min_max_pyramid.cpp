@@ -88,6 +88,8 @@ class TestMinMaxPyramid : public QObject
 private slots:
     void matchesBruteForce_data();
     void matchesBruteForce();
+    void equalExtremesKeepTheFirst_data();
+    void equalExtremesKeepTheFirst();
     void incrementalEqualsRebuild();
     void emptyAndAllNonFinite();
     void clearForgetsEverything();
@@ -175,6 +177,50 @@ void TestMinMaxPyramid::matchesBruteForce()
         for (unsigned kinds = 1; kinds <= MinMaxPyramid::AnyNonFinite; ++kinds)
             QCOMPARE(
                 pyramid.findNonFinite(y, first, last, kinds), bruteFind(y, first, last, kinds));
+    }
+}
+
+// Values repeated (a metric that takes few values, signed zeros): a block's min and max are the
+// first point holding them, whether the block has only finite values (found in lanes) or not,
+// and -0.0 and 0.0 compare equal (the first of them wins, with its own sign).
+void TestMinMaxPyramid::equalExtremesKeepTheFirst_data()
+{
+    testing::addColumns<std::vector<double>>({ "palette" });
+    QTest::newRow("few values") << std::vector<double> { 1.0, 2.0, 3.0 };
+    QTest::newRow("signed zeros") << std::vector<double> { -0.0, 0.0 };
+    QTest::newRow("signed zeros and ones") << std::vector<double> { -0.0, 0.0, 1.0, -1.0 };
+    QTest::newRow("all equal") << std::vector<double> { 5.0 };
+    QTest::newRow("few values and NaN") << std::vector<double> { 1.0, 2.0, NaN };
+    QTest::newRow("zeros and infinities") << std::vector<double> { -0.0, 0.0, Inf, -Inf };
+}
+
+void TestMinMaxPyramid::equalExtremesKeepTheFirst()
+{
+    QFETCH(std::vector<double>, palette);
+    std::mt19937_64 rng(7);
+    std::vector<double> y(5000);
+    for (double& v : y)
+        v = palette[rng() % palette.size()];
+    MinMaxPyramid pyramid;
+    pyramid.rebuild(y);
+    for (std::size_t first = 0; first < y.size(); first += 97) {
+        for (const std::size_t length : { std::size_t(1), std::size_t(32), std::size_t(700) }) {
+            const std::size_t last = std::min(y.size(), first + length);
+            const Brute expected = brute(y, first, last);
+            MinMaxPyramid::Extremes e;
+            QCOMPARE(pyramid.extremes(y, first, last, e), expected.any);
+            if (!expected.any)
+                continue;
+            QCOMPARE(e.minIndex, expected.minIndex);
+            QCOMPARE(e.maxIndex, expected.maxIndex);
+            QCOMPARE(std::signbit(e.min), std::signbit(expected.min));
+            QCOMPARE(std::signbit(e.max), std::signbit(expected.max));
+            double min = 0.0;
+            double max = 0.0;
+            QVERIFY(pyramid.range(y, first, last, min, max));
+            QCOMPARE(std::signbit(min), std::signbit(expected.min));
+            QCOMPARE(std::signbit(max), std::signbit(expected.max));
+        }
     }
 }
 

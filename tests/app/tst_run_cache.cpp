@@ -4,6 +4,7 @@
 // or mismatched entry is ignored and rebuilt; entries are evicted oldest-first under the bound; a
 // folder that cannot be written costs nothing but the cache. Never the user's cache folder.
 #include "run_cache_file.hpp"
+#include "run_cache_io_p.hpp"
 #include "run_cache_test_support.hpp"
 
 #include <QDir>
@@ -16,9 +17,11 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 using viewer::BulkLoad;
 using viewer::LinePosition;
@@ -274,6 +277,110 @@ private slots:
         const QString fresh = freshDump(m_file);
         QCOMPARE(loadedDump(m_file, m_cache), fresh);
         QVERIFY(m_cache->restore(m_file));
+    }
+
+    // Big columns (64 KiB and more) are filled by a helper while reading goes on, and their
+    // elements checked once it is done: read on one thread or two, an entry restores exactly the
+    // parsed runs, and a damaged one is refused on either path: a byte flipped in a big column
+    // (the checksum), a tag out of range there with the checksum made to match (the late
+    // check), an entry that shrinks while its columns are read.
+    void bigColumnsReadLaterAreChecked_data()
+    {
+        QTest::addColumn<QString>("damage");
+        QTest::addColumn<int>("threads");
+        for (const int threads : { 1, 2 }) {
+            for (const char* damage : { "none", "flipped in the tag column",
+                     "tag out of range, checksum matching", "shrinks while read" })
+                QTest::addRow("%s, %d thread(s)", damage, threads)
+                    << QString::fromLatin1(damage) << threads;
+        }
+    }
+    void bigColumnsReadLaterAreChecked()
+    {
+        QFETCH(QString, damage);
+        QFETCH(int, threads);
+        QVERIFY(writeFile(m_file, trainingLog(0, 20000, 1000))); // 80,000 records
+        const Parsed parsed = parse(m_file);
+        QVERIFY(parsed.result.error.isEmpty());
+        const Run& run = parsed.builder->run(0);
+        QVERIFY(run.records.size() * sizeof(std::uint16_t) >= 64 * 1024);
+        RunCacheFile::Header header;
+        header.key.size = parsed.result.fileSize;
+        header.end = parsed.result.end;
+        QByteArray bytes = RunCacheFile::toBytes(header, *parsed.builder);
+
+        // The tag column: step_begin and step_end records alternating, as the file has them
+        // (a quarter in: the middle is between epochs).
+        const std::uint32_t middle = std::uint32_t(run.records.size() / 4);
+        const std::uint16_t pair[2] = { run.records.tag(middle), run.records.tag(middle + 1) };
+        QByteArray pattern;
+        for (int i = 0; i < 16; ++i)
+            pattern.append(reinterpret_cast<const char*>(pair), sizeof pair);
+        const qsizetype tagAt = bytes.indexOf(pattern);
+        QVERIFY(tagAt > 0);
+        bytes[tagAt + 1] = char(bytes[tagAt + 1] ^ 0x40); // a high byte: tag 0x40xx
+        const auto read = [&](const QByteArray& b) {
+            RunCacheFile file(b.constData(), std::size_t(b.size()));
+            if (!file.header())
+                return std::pair<bool, quint64> { false, 0 };
+            const bool restored = file.builder(m_file, threads) != nullptr;
+            return std::pair<bool, quint64> { restored, file.computedChecksum() };
+        };
+        if (damage == QLatin1String("none")) {
+            const QByteArray good = RunCacheFile::toBytes(header, *parsed.builder);
+            RunCacheFile file(good.constData(), std::size_t(good.size()));
+            QVERIFY(file.header());
+            const std::unique_ptr<RunBuilder> restored = file.builder(m_file, threads);
+            QVERIFY(restored);
+            QCOMPARE(fullDump(*restored), fullDump(*parsed.builder));
+        } else if (damage == QLatin1String("flipped in the tag column")) {
+            QVERIFY(!read(bytes).first);
+        } else if (damage == QLatin1String("tag out of range, checksum matching")) {
+            // On one thread the tag is refused as it is read (before any checksum); on two the
+            // checksum is computed first, so it can be made to match and the late check must
+            // refuse the tag.
+            const quint64 sum = read(bytes).second;
+            if (threads > 1) {
+                QVERIFY(sum != 0);
+                std::memcpy(bytes.data() + bytes.size() - sizeof sum, &sum, sizeof sum);
+            }
+            QVERIFY(!read(bytes).first);
+        } else {
+            const QByteArray good = RunCacheFile::toBytes(header, *parsed.builder);
+            const QString entry = m_dir.filePath(QStringLiteral("entry.cache"));
+            QVERIFY(writeFile(entry, good));
+            RunCacheFile file(entry);
+            QVERIFY(file.header());
+            QVERIFY(::truncate(QFile::encodeName(entry).constData(), good.size() / 2) == 0);
+            QVERIFY(!file.builder(m_file, threads));
+        }
+    }
+
+    // A big column's digest is computed block by block as it is read: for any size and any
+    // block size (a multiple of 32) it is the one-shot hash the writer stored.
+    void hashInPiecesEqualsOneShot_data()
+    {
+        QTest::addColumn<int>("size");
+        QTest::addColumn<int>("piece");
+        QTest::addColumn<qulonglong>("seed");
+        for (const int size : { 0, 5, 31, 32, 33, 71, 4096, 1000003 }) {
+            for (const int piece : { 32, 96, 65536 })
+                QTest::addRow("%d bytes in pieces of %d", size, piece) << size << piece << 0ULL;
+        }
+        QTest::newRow("seeded") << 1000 << 64 << 12345ULL;
+    }
+    void hashInPiecesEqualsOneShot()
+    {
+        QFETCH(int, size);
+        QFETCH(int, piece);
+        QFETCH(qulonglong, seed);
+        QByteArray bytes(size, Qt::Uninitialized);
+        for (int i = 0; i < size; ++i)
+            bytes[i] = char((i * 131) ^ (i >> 7));
+        viewer::run_cache_io::StreamHash h(seed);
+        for (int at = 0; at < size; at += piece)
+            h.add(bytes.constData() + at, std::size_t(std::min(piece, size - at)));
+        QCOMPARE(h.finish(), RunCacheFile::hash(bytes.constData(), std::size_t(size), seed));
     }
 
     // Over the bound, the entries used longest ago go first; using an entry makes it recent.

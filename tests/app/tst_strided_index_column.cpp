@@ -8,6 +8,7 @@
 #include <QRandomGenerator>
 #include <QTest>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -142,6 +143,42 @@ private slots:
         for (const std::uint32_t v : after)
             c.append(v);
         QCOMPARE(Values(c.begin(), c.end()), before + after);
+    }
+
+    // allBelow() (what the cache checks of a series' record indices) answers as a look at every
+    // entry would, also where a strided block wraps modulo 2^32 or ends exactly at the bound.
+    void allBelowAgreesWithEveryEntry_data()
+    {
+        QTest::addColumn<Values>("values");
+        QTest::addColumn<qulonglong>("bound");
+        QTest::addColumn<bool>("below");
+        QTest::newRow("empty") << Values {} << 0ULL << true;
+        QTest::newRow("stride 2, last just below") << progression(0, 2, 600) << 1199ULL << true;
+        QTest::newRow("stride 2, last at the bound") << progression(0, 2, 600) << 1198ULL << false;
+        QTest::newRow("stride 0") << progression(7, 0, 300) << 8ULL << true;
+        QTest::newRow("stride 0 at the bound") << progression(7, 0, 300) << 7ULL << false;
+        QTest::newRow("descending (wraps), all below")
+            << progression(500, Max, 256) << 501ULL << true;
+        QTest::newRow("descending past 0 (wraps to max)")
+            << progression(100, Max, 256) << 1000ULL << false;
+        QTest::newRow("wrapping past max") << progression(Max - 100, 1, 256) << 1000ULL << false;
+        QTest::newRow("irregular, below") << irregular(600) << 100000ULL << true;
+        QTest::newRow("irregular, last one out")
+            << irregular(600) + Values { 100000 } << 100000ULL << false;
+        QTest::newRow("regular then an out-of-range plain block")
+            << progression(0, 1, 256) + Values { 5, 9, 100000 } << 99999ULL << false;
+        QTest::newRow("max values, bound 2^32")
+            << progression(Max, 0, 256) << 4294967296ULL << true;
+    }
+    void allBelowAgreesWithEveryEntry()
+    {
+        QFETCH(Values, values);
+        QFETCH(qulonglong, bound);
+        QFETCH(bool, below);
+        const bool everyEntry = std::all_of(
+            values.begin(), values.end(), [bound](std::uint32_t v) { return v < bound; });
+        QCOMPARE(everyEntry, below); // the row says what it means
+        QCOMPARE(columnOf(values).allBelow(bound), below);
     }
 
     // What the cache checks of a column it read: one block per 256 entries, plain blocks back

@@ -3,7 +3,8 @@
 // justifies or hang, and a builder it does return must be consistent: every index in range, and
 // merging more lines into it (what follows a restore) must work. The input is read twice: as
 // given, then with its last 8 bytes replaced by the checksum the reader computed, so that mutated
-// files also reach what lies behind the checksum (the pyramids, the merge of new lines).
+// files also reach what lies behind the checksum (the pyramids, the merge of new lines); each on
+// one thread and with a helper reading the columns (see readAndUse).
 #include "chunk_parser.hpp"
 #include "fuzz_support.hpp"
 #include "parsed_chunk.hpp"
@@ -79,12 +80,16 @@ void touch(const RunBuilder& builder)
     }
 }
 
-void readAndUse(const char* data, std::size_t size, quint64* computed)
+// threads 1: every column read as it comes; 2: columns from 16 bytes on read by a helper while
+// reading goes on, and their elements checked once it is done.
+void readAndUse(const char* data, std::size_t size, int threads, quint64* computed)
 {
     RunCacheFile file(data, size);
     if (!file.header())
         return;
-    const std::unique_ptr<RunBuilder> builder = file.builder(QStringLiteral("run.jsonl"), 1);
+    if (threads > 1)
+        file.setLateColumnBytes(16);
+    const std::unique_ptr<RunBuilder> builder = file.builder(QStringLiteral("run.jsonl"), threads);
     if (computed)
         *computed = file.computedChecksum();
     if (!builder)
@@ -102,12 +107,15 @@ void readAndUse(const char* data, std::size_t size, quint64* computed)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size)
 {
     const auto* data = reinterpret_cast<const char*>(bytes);
+    // Read first with a helper: it computes the checksum before the late checks, so that a
+    // patched file reaches them (and, on one thread, everything behind the checksum).
     quint64 computed = 0;
-    readAndUse(data, size, &computed);
+    readAndUse(data, size, 2, &computed);
     if (size >= sizeof computed) {
         std::vector<char> patched(data, data + size);
         std::memcpy(patched.data() + size - sizeof computed, &computed, sizeof computed);
-        readAndUse(patched.data(), patched.size(), nullptr);
+        readAndUse(patched.data(), patched.size(), 1, nullptr);
+        readAndUse(patched.data(), patched.size(), 2, nullptr);
     }
     return 0;
 }

@@ -29,19 +29,19 @@ private slots:
         QTest::addColumn<Range>("before");
         QTest::addColumn<Range>("now");
         QTest::addColumn<Range>("expected");
-        // span 100 -> step 5: the next multiple at least half a step past the data
+        // span 100 -> step 5: the next multiple at least a quarter of the span past the data
         QTest::newRow("grew past the edge")
-            << Range(0, 99) << Range(0, 99) << Range(0, 100) << Range(0, 105);
+            << Range(0, 99) << Range(0, 99) << Range(0, 100) << Range(0, 125);
         QTest::newRow("span 101: step 10")
-            << Range(0, 99) << Range(0, 99) << Range(0, 101) << Range(0, 110);
+            << Range(0, 99) << Range(0, 99) << Range(0, 101) << Range(0, 130);
         QTest::newRow("grew inside")
             << Range(0, 105) << Range(0, 100) << Range(0, 103) << Range(0, 105);
         QTest::newRow("to the edge exactly")
             << Range(0, 105) << Range(0, 103) << Range(0, 105) << Range(0, 105);
         QTest::newRow("large span") << Range(0, 1'000'000) << Range(0, 1'000'000)
-                                    << Range(0, 1'000'001) << Range(0, 1'100'000);
+                                    << Range(0, 1'000'001) << Range(0, 1'300'000);
         QTest::newRow("wall clock") << Range(1.7e9, 1.7e9 + 3600) << Range(1.7e9, 1.7e9 + 3600)
-                                    << Range(1.7e9, 1.7e9 + 3601) << Range(1.7e9, 1.7e9 + 3800);
+                                    << Range(1.7e9, 1.7e9 + 3601) << Range(1.7e9, 1.7e9 + 4600);
         QTest::newRow("shrank: exact")
             << Range(0, 105) << Range(0, 103) << Range(0, 50) << Range(0, 50);
         QTest::newRow("left edge moved: exact")
@@ -67,8 +67,10 @@ private slots:
         QCOMPARE(got.second, expected.second);
     }
 
-    // Growing one point at a time, the range changes a few times, not at every append, and
-    // always holds the data with at most 20 % of room.
+    // Growing one point at a time, the range changes a few times, not at every append: after
+    // each change the data can grow by a quarter before the next (9 changes from 100 to 1,000; a
+    // room of 2.5 to 20 % changed 32 times). The data is always inside, with at most 37.5 % of
+    // room.
     void followXChangesInSteps()
     {
         Range before(0, 100);
@@ -78,12 +80,16 @@ private slots:
             const Range now(0, x);
             const Range next = SteadyRange::followX(shown, before, now);
             QVERIFY(next.second >= x);
-            QVERIFY(next.second <= x * 1.2);
-            changes += next != shown ? 1 : 0;
+            QVERIFY(next.second <= x * 1.375);
+            if (next != shown) {
+                ++changes;
+                QVERIFY2(
+                    next.second >= x * (1 + SteadyRange::Room), qPrintable(QString::number(x)));
+            }
             shown = next;
             before = now;
         }
-        QVERIFY2(changes <= 40, qPrintable(QString::number(changes)));
+        QVERIFY2(changes <= 10, qPrintable(QString::number(changes)));
     }
 
     void followY_data()

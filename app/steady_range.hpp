@@ -26,13 +26,15 @@ public:
     static Range followX(const Range& shown, const Range& before, const Range& now);
 
     // The automatic y range when the data's fitted range is `fresh` and `shown` is on screen:
-    // `shown`, widened on the side `fresh` went past by a tenth of `fresh`'s span, while `fresh`
-    // still fills at least 70 % of it; otherwise `fresh`. A flat range (span 0) is `fresh`.
+    // `shown`, widened on the side `fresh` went past by a quarter of `fresh`'s span, while `fresh`
+    // still fills at least 60 % of it (a quarter added on both sides leaves two thirds); otherwise
+    // `fresh`. A flat range (span 0) is `fresh`. (A loss decaying as 2 / (1 + s / 100) over 1,000
+    // steps: 16 changes; with a tenth, 31.)
     static Range followY(const Range& shown, const Range& fresh);
 
     static constexpr double Room = 0.25; // of the extent, at least, right of the newest x
-    static constexpr double MinFill = 0.7; // fresh span / shown span below which y fits again
-    static constexpr double Headroom = 0.1; // of the fresh span, added where y grew past
+    static constexpr double MinFill = 0.6; // fresh span / shown span below which y fits again
+    static constexpr double Headroom = 0.25; // of the fresh span, added where y grew past
 };
 
 } // namespace viewer

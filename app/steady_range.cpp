@@ -28,9 +28,7 @@ SteadyRange::Range SteadyRange::followX(const Range& shown, const Range& before,
     const double step = AxisTicks::niceStep(span / 20.0);
     if (!(step > 0) || !std::isfinite(step))
         return now;
-    double right = std::ceil(now.second / step) * step;
-    if (right - now.second < step / 2)
-        right += step;
+    const double right = std::ceil((now.second + Room * span) / step) * step;
     if (!std::isfinite(right) || !(right > now.second))
         return now;
     return { now.first, right };

@@ -147,8 +147,16 @@ void MainWindow::createDocks()
     m_tagView->setTextElideMode(Qt::ElideMiddle);
     m_tagView->header()->setStretchLastSection(false);
     m_tagView->header()->setSectionResizeMode(TagFilter::NameColumn, QHeaderView::Stretch);
-    m_tagView->header()->setSectionResizeMode(
-        TagFilter::CountColumn, QHeaderView::ResizeToContents);
+    // The count column fitted to its text when that may have changed; ResizeToContents repainted
+    // the whole header at every live batch (issue 15), the same width or not.
+    m_tagView->header()->setSectionResizeMode(TagFilter::CountColumn, QHeaderView::Fixed);
+    const auto fitCounts = [this] { m_tagView->resizeColumnToContents(TagFilter::CountColumn); };
+    for (const auto signal :
+        { &QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved })
+        connect(m_tagFilter, signal, this, fitCounts);
+    connect(m_tagFilter, &QAbstractItemModel::dataChanged, this, fitCounts);
+    connect(m_tagFilter, &QAbstractItemModel::modelReset, this, fitCounts);
+    fitCounts();
     QDockWidget* tags =
         dock(tr("Tags"), QStringLiteral("tagsDock"), m_tagView, Qt::LeftDockWidgetArea);
     connect(m_tagFilter, &TagFilter::visibleTagsChanged, this, [this] {

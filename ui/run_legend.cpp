@@ -32,15 +32,22 @@ RunLegend::RunLegend(QWidget* parent)
 
 void RunLegend::setEntries(QList<Entry> entries, int total)
 {
+    total = std::max(total, static_cast<int>(entries.size()));
+    if (entries == m_entries && total == m_total)
+        return;
     m_entries = std::move(entries);
-    m_total = std::max(total, static_cast<int>(m_entries.size()));
+    m_total = total;
     layoutEntries();
     update();
 }
 
 void RunLegend::setColorBar(const QString& field, const RunColors::Range& range)
 {
-    m_barField = range.valid ? field : QString();
+    const QString barField = range.valid ? field : QString();
+    if (barField == m_barField && range.min == m_range.min && range.max == m_range.max
+        && range.log == m_range.log && range.valid == m_range.valid)
+        return;
+    m_barField = barField;
     m_range = range;
     layoutEntries();
     update();

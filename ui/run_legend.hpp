@@ -26,6 +26,15 @@ public:
         QString name; // plain text, already short (RunNames::elideApart)
         QColor color;
         bool visible = true;
+
+        bool operator==(const Entry& o) const
+        {
+            return runId == o.runId && name == o.name && color == o.color && visible == o.visible;
+        }
+        bool operator!=(const Entry& o) const
+        {
+            return !(*this == o);
+        }
     };
     static constexpr int MaxRows = 2;
 
@@ -33,6 +42,8 @@ public:
 
     // In the order to show; total: every run (entries that do not fit, and runs not in `entries`,
     // are counted as "+N more").
+    // The same entries and total as shown: nothing is laid out or repainted (the window refreshes
+    // the legend at every live batch, when a run's record count changed).
     void setEntries(QList<Entry> entries, int total);
     // field "" or an invalid range: no colour bar.
     void setColorBar(const QString& field, const RunColors::Range& range);

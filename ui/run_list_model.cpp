@@ -182,6 +182,18 @@ void RunListModel::emitRunRowChanged(int sourceId, int row)
     emit dataChanged(createIndex(row, 0, id), createIndex(row, ColumnCount - 1, id));
 }
 
+void RunListModel::emitRunCellChanged(int sourceId, int row, int column)
+{
+    const QModelIndex cell = createIndex(row, column, quintptr(sourceId) + 1);
+    emit dataChanged(cell, cell);
+}
+
+void RunListModel::emitSourceCellChanged(int row, int column)
+{
+    const QModelIndex cell = createIndex(row, column, SourceRowId);
+    emit dataChanged(cell, cell);
+}
+
 void RunListModel::emitSourceRowChanged(int row)
 {
     emit dataChanged(
@@ -296,8 +308,12 @@ void RunListModel::removeSourceRow(int row)
 
 void RunListModel::runsAppended(const QList<int>& runIds)
 {
-    // Source rows touched, each told once (a batch usually touches one file's runs).
-    QVarLengthArray<int, 8> sources;
+    // Only the cells whose shown values changed are told (issue 15: a view repaints what
+    // dataChanged names, every cell of two rows per batch before): a batch usually adds records
+    // only, which changes the records cells; other counts (bad lines, warnings) change the whole
+    // row; equal counts, nothing. The name is told by emitNamesChanged(), the state by
+    // refreshState(), the check box by setData(); a tooltip is asked for when it shows.
+    QVarLengthArray<std::pair<int, bool>, 8> sources; // source row, whole row changed
     bool renamed = false;
     for (int runId : runIds) {
         const auto it = m_runs.find(runId);
@@ -309,15 +325,28 @@ void RunListModel::runsAppended(const QList<int>& runIds)
                 m_names.set(runId, plainLabel(shownName(runId, *run), MaxNameChars)) || renamed;
         const int s = sourceRow(it->sourceId);
         SourceRow& source = m_rows[std::size_t(s)];
-        recount(it.value(), source);
-        // Counts may be equal while other cells changed (events, series in the tooltip).
-        emitRunRowChanged(it->sourceId, it->row);
-        if (!sources.contains(s))
-            sources.append(s);
+        RunCounts before = it->counts;
+        if (!recount(it.value(), source))
+            continue;
+        before.records = it->counts.records;
+        const bool wholeRow = before != it->counts;
+        if (wholeRow)
+            emitRunRowChanged(it->sourceId, it->row);
+        else
+            emitRunCellChanged(it->sourceId, it->row, RecordsColumn);
+        const auto known = std::find_if(sources.begin(), sources.end(),
+            [s](const std::pair<int, bool>& entry) { return entry.first == s; });
+        if (known == sources.end())
+            sources.append({ s, wholeRow });
+        else
+            known->second = known->second || wholeRow;
     }
-    for (int s : sources) {
+    for (const auto& [s, wholeRow] : sources) {
         refreshState(m_rows[std::size_t(s)], s);
-        emitSourceRowChanged(s);
+        if (wholeRow)
+            emitSourceRowChanged(s);
+        else
+            emitSourceCellChanged(s, RecordsColumn);
     }
     if (renamed)
         emitNamesChanged();

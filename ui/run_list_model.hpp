@@ -171,6 +171,8 @@ private:
     void refreshStates();
     void emitRunRowChanged(int sourceId, int row);
     void emitSourceRowChanged(int row);
+    void emitRunCellChanged(int sourceId, int row, int column);
+    void emitSourceCellChanged(int row, int column);
 
     Workspace* m_workspace;
     std::vector<SourceRow> m_rows;

@@ -51,8 +51,11 @@ RunsTable::RunsTable(RunsTableModel* model, RunsTableViewModel::Hooks hooks, QWi
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
     m_view->horizontalHeader()->setSectionsMovable(true);
     m_view->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    // The colour column holds a check box and a swatch, the same size in every row: fitted to
+    // them when rows come and go. ResizeToContents measured the rows and repainted the whole
+    // header at every live batch (issue 15), as a run's record count changed.
     m_view->horizontalHeader()->setSectionResizeMode(
-        RunsTableModel::ColorColumn, QHeaderView::ResizeToContents);
+        RunsTableModel::ColorColumn, QHeaderView::Fixed);
     m_view->horizontalHeader()->resizeSection(RunsTableModel::NameColumn, 220);
     // Names cut around the part that tells them apart from the other runs', not at a fixed place.
     m_view->setItemDelegateForColumn(RunsTableModel::NameColumn,
@@ -100,6 +103,14 @@ RunsTable::RunsTable(RunsTableModel* model, RunsTableViewModel::Hooks hooks, QWi
     connect(m_viewModel, &QAbstractItemModel::modelReset, this,
         [this] { updateHiddenColumns(0, m_viewModel->columnCount() - 1); });
     updateHiddenColumns(0, m_viewModel->columnCount() - 1);
+    const auto fitColorColumn = [this] {
+        m_view->resizeColumnToContents(RunsTableModel::ColorColumn);
+    };
+    for (const auto signal :
+        { &QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved })
+        connect(m_viewModel, signal, this, fitColorColumn);
+    connect(m_viewModel, &QAbstractItemModel::modelReset, this, fitColorColumn);
+    fitColorColumn();
 }
 
 void RunsTable::applyFilter()

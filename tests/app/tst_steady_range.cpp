@@ -29,19 +29,19 @@ private slots:
         QTest::addColumn<Range>("before");
         QTest::addColumn<Range>("now");
         QTest::addColumn<Range>("expected");
-        // span 100 -> step 5: the next multiple at least half a step past the data
+        // span 100 -> step 5: the next multiple at least a quarter of the span past the data
         QTest::newRow("grew past the edge")
-            << Range(0, 99) << Range(0, 99) << Range(0, 100) << Range(0, 105);
+            << Range(0, 99) << Range(0, 99) << Range(0, 100) << Range(0, 125);
         QTest::newRow("span 101: step 10")
-            << Range(0, 99) << Range(0, 99) << Range(0, 101) << Range(0, 110);
+            << Range(0, 99) << Range(0, 99) << Range(0, 101) << Range(0, 130);
         QTest::newRow("grew inside")
             << Range(0, 105) << Range(0, 100) << Range(0, 103) << Range(0, 105);
         QTest::newRow("to the edge exactly")
             << Range(0, 105) << Range(0, 103) << Range(0, 105) << Range(0, 105);
         QTest::newRow("large span") << Range(0, 1'000'000) << Range(0, 1'000'000)
-                                    << Range(0, 1'000'001) << Range(0, 1'100'000);
+                                    << Range(0, 1'000'001) << Range(0, 1'300'000);
         QTest::newRow("wall clock") << Range(1.7e9, 1.7e9 + 3600) << Range(1.7e9, 1.7e9 + 3600)
-                                    << Range(1.7e9, 1.7e9 + 3601) << Range(1.7e9, 1.7e9 + 3800);
+                                    << Range(1.7e9, 1.7e9 + 3601) << Range(1.7e9, 1.7e9 + 4600);
         QTest::newRow("shrank: exact")
             << Range(0, 105) << Range(0, 103) << Range(0, 50) << Range(0, 50);
         QTest::newRow("left edge moved: exact")
@@ -67,8 +67,10 @@ private slots:
         QCOMPARE(got.second, expected.second);
     }
 
-    // Growing one point at a time, the range changes a few times, not at every append, and
-    // always holds the data with at most 20 % of room.
+    // Growing one point at a time, the range changes a few times, not at every append: after
+    // each change the data can grow by a quarter before the next (9 changes from 100 to 1,000; a
+    // room of 2.5 to 20 % changed 32 times). The data is always inside, with at most 37.5 % of
+    // room.
     void followXChangesInSteps()
     {
         Range before(0, 100);
@@ -78,12 +80,32 @@ private slots:
             const Range now(0, x);
             const Range next = SteadyRange::followX(shown, before, now);
             QVERIFY(next.second >= x);
-            QVERIFY(next.second <= x * 1.2);
-            changes += next != shown ? 1 : 0;
+            QVERIFY(next.second <= x * 1.375);
+            if (next != shown) {
+                ++changes;
+                QVERIFY2(
+                    next.second >= x * (1 + SteadyRange::Room), qPrintable(QString::number(x)));
+            }
             shown = next;
             before = now;
         }
-        QVERIFY2(changes <= 40, qPrintable(QString::number(changes)));
+        QVERIFY2(changes <= 10, qPrintable(QString::number(changes)));
+    }
+
+    // A loss decaying as training goes, each step's fitted range: the range changes in steps (16
+    // over 1,000 steps; a tenth of headroom changed it 31 times), the data always inside.
+    void followYChangesInSteps()
+    {
+        Range shown(1.9, 2.0);
+        int changes = 0;
+        for (int step = 1; step <= 1000; ++step) {
+            const Range fresh(2.0 / (1.0 + step / 100.0), 2.0);
+            const Range next = SteadyRange::followY(shown, fresh);
+            QVERIFY(next.first <= fresh.first && next.second >= fresh.second);
+            changes += next != shown ? 1 : 0;
+            shown = next;
+        }
+        QVERIFY2(changes <= 16, qPrintable(QString::number(changes)));
     }
 
     void followY_data()
@@ -93,10 +115,15 @@ private slots:
         QTest::addColumn<Range>("expected");
         QTest::newRow("inside: kept") << Range(0, 10) << Range(1, 9) << Range(0, 10);
         QTest::newRow("same: kept") << Range(0, 10) << Range(0, 10) << Range(0, 10);
-        QTest::newRow("past the top: a tenth of room")
-            << Range(0, 10) << Range(0, 11) << Range(0, 12.1);
-        QTest::newRow("past the bottom: a tenth of room")
-            << Range(0, 10) << Range(-1, 10) << Range(-2.1, 10);
+        QTest::newRow("past the top: a quarter of room")
+            << Range(0, 10) << Range(0, 11) << Range(0, 13.75);
+        QTest::newRow("past the bottom: a quarter of room")
+            << Range(0, 10) << Range(-1, 10) << Range(-3.75, 10);
+        // (A fitted range pads its data: a lower minimum moves its top a little too.)
+        QTest::newRow("past both: a quarter on each side")
+            << Range(0, 10) << Range(-2, 12) << Range(-5.5, 15.5);
+        QTest::newRow("past the top, far narrower: fitted")
+            << Range(0, 10) << Range(8, 11) << Range(8, 11);
         QTest::newRow("much narrower: fitted") << Range(0, 10) << Range(4, 6) << Range(4, 6);
         QTest::newRow("flat: fitted") << Range(0, 10) << Range(5, 5) << Range(5, 5);
         QTest::newRow("nothing shown yet: fitted") << Range(0, 0) << Range(1, 2) << Range(1, 2);

@@ -9,6 +9,7 @@
 #include "metric_filter_panel.hpp"
 #include "metric_filter_proxy.hpp"
 #include "metric_tree_model.hpp"
+#include "paint_counter.hpp"
 #include "record_table_model.hpp"
 #include "records_view.hpp"
 #include "run_list_model.hpp"
@@ -20,6 +21,7 @@
 
 #include <QComboBox>
 #include <QFileDialog>
+#include <QHeaderView>
 #include <QInputDialog>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -55,6 +57,7 @@ private slots:
     void badInputsGoToTheBanner();
     void settingsRoundTrip();
     void liveAppendGrows();
+    void liveCountsKeepTheTagsHeader();
     void pauseStopsFollowing();
     void dropOpensFiles();
     void commandLineApplies();
@@ -423,6 +426,66 @@ void TestMainWindow::liveAppendGrows()
     QTRY_VERIFY_WITH_TIMEOUT(
         m_window->chartGrid()->chartKeys().contains("step_end/grad_norm"), 5000);
     QVERIFY(m_window->statusBarWidget()->followText().contains(QLatin1String("following")));
+}
+
+// Issue 15: a live batch changes the tags' record counts; the count cell repaints, not the
+// header, and the column keeps the width ResizeToContents gave it, widening with the text.
+void TestMainWindow::liveCountsKeepTheTagsHeader()
+{
+    const QString path = writeRun("live.jsonl", 10);
+    openAndSettle({ path });
+    QTreeView* tags = nullptr;
+    for (QTreeView* view : m_window->findChildren<QTreeView*>()) {
+        if (view->model() == m_window->tagFilter())
+            tags = view;
+    }
+    QVERIFY(tags);
+    QTreeView reference; // the same rows, the count column fitted by Qt
+    reference.setModel(m_window->tagFilter());
+    reference.header()->setStretchLastSection(false);
+    reference.header()->setSectionResizeMode(TagFilter::NameColumn, QHeaderView::Stretch);
+    reference.header()->setSectionResizeMode(TagFilter::CountColumn, QHeaderView::ResizeToContents);
+    reference.resize(tags->size());
+    reference.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&reference));
+    const auto countWidth = [](QTreeView* view) {
+        return view->header()->sectionSize(TagFilter::CountColumn);
+    };
+    QCOMPARE(countWidth(tags), countWidth(&reference));
+    const auto stepEndCount = [this] {
+        const TagFilter* filter = m_window->tagFilter();
+        for (int row = 0; row < filter->rowCount(); ++row) {
+            const QModelIndex index = filter->index(row, TagFilter::CountColumn);
+            if (filter->data(index, TagFilter::TagRole).toString() == QLatin1String("step_end"))
+                return filter->data(index, TagFilter::CountRole).toULongLong();
+        }
+        return quint64(0);
+    };
+    const auto append = [&path](int from, int to) {
+        QFile f(path);
+        if (!f.open(QIODevice::Append))
+            return;
+        for (int s = from; s < to; ++s)
+            f.write(QStringLiteral(
+                R"({"ts": %1, "tag": "step_end", "step": %2, "context": {"loss": 0.1}})"
+                "\n")
+                        .arg(1732800100.0 + s)
+                        .arg(s)
+                        .toUtf8());
+    };
+    const PaintCounter headerPaints(tags->header()->viewport());
+    const PaintCounter cellPaints(tags->viewport());
+    const int headerBefore = headerPaints.paintsAfterUpdates();
+    const int cellsBefore = cellPaints.paintsAfterUpdates();
+    append(10, 15); // 10 -> 15: the same width
+    QTRY_COMPARE_WITH_TIMEOUT(stepEndCount(), quint64(15), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(cellPaints.paintsAfterUpdates() > cellsBefore, 5000);
+    QCOMPARE(headerPaints.paintsAfterUpdates(), headerBefore);
+    append(15, 100'000); // 100,000: wider
+    QTRY_COMPARE_WITH_TIMEOUT(stepEndCount(), quint64(100'000), 20000);
+    m_window->flushPendingUpdates();
+    QTRY_COMPARE_WITH_TIMEOUT(countWidth(tags), countWidth(&reference), 5000);
+    QVERIFY(countWidth(tags) > tags->fontMetrics().horizontalAdvance(QLocale().toString(100'000)));
 }
 
 void TestMainWindow::pauseStopsFollowing()

@@ -7,6 +7,7 @@
 #include "data_table.hpp"
 #include "main_window.hpp"
 #include "metric_chart.hpp"
+#include "paint_counter.hpp"
 #include "run_legend.hpp"
 #include "settings.hpp"
 #include "workspace.hpp"
@@ -32,6 +33,7 @@ private slots:
     void manyRunsStayReadable_data();
     void manyRunsStayReadable();
     void manyRunsInTheWindow();
+    void unchangedEntriesAreNotRepainted();
 
 private:
     void openSweep();
@@ -300,6 +302,26 @@ void TestRunLegend::manyRunsInTheWindow()
     for (int i = 0; i < m_legend->shownCount(); ++i)
         names.insert(m_legend->entries().at(i).name);
     QCOMPARE(names.size(), qsizetype(m_legend->shownCount()));
+}
+
+// Issue 15: the window refreshes the legend at every live batch (a run's record count changed);
+// the same entries are not laid out and painted again.
+void TestRunLegend::unchangedEntriesAreNotRepainted()
+{
+    const QList<RunLegend::Entry> entries { { 1, QStringLiteral("alpha"), Qt::red, true },
+        { 2, QStringLiteral("beta"), Qt::blue, true } };
+    m_legend->setEntries(entries, 2);
+    const PaintCounter counter(m_legend);
+    const int before = counter.paintsAfterUpdates();
+    m_legend->setEntries(entries, 2);
+    m_legend->setColorBar(QString(), RunColors::Range {});
+    QCOMPARE(counter.paintsAfterUpdates(), before);
+    QList<RunLegend::Entry> hidden = entries;
+    hidden[1].visible = false;
+    m_legend->setEntries(hidden, 2);
+    QCOMPARE(counter.paintsAfterUpdates(), before + 1);
+    m_legend->setEntries(hidden, 3); // "+1 more"
+    QCOMPARE(counter.paintsAfterUpdates(), before + 2);
 }
 
 QTEST_MAIN(TestRunLegend)

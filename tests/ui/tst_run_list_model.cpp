@@ -315,36 +315,71 @@ void TestRunListModel::garbageSaysOnlyTheFirstAreListed()
 void TestRunListModel::appendBatchChangesOnlyItsRows()
 {
     // Issue 15: a batch of appends to one run costs that run's row and its source's row, never a
-    // reset nor a dataChanged over every row (with thousands of runs open, every batch did).
-    const int id = m_workspace->open(
-        writeFile("three.jsonl",
-            goodRun(2) + goodRun(2).replace("r1", "r2") + goodRun(2).replace("r1", "r3")),
-        false);
-    waitIdle();
+    // reset nor a dataChanged over every row (with thousands of runs open, every batch did); and
+    // of those rows only the cells that show something new: records added, the records cells; a
+    // bad line, the rows; nothing new, nothing.
+    const QString path = writeFile("three.jsonl",
+        goodRun(2) + goodRun(2).replace("r1", "r2") + goodRun(2).replace("r1", "r3"));
+    const int id = m_workspace->open(path, true);
+    QTRY_COMPARE_WITH_TIMEOUT(m_model->rowCount(m_model->indexOfSource(id)), 3, 10000);
     const QModelIndex source = m_model->indexOfSource(id);
-    QCOMPARE(m_model->rowCount(source), 3);
     const int middle = m_model->index(1, 0, source).data(RunListModel::RunIdRole).toInt();
+    const int last = m_model->index(2, 0, source).data(RunListModel::RunIdRole).toInt();
+    waitIdle();
 
     QSignalSpy changed(m_model, &QAbstractItemModel::dataChanged);
     QSignalSpy reset(m_model, &QAbstractItemModel::modelAboutToBeReset);
     QSignalSpy layout(m_model, &QAbstractItemModel::layoutAboutToBeChanged);
-    emit m_workspace->runsAppended({ middle });
+    emit m_workspace->runsAppended({ middle }); // nothing new in it
+    QCOMPARE(changed.count(), 0);
+
+    const auto append = [&path](const QByteArray& lines) {
+        QFile file(path);
+        if (file.open(QIODevice::Append))
+            file.write(lines);
+    };
+    QVERIFY(m_workspace->run(last));
+    const auto records = [this, last] { return m_workspace->run(last)->records.size(); };
+    const std::size_t before = records();
+    append(R"({"ts": 1732800100.0, "tag": "step_end", "step": 9, "context": {"loss": 0.5}})"
+           "\n");
+    QTRY_COMPARE_WITH_TIMEOUT(records(), before + 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(changed.count() >= 2, 5000);
     QCOMPARE(reset.count(), 0);
     QCOMPARE(layout.count(), 0);
     bool sawRun = false;
+    bool sawSource = false;
     for (const QList<QVariant>& args : std::as_const(changed)) {
         const QModelIndex topLeft = args.at(0).toModelIndex();
         const QModelIndex bottomRight = args.at(1).toModelIndex();
-        QCOMPARE(topLeft.row(), bottomRight.row()); // one row per signal
-        QCOMPARE(topLeft.parent(), bottomRight.parent());
+        if (topLeft.column() == RunListModel::StateColumn)
+            continue; // the state may turn "live" (refreshState)
+        QCOMPARE(topLeft, bottomRight); // one cell per signal
+        QCOMPARE(topLeft.column(), int(RunListModel::RecordsColumn));
         if (topLeft.parent().isValid()) {
-            QCOMPARE(topLeft.data(RunListModel::RunIdRole).toInt(), middle);
+            QCOMPARE(topLeft.data(RunListModel::RunIdRole).toInt(), last);
             sawRun = true;
         } else {
-            QCOMPARE(topLeft, source);
+            QCOMPARE(topLeft.row(), source.row());
+            sawSource = true;
         }
     }
-    QVERIFY(sawRun);
+    QVERIFY(sawRun && sawSource);
+
+    changed.clear();
+    append("not json\n"); // a bad line: the bad-lines cells too, the rows are told
+    QTRY_COMPARE_WITH_TIMEOUT(m_model->indexOfSource(id, RunListModel::MalformedColumn)
+                                  .data(RunListModel::MalformedCountRole)
+                                  .toULongLong(),
+        1ull, 10000);
+    bool sawRows = false;
+    for (const QList<QVariant>& args : std::as_const(changed)) {
+        const QModelIndex topLeft = args.at(0).toModelIndex();
+        const QModelIndex bottomRight = args.at(1).toModelIndex();
+        sawRows = sawRows
+            || (topLeft.column() == 0 && bottomRight.column() == RunListModel::ColumnCount - 1);
+    }
+    QVERIFY(sawRows);
 }
 
 void TestRunListModel::liveAppendKeepsTotals()

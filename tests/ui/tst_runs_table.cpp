@@ -3,6 +3,7 @@
 // runs, the check boxes show and hide runs through the hooks, columns equal for every run start
 // hidden, and config values are drawn as plain text.
 #include "../data/sweep_fixture.hpp"
+#include "paint_counter.hpp"
 #include "run_name_delegate.hpp"
 #include "runs_table.hpp"
 #include "runs_table_model.hpp"
@@ -52,6 +53,31 @@ private slots:
         m_model.reset();
         m_workspace.reset();
         m_hidden.clear();
+    }
+
+    // Issue 15: a run updated by a live batch repaints its row, not the header, and the colour
+    // column stays fitted to its check box and swatch (as ResizeToContents fitted it).
+    void aRowUpdateKeepsTheHeader()
+    {
+        QTableView* view = m_table->view();
+        QHeaderView* header = view->horizontalHeader();
+        QTableView reference; // the same rows, the column fitted by Qt
+        reference.setModel(view->model());
+        reference.horizontalHeader()->setSectionResizeMode(
+            RunsTableModel::ColorColumn, QHeaderView::ResizeToContents);
+        reference.resize(view->size());
+        reference.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&reference));
+        const int fitted = reference.horizontalHeader()->sectionSize(RunsTableModel::ColorColumn);
+        QCOMPARE(header->sectionSize(RunsTableModel::ColorColumn), fitted);
+        const PaintCounter headerPaints(header->viewport());
+        const PaintCounter cellPaints(view->viewport());
+        const int headerBefore = headerPaints.paintsAfterUpdates();
+        const int cellsBefore = cellPaints.paintsAfterUpdates();
+        m_model->updateRuns(m_workspace->runIds());
+        QVERIFY(cellPaints.paintsAfterUpdates() > cellsBefore);
+        QCOMPARE(headerPaints.paintsAfterUpdates(), headerBefore);
+        QCOMPARE(header->sectionSize(RunsTableModel::ColorColumn), fitted);
     }
 
     // Issue 12: in a narrow name column, trials whose ids differ only at their end (-s1 / -s2)

@@ -1,5 +1,6 @@
 #include "data_table.hpp"
 #include "message_banner.hpp"
+#include "paint_counter.hpp"
 #include "status_bar.hpp"
 
 #include <QDateTime>
@@ -19,6 +20,7 @@ private slots:
     void age();
     void progressAndCancel();
     void bannerCollectsMessages();
+    void unchangedTextIsNotRepainted();
 };
 
 void TestStatusBar::countsAndFollow()
@@ -95,6 +97,52 @@ void TestStatusBar::bannerCollectsMessages()
     banner.clear();
     QVERIFY(banner.isHidden());
     QVERIFY(banner.messages().isEmpty());
+}
+
+// Issue 15: the window sets the status at every live batch; what did not change is not painted
+// again, and a count that changed repaints its label only: not the whole bar (its size grip, its
+// other labels) and the window under it.
+void TestStatusBar::unchangedTextIsNotRepainted()
+{
+    QWidget window;
+    auto* bar = new StatusBar(&window);
+    bar->setGeometry(0, 0, 900, 30);
+    window.resize(900, 30);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    bar->setCounts(1000, 4, 1);
+    bar->setFollowState(QStringLiteral("following 1 source"));
+    bar->setLastUpdate(now);
+    bar->setLoadProgress(0, -1);
+    PaintCounter barPaints(bar);
+    QLabel* counts = nullptr;
+    for (QLabel* label : bar->findChildren<QLabel*>()) {
+        if (label->text() == bar->countsText())
+            counts = label;
+    }
+    QVERIFY(counts);
+    barPaints.takePaintedRegion();
+    bar->setCounts(1000, 4, 1);
+    bar->setFollowState(QStringLiteral("following 1 source"));
+    bar->setLastUpdate(now);
+    bar->setLoadProgress(0, -1);
+    QVERIFY(barPaints.takePaintedRegion().isEmpty());
+    // A count of the same width (digits are as wide as each other): from the second on, the
+    // label's rectangle alone (the first one fixes its size, which lays the bar out once more).
+    bar->setCounts(1001, 4, 1);
+    barPaints.takePaintedRegion();
+    bar->setCounts(1002, 4, 1);
+    const QRegion painted = barPaints.takePaintedRegion();
+    QVERIFY(!painted.isEmpty());
+    QVERIFY2(counts->geometry().contains(painted.boundingRect()),
+        qPrintable(
+            QStringLiteral("%1 %2").arg(painted.boundingRect().width()).arg(counts->width())));
+    QVERIFY(bar->countsText().contains(QLocale().toString(1002)));
+    // Wider: laid out again, the text whole.
+    bar->setCounts(1000000, 4, 1);
+    QVERIFY(!barPaints.takePaintedRegion().isEmpty());
+    QCOMPARE(counts->width(), counts->sizeHint().width());
 }
 
 QTEST_MAIN(TestStatusBar)

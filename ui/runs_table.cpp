@@ -103,14 +103,25 @@ RunsTable::RunsTable(RunsTableModel* model, RunsTableViewModel::Hooks hooks, QWi
     connect(m_viewModel, &QAbstractItemModel::modelReset, this,
         [this] { updateHiddenColumns(0, m_viewModel->columnCount() - 1); });
     updateHiddenColumns(0, m_viewModel->columnCount() - 1);
-    const auto fitColorColumn = [this] {
-        m_view->resizeColumnToContents(RunsTableModel::ColorColumn);
-    };
-    for (const auto signal :
-        { &QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved })
-        connect(m_viewModel, signal, this, fitColorColumn);
-    connect(m_viewModel, &QAbstractItemModel::modelReset, this, fitColorColumn);
-    fitColorColumn();
+    // Its width is the same for one row as for many: fitted when the table gains its first rows
+    // or loses its last (or is reset), once per event-loop turn. Fitting at every insertion
+    // measured up to 1,000 rows each time: 5,000 runs arriving took 8 s of the GUI thread.
+    auto* fitColor = new QTimer(this);
+    fitColor->setSingleShot(true);
+    fitColor->setInterval(0);
+    connect(fitColor, &QTimer::timeout, this,
+        [this] { m_view->resizeColumnToContents(RunsTableModel::ColorColumn); });
+    connect(m_viewModel, &QAbstractItemModel::rowsInserted, this,
+        [this, fitColor](const QModelIndex& at, int first, int last) {
+            if (m_viewModel->rowCount(at) == last - first + 1)
+                fitColor->start(); // it was empty
+        });
+    connect(m_viewModel, &QAbstractItemModel::rowsRemoved, this, [this, fitColor] {
+        if (m_viewModel->rowCount() == 0)
+            fitColor->start();
+    });
+    connect(m_viewModel, &QAbstractItemModel::modelReset, fitColor, qOverload<>(&QTimer::start));
+    m_view->resizeColumnToContents(RunsTableModel::ColorColumn);
 }
 
 void RunsTable::applyFilter()

@@ -413,6 +413,8 @@ void MetricChart::buildGeometry()
         m_overlay->setBadges({});
         return;
     }
+    if (m_model.curves().size() > SeriesLayer::AntialiasedCurvesAtMost)
+        SeriesLayer::waitForLargeImage();
     m_layer->setCurves(CurveGeometry::build(m_model, m_colors, m_mapping, columns(),
         devicePixelRatioF(), [this](std::size_t i) { m_model.releaseDecimatedPoints(i); }));
     ++m_geometryBuilds;

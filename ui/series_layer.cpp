@@ -157,6 +157,12 @@ SeriesLayer::ImagePlace SeriesLayer::imagePlace(const QTransform& world) const
     return place;
 }
 
+std::weak_ptr<LayerPrerender>& SeriesLayer::lastLargePrerender()
+{
+    static std::weak_ptr<LayerPrerender> last;
+    return last;
+}
+
 bool SeriesLayer::drawnInBands(const std::vector<LayerCurve>& curves)
 {
     // A bundle of aliased lines (see draw()): two bands of rows at once, where a line cut at the
@@ -172,16 +178,9 @@ void SeriesLayer::startPrerender()
     const QList<QGraphicsView*> views = scene()->views();
     const qreal dpr = views.isEmpty() ? 1.0 : views.first()->devicePixelRatioF();
     const ImagePlace place = imagePlace(QTransform());
-    // Charts of 5,000 runs were built faster than their images were drawn: every chart's
-    // geometry waited for the pool at once (+200 MB each). A large one starts its image once the
-    // large one before it is drawn: at most two large geometries exist, the one being drawn and
-    // the one just built. (GUI thread: the one before is any chart's.)
-    static std::weak_ptr<LayerPrerender> lastLarge;
     const bool large = m_geometryPoints > ReleaseGeometryAbovePoints;
-    if (large) {
-        if (const std::shared_ptr<LayerPrerender> drawing = lastLarge.lock())
-            drawing->waitUntilDrawn();
-    }
+    if (large)
+        waitForLargeImage();
     m_prerender = LayerPrerender::start(
         place.size * dpr, dpr,
         [curves = m_curves, grid = m_grid, plotArea = m_plotArea, antialiased = m_antialiased,
@@ -191,7 +190,17 @@ void SeriesLayer::startPrerender()
         },
         drawnInBands(*m_curves));
     if (large)
-        lastLarge = m_prerender;
+        lastLargePrerender() = m_prerender;
+}
+
+// Charts of 5,000 runs were built faster than their images were drawn: every chart's geometry
+// waited for the pool at once (+200 MB each). A chart about to build a large geometry waits for
+// the large image before it (its chart builds with both cores, the image draws with both): one
+// large geometry at a time. GUI thread: the image before is any chart's.
+void SeriesLayer::waitForLargeImage()
+{
+    if (const std::shared_ptr<LayerPrerender> drawing = lastLargePrerender().lock())
+        drawing->waitUntilDrawn();
 }
 
 bool SeriesLayer::isWholePixelShift(const QTransform& world)

@@ -87,6 +87,10 @@ public:
     // 1,000 runs kept ~34 MB of pixel geometry it only needs to draw again. Without it, the layer
     // keeps its curves.
     void setGeometryNeeded(std::function<void()> geometryNeeded);
+    // Returns once the last large curve image started (any chart's) is drawn: a chart about to
+    // build the geometry of hundreds of curves calls it first, so large geometries are not
+    // built faster than they are drawn and never pile up. GUI thread.
+    static void waitForLargeImage();
     // How many times paint() drew the curves anew (the others were one blit of the kept image).
     int renderCount() const
     {
@@ -122,6 +126,7 @@ private:
         const LayerGrid& grid, const QRectF& plotArea, bool antialiased);
     static void drawGrid(QPainter* painter, const LayerGrid& grid, const QRectF& plotArea);
     static bool drawnInBands(const std::vector<LayerCurve>& curves); // see drawnImage()
+    static std::weak_ptr<LayerPrerender>& lastLargePrerender();
     // x from which `next` is drawn differently from `prev` (both in x order); +inf: nowhere;
     // -inf: everywhere, or a change reaches outside the plot (markers, bands, colours).
     static qreal firstChangeX(

@@ -9,12 +9,16 @@
 #include <QGraphicsScene>
 #include <QImage>
 #include <QPainter>
+#include <QScopeGuard>
+#include <QSemaphore>
 #include <QTest>
+#include <QThreadPool>
 #include <QtMath>
 
 #include <functional>
 #include <limits>
 #include <random>
+#include <thread>
 #include <vector>
 
 using namespace viewer;
@@ -178,6 +182,55 @@ private slots:
         QCOMPARE(renderScene(scene, QPointF(0.5, 0)).pixelColor(50, 20), LineColor);
         QCOMPARE(asked, dropped ? 1 : 0);
         QCOMPARE(layer->renderCount(), dropped ? 1 : 2);
+    }
+
+    // A chart about to build a large geometry first waits for the large image started before it
+    // (SeriesLayer::waitForLargeImage), so large geometries are not built faster than they are
+    // drawn: with the pool held, the wait does not return; once it is free, the image is drawn
+    // and the wait returns, and the paint shows that image.
+    void aLargeImageIsWaitedFor()
+    {
+        QGraphicsScene scene(0, 0, 200, 120);
+        auto* layer = new SeriesLayer;
+        scene.addItem(layer);
+        layer->setAntialiased(false);
+        layer->setPlotArea(QRectF(0, 0, 100, 50));
+        layer->setGeometryNeeded([] {});
+        LayerCurve curve = horizontalLine(LineColor);
+        curve.pieces.front().insert(
+            1, int(SeriesLayer::ReleaseGeometryAbovePoints), QPointF(50, 20));
+        QThreadPool* pool = QThreadPool::globalInstance();
+        QSemaphore release;
+        QSemaphore blocked;
+        const int threads = pool->maxThreadCount();
+        for (int t = 0; t < threads; ++t) {
+            pool->start([&] {
+                blocked.release();
+                release.acquire();
+            });
+        }
+        bool released = false;
+        const auto letGo = qScopeGuard([&] {
+            if (!released)
+                release.release(threads);
+            pool->waitForDone(10000);
+        });
+        QVERIFY(blocked.tryAcquire(threads, 10000));
+        layer->setCurves({ curve }); // its image queued behind the held threads
+        QSemaphore waited;
+        std::thread waiter([&] {
+            SeriesLayer::waitForLargeImage();
+            waited.release();
+        });
+        const bool early = waited.tryAcquire(1, 300); // (no duration checked: it must not return)
+        release.release(threads);
+        released = true;
+        const bool done = early || waited.tryAcquire(1, 10000);
+        waiter.join();
+        QVERIFY(!early);
+        QVERIFY(done);
+        QCOMPARE(renderScene(scene, QPointF()).pixelColor(50, 20), LineColor);
+        QCOMPARE(layer->prerenderedCount(), 1);
     }
 
     // A drawing is started on the pool when the curves are set (a prerender); curves set again

@@ -2,8 +2,8 @@
 // and the call returns only when all are done; a pool busy with other work (a chart's image
 // being drawn) never holds the caller up, and a helper that starts late does nothing.
 #include "parallel_chunks.hpp"
+#include "pool_hold.hpp"
 
-#include <QScopeGuard>
 #include <QSemaphore>
 #include <QTest>
 #include <QThread>
@@ -82,24 +82,8 @@ private slots:
     // meanwhile start once the pool is free, find nothing and never call the work.
     void busyPoolDoesNotHoldTheCaller()
     {
-        QThreadPool* pool = QThreadPool::globalInstance();
-        QSemaphore release;
-        QSemaphore blocked;
-        const int threads = pool->maxThreadCount();
-        for (int t = 0; t < threads; ++t) {
-            pool->start([&] {
-                blocked.release();
-                release.acquire();
-            });
-        }
-        // Let them go however this test ends (a failed check returns early).
-        bool letGone = false;
-        const auto letGo = qScopeGuard([&] {
-            if (!letGone)
-                release.release(threads);
-            pool->waitForDone(10000);
-        });
-        QVERIFY(blocked.tryAcquire(threads, 10000)); // every pool thread is held now
+        test::PoolHold hold;
+        QVERIFY(hold.isHeld());
         std::atomic<int> done { 0 };
         std::atomic<bool> returned { false };
         std::atomic<int> calledAfterReturn { 0 };
@@ -110,9 +94,8 @@ private slots:
         });
         returned = true;
         QCOMPARE(done.load(), 1000);
-        release.release(threads);
-        letGone = true;
-        QVERIFY(pool->waitForDone(10000));
+        hold.release();
+        QVERIFY(QThreadPool::globalInstance()->waitForDone(10000));
         QCOMPARE(calledAfterReturn.load(), 0);
         QCOMPARE(done.load(), 1000);
     }

@@ -3,11 +3,11 @@
 // lines, across the seam too); and a prerender waited for is drawn even when the pool has not
 // started it, then taken as usual.
 #include "layer_prerender.hpp"
+#include "pool_hold.hpp"
 #include "pooled_image_render.hpp"
 #include "span_fill.hpp"
 
 #include <QPainter>
-#include <QScopeGuard>
 #include <QSemaphore>
 #include <QTest>
 #include <QThreadPool>
@@ -72,23 +72,8 @@ private slots:
     // take() then returns that image.
     void waitDrawsAJobThePoolHasNotStarted()
     {
-        QThreadPool* pool = QThreadPool::globalInstance();
-        QSemaphore release;
-        QSemaphore blocked;
-        const int threads = pool->maxThreadCount();
-        for (int t = 0; t < threads; ++t) {
-            pool->start([&] {
-                blocked.release();
-                release.acquire();
-            });
-        }
-        bool released = false;
-        const auto letGo = qScopeGuard([&] {
-            if (!released)
-                release.release(threads);
-            pool->waitForDone(10000);
-        });
-        QVERIFY(blocked.tryAcquire(threads, 10000));
+        test::PoolHold hold;
+        QVERIFY(hold.isHeld());
         std::atomic<int> draws { 0 };
         QSemaphore gate; // the drawing waits for it: the waiter must wait for the drawing
         const auto job = LayerPrerender::start(QSize(20, 10), 1.0, [&](QPainter* p) {
@@ -101,8 +86,7 @@ private slots:
             job->waitUntilDrawn();
             waited.release();
         });
-        release.release(threads);
-        released = true;
+        hold.release();
         const bool early = waited.tryAcquire(1, 300); // (not a duration check: it must not return)
         gate.release();
         const bool done = early || waited.tryAcquire(1, 10000);
@@ -113,7 +97,7 @@ private slots:
         job->waitUntilDrawn(); // once drawn, waiting again returns at once
         const QImage image = job->take();
         QCOMPARE(image.pixelColor(5, 5), QColor(Qt::red));
-        QVERIFY(pool->waitForDone(10000));
+        QVERIFY(QThreadPool::globalInstance()->waitForDone(10000));
         QCOMPARE(draws.load(), 1); // the queued task found it drawn and did nothing
     }
 };

@@ -3,16 +3,15 @@
 // what it shows changed.
 #include "curve_geometry.hpp"
 #include "data_table.hpp"
+#include "pool_hold.hpp"
 #include "series_layer.hpp"
 #include "span_fill.hpp"
 
 #include <QGraphicsScene>
 #include <QImage>
 #include <QPainter>
-#include <QScopeGuard>
 #include <QSemaphore>
 #include <QTest>
-#include <QThreadPool>
 #include <QtMath>
 
 #include <functional>
@@ -199,23 +198,8 @@ private slots:
         LayerCurve curve = horizontalLine(LineColor);
         curve.pieces.front().insert(
             1, int(SeriesLayer::ReleaseGeometryAbovePoints), QPointF(50, 20));
-        QThreadPool* pool = QThreadPool::globalInstance();
-        QSemaphore release;
-        QSemaphore blocked;
-        const int threads = pool->maxThreadCount();
-        for (int t = 0; t < threads; ++t) {
-            pool->start([&] {
-                blocked.release();
-                release.acquire();
-            });
-        }
-        bool released = false;
-        const auto letGo = qScopeGuard([&] {
-            if (!released)
-                release.release(threads);
-            pool->waitForDone(10000);
-        });
-        QVERIFY(blocked.tryAcquire(threads, 10000));
+        test::PoolHold hold;
+        QVERIFY(hold.isHeld());
         layer->setCurves({ curve }); // its image queued behind the held threads
         QSemaphore waited;
         std::thread waiter([&] {
@@ -223,8 +207,7 @@ private slots:
             waited.release();
         });
         const bool early = waited.tryAcquire(1, 300); // (no duration checked: it must not return)
-        release.release(threads);
-        released = true;
+        hold.release();
         const bool done = early || waited.tryAcquire(1, 10000);
         waiter.join();
         QVERIFY(!early);

@@ -1,5 +1,7 @@
 #include "series_layer.hpp"
 
+#include "bundle_raster.hpp"
+#include "column_zigzag.hpp"
 #include "layer_prerender.hpp"
 #include "pooled_image_render.hpp"
 #include "span_fill.hpp"
@@ -234,32 +236,61 @@ void SeriesLayer::decompose(const LayerCurve& curve, Painted& out)
     out.spans.clear();
     out.lines.clear();
     for (const QPolygonF& piece : curve.pieces) {
-        const qsizetype n = piece.size();
-        qsizetype i = 0;
-        QPointF previousLast;
-        bool havePrevious = false;
-        while (i < n) {
-            // Points of one pixel column share their x exactly (the decimator's column centre).
-            qsizetype j = i + 1;
-            qreal lo = piece[i].y();
-            qreal hi = lo;
-            while (j < n && piece[j].x() == piece[i].x()) {
-                lo = std::min(lo, piece[j].y());
-                hi = std::max(hi, piece[j].y());
-                ++j;
+        walkColumnZigzag(
+            piece,
+            [&out](qreal left, qreal top, qreal bottom) {
+                out.spans.emplace_back(left, top, 1.0, bottom - top);
+            },
+            [&out](const QPointF& from, const QPointF& to) { out.lines.emplace_back(from, to); });
+    }
+}
+
+QColor SeriesLayer::lineColor(const LayerCurve& curve)
+{
+    QColor color = curve.color;
+    if (curve.faint)
+        color.setAlpha(70 * curve.color.alpha() / 255);
+    return color;
+}
+
+qreal SeriesLayer::boldOffset(const LayerCurve& curve)
+{
+    return std::clamp<qreal>(curve.width - 1.0, 0.0, 1.0);
+}
+
+void SeriesLayer::drawDots(QPainter* painter, const LayerCurve& curve)
+{
+    if (curve.dots.empty())
+        return;
+    QPen dotPen(lineColor(curve), std::max<qreal>(curve.width + 2.0, 3.0));
+    dotPen.setCapStyle(Qt::RoundCap);
+    painter->setPen(dotPen);
+    painter->drawPoints(curve.dots.data(), static_cast<int>(curve.dots.size()));
+}
+
+// The same layers as draw()'s own loop, given top first: the smoothed lines over every raw line, a
+// later curve over an earlier one. Dots go over the whole bundle.
+void SeriesLayer::drawBundle(
+    QPainter* painter, const std::vector<LayerCurve>& curves, BundleRaster& bundle)
+{
+    const QTransform toDevice = painter->deviceTransform();
+    for (int pass = 1; pass >= 0; --pass) {
+        for (auto curve = curves.rbegin(); curve != curves.rend(); ++curve) {
+            if (curve->faint != (pass == 0))
+                continue;
+            const QColor color = lineColor(*curve);
+            const qreal extra = boldOffset(*curve);
+            for (int offset = extra > 0 ? 1 : 0; offset >= 0; --offset) {
+                bundle.addPiecesUnder(
+                    QTransform::fromTranslate(0, offset * extra) * toDevice, curve->pieces, color);
             }
-            if (j - i > 1 && hi - lo > 0.0) {
-                // The rows an aliased 1-pixel line covers: centres between the ends.
-                const qreal top = std::ceil(lo - 0.5);
-                const qreal bottom = std::floor(hi - 0.5) + 1.0;
-                if (bottom > top)
-                    out.spans.emplace_back(std::floor(piece[i].x()), top, 1.0, bottom - top);
-            }
-            if (havePrevious)
-                out.lines.emplace_back(previousLast, piece[i]);
-            previousLast = piece[j - 1];
-            havePrevious = true;
-            i = j;
+        }
+    }
+    bundle.finish();
+    for (int pass = 0; pass < 2; ++pass) {
+        for (const LayerCurve& curve : curves) {
+            if (curve.faint == (pass == 0))
+                drawDots(painter, curve);
         }
     }
 }
@@ -358,38 +389,37 @@ void SeriesLayer::draw(QPainter* painter, const std::vector<LayerCurve>& curves,
     // Each curve is cut into spans and lines as it is drawn, in one buffer: kept for every curve,
     // they doubled the memory of a chart of 1,000 runs.
     Painted painted;
-    for (int pass = 0; pass < 2; ++pass) {
-        for (const LayerCurve& curve : curves) {
-            if (curve.faint != (pass == 0))
-                continue;
-            decompose(curve, painted);
-            QColor color = curve.color;
-            if (curve.faint)
-                color.setAlpha(70 * curve.color.alpha() / 255);
-            // A cosmetic 1-pixel pen takes Qt's fast line path; a bolder line is drawn twice.
-            const qreal extra = std::clamp<qreal>(curve.width - 1.0, 0.0, 1.0);
-            for (int offset = 0; offset < (extra > 0 ? 2 : 1); ++offset) {
-                const qreal dy = offset * extra;
-                painter->save();
-                painter->translate(0, dy);
-                painter->setRenderHint(QPainter::Antialiasing, false);
-                if (!spanFill.fill(painter, painted.spans, color)) {
-                    for (const QRectF& span : painted.spans)
-                        painter->fillRect(span, color);
+    BundleRaster bundle(curves.size() > AntialiasedCurvesAtMost ? painter : nullptr, clip);
+    if (bundle.isReady()) {
+        drawBundle(painter, curves, bundle);
+    } else {
+        for (int pass = 0; pass < 2; ++pass) {
+            for (const LayerCurve& curve : curves) {
+                if (curve.faint != (pass == 0))
+                    continue;
+                decompose(curve, painted);
+                const QColor color = lineColor(curve);
+                // A cosmetic 1-pixel pen takes Qt's fast line path; a bolder line is drawn twice.
+                const qreal extra = boldOffset(curve);
+                for (int offset = 0; offset < (extra > 0 ? 2 : 1); ++offset) {
+                    const qreal dy = offset * extra;
+                    painter->save();
+                    painter->translate(0, dy);
+                    painter->setRenderHint(QPainter::Antialiasing, false);
+                    if (!spanFill.fill(painter, painted.spans, color)) {
+                        for (const QRectF& span : painted.spans)
+                            painter->fillRect(span, color);
+                    }
+                    painter->setRenderHint(QPainter::Antialiasing, smoothLines);
+                    QPen pen(color, 1.0);
+                    pen.setCosmetic(true);
+                    pen.setCapStyle(Qt::FlatCap);
+                    painter->setPen(pen);
+                    painter->drawLines(
+                        painted.lines.data(), static_cast<int>(painted.lines.size()));
+                    painter->restore();
                 }
-                painter->setRenderHint(QPainter::Antialiasing, smoothLines);
-                QPen pen(color, 1.0);
-                pen.setCosmetic(true);
-                pen.setCapStyle(Qt::FlatCap);
-                painter->setPen(pen);
-                painter->drawLines(painted.lines.data(), static_cast<int>(painted.lines.size()));
-                painter->restore();
-            }
-            if (!curve.dots.empty()) {
-                QPen dotPen(color, std::max<qreal>(curve.width + 2.0, 3.0));
-                dotPen.setCapStyle(Qt::RoundCap);
-                painter->setPen(dotPen);
-                painter->drawPoints(curve.dots.data(), static_cast<int>(curve.dots.size()));
+                drawDots(painter, curve);
             }
         }
     }

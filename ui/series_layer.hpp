@@ -13,6 +13,7 @@
 
 namespace viewer {
 
+class BundleRaster;
 class LayerPrerender;
 
 // One curve as the plot draws it, already in pixel coordinates of the chart: the pieces of a
@@ -111,16 +112,21 @@ public:
     static constexpr std::size_t ReleaseGeometryAbovePoints = 200000; // ~3 MB of QPointF
 
 private:
-    // A curve as painted. Decimated lines are zigzags inside pixel columns (first, min, max, last
-    // at one x): each column's vertical run is a 1-pixel-wide rectangle and only the segments
-    // between columns go through the stroker. Same pixels, a fraction of the work: a wide or
-    // antialiased pen on a 5,000-point zigzag costs Qt's stroker up to hundreds of milliseconds.
+    // A curve as painted: its pieces' column spans as 1-pixel-wide rectangles, and the segments
+    // between columns, which alone go through the stroker (walkColumnZigzag).
     struct Painted
     {
         std::vector<QRectF> spans;
         std::vector<QLineF> lines;
     };
     static void decompose(const LayerCurve& curve, Painted& out);
+    static QColor lineColor(const LayerCurve& curve); // a faint line's alpha taken down
+    static qreal boldOffset(
+        const LayerCurve& curve); // a line of width 1 + d is drawn twice, d apart
+    static void drawDots(QPainter* painter, const LayerCurve& curve);
+    // Past AntialiasedCurvesAtMost curves: every line at once, front to back (BundleRaster).
+    static void drawBundle(
+        QPainter* painter, const std::vector<LayerCurve>& curves, BundleRaster& bundle);
     // In item coordinates; static: a prerender draws on a pool thread from what it shares.
     static void draw(QPainter* painter, const std::vector<LayerCurve>& curves,
         const LayerGrid& grid, const QRectF& plotArea, bool antialiased);

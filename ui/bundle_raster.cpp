@@ -1,0 +1,267 @@
+#include "bundle_raster.hpp"
+
+#include "column_zigzag.hpp"
+#include "span_fill.hpp"
+
+#include <QImage>
+#include <QPaintDevice>
+#include <QPainter>
+#include <QRgb>
+
+#include <algorithm>
+#include <cmath>
+
+namespace viewer {
+
+namespace {
+
+// Below this, what still shows through a pixel adds less than half a level to any channel.
+constexpr float ClosedBelow = 0.5f / 255.0f;
+
+// Lines reach at most this far from the image (CurveGeometry cuts them 2,000 pixels around the
+// plot): the rounding below works in int.
+constexpr double FarthestCoordinate = 1e7;
+
+// std::floor and std::ceil without SSE4.1 are a dozen instructions each: most of a line's work.
+inline int floorToInt(double v)
+{
+    const int i = int(v);
+    return i - (double(i) > v ? 1 : 0);
+}
+
+inline int ceilToInt(double v)
+{
+    const int i = int(v);
+    return i + (double(i) < v ? 1 : 0);
+}
+
+} // namespace
+
+BundleRaster::BundleRaster(QPainter* painter, const QRectF& clip)
+{
+    QPaintDevice* device = painter ? painter->device() : nullptr;
+    if (!device || device->devType() != QInternal::Image)
+        return;
+    auto* image = static_cast<QImage*>(device);
+    const QTransform t = painter->deviceTransform();
+    if (image->format() != QImage::Format_ARGB32_Premultiplied
+        || painter->compositionMode() != QPainter::CompositionMode_SourceOver
+        || painter->opacity() != 1.0 || t.type() > QTransform::TxScale)
+        return;
+    m_bounds = image->rect();
+    if (!clip.isNull())
+        m_bounds &= SpanFill::deviceRect(t.mapRect(clip));
+    m_image = image;
+}
+
+void BundleRaster::allocate()
+{
+    if (!m_next.empty() || m_bounds.isEmpty())
+        return;
+    m_rows = m_bounds.height() + 1;
+    const std::size_t n = std::size_t(m_bounds.width()) * std::size_t(m_rows);
+    m_pixels.assign(n, Pixel());
+    m_next.resize(n);
+    for (std::size_t i = 0; i < n; ++i)
+        m_next[i] = static_cast<std::int32_t>(i);
+}
+
+std::int32_t BundleRaster::open(std::int32_t i)
+{
+    // Path halving: every pixel passed on the way points two steps further afterwards.
+    while (m_next[std::size_t(i)] != i) {
+        const std::int32_t after = m_next[std::size_t(m_next[std::size_t(i)])];
+        m_next[std::size_t(i)] = after;
+        i = after;
+    }
+    return i;
+}
+
+bool BundleRaster::setColor(const QColor& color)
+{
+    if (!m_image || m_bounds.isEmpty())
+        return false;
+    // The 8-bit premultiplied source QPainter blends, so one layer gives its pixels.
+    const QRgb source = qPremultiply(color.rgba());
+    if (qAlpha(source) == 0)
+        return false;
+    allocate();
+    m_alpha = float(qAlpha(source)) / 255.0f;
+    m_color[0] = float(qRed(source));
+    m_color[1] = float(qGreen(source));
+    m_color[2] = float(qBlue(source));
+    return true;
+}
+
+void BundleRaster::addUnder(const QTransform& toDevice, const std::vector<QRectF>& spans,
+    const std::vector<QLineF>& lines, const QColor& color)
+{
+    if (!setColor(color))
+        return;
+    for (const QRectF& span : spans) {
+        const QRect d = SpanFill::deviceRect(toDevice.mapRect(span)) & m_bounds;
+        for (int x = d.left(); x <= d.right(); ++x)
+            addRun(x, d.top(), d.bottom());
+    }
+    for (const QLineF& line : lines)
+        addLine(toDevice.map(line.p1()), toDevice.map(line.p2()));
+}
+
+void BundleRaster::addPiecesUnder(
+    const QTransform& toDevice, const std::vector<QPolygonF>& pieces, const QColor& color)
+{
+    if (!setColor(color))
+        return;
+    // toDevice only scales and translates (the constructor's condition).
+    const qreal sx = toDevice.m11();
+    const qreal sy = toDevice.m22();
+    const qreal tx = toDevice.dx();
+    const qreal ty = toDevice.dy();
+    const auto span = [&](qreal left, qreal top, qreal bottom) {
+        // SpanFill::deviceRect of the mapped rectangle: its edges rounded.
+        int x1 = qRound(left * sx + tx);
+        int x2 = qRound((left + 1.0) * sx + tx);
+        int y1 = qRound(top * sy + ty);
+        int y2 = qRound(bottom * sy + ty);
+        if (x2 < x1)
+            std::swap(x1, x2);
+        if (y2 < y1)
+            std::swap(y1, y2);
+        for (int x = x1; x < x2; ++x)
+            addRun(x, y1, y2 - 1);
+    };
+    const auto join = [&](const QPointF& from, const QPointF& to) {
+        addLine(QPointF(from.x() * sx + tx, from.y() * sy + ty),
+            QPointF(to.x() * sx + tx, to.y() * sy + ty));
+    };
+    for (const QPolygonF& piece : pieces)
+        walkColumnZigzag(piece, span, join);
+}
+
+void BundleRaster::addRun(int x, int top, int bottom)
+{
+    top = std::max(top, m_bounds.top());
+    bottom = std::min(bottom, m_bounds.bottom());
+    if (x < m_bounds.left() || x > m_bounds.right() || top > bottom)
+        return;
+    const std::int32_t column = (x - m_bounds.left()) * m_rows - m_bounds.top();
+    const std::int32_t end = column + bottom + 1;
+    const float keep = 1.0f - m_alpha;
+    for (std::int32_t i = open(column + top); i < end; i = open(i + 1)) {
+        Pixel& p = m_pixels[std::size_t(i)];
+        const float through = p.through;
+        p.red += through * m_color[0];
+        p.green += through * m_color[1];
+        p.blue += through * m_color[2];
+        p.through = through * keep;
+        ++m_blends;
+        if (p.through < ClosedBelow)
+            m_next[std::size_t(i)] = i + 1;
+    }
+}
+
+// An aliased 1-pixel line: one pixel per column along a flat line, one per row along a steep one,
+// at the line's position at the pixel centres (Qt's cosmetic stroker differs at most at the ends).
+void BundleRaster::addLine(const QPointF& a, const QPointF& b)
+{
+    // Also false for NaN.
+    const auto near = [](const QPointF& p) {
+        return std::abs(p.x()) < FarthestCoordinate && std::abs(p.y()) < FarthestCoordinate;
+    };
+    if (!near(a) || !near(b))
+        return;
+    const qreal dx = b.x() - a.x();
+    const qreal dy = b.y() - a.y();
+    if (std::abs(dx) >= std::abs(dy)) {
+        if (dx == 0)
+            return;
+        const QPointF& from = dx > 0 ? a : b;
+        const QPointF& to = dx > 0 ? b : a;
+        const qreal slope = dy / dx;
+        // Centres c + 0.5 in [from.x, to.x), cut to the bounds.
+        const int first = std::max(ceilToInt(from.x() - 0.5), m_bounds.left());
+        const int last = std::min(ceilToInt(to.x() - 0.5) - 1, m_bounds.right());
+        for (int c = first; c <= last; ++c) {
+            const int row = floorToInt(from.y() + (c + 0.5 - from.x()) * slope);
+            addRun(c, row, row);
+        }
+        return;
+    }
+    const QPointF& from = dy > 0 ? a : b;
+    const QPointF& to = dy > 0 ? b : a;
+    const qreal slope = dx / dy;
+    const int first = std::max(ceilToInt(from.y() - 0.5), m_bounds.top());
+    const int last = std::min(ceilToInt(to.y() - 0.5) - 1, m_bounds.bottom());
+    if (first > last)
+        return;
+    // The usual join of a decimated curve: from one column's centre to the next column's. The
+    // rows above the middle are the first column's (what the loop below gives, without a
+    // division).
+    const qreal fromLeft = from.x() - 0.5;
+    if (std::abs(dx) == 1.0 && fromLeft == qreal(int(fromLeft))) {
+        const int fromColumn = int(fromLeft);
+        const qreal middle = 0.5 * (from.y() + to.y());
+        const int lastOfFrom =
+            to.x() > from.x() ? ceilToInt(middle - 0.5) - 1 : floorToInt(middle - 0.5);
+        addRun(fromColumn, first, std::min(lastOfFrom, last));
+        addRun(to.x() > from.x() ? fromColumn + 1 : fromColumn - 1, std::max(lastOfFrom + 1, first),
+            last);
+        return;
+    }
+    // Column by column, not row by row: the joins between a noisy curve's columns are steep and
+    // cross a few columns in up to the plot's height (most of the bundle's time, row by row). The
+    // rows of column c are those whose centre's x, from.x + (r + 0.5 - from.y) * slope, lies in
+    // [c, c + 1).
+    const auto columnAt = [&](int r) {
+        return floorToInt(from.x() + (r + 0.5 - from.y()) * slope);
+    };
+    const int lastColumn = columnAt(last);
+    int top = first;
+    for (int column = columnAt(first); top <= last;) {
+        int bottom = last;
+        if (column != lastColumn) {
+            const double edge = slope > 0 ? column + 1 : column; // where the next column starts
+            const double r = from.y() - 0.5 + (edge - from.x()) / slope;
+            bottom = slope > 0 ? ceilToInt(r) - 1 : floorToInt(r);
+            if (slope < 0 && from.x() + (bottom + 0.5 - from.y()) * slope < column)
+                --bottom; // exactly on the edge: that row is the next column's
+            bottom = std::clamp(bottom, top, last);
+        }
+        addRun(column, top, bottom);
+        top = bottom + 1;
+        column = slope > 0 ? column + 1 : column - 1;
+        if (top <= last)
+            column = slope > 0 ? std::min(column, lastColumn) : std::max(column, lastColumn);
+    }
+}
+
+void BundleRaster::finish()
+{
+    if (!m_image || m_next.empty())
+        return;
+    uchar* bits = m_image->bits();
+    const qsizetype stride = m_image->bytesPerLine();
+    for (int x = m_bounds.left(); x <= m_bounds.right(); ++x) {
+        const std::size_t column = std::size_t(x - m_bounds.left()) * std::size_t(m_rows);
+        for (int y = m_bounds.top(); y <= m_bounds.bottom(); ++y) {
+            const Pixel& p = m_pixels[column + std::size_t(y - m_bounds.top())];
+            const float through = p.through;
+            if (through == 1.0f)
+                continue; // untouched
+            auto* pixel = reinterpret_cast<QRgb*>(bits + y * stride) + x;
+            const QRgb under = *pixel;
+            const auto channel = [through](float shown, int below) {
+                return std::clamp(qRound(shown + through * float(below)), 0, 255);
+            };
+            const int alpha = channel(255.0f * (1.0f - through), qAlpha(under));
+            *pixel = qRgba(std::min(channel(p.red, qRed(under)), alpha),
+                std::min(channel(p.green, qGreen(under)), alpha),
+                std::min(channel(p.blue, qBlue(under)), alpha), alpha);
+        }
+    }
+    // Freed here: the image outlives the raster's buffers.
+    m_pixels = {};
+    m_next = {};
+}
+
+} // namespace viewer

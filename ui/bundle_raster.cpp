@@ -19,21 +19,8 @@ namespace {
 constexpr float ClosedBelow = 0.5f / 255.0f;
 
 // Lines reach at most this far from the image (CurveGeometry cuts them 2,000 pixels around the
-// plot): the rounding below works in int.
+// plot): the rounding (floorToInt) works in int.
 constexpr double FarthestCoordinate = 1e7;
-
-// std::floor and std::ceil without SSE4.1 are a dozen instructions each: most of a line's work.
-inline int floorToInt(double v)
-{
-    const int i = int(v);
-    return i - (double(i) > v ? 1 : 0);
-}
-
-inline int ceilToInt(double v)
-{
-    const int i = int(v);
-    return i + (double(i) < v ? 1 : 0);
-}
 
 } // namespace
 
@@ -107,8 +94,8 @@ void BundleRaster::addUnder(const QTransform& toDevice, const std::vector<QRectF
         addLine(toDevice.map(line.p1()), toDevice.map(line.p2()));
 }
 
-void BundleRaster::addPiecesUnder(
-    const QTransform& toDevice, const std::vector<QPolygonF>& pieces, const QColor& color)
+void BundleRaster::addPiecesUnder(const QTransform& toDevice, const std::vector<QPolygonF>& pieces,
+    const QColor& color, int thickenRows)
 {
     if (!setColor(color))
         return;
@@ -128,14 +115,48 @@ void BundleRaster::addPiecesUnder(
         if (y2 < y1)
             std::swap(y1, y2);
         for (int x = x1; x < x2; ++x)
-            addRun(x, y1, y2 - 1);
+            queueRun(x, y1, y2 - 1);
     };
     const auto join = [&](const QPointF& from, const QPointF& to) {
         addLine(QPointF(from.x() * sx + tx, from.y() * sy + ty),
             QPointF(to.x() * sx + tx, to.y() * sy + ty));
     };
+    m_queueing = true;
+    m_thickenRows = std::max(thickenRows, 0);
     for (const QPolygonF& piece : pieces)
         walkColumnZigzag(piece, span, join);
+    m_queueing = false;
+    flushQueuedRun();
+}
+
+// A column's span and the halves of the joins on either side of it touch: one run, one blend per
+// pixel (a third of the runs; one curve no longer blends twice over its own joints, which only
+// QPainter's separate strokes did).
+void BundleRaster::queueRun(int x, int top, int bottom)
+{
+    if (m_queued.x == x && top <= m_queued.bottom + 1 && bottom >= m_queued.top - 1
+        && m_queued.top <= m_queued.bottom) {
+        m_queued.top = std::min(m_queued.top, top);
+        m_queued.bottom = std::max(m_queued.bottom, bottom);
+        return;
+    }
+    flushQueuedRun();
+    m_queued = { x, top, bottom };
+}
+
+void BundleRaster::flushQueuedRun()
+{
+    if (m_queued.top <= m_queued.bottom)
+        addRun(m_queued.x, m_queued.top, m_queued.bottom + m_thickenRows);
+    m_queued = QueuedRun();
+}
+
+void BundleRaster::lineRun(int x, int top, int bottom)
+{
+    if (m_queueing)
+        queueRun(x, top, bottom);
+    else
+        addRun(x, top, bottom);
 }
 
 void BundleRaster::addRun(int x, int top, int bottom)
@@ -160,8 +181,9 @@ void BundleRaster::addRun(int x, int top, int bottom)
     }
 }
 
-// An aliased 1-pixel line: one pixel per column along a flat line, one per row along a steep one,
-// at the line's position at the pixel centres (Qt's cosmetic stroker differs at most at the ends).
+// An aliased 1-pixel line as Qt's cosmetic stroker draws it with a flat cap: along a flat line (or
+// a diagonal) the columns whose centre lies past its left end and up to its right end, each at the
+// row the line crosses that centre in; along a steep one the same with rows and columns swapped.
 void BundleRaster::addLine(const QPointF& a, const QPointF& b)
 {
     // Also false for NaN.
@@ -177,21 +199,29 @@ void BundleRaster::addLine(const QPointF& a, const QPointF& b)
             return;
         const QPointF& from = dx > 0 ? a : b;
         const QPointF& to = dx > 0 ? b : a;
+        // The usual join of a smooth curve: from one column's centre to the next's, one pixel.
+        const qreal fromLeft = from.x() - 0.5;
+        if (std::abs(dx) == 1.0 && fromLeft == qreal(int(fromLeft))) {
+            const int row = floorToInt(to.y());
+            lineRun(int(fromLeft) + 1, row, row);
+            return;
+        }
         const qreal slope = dy / dx;
-        // Centres c + 0.5 in [from.x, to.x), cut to the bounds.
-        const int first = std::max(ceilToInt(from.x() - 0.5), m_bounds.left());
-        const int last = std::min(ceilToInt(to.x() - 0.5) - 1, m_bounds.right());
+        // Centres c + 0.5 in (from.x, to.x], cut to the bounds.
+        const int first = std::max(floorToInt(from.x() - 0.5) + 1, m_bounds.left());
+        const int last = std::min(floorToInt(to.x() - 0.5), m_bounds.right());
         for (int c = first; c <= last; ++c) {
             const int row = floorToInt(from.y() + (c + 0.5 - from.x()) * slope);
-            addRun(c, row, row);
+            lineRun(c, row, row);
         }
         return;
     }
     const QPointF& from = dy > 0 ? a : b;
     const QPointF& to = dy > 0 ? b : a;
     const qreal slope = dx / dy;
-    const int first = std::max(ceilToInt(from.y() - 0.5), m_bounds.top());
-    const int last = std::min(ceilToInt(to.y() - 0.5) - 1, m_bounds.bottom());
+    // Centres r + 0.5 in (from.y, to.y].
+    const int first = std::max(floorToInt(from.y() - 0.5) + 1, m_bounds.top());
+    const int last = std::min(floorToInt(to.y() - 0.5), m_bounds.bottom());
     if (first > last)
         return;
     // The usual join of a decimated curve: from one column's centre to the next column's. The
@@ -203,9 +233,14 @@ void BundleRaster::addLine(const QPointF& a, const QPointF& b)
         const qreal middle = 0.5 * (from.y() + to.y());
         const int lastOfFrom =
             to.x() > from.x() ? ceilToInt(middle - 0.5) - 1 : floorToInt(middle - 0.5);
-        addRun(fromColumn, first, std::min(lastOfFrom, last));
-        addRun(to.x() > from.x() ? fromColumn + 1 : fromColumn - 1, std::max(lastOfFrom + 1, first),
-            last);
+        // Left column first: queueRun merges what touches in one column, column after column.
+        if (to.x() > from.x()) {
+            lineRun(fromColumn, first, std::min(lastOfFrom, last));
+            lineRun(fromColumn + 1, std::max(lastOfFrom + 1, first), last);
+        } else {
+            lineRun(fromColumn - 1, std::max(lastOfFrom + 1, first), last);
+            lineRun(fromColumn, first, std::min(lastOfFrom, last));
+        }
         return;
     }
     // Column by column, not row by row: the joins between a noisy curve's columns are steep and
@@ -227,12 +262,42 @@ void BundleRaster::addLine(const QPointF& a, const QPointF& b)
                 --bottom; // exactly on the edge: that row is the next column's
             bottom = std::clamp(bottom, top, last);
         }
-        addRun(column, top, bottom);
+        if (slope < 0)
+            m_leftwardRuns.push_back({ column, top, bottom }); // given left column first, below
+        else
+            lineRun(column, top, bottom);
         top = bottom + 1;
         column = slope > 0 ? column + 1 : column - 1;
         if (top <= last)
             column = slope > 0 ? std::min(column, lastColumn) : std::max(column, lastColumn);
     }
+    for (auto run = m_leftwardRuns.rbegin(); run != m_leftwardRuns.rend(); ++run)
+        lineRun(run->x, run->top, run->bottom);
+    m_leftwardRuns.clear();
+}
+
+void BundleRaster::mergeUnder(BundleRaster& under)
+{
+    if (under.m_pixels.empty() || under.m_bounds != m_bounds)
+        return;
+    if (m_pixels.empty()) {
+        m_pixels = std::move(under.m_pixels);
+        m_next = std::move(under.m_next);
+        m_rows = under.m_rows;
+    } else {
+        // What shows through this group shows the group under it, seen through this one.
+        for (std::size_t i = 0; i < m_pixels.size(); ++i) {
+            Pixel& p = m_pixels[i];
+            const Pixel& u = under.m_pixels[i];
+            p.red += p.through * u.red;
+            p.green += p.through * u.green;
+            p.blue += p.through * u.blue;
+            p.through *= u.through;
+        }
+    }
+    m_blends += under.m_blends;
+    under.m_pixels = {};
+    under.m_next = {};
 }
 
 void BundleRaster::finish()

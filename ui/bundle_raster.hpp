@@ -41,9 +41,14 @@ public:
     void addUnder(const QTransform& toDevice, const std::vector<QRectF>& spans,
         const std::vector<QLineF>& lines, const QColor& color);
     // The same for one curve's decimated pieces in the painter's coordinates (what
-    // walkColumnZigzag() makes of them), without building the spans and lines.
-    void addPiecesUnder(
-        const QTransform& toDevice, const std::vector<QPolygonF>& pieces, const QColor& color);
+    // walkColumnZigzag() makes of them), without building the spans and lines. thickenRows: each
+    // column's run reaches that many rows further down, once (a bold line is QPainter's stroke
+    // drawn twice, the second a row or two lower: here one run covers both).
+    void addPiecesUnder(const QTransform& toDevice, const std::vector<QPolygonF>& pieces,
+        const QColor& color, int thickenRows = 0);
+    // Takes `under`'s layers (drawn with the same painter, perhaps on another thread) as lying
+    // under all of this one's: for a bundle cut into groups blended at once. Empties `under`.
+    void mergeUnder(BundleRaster& under);
     // Blends the layers over the image's pixels, once, after the last addUnder().
     void finish();
 
@@ -59,6 +64,9 @@ private:
     // Column x, rows top..bottom (device pixels, inclusive), in the current colour.
     void addRun(int x, int top, int bottom);
     void addLine(const QPointF& a, const QPointF& b);
+    void lineRun(int x, int top, int bottom); // addRun, or queueRun inside addPiecesUnder
+    void queueRun(int x, int top, int bottom);
+    void flushQueuedRun();
     void allocate();
     // The first pixel at or below index i (same column) that still shows through.
     std::int32_t open(std::int32_t i);
@@ -75,6 +83,16 @@ private:
     };
     std::vector<Pixel> m_pixels;
     std::vector<std::int32_t> m_next; // itself while open; else towards the next open pixel
+    struct QueuedRun
+    {
+        int x = 0;
+        int top = 0;
+        int bottom = -1; // above top: none
+    };
+    QueuedRun m_queued;
+    std::vector<QueuedRun> m_leftwardRuns; // of a steep line going left as it goes down
+    bool m_queueing = false;
+    int m_thickenRows = 0; // inside addPiecesUnder
     float m_color[3] = {};
     float m_alpha = 0;
     std::uint64_t m_blends = 0;

@@ -3,6 +3,7 @@
 #include "bundle_raster.hpp"
 #include "column_zigzag.hpp"
 #include "layer_prerender.hpp"
+#include "parallel_chunks.hpp"
 #include "pooled_image_render.hpp"
 #include "span_fill.hpp"
 
@@ -165,13 +166,6 @@ std::weak_ptr<LayerPrerender>& SeriesLayer::lastLargePrerender()
     return last;
 }
 
-bool SeriesLayer::drawnInBands(const std::vector<LayerCurve>& curves)
-{
-    // A bundle of aliased lines (see draw()): two bands of rows at once, where a line cut at the
-    // seam is not told apart; fewer, antialiased lines keep one painter's exact pixels.
-    return curves.size() > AntialiasedCurvesAtMost;
-}
-
 void SeriesLayer::startPrerender()
 {
     dropPrerender();
@@ -183,14 +177,12 @@ void SeriesLayer::startPrerender()
     const bool large = m_geometryPoints > ReleaseGeometryAbovePoints;
     if (large)
         waitForLargeImage();
-    m_prerender = LayerPrerender::start(
-        place.size * dpr, dpr,
+    m_prerender = LayerPrerender::start(place.size * dpr, dpr,
         [curves = m_curves, grid = m_grid, plotArea = m_plotArea, antialiased = m_antialiased,
             toImage = place.toImage](QPainter* p) {
-            p->setTransform(toImage, true); // onto a band's shift (drawnImage)
+            p->setTransform(toImage, true);
             draw(p, *curves, grid, plotArea, antialiased);
-        },
-        drawnInBands(*m_curves));
+        });
     if (large)
         lastLargePrerender() = m_prerender;
 }
@@ -269,24 +261,51 @@ void SeriesLayer::drawDots(QPainter* painter, const LayerCurve& curve)
 }
 
 // The same layers as draw()'s own loop, given top first: the smoothed lines over every raw line, a
-// later curve over an earlier one. Dots go over the whole bundle.
+// later curve over an earlier one. They are cut into a few groups of about as many points, each
+// blended by its own BundleRaster on any core (ParallelChunks), then the groups are laid one over
+// the other, which gives the pixels of one raster. Dots go over the whole bundle.
 void SeriesLayer::drawBundle(
-    QPainter* painter, const std::vector<LayerCurve>& curves, BundleRaster& bundle)
+    QPainter* painter, const std::vector<LayerCurve>& curves, const QRectF& clip)
 {
-    const QTransform toDevice = painter->deviceTransform();
+    std::vector<const LayerCurve*> topFirst;
+    std::size_t points = 0;
     for (int pass = 1; pass >= 0; --pass) {
         for (auto curve = curves.rbegin(); curve != curves.rend(); ++curve) {
             if (curve->faint != (pass == 0))
                 continue;
-            const QColor color = lineColor(*curve);
-            const qreal extra = boldOffset(*curve);
-            for (int offset = extra > 0 ? 1 : 0; offset >= 0; --offset) {
-                bundle.addPiecesUnder(
-                    QTransform::fromTranslate(0, offset * extra) * toDevice, curve->pieces, color);
-            }
+            topFirst.push_back(&*curve);
+            for (const QPolygonF& piece : curve->pieces)
+                points += std::size_t(piece.size());
         }
     }
-    bundle.finish();
+    // Group g takes the layers from about g / groups of the points on.
+    constexpr std::size_t Groups = 4;
+    std::vector<std::size_t> groupStart(Groups + 1, topFirst.size());
+    groupStart[0] = 0;
+    std::size_t seen = 0;
+    std::size_t group = 1;
+    for (std::size_t i = 0; i < topFirst.size() && group < Groups; ++i) {
+        while (group < Groups && seen >= points * group / Groups)
+            groupStart[group++] = i;
+        for (const QPolygonF& piece : topFirst[i]->pieces)
+            seen += std::size_t(piece.size());
+    }
+    std::vector<std::unique_ptr<BundleRaster>> rasters;
+    for (std::size_t g = 0; g < Groups; ++g)
+        rasters.push_back(std::make_unique<BundleRaster>(painter, clip));
+    const QTransform toDevice = painter->deviceTransform();
+    ParallelChunks::run(Groups, 1, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t g = begin; g < end; ++g) {
+            for (std::size_t i = groupStart[g]; i < groupStart[g + 1]; ++i) {
+                const LayerCurve& curve = *topFirst[i];
+                rasters[g]->addPiecesUnder(toDevice, curve.pieces, lineColor(curve),
+                    qRound(boldOffset(curve) * toDevice.m22()));
+            }
+        }
+    });
+    for (std::size_t g = 1; g < Groups; ++g)
+        rasters[0]->mergeUnder(*rasters[g]);
+    rasters[0]->finish();
     for (int pass = 0; pass < 2; ++pass) {
         for (const LayerCurve& curve : curves) {
             if (curve.faint == (pass == 0))
@@ -339,13 +358,10 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
             m_image = m_prerender->take();
             ++m_prerenderedCount;
         } else {
-            m_image = renderOnPoolThread(
-                place.size * dpr, dpr,
-                [this, &place](QPainter* p) {
-                    p->setTransform(place.toImage, true); // onto a band's shift
-                    draw(p, *m_curves, m_grid, m_plotArea, m_antialiased);
-                },
-                drawnInBands(*m_curves));
+            m_image = renderOnPoolThread(place.size * dpr, dpr, [this, &place](QPainter* p) {
+                p->setTransform(place.toImage, true);
+                draw(p, *m_curves, m_grid, m_plotArea, m_antialiased);
+            });
         }
         dropPrerender();
         m_imageWorld = world;
@@ -389,9 +405,8 @@ void SeriesLayer::draw(QPainter* painter, const std::vector<LayerCurve>& curves,
     // Each curve is cut into spans and lines as it is drawn, in one buffer: kept for every curve,
     // they doubled the memory of a chart of 1,000 runs.
     Painted painted;
-    BundleRaster bundle(curves.size() > AntialiasedCurvesAtMost ? painter : nullptr, clip);
-    if (bundle.isReady()) {
-        drawBundle(painter, curves, bundle);
+    if (curves.size() > AntialiasedCurvesAtMost && BundleRaster(painter, clip).isReady()) {
+        drawBundle(painter, curves, clip);
     } else {
         for (int pass = 0; pass < 2; ++pass) {
             for (const LayerCurve& curve : curves) {

@@ -13,7 +13,6 @@
 
 namespace viewer {
 
-class BundleRaster;
 class LayerPrerender;
 
 // One curve as the plot draws it, already in pixel coordinates of the chart: the pieces of a
@@ -126,12 +125,11 @@ private:
     static void drawDots(QPainter* painter, const LayerCurve& curve);
     // Past AntialiasedCurvesAtMost curves: every line at once, front to back (BundleRaster).
     static void drawBundle(
-        QPainter* painter, const std::vector<LayerCurve>& curves, BundleRaster& bundle);
+        QPainter* painter, const std::vector<LayerCurve>& curves, const QRectF& clip);
     // In item coordinates; static: a prerender draws on a pool thread from what it shares.
     static void draw(QPainter* painter, const std::vector<LayerCurve>& curves,
         const LayerGrid& grid, const QRectF& plotArea, bool antialiased);
     static void drawGrid(QPainter* painter, const LayerGrid& grid, const QRectF& plotArea);
-    static bool drawnInBands(const std::vector<LayerCurve>& curves); // see drawnImage()
     static std::weak_ptr<LayerPrerender>& lastLargePrerender();
     // x from which `next` is drawn differently from `prev` (both in x order); +inf: nowhere;
     // -inf: everywhere, or a change reaches outside the plot (markers, bands, colours).

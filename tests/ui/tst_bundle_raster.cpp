@@ -183,6 +183,7 @@ private slots:
             }
         }
         QVERIFY(both >= 20);
+        qDebug() << "lines differ" << onlyOne;
         QVERIFY2(onlyOne <= 3, qPrintable(QStringLiteral("%1 pixels differ").arg(onlyOne)));
     }
 

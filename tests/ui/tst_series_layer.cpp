@@ -1,6 +1,7 @@
 // SeriesLayer draws into an image on a pool thread and keeps it (issue 15, a folder of 1,000 runs):
 // the pixels land where the curve lies at any offset, and the image is drawn anew exactly when
 // what it shows changed.
+#include "bundle_raster.hpp"
 #include "curve_geometry.hpp"
 #include "data_table.hpp"
 #include "pool_hold.hpp"
@@ -16,6 +17,7 @@
 
 #include <functional>
 #include <limits>
+#include <memory>
 #include <random>
 #include <thread>
 #include <vector>
@@ -278,6 +280,90 @@ private slots:
             }
         }
         QCOMPARE(partial > 0, blended);
+    }
+
+    // Past AntialiasedCurvesAtMost curves the lines are blended front to back, in groups on
+    // several threads (BundleRaster): the image of drawing the curves one over the other, faint
+    // raw lines under the smoothed ones, each curve blended once where it overlaps itself.
+    void aBundleIsItsCurvesOneOverAnother_data()
+    {
+        testing::addTable<int, int>({ "curves", "alpha" },
+            {
+                { "opaque", 300, 255 },
+                { "faded (translucent)", 300, 110 },
+            });
+    }
+    void aBundleIsItsCurvesOneOverAnother()
+    {
+        QFETCH(int, curves);
+        QFETCH(int, alpha);
+        const QRectF plot(0, 0, 100, 50);
+        std::mt19937 rng(5);
+        std::uniform_real_distribution<double> y(2.0, 48.0);
+        std::vector<LayerCurve> all;
+        for (int i = 0; i < curves; ++i) {
+            LayerCurve curve;
+            curve.color = QColor::fromHsv((i * 47) % 360, 230, 200, alpha);
+            curve.faint = i % 2 == 0; // a raw line kept behind its smoothed one
+            curve.width = curve.faint ? 1.0 : 1.8;
+            QPolygonF piece; // four points per pixel column, at its centre, as decimated
+            const double centre = 8 + 34 * (i % 5) / 4.0;
+            for (int x = 5 + i % 7; x < 95; ++x) {
+                for (int k = 0; k < (curve.faint ? 4 : 1); ++k)
+                    piece << QPointF(x + 0.5, curve.faint ? y(rng) : centre + 0.05 * x);
+            }
+            curve.pieces.push_back(piece);
+            all.push_back(std::move(curve));
+        }
+        // The curves one over the other in draw()'s order, faint ones first, each blended once
+        // with QPainter: the shape of each (its pixels, a bold one two rows thick) is
+        // BundleRaster's, checked against QPainter's in tst_bundle_raster.
+        QImage expected = renderScene(*std::make_unique<QGraphicsScene>(0, 0, 200, 120), QPointF());
+        {
+            QPainter p(&expected);
+            for (int pass = 0; pass < 2; ++pass) {
+                for (const LayerCurve& curve : all) {
+                    if (curve.faint != (pass == 0))
+                        continue;
+                    QColor color = curve.color;
+                    if (curve.faint)
+                        color.setAlpha(70 * curve.color.alpha() / 255);
+                    QImage shape(expected.size(), QImage::Format_ARGB32_Premultiplied);
+                    shape.fill(Qt::transparent);
+                    {
+                        QPainter s(&shape);
+                        const QRectF clip = plot.adjusted(0, -1, 0, 1);
+                        s.setClipRect(clip);
+                        BundleRaster raster(&s, clip);
+                        raster.addPiecesUnder(QTransform(), curve.pieces, QColor(color.rgb()),
+                            curve.width > 1 ? 1 : 0);
+                        raster.finish();
+                    }
+                    p.setOpacity(color.alphaF());
+                    p.drawImage(0, 0, shape);
+                }
+            }
+        }
+        QGraphicsScene scene(0, 0, 200, 120);
+        auto* layer = new SeriesLayer;
+        scene.addItem(layer);
+        layer->setPlotArea(plot);
+        layer->setCurves(std::move(all));
+        const QImage actual = renderScene(scene, QPointF());
+        int drawn = 0;
+        int differ = 0;
+        for (int yy = 0; yy < 50; ++yy) {
+            for (int x = 0; x < 100; ++x) {
+                const QRgb a = expected.pixel(x, yy);
+                const QRgb b = actual.pixel(x, yy);
+                drawn += a != qRgb(255, 255, 255) ? 1 : 0;
+                const int d = std::abs(qRed(a) - qRed(b)) + std::abs(qGreen(a) - qGreen(b))
+                    + std::abs(qBlue(a) - qBlue(b));
+                differ += d > 9 ? 1 : 0; // 8-bit blending one curve after another drifts
+            }
+        }
+        QVERIFY(drawn > 2000);
+        QVERIFY2(differ == 0, qPrintable(QStringLiteral("%1 of %2 differ").arg(differ).arg(drawn)));
     }
 
     // Issue 15: a live append repaints the strip right of where the curves changed, not the

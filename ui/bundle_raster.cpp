@@ -105,6 +105,9 @@ void BundleRaster::addPiecesUnder(const QTransform& toDevice, const std::vector<
     const qreal tx = toDevice.dx();
     const qreal ty = toDevice.dy();
     const auto span = [&](qreal left, qreal top, qreal bottom) {
+        if (std::abs(left) > FarthestCoordinate || std::abs(top) > FarthestCoordinate
+            || std::abs(bottom) > FarthestCoordinate)
+            return; // never from CurveGeometry (see FarthestCoordinate); kept off the int rounding
         // SpanFill::deviceRect of the mapped rectangle: its edges rounded.
         int x1 = qRound(left * sx + tx);
         int x2 = qRound((left + 1.0) * sx + tx);

@@ -279,7 +279,8 @@ void SeriesLayer::drawBundle(
         }
     }
     // Group g takes the layers from about g / groups of the points on.
-    constexpr std::size_t Groups = 4;
+    // One per core: each group's raster holds 20 bytes per device pixel of the image.
+    constexpr std::size_t Groups = 2;
     std::vector<std::size_t> groupStart(Groups + 1, topFirst.size());
     groupStart[0] = 0;
     std::size_t seen = 0;

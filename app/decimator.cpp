@@ -1,6 +1,6 @@
 #include "decimator.hpp"
-#include "exact_floor.hpp"
 
+#include "exact_floor.hpp"
 #include "min_max_pyramid.hpp"
 #include "series.hpp"
 

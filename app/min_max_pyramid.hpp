@@ -126,6 +126,8 @@ private:
     void addPoint(std::size_t i, double v);
     void addLevelAbove();
     static void summarize(const double* v, std::size_t n, MinMax& m, BlockInfo& f);
+    // A whole block of finite points (false, m and f untouched: a point is NaN or infinite).
+    static bool summarizeFinite(const double* v, MinMax& m, BlockInfo& f);
     static void summarize(
         const MinMax* below, const BlockInfo* belowInfo, std::size_t n, MinMax& m, BlockInfo& f);
 

@@ -465,9 +465,13 @@ public:
     // skipped; the helper fills it, computes its digest (in its place in the checksum), then runs
     // `then` (false: the read fails, as a failed checkLater() does). So nothing here may look at
     // its elements before the deferred work is done: checks of them go to checkLater(). Returns the
-    // count (0 on failure). Read at once without helpers.
+    // count (0 on failure). Read at once without helpers. `landed`, when set, is called on the
+    // helper after each block of elements lands, with the index of its first element, while the
+    // block is still in cache (a pyramid built as the values come, not read again from memory).
     using Check = std::function<bool()>;
-    template <typename T> std::size_t vectorLater(std::vector<T>& v, Check then = {})
+    using Landed = std::function<void(std::size_t)>;
+    template <typename T>
+    std::size_t vectorLater(std::vector<T>& v, Check then = {}, Landed landed = {})
     {
         static_assert(std::is_trivially_copyable_v<T>);
         static_assert(BounceBytes % sizeof(T) == 0);
@@ -485,8 +489,8 @@ public:
         skip(bytes);
         m_checksum = hash(&bytes, sizeof bytes, m_checksum);
         quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
-        later([this, &v, &digest, at, n, then = std::move(then)] {
-            if (!fill(v, n, at, &digest) || (then && !then()))
+        later([this, &v, &digest, at, n, then = std::move(then), landed = std::move(landed)] {
+            if (!fill(v, n, at, &digest, landed) || (then && !then()))
                 m_lateFailed = true;
         });
         return n;
@@ -572,9 +576,11 @@ private:
     }
     // Fills the reserved, empty `v` with the n elements at file offset `at`, on any thread
     // (positioned reads into a bounce buffer of its own); false when they cannot be read.
-    // Its digest, computed block by block as they land, goes to `digest`.
+    // Its digest, computed block by block as they land, goes to `digest`; `landed` (if set) is
+    // told of each block once it is in `v`.
     template <typename T>
-    bool fill(std::vector<T>& v, std::size_t n, std::uint64_t at, quint64* digest) const
+    bool fill(std::vector<T>& v, std::size_t n, std::uint64_t at, quint64* digest,
+        const Landed& landed) const
     {
         static_assert(BounceBytes % 32 == 0); // whole blocks hash as one (StreamHash)
         run_cache_io::StreamHash hasher(0);
@@ -591,7 +597,10 @@ private:
                 return false;
             hasher.add(bounce.get(), take);
             const auto* first = reinterpret_cast<const T*>(bounce.get());
+            const std::size_t from = v.size();
             v.insert(v.end(), first, first + take / sizeof(T));
+            if (landed)
+                landed(from);
             at += take;
             left -= take;
         }

@@ -252,6 +252,11 @@ void MinMaxPyramid::changedFrom(const std::vector<double>& y, std::size_t first)
         const std::size_t begin = b * B;
         summarize(y.data() + begin, std::min(B, y.size() - begin), m_levels[0][b], m_info[0][b]);
     }
+    buildAbove(from);
+}
+
+void MinMaxPyramid::buildAbove(std::size_t from)
+{
     std::size_t k = 0;
     for (; m_levels[k].size() > 1; ++k) {
         from /= B;
@@ -261,7 +266,7 @@ void MinMaxPyramid::changedFrom(const std::vector<double>& y, std::size_t first)
             from = 0;
         }
         const std::size_t below = m_levels[k].size();
-        count = (below + B - 1) / B;
+        const std::size_t count = (below + B - 1) / B;
         m_levels[k + 1].resize(count);
         m_info[k + 1].resize(count);
         for (std::size_t b = from; b < count; ++b) {
@@ -272,6 +277,30 @@ void MinMaxPyramid::changedFrom(const std::vector<double>& y, std::size_t first)
     }
     m_levels.resize(k + 1); // the array shrank: levels above the one-block top go
     m_info.resize(k + 1);
+}
+
+void MinMaxPyramid::beginPieces(std::size_t n)
+{
+    clear();
+    m_levels.emplace_back((n + B - 1) / B);
+    m_info.emplace_back((n + B - 1) / B);
+}
+
+void MinMaxPyramid::summarizePiece(const double* y, std::size_t first, std::size_t last)
+{
+    for (std::size_t begin = first; begin < last; begin += B)
+        summarize(
+            y + begin, std::min(B, last - begin), m_levels[0][begin / B], m_info[0][begin / B]);
+}
+
+void MinMaxPyramid::finishPieces(const std::vector<double>& y)
+{
+    if (y.empty() || m_levels.size() != 1 || m_levels[0].size() != (y.size() + B - 1) / B) {
+        rebuild(y); // not begun for y's points: all of it
+        return;
+    }
+    m_size = y.size();
+    buildAbove(0);
 }
 
 void MinMaxPyramid::clear()

@@ -169,14 +169,26 @@ bool RunCacheFile::readSeries(Reader& in, Series& s, std::size_t recordCount, bo
 {
     s.m_tag = in.string();
     s.m_path = in.string();
-    // Where the series stays put its values are filled by a helper, which builds its pyramid
-    // block by block as they land (derived, so rebuilt rather than read: one from the file could
-    // not be trusted), while the block is in cache (read again from memory, the pyramid's level
-    // 0 was a sixth of a re-open).
-    const std::size_t n = staysPut ? in.vectorLater(
-                              s.m_values, [&s] { return s.pyramid().size() == s.m_values.size(); },
-                              [&s](std::size_t from) { s.m_pyramid.changedFrom(s.m_values, from); })
-                                   : (in.vector(s.m_values), s.m_values.size());
+    // Where the series stays put its values are filled by helpers piece by piece, each piece's
+    // blocks of the pyramid summarised as it lands, while in cache (derived, so rebuilt rather
+    // than read: one from the file could not be trusted; read again from memory, the pyramid's
+    // level 0 was a sixth of a re-open); the levels above once all have landed.
+    std::size_t n = 0;
+    if (staysPut) {
+        Reader::Late late;
+        late.sized = [&s](std::size_t size) { s.m_pyramid.beginPieces(size); };
+        late.landed = [&s](std::size_t first, std::size_t last) {
+            s.m_pyramid.summarizePiece(s.m_values.data(), first, last);
+        };
+        late.then = [&s] {
+            s.m_pyramid.finishPieces(s.m_values);
+            return s.pyramid().size() == s.m_values.size();
+        };
+        n = in.vectorLater(s.m_values, std::move(late));
+    } else {
+        in.vector(s.m_values);
+        n = s.m_values.size();
+    }
     readIndexColumn(in, s.m_records);
     in.vector(s.m_segmentStarts);
     in.vector(s.m_nonFinite);

@@ -47,6 +47,15 @@ enum class VariantType : std::uint8_t
 // A field this large is checksummed on its own (its digest computed apart, on a helper thread
 // while reading goes on); smaller ones are folded into the running checksum as they come.
 inline constexpr std::size_t BigFieldBytes = 64 * 1024;
+// A big field has one digest per piece of this many bytes (the last one shorter), so that its
+// pieces are read and hashed on every core at once: a column of megabytes was one task, and
+// the other core sat idle while the last one ran. A multiple of any element and of the pyramid's
+// block of doubles; small enough that a piece just read is still in cache when it is hashed.
+inline constexpr std::size_t PieceBytes = 256 * 1024;
+inline std::size_t pieceCount(std::size_t bytes)
+{
+    return (bytes + PieceBytes - 1) / PieceBytes;
+}
 
 // RunCacheFile::hash in pieces: the same value for bytes added in any pieces whose sizes, all
 // but the last, are multiples of 32 (a column hashed block by block as it is read, while the
@@ -96,7 +105,10 @@ public:
     {
         if (size >= run_cache_io::BigFieldBytes) {
             m_checksum = hash(&size, sizeof size, m_checksum);
-            m_bigDigests.push_back(hash(data, size, 0));
+            const auto* bytes = static_cast<const char*>(data);
+            for (std::size_t at = 0; at < size; at += run_cache_io::PieceBytes)
+                m_bigDigests.push_back(
+                    hash(bytes + at, std::min(run_cache_io::PieceBytes, size - at), 0));
         } else {
             m_checksum = hash(data, size, m_checksum);
         }
@@ -368,11 +380,15 @@ private:
     {
         if (size >= run_cache_io::BigFieldBytes) {
             m_checksum = hash(&size, sizeof size, m_checksum);
-            quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
-            if (deferrable)
-                later([&digest, data, size] { digest = hash(data, size, 0); });
-            else
-                digest = hash(data, size, 0);
+            const auto* bytes = static_cast<const char*>(data);
+            for (std::size_t at = 0; at < size; at += run_cache_io::PieceBytes) {
+                const std::size_t piece = std::min(run_cache_io::PieceBytes, size - at);
+                quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
+                if (deferrable)
+                    later([&digest, p = bytes + at, piece] { digest = hash(p, piece, 0); });
+                else
+                    digest = hash(bytes + at, piece, 0);
+            }
         } else {
             m_checksum = hash(data, size, m_checksum);
         }
@@ -461,20 +477,33 @@ public:
         return account(v.data(), n * sizeof(T), true);
     }
     // A big vector that stays where it is until the deferred work is done (a column of a run the
-    // builder owns), read by a helper: here its count is checked, its room reserved and its bytes
-    // skipped; the helper fills it, computes its digest (in its place in the checksum), then runs
-    // `then` (false: the read fails, as a failed checkLater() does). So nothing here may look at
-    // its elements before the deferred work is done: checks of them go to checkLater(). Returns the
-    // count (0 on failure). Read at once without helpers. `landed`, when set, is called on the
-    // helper after each block of elements lands, with the index of its first element, while the
-    // block is still in cache (a pyramid built as the values come, not read again from memory).
+    // builder owns), read by helpers: here its count is checked and its room made (sized, so its
+    // pieces can be written in any order) and its bytes skipped; each piece is then read straight
+    // into it and hashed (its digest in its place in the checksum) as a task of its own, on any
+    // thread, and `landed` told of it (its first and last index: first a multiple of PieceBytes'
+    // elements), after `sized` was told its count; the task that does the last piece runs `then`
+    // (false: the read fails, as a failed checkLater() does). So nothing here may look at its
+    // elements before the deferred work is done: checks of them go to checkLater(). Returns the
+    // count (0 on failure). Read at once without helpers (then only `then` is called).
     using Check = std::function<bool()>;
-    using Landed = std::function<void(std::size_t)>;
-    template <typename T>
-    std::size_t vectorLater(std::vector<T>& v, Check then = {}, Landed landed = {})
+    struct Late
     {
+        Check then;
+        std::function<void(std::size_t)> sized;
+        std::function<void(std::size_t, std::size_t)> landed;
+    };
+    template <typename T> std::size_t vectorLater(std::vector<T>& v, Check then = {})
+    {
+        Late late;
+        late.then = std::move(then);
+        return vectorLater(v, std::move(late));
+    }
+    template <typename T> std::size_t vectorLater(std::vector<T>& v, Late late)
+    {
+        Check& then = late.then;
         static_assert(std::is_trivially_copyable_v<T>);
         static_assert(BounceBytes % sizeof(T) == 0);
+        static_assert(run_cache_io::PieceBytes % sizeof(T) == 0);
         const std::uint64_t at = m_pos + sizeof(std::uint64_t); // just past the count
         const std::size_t n = count(sizeof(T));
         const std::size_t bytes = n * sizeof(T);
@@ -486,13 +515,46 @@ public:
             return n;
         }
         reserveFor(v, n);
+        // Zero-filled once (its pages made present first): the pieces land at their places.
+        prefault(v.data(), v.capacity() * sizeof(T));
+        v.resize(n);
         skip(bytes);
         m_checksum = hash(&bytes, sizeof bytes, m_checksum);
-        quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
-        later([this, &v, &digest, at, n, then = std::move(then), landed = std::move(landed)] {
-            if (!fill(v, n, at, &digest, landed) || (then && !then()))
-                m_lateFailed = true;
-        });
+        if (late.sized)
+            late.sized(n);
+        const std::size_t pieces = run_cache_io::pieceCount(bytes);
+        constexpr std::size_t PieceElements = run_cache_io::PieceBytes / sizeof(T);
+        // Shared by the pieces' tasks: the last one to finish runs `then`.
+        struct Column
+        {
+            explicit Column(std::size_t pieces, Late late)
+                : left(pieces)
+                , late(std::move(late))
+            {
+            }
+            std::atomic<std::size_t> left;
+            Late late;
+        };
+        const auto column = std::make_shared<Column>(pieces, std::move(late));
+        for (std::size_t p = 0; p < pieces; ++p) {
+            quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
+            later([this, &v, &digest, at, n, p, column] {
+                const std::size_t first = p * PieceElements;
+                const std::size_t last = std::min(n, first + PieceElements);
+                auto* into = reinterpret_cast<char*>(v.data() + first);
+                const std::size_t size = (last - first) * sizeof(T);
+                if (readPiece(into, size, at + first * sizeof(T))) {
+                    digest = hash(into, size, 0);
+                    if (column->late.landed)
+                        column->late.landed(first, last);
+                } else {
+                    m_lateFailed = true;
+                }
+                if (column->left.fetch_sub(1, std::memory_order_acq_rel) == 1 && column->late.then
+                    && !column->late.then())
+                    m_lateFailed = true;
+            });
+        }
         return n;
     }
     void setLateColumnBytes(std::size_t bytes)
@@ -574,38 +636,14 @@ private:
         else
             v.reserve(n);
     }
-    // Fills the reserved, empty `v` with the n elements at file offset `at`, on any thread
-    // (positioned reads into a bounce buffer of its own); false when they cannot be read.
-    // Its digest, computed block by block as they land, goes to `digest`; `landed` (if set) is
-    // told of each block once it is in `v`.
-    template <typename T>
-    bool fill(std::vector<T>& v, std::size_t n, std::uint64_t at, quint64* digest,
-        const Landed& landed) const
+    // A piece of a column, on any thread: from memory, or a positioned read of the file.
+    bool readPiece(char* into, std::size_t size, std::uint64_t at) const
     {
-        static_assert(BounceBytes % 32 == 0); // whole blocks hash as one (StreamHash)
-        run_cache_io::StreamHash hasher(0);
-        prefault(v.data(), v.capacity() * sizeof(T));
-        // Its own (left uninitialised: filled before it is read), freed with the task: no
-        // thread keeps a megabyte after the read.
-        const std::size_t bounceBytes = std::min(BounceBytes, n * sizeof(T));
-        const std::unique_ptr<unsigned char[]> bounce(new unsigned char[bounceBytes]); // NOLINT
-        for (std::size_t left = n * sizeof(T); left > 0;) {
-            const std::size_t take = std::min(left, bounceBytes);
-            if (m_data)
-                std::memcpy(bounce.get(), m_data + at, take);
-            else if (!readAt(reinterpret_cast<char*>(bounce.get()), take, at))
-                return false;
-            hasher.add(bounce.get(), take);
-            const auto* first = reinterpret_cast<const T*>(bounce.get());
-            const std::size_t from = v.size();
-            v.insert(v.end(), first, first + take / sizeof(T));
-            if (landed)
-                landed(from);
-            at += take;
-            left -= take;
+        if (m_data) {
+            std::memcpy(into, m_data + at, size);
+            return true;
         }
-        *digest = hasher.finish();
-        return true;
+        return readAt(into, size, at);
     }
     // Moves past bytes known to be in the file (count() checked them), keeping the buffer's
     // window right.

@@ -56,6 +56,9 @@ inline std::size_t pieceCount(std::size_t bytes)
 {
     return (bytes + PieceBytes - 1) / PieceBytes;
 }
+// A piece's digest: a 64-bit hash of its bytes in eight lanes (not cryptographic), twice the
+// speed of RunCacheFile::hash on a piece in cache.
+quint64 pieceHash(const void* data, std::size_t size, quint64 seed);
 
 // RunCacheFile::hash in pieces: the same value for bytes added in any pieces whose sizes, all
 // but the last, are multiples of 32 (a column hashed block by block as it is read, while the
@@ -107,8 +110,8 @@ public:
             m_checksum = hash(&size, sizeof size, m_checksum);
             const auto* bytes = static_cast<const char*>(data);
             for (std::size_t at = 0; at < size; at += run_cache_io::PieceBytes)
-                m_bigDigests.push_back(
-                    hash(bytes + at, std::min(run_cache_io::PieceBytes, size - at), 0));
+                m_bigDigests.push_back(run_cache_io::pieceHash(
+                    bytes + at, std::min(run_cache_io::PieceBytes, size - at), 0));
         } else {
             m_checksum = hash(data, size, m_checksum);
         }
@@ -385,9 +388,11 @@ private:
                 const std::size_t piece = std::min(run_cache_io::PieceBytes, size - at);
                 quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
                 if (deferrable)
-                    later([&digest, p = bytes + at, piece] { digest = hash(p, piece, 0); });
+                    later([&digest, p = bytes + at, piece] {
+                        digest = run_cache_io::pieceHash(p, piece, 0);
+                    });
                 else
-                    digest = hash(bytes + at, piece, 0);
+                    digest = run_cache_io::pieceHash(bytes + at, piece, 0);
             }
         } else {
             m_checksum = hash(data, size, m_checksum);
@@ -544,7 +549,7 @@ public:
                 auto* into = reinterpret_cast<char*>(v.data() + first);
                 const std::size_t size = (last - first) * sizeof(T);
                 if (readPiece(into, size, at + first * sizeof(T))) {
-                    digest = hash(into, size, 0);
+                    digest = run_cache_io::pieceHash(into, size, 0);
                     if (column->late.landed)
                         column->late.landed(first, last);
                 } else {

@@ -30,14 +30,16 @@ constexpr char Magic[8] = { 'T', 'V', 'R', 'U', 'N', 'C', 'A', '\n' };
 constexpr std::uint32_t ByteOrderMark = 0x01020304;
 
 // Runs work pushed to it on `helpers` threads; finish() does what is left on the calling thread
-// and joins them. With no helpers, push() queues and finish() does it all.
+// and joins them. With no helpers, push() queues and finish() does it all. A task may push more
+// (a column's room made, then its pieces handed out): finish() returns once none is queued or
+// running.
 class TaskPool
 {
 public:
     explicit TaskPool(int helpers)
     {
         for (int t = 0; t < helpers; ++t)
-            m_threads.emplace_back([this] { work(false); });
+            m_threads.emplace_back([this] { work(); });
     }
     ~TaskPool()
     {
@@ -61,7 +63,7 @@ public:
             m_closed = true;
         }
         m_wake.notify_all();
-        work(true);
+        work();
         for (std::thread& t : m_threads) {
             if (t.joinable())
                 t.join();
@@ -69,20 +71,22 @@ public:
     }
 
 private:
-    void work(bool caller)
+    // Until the pool is closed and nothing is queued or running (a running task may push more).
+    void work()
     {
+        std::unique_lock lock(m_mutex);
         for (;;) {
-            std::function<void()> task;
-            {
-                std::unique_lock lock(m_mutex);
-                if (!caller)
-                    m_wake.wait(lock, [this] { return m_closed || !m_tasks.empty(); });
-                if (m_tasks.empty())
-                    return;
-                task = std::move(m_tasks.front());
-                m_tasks.pop_front();
-            }
+            m_wake.wait(lock, [this] { return !m_tasks.empty() || (m_closed && m_running == 0); });
+            if (m_tasks.empty())
+                return;
+            std::function<void()> task = std::move(m_tasks.front());
+            m_tasks.pop_front();
+            ++m_running;
+            lock.unlock();
             task();
+            lock.lock();
+            if (--m_running == 0 && m_tasks.empty())
+                m_wake.notify_all(); // the others may be waiting for the last one to end
         }
     }
 
@@ -90,6 +94,7 @@ private:
     std::condition_variable m_wake;
     std::deque<std::function<void()>> m_tasks;
     std::vector<std::thread> m_threads;
+    int m_running = 0;
     bool m_closed = false;
 };
 

@@ -512,21 +512,15 @@ public:
         const std::uint64_t at = m_pos + sizeof(std::uint64_t); // just past the count
         const std::size_t n = count(sizeof(T));
         const std::size_t bytes = n * sizeof(T);
-        if (!defers() || bytes < m_lateColumnBytes) {
+        if (!defers() || bytes == 0 || bytes < m_lateColumnBytes) {
             if (!vectorOf(v, n))
                 return 0;
             if (then && !then())
                 fail();
             return n;
         }
-        reserveFor(v, n);
-        // Zero-filled once (its pages made present first): the pieces land at their places.
-        prefault(v.data(), v.capacity() * sizeof(T));
-        v.resize(n);
         skip(bytes);
         m_checksum = hash(&bytes, sizeof bytes, m_checksum);
-        if (late.sized)
-            late.sized(n);
         const std::size_t pieces = run_cache_io::pieceCount(bytes);
         constexpr std::size_t PieceElements = run_cache_io::PieceBytes / sizeof(T);
         // Shared by the pieces' tasks: the last one to finish runs `then`.
@@ -541,25 +535,37 @@ public:
             Late late;
         };
         const auto column = std::make_shared<Column>(pieces, std::move(late));
-        for (std::size_t p = 0; p < pieces; ++p) {
-            quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
-            later([this, &v, &digest, at, n, p, column] {
-                const std::size_t first = p * PieceElements;
-                const std::size_t last = std::min(n, first + PieceElements);
-                auto* into = reinterpret_cast<char*>(v.data() + first);
-                const std::size_t size = (last - first) * sizeof(T);
-                if (readPiece(into, size, at + first * sizeof(T))) {
-                    digest = run_cache_io::pieceHash(into, size, 0);
-                    if (column->late.landed)
-                        column->late.landed(first, last);
-                } else {
-                    m_lateFailed = true;
-                }
-                if (column->left.fetch_sub(1, std::memory_order_acq_rel) == 1 && column->late.then
-                    && !column->late.then())
-                    m_lateFailed = true;
-            });
-        }
+        // The digests' slots in file order, here (a deque: the slots stay put).
+        std::vector<quint64*> digestSlots;
+        for (std::size_t p = 0; p < pieces; ++p)
+            digestSlots.push_back(&m_bigDigests.emplace_back(0));
+        // Its room is made by a task too (zero-filled once, its pages made present first: as
+        // much work as reading it), so the columns' rooms are made on every core; that task
+        // then hands out the pieces, which land at their places.
+        later([this, &v, at, n, growth = m_growth, digestSlots = std::move(digestSlots), column] {
+            reserveFor(v, n, growth);
+            prefault(v.data(), v.capacity() * sizeof(T));
+            v.resize(n);
+            if (column->late.sized)
+                column->late.sized(n);
+            for (std::size_t p = 0; p < digestSlots.size(); ++p)
+                later([this, &v, &digest = *digestSlots[p], at, n, p, column] {
+                    const std::size_t first = p * PieceElements;
+                    const std::size_t last = std::min(n, first + PieceElements);
+                    auto* into = reinterpret_cast<char*>(v.data() + first);
+                    const std::size_t size = (last - first) * sizeof(T);
+                    if (readPiece(into, size, at + first * sizeof(T))) {
+                        digest = run_cache_io::pieceHash(into, size, 0);
+                        if (column->late.landed)
+                            column->late.landed(first, last);
+                    } else {
+                        m_lateFailed = true;
+                    }
+                    if (column->left.fetch_sub(1, std::memory_order_acq_rel) == 1
+                        && column->late.then && !column->late.then())
+                        m_lateFailed = true;
+                });
+        });
         return n;
     }
     void setLateColumnBytes(std::size_t bytes)
@@ -634,10 +640,14 @@ public:
 private:
     template <typename T> void reserveFor(std::vector<T>& v, std::size_t n)
     {
+        reserveFor(v, n, m_growth);
+    }
+    template <typename T> static void reserveFor(std::vector<T>& v, std::size_t n, double growth)
+    {
         // Never more than the file holds (times the growth asked for).
         v.clear();
-        if (m_growth > 1.0 && n > 0)
-            v.reserve(static_cast<std::size_t>(double(n) * m_growth) + 16);
+        if (growth > 1.0 && n > 0)
+            v.reserve(static_cast<std::size_t>(double(n) * growth) + 16);
         else
             v.reserve(n);
     }

@@ -61,8 +61,8 @@ inline std::size_t pieceCount(std::size_t bytes)
 quint64 pieceHash(const void* data, std::size_t size, quint64 seed);
 
 // RunCacheFile::hash in pieces: the same value for bytes added in any pieces whose sizes, all
-// but the last, are multiples of 32 (a column hashed block by block as it is read, while the
-// block is in cache, rather than read again from memory).
+// but the last, are multiples of 32 (what RunCacheFile::hash runs on; big columns now have a
+// pieceHash per piece instead).
 class StreamHash
 {
 public:

@@ -405,8 +405,8 @@ private slots:
         QVERIFY(!restores(bad));
     }
 
-    // A big column's digest is computed block by block as it is read: for any size and any
-    // block size (a multiple of 32) it is the one-shot hash the writer stored.
+    // The key's and the small fields' hash fed in blocks: for any size and any block size (a
+    // multiple of 32) it is the one-shot hash.
     void hashInPiecesEqualsOneShot_data()
     {
         QTest::addColumn<int>("size");

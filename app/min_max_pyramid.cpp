@@ -4,6 +4,10 @@
 #include <cmath>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace viewer {
 
 namespace {
@@ -98,40 +102,95 @@ void MinMaxPyramid::addLevelAbove()
     m_info.push_back({ info });
 }
 
+#if defined(__SSE2__)
+// A whole block in two-double lanes (SSE2 is in every x86-64): min and max in four lanes, a lane
+// summing v * 0 (NaN once any point is NaN or infinite), then the first point equal to each as
+// the lowest bit of a 32-bit mask of equal points, not a scan with a branch that mispredicts
+// once per block (scalar, this was the largest cost of re-opening a cached file).
+bool MinMaxPyramid::summarizeFinite(const double* v, MinMax& m, BlockInfo& f)
+{
+    static_assert(B == 32); // one bit per point in a 32-bit mask
+    __m128d lo0 = _mm_set1_pd(Inf);
+    __m128d lo1 = lo0;
+    __m128d hi0 = _mm_set1_pd(-Inf);
+    __m128d hi1 = hi0;
+    __m128d zero = _mm_setzero_pd();
+    const __m128d nought = _mm_setzero_pd();
+    for (std::size_t i = 0; i < B; i += 4) {
+        const __m128d a = _mm_loadu_pd(v + i);
+        const __m128d b = _mm_loadu_pd(v + i + 2);
+        lo0 = _mm_min_pd(a, lo0); // a < lo ? a : lo (a NaN never wins; the zero lane sees it)
+        lo1 = _mm_min_pd(b, lo1);
+        hi0 = _mm_max_pd(a, hi0);
+        hi1 = _mm_max_pd(b, hi1);
+        zero = _mm_add_pd(zero, _mm_add_pd(_mm_mul_pd(a, nought), _mm_mul_pd(b, nought)));
+    }
+    zero = _mm_add_pd(zero, _mm_unpackhi_pd(zero, zero));
+    if (_mm_cvtsd_f64(zero) != 0.0)
+        return false;
+    const __m128d lo = _mm_min_pd(lo0, lo1);
+    const __m128d hi = _mm_max_pd(hi0, hi1);
+    const __m128d low =
+        _mm_set1_pd(lower(_mm_cvtsd_f64(lo), _mm_cvtsd_f64(_mm_unpackhi_pd(lo, lo))));
+    const __m128d high =
+        _mm_set1_pd(higher(_mm_cvtsd_f64(hi), _mm_cvtsd_f64(_mm_unpackhi_pd(hi, hi))));
+    std::uint32_t lowAt = 0;
+    std::uint32_t highAt = 0;
+    for (std::size_t i = 0; i < B; i += 2) {
+        const __m128d x = _mm_loadu_pd(v + i);
+        lowAt |= std::uint32_t(_mm_movemask_pd(_mm_cmpeq_pd(x, low))) << i;
+        highAt |= std::uint32_t(_mm_movemask_pd(_mm_cmpeq_pd(x, high))) << i;
+    }
+    // Both masks have a bit: the min and max are points of the block.
+    const auto minAt = static_cast<std::size_t>(__builtin_ctz(lowAt));
+    const auto maxAt = static_cast<std::size_t>(__builtin_ctz(highAt));
+    m = { v[minAt], v[maxAt] };
+    f.minAt = static_cast<std::uint8_t>(minAt);
+    f.maxAt = static_cast<std::uint8_t>(maxAt);
+    return true;
+}
+#else
+// A whole block in four independent lanes (no branch per point), then the first point equal to
+// each of its min and max.
+bool MinMaxPyramid::summarizeFinite(const double* v, MinMax& m, BlockInfo& f)
+{
+    double lo[4] = { Inf, Inf, Inf, Inf };
+    double hi[4] = { -Inf, -Inf, -Inf, -Inf };
+    double zero[4] = { 0, 0, 0, 0 }; // NaN when any point is NaN or infinite
+    for (std::size_t i = 0; i < B; i += 4) {
+        for (std::size_t l = 0; l < 4; ++l) {
+            lo[l] = lower(lo[l], v[i + l]);
+            hi[l] = higher(hi[l], v[i + l]);
+            zero[l] += v[i + l] * 0.0;
+        }
+    }
+    if (zero[0] + zero[1] + zero[2] + zero[3] != 0)
+        return false;
+    const double low = lower(lower(lo[0], lo[1]), lower(lo[2], lo[3]));
+    const double high = higher(higher(hi[0], hi[1]), higher(hi[2], hi[3]));
+    std::size_t minAt = 0;
+    while (!(v[minAt] == low))
+        ++minAt;
+    std::size_t maxAt = 0;
+    while (!(v[maxAt] == high))
+        ++maxAt;
+    m = { v[minAt], v[maxAt] };
+    f.minAt = static_cast<std::uint8_t>(minAt);
+    f.maxAt = static_cast<std::uint8_t>(maxAt);
+    return true;
+}
+#endif
+
 // One level-0 block from its points. Most blocks hold finite values only: their min and max are
-// found in four independent lanes (no branch per point: a rebuild of a run's pyramids was a
-// fifth of re-opening it), then the first point equal to each (what the one-pass loop below
-// keeps: it replaces only on strictly lower / higher; -0.0 and 0.0 compare equal in both).
+// found without a branch per point (a rebuild of a run's pyramids was a fifth of re-opening it),
+// then the first point equal to each (what the one-pass loop below keeps: it replaces only on
+// strictly lower / higher; -0.0 and 0.0 compare equal in both).
 void MinMaxPyramid::summarize(const double* v, std::size_t n, MinMax& m, BlockInfo& f)
 {
     m = { Inf, -Inf };
     f = { 0, 0, 0 };
-    if (n == B) {
-        double lo[4] = { Inf, Inf, Inf, Inf };
-        double hi[4] = { -Inf, -Inf, -Inf, -Inf };
-        double zero[4] = { 0, 0, 0, 0 }; // NaN when any point is NaN or infinite
-        for (std::size_t i = 0; i < B; i += 4) {
-            for (std::size_t l = 0; l < 4; ++l) {
-                lo[l] = lower(lo[l], v[i + l]);
-                hi[l] = higher(hi[l], v[i + l]);
-                zero[l] += v[i + l] * 0.0;
-            }
-        }
-        if (zero[0] + zero[1] + zero[2] + zero[3] == 0) {
-            const double low = lower(lower(lo[0], lo[1]), lower(lo[2], lo[3]));
-            const double high = higher(higher(hi[0], hi[1]), higher(hi[2], hi[3]));
-            std::size_t minAt = 0;
-            while (!(v[minAt] == low))
-                ++minAt;
-            std::size_t maxAt = 0;
-            while (!(v[maxAt] == high))
-                ++maxAt;
-            m = { v[minAt], v[maxAt] };
-            f.minAt = static_cast<std::uint8_t>(minAt);
-            f.maxAt = static_cast<std::uint8_t>(maxAt);
-            return;
-        }
-    }
+    if (n == B && summarizeFinite(v, m, f))
+        return;
     for (std::size_t i = 0; i < n; ++i) {
         if (!std::isfinite(v[i])) {
             f.kinds = static_cast<std::uint8_t>(f.kinds | kindOf(v[i]));
@@ -193,6 +252,11 @@ void MinMaxPyramid::changedFrom(const std::vector<double>& y, std::size_t first)
         const std::size_t begin = b * B;
         summarize(y.data() + begin, std::min(B, y.size() - begin), m_levels[0][b], m_info[0][b]);
     }
+    buildAbove(from);
+}
+
+void MinMaxPyramid::buildAbove(std::size_t from)
+{
     std::size_t k = 0;
     for (; m_levels[k].size() > 1; ++k) {
         from /= B;
@@ -202,7 +266,7 @@ void MinMaxPyramid::changedFrom(const std::vector<double>& y, std::size_t first)
             from = 0;
         }
         const std::size_t below = m_levels[k].size();
-        count = (below + B - 1) / B;
+        const std::size_t count = (below + B - 1) / B;
         m_levels[k + 1].resize(count);
         m_info[k + 1].resize(count);
         for (std::size_t b = from; b < count; ++b) {
@@ -213,6 +277,30 @@ void MinMaxPyramid::changedFrom(const std::vector<double>& y, std::size_t first)
     }
     m_levels.resize(k + 1); // the array shrank: levels above the one-block top go
     m_info.resize(k + 1);
+}
+
+void MinMaxPyramid::beginPieces(std::size_t n)
+{
+    clear();
+    m_levels.emplace_back((n + B - 1) / B);
+    m_info.emplace_back((n + B - 1) / B);
+}
+
+void MinMaxPyramid::summarizePiece(const double* y, std::size_t first, std::size_t last)
+{
+    for (std::size_t begin = first; begin < last; begin += B)
+        summarize(
+            y + begin, std::min(B, last - begin), m_levels[0][begin / B], m_info[0][begin / B]);
+}
+
+void MinMaxPyramid::finishPieces(const std::vector<double>& y)
+{
+    if (y.empty() || m_levels.size() != 1 || m_levels[0].size() != (y.size() + B - 1) / B) {
+        rebuild(y); // not begun for y's points: all of it
+        return;
+    }
+    m_size = y.size();
+    buildAbove(0);
 }
 
 void MinMaxPyramid::clear()

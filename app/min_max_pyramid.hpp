@@ -46,6 +46,15 @@ public:
     void changedFrom(const std::vector<double>& y, std::size_t first);
     void clear();
 
+    // A rebuild in pieces, on any threads (a cached column read piece by piece, each summarised
+    // while in cache): beginPieces(n) sizes level 0 for n points; summarizePiece() fills the
+    // blocks of points [first, last) (first a multiple of BlockSize, last too or n; pieces apart,
+    // so threads write apart); finishPieces(y) once all are done builds the levels above (or
+    // all of it, when not begun for y's points). Until then size() is 0.
+    void beginPieces(std::size_t n);
+    void summarizePiece(const double* y, std::size_t first, std::size_t last);
+    void finishPieces(const std::vector<double>& y);
+
     // Number of points described (y.size() at the last appended(), rebuild() or changedFrom()).
     std::size_t size() const
     {
@@ -126,6 +135,10 @@ private:
     void addPoint(std::size_t i, double v);
     void addLevelAbove();
     static void summarize(const double* v, std::size_t n, MinMax& m, BlockInfo& f);
+    // A whole block of finite points (false, m and f untouched: a point is NaN or infinite).
+    static bool summarizeFinite(const double* v, MinMax& m, BlockInfo& f);
+    // The levels above level 0, from block `from` of level 0 on.
+    void buildAbove(std::size_t from);
     static void summarize(
         const MinMax* below, const BlockInfo* belowInfo, std::size_t n, MinMax& m, BlockInfo& f);
 

@@ -30,14 +30,16 @@ constexpr char Magic[8] = { 'T', 'V', 'R', 'U', 'N', 'C', 'A', '\n' };
 constexpr std::uint32_t ByteOrderMark = 0x01020304;
 
 // Runs work pushed to it on `helpers` threads; finish() does what is left on the calling thread
-// and joins them. With no helpers, push() queues and finish() does it all.
+// and joins them. With no helpers, push() queues and finish() does it all. A task may push more
+// (a column's room made, then its pieces handed out): finish() returns once none is queued or
+// running.
 class TaskPool
 {
 public:
     explicit TaskPool(int helpers)
     {
         for (int t = 0; t < helpers; ++t)
-            m_threads.emplace_back([this] { work(false); });
+            m_threads.emplace_back([this] { work(); });
     }
     ~TaskPool()
     {
@@ -61,7 +63,7 @@ public:
             m_closed = true;
         }
         m_wake.notify_all();
-        work(true);
+        work();
         for (std::thread& t : m_threads) {
             if (t.joinable())
                 t.join();
@@ -69,20 +71,22 @@ public:
     }
 
 private:
-    void work(bool caller)
+    // Until the pool is closed and nothing is queued or running (a running task may push more).
+    void work()
     {
+        std::unique_lock lock(m_mutex);
         for (;;) {
-            std::function<void()> task;
-            {
-                std::unique_lock lock(m_mutex);
-                if (!caller)
-                    m_wake.wait(lock, [this] { return m_closed || !m_tasks.empty(); });
-                if (m_tasks.empty())
-                    return;
-                task = std::move(m_tasks.front());
-                m_tasks.pop_front();
-            }
+            m_wake.wait(lock, [this] { return !m_tasks.empty() || (m_closed && m_running == 0); });
+            if (m_tasks.empty())
+                return;
+            std::function<void()> task = std::move(m_tasks.front());
+            m_tasks.pop_front();
+            ++m_running;
+            lock.unlock();
             task();
+            lock.lock();
+            if (--m_running == 0 && m_tasks.empty())
+                m_wake.notify_all(); // the others may be waiting for the last one to end
         }
     }
 
@@ -90,6 +94,7 @@ private:
     std::condition_variable m_wake;
     std::deque<std::function<void()>> m_tasks;
     std::vector<std::thread> m_threads;
+    int m_running = 0;
     bool m_closed = false;
 };
 
@@ -169,11 +174,26 @@ bool RunCacheFile::readSeries(Reader& in, Series& s, std::size_t recordCount, bo
 {
     s.m_tag = in.string();
     s.m_path = in.string();
-    // Where the series stays put its values are filled by a helper, which then builds its
-    // pyramid (derived, so rebuilt rather than read: one from the file could not be trusted).
-    const std::size_t n = staysPut
-        ? in.vectorLater(s.m_values, [&s] { return s.pyramid().size() == s.m_values.size(); })
-        : (in.vector(s.m_values), s.m_values.size());
+    // Where the series stays put its values are filled by helpers piece by piece, each piece's
+    // blocks of the pyramid summarised as it lands, while in cache (derived, so rebuilt rather
+    // than read: one from the file could not be trusted; read again from memory, the pyramid's
+    // level 0 was a sixth of a re-open); the levels above once all have landed.
+    std::size_t n = 0;
+    if (staysPut) {
+        Reader::Late late;
+        late.sized = [&s](std::size_t size) { s.m_pyramid.beginPieces(size); };
+        late.landed = [&s](std::size_t first, std::size_t last) {
+            s.m_pyramid.summarizePiece(s.m_values.data(), first, last);
+        };
+        late.then = [&s] {
+            s.m_pyramid.finishPieces(s.m_values);
+            return s.pyramid().size() == s.m_values.size();
+        };
+        n = in.vectorLater(s.m_values, std::move(late));
+    } else {
+        in.vector(s.m_values);
+        n = s.m_values.size();
+    }
     readIndexColumn(in, s.m_records);
     in.vector(s.m_segmentStarts);
     in.vector(s.m_nonFinite);

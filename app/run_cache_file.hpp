@@ -49,7 +49,8 @@ struct RunCacheKey
 class RunCacheFile
 {
 public:
-    static constexpr std::uint32_t Version = 2; // 2: series record indices in strided blocks
+    // 2: series record indices in strided blocks; 3: a big field's checksum in 256 KiB pieces
+    static constexpr std::uint32_t Version = 3;
 
     struct Header
     {

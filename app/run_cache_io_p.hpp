@@ -47,10 +47,22 @@ enum class VariantType : std::uint8_t
 // A field this large is checksummed on its own (its digest computed apart, on a helper thread
 // while reading goes on); smaller ones are folded into the running checksum as they come.
 inline constexpr std::size_t BigFieldBytes = 64 * 1024;
+// A big field has one digest per piece of this many bytes (the last one shorter), so that its
+// pieces are read and hashed on every core at once: a column of megabytes was one task, and
+// the other core sat idle while the last one ran. A multiple of any element and of the pyramid's
+// block of doubles; small enough that a piece just read is still in cache when it is hashed.
+inline constexpr std::size_t PieceBytes = 256 * 1024;
+inline std::size_t pieceCount(std::size_t bytes)
+{
+    return (bytes + PieceBytes - 1) / PieceBytes;
+}
+// A piece's digest: a 64-bit hash of its bytes in eight lanes (not cryptographic), twice the
+// speed of RunCacheFile::hash on a piece in cache.
+quint64 pieceHash(const void* data, std::size_t size, quint64 seed);
 
 // RunCacheFile::hash in pieces: the same value for bytes added in any pieces whose sizes, all
-// but the last, are multiples of 32 (a column hashed block by block as it is read, while the
-// block is in cache, rather than read again from memory).
+// but the last, are multiples of 32 (what RunCacheFile::hash runs on; big columns now have a
+// pieceHash per piece instead).
 class StreamHash
 {
 public:
@@ -96,7 +108,10 @@ public:
     {
         if (size >= run_cache_io::BigFieldBytes) {
             m_checksum = hash(&size, sizeof size, m_checksum);
-            m_bigDigests.push_back(hash(data, size, 0));
+            const auto* bytes = static_cast<const char*>(data);
+            for (std::size_t at = 0; at < size; at += run_cache_io::PieceBytes)
+                m_bigDigests.push_back(run_cache_io::pieceHash(
+                    bytes + at, std::min(run_cache_io::PieceBytes, size - at), 0));
         } else {
             m_checksum = hash(data, size, m_checksum);
         }
@@ -368,11 +383,17 @@ private:
     {
         if (size >= run_cache_io::BigFieldBytes) {
             m_checksum = hash(&size, sizeof size, m_checksum);
-            quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
-            if (deferrable)
-                later([&digest, data, size] { digest = hash(data, size, 0); });
-            else
-                digest = hash(data, size, 0);
+            const auto* bytes = static_cast<const char*>(data);
+            for (std::size_t at = 0; at < size; at += run_cache_io::PieceBytes) {
+                const std::size_t piece = std::min(run_cache_io::PieceBytes, size - at);
+                quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
+                if (deferrable)
+                    later([&digest, p = bytes + at, piece] {
+                        digest = run_cache_io::pieceHash(p, piece, 0);
+                    });
+                else
+                    digest = run_cache_io::pieceHash(bytes + at, piece, 0);
+            }
         } else {
             m_checksum = hash(data, size, m_checksum);
         }
@@ -461,33 +482,89 @@ public:
         return account(v.data(), n * sizeof(T), true);
     }
     // A big vector that stays where it is until the deferred work is done (a column of a run the
-    // builder owns), read by a helper: here its count is checked, its room reserved and its bytes
-    // skipped; the helper fills it, computes its digest (in its place in the checksum), then runs
-    // `then` (false: the read fails, as a failed checkLater() does). So nothing here may look at
-    // its elements before the deferred work is done: checks of them go to checkLater(). Returns the
-    // count (0 on failure). Read at once without helpers.
+    // builder owns), read by helpers: here its count is checked and its room made (sized, so its
+    // pieces can be written in any order) and its bytes skipped; each piece is then read straight
+    // into it and hashed (its digest in its place in the checksum) as a task of its own, on any
+    // thread, and `landed` told of it (its first and last index: first a multiple of PieceBytes'
+    // elements), after `sized` was told its count; the task that does the last piece runs `then`
+    // (false: the read fails, as a failed checkLater() does). So nothing here may look at its
+    // elements before the deferred work is done: checks of them go to checkLater(). Returns the
+    // count (0 on failure). Read at once without helpers (then only `then` is called).
     using Check = std::function<bool()>;
+    struct Late
+    {
+        Check then;
+        std::function<void(std::size_t)> sized;
+        std::function<void(std::size_t, std::size_t)> landed;
+    };
     template <typename T> std::size_t vectorLater(std::vector<T>& v, Check then = {})
     {
+        Late late;
+        late.then = std::move(then);
+        return vectorLater(v, std::move(late));
+    }
+    template <typename T> std::size_t vectorLater(std::vector<T>& v, Late late)
+    {
+        Check& then = late.then;
         static_assert(std::is_trivially_copyable_v<T>);
         static_assert(BounceBytes % sizeof(T) == 0);
+        static_assert(run_cache_io::PieceBytes % sizeof(T) == 0);
         const std::uint64_t at = m_pos + sizeof(std::uint64_t); // just past the count
         const std::size_t n = count(sizeof(T));
         const std::size_t bytes = n * sizeof(T);
-        if (!defers() || bytes < m_lateColumnBytes) {
+        if (!defers() || bytes == 0 || bytes < m_lateColumnBytes) {
             if (!vectorOf(v, n))
                 return 0;
             if (then && !then())
                 fail();
             return n;
         }
-        reserveFor(v, n);
         skip(bytes);
         m_checksum = hash(&bytes, sizeof bytes, m_checksum);
-        quint64& digest = m_bigDigests.emplace_back(0); // a deque: the slot stays put
-        later([this, &v, &digest, at, n, then = std::move(then)] {
-            if (!fill(v, n, at, &digest) || (then && !then()))
-                m_lateFailed = true;
+        const std::size_t pieces = run_cache_io::pieceCount(bytes);
+        constexpr std::size_t PieceElements = run_cache_io::PieceBytes / sizeof(T);
+        // Shared by the pieces' tasks: the last one to finish runs `then`.
+        struct Column
+        {
+            explicit Column(std::size_t pieces, Late late)
+                : left(pieces)
+                , late(std::move(late))
+            {
+            }
+            std::atomic<std::size_t> left;
+            Late late;
+        };
+        const auto column = std::make_shared<Column>(pieces, std::move(late));
+        // The digests' slots in file order, here (a deque: the slots stay put).
+        std::vector<quint64*> digestSlots;
+        for (std::size_t p = 0; p < pieces; ++p)
+            digestSlots.push_back(&m_bigDigests.emplace_back(0));
+        // Its room is made by a task too (zero-filled once, its pages made present first: as
+        // much work as reading it), so the columns' rooms are made on every core; that task
+        // then hands out the pieces, which land at their places.
+        later([this, &v, at, n, growth = m_growth, digestSlots = std::move(digestSlots), column] {
+            reserveFor(v, n, growth);
+            prefault(v.data(), v.capacity() * sizeof(T));
+            v.resize(n);
+            if (column->late.sized)
+                column->late.sized(n);
+            for (std::size_t p = 0; p < digestSlots.size(); ++p)
+                later([this, &v, &digest = *digestSlots[p], at, n, p, column] {
+                    const std::size_t first = p * PieceElements;
+                    const std::size_t last = std::min(n, first + PieceElements);
+                    auto* into = reinterpret_cast<char*>(v.data() + first);
+                    const std::size_t size = (last - first) * sizeof(T);
+                    if (readPiece(into, size, at + first * sizeof(T))) {
+                        digest = run_cache_io::pieceHash(into, size, 0);
+                        if (column->late.landed)
+                            column->late.landed(first, last);
+                    } else {
+                        m_lateFailed = true;
+                    }
+                    if (column->left.fetch_sub(1, std::memory_order_acq_rel) == 1
+                        && column->late.then && !column->late.then())
+                        m_lateFailed = true;
+                });
         });
         return n;
     }
@@ -563,40 +640,25 @@ public:
 private:
     template <typename T> void reserveFor(std::vector<T>& v, std::size_t n)
     {
+        reserveFor(v, n, m_growth);
+    }
+    template <typename T> static void reserveFor(std::vector<T>& v, std::size_t n, double growth)
+    {
         // Never more than the file holds (times the growth asked for).
         v.clear();
-        if (m_growth > 1.0 && n > 0)
-            v.reserve(static_cast<std::size_t>(double(n) * m_growth) + 16);
+        if (growth > 1.0 && n > 0)
+            v.reserve(static_cast<std::size_t>(double(n) * growth) + 16);
         else
             v.reserve(n);
     }
-    // Fills the reserved, empty `v` with the n elements at file offset `at`, on any thread
-    // (positioned reads into a bounce buffer of its own); false when they cannot be read.
-    // Its digest, computed block by block as they land, goes to `digest`.
-    template <typename T>
-    bool fill(std::vector<T>& v, std::size_t n, std::uint64_t at, quint64* digest) const
+    // A piece of a column, on any thread: from memory, or a positioned read of the file.
+    bool readPiece(char* into, std::size_t size, std::uint64_t at) const
     {
-        static_assert(BounceBytes % 32 == 0); // whole blocks hash as one (StreamHash)
-        run_cache_io::StreamHash hasher(0);
-        prefault(v.data(), v.capacity() * sizeof(T));
-        // Its own (left uninitialised: filled before it is read), freed with the task: no
-        // thread keeps a megabyte after the read.
-        const std::size_t bounceBytes = std::min(BounceBytes, n * sizeof(T));
-        const std::unique_ptr<unsigned char[]> bounce(new unsigned char[bounceBytes]); // NOLINT
-        for (std::size_t left = n * sizeof(T); left > 0;) {
-            const std::size_t take = std::min(left, bounceBytes);
-            if (m_data)
-                std::memcpy(bounce.get(), m_data + at, take);
-            else if (!readAt(reinterpret_cast<char*>(bounce.get()), take, at))
-                return false;
-            hasher.add(bounce.get(), take);
-            const auto* first = reinterpret_cast<const T*>(bounce.get());
-            v.insert(v.end(), first, first + take / sizeof(T));
-            at += take;
-            left -= take;
+        if (m_data) {
+            std::memcpy(into, m_data + at, size);
+            return true;
         }
-        *digest = hasher.finish();
-        return true;
+        return readAt(into, size, at);
     }
     // Moves past bytes known to be in the file (count() checked them), keeping the buffer's
     // window right.

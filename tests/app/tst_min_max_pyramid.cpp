@@ -102,7 +102,7 @@ void TestMinMaxPyramid::matchesBruteForce_data()
     // Sizes straddle the level boundaries (32, 1024, 32768 points).
     for (int size : { 1, 31, 32, 33, 1023, 1024, 1025, 5000, 32768, 32769, 200000 }) {
         for (double share : { 0.0, 0.05, 0.9 }) {
-            for (const char* built : { "rebuilt", "appended", "tail rewritten" }) {
+            for (const char* built : { "rebuilt", "appended", "tail rewritten", "in pieces" }) {
                 QTest::addRow("n=%d nonfinite=%.2f %s", size, share, built)
                     << size << share << QString::fromLatin1(built);
             }
@@ -145,6 +145,18 @@ void TestMinMaxPyramid::matchesBruteForce()
                 y.begin() + static_cast<std::ptrdiff_t>(from));
             pyramid.changedFrom(y, from);
         }
+    } else if (built == QLatin1String("in pieces")) {
+        // As a cached column lands: pieces of whole blocks in any order, then the levels above.
+        y = all;
+        constexpr std::size_t Piece = 4096;
+        pyramid.beginPieces(n);
+        QCOMPARE(pyramid.size(), std::size_t(0));
+        for (std::size_t first = (n - 1) / Piece * Piece;; first -= Piece) {
+            pyramid.summarizePiece(y.data(), first, std::min(n, first + Piece));
+            if (first == 0)
+                break;
+        }
+        pyramid.finishPieces(y);
     } else {
         y = all;
         pyramid.rebuild(y);

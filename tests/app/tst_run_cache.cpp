@@ -356,8 +356,57 @@ private slots:
         }
     }
 
-    // A big column's digest is computed block by block as it is read: for any size and any
-    // block size (a multiple of 32) it is the one-shot hash the writer stored.
+    // A big column is checksummed in 256 KiB pieces, each read and hashed on any thread: a byte
+    // flipped in any piece (the first, one in the middle, the last, shorter one) is refused, on
+    // one thread or two.
+    void aPieceMismatchAnywhereIsRefused_data()
+    {
+        QTest::addColumn<QString>("piece");
+        QTest::addColumn<int>("threads");
+        for (const int threads : { 1, 2 }) {
+            for (const char* piece : { "first", "middle", "last" })
+                QTest::addRow("%s piece, %d thread(s)", piece, threads)
+                    << QString::fromLatin1(piece) << threads;
+        }
+    }
+    void aPieceMismatchAnywhereIsRefused()
+    {
+        QFETCH(QString, piece);
+        QFETCH(int, threads);
+        QVERIFY(writeFile(m_file, trainingLog(0, 20000, 1000))); // 80,000 records
+        const Parsed parsed = parse(m_file);
+        QVERIFY(parsed.result.error.isEmpty());
+        const viewer::RecordTable& records = parsed.builder->run(0).records;
+        constexpr std::size_t PieceTimes = 256 * 1024 / sizeof(double);
+        QVERIFY(records.size() > 2 * PieceTimes); // the time column: three pieces
+        RunCacheFile::Header header;
+        header.key.size = parsed.result.fileSize;
+        header.end = parsed.result.end;
+        const QByteArray good = RunCacheFile::toBytes(header, *parsed.builder);
+
+        // A record's time inside the piece, found by its and its neighbours' bytes.
+        const std::size_t record = piece == QLatin1String("first") ? 100
+            : piece == QLatin1String("middle")                     ? PieceTimes + 100
+                                                                   : records.size() - 100;
+        double times[4];
+        for (std::size_t i = 0; i < 4; ++i)
+            times[i] = records.time(std::uint32_t(record + i));
+        const qsizetype at =
+            good.indexOf(QByteArray(reinterpret_cast<const char*>(times), sizeof times));
+        QVERIFY(at > 0);
+        QByteArray bad = good;
+        bad[at + 9] = char(bad[at + 9] ^ 0x01); // the next record's time, its lowest bits
+
+        const auto restores = [&](const QByteArray& bytes) {
+            RunCacheFile file(bytes.constData(), std::size_t(bytes.size()));
+            return file.header() && file.builder(m_file, threads) != nullptr;
+        };
+        QVERIFY(restores(good));
+        QVERIFY(!restores(bad));
+    }
+
+    // The key's and the small fields' hash fed in blocks: for any size and any block size (a
+    // multiple of 32) it is the one-shot hash.
     void hashInPiecesEqualsOneShot_data()
     {
         QTest::addColumn<int>("size");

@@ -95,6 +95,15 @@ int main(int argc, char** argv)
     const auto cache = std::make_shared<const RunCache>(settings);
     const QString entry = cache->entryPath(path);
     const int repeats = 5;
+    // BENCH_REOPEN_ONLY=N: only N re-opens of the unchanged file (for a profiler: nothing else).
+    if (const int only = qEnvironmentVariableIntValue("BENCH_REOPEN_ONLY"); only > 0) {
+        open(path, cache);
+        std::vector<double> times;
+        for (int i = 0; i < only; ++i)
+            times.push_back(open(path, cache).ms);
+        std::printf("bench_reopen: %d re-opens, median %.1f ms\n", only, bench::median(times));
+        return 0;
+    }
     std::printf("bench_reopen: %s, %.1f MB (+ %.2f MB appended), %d threads, medians of %d\n",
         qPrintable(source), double(baseSize) / 1e6, double(appended.size()) / 1e6,
         BulkLoad::defaultThreads(), repeats);

@@ -37,6 +37,7 @@ void SeriesLayer::setPlotArea(const QRectF& plotArea)
     prepareGeometryChange();
     m_plotArea = plotArea;
     m_image = QImage();
+    m_gridImage.reset();
     dropPrerender();
 }
 
@@ -128,6 +129,7 @@ void SeriesLayer::setGrid(LayerGrid grid)
     if (grid == m_grid)
         return;
     m_grid = std::move(grid);
+    m_gridImage.reset();
     // Drawn anew at the next paint (or by the prerender of the setCurves() that follows).
     m_image = QImage();
     dropPrerender();
@@ -170,6 +172,49 @@ bool SeriesLayer::drawnInBands(const std::vector<LayerCurve>& curves)
     return curves.size() > AntialiasedCurvesAtMost;
 }
 
+std::function<void(QPainter*)> SeriesLayer::drawing(const ImagePlace& place, qreal dpr)
+{
+    // Bands cut the grid's lines at their seam as they cut the curves (drawnImage): their
+    // pixels stay those of one drawing with the grid inside. No grid: nothing to copy.
+    if (drawnInBands(*m_curves) || (m_grid.x.empty() && m_grid.y.empty())) {
+        return [curves = m_curves, grid = m_grid, plotArea = m_plotArea,
+                   antialiased = m_antialiased, toImage = place.toImage](QPainter* p) {
+            p->setTransform(toImage, true); // onto a band's shift (drawnImage)
+            draw(p, *curves, grid, plotArea, antialiased);
+        };
+    }
+    LayerGrid noLines = m_grid;
+    noLines.x.clear();
+    noLines.y.clear();
+    // The grid's pixels copied in, then the curves over them: the pixels of the grid drawn first
+    // into the transparent image, which is what draw() does.
+    return [curves = m_curves, noLines = std::move(noLines), gridImage = gridImageFor(place, dpr),
+               plotArea = m_plotArea, antialiased = m_antialiased,
+               toImage = place.toImage](QPainter* p) {
+        p->save();
+        p->setCompositionMode(QPainter::CompositionMode_Source);
+        p->drawImage(QPointF(0, 0), gridImage->image());
+        p->restore();
+        p->setTransform(toImage, true);
+        draw(p, *curves, noLines, plotArea, antialiased);
+    };
+}
+
+std::shared_ptr<LayerPrerender> SeriesLayer::gridImageFor(const ImagePlace& place, qreal dpr)
+{
+    if (!m_gridImage || m_gridImage->pixels() != place.size * dpr
+        || m_gridImage->devicePixelRatio() != dpr || m_gridToImage != place.toImage) {
+        m_gridImage = LayerPrerender::start(place.size * dpr, dpr,
+            [grid = m_grid, plotArea = m_plotArea, toImage = place.toImage](QPainter* p) {
+                p->setTransform(toImage, true);
+                drawGrid(p, grid, plotArea);
+            });
+        m_gridToImage = place.toImage;
+        ++m_gridRenderCount;
+    }
+    return m_gridImage;
+}
+
 void SeriesLayer::startPrerender()
 {
     dropPrerender();
@@ -181,14 +226,8 @@ void SeriesLayer::startPrerender()
     const bool large = m_geometryPoints > ReleaseGeometryAbovePoints;
     if (large)
         waitForLargeImage();
-    m_prerender = LayerPrerender::start(
-        place.size * dpr, dpr,
-        [curves = m_curves, grid = m_grid, plotArea = m_plotArea, antialiased = m_antialiased,
-            toImage = place.toImage](QPainter* p) {
-            p->setTransform(toImage, true); // onto a band's shift (drawnImage)
-            draw(p, *curves, grid, plotArea, antialiased);
-        },
-        drawnInBands(*m_curves));
+    m_prerender =
+        LayerPrerender::start(place.size * dpr, dpr, drawing(place, dpr), drawnInBands(*m_curves));
     if (large)
         lastLargePrerender() = m_prerender;
 }
@@ -309,12 +348,7 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
             ++m_prerenderedCount;
         } else {
             m_image = renderOnPoolThread(
-                place.size * dpr, dpr,
-                [this, &place](QPainter* p) {
-                    p->setTransform(place.toImage, true); // onto a band's shift
-                    draw(p, *m_curves, m_grid, m_plotArea, m_antialiased);
-                },
-                drawnInBands(*m_curves));
+                place.size * dpr, dpr, drawing(place, dpr), drawnInBands(*m_curves));
         }
         dropPrerender();
         m_imageWorld = world;

@@ -338,6 +338,69 @@ private slots:
         }
     }
 
+    // Issue 15: the grid is drawn once into an image of its own and copied under the curves of
+    // every image after, until the grid, the plot area or the image change; the pixels stay
+    // those of the grid drawn inline first (the reference: a layer past AntialiasedCurvesAtMost
+    // curves, whose image is drawn in one piece with its grid, below MinRowsToSplit rows).
+    void gridIsDrawnOnceUnderEveryImage_data()
+    {
+        testing::addTable<QString, int>({ "change", "gridRenders" },
+            {
+                { "points appended", QString(), 1 },
+                { "grid moved", QStringLiteral("grid"), 2 },
+                { "plot area resized", QStringLiteral("area"), 2 },
+            });
+    }
+    void gridIsDrawnOnceUnderEveryImage()
+    {
+        QFETCH(QString, change);
+        QFETCH(int, gridRenders);
+        const auto gridAt = [](qreal shift) {
+            LayerGrid grid;
+            grid.x = { 20.5 + shift, 47.3 + shift, 80 + shift };
+            grid.y = { 10.25 + shift, 30.5 + shift };
+            grid.xPen = QPen(QColor(200, 200, 200), 1.0);
+            grid.yPen = QPen(QColor(120, 160, 200, 140), 1.0);
+            return grid;
+        };
+        QGraphicsScene cachedScene(0, 0, 200, 120);
+        QGraphicsScene inlineScene(0, 0, 200, 120);
+        auto* cached = new SeriesLayer;
+        auto* inlined = new SeriesLayer;
+        cachedScene.addItem(cached);
+        inlineScene.addItem(inlined);
+        LayerCurve curve;
+        curve.color = LineColor;
+        curve.width = 1.5;
+        curve.pieces.push_back(QPolygonF({ QPointF(3.5, 12.2) }));
+        for (SeriesLayer* layer : { cached, inlined }) {
+            layer->setAntialiased(false); // as a bundle past AntialiasedCurvesAtMost is
+            layer->setPlotArea(QRectF(0, 0, 100, 40));
+            layer->setGrid(gridAt(0));
+        }
+        const auto step = [&](int k) {
+            curve.pieces[0] << QPointF(3.5 + 7 * k, 12.2 + 9 * std::sin(k * 0.9) + 4);
+            cached->setCurves({ curve });
+            std::vector<LayerCurve> many(SeriesLayer::AntialiasedCurvesAtMost, LayerCurve());
+            many.push_back(curve);
+            inlined->setCurves(std::move(many));
+            return renderScene(cachedScene, QPointF()) == renderScene(inlineScene, QPointF());
+        };
+        for (int k = 1; k <= 6; ++k)
+            QVERIFY2(step(k), qPrintable(QStringLiteral("append %1").arg(k)));
+        QCOMPARE(cached->gridRenderCount(), 1);
+        for (SeriesLayer* layer : { cached, inlined }) {
+            if (change == QLatin1String("grid"))
+                layer->setGrid(gridAt(3.25));
+            else if (change == QLatin1String("area"))
+                layer->setPlotArea(QRectF(0, 0, 90, 44));
+        }
+        for (int k = 7; k <= 12; ++k)
+            QVERIFY2(step(k), qPrintable(QStringLiteral("append %1").arg(k)));
+        QCOMPARE(cached->gridRenderCount(), gridRenders);
+        QCOMPARE(inlined->gridRenderCount(), 0);
+    }
+
     // The pieces a chart keeps until its next build: cut where the line leaves the bounds, and
     // without the growth slack (with 1,000 runs per chart the slack was a quarter of the window's
     // memory).

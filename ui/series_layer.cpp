@@ -72,9 +72,13 @@ void SeriesLayer::setCurves(std::vector<LayerCurve> curves)
     if (m_prerender && m_paintsWholePixels)
         releaseLargeGeometry();
     const QRectF all = boundingRect();
+    // A change that reaches outside the plot (markers, bands) is Everywhere; the lines and dots
+    // are clipped to a pixel row above and below it (draw()): the strip stops there, short of the
+    // axis labels and ticks below the plot, which a repaint of the strip drew again (issue 15).
+    const QRectF lines = m_plotArea.adjusted(0, -2, 0, 2);
     m_lastCurvesUpdate = from == -std::numeric_limits<qreal>::infinity() || from - 2 <= all.left()
         ? all
-        : QRectF(QPointF(from - 2, all.top()), all.bottomRight());
+        : QRectF(QPointF(from - 2, lines.top()), QPointF(all.right(), lines.bottom()));
     update(m_lastCurvesUpdate);
 }
 

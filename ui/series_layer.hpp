@@ -70,8 +70,8 @@ public:
     // Qt 6.4's raster engine hands every line taller than 96 pixels to the thread pool and waits.
     void setGrid(LayerGrid grid);
     // The part of the item the last setCurves() asked to repaint (item coordinates): the plot
-    // right of where the curves changed, the whole item when something else changed, empty when
-    // nothing did.
+    // (and 2 pixel rows above and below it) right of where the curves changed, the whole item
+    // when something else changed, empty when nothing did.
     QRectF lastCurvesUpdate() const
     {
         return m_lastCurvesUpdate;

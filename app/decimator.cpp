@@ -1,5 +1,6 @@
 #include "decimator.hpp"
 
+#include "exact_floor.hpp"
 #include "min_max_pyramid.hpp"
 #include "series.hpp"
 
@@ -203,7 +204,7 @@ template <class XOf> void Pass<XOf>::segment(std::size_t s, std::size_t e)
     std::size_t guessWidth = 1;
     double previous = -1.0;
     for (std::size_t i = va; i < vb;) {
-        double c = std::floor(position(i));
+        double c = exactFloor(position(i));
         if (!(c > previous))
             c = previous + 1.0;
         // The last column takes the rest.

@@ -1,6 +1,7 @@
 #include "curve_geometry.hpp"
 
 #include "curve_model.hpp"
+#include "exact_floor.hpp"
 #include "parallel_chunks.hpp"
 
 #include <algorithm>
@@ -130,7 +131,7 @@ std::vector<LayerCurve> CurveGeometry::build(CurveModel& model, const QHash<int,
     const double left = plot.left();
     const auto pixelX = [=](double x) {
         const double p = (PixelColumns::axisValue(x, logX) - columnA) / (columnB - columnA) * width;
-        return (p == width ? width - 1.0 : std::floor(p)) + 0.5;
+        return (p == width ? width - 1.0 : exactFloor(p)) + 0.5;
     };
     const auto toPixel = [=](const QPointF& p) {
         return QPointF(left + pixelX(p.x()) / dpr,

@@ -24,9 +24,7 @@ public:
     // Queues `draw` into a transparent ARGB32_Premultiplied image of `pixels` at
     // `devicePixelRatio` on QThreadPool::globalInstance(). `draw` runs on that thread: it must own
     // (or share) everything it reads.
-    // inBands: see drawnImage().
-    static std::shared_ptr<LayerPrerender> start(
-        QSize pixels, qreal devicePixelRatio, Draw draw, bool inBands = false);
+    static std::shared_ptr<LayerPrerender> start(QSize pixels, qreal devicePixelRatio, Draw draw);
 
     QSize pixels() const
     {
@@ -56,13 +54,12 @@ private:
         Done,
         Taken
     };
-    LayerPrerender(QSize pixels, qreal devicePixelRatio, Draw draw, bool inBands);
+    LayerPrerender(QSize pixels, qreal devicePixelRatio, Draw draw);
     void run();
 
     const QSize m_pixels;
     const qreal m_devicePixelRatio;
     Draw m_draw;
-    const bool m_inBands;
     std::atomic<int> m_state { Queued };
     QSemaphore m_done;
     QImage m_image;

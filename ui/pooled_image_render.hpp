@@ -18,22 +18,14 @@ class QSize;
 namespace viewer {
 
 // A transparent ARGB32_Premultiplied image of `pixels` device pixels at `devicePixelRatio` with
-// `draw` painted into it, on the calling thread (a pool thread: see above). inBands: in two bands
-// of rows, the second on another pool thread if one is free (for an image of MinRowsToSplit rows
-// or more, at a device pixel ratio of 1 or 2): each through a painter whose device is that band
-// and whose transform moves the drawing up by the band's top. `draw` then runs twice, perhaps at
-// once: it must only read what it shares, and combine its transform with the painter's
-// (setTransform(t, true)), never replace it. The pixels are those of one painter but for lines
-// that cross the seam, which Qt's stroker cuts there (its steps along a cut line may fall one
-// pixel apart): meant for bundles of thousands of aliased lines, where that does not show.
-constexpr int MinRowsToSplit = 64;
-QImage drawnImage(const QSize& pixels, qreal devicePixelRatio,
-    const std::function<void(QPainter*)>& draw, bool inBands = false);
+// `draw` painted into it, on the calling thread (a pool thread: see above).
+QImage drawnImage(
+    const QSize& pixels, qreal devicePixelRatio, const std::function<void(QPainter*)>& draw);
 
 // An ARGB32_Premultiplied image of `pixels` device pixels at `devicePixelRatio`, transparent, with
 // `draw` painted into it. A thread of the global pool is reserved for it, so it starts at once even
 // when the pool's threads are all busy.
-QImage renderOnPoolThread(const QSize& pixels, qreal devicePixelRatio,
-    const std::function<void(QPainter*)>& draw, bool inBands = false);
+QImage renderOnPoolThread(
+    const QSize& pixels, qreal devicePixelRatio, const std::function<void(QPainter*)>& draw);
 
 } // namespace viewer

@@ -1,6 +1,9 @@
 #include "series_layer.hpp"
 
+#include "bundle_raster.hpp"
+#include "column_zigzag.hpp"
 #include "layer_prerender.hpp"
+#include "parallel_chunks.hpp"
 #include "pooled_image_render.hpp"
 #include "span_fill.hpp"
 
@@ -169,21 +172,13 @@ std::weak_ptr<LayerPrerender>& SeriesLayer::lastLargePrerender()
     return last;
 }
 
-bool SeriesLayer::drawnInBands(const std::vector<LayerCurve>& curves)
-{
-    // A bundle of aliased lines (see draw()): two bands of rows at once, where a line cut at the
-    // seam is not told apart; fewer, antialiased lines keep one painter's exact pixels.
-    return curves.size() > AntialiasedCurvesAtMost;
-}
-
 std::function<void(QPainter*)> SeriesLayer::drawing(const ImagePlace& place, qreal dpr)
 {
-    // Bands cut the grid's lines at their seam as they cut the curves (drawnImage): their
-    // pixels stay those of one drawing with the grid inside. No grid: nothing to copy.
-    if (drawnInBands(*m_curves) || (m_grid.x.empty() && m_grid.y.empty())) {
+    // No grid, nothing to copy; not kept (a peer), drawn into every image as before.
+    if (!m_keepsGridImage || (m_grid.x.empty() && m_grid.y.empty())) {
         return [curves = m_curves, grid = m_grid, plotArea = m_plotArea,
                    antialiased = m_antialiased, toImage = place.toImage](QPainter* p) {
-            p->setTransform(toImage, true); // onto a band's shift (drawnImage)
+            p->setTransform(toImage, true);
             draw(p, *curves, grid, plotArea, antialiased);
         };
     }
@@ -230,8 +225,7 @@ void SeriesLayer::startPrerender()
     const bool large = m_geometryPoints > ReleaseGeometryAbovePoints;
     if (large)
         waitForLargeImage();
-    m_prerender =
-        LayerPrerender::start(place.size * dpr, dpr, drawing(place, dpr), drawnInBands(*m_curves));
+    m_prerender = LayerPrerender::start(place.size * dpr, dpr, drawing(place, dpr));
     if (large)
         lastLargePrerender() = m_prerender;
 }
@@ -277,32 +271,89 @@ void SeriesLayer::decompose(const LayerCurve& curve, Painted& out)
     out.spans.clear();
     out.lines.clear();
     for (const QPolygonF& piece : curve.pieces) {
-        const qsizetype n = piece.size();
-        qsizetype i = 0;
-        QPointF previousLast;
-        bool havePrevious = false;
-        while (i < n) {
-            // Points of one pixel column share their x exactly (the decimator's column centre).
-            qsizetype j = i + 1;
-            qreal lo = piece[i].y();
-            qreal hi = lo;
-            while (j < n && piece[j].x() == piece[i].x()) {
-                lo = std::min(lo, piece[j].y());
-                hi = std::max(hi, piece[j].y());
-                ++j;
+        walkColumnZigzag(
+            piece,
+            [&out](qreal left, qreal top, qreal bottom) {
+                out.spans.emplace_back(left, top, 1.0, bottom - top);
+            },
+            [&out](const QPointF& from, const QPointF& to) { out.lines.emplace_back(from, to); });
+    }
+}
+
+QColor SeriesLayer::lineColor(const LayerCurve& curve)
+{
+    QColor color = curve.color;
+    if (curve.faint)
+        color.setAlpha(70 * curve.color.alpha() / 255);
+    return color;
+}
+
+qreal SeriesLayer::boldOffset(const LayerCurve& curve)
+{
+    return std::clamp<qreal>(curve.width - 1.0, 0.0, 1.0);
+}
+
+void SeriesLayer::drawDots(QPainter* painter, const LayerCurve& curve)
+{
+    if (curve.dots.empty())
+        return;
+    QPen dotPen(lineColor(curve), std::max<qreal>(curve.width + 2.0, 3.0));
+    dotPen.setCapStyle(Qt::RoundCap);
+    painter->setPen(dotPen);
+    painter->drawPoints(curve.dots.data(), static_cast<int>(curve.dots.size()));
+}
+
+// The same layers as draw()'s own loop, given top first: the smoothed lines over every raw line, a
+// later curve over an earlier one. They are cut into a few groups of about as many points, each
+// blended by its own BundleRaster on any core (ParallelChunks), then the groups are laid one over
+// the other, which gives the pixels of one raster. Dots go over the whole bundle.
+void SeriesLayer::drawBundle(
+    QPainter* painter, const std::vector<LayerCurve>& curves, const QRectF& clip)
+{
+    std::vector<const LayerCurve*> topFirst;
+    std::size_t points = 0;
+    for (int pass = 1; pass >= 0; --pass) {
+        for (auto curve = curves.rbegin(); curve != curves.rend(); ++curve) {
+            if (curve->faint != (pass == 0))
+                continue;
+            topFirst.push_back(&*curve);
+            for (const QPolygonF& piece : curve->pieces)
+                points += std::size_t(piece.size());
+        }
+    }
+    // Group g takes the layers from about g / groups of the points on.
+    // One per core: each group's raster holds 20 bytes per device pixel of the image.
+    constexpr std::size_t Groups = 2;
+    std::vector<std::size_t> groupStart(Groups + 1, topFirst.size());
+    groupStart[0] = 0;
+    std::size_t seen = 0;
+    std::size_t group = 1;
+    for (std::size_t i = 0; i < topFirst.size() && group < Groups; ++i) {
+        while (group < Groups && seen >= points * group / Groups)
+            groupStart[group++] = i;
+        for (const QPolygonF& piece : topFirst[i]->pieces)
+            seen += std::size_t(piece.size());
+    }
+    std::vector<std::unique_ptr<BundleRaster>> rasters;
+    for (std::size_t g = 0; g < Groups; ++g)
+        rasters.push_back(std::make_unique<BundleRaster>(painter, clip));
+    const QTransform toDevice = painter->deviceTransform();
+    ParallelChunks::run(Groups, 1, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t g = begin; g < end; ++g) {
+            for (std::size_t i = groupStart[g]; i < groupStart[g + 1]; ++i) {
+                const LayerCurve& curve = *topFirst[i];
+                rasters[g]->addPiecesUnder(toDevice, curve.pieces, lineColor(curve),
+                    qRound(boldOffset(curve) * toDevice.m22()));
             }
-            if (j - i > 1 && hi - lo > 0.0) {
-                // The rows an aliased 1-pixel line covers: centres between the ends.
-                const qreal top = std::ceil(lo - 0.5);
-                const qreal bottom = std::floor(hi - 0.5) + 1.0;
-                if (bottom > top)
-                    out.spans.emplace_back(std::floor(piece[i].x()), top, 1.0, bottom - top);
-            }
-            if (havePrevious)
-                out.lines.emplace_back(previousLast, piece[i]);
-            previousLast = piece[j - 1];
-            havePrevious = true;
-            i = j;
+        }
+    });
+    for (std::size_t g = 1; g < Groups; ++g)
+        rasters[0]->mergeUnder(*rasters[g]);
+    rasters[0]->finish();
+    for (int pass = 0; pass < 2; ++pass) {
+        for (const LayerCurve& curve : curves) {
+            if (curve.faint == (pass == 0))
+                drawDots(painter, curve);
         }
     }
 }
@@ -351,8 +402,7 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
             m_image = m_prerender->take();
             ++m_prerenderedCount;
         } else {
-            m_image = renderOnPoolThread(
-                place.size * dpr, dpr, drawing(place, dpr), drawnInBands(*m_curves));
+            m_image = renderOnPoolThread(place.size * dpr, dpr, drawing(place, dpr));
         }
         dropPrerender();
         m_imageWorld = world;
@@ -396,38 +446,36 @@ void SeriesLayer::draw(QPainter* painter, const std::vector<LayerCurve>& curves,
     // Each curve is cut into spans and lines as it is drawn, in one buffer: kept for every curve,
     // they doubled the memory of a chart of 1,000 runs.
     Painted painted;
-    for (int pass = 0; pass < 2; ++pass) {
-        for (const LayerCurve& curve : curves) {
-            if (curve.faint != (pass == 0))
-                continue;
-            decompose(curve, painted);
-            QColor color = curve.color;
-            if (curve.faint)
-                color.setAlpha(70 * curve.color.alpha() / 255);
-            // A cosmetic 1-pixel pen takes Qt's fast line path; a bolder line is drawn twice.
-            const qreal extra = std::clamp<qreal>(curve.width - 1.0, 0.0, 1.0);
-            for (int offset = 0; offset < (extra > 0 ? 2 : 1); ++offset) {
-                const qreal dy = offset * extra;
-                painter->save();
-                painter->translate(0, dy);
-                painter->setRenderHint(QPainter::Antialiasing, false);
-                if (!spanFill.fill(painter, painted.spans, color)) {
-                    for (const QRectF& span : painted.spans)
-                        painter->fillRect(span, color);
+    if (curves.size() > AntialiasedCurvesAtMost && BundleRaster(painter, clip).isReady()) {
+        drawBundle(painter, curves, clip);
+    } else {
+        for (int pass = 0; pass < 2; ++pass) {
+            for (const LayerCurve& curve : curves) {
+                if (curve.faint != (pass == 0))
+                    continue;
+                decompose(curve, painted);
+                const QColor color = lineColor(curve);
+                // A cosmetic 1-pixel pen takes Qt's fast line path; a bolder line is drawn twice.
+                const qreal extra = boldOffset(curve);
+                for (int offset = 0; offset < (extra > 0 ? 2 : 1); ++offset) {
+                    const qreal dy = offset * extra;
+                    painter->save();
+                    painter->translate(0, dy);
+                    painter->setRenderHint(QPainter::Antialiasing, false);
+                    if (!spanFill.fill(painter, painted.spans, color)) {
+                        for (const QRectF& span : painted.spans)
+                            painter->fillRect(span, color);
+                    }
+                    painter->setRenderHint(QPainter::Antialiasing, smoothLines);
+                    QPen pen(color, 1.0);
+                    pen.setCosmetic(true);
+                    pen.setCapStyle(Qt::FlatCap);
+                    painter->setPen(pen);
+                    painter->drawLines(
+                        painted.lines.data(), static_cast<int>(painted.lines.size()));
+                    painter->restore();
                 }
-                painter->setRenderHint(QPainter::Antialiasing, smoothLines);
-                QPen pen(color, 1.0);
-                pen.setCosmetic(true);
-                pen.setCapStyle(Qt::FlatCap);
-                painter->setPen(pen);
-                painter->drawLines(painted.lines.data(), static_cast<int>(painted.lines.size()));
-                painter->restore();
-            }
-            if (!curve.dots.empty()) {
-                QPen dotPen(color, std::max<qreal>(curve.width + 2.0, 3.0));
-                dotPen.setCapStyle(Qt::RoundCap);
-                painter->setPen(dotPen);
-                painter->drawPoints(curve.dots.data(), static_cast<int>(curve.dots.size()));
+                drawDots(painter, curve);
             }
         }
     }

@@ -96,8 +96,14 @@ public:
     {
         return m_renderCount;
     }
-    // How many times the grid was drawn on its own, to be copied under the curves of every image
-    // until the grid, the plot area or the image's size change.
+    // Default true: the grid is drawn once on its own and copied under the curves of every image
+    // until the grid, the plot area or the image's size change. False: drawn into every image,
+    // as before (the peer the tests compare pixels with).
+    void setKeepsGridImage(bool on)
+    {
+        m_keepsGridImage = on;
+    }
+    // How many times the grid was drawn on its own (see setKeepsGridImage).
     int gridRenderCount() const
     {
         return m_gridRenderCount;
@@ -117,21 +123,25 @@ public:
     static constexpr std::size_t ReleaseGeometryAbovePoints = 200000; // ~3 MB of QPointF
 
 private:
-    // A curve as painted. Decimated lines are zigzags inside pixel columns (first, min, max, last
-    // at one x): each column's vertical run is a 1-pixel-wide rectangle and only the segments
-    // between columns go through the stroker. Same pixels, a fraction of the work: a wide or
-    // antialiased pen on a 5,000-point zigzag costs Qt's stroker up to hundreds of milliseconds.
+    // A curve as painted: its pieces' column spans as 1-pixel-wide rectangles, and the segments
+    // between columns, which alone go through the stroker (walkColumnZigzag).
     struct Painted
     {
         std::vector<QRectF> spans;
         std::vector<QLineF> lines;
     };
     static void decompose(const LayerCurve& curve, Painted& out);
+    static QColor lineColor(const LayerCurve& curve); // a faint line's alpha taken down
+    static qreal boldOffset(
+        const LayerCurve& curve); // a line of width 1 + d is drawn twice, d apart
+    static void drawDots(QPainter* painter, const LayerCurve& curve);
+    // Past AntialiasedCurvesAtMost curves: every line at once, front to back (BundleRaster).
+    static void drawBundle(
+        QPainter* painter, const std::vector<LayerCurve>& curves, const QRectF& clip);
     // In item coordinates; static: a prerender draws on a pool thread from what it shares.
     static void draw(QPainter* painter, const std::vector<LayerCurve>& curves,
         const LayerGrid& grid, const QRectF& plotArea, bool antialiased);
     static void drawGrid(QPainter* painter, const LayerGrid& grid, const QRectF& plotArea);
-    static bool drawnInBands(const std::vector<LayerCurve>& curves); // see drawnImage()
     static std::weak_ptr<LayerPrerender>& lastLargePrerender();
     // x from which `next` is drawn differently from `prev` (both in x order); +inf: nowhere;
     // -inf: everywhere, or a change reaches outside the plot (markers, bands, colours).
@@ -164,6 +174,7 @@ private:
     std::shared_ptr<LayerPrerender> m_gridImage;
     QTransform m_gridToImage;
     int m_gridRenderCount = 0;
+    bool m_keepsGridImage = true;
     QRectF m_lastCurvesUpdate;
     bool m_antialiased = true;
     // Started by setCurves(). Its image is the same for any painter transform that is a whole-pixel

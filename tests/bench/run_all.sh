@@ -25,6 +25,7 @@ run "$BENCH/bench_live_models"
 run "$BENCH/bench_memory"
 # ui
 run "$BENCH/bench_chart_frame"
+run "$BENCH/bench_bundle_draw"
 run "$BENCH/bench_gui_thread"
 run "$BENCH/bench_live_burst"
 # comparing runs

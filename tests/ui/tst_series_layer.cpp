@@ -1,6 +1,7 @@
 // SeriesLayer draws into an image on a pool thread and keeps it (issue 15, a folder of 1,000 runs):
 // the pixels land where the curve lies at any offset, and the image is drawn anew exactly when
 // what it shows changed.
+#include "bundle_raster.hpp"
 #include "curve_geometry.hpp"
 #include "data_table.hpp"
 #include "pool_hold.hpp"
@@ -16,6 +17,7 @@
 
 #include <functional>
 #include <limits>
+#include <memory>
 #include <random>
 #include <thread>
 #include <vector>
@@ -280,6 +282,90 @@ private slots:
         QCOMPARE(partial > 0, blended);
     }
 
+    // Past AntialiasedCurvesAtMost curves the lines are blended front to back, in groups on
+    // several threads (BundleRaster): the image of drawing the curves one over the other, faint
+    // raw lines under the smoothed ones, each curve blended once where it overlaps itself.
+    void aBundleIsItsCurvesOneOverAnother_data()
+    {
+        testing::addTable<int, int>({ "curves", "alpha" },
+            {
+                { "opaque", 300, 255 },
+                { "faded (translucent)", 300, 110 },
+            });
+    }
+    void aBundleIsItsCurvesOneOverAnother()
+    {
+        QFETCH(int, curves);
+        QFETCH(int, alpha);
+        const QRectF plot(0, 0, 100, 50);
+        std::mt19937 rng(5);
+        std::uniform_real_distribution<double> y(2.0, 48.0);
+        std::vector<LayerCurve> all;
+        for (int i = 0; i < curves; ++i) {
+            LayerCurve curve;
+            curve.color = QColor::fromHsv((i * 47) % 360, 230, 200, alpha);
+            curve.faint = i % 2 == 0; // a raw line kept behind its smoothed one
+            curve.width = curve.faint ? 1.0 : 1.8;
+            QPolygonF piece; // four points per pixel column, at its centre, as decimated
+            const double centre = 8 + 34 * (i % 5) / 4.0;
+            for (int x = 5 + i % 7; x < 95; ++x) {
+                for (int k = 0; k < (curve.faint ? 4 : 1); ++k)
+                    piece << QPointF(x + 0.5, curve.faint ? y(rng) : centre + 0.05 * x);
+            }
+            curve.pieces.push_back(piece);
+            all.push_back(std::move(curve));
+        }
+        // The curves one over the other in draw()'s order, faint ones first, each blended once
+        // with QPainter: the shape of each (its pixels, a bold one two rows thick) is
+        // BundleRaster's, checked against QPainter's in tst_bundle_raster.
+        QImage expected = renderScene(*std::make_unique<QGraphicsScene>(0, 0, 200, 120), QPointF());
+        {
+            QPainter p(&expected);
+            for (int pass = 0; pass < 2; ++pass) {
+                for (const LayerCurve& curve : all) {
+                    if (curve.faint != (pass == 0))
+                        continue;
+                    QColor color = curve.color;
+                    if (curve.faint)
+                        color.setAlpha(70 * curve.color.alpha() / 255);
+                    QImage shape(expected.size(), QImage::Format_ARGB32_Premultiplied);
+                    shape.fill(Qt::transparent);
+                    {
+                        QPainter s(&shape);
+                        const QRectF clip = plot.adjusted(0, -1, 0, 1);
+                        s.setClipRect(clip);
+                        BundleRaster raster(&s, clip);
+                        raster.addPiecesUnder(QTransform(), curve.pieces, QColor(color.rgb()),
+                            curve.width > 1 ? 1 : 0);
+                        raster.finish();
+                    }
+                    p.setOpacity(color.alphaF());
+                    p.drawImage(0, 0, shape);
+                }
+            }
+        }
+        QGraphicsScene scene(0, 0, 200, 120);
+        auto* layer = new SeriesLayer;
+        scene.addItem(layer);
+        layer->setPlotArea(plot);
+        layer->setCurves(std::move(all));
+        const QImage actual = renderScene(scene, QPointF());
+        int drawn = 0;
+        int differ = 0;
+        for (int yy = 0; yy < 50; ++yy) {
+            for (int x = 0; x < 100; ++x) {
+                const QRgb a = expected.pixel(x, yy);
+                const QRgb b = actual.pixel(x, yy);
+                drawn += a != qRgb(255, 255, 255) ? 1 : 0;
+                const int d = std::abs(qRed(a) - qRed(b)) + std::abs(qGreen(a) - qGreen(b))
+                    + std::abs(qBlue(a) - qBlue(b));
+                differ += d > 9 ? 1 : 0; // 8-bit blending one curve after another drifts
+            }
+        }
+        QVERIFY(drawn > 2000);
+        QVERIFY2(differ == 0, qPrintable(QStringLiteral("%1 of %2 differ").arg(differ).arg(drawn)));
+    }
+
     // Issue 15: a live append repaints the strip right of where the curves changed, not the
     // whole chart under the layer (the axes' items it overlaps cost most of a live redraw).
     // `from`: the left edge of the repainted part; NaN: none; -1: the whole item.
@@ -341,21 +427,23 @@ private slots:
 
     // Issue 15: the grid is drawn once into an image of its own and copied under the curves of
     // every image after, until the grid, the plot area or the image change; the pixels stay
-    // those of the grid drawn inline first (the reference: a layer past AntialiasedCurvesAtMost
-    // curves, whose image is drawn in one piece with its grid, below MinRowsToSplit rows).
+    // those of the grid drawn into each image first (the peer: setKeepsGridImage(false)).
     void gridIsDrawnOnceUnderEveryImage_data()
     {
-        testing::addTable<QString, int>({ "change", "gridRenders" },
+        testing::addTable<QString, int, int>({ "change", "gridRenders", "curves" },
             {
-                { "points appended", QString(), 1 },
-                { "grid moved", QStringLiteral("grid"), 2 },
-                { "plot area resized", QStringLiteral("area"), 2 },
+                { "points appended", QString(), 1, 1 },
+                { "grid moved", QStringLiteral("grid"), 2, 1 },
+                { "plot area resized", QStringLiteral("area"), 2, 1 },
+                { "a bundle (front to back)", QString(), 1,
+                    int(SeriesLayer::AntialiasedCurvesAtMost) + 50 },
             });
     }
     void gridIsDrawnOnceUnderEveryImage()
     {
         QFETCH(QString, change);
         QFETCH(int, gridRenders);
+        QFETCH(int, curves);
         const auto gridAt = [](qreal shift) {
             LayerGrid grid;
             grid.x = { 20.5 + shift, 47.3 + shift, 80 + shift };
@@ -374,17 +462,22 @@ private slots:
         curve.color = LineColor;
         curve.width = 1.5;
         curve.pieces.push_back(QPolygonF({ QPointF(3.5, 12.2) }));
+        inlined->setKeepsGridImage(false);
         for (SeriesLayer* layer : { cached, inlined }) {
-            layer->setAntialiased(false); // as a bundle past AntialiasedCurvesAtMost is
             layer->setPlotArea(QRectF(0, 0, 100, 40));
             layer->setGrid(gridAt(0));
         }
         const auto step = [&](int k) {
             curve.pieces[0] << QPointF(3.5 + 7 * k, 12.2 + 9 * std::sin(k * 0.9) + 4);
-            cached->setCurves({ curve });
-            std::vector<LayerCurve> many(SeriesLayer::AntialiasedCurvesAtMost, LayerCurve());
-            many.push_back(curve);
-            inlined->setCurves(std::move(many));
+            std::vector<LayerCurve> all;
+            for (int c = 0; c < curves; ++c) {
+                all.push_back(curve);
+                all.back().color = QColor::fromHsv(c * 7 % 360, 200, 200, 160);
+                for (QPointF& point : all.back().pieces[0])
+                    point.ry() += c % 20;
+            }
+            cached->setCurves(all);
+            inlined->setCurves(std::move(all));
             return renderScene(cachedScene, QPointF()) == renderScene(inlineScene, QPointF());
         };
         for (int k = 1; k <= 6; ++k)

@@ -18,7 +18,8 @@ double AnnouncePacer::waitMs(double nowMs, double cpuMs) const
         return 0.0;
     const double viewsCpu = std::max(0.0, cpuMs - m_lastCpuMs - m_mergeCpuMs);
     const double due = m_lastMs + std::min(viewsCpu / ViewShare, MaxDelayMs);
-    return std::max(0.0, due - nowMs);
+    const double wait = due - nowMs;
+    return wait < MinWaitMs ? 0.0 : wait;
 }
 
 } // namespace viewer

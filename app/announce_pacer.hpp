@@ -9,16 +9,25 @@ namespace viewer {
 // store's latency is unchanged); only the announcement waits.
 //
 // The rule: after an announcement, the next one waits until the GUI thread's CPU time spent since
-// then, merges left out, is at most ViewShare of the time elapsed (a redraw that cost 15 ms
+// then, merges left out, is at most ViewShare of the time elapsed (a redraw that cost 3 ms
 // allows the next one 750 ms later), and never longer than MaxDelayMs (the views are less than a
-// second behind the store). A record after a quiet spell is announced at once. The Workspace
-// also announces before an announcement would cover more than MaxAnnouncedLines.
+// second behind the store). ViewShare was 1 %: one file followed slowly cost the views ~4 ms a
+// batch, announced every 400 ms once the wake-ups below were gone; at 0.4 % it is at the cap. A
+// record after a quiet spell is announced at once. The Workspace also announces before an
+// announcement would cover more than MaxAnnouncedLines.
+//
+// A wait of less than MinWaitMs is not waited: the thread's CPU counts everything it did, the
+// event loop waking for the announcement timer included, and each wake-up put the time 1 /
+// ViewShare times its cost later: a timer re-checked at its due time found a few ms more to wait,
+// and again, until MaxDelayMs (~35 wake-ups of the GUI thread per announcement while following one
+// file slowly, issue 15).
 // Pure arithmetic over the times it is given; any thread.
 class AnnouncePacer
 {
 public:
-    static constexpr double ViewShare = 0.01;
+    static constexpr double ViewShare = 0.004;
     static constexpr double MaxDelayMs = 750.0;
+    static constexpr double MinWaitMs = 1000.0 / 30.0; // a frame at 30 Hz
 
     // An announcement went out at nowMs; cpuMs: the thread's CPU time then (any origin).
     void announced(double nowMs, double cpuMs);

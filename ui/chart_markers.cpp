@@ -23,6 +23,8 @@ void ChartMarkers::setMarkers(std::vector<std::pair<qreal, qreal>> bands, std::v
     // Unchanged (most live redraws): the cached drawing stays, nothing is repainted.
     if (bands == m_bands && lines == m_lines)
         return;
+    if ((bands.empty() && lines.empty()) != (m_bands.empty() && m_lines.empty()))
+        prepareGeometryChange(); // boundingRect() is empty while there is nothing to draw
     m_bands = std::move(bands);
     m_lines = std::move(lines);
     update();
@@ -34,8 +36,12 @@ void ChartMarkers::setBandColor(const QColor& color)
     update();
 }
 
+// Empty while there is nothing to draw: the view then never blits the item's (transparent)
+// cached pixmap into the strips a live append repaints (issue 15).
 QRectF ChartMarkers::boundingRect() const
 {
+    if (m_bands.empty() && m_lines.empty())
+        return {};
     return m_plotArea.adjusted(-1, -1, 1, 1);
 }
 

@@ -64,6 +64,12 @@ void LayerPrerender::waitUntilDrawn()
     }
 }
 
+QImage LayerPrerender::image()
+{
+    waitUntilDrawn();
+    return m_image;
+}
+
 void LayerPrerender::cancel()
 {
     int queued = Queued;

@@ -40,6 +40,9 @@ public:
     // Returns once the image is drawn (drawing it now if it has not started, as take() does); the
     // image stays for take(). What it drew from is freed by then.
     void waitUntilDrawn();
+    // The image, kept for every reader (any thread; never take() or cancel() a job read this
+    // way): waits as waitUntilDrawn() does. A chart's grid drawn once is read by each curve image.
+    QImage image();
     // Not started: it never will be. Started: it finishes and its image is dropped.
     void cancel();
 

@@ -154,7 +154,19 @@ void MainWindow::createDocks()
     for (const auto signal :
         { &QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved })
         connect(m_tagFilter, signal, this, fitCounts);
-    connect(m_tagFilter, &QAbstractItemModel::dataChanged, this, fitCounts);
+    // A count that changed is fitted only when its text no longer fits: the counts of a followed
+    // run change at every live batch, and fitting measured every row and the header each time.
+    connect(m_tagFilter, &QAbstractItemModel::dataChanged, this,
+        [this, fitCounts](const QModelIndex& topLeft, const QModelIndex& bottomRight) {
+            const int width = m_tagView->columnWidth(TagFilter::CountColumn);
+            for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
+                const QModelIndex count = m_tagFilter->index(row, TagFilter::CountColumn);
+                if (m_tagView->sizeHintForIndex(count).width() > width) {
+                    fitCounts();
+                    return;
+                }
+            }
+        });
     connect(m_tagFilter, &QAbstractItemModel::modelReset, this, fitCounts);
     fitCounts();
     QDockWidget* tags =

@@ -78,10 +78,11 @@ MetricChart::MetricChart(const QString& key, QWidget* parent)
     m_markers->setZValue(1.5); // above the plot background and shades, under the grid lines
     m_layer = new SeriesLayer(c);
     m_layer->setZValue(4.5); // above Qt's (empty) series, under the legend
-    // Hovering repaints small strips of the chart: the curves come from a pixmap then, and are
-    // drawn again only when their geometry changes.
+    // Hovering repaints small strips of the chart: the markers come from a pixmap then, and are
+    // drawn again only when they change. The layer keeps its own image (a repaint is one blit);
+    // a pixmap cache over it cost a second blit and a fill of every repainted strip, on the GUI
+    // thread, at every live batch (issue 15).
     m_markers->setCacheMode(QGraphicsItem::DeviceCoordinateCache);
-    m_layer->setCacheMode(QGraphicsItem::DeviceCoordinateCache);
     // The layer may drop a large drawing's geometry once drawn; drawing anew, it asks here (from
     // its paint(): the refresh comes at the next turn).
     m_layer->setGeometryNeeded([this] {

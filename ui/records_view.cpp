@@ -3,6 +3,7 @@
 #include "plain_label.hpp"
 #include "record_search.hpp"
 #include "record_table_model.hpp"
+#include "steady_label.hpp"
 
 #include <QComboBox>
 #include <QFontDatabase>
@@ -273,7 +274,7 @@ void RecordsView::updateStatus()
         text += tr(" \u2014 searching\u2026");
     if (!m_searchError.isEmpty())
         text += tr(" \u2014 search failed: %1").arg(plainLabel(m_searchError, 120));
-    m_status->setText(text);
+    setSteadyLabelText(m_status, text); // a growing count: the label alone repaints
 }
 
 } // namespace viewer

@@ -40,6 +40,7 @@ void SeriesLayer::setPlotArea(const QRectF& plotArea)
     prepareGeometryChange();
     m_plotArea = plotArea;
     m_image = QImage();
+    m_gridImage.reset();
     dropPrerender();
 }
 
@@ -74,9 +75,13 @@ void SeriesLayer::setCurves(std::vector<LayerCurve> curves)
     if (m_prerender && m_paintsWholePixels)
         releaseLargeGeometry();
     const QRectF all = boundingRect();
+    // A change that reaches outside the plot (markers, bands) is Everywhere; the lines and dots
+    // are clipped to a pixel row above and below it (draw()): the strip stops there, short of the
+    // axis labels and ticks below the plot, which a repaint of the strip drew again (issue 15).
+    const QRectF lines = m_plotArea.adjusted(0, -2, 0, 2);
     m_lastCurvesUpdate = from == -std::numeric_limits<qreal>::infinity() || from - 2 <= all.left()
         ? all
-        : QRectF(QPointF(from - 2, all.top()), all.bottomRight());
+        : QRectF(QPointF(from - 2, lines.top()), QPointF(all.right(), lines.bottom()));
     update(m_lastCurvesUpdate);
 }
 
@@ -131,6 +136,7 @@ void SeriesLayer::setGrid(LayerGrid grid)
     if (grid == m_grid)
         return;
     m_grid = std::move(grid);
+    m_gridImage.reset();
     // Drawn anew at the next paint (or by the prerender of the setCurves() that follows).
     m_image = QImage();
     dropPrerender();
@@ -166,6 +172,48 @@ std::weak_ptr<LayerPrerender>& SeriesLayer::lastLargePrerender()
     return last;
 }
 
+std::function<void(QPainter*)> SeriesLayer::drawing(const ImagePlace& place, qreal dpr)
+{
+    // No grid, nothing to copy; not kept (a peer), drawn into every image as before.
+    if (!m_keepsGridImage || (m_grid.x.empty() && m_grid.y.empty())) {
+        return [curves = m_curves, grid = m_grid, plotArea = m_plotArea,
+                   antialiased = m_antialiased, toImage = place.toImage](QPainter* p) {
+            p->setTransform(toImage, true);
+            draw(p, *curves, grid, plotArea, antialiased);
+        };
+    }
+    LayerGrid noLines = m_grid;
+    noLines.x.clear();
+    noLines.y.clear();
+    // The grid's pixels copied in, then the curves over them: the pixels of the grid drawn first
+    // into the transparent image, which is what draw() does.
+    return [curves = m_curves, noLines = std::move(noLines), gridImage = gridImageFor(place, dpr),
+               plotArea = m_plotArea, antialiased = m_antialiased,
+               toImage = place.toImage](QPainter* p) {
+        p->save();
+        p->setCompositionMode(QPainter::CompositionMode_Source);
+        p->drawImage(QPointF(0, 0), gridImage->image());
+        p->restore();
+        p->setTransform(toImage, true);
+        draw(p, *curves, noLines, plotArea, antialiased);
+    };
+}
+
+std::shared_ptr<LayerPrerender> SeriesLayer::gridImageFor(const ImagePlace& place, qreal dpr)
+{
+    if (!m_gridImage || m_gridImage->pixels() != place.size * dpr
+        || m_gridImage->devicePixelRatio() != dpr || m_gridToImage != place.toImage) {
+        m_gridImage = LayerPrerender::start(place.size * dpr, dpr,
+            [grid = m_grid, plotArea = m_plotArea, toImage = place.toImage](QPainter* p) {
+                p->setTransform(toImage, true);
+                drawGrid(p, grid, plotArea);
+            });
+        m_gridToImage = place.toImage;
+        ++m_gridRenderCount;
+    }
+    return m_gridImage;
+}
+
 void SeriesLayer::startPrerender()
 {
     dropPrerender();
@@ -177,12 +225,7 @@ void SeriesLayer::startPrerender()
     const bool large = m_geometryPoints > ReleaseGeometryAbovePoints;
     if (large)
         waitForLargeImage();
-    m_prerender = LayerPrerender::start(place.size * dpr, dpr,
-        [curves = m_curves, grid = m_grid, plotArea = m_plotArea, antialiased = m_antialiased,
-            toImage = place.toImage](QPainter* p) {
-            p->setTransform(toImage, true);
-            draw(p, *curves, grid, plotArea, antialiased);
-        });
+    m_prerender = LayerPrerender::start(place.size * dpr, dpr, drawing(place, dpr));
     if (large)
         lastLargePrerender() = m_prerender;
 }
@@ -359,10 +402,7 @@ void SeriesLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWid
             m_image = m_prerender->take();
             ++m_prerenderedCount;
         } else {
-            m_image = renderOnPoolThread(place.size * dpr, dpr, [this, &place](QPainter* p) {
-                p->setTransform(place.toImage, true);
-                draw(p, *m_curves, m_grid, m_plotArea, m_antialiased);
-            });
+            m_image = renderOnPoolThread(place.size * dpr, dpr, drawing(place, dpr));
         }
         dropPrerender();
         m_imageWorld = world;

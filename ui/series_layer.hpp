@@ -70,8 +70,8 @@ public:
     // Qt 6.4's raster engine hands every line taller than 96 pixels to the thread pool and waits.
     void setGrid(LayerGrid grid);
     // The part of the item the last setCurves() asked to repaint (item coordinates): the plot
-    // right of where the curves changed, the whole item when something else changed, empty when
-    // nothing did.
+    // (and 2 pixel rows above and below it) right of where the curves changed, the whole item
+    // when something else changed, empty when nothing did.
     QRectF lastCurvesUpdate() const
     {
         return m_lastCurvesUpdate;
@@ -95,6 +95,18 @@ public:
     int renderCount() const
     {
         return m_renderCount;
+    }
+    // Default true: the grid is drawn once on its own and copied under the curves of every image
+    // until the grid, the plot area or the image's size change. False: drawn into every image,
+    // as before (the peer the tests compare pixels with).
+    void setKeepsGridImage(bool on)
+    {
+        m_keepsGridImage = on;
+    }
+    // How many times the grid was drawn on its own (see setKeepsGridImage).
+    int gridRenderCount() const
+    {
+        return m_gridRenderCount;
     }
     // How many of those were drawn ahead, on a pool thread, while the GUI thread went on.
     int prerenderedCount() const
@@ -143,6 +155,10 @@ private:
         QTransform toImage; // item -> image coordinates
     };
     ImagePlace imagePlace(const QTransform& world) const;
+    // What draws the image at `place`: the curves over the grid image kept for it (see
+    // gridImageFor), or the grid and the curves (a fractional shift; bands, see drawnImage()).
+    std::function<void(QPainter*)> drawing(const ImagePlace& place, qreal dpr);
+    std::shared_ptr<LayerPrerender> gridImageFor(const ImagePlace& place, qreal dpr);
     void startPrerender();
     void dropPrerender();
     void releaseLargeGeometry();
@@ -152,6 +168,13 @@ private:
     // Shared with a prerender in flight: setCurves() replaces it, never changes it.
     std::shared_ptr<const std::vector<LayerCurve>> m_curves;
     LayerGrid m_grid;
+    // The grid alone, drawn on the pool (never cancelled: curve images in flight read it); reset
+    // when the grid or the plot area change. Why: the grid's antialiased lines were ~6 % of a
+    // followed window's CPU, drawn again into every curve image at every live batch (issue 15).
+    std::shared_ptr<LayerPrerender> m_gridImage;
+    QTransform m_gridToImage;
+    int m_gridRenderCount = 0;
+    bool m_keepsGridImage = true;
     QRectF m_lastCurvesUpdate;
     bool m_antialiased = true;
     // Started by setCurves(). Its image is the same for any painter transform that is a whole-pixel

@@ -1,5 +1,7 @@
 #include "status_bar.hpp"
 
+#include "steady_label.hpp"
+
 #include <QDateTime>
 #include <QLabel>
 #include <QLocale>
@@ -8,30 +10,6 @@
 #include <QToolButton>
 
 namespace viewer {
-
-namespace {
-
-// A new text of the same width repaints the label alone. QLabel::setText() asks the status bar to
-// lay out again (QWidget::updateGeometry), and QStatusBar repaints itself whole on that, with the
-// window under it: at every live batch, as the record count grows (issue 15). A widget of fixed
-// size does not ask; so the label is fixed at its laid-out size while its text keeps its width.
-void setLabelText(QLabel* label, const QString& text)
-{
-    if (label->text() == text)
-        return;
-    const QFontMetrics metrics = label->fontMetrics();
-    const bool sameWidth = label->isVisible()
-        && metrics.horizontalAdvance(label->text()) == metrics.horizontalAdvance(text);
-    if (sameWidth) {
-        label->setFixedSize(label->size());
-    } else {
-        label->setMinimumSize(0, 0);
-        label->setMaximumSize(QWIDGETSIZE_MAX, QWIDGETSIZE_MAX);
-    }
-    label->setText(text);
-}
-
-} // namespace
 
 StatusBar::StatusBar(QWidget* parent)
     : QStatusBar(parent)
@@ -71,7 +49,7 @@ StatusBar::StatusBar(QWidget* parent)
 void StatusBar::setCounts(qulonglong records, qulonglong series, int runs)
 {
     const QLocale locale;
-    setLabelText(m_counts,
+    setSteadyLabelText(m_counts,
         tr("%1 records \u00b7 %2 series \u00b7 %3")
             .arg(locale.toString(records), locale.toString(series),
                 runs == 1 ? tr("1 run") : tr("%1 runs").arg(runs)));
@@ -79,7 +57,7 @@ void StatusBar::setCounts(qulonglong records, qulonglong series, int runs)
 
 void StatusBar::setFollowState(const QString& text)
 {
-    setLabelText(m_follow, text);
+    setSteadyLabelText(m_follow, text);
 }
 
 void StatusBar::setLastUpdate(qint64 msecsSinceEpoch)
@@ -108,10 +86,10 @@ QString StatusBar::formatAge(qint64 msecs)
 void StatusBar::updateAge()
 {
     if (m_lastUpdate <= 0) {
-        setLabelText(m_age, tr("no records yet"));
+        setSteadyLabelText(m_age, tr("no records yet"));
         return;
     }
-    setLabelText(m_age, formatAge(QDateTime::currentMSecsSinceEpoch() - m_lastUpdate));
+    setSteadyLabelText(m_age, formatAge(QDateTime::currentMSecsSinceEpoch() - m_lastUpdate));
 }
 
 void StatusBar::setLoadProgress(qint64 bytesDone, qint64 bytesTotal)

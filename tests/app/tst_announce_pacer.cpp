@@ -34,6 +34,7 @@ private slots:
     void firstAnnouncementIsAtOnce();
     void waits_data();
     void waits();
+    void aRecheckDoesNotChaseItsOwnWakeUps();
     void workspaceAnnouncesAtThePacersTimes();
 };
 
@@ -64,6 +65,11 @@ void TestAnnouncePacer::waits_data()
     QTest::newRow("part merges") << 10.0 << 15.0 << 5.0 << true;
     QTest::newRow("heavy views: it waits") << 10.0 << 500.0 << 0.0 << true;
     QTest::newRow("MaxDelayMs passed") << AnnouncePacer::MaxDelayMs << 500.0 << 0.0 << false;
+    // Issue 15: one file followed slowly costs the views ~3-4 ms a batch: announced at the cap,
+    // not every 300-400 ms.
+    QTest::newRow("a 3 ms redraw: still waiting at 700 ms") << 700.0 << 3.0 << 0.0 << true;
+    QTest::newRow("less than MinWaitMs left: at once")
+        << 5.0 / share - AnnouncePacer::MinWaitMs / 2 << 5.0 << 0.0 << false;
 }
 
 void TestAnnouncePacer::waits()
@@ -81,6 +87,28 @@ void TestAnnouncePacer::waits()
     // Announcing starts the count again: nothing spent since, nothing to wait for.
     pacer.announced(1000.0 + elapsedMs, 50.0 + cpuMs);
     QVERIFY(announcesNow(pacer, 1000.0 + elapsedMs + 1.0, 50.0 + cpuMs));
+}
+
+// The announcement timer re-checks at its due time and waits on if the views drew meanwhile; the
+// thread's CPU also counts the wake-up for the timer itself (here 0.05 ms each). Each wake-up put
+// the due time 1 / ViewShare times its cost later, and the timer chased it every few ms up to
+// MaxDelayMs (issue 15: ~35 wake-ups per announcement while following one file slowly).
+void TestAnnouncePacer::aRecheckDoesNotChaseItsOwnWakeUps()
+{
+    AnnouncePacer pacer;
+    pacer.announced(0.0, 0.0);
+    const double viewsMs = 2.0; // the views' redraw after the announcement
+    double now = 1.0;
+    double cpu = viewsMs;
+    int wakeUps = 0;
+    for (double wait = pacer.waitMs(now, cpu); wait > 0.0; wait = pacer.waitMs(now, cpu)) {
+        now += wait;
+        cpu += 0.05;
+        ++wakeUps;
+        QVERIFY2(wakeUps < 100, "the timer chases its own wake-ups");
+    }
+    QCOMPARE(wakeUps, 1);
+    QVERIFY(now < viewsMs / AnnouncePacer::ViewShare + AnnouncePacer::MinWaitMs);
 }
 
 // The views cost 50 ms of CPU per announcement (a slot that burns it): records keep being merged

@@ -185,6 +185,19 @@ private slots:
             std::abs(chart->valuesAt(6).value(0).value - (*chart->smoothedValues(1))[6]) < 1e-15);
     }
 
+    // Issue 15: with no band and no line, the markers' item has no extent, so a live append's
+    // strip never blits its (transparent) cached pixmap; it covers the plot again once it has one.
+    void markersWithoutAnyHaveNoExtent()
+    {
+        ChartMarkers markers;
+        markers.setPlotArea(QRectF(10, 10, 100, 50));
+        QVERIFY(markers.boundingRect().isEmpty());
+        markers.setMarkers({ { 20.0, 30.0 } }, {});
+        QCOMPARE(markers.boundingRect(), QRectF(9, 9, 102, 52));
+        markers.setMarkers({}, {});
+        QVERIFY(markers.boundingRect().isEmpty());
+    }
+
     void errorMarkerAtItsStep()
     {
         Run run = makeRun("a", Loss, 100, [](int i) { return double(i); });

@@ -410,8 +410,9 @@ private slots:
         }
         const QRectF all = layer->boundingRect();
         QCOMPARE(repainted.right(), all.right());
-        QCOMPARE(repainted.top(), all.top());
-        QCOMPARE(repainted.bottom(), all.bottom());
+        // A strip: the plot's rows and 2 above and below (the lines are clipped 1 row out).
+        QCOMPARE(repainted.top(), from < 0 ? all.top() : -2.0);
+        QCOMPARE(repainted.bottom(), from < 0 ? all.bottom() : 52.0);
         QCOMPARE(repainted.left(), from < 0 ? all.left() : from);
         // What is drawn is the new curve, wherever it changed.
         const QImage image = renderScene(scene, QPointF());
@@ -422,6 +423,76 @@ private slots:
                 drawn = drawn || image.pixelColor(93, row) == LineColor;
             QVERIFY(drawn);
         }
+    }
+
+    // Issue 15: the grid is drawn once into an image of its own and copied under the curves of
+    // every image after, until the grid, the plot area or the image change; the pixels stay
+    // those of the grid drawn into each image first (the peer: setKeepsGridImage(false)).
+    void gridIsDrawnOnceUnderEveryImage_data()
+    {
+        testing::addTable<QString, int, int>({ "change", "gridRenders", "curves" },
+            {
+                { "points appended", QString(), 1, 1 },
+                { "grid moved", QStringLiteral("grid"), 2, 1 },
+                { "plot area resized", QStringLiteral("area"), 2, 1 },
+                { "a bundle (front to back)", QString(), 1,
+                    int(SeriesLayer::AntialiasedCurvesAtMost) + 50 },
+            });
+    }
+    void gridIsDrawnOnceUnderEveryImage()
+    {
+        QFETCH(QString, change);
+        QFETCH(int, gridRenders);
+        QFETCH(int, curves);
+        const auto gridAt = [](qreal shift) {
+            LayerGrid grid;
+            grid.x = { 20.5 + shift, 47.3 + shift, 80 + shift };
+            grid.y = { 10.25 + shift, 30.5 + shift };
+            grid.xPen = QPen(QColor(200, 200, 200), 1.0);
+            grid.yPen = QPen(QColor(120, 160, 200, 140), 1.0);
+            return grid;
+        };
+        QGraphicsScene cachedScene(0, 0, 200, 120);
+        QGraphicsScene inlineScene(0, 0, 200, 120);
+        auto* cached = new SeriesLayer;
+        auto* inlined = new SeriesLayer;
+        cachedScene.addItem(cached);
+        inlineScene.addItem(inlined);
+        LayerCurve curve;
+        curve.color = LineColor;
+        curve.width = 1.5;
+        curve.pieces.push_back(QPolygonF({ QPointF(3.5, 12.2) }));
+        inlined->setKeepsGridImage(false);
+        for (SeriesLayer* layer : { cached, inlined }) {
+            layer->setPlotArea(QRectF(0, 0, 100, 40));
+            layer->setGrid(gridAt(0));
+        }
+        const auto step = [&](int k) {
+            curve.pieces[0] << QPointF(3.5 + 7 * k, 12.2 + 9 * std::sin(k * 0.9) + 4);
+            std::vector<LayerCurve> all;
+            for (int c = 0; c < curves; ++c) {
+                all.push_back(curve);
+                all.back().color = QColor::fromHsv(c * 7 % 360, 200, 200, 160);
+                for (QPointF& point : all.back().pieces[0])
+                    point.ry() += c % 20;
+            }
+            cached->setCurves(all);
+            inlined->setCurves(std::move(all));
+            return renderScene(cachedScene, QPointF()) == renderScene(inlineScene, QPointF());
+        };
+        for (int k = 1; k <= 6; ++k)
+            QVERIFY2(step(k), qPrintable(QStringLiteral("append %1").arg(k)));
+        QCOMPARE(cached->gridRenderCount(), 1);
+        for (SeriesLayer* layer : { cached, inlined }) {
+            if (change == QLatin1String("grid"))
+                layer->setGrid(gridAt(3.25));
+            else if (change == QLatin1String("area"))
+                layer->setPlotArea(QRectF(0, 0, 90, 44));
+        }
+        for (int k = 7; k <= 12; ++k)
+            QVERIFY2(step(k), qPrintable(QStringLiteral("append %1").arg(k)));
+        QCOMPARE(cached->gridRenderCount(), gridRenders);
+        QCOMPARE(inlined->gridRenderCount(), 0);
     }
 
     // The pieces a chart keeps until its next build: cut where the line leaves the bounds, and

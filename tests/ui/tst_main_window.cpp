@@ -4,6 +4,7 @@
 #include "events_table.hpp"
 #include "file_dialog_answer.hpp"
 #include "main_window.hpp"
+#include "main_window_fixture.hpp"
 #include "message_banner.hpp"
 #include "metric_chart.hpp"
 #include "metric_filter_panel.hpp"
@@ -42,12 +43,18 @@
 
 using namespace viewer;
 
-class TestMainWindow : public QObject
+class TestMainWindow : public QObject, public test::MainWindowFixture
 {
     Q_OBJECT
 private slots:
-    void init();
-    void cleanup();
+    void init()
+    {
+        setUpWindow();
+    }
+    void cleanup()
+    {
+        tearDownWindow();
+    }
     void opensARun();
     void tagAndMetricFiltersHideCharts();
     void xModeAndSmoothing();
@@ -56,104 +63,14 @@ private slots:
     void richTextIsShownLiterally();
     void badInputsGoToTheBanner();
     void settingsRoundTrip();
-    void liveAppendGrows();
-    void liveCountsKeepTheTagsHeader();
-    void liveRecordCountLaysOutNothing();
-    void pauseStopsFollowing();
     void dropOpensFiles();
     void commandLineApplies();
     void screenshotIsNotBlank();
     void emptyFilesAreNoDataNotAnError();
     void closeOneRunOfAFile();
     void wheelZoomOptionIsRemembered();
-    void openDialogsOpenRuns();
-    void openRemoteDialogChecksTheAddress();
-    void exportDialogsWriteFiles();
     void truncationIsAnnounced();
-
-private:
-    QString writeRun(const QString& name, int steps, const QString& errorMessage = QString());
-    void openAndSettle(const QStringList& paths);
-    // Triggers the File menu action with this text, answering the modal dialogs it opens in turn
-    // as a user would (each answer returns false while the dialog it expects is not up yet).
-    void triggerWithDialogs(
-        const QString& actionText, QList<std::function<bool(QWidget*)>> answers);
-    static std::function<bool(QWidget*)> chooseFile(const QString& path);
-
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Settings> m_settings;
-    std::unique_ptr<MainWindow> m_window;
 };
-
-QString TestMainWindow::writeRun(const QString& name, int steps, const QString& errorMessage)
-{
-    const QString path = m_dir->filePath(name);
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        return {};
-    double ts = 1732800000.0;
-    f.write(R"({"ts": 1732800000.0, "tag": "run_begin", "run": "r"})"
-            "\n");
-    for (int s = 0; s < steps; ++s) {
-        ts += 0.5;
-        if (s % 10 == 0)
-            f.write(QStringLiteral(R"({"ts": %1, "tag": "epoch_begin", "epoch": %2})"
-                                   "\n")
-                        .arg(ts, 0, 'f', 2)
-                        .arg(s / 10)
-                        .toUtf8());
-        f.write(QStringLiteral(
-            R"({"ts": %1, "tag": "step_end", "step": %2, "context": {"loss": %3, "metrics": {"acc": %4}}})"
-            "\n")
-                    .arg(ts, 0, 'f', 2)
-                    .arg(s)
-                    .arg(s == 7 ? QStringLiteral("NaN") : QString::number(2.0 / (1 + s)))
-                    .arg(s / 100.0)
-                    .toUtf8());
-        if (s == 12 && !errorMessage.isEmpty()) {
-            QJsonObject error { { "ts", ts + 0.1 }, { "tag", "error" }, { "type", "RuntimeError" },
-                { "message", errorMessage } };
-            f.write(QJsonDocument(error).toJson(QJsonDocument::Compact) + "\n");
-        }
-        if (s % 10 == 9)
-            f.write(QStringLiteral(
-                R"({"ts": %1, "tag": "epoch_end", "epoch": %2, "context": {"val_loss": %3}})"
-                "\n")
-                        .arg(ts + 0.2, 0, 'f', 2)
-                        .arg(s / 10)
-                        .arg(1.0 / (1 + s / 10))
-                        .toUtf8());
-    }
-    return path;
-}
-
-void TestMainWindow::openAndSettle(const QStringList& paths)
-{
-    for (const QString& path : paths)
-        QVERIFY(!path.isEmpty());
-    m_window->openPaths(paths);
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(
-        !m_window->workspace()->runIds().isEmpty() || !m_window->problems().isEmpty(), 10000);
-    m_window->flushPendingUpdates();
-}
-
-void TestMainWindow::init()
-{
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_settings = std::make_unique<Settings>(m_dir->filePath("settings.ini"));
-    m_window = std::make_unique<MainWindow>(m_settings.get());
-    m_window->resize(1200, 800);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-}
-
-void TestMainWindow::cleanup()
-{
-    m_window.reset();
-    m_settings.reset();
-    m_dir.reset();
-}
 
 void TestMainWindow::opensARun()
 {
@@ -405,161 +322,6 @@ void TestMainWindow::settingsRoundTrip()
     m_window->setTheme(Theme::System);
 }
 
-void TestMainWindow::liveAppendGrows()
-{
-    const QString path = writeRun("live.jsonl", 10);
-    openAndSettle({ path });
-    const int runId = m_window->workspace()->runIds().first();
-    const std::size_t before = m_window->workspace()->run(runId)->records.size();
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::Append));
-    for (int s = 10; s < 20; ++s)
-        f.write(QStringLiteral(
-            R"({"ts": %1, "tag": "step_end", "step": %2, "context": {"loss": 0.1, "grad_norm": 3}})"
-            "\n")
-                    .arg(1732800100.0 + s)
-                    .arg(s)
-                    .toUtf8());
-    f.close();
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->workspace()->run(runId)->records.size(), before + 10, 5000);
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->recordModel()->rowCount(), int(before + 10), 5000);
-    // A new metric appears as a chart.
-    QTRY_VERIFY_WITH_TIMEOUT(
-        m_window->chartGrid()->chartKeys().contains("step_end/grad_norm"), 5000);
-    QVERIFY(m_window->statusBarWidget()->followText().contains(QLatin1String("following")));
-}
-
-// Issue 15: a live batch changes the tags' record counts; the count cell repaints, not the
-// header, and the column keeps the width ResizeToContents gave it, widening with the text.
-void TestMainWindow::liveCountsKeepTheTagsHeader()
-{
-    const QString path = writeRun("live.jsonl", 10);
-    openAndSettle({ path });
-    QTreeView* tags = nullptr;
-    for (QTreeView* view : m_window->findChildren<QTreeView*>()) {
-        if (view->model() == m_window->tagFilter())
-            tags = view;
-    }
-    QVERIFY(tags);
-    QTreeView reference; // the same rows, the count column fitted by Qt
-    reference.setModel(m_window->tagFilter());
-    reference.header()->setStretchLastSection(false);
-    reference.header()->setSectionResizeMode(TagFilter::NameColumn, QHeaderView::Stretch);
-    reference.header()->setSectionResizeMode(TagFilter::CountColumn, QHeaderView::ResizeToContents);
-    reference.resize(tags->size());
-    reference.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&reference));
-    const auto countWidth = [](QTreeView* view) {
-        return view->header()->sectionSize(TagFilter::CountColumn);
-    };
-    QCOMPARE(countWidth(tags), countWidth(&reference));
-    const auto stepEndCount = [this] {
-        const TagFilter* filter = m_window->tagFilter();
-        for (int row = 0; row < filter->rowCount(); ++row) {
-            const QModelIndex index = filter->index(row, TagFilter::CountColumn);
-            if (filter->data(index, TagFilter::TagRole).toString() == QLatin1String("step_end"))
-                return filter->data(index, TagFilter::CountRole).toULongLong();
-        }
-        return quint64(0);
-    };
-    const auto append = [&path](int from, int to) {
-        QFile f(path);
-        if (!f.open(QIODevice::Append))
-            return;
-        for (int s = from; s < to; ++s)
-            f.write(QStringLiteral(
-                R"({"ts": %1, "tag": "step_end", "step": %2, "context": {"loss": 0.1}})"
-                "\n")
-                        .arg(1732800100.0 + s)
-                        .arg(s)
-                        .toUtf8());
-    };
-    const PaintCounter headerPaints(tags->header()->viewport());
-    const PaintCounter cellPaints(tags->viewport());
-    const int headerBefore = headerPaints.paintsAfterUpdates();
-    const int cellsBefore = cellPaints.paintsAfterUpdates();
-    append(10, 15); // 10 -> 15: the same width
-    QTRY_COMPARE_WITH_TIMEOUT(stepEndCount(), quint64(15), 5000);
-    QTRY_VERIFY_WITH_TIMEOUT(cellPaints.paintsAfterUpdates() > cellsBefore, 5000);
-    QCOMPARE(headerPaints.paintsAfterUpdates(), headerBefore);
-    // The header's own width (~60 px) holds up to 8 digits: without it, the column is as wide as
-    // its counts, and a count that no longer fits widens it.
-    tags->header()->hide();
-    tags->resizeColumnToContents(TagFilter::CountColumn);
-    QVERIFY(countWidth(tags) < tags->fontMetrics().horizontalAdvance(QLocale().toString(100'000)));
-    append(15, 100'000); // 100,000: wider
-    QTRY_COMPARE_WITH_TIMEOUT(stepEndCount(), quint64(100'000), 20000);
-    m_window->flushPendingUpdates();
-    const int widened = countWidth(tags);
-    tags->resizeColumnToContents(TagFilter::CountColumn); // what fitting it now gives
-    QCOMPARE(widened, countWidth(tags));
-    QVERIFY(widened > tags->fontMetrics().horizontalAdvance(QLocale().toString(100'000)));
-}
-
-// Issue 15: a live batch that changes the records view's count to a text of the same width
-// repaints the label; it lays out neither the view nor the dock and the window above it
-// (QMainWindowLayout's activation was ~5 % of a followed window's CPU).
-void TestMainWindow::liveRecordCountLaysOutNothing()
-{
-    const QString path = writeRun("live.jsonl", 10);
-    openAndSettle({ path });
-    RecordsView* view = m_window->recordsView();
-    QLabel* count = nullptr;
-    for (QLabel* label : view->findChildren<QLabel*>()) {
-        if (label->text().endsWith(QLatin1String(" records")))
-            count = label;
-    }
-    QVERIFY(count);
-    struct LayoutRequests : QObject
-    {
-        int count = 0;
-        bool eventFilter(QObject*, QEvent* event) override
-        {
-            count += event->type() == QEvent::LayoutRequest ? 1 : 0;
-            return false;
-        }
-    } requests;
-    view->installEventFilter(&requests);
-    const auto appendFive = [&path, count](int from) {
-        const QString before = count->text();
-        QFile f(path);
-        if (!f.open(QIODevice::Append))
-            return false;
-        for (int s = from; s < from + 5; ++s)
-            f.write(QStringLiteral(
-                R"({"ts": %1, "tag": "step_end", "step": %2, "context": {"loss": 0.1}})"
-                "\n")
-                        .arg(1732800100.0 + s)
-                        .arg(s)
-                        .toUtf8());
-        f.close();
-        return QTest::qWaitFor([&] { return count->text() != before; }, 5000);
-    };
-    QVERIFY(appendFive(10)); // may lay out once: the label is fixed at its width then
-    PaintCounter::deliverUpdates();
-    requests.count = 0;
-    const QString before = count->text();
-    QVERIFY(appendFive(15));
-    PaintCounter::deliverUpdates();
-    QCOMPARE(count->fontMetrics().horizontalAdvance(count->text()),
-        count->fontMetrics().horizontalAdvance(before));
-    QCOMPARE(requests.count, 0);
-}
-
-void TestMainWindow::pauseStopsFollowing()
-{
-    openAndSettle({ writeRun("run.jsonl", 10) });
-    const int source = m_window->workspace()->sourceIds().first();
-    QTRY_COMPARE(m_window->workspace()->source(source).state, Workspace::SourceState::Following);
-    m_window->setFollowPaused(true);
-    QCOMPARE(m_window->workspace()->source(source).state, Workspace::SourceState::Idle);
-    QCOMPARE(m_window->statusBarWidget()->followText(), QStringLiteral("paused"));
-    QVERIFY(!m_window->chartGrid()->followLatest());
-    m_window->setFollowPaused(false);
-    QCOMPARE(m_window->workspace()->source(source).state, Workspace::SourceState::Following);
-    QVERIFY(m_window->chartGrid()->followLatest());
-}
-
 void TestMainWindow::dropOpensFiles()
 {
     const QString path = writeRun("dropped.jsonl", 5);
@@ -776,127 +538,6 @@ void TestMainWindow::wheelZoomOptionIsRemembered()
     for (QAction* action : m_window->findChildren<QAction*>())
         if (action->text() == QLatin1String("&Wheel Zooms Charts"))
             QVERIFY(!action->isChecked());
-}
-
-void TestMainWindow::triggerWithDialogs(
-    const QString& actionText, QList<std::function<bool(QWidget*)>> answers)
-{
-    // Qt's own dialogs (a native one could not be driven), shown as modal widgets.
-    QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
-    QAction* action = nullptr;
-    for (QAction* a : m_window->findChildren<QAction*>())
-        if (a->text() == actionText)
-            action = a;
-    QVERIFY2(action, qPrintable(actionText));
-    QTimer poll;
-    poll.setInterval(10);
-    connect(&poll, &QTimer::timeout, this, [&answers] {
-        QWidget* modal = QApplication::activeModalWidget();
-        if (modal && !answers.isEmpty() && answers.front()(modal))
-            answers.removeFirst();
-    });
-    poll.start();
-    action->trigger(); // returns when the last dialog closed
-    QVERIFY(answers.isEmpty());
-}
-
-std::function<bool(QWidget*)> TestMainWindow::chooseFile(const QString& path)
-{
-    return [path](QWidget* modal) {
-        auto* dialog = qobject_cast<QFileDialog*>(modal);
-        return dialog && answerFileDialog(dialog, path);
-    };
-}
-
-// File > Open Remote (issue 16): a mistyped address is said and asked again (nothing opened); a
-// valid one is opened as an ssh:// source, named as typed, and joins the recent list.
-void TestMainWindow::openRemoteDialogChecksTheAddress()
-{
-    const auto type = [](const QString& text) {
-        return [text](QWidget* modal) {
-            auto* dialog = qobject_cast<QInputDialog*>(modal);
-            if (!dialog)
-                return false;
-            dialog->setTextValue(text);
-            dialog->accept();
-            return true;
-        };
-    };
-    QString warning;
-    const auto dismiss = [&warning](QWidget* modal) {
-        auto* box = qobject_cast<QMessageBox*>(modal);
-        if (!box)
-            return false;
-        warning = box->text();
-        box->accept();
-        return true;
-    };
-    // Port 1 on this machine: the connection is refused at once, which is not what is tested.
-    const QString address = QStringLiteral("ssh://nobody@127.0.0.1:1/runs/job7/");
-    triggerWithDialogs(QStringLiteral("Open &Remote\u2026"),
-        { type(QStringLiteral("ssh://host")), dismiss, type(address) });
-    QVERIFY2(warning.contains(QStringLiteral("ssh://host")), qPrintable(warning));
-    const Workspace* workspace = m_window->workspace();
-    QCOMPARE(workspace->sourceIds().size(), 1);
-    QCOMPARE(workspace->source(workspace->sourceIds().front()).path, address);
-    QVERIFY(m_settings->recentPaths().contains(address));
-}
-
-// File > Open and Open Folder, through their dialogs.
-void TestMainWindow::openDialogsOpenRuns()
-{
-    const QString file = writeRun("run.jsonl", 30);
-    triggerWithDialogs(QStringLiteral("&Open\u2026"), { chooseFile(file) });
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->workspace()->runIds().size(), 1, 10000);
-    const Workspace* workspace = m_window->workspace();
-    QCOMPARE(
-        workspace->source(workspace->sourceIds().front()).path, QFileInfo(file).absoluteFilePath());
-
-    QDir(m_dir->path()).mkdir(QStringLiteral("ranks"));
-    for (const char* name : { "ranks/rank0.jsonl", "ranks/rank1.jsonl" })
-        writeRun(QLatin1String(name), 20);
-    const QString folder = m_dir->filePath("ranks");
-    triggerWithDialogs(QStringLiteral("Open &Folder\u2026"), { chooseFile(folder) });
-    QTRY_COMPARE_WITH_TIMEOUT(workspace->runIds().size(), 3, 10000);
-    QCOMPARE(workspace->sourceIds().size(), 2);
-    QCOMPARE(workspace->source(workspace->sourceIds().back()).path,
-        QFileInfo(folder).absoluteFilePath());
-}
-
-// Export as CSV, a chart as PNG (after choosing the metric) and the window as PNG, through their
-// dialogs.
-void TestMainWindow::exportDialogsWriteFiles()
-{
-    openAndSettle({ writeRun("run.jsonl", 30) });
-    const QString csv = m_dir->filePath("out/series.csv");
-    QDir(m_dir->path()).mkdir(QStringLiteral("out"));
-    triggerWithDialogs(QStringLiteral("&Export Visible Series as CSV\u2026"), { chooseFile(csv) });
-    QFile written(csv);
-    QVERIFY(written.open(QIODevice::ReadOnly));
-    QVERIFY(written.readLine().startsWith("run,metric,"));
-    QVERIFY(written.readAll().count('\n') >= 30);
-
-    const QString chartPng = m_dir->filePath("out/chart.png");
-    const QString metric = m_window->chartGrid()->chartKeys().value(1);
-    QVERIFY(!metric.isEmpty());
-    triggerWithDialogs(QStringLiteral("Export Chart as &PNG\u2026"),
-        { [metric](QWidget* modal) {
-             auto* input = qobject_cast<QInputDialog*>(modal);
-             if (!input)
-                 return false;
-             input->setTextValue(metric);
-             input->accept();
-             return true;
-         },
-            chooseFile(chartPng) });
-    const QImage chart(chartPng);
-    QCOMPARE(chart.size(), QSize(1200, 700));
-
-    const QString windowPng = m_dir->filePath("out/window.png");
-    triggerWithDialogs(QStringLiteral("Export &Window as PNG\u2026"), { chooseFile(windowPng) });
-    const QImage window(windowPng);
-    QVERIFY(!window.isNull());
-    QCOMPARE(window.size(), m_window->size() * m_window->devicePixelRatio());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -321,8 +321,8 @@ void SeriesLayer::drawBundle(
                 points += std::size_t(piece.size());
         }
     }
-    // Group g takes the layers from about g / groups of the points on.
-    // One per core: each group's raster holds 20 bytes per device pixel of the image.
+    // Two groups, one per core (each group's raster holds 20 bytes per device pixel of the
+    // image): group g takes the layers from about g / Groups of the points on.
     constexpr std::size_t Groups = 2;
     std::vector<std::size_t> groupStart(Groups + 1, topFirst.size());
     groupStart[0] = 0;

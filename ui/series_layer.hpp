@@ -156,7 +156,8 @@ private:
     };
     ImagePlace imagePlace(const QTransform& world) const;
     // What draws the image at `place`: the curves over the grid image kept for it (see
-    // gridImageFor), or the grid and the curves (a fractional shift; bands, see drawnImage()).
+    // gridImageFor), or the grid drawn with the curves when none is kept (no grid lines, or
+    // setKeepsGridImage(false)).
     std::function<void(QPainter*)> drawing(const ImagePlace& place, qreal dpr);
     std::shared_ptr<LayerPrerender> gridImageFor(const ImagePlace& place, qreal dpr);
     void startPrerender();
